@@ -1,0 +1,106 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace NeuralSpin;
+
+/// <summary>Small managed dense kernels (SIMD) for matrix-vector products on row-major blocks.</summary>
+internal static class Blas
+{
+    /// <summary>y = A x (or (A o A) x when <paramref name="square"/>), A row-major rows x cols.</summary>
+    public static void Gemv(double[] a, int rows, int cols, ReadOnlySpan<double> x, Span<double> y, bool square)
+    {
+        for (int i = 0; i < rows; i++)
+            y[i] = square ? DotSquared(a.AsSpan(i * cols, cols), x) : Dot(a.AsSpan(i * cols, cols), x);
+    }
+
+    /// <summary>y += alpha A x.</summary>
+    public static void GemvAdd(double[] a, int rows, int cols, ReadOnlySpan<double> x, Span<double> y, double alpha, bool square)
+    {
+        for (int i = 0; i < rows; i++)
+            y[i] += alpha * (square ? DotSquared(a.AsSpan(i * cols, cols), x) : Dot(a.AsSpan(i * cols, cols), x));
+    }
+
+    /// <summary>y += alpha A^T x (A row-major rows x cols, x of length rows, y of length cols).</summary>
+    public static void GemvTransposedAdd(double[] a, int rows, int cols, ReadOnlySpan<double> x, Span<double> y, double alpha, bool square)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            double xi = alpha * x[i];
+            if (xi == 0) continue;
+            var row = a.AsSpan(i * cols, cols);
+            if (square) AxpySquared(xi, row, y);
+            else Axpy(xi, row, y);
+        }
+    }
+
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int n = a.Length, i = 0;
+        var acc = Vector<double>.Zero;
+        var acc2 = Vector<double>.Zero;
+        int w = Vector<double>.Count;
+        var va = MemoryMarshal.Cast<double, Vector<double>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..a.Length]);
+        int k = 0;
+        for (; k + 1 < va.Length; k += 2)
+        {
+            acc += va[k] * vb[k];
+            acc2 += va[k + 1] * vb[k + 1];
+        }
+        for (; k < va.Length; k++) acc += va[k] * vb[k];
+        i = va.Length * w;
+        double s = Vector.Sum(acc + acc2);
+        for (; i < n; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    static double DotSquared(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int n = a.Length, i = 0;
+        var acc = Vector<double>.Zero;
+        var va = MemoryMarshal.Cast<double, Vector<double>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..a.Length]);
+        for (int k = 0; k < va.Length; k++) acc += va[k] * va[k] * vb[k];
+        i = va.Length * Vector<double>.Count;
+        double s = Vector.Sum(acc);
+        for (; i < n; i++) s += a[i] * a[i] * b[i];
+        return s;
+    }
+
+    /// <summary>y += alpha x.</summary>
+    public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+        var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
+        var va = new Vector<double>(alpha);
+        for (int k = 0; k < vx.Length; k++) vy[k] += va * vx[k];
+        for (int i = vx.Length * Vector<double>.Count; i < x.Length; i++) y[i] += alpha * x[i];
+    }
+
+    static void AxpySquared(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+        var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
+        var va = new Vector<double>(alpha);
+        for (int k = 0; k < vx.Length; k++) vy[k] += va * vx[k] * vx[k];
+        for (int i = vx.Length * Vector<double>.Count; i < x.Length; i++) y[i] += alpha * x[i] * x[i];
+    }
+
+    public static double Norm(ReadOnlySpan<double> x) => Math.Sqrt(Dot(x, x));
+
+    public static void Scale(double alpha, Span<double> x)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] *= alpha;
+    }
+}
+
+/// <summary>Standard normal deviates from a caller-supplied generator (Box-Muller, one value per call).</summary>
+public static class Gaussian
+{
+    /// <summary>One N(0,1) draw from <paramref name="rng"/> (two uniforms consumed).</summary>
+    public static double Sample(Random rng)
+    {
+        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,199 @@
+namespace NeuralSpin.SpinModel;
+
+/// <summary>
+/// The bond matrix of the multi-layer Sherrington-Kirkpatrick (MSK) model of a feed-forward network
+/// (P1 1-4, NOTATION.md section 1), kept in block form: layers k = 0..L of widths N_k, and blocks
+/// J^(k) = W^(k)^T of shape N_{k-1} x N_k for k = 1..L, where W^(k) is the PyTorch (out, in) weight.
+/// The dense matrix J is symmetric, zero-diagonal and block tridiagonal with J^(k) above the diagonal
+/// and J^(k)^T below it; H(sigma) = -1/2 sigma^T J sigma. Biases are not part of H.
+/// </summary>
+public sealed class BondMatrix : ISymmetricCoupling
+{
+    readonly double[][] _blocks; // J^(k), k = 1..L, stored at index k-1, row-major N_{k-1} x N_k
+    readonly int[] _offsets;
+
+    /// <summary>Builds the bond matrix from blocks J^(k) (row-major, N_{k-1} x N_k).</summary>
+    /// <param name="widths">N_0..N_L (at least two layers, all positive).</param>
+    /// <param name="blocks">L blocks; block k-1 holds J^(k) with N_{k-1} * N_k finite entries.</param>
+    public BondMatrix(IReadOnlyList<int> widths, IReadOnlyList<double[]> blocks)
+    {
+        if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers (one weight matrix)");
+        if (blocks.Count != widths.Count - 1) throw new ArgumentException($"{widths.Count} layers need {widths.Count - 1} blocks, got {blocks.Count}");
+        foreach (var w in widths) if (w < 1) throw new ArgumentException("layer widths must be positive");
+        _widths = widths.ToArray();
+        _blocks = new double[blocks.Count][];
+        for (int k = 0; k < blocks.Count; k++)
+        {
+            long expect = (long)Widths[k] * Widths[k + 1];
+            if (blocks[k].LongLength != expect)
+                throw new ArgumentException($"block J^({k + 1}) should have {Widths[k]}x{Widths[k + 1]} entries, got {blocks[k].Length}");
+            foreach (var v in blocks[k])
+                if (!double.IsFinite(v)) throw new ArgumentException($"block J^({k + 1}) has a NaN or infinite entry");
+            _blocks[k] = (double[])blocks[k].Clone();
+        }
+        _offsets = new int[_widths.Length + 1];
+        for (int k = 0; k < _widths.Length; k++) _offsets[k + 1] = _offsets[k] + Widths[k];
+        Size = _offsets[^1];
+    }
+
+    /// <summary>
+    /// From PyTorch <c>nn.Linear</c> weights W^(k) (row-major, shape N_k x N_{k-1}), in forward order:
+    /// J^(k) = W^(k)^T. The chain out_k == in_{k+1} must hold.
+    /// </summary>
+    public static BondMatrix FromLinearWeights(IReadOnlyList<(int Rows, int Cols, double[] Data)> weights)
+    {
+        if (weights.Count == 0) throw new ArgumentException("no weight matrices");
+        var widths = new List<int> { weights[0].Cols };
+        var blocks = new List<double[]>();
+        for (int k = 0; k < weights.Count; k++)
+        {
+            var (rows, cols, w) = weights[k];
+            if (cols != widths[^1])
+                throw new ArgumentException($"layer chain broken: weight {k} has {cols} inputs but the previous layer has {widths[^1]} outputs");
+            var jb = new double[(long)rows * cols];
+            for (int o = 0; o < rows; o++)
+                for (int i = 0; i < cols; i++)
+                    jb[(long)i * rows + o] = w[(long)o * cols + i];
+            blocks.Add(jb);
+            widths.Add(rows);
+        }
+        return new BondMatrix(widths, blocks);
+    }
+
+    /// <summary>Layer widths N_0..N_L.</summary>
+    public IReadOnlyList<int> Widths => _widths;
+
+    readonly int[] _widths;
+
+    /// <summary>Number of weight layers L (blocks).</summary>
+    public int BlockCount => _blocks.Length;
+
+    /// <inheritdoc />
+    public int Size { get; }
+
+    /// <summary>Global index of the first spin of layer k (P1 2).</summary>
+    public int LayerOffset(int k) => _offsets[k];
+
+    /// <summary>Block J^(k), k = 1..L, row-major N_{k-1} x N_k (a read-only view of the stored data).</summary>
+    public ReadOnlySpan<double> Block(int k) => _blocks[k - 1];
+
+    /// <summary>A copy of block J^(k) as a fresh array.</summary>
+    public double[] BlockCopy(int k) => (double[])_blocks[k - 1].Clone();
+
+    /// <summary>y = J x using the blocks only (cost 2 sum_k N_{k-1} N_k).</summary>
+    public void Multiply(ReadOnlySpan<double> x, Span<double> y) => Apply(x, y, square: false);
+
+    /// <summary>y = (J o J) x using the blocks only.</summary>
+    public void MultiplySquared(ReadOnlySpan<double> x, Span<double> y) => Apply(x, y, square: true);
+
+    void Apply(ReadOnlySpan<double> x, Span<double> y, bool square)
+    {
+        y[..Size].Clear();
+        for (int k = 1; k <= _blocks.Length; k++)
+        {
+            int r = Widths[k - 1], c = Widths[k];
+            int o0 = _offsets[k - 1], o1 = _offsets[k];
+            // rows of layer k-1 receive J^(k) x_k ; rows of layer k receive J^(k)^T x_{k-1}
+            Blas.GemvAdd(_blocks[k - 1], r, c, x.Slice(o1, c), y.Slice(o0, r), 1.0, square);
+            Blas.GemvTransposedAdd(_blocks[k - 1], r, c, x.Slice(o0, r), y.Slice(o1, c), 1.0, square);
+        }
+    }
+
+    /// <inheritdoc />
+    public double[] RowSquareSums()
+    {
+        var d = new double[Size];
+        for (int k = 1; k <= _blocks.Length; k++)
+        {
+            int r = Widths[k - 1], c = Widths[k];
+            int o0 = _offsets[k - 1], o1 = _offsets[k];
+            var b = _blocks[k - 1];
+            for (int i = 0; i < r; i++)
+                for (int j = 0; j < c; j++)
+                {
+                    double v = b[(long)i * c + j];
+                    v *= v;
+                    d[o0 + i] += v; // outgoing bonds of spin i of layer k-1
+                    d[o1 + j] += v; // incoming bonds of spin j of layer k
+                }
+        }
+        return d;
+    }
+
+    /// <summary>
+    /// C_k = N_{k-1} * mean_ij (J^(k)_ij)^2, the estimate of the ensemble variance parameter of block k
+    /// (NOTATION.md section 1); one value per block, k = 1..L.
+    /// </summary>
+    public double[] CouplingVariances()
+    {
+        var c = new double[_blocks.Length];
+        for (int k = 0; k < _blocks.Length; k++)
+        {
+            double s = 0;
+            foreach (var v in _blocks[k]) s += v * v;
+            c[k] = Widths[k] * s / _blocks[k].Length;
+        }
+        return c;
+    }
+
+    /// <inheritdoc />
+    public double[] ToDenseRowMajor()
+    {
+        int n = Size;
+        var a = new double[(long)n * n];
+        for (int k = 1; k <= _blocks.Length; k++)
+        {
+            int r = Widths[k - 1], c = Widths[k];
+            int o0 = _offsets[k - 1], o1 = _offsets[k];
+            var b = _blocks[k - 1];
+            for (int i = 0; i < r; i++)
+                for (int j = 0; j < c; j++)
+                {
+                    double v = b[(long)i * c + j];
+                    a[(long)(o0 + i) * n + o1 + j] = v;
+                    a[(long)(o1 + j) * n + o0 + i] = v;
+                }
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// A network drawn from the ensemble of NOTATION.md section 1: J^(k)_ij ~ N(0, C_k / N_{k-1}).
+    /// Kaiming-normal initialisation (fan-in, ReLU gain) is C_k = 2.
+    /// </summary>
+    /// <param name="widths">N_0..N_L.</param>
+    /// <param name="c">One C for all blocks, or one per block.</param>
+    /// <param name="rng">Seeded generator.</param>
+    public static BondMatrix Sample(IReadOnlyList<int> widths, IReadOnlyList<double> c, Random rng)
+    {
+        if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers");
+        int l = widths.Count - 1;
+        if (c.Count != 1 && c.Count != l) throw new ArgumentException($"give one C or one per block ({l}), got {c.Count}");
+        var blocks = new List<double[]>();
+        for (int k = 1; k <= l; k++)
+        {
+            double ck = c.Count == 1 ? c[0] : c[k - 1];
+            if (!(ck >= 0) || !double.IsFinite(ck)) throw new ArgumentException("C_k must be finite and non-negative");
+            double sd = Math.Sqrt(ck / widths[k - 1]);
+            var b = new double[(long)widths[k - 1] * widths[k]];
+            for (long i = 0; i < b.LongLength; i++) b[i] = sd * Gaussian.Sample(rng);
+            blocks.Add(b);
+        }
+        return new BondMatrix(widths, blocks);
+    }
+
+    /// <summary>
+    /// The PyTorch weights W^(k) = J^(k)^T (row-major, N_k x N_{k-1}), the inverse of
+    /// <see cref="FromLinearWeights"/>.
+    /// </summary>
+    public (int Rows, int Cols, double[] Data) LinearWeight(int k)
+    {
+        int r = Widths[k - 1], c = Widths[k];
+        var b = _blocks[k - 1];
+        var w = new double[(long)r * c];
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < c; j++)
+                w[(long)j * r + i] = b[(long)i * c + j];
+        return (c, r, w);
+    }
+}
