@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace NeuralSpin;
 
 /// <summary>Small managed dense kernels (SIMD) for matrix-vector products on row-major blocks.</summary>
-internal static class Blas
+public static class Blas
 {
     /// <summary>y = A x (or (A o A) x when <paramref name="square"/>), A row-major rows x cols.</summary>
     public static void Gemv(double[] a, int rows, int cols, ReadOnlySpan<double> x, Span<double> y, bool square)
@@ -33,6 +33,10 @@ internal static class Blas
         }
     }
 
+    /// <summary>sum_i a_i b_i, or sum_i a_i^2 b_i when <paramref name="square"/>.</summary>
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, bool square) => square ? DotSquared(a, b) : Dot(a, b);
+
+    /// <summary>sum_i a_i b_i (SIMD).</summary>
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         int n = a.Length, i = 0;

@@ -86,17 +86,60 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <summary>y = (J o J) x using the blocks only.</summary>
     public void MultiplySquared(ReadOnlySpan<double> x, Span<double> y) => Apply(x, y, square: true);
 
+    double[][]? _transposed; // J^(k)^T row-major N_k x N_{k-1}, built on first product
+
     void Apply(ReadOnlySpan<double> x, Span<double> y, bool square)
     {
+        var tr = _transposed ??= _blocks.Select((b, i) => Transpose(b, Widths[i], Widths[i + 1])).ToArray();
         y[..Size].Clear();
-        for (int k = 1; k <= _blocks.Length; k++)
+        // Each output row is one contiguous dot product (J^(k) rows for layer k-1, J^(k)^T rows for layer k),
+        // split over threads for large networks; the result does not depend on the thread count.
+        var xs = x.ToArray();
+        var ys = new double[Size];
+        long work = 0;
+        foreach (var b in _blocks) work += b.LongLength;
+        int parts = work > 200_000 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        if (parts == 1) ApplyRows(xs, ys, square, tr, 0, Size);
+        else
         {
-            int r = Widths[k - 1], c = Widths[k];
-            int o0 = _offsets[k - 1], o1 = _offsets[k];
-            // rows of layer k-1 receive J^(k) x_k ; rows of layer k receive J^(k)^T x_{k-1}
-            Blas.GemvAdd(_blocks[k - 1], r, c, x.Slice(o1, c), y.Slice(o0, r), 1.0, square);
-            Blas.GemvTransposedAdd(_blocks[k - 1], r, c, x.Slice(o0, r), y.Slice(o1, c), 1.0, square);
+            int chunk = (Size + parts - 1) / parts;
+            Parallel.For(0, parts, p => ApplyRows(xs, ys, square, tr, p * chunk, Math.Min(Size, (p + 1) * chunk)));
         }
+        ys.CopyTo(y);
+    }
+
+    void ApplyRows(double[] x, double[] y, bool square, double[][] tr, int from, int to)
+    {
+        for (int k = 0; k < _widths.Length; k++)
+        {
+            int o = _offsets[k], n = _widths[k];
+            int lo = Math.Max(from, o), hi = Math.Min(to, o + n);
+            for (int g = lo; g < hi; g++)
+            {
+                int i = g - o;
+                double s = 0;
+                if (k + 1 < _widths.Length) // outgoing block J^(k+1): row i, columns in layer k+1
+                {
+                    int c = _widths[k + 1];
+                    s += Blas.Dot(_blocks[k].AsSpan(i * c, c), x.AsSpan(_offsets[k + 1], c), square);
+                }
+                if (k > 0) // incoming block J^(k): column i = row i of the transpose, entries in layer k-1
+                {
+                    int r = _widths[k - 1];
+                    s += Blas.Dot(tr[k - 1].AsSpan(i * r, r), x.AsSpan(_offsets[k - 1], r), square);
+                }
+                y[g] = s;
+            }
+        }
+    }
+
+    static double[] Transpose(double[] b, int rows, int cols)
+    {
+        var t = new double[b.LongLength];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                t[(long)j * rows + i] = b[(long)i * cols + j];
+        return t;
     }
 
     /// <inheritdoc />

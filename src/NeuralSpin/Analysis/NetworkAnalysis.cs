@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using NeuralSpin.Numerics;
+using NeuralSpin.Replica;
+using NeuralSpin.Spectra;
+using NeuralSpin.SpinModel;
+using NeuralSpin.Tap;
+
+namespace NeuralSpin.Analysis;
+
+/// <summary>Options of <see cref="NetworkAnalysis.Run"/>.</summary>
+public sealed record AnalysisOptions
+{
+    /// <summary>Upper end of the beta range searched (default 10).</summary>
+    public double BetaMax { get; init; } = 10;
+
+    /// <summary>The level c_0 of the corrected transition, given directly.</summary>
+    public double? Level { get; init; }
+
+    /// <summary>A reference (untrained) network whose curve minimum is taken as c_0.</summary>
+    public BondMatrix? Reference { get; init; }
+
+    /// <summary>Options of the lambda_min(beta) evaluation.</summary>
+    public CurveOptions Curve { get; init; } = new();
+
+    /// <summary>Progress messages (stage names), or null.</summary>
+    public Action<string>? Progress { get; init; }
+}
+
+/// <summary>
+/// The result of analysing one network: exactly the quantities of the `analyze` command's JSON
+/// (null where a quantity does not exist), plus the spectra for plots (not serialised).
+/// </summary>
+public sealed record AnalysisResult
+{
+    [JsonPropertyName("widths")] public required int[] Widths { get; init; }
+    [JsonPropertyName("n_spins")] public required int NSpins { get; init; }
+    [JsonPropertyName("coupling_variance_c")] public required double[] CouplingVarianceC { get; init; }
+    [JsonPropertyName("tc_replica")] public required double TcReplica { get; init; }
+    [JsonPropertyName("beta_c")] public double? BetaC { get; init; }
+    [JsonPropertyName("tc")] public double? Tc { get; init; }
+    [JsonPropertyName("level")] public double? Level { get; init; }
+    [JsonPropertyName("beta_c_corrected")] public double? BetaCCorrected { get; init; }
+    [JsonPropertyName("tc_corrected")] public double? TcCorrected { get; init; }
+    [JsonPropertyName("curve_min_beta")] public required double CurveMinBeta { get; init; }
+    [JsonPropertyName("curve_min_lambda")] public required double CurveMinLambda { get; init; }
+    [JsonPropertyName("lambda_max_j")] public required double LambdaMaxJ { get; init; }
+    [JsonPropertyName("lambda_min_r")] public required double LambdaMinR { get; init; }
+    [JsonPropertyName("first_level_spacing_ratio")] public double? FirstLevelSpacingRatio { get; init; }
+    [JsonPropertyName("spacing_beta")] public required double SpacingBeta { get; init; }
+    [JsonPropertyName("elapsed_seconds")] public required double ElapsedSeconds { get; init; }
+
+    /// <summary>Ascending eigenvalues of J.</summary>
+    [JsonIgnore] public double[] SpectrumJ { get; init; } = Array.Empty<double>();
+
+    /// <summary>Ascending eigenvalues of I - M at <see cref="SpacingBeta"/>.</summary>
+    [JsonIgnore] public double[] SpectrumTap { get; init; } = Array.Empty<double>();
+
+    /// <summary>Where the reference level came from: "level", "reference" or null.</summary>
+    [JsonIgnore] public string? LevelSource { get; init; }
+
+    /// <summary>Eigenvalue computations spent on the curve.</summary>
+    [JsonIgnore] public int CurveEvaluations { get; init; }
+
+    /// <summary>A certified lower bound of the curve over (0, beta_max].</summary>
+    [JsonIgnore] public double CurveCertifiedLowerBound { get; init; }
+}
+
+/// <summary>
+/// The full spin-model analysis of a network (the `analyze` command): replica T_c from the estimated
+/// C_k (P1 15-18), the linearized-TAP curve lambda_min(beta) with its minimum, beta_c and the corrected
+/// beta_c(c_0) (P1 21-25, sec. 3.2), lambda_max(J), lambda_min(R) = -max_i d_i (sec. 3.4) and the
+/// normalized first level spacing of I - M (sec. 3.3).
+/// </summary>
+public static class NetworkAnalysis
+{
+    /// <summary>The minimum of the curve of a network over (0, beta_max] (used as c_0 for a reference network).</summary>
+    public static CurveMinimum CurveMinimum(ISymmetricCoupling j, double betaMax, CurveOptions? options = null)
+    {
+        using var curve = new LambdaMinCurve(j, null, options);
+        return TransitionSearch.GlobalMinimum(curve, betaMax);
+    }
+
+    /// <summary>Runs the analysis.</summary>
+    public static AnalysisResult Run(BondMatrix j, AnalysisOptions? options = null)
+    {
+        options ??= new AnalysisOptions();
+        var sw = Stopwatch.StartNew();
+        if (options.Level.HasValue && options.Reference != null)
+            throw new ArgumentException("give either a level or a reference network, not both");
+        if (options.Level is double lv && !(lv < 1 && double.IsFinite(lv)))
+            throw new ArgumentOutOfRangeException(nameof(options), $"the level c_0 must be finite and below lambda_min(0) = 1, got {lv}");
+
+        var widths = j.Widths.ToArray();
+        var c = j.CouplingVariances();
+        double tcReplica = ReplicaHessian.CriticalTemperature(widths, c);
+
+        options.Progress?.Invoke("spectrum of J");
+        var specJ = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
+        double lambdaMaxJ = specJ[^1];
+        double normJ = Math.Max(Math.Abs(specJ[0]), Math.Abs(specJ[^1]));
+        var d = j.RowSquareSums();
+        double lambdaMinR = -d.Max();
+
+        using var curve = new LambdaMinCurve(j, normJ * (1 + 1e-12), options.Curve);
+        options.Progress?.Invoke("curve minimum");
+        var min = TransitionSearch.GlobalMinimum(curve, options.BetaMax);
+
+        options.Progress?.Invoke("beta_c");
+        double? betaC = min.Value > 0 && min.CertifiedLowerBound > 0
+            ? null
+            : TransitionSearch.FirstCrossing(curve, 0, options.BetaMax);
+
+        double? level = options.Level;
+        string? source = level.HasValue ? "level" : null;
+        if (options.Reference != null)
+        {
+            options.Progress?.Invoke("reference curve");
+            level = CurveMinimum(options.Reference, options.BetaMax, options.Curve).Value;
+            source = "reference";
+        }
+        double? betaCorr = null;
+        if (level is double c0)
+        {
+            options.Progress?.Invoke("corrected beta_c");
+            betaCorr = c0 < min.CertifiedLowerBound - TransitionSearch.CertificationSlack
+                ? null
+                : TransitionSearch.FirstCrossing(curve, c0, options.BetaMax);
+        }
+
+        double spacingBeta = betaCorr ?? betaC ?? min.Beta;
+        options.Progress?.Invoke("spectrum of I - M");
+        var specTap = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(spacingBeta), j.Size);
+        var ratio = LevelSpacing.FirstSpacingRatio(specTap);
+
+        return new AnalysisResult
+        {
+            Widths = widths,
+            NSpins = j.Size,
+            CouplingVarianceC = c,
+            TcReplica = tcReplica,
+            BetaC = betaC,
+            Tc = betaC is double bc ? 1 / bc : null,
+            Level = level,
+            BetaCCorrected = betaCorr,
+            TcCorrected = betaCorr is double bcc ? 1 / bcc : null,
+            CurveMinBeta = min.Beta,
+            CurveMinLambda = min.Value,
+            LambdaMaxJ = lambdaMaxJ,
+            LambdaMinR = lambdaMinR,
+            FirstLevelSpacingRatio = ratio,
+            SpacingBeta = spacingBeta,
+            ElapsedSeconds = sw.Elapsed.TotalSeconds,
+            SpectrumJ = specJ,
+            SpectrumTap = specTap,
+            LevelSource = source,
+            CurveEvaluations = curve.Evaluations,
+            CurveCertifiedLowerBound = min.CertifiedLowerBound,
+        };
+    }
+}

@@ -1,0 +1,103 @@
+namespace NeuralSpin.Numerics;
+
+/// <summary>Result of <see cref="Lanczos.SmallestEigenpair"/>.</summary>
+/// <param name="Value">Smallest Ritz value theta (an upper bound on the smallest eigenvalue).</param>
+/// <param name="Vector">Unit Ritz vector.</param>
+/// <param name="Residual">||A v - theta v||: some eigenvalue lies within it of theta (Weyl).</param>
+/// <param name="MatrixVectorProducts">Work done.</param>
+/// <param name="Converged">Residual reached the requested tolerance.</param>
+public sealed record LanczosResult(double Value, double[] Vector, double Residual, int MatrixVectorProducts, bool Converged);
+
+/// <summary>
+/// Lanczos iteration with full reorthogonalisation and explicit restarts for the smallest eigenpair
+/// of a symmetric operator given by its matrix-vector product.
+/// </summary>
+public static class Lanczos
+{
+    /// <summary>Smallest eigenpair of the symmetric operator <paramref name="apply"/> (y = A x) of size n.</summary>
+    /// <param name="apply">The product y = A x.</param>
+    /// <param name="n">Dimension.</param>
+    /// <param name="start">Start vector (for example the Ritz vector of a nearby operator), or null.</param>
+    /// <param name="rng">Generator for the random part of the start vector.</param>
+    /// <param name="tolerance">Stop when the residual is below this (absolute).</param>
+    /// <param name="maxDimension">Krylov dimension per restart.</param>
+    /// <param name="maxRestarts">Number of restarts.</param>
+    public static LanczosResult SmallestEigenpair(Action<double[], double[]> apply, int n, double[]? start, Random rng,
+        double tolerance, int maxDimension = 200, int maxRestarts = 20)
+    {
+        int mMax = Math.Min(maxDimension, n);
+        var q = new double[mMax + 1][];
+        var w = new double[n];
+        var alpha = new double[mMax];
+        var beta = new double[mMax + 1];
+        var v0 = new double[n];
+        if (start != null && start.Length == n)
+        {
+            Array.Copy(start, v0, n);
+            double ns = Blas.Norm(v0);
+            // keep every direction present so no eigenvector is missed
+            for (int i = 0; i < n; i++) v0[i] += 1e-4 * ns / Math.Sqrt(n) * Gaussian.Sample(rng);
+        }
+        else
+            for (int i = 0; i < n; i++) v0[i] = Gaussian.Sample(rng);
+        int products = 0;
+        double theta = double.NaN, resid = double.PositiveInfinity;
+        double[] ritz = v0;
+        for (int restart = 0; restart <= maxRestarts; restart++)
+        {
+            double nrm = Blas.Norm(v0);
+            q[0] = new double[n];
+            for (int i = 0; i < n; i++) q[0][i] = v0[i] / nrm;
+            int m = 0;
+            bool done = false;
+            double[]? y = null;
+            for (int j = 0; j < mMax; j++)
+            {
+                apply(q[j], w);
+                products++;
+                double aj = Blas.Dot(q[j], w);
+                alpha[j] = aj;
+                // full reorthogonalisation: classical Gram-Schmidt, repeated when the norm drops by more
+                // than 1/sqrt(2) (the Daniel-Gragg-Kaufman-Stewart criterion)
+                double before = Blas.Norm(w), bj = before;
+                for (int pass = 0; pass < 3; pass++)
+                {
+                    for (int i = 0; i <= j; i++)
+                    {
+                        double c = Blas.Dot(q[i], w);
+                        Blas.Axpy(-c, q[i], w);
+                    }
+                    bj = Blas.Norm(w);
+                    if (bj > 0.7071 * before) break;
+                    before = bj;
+                }
+                beta[j + 1] = bj;
+                m = j + 1;
+                bool breakdown = bj <= 1e-14 * Math.Max(1.0, Math.Abs(aj));
+                if (breakdown || m == mMax || m % 8 == 0 || m == n)
+                {
+                    var a = alpha.AsSpan(0, m);
+                    var b = beta.AsSpan(0, m);
+                    theta = SymmetricTridiagonal.Eigenvalue(a, b, 0);
+                    y = SymmetricTridiagonal.Eigenvector(a, b, theta);
+                    resid = Math.Abs(bj * y[m - 1]);
+                    if (breakdown || resid <= tolerance || m == n) { done = true; break; }
+                }
+                q[j + 1] ??= new double[n];
+                for (int i = 0; i < n; i++) q[j + 1][i] = w[i] / bj;
+            }
+            ritz = new double[n];
+            for (int i = 0; i < m; i++) Blas.Axpy(y![i], q[i], ritz);
+            Blas.Scale(1.0 / Blas.Norm(ritz), ritz);
+            if (done) break;
+            v0 = ritz;
+        }
+        // true residual of the final pair
+        apply(ritz, w);
+        products++;
+        theta = Blas.Dot(ritz, w);
+        Blas.Axpy(-theta, ritz, w);
+        resid = Blas.Norm(w);
+        return new LanczosResult(theta, ritz, resid, products, resid <= tolerance * 1.5);
+    }
+}

@@ -1,0 +1,177 @@
+using NeuralSpin.Numerics;
+using NeuralSpin.SpinModel;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralSpin.Tap;
+
+/// <summary>
+/// Inertia and determinant of a symmetric matrix: how many eigenvalues are negative, zero (to
+/// rounding) and positive, and log|det| with the sign of det.
+/// </summary>
+public sealed record Inertia(int Negative, int Zero, int Positive, double LogAbsDeterminant, int DeterminantSign)
+{
+    /// <summary>All eigenvalues positive.</summary>
+    public bool PositiveDefinite => Negative == 0 && Zero == 0;
+}
+
+/// <summary>
+/// The chi recurrence of P1 26-27 as corrected in NOTATION.md section 5 (erratum: with Phi_k = -chi_k,
+/// I - M is positive definite iff every Phi_k is, and det(I - M) = prod_k det Phi_k):
+/// Phi_0 = (1 - c) I + beta^2 diag(d^(0)),
+/// Phi_k = (1 - c) I + beta^2 diag(d^(k)) - beta^2 J^(k)^T Phi_{k-1}^{-1} J^(k), k = 1..L.
+/// This is block Gaussian elimination of I - M(beta) - c I (block tridiagonal, off-diagonal blocks
+/// -beta J^(k)), so by Haynsworth's inertia additivity the negative (zero, positive) eigenvalue counts
+/// of I - M - cI are the sums of those of the Phi_k. Only the layer blocks are used; the dense N x N
+/// matrix is never formed. Dense work runs in float64 through libtorch.
+/// </summary>
+public sealed class ChiRecurrence : IDisposable
+{
+    readonly BondMatrix _bonds;
+    readonly Tensor[] _blocks; // J^(k), N_{k-1} x N_k
+    readonly Tensor[] _dLayer; // d restricted to layer k
+    bool _disposed;
+
+    /// <summary>Prepares the layer blocks of <paramref name="bonds"/> for repeated evaluation.</summary>
+    public ChiRecurrence(BondMatrix bonds)
+    {
+        TorchLinalg.EnsureConfigured();
+        _bonds = bonds;
+        int l = bonds.BlockCount;
+        _blocks = new Tensor[l];
+        for (int k = 1; k <= l; k++)
+            _blocks[k - 1] = TorchLinalg.FromRowMajor(bonds.BlockCopy(k), bonds.Widths[k - 1], bonds.Widths[k]).DetachFromDisposeScope();
+        var d = bonds.RowSquareSums();
+        _dLayer = new Tensor[l + 1];
+        for (int k = 0; k <= l; k++)
+            _dLayer[k] = torch.tensor(d.AsSpan(bonds.LayerOffset(k), bonds.Widths[k]).ToArray(), ScalarType.Float64).DetachFromDisposeScope();
+    }
+
+    /// <summary>The coupling the recurrence runs on.</summary>
+    public BondMatrix Bonds => _bonds;
+
+    /// <summary>
+    /// Inertia and determinant of I - M(beta) - shift I from the Phi_k.
+    /// </summary>
+    /// <param name="beta">Inverse temperature.</param>
+    /// <param name="shift">The level c subtracted from the diagonal (0 for I - M itself).</param>
+    /// <param name="zeroTolerance">Relative size below which an eigenvalue of a Phi_k counts as zero.</param>
+    public Inertia Evaluate(double beta, double shift = 0, double zeroTolerance = 1e-13)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        double b2 = beta * beta;
+        int neg = 0, zero = 0, pos = 0, sign = 1;
+        double logdet = 0;
+        // Phi_0 is diagonal
+        var phi0 = (1 - shift) + b2 * _dLayer[0];
+        var p0 = phi0.data<double>().ToArray();
+        double scale0 = p0.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        foreach (var v in p0) Count(v, scale0, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet);
+        Tensor prevInvTimesBlock; // Phi_{k-1}^{-1} J^(k)
+        if (_blocks.Length == 0) return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
+        prevInvTimesBlock = _blocks[0] / phi0.unsqueeze(1);
+        for (int k = 1; k <= _blocks.Length; k++)
+        {
+            var jk = _blocks[k - 1];
+            int nk = _bonds.Widths[k];
+            var phi = torch.diag((1 - shift) + b2 * _dLayer[k]) - b2 * jk.t().matmul(prevInvTimesBlock);
+            phi = 0.5 * (phi + phi.t());
+            if (k == _blocks.Length)
+            {
+                AccumulateSpectrum(phi, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet, out _, null);
+                break;
+            }
+            var next = _blocks[k];
+            var (l, info) = torch.linalg.cholesky_ex(phi);
+            if (info.item<int>() == 0)
+            {
+                var diag = l.diagonal();
+                logdet += 2 * diag.log().sum().item<double>();
+                pos += nk;
+                prevInvTimesBlock = torch.cholesky_solve(next, l);
+            }
+            else
+            {
+                AccumulateSpectrum(phi, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet, out var solve, next);
+                prevInvTimesBlock = solve!;
+            }
+        }
+        return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
+    }
+
+    /// <summary>True when I - M(beta) - shift I is positive definite (stops at the first indefinite Phi_k).</summary>
+    public bool IsPositiveDefinite(double beta, double shift = 0)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        double b2 = beta * beta;
+        var phi0 = (1 - shift) + b2 * _dLayer[0];
+        if (phi0.min().item<double>() <= 0) return false;
+        var prev = _blocks[0] / phi0.unsqueeze(1);
+        for (int k = 1; k <= _blocks.Length; k++)
+        {
+            var jk = _blocks[k - 1];
+            var phi = torch.diag((1 - shift) + b2 * _dLayer[k]) - b2 * jk.t().matmul(prev);
+            phi = 0.5 * (phi + phi.t());
+            var (l, info) = torch.linalg.cholesky_ex(phi);
+            if (info.item<int>() != 0) return false;
+            if (k < _blocks.Length) prev = torch.cholesky_solve(_blocks[k], l);
+        }
+        return true;
+    }
+
+    static void Count(double v, double scale, double tol, ref int neg, ref int zero, ref int pos, ref int sign, ref double logdet)
+    {
+        if (Math.Abs(v) <= tol * Math.Max(scale, 1e-300)) { zero++; return; }
+        if (v < 0) { neg++; sign = -sign; } else pos++;
+        logdet += Math.Log(Math.Abs(v));
+    }
+
+    static void AccumulateSpectrum(Tensor phi, double tol, ref int neg, ref int zero, ref int pos, ref int sign, ref double logdet,
+        out Tensor? solve, Tensor? rhs)
+    {
+        var (w, v) = torch.linalg.eigh(phi);
+        var wa = w.data<double>().ToArray();
+        double scale = wa.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        foreach (var x in wa) Count(x, scale, tol, ref neg, ref zero, ref pos, ref sign, ref logdet);
+        solve = null;
+        if (rhs is not null)
+        {
+            // pseudo-inverse on the eigenbasis; a zero eigenvalue makes the matrix singular (det 0)
+            var inv = w.clone();
+            var mask = w.abs() <= tol * Math.Max(scale, 1e-300);
+            inv = torch.where(mask, torch.zeros_like(w), 1.0 / torch.where(mask, torch.ones_like(w), w));
+            solve = v.matmul(inv.unsqueeze(1) * v.t().matmul(rhs));
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var t in _blocks) t.Dispose();
+        foreach (var t in _dLayer) t.Dispose();
+    }
+}
+
+/// <summary>Inertia of dense symmetric matrices (the oracle for <see cref="ChiRecurrence"/> and the path for dense couplings).</summary>
+public static class DenseInertia
+{
+    /// <summary>Inertia and log|det| of the symmetric n x n row-major matrix from its eigenvalues.</summary>
+    public static Inertia Of(double[] rowMajor, int n, double zeroTolerance = 1e-13)
+    {
+        var w = TorchLinalg.SymmetricEigenvalues(rowMajor, n);
+        double scale = w.Length == 0 ? 0 : Math.Max(Math.Abs(w[0]), Math.Abs(w[^1]));
+        int neg = 0, zero = 0, pos = 0, sign = 1;
+        double logdet = 0;
+        foreach (var v in w)
+        {
+            if (Math.Abs(v) <= zeroTolerance * Math.Max(scale, 1e-300)) { zero++; continue; }
+            if (v < 0) { neg++; sign = -sign; } else pos++;
+            logdet += Math.Log(Math.Abs(v));
+        }
+        return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
+    }
+}

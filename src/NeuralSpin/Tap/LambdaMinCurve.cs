@@ -1,0 +1,231 @@
+using NeuralSpin.Numerics;
+using NeuralSpin.SpinModel;
+
+namespace NeuralSpin.Tap;
+
+/// <summary>
+/// One point of the curve lambda_min(beta) of I - M(beta).
+/// </summary>
+/// <param name="Beta">Inverse temperature.</param>
+/// <param name="Value">The computed smallest eigenvalue (a Ritz value: never below the true one by more than rounding).</param>
+/// <param name="LowerBound">A lower bound on the smallest eigenvalue (theta minus twice the Ritz residual).</param>
+/// <param name="Certified">The lower bound has been proven by an inertia count (or comes from a dense solver).</param>
+public sealed record CurvePoint(double Beta, double Value, double LowerBound, bool Certified = true);
+
+/// <summary>Options of <see cref="LambdaMinCurve"/>.</summary>
+public sealed record CurveOptions
+{
+    /// <summary>Up to this many spins the smallest eigenvalue comes from a dense symmetric eigensolver.</summary>
+    public int DenseThreshold { get; init; } = 700;
+
+    /// <summary>Relative residual tolerance of a first Lanczos estimate (times an upper bound on ||I - M||).</summary>
+    public double CoarseTolerance { get; init; } = 1e-7;
+
+    /// <summary>Relative residual tolerance near a decision level (times an upper bound on ||I - M||).</summary>
+    public double FineTolerance { get; init; } = 1e-12;
+
+    /// <summary>Seed of the generator for Lanczos start vectors.</summary>
+    public int Seed { get; init; } = 12345;
+}
+
+/// <summary>
+/// The curve lambda_min(beta) = smallest eigenvalue of I - M(beta) = I - beta J + beta^2 diag(d)
+/// (linearized TAP, P1 21-25, NOTATION.md section 4) for any symmetric coupling J.
+/// Small systems use a dense eigensolver. Large ones use Lanczos on the structured product
+/// (block-sparse for a layered bond matrix), warm-started from the nearest evaluated beta, and every
+/// value is certified: the Ritz value theta is an upper bound, and an inertia count of
+/// I - M - (theta - rho) I (chi recurrence, NOTATION.md section 5) proves that no eigenvalue lies below
+/// theta - rho, with rho at least the Ritz residual. Points are cached.
+/// </summary>
+public sealed class LambdaMinCurve : IDisposable
+{
+    readonly ISymmetricCoupling _j;
+    readonly double[] _d;
+    readonly double[]? _dense;
+    readonly ChiRecurrence? _chi;
+    readonly CurveOptions _options;
+    readonly SortedList<double, (CurvePoint Point, double[]? Vector)> _cache = new();
+    readonly Random _rng;
+    readonly double _normJ;
+
+    /// <summary>Prepares the curve of the coupling <paramref name="j"/>.</summary>
+    /// <param name="j">The coupling.</param>
+    /// <param name="spectralNormJ">An upper bound on ||J||_2 if known (tightens tolerances); else the Frobenius norm is used.</param>
+    /// <param name="options">Options.</param>
+    public LambdaMinCurve(ISymmetricCoupling j, double? spectralNormJ = null, CurveOptions? options = null)
+    {
+        _j = j;
+        _options = options ?? new CurveOptions();
+        _d = j.RowSquareSums();
+        DMax = _d.Length == 0 ? 0 : _d.Max();
+        DMin = _d.Length == 0 ? 0 : _d.Min();
+        _normJ = spectralNormJ ?? Math.Sqrt(_d.Sum());
+        _rng = new Random(_options.Seed);
+        if (j.Size <= _options.DenseThreshold) _dense = j.ToDenseRowMajor();
+        else if (j is BondMatrix b) _chi = new ChiRecurrence(b);
+        else _dense = j.ToDenseRowMajor(); // dense couplings: Cholesky certification on the dense matrix
+    }
+
+    /// <summary>max_i d_i: bounds the curvature term of I - M (d^2/dbeta^2 (I - M) = 2 diag(d)).</summary>
+    public double DMax { get; }
+
+    /// <summary>min_i d_i.</summary>
+    public double DMin { get; }
+
+    /// <summary>Number of eigenvalue computations so far (cache misses).</summary>
+    public int Evaluations { get; private set; }
+
+    /// <summary>Number of spins.</summary>
+    public int Size => _j.Size;
+
+    /// <summary>Every point evaluated so far, in increasing beta.</summary>
+    public IReadOnlyList<CurvePoint> Points => _cache.Values.Select(v => v.Point).ToList();
+
+    /// <summary>An upper bound on ||I - M(beta)||_2.</summary>
+    public double OperatorNormBound(double beta) => 1 + beta * _normJ + beta * beta * DMax;
+
+    /// <summary>Number of inertia counts (chi recurrences or dense factorizations) so far.</summary>
+    public int InertiaCounts { get; private set; }
+
+    /// <summary>
+    /// The smallest eigenvalue of I - M(beta) with a lower bound; with <paramref name="certify"/> the
+    /// lower bound is proven by an inertia count of I - M(beta) - L I (positive definite).
+    /// </summary>
+    /// <param name="beta">Inverse temperature (non-negative).</param>
+    /// <param name="certify">Prove the lower bound by an inertia count.</param>
+    /// <param name="level">A decision level: if the value lies within 100 residuals of it, the eigenpair is
+    /// refined to the fine tolerance so that comparisons with the level are exact to rounding.</param>
+    public CurvePoint Evaluate(double beta, bool certify = false, double? level = null)
+    {
+        if (!(beta >= 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), "beta must be finite and non-negative");
+        if (_cache.TryGetValue(beta, out var hit))
+        {
+            var entry = hit;
+            if (level is double lv && entry.Vector != null && NeedsRefinement(entry.Point, lv))
+            {
+                Evaluations++;
+                var (rp, rv) = LanczosPoint(beta, entry.Vector, fine: true);
+                entry = (rp, rv);
+            }
+            if (certify && !entry.Point.Certified) entry = Certify(beta, entry.Point, entry.Vector);
+            _cache[beta] = entry;
+            return entry.Point;
+        }
+        if (beta == 0)
+        {
+            var p0 = new CurvePoint(0, 1, 1); // I - M(0) = I
+            _cache[0] = (p0, null);
+            return p0;
+        }
+        Evaluations++;
+        CurvePoint p;
+        double[]? vec = null;
+        if (_dense != null && _j.Size <= _options.DenseThreshold)
+        {
+            var a = MatrixAt(beta);
+            var w = TorchLinalg.SymmetricEigenvalues(a, _j.Size);
+            // LAPACK's backward-stable eigensolver: error well below 1e-12 ||A|| at these sizes
+            double err = 1e-12 * OperatorNormBound(beta);
+            p = new CurvePoint(beta, w[0], w[0] - err);
+        }
+        else
+        {
+            (p, vec) = LanczosPoint(beta, NearestVector(beta), fine: false);
+            if (level is double lv && NeedsRefinement(p, lv)) (p, vec) = LanczosPoint(beta, vec, fine: true);
+            if (certify) (p, vec) = Certify(beta, p, vec);
+        }
+        _cache[beta] = (p, vec);
+        return p;
+    }
+
+    /// <summary>The dense matrix I - M(beta), row-major.</summary>
+    public double[] MatrixAt(double beta)
+    {
+        int n = _j.Size;
+        var a = _dense != null ? (double[])_dense.Clone() : _j.ToDenseRowMajor();
+        for (long i = 0; i < a.LongLength; i++) a[i] *= -beta;
+        for (int i = 0; i < n; i++) a[(long)i * n + i] += 1 + beta * beta * _d[i];
+        return a;
+    }
+
+    /// <summary>y = (I - M(beta)) x using the structured product of J.</summary>
+    public void Apply(double beta, ReadOnlySpan<double> x, Span<double> y)
+    {
+        _j.Multiply(x, y);
+        double b2 = beta * beta;
+        for (int i = 0; i < y.Length; i++) y[i] = x[i] * (1 + b2 * _d[i]) - beta * y[i];
+    }
+
+    bool NeedsRefinement(CurvePoint p, double level)
+    {
+        double uncertainty = p.Value - p.LowerBound;
+        return uncertainty > 4 * _options.FineTolerance * OperatorNormBound(p.Beta) && Math.Abs(p.Value - level) < 50 * uncertainty;
+    }
+
+    (CurvePoint, double[]?) LanczosPoint(double beta, double[]? start, bool fine, int attempt = 0)
+    {
+        double norm = OperatorNormBound(beta);
+        double tol = (fine ? _options.FineTolerance : _options.CoarseTolerance) * norm;
+        var r = Lanczos.SmallestEigenpair((x, y) => Apply(beta, x, y), _j.Size, start, _rng, tol,
+            maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30);
+        double rho = Math.Max(r.Residual, 1e-13 * norm);
+        return (new CurvePoint(beta, r.Value, r.Value - 2 * rho, Certified: false), r.Vector);
+    }
+
+    (CurvePoint, double[]?) Certify(double beta, CurvePoint p, double[]? vec)
+    {
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            InertiaCounts++;
+            if (IsPositiveDefinite(beta, p.LowerBound)) return (p with { Certified = true }, vec);
+            // Lanczos missed the bottom of the spectrum: restart from a random vector with a larger space
+            Evaluations++;
+            (p, vec) = LanczosPoint(beta, null, fine: true, attempt);
+        }
+        Evaluations++;
+        var w = TorchLinalg.SymmetricEigenvalues(MatrixAt(beta), _j.Size);
+        return (new CurvePoint(beta, w[0], w[0] - 1e-12 * OperatorNormBound(beta)), null);
+    }
+
+    /// <summary>True when I - M(beta) - shift I is positive definite (inertia count).</summary>
+    public bool IsPositiveDefinite(double beta, double shift)
+    {
+        if (_chi != null) return _chi.IsPositiveDefinite(beta, shift);
+        var a = MatrixAt(beta);
+        int n = _j.Size;
+        for (int i = 0; i < n; i++) a[(long)i * n + i] -= shift;
+        return DenseInertia.Of(a, n).PositiveDefinite;
+    }
+
+    double[]? NearestVector(double beta)
+    {
+        double best = double.PositiveInfinity;
+        double[]? v = null;
+        foreach (var kv in _cache)
+        {
+            if (kv.Value.Vector == null) continue;
+            double dist = Math.Abs(kv.Key - beta);
+            if (dist < best) { best = dist; v = kv.Value.Vector; }
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Certified lower bound of lambda_min over [a.Beta, b.Beta] from the two endpoint bounds.
+    /// For beta = t a + (1 - t) b: I - M(beta) = t (I - M(a)) + (1 - t)(I - M(b)) - t (1 - t)(b - a)^2 diag(d)
+    /// (the linear terms cancel), and lambda_min is concave, so
+    /// lambda_min(beta) &gt;= t L_a + (1 - t) L_b - t (1 - t)(b - a)^2 max_i d_i; minimised over t in [0, 1].
+    /// </summary>
+    public double IntervalLowerBound(CurvePoint a, CurvePoint b)
+    {
+        double h = b.Beta - a.Beta;
+        double k = h * h * DMax;
+        double la = a.LowerBound, lb = b.LowerBound;
+        if (k <= 0) return Math.Min(la, lb);
+        double t = Math.Clamp((k - (la - lb)) / (2 * k), 0, 1);
+        return t * la + (1 - t) * lb - t * (1 - t) * k;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _chi?.Dispose();
+}

@@ -1,0 +1,215 @@
+namespace NeuralSpin.Tap;
+
+/// <summary>Global minimum of lambda_min(beta) over (0, beta_max].</summary>
+/// <param name="Beta">Where the minimum is attained (refined to about sqrt(machine epsilon) relative, the limit for a minimiser).</param>
+/// <param name="Value">lambda_min at <paramref name="Beta"/>.</param>
+/// <param name="CertifiedLowerBound">No beta in (0, beta_max] has lambda_min below this.</param>
+/// <param name="Evaluations">Eigenvalue computations used.</param>
+public sealed record CurveMinimum(double Beta, double Value, double CertifiedLowerBound, int Evaluations);
+
+/// <summary>
+/// Transition points of the linearized-TAP curve lambda_min(beta) (NOTATION.md section 4):
+/// the global minimum over (0, beta_max] and the first beta at which the curve reaches a level c
+/// (beta_c for c = 0; the finite-size-corrected beta_c(c_0) for c = c_0).
+/// Both are certified by the interval bound of <see cref="LambdaMinCurve.IntervalLowerBound"/>, which
+/// rests on the concavity of lambda_min and the exact quadratic dependence of I - M on beta: an interval
+/// is discarded only when the bound proves the curve stays above the target on all of it, so no dip
+/// between evaluation points can be missed.
+/// </summary>
+public static class TransitionSearch
+{
+    /// <summary>Curve values within this of the level count as not yet below it when certifying (absolute).</summary>
+    public const double CertificationSlack = 1e-9;
+
+    /// <summary>
+    /// The first beta in (0, beta_max] with lambda_min(beta) &lt;= level, or null when the curve stays above
+    /// the level. Guarantee: no beta below the returned one has lambda_min(beta) &lt; level - <see cref="CertificationSlack"/>;
+    /// the crossing is bracketed to relative width <paramref name="relativeTolerance"/>.
+    /// </summary>
+    public static double? FirstCrossing(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance = 1e-10, int gridIntervals = 16)
+    {
+        if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
+        ValidateBetaMax(betaMax);
+        var prev = curve.Evaluate(0);
+        for (int i = 1; i <= gridIntervals; i++)
+        {
+            var next = Eval(curve, betaMax * i / gridIntervals, level);
+            var r = Find(curve, prev, next, level, relativeTolerance);
+            if (r.HasValue) return r;
+            prev = next;
+        }
+        return null;
+    }
+
+    static CurvePoint Eval(LambdaMinCurve curve, double beta, double level) => curve.Evaluate(beta, certify: true, level: level);
+
+    /// <summary>
+    /// First crossing of <paramref name="level"/> in [a, b], where nothing up to a lies below
+    /// level - slack. Depth-first bisection, left half first, discarding halves the interval bound clears;
+    /// once a point at or below the level brackets a crossing in a short interval, the root is found by
+    /// Brent's method and the stretch before it is cleared by the same bound (or yields an earlier bracket).
+    /// </summary>
+    static double? Find(LambdaMinCurve curve, CurvePoint a, CurvePoint b, double level, double relTol)
+    {
+        double target = level - CertificationSlack;
+        var stack = new Stack<(CurvePoint A, CurvePoint B)>();
+        stack.Push((a, b));
+        while (stack.Count > 0)
+        {
+            var (pa, pb) = stack.Pop();
+            if (curve.IntervalLowerBound(pa, pb) > target) continue;
+            double h = pb.Beta - pa.Beta;
+            if (pb.Value <= level && h <= 1e-3 * pb.Beta)
+            {
+                double root = pa.Value <= level ? pa.Beta : BrentRoot(curve, pa, pb, level, relTol);
+                double before = root * (1 - relTol);
+                if (before <= pa.Beta) return root;
+                var pr = Eval(curve, before, level);
+                if (pr.Value <= level) { stack.Push((pa, pr)); continue; }
+                // clear [a, root - tol]; an uncleared piece there holds an earlier crossing
+                var earlier = Find(curve, pa, pr, level, relTol);
+                return earlier ?? root;
+            }
+            if (h <= relTol * pb.Beta)
+            {
+                // not provably above the level, not below it: a tangential touch within rounding
+                if (Math.Min(pa.Value, pb.Value) - level <= CertificationSlack) return pa.Value <= pb.Value ? pa.Beta : pb.Beta;
+                continue;
+            }
+            var m = Eval(curve, pa.Beta + 0.5 * h, level);
+            stack.Push((m, pb));
+            stack.Push((pa, m));
+        }
+        return null;
+    }
+
+    /// <summary>Brent's root finder for lambda_min(beta) = level on a bracket [a, b] (f(a) &gt; level &gt;= f(b)).</summary>
+    static double BrentRoot(LambdaMinCurve curve, CurvePoint pa, CurvePoint pb, double level, double relTol)
+    {
+        double a = pa.Beta, b = pb.Beta, fa = pa.Value - level, fb = pb.Value - level;
+        double c = a, fc = fa, d = b - a, e = d;
+        for (int iter = 0; iter < 100; iter++)
+        {
+            if (fb * fc > 0) { c = a; fc = fa; d = b - a; e = d; }
+            if (Math.Abs(fc) < Math.Abs(fb)) { a = b; b = c; c = a; fa = fb; fb = fc; fc = fa; }
+            double tol = 0.5 * relTol * Math.Abs(b);
+            double m = 0.5 * (c - b);
+            if (Math.Abs(m) <= tol || fb == 0) break;
+            if (Math.Abs(e) >= tol && Math.Abs(fa) > Math.Abs(fb))
+            {
+                double s = fb / fa, p, q;
+                if (a == c) { p = 2 * m * s; q = 1 - s; }
+                else
+                {
+                    double qq = fa / fc, r = fb / fc;
+                    p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
+                    q = (qq - 1) * (r - 1) * (s - 1);
+                }
+                if (p > 0) q = -q; else p = -p;
+                if (2 * p < Math.Min(3 * m * q - Math.Abs(tol * q), Math.Abs(e * q))) { e = d; d = p / q; }
+                else { d = m; e = m; }
+            }
+            else { d = m; e = m; }
+            a = b; fa = fb;
+            b += Math.Abs(d) > tol ? d : (m > 0 ? tol : -tol);
+            fb = curve.Evaluate(b, certify: false, level: level).Value - level;
+        }
+        // return the end of the final bracket that is at or below the level
+        return fb <= 0 ? b : c;
+    }
+
+    /// <summary>
+    /// The global minimum of lambda_min over (0, beta_max] by branch and bound: an interval is split
+    /// while its certified lower bound lies more than <paramref name="tolerance"/> below the best value
+    /// found, then the best point is polished with Brent's minimiser.
+    /// </summary>
+    public static CurveMinimum GlobalMinimum(LambdaMinCurve curve, double betaMax, double tolerance = 1e-5, int gridIntervals = 16)
+    {
+        ValidateBetaMax(betaMax);
+        int before = curve.Evaluations;
+        var pts = new List<CurvePoint> { curve.Evaluate(0) };
+        for (int i = 1; i <= gridIntervals; i++) pts.Add(curve.Evaluate(betaMax * i / gridIntervals));
+        CurvePoint best = pts.Skip(1).MinBy(p => p.Value)!;
+        var queue = new PriorityQueue<(CurvePoint A, CurvePoint B), double>();
+        for (int i = 0; i + 1 < pts.Count; i++) queue.Enqueue((pts[i], pts[i + 1]), curve.IntervalLowerBound(pts[i], pts[i + 1]));
+        double globalLower = double.PositiveInfinity;
+        while (queue.TryDequeue(out var iv, out double lb))
+        {
+            if (lb >= best.Value - tolerance) { globalLower = Math.Min(globalLower, lb); break; }
+            double h = iv.B.Beta - iv.A.Beta;
+            if (h <= 1e-13 * iv.B.Beta) { globalLower = Math.Min(globalLower, lb); continue; }
+            var m = curve.Evaluate(iv.A.Beta + 0.5 * h);
+            if (m.Value < best.Value) best = m;
+            queue.Enqueue((iv.A, m), curve.IntervalLowerBound(iv.A, m));
+            queue.Enqueue((m, iv.B), curve.IntervalLowerBound(m, iv.B));
+        }
+        while (queue.TryDequeue(out _, out double rest)) globalLower = Math.Min(globalLower, rest);
+        // polish: Brent's minimiser inside the neighbouring evaluated points
+        var all = curve.Points;
+        int idx = -1;
+        for (int i = 0; i < all.Count; i++) if (all[i].Beta == best.Beta) { idx = i; break; }
+        double lo = idx > 0 ? all[idx - 1].Beta : 0;
+        double hi = idx + 1 < all.Count ? Math.Min(all[idx + 1].Beta, betaMax) : betaMax;
+        var polished = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, best.Beta, 3e-9);
+        var pb = curve.Evaluate(polished);
+        if (pb.Value < best.Value) best = pb;
+        globalLower = Math.Min(globalLower, best.LowerBound);
+        return new CurveMinimum(best.Beta, best.Value, globalLower, curve.Evaluations - before);
+    }
+
+    static void ValidateBetaMax(double betaMax)
+    {
+        if (!(betaMax > 0) || !double.IsFinite(betaMax)) throw new ArgumentOutOfRangeException(nameof(betaMax), $"beta_max must be positive and finite, got {betaMax}");
+    }
+
+    /// <summary>Brent's method (golden section with parabolic steps) for a minimum of f in [a, b] started at x.</summary>
+    public static double BrentMinimize(Func<double, double> f, double a, double b, double x, double relTol, int maxIter = 100)
+    {
+        const double cgold = 0.3819660112501051;
+        double w = x, v = x, fx = f(x), fw = fx, fv = fx;
+        double d = 0, e = 0;
+        for (int iter = 0; iter < maxIter; iter++)
+        {
+            double xm = 0.5 * (a + b);
+            double tol1 = relTol * Math.Abs(x) + 1e-300, tol2 = 2 * tol1;
+            if (Math.Abs(x - xm) <= tol2 - 0.5 * (b - a)) break;
+            bool golden = true;
+            if (Math.Abs(e) > tol1)
+            {
+                double r = (x - w) * (fx - fv);
+                double q = (x - v) * (fx - fw);
+                double p = (x - v) * q - (x - w) * r;
+                q = 2 * (q - r);
+                if (q > 0) p = -p; else q = -q;
+                double etemp = e;
+                e = d;
+                if (!(Math.Abs(p) >= Math.Abs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x)))
+                {
+                    d = p / q;
+                    double u0 = x + d;
+                    if (u0 - a < tol2 || b - u0 < tol2) d = xm - x >= 0 ? tol1 : -tol1;
+                    golden = false;
+                }
+            }
+            if (golden)
+            {
+                e = x >= xm ? a - x : b - x;
+                d = cgold * e;
+            }
+            double u = Math.Abs(d) >= tol1 ? x + d : x + (d >= 0 ? tol1 : -tol1);
+            double fu = f(u);
+            if (fu <= fx)
+            {
+                if (u >= x) a = x; else b = x;
+                v = w; fv = fw; w = x; fw = fx; x = u; fx = fu;
+            }
+            else
+            {
+                if (u < x) a = u; else b = u;
+                if (fu <= fw || w == x) { v = w; fv = fw; w = u; fw = fu; }
+                else if (fu <= fv || v == x || v == w) { v = u; fv = fu; }
+            }
+        }
+        return x;
+    }
+}
