@@ -60,7 +60,7 @@ public static class Npy
         WeightFileException Fail(string problem, string? remedy = null) =>
             new(path, where + problem, remedy ?? WeightFileException.ReExport);
 
-        Span<byte> pre = stackalloc byte[10];
+        Span<byte> pre = stackalloc byte[12];
         int got = ReadFully(stream, pre[..8]);
         if (got < 6 || !pre[..6].SequenceEqual(Magic))
             throw Fail(got == 0 ? "the array is empty (0 bytes)" : "it does not start with the .npy magic string \\x93NUMPY; it is not a NumPy .npy array");
@@ -118,7 +118,7 @@ public static class Npy
             for (int i = 0; i < shape.Length; i++)
             {
                 if (shapeTuple.Items[i] is not long d || d < 0)
-                    throw Fail($"the .npy shape {Quote(headerText)} has an entry that is not a non-negative integer");
+                    throw Fail($"the .npy header {Quote(headerText)} has a shape entry that is not a non-negative integer");
                 shape[i] = d;
                 count = checked(count * d);
             }
