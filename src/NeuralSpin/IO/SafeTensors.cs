@@ -114,7 +114,7 @@ public static class SafeTensors
         }
         catch (JsonException e)
         {
-            throw new WeightFileException(path, $"the header is not valid JSON ({e.Message}); the file is damaged or not a safetensors file", WeightFileException.ReExport, e);
+            throw new WeightFileException(path, $"the header is not valid JSON (parsing stopped at byte {e.BytePositionInLine ?? 0} of line {(e.LineNumber ?? 0) + 1}); the file is damaged or not a safetensors file", WeightFileException.ReExport, e);
         }
 
         using (doc)
