@@ -1,0 +1,211 @@
+using NeuralSpin.SpinModel;
+
+namespace NeuralSpin.IO;
+
+/// <summary>
+/// Loads the weight matrices of a feed-forward network from a safetensors, .npy or .npz file and
+/// saves a <see cref="BondMatrix"/> back. See <see cref="Load"/> for the rules that pick the layers.
+/// </summary>
+public static class WeightFile
+{
+    /// <summary>
+    /// Reads a weights file and picks its layers.
+    /// <list type="bullet">
+    /// <item>The format follows the extension (<c>.safetensors</c> or <c>.st</c>, <c>.npy</c>, <c>.npz</c>);
+    /// any other extension is recognised from the content.</item>
+    /// <item>Without <paramref name="layers"/>, every 2-D tensor is a layer, ordered by
+    /// <see cref="LayerNameComparer"/> (<c>net.2.weight</c> before <c>net.10.weight</c>); 1-D tensors
+    /// (biases) go to <see cref="LoadedWeights.Ignored"/>; a tensor of any other rank is an error.</item>
+    /// <item>With <paramref name="layers"/>, exactly the named tensors are the layers, in that order;
+    /// every other tensor is ignored.</item>
+    /// <item>Each layer is a PyTorch weight W of shape (out, in); out_k must equal in_{k+1}.
+    /// All entries must be finite.</item>
+    /// </list>
+    /// A single <c>.npy</c> file holds one 2-D matrix, a one-layer network.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="layers">Optional explicit layer names in forward order (the CLI's <c>--layers a,b,c</c>).</param>
+    /// <exception cref="WeightFileException">Whatever is wrong with the file, with a message naming it.</exception>
+    public static LoadedWeights Load(string path, IReadOnlyList<string>? layers = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (tensors, metadata) = ReadAll(path);
+        if (tensors.Count == 0)
+            throw new WeightFileException(path, "the file holds no tensors", WeightFileException.ReExport);
+        var (chosen, ignored) = layers is null ? ChooseByRank(path, tensors) : ChooseByName(path, tensors, layers);
+        foreach (var t in chosen) CheckLayer(path, t);
+        CheckChain(path, chosen, explicitOrder: layers is not null);
+        return new LoadedWeights(path, chosen, ignored, metadata);
+    }
+
+    /// <summary>
+    /// Saves the weights W^(k) = J^(k)^T of a bond matrix, named <c>layers.{k}.weight</c> for
+    /// k = 0..L-1 in forward order, atomically. A path ending in <c>.npz</c> gives an npz archive
+    /// (float64 only); any other path a safetensors file.
+    /// </summary>
+    /// <param name="path">Destination.</param>
+    /// <param name="bonds">The model to save.</param>
+    /// <param name="dtype">safetensors element type: F64, F32, F16 or BF16.</param>
+    /// <param name="metadata">Optional string metadata (safetensors only).</param>
+    public static void Save(string path, BondMatrix bonds, string dtype = "F64", IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(bonds);
+        var tensors = new List<NamedTensor>();
+        for (int k = 1; k <= bonds.BlockCount; k++)
+        {
+            var (rows, cols, data) = bonds.LinearWeight(k);
+            tensors.Add(new NamedTensor($"layers.{k - 1}.weight", dtype, [rows, cols], data));
+        }
+        if (string.Equals(Path.GetExtension(path), ".npz", StringComparison.OrdinalIgnoreCase))
+        {
+            if (dtype != "F64") throw new ArgumentException($"npz files are written as float64; dtype '{dtype}' needs a safetensors file", nameof(dtype));
+            if (metadata is { Count: > 0 }) throw new ArgumentException("npz files cannot hold metadata; use a safetensors file", nameof(metadata));
+            Npz.Write(path, tensors);
+        }
+        else
+        {
+            SafeTensors.Write(path, tensors, metadata, dtype);
+        }
+    }
+
+    static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
+    static (IReadOnlyList<NamedTensor>, IReadOnlyDictionary<string, string>) ReadAll(string path)
+    {
+        FileInfo info;
+        try { info = new FileInfo(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new WeightFileException(path, $"the path is not valid ({e.Message})", "Check the path.", e);
+        }
+        if (Directory.Exists(path))
+            throw new WeightFileException(path, "the path is a directory, not a file", "Give the weights file itself.");
+        if (!info.Exists) throw SafeTensors.Missing(path);
+        if (info.Length == 0)
+            throw new WeightFileException(path, "the file is empty", WeightFileException.ReExport);
+
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".safetensors" or ".st":
+                return SafeTensors.Read(path);
+            case ".npy":
+                return ([Npy.Read(path)], NoMetadata);
+            case ".npz":
+                return (Npz.Read(path), NoMetadata);
+        }
+        return Sniff(path) switch
+        {
+            Format.Npy => ([Npy.Read(path)], NoMetadata),
+            Format.Npz => (Npz.Read(path), NoMetadata),
+            Format.SafeTensors => SafeTensors.Read(path),
+            _ => throw new WeightFileException(path,
+                "its format is not recognised (it is not a safetensors file, a .npy array or an .npz archive)",
+                "Save the weights with safetensors.torch.save_file, numpy.save or numpy.savez."),
+        };
+    }
+
+    enum Format { Unknown, SafeTensors, Npy, Npz }
+
+    static Format Sniff(string path)
+    {
+        Span<byte> head = stackalloc byte[9];
+        int n;
+        try
+        {
+            using var s = File.OpenRead(path);
+            n = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WeightFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e);
+        }
+        head = head[..n];
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'])) return Format.Npy;
+        if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8)) return Format.Npz;
+        if (n == 9 && head[8] == (byte)'{') return Format.SafeTensors;
+        return Format.Unknown;
+    }
+
+    static (List<NamedTensor>, List<NamedTensor>) ChooseByRank(string path, IReadOnlyList<NamedTensor> tensors)
+    {
+        var bad = tensors.Where(t => t.Rank is not (1 or 2)).ToList();
+        if (bad.Count > 0)
+            throw new WeightFileException(path,
+                $"{Describe(bad)} {(bad.Count == 1 ? "is" : "are")} neither a 2-D weight matrix nor a 1-D bias, so the layers are ambiguous",
+                "Pass --layers with the names of the 2-D weight matrices in forward order, or save only the nn.Linear weights.");
+        var matrices = tensors.Where(t => t.Rank == 2).OrderBy(t => t.Name, LayerNameComparer.Instance).ToList();
+        if (matrices.Count == 0)
+            throw new WeightFileException(path,
+                $"it holds no 2-D tensor (found {Describe(tensors)}), so there is no weight matrix to analyse",
+                "Save the nn.Linear weight matrices, e.g. safetensors.torch.save_file(model.state_dict(), path).");
+        return (matrices, tensors.Where(t => t.Rank == 1).ToList());
+    }
+
+    static (List<NamedTensor>, List<NamedTensor>) ChooseByName(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+            throw new WeightFileException(path, "the list of layers to use is empty", "Give at least one tensor name to --layers.");
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var chosen = new List<NamedTensor>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (!byName.TryGetValue(name, out var t))
+                throw new WeightFileException(path, $"it has no tensor named '{name}'; its 2-D tensors are {Available(tensors)}",
+                    "Correct the names given to --layers.");
+            if (!used.Add(name))
+                throw new WeightFileException(path, $"layer '{name}' is listed twice", "Name each layer once in --layers.");
+            if (t.Rank != 2)
+                throw new WeightFileException(path, $"layer '{name}' has shape {t.ShapeText}, not a 2-D weight matrix; its 2-D tensors are {Available(tensors)}",
+                    "Name only 2-D nn.Linear weights in --layers.");
+            chosen.Add(t);
+        }
+        return (chosen, tensors.Where(t => !used.Contains(t.Name)).ToList());
+    }
+
+    static void CheckLayer(string path, NamedTensor t)
+    {
+        long rows = t.Shape[0], cols = t.Shape[1];
+        if (rows == 0 || cols == 0)
+            throw new WeightFileException(path, $"layer '{t.Name}' has shape {t.ShapeText}, with no units on one side",
+                "Remove empty layers from the file or from --layers.");
+        if (rows > int.MaxValue || cols > int.MaxValue)
+            throw new WeightFileException(path, $"layer '{t.Name}' of shape {t.ShapeText} is too wide", "Use layers of fewer than 2^31 units.");
+        var d = t.Data;
+        for (int i = 0; i < d.Length; i++)
+        {
+            if (double.IsFinite(d[i])) continue;
+            string what = double.IsNaN(d[i]) ? "NaN" : d[i] > 0 ? "+infinity" : "-infinity";
+            throw new WeightFileException(path,
+                $"layer '{t.Name}' has a {what} weight at flat index {i} (row {i / cols}, column {i % cols})",
+                "The network diverged or the export is broken; analyse a checkpoint with finite weights.");
+        }
+    }
+
+    static void CheckChain(string path, List<NamedTensor> layers, bool explicitOrder)
+    {
+        for (int k = 1; k < layers.Count; k++)
+        {
+            NamedTensor prev = layers[k - 1], cur = layers[k];
+            if (cur.Shape[1] == prev.Shape[0]) continue;
+            string order = explicitOrder ? "in the order given by --layers" : "in numeric name order";
+            throw new WeightFileException(path,
+                $"the layer chain is broken {order}: '{cur.Name}' {cur.ShapeText} takes {cur.Shape[1]} inputs but the previous layer '{prev.Name}' {prev.ShapeText} has {prev.Shape[0]} outputs (weights are PyTorch nn.Linear matrices of shape (out, in))",
+                "Pass --layers to give the forward order explicitly, and transpose any matrix stored as (in, out).");
+        }
+    }
+
+    static string Describe(IEnumerable<NamedTensor> tensors)
+    {
+        var parts = tensors.Take(8).Select(t => $"'{t.Name}' {t.ShapeText}").ToList();
+        int more = tensors.Count() - parts.Count;
+        return string.Join(", ", parts) + (more > 0 ? $" and {more} more" : "");
+    }
+
+    static string Available(IEnumerable<NamedTensor> tensors)
+    {
+        var names = tensors.Where(t => t.Rank == 2).Select(t => t.Name).Order(LayerNameComparer.Instance).ToList();
+        return names.Count == 0 ? "none" : string.Join(", ", names.Select(n => $"'{n}'"));
+    }
+}
