@@ -1,0 +1,71 @@
+using NeuralSpin.SpinModel;
+
+namespace NeuralSpin.Tap;
+
+/// <summary>
+/// The linearized TAP operator I - M(beta) = I - beta J + beta^2 diag(d) at one inverse temperature
+/// (P1 21-25, NOTATION.md section 4), with d_i = sum_l J_il^2 the row square sums of J.
+/// <para>
+/// Linearizing the TAP equations (P1 20) around m = 0 gives m = M m (P1 21), i.e. (I - M) m = 0 (P1 22) with
+/// M_ij = beta J_ij - delta_ij beta^2 d_i (P1 23); M is the Jacobian at m = 0 of the map of
+/// <see cref="TapSolver.Step"/> with zero fields. For a layered <see cref="BondMatrix"/> M is block
+/// tridiagonal with off-diagonal blocks beta J^(k) and diagonal blocks beta R^(k),
+/// R^(k) = -beta diag(d restricted to layer k) (P1 24-25; <b>erratum (P1 25)</b>: the printed J_ll reads
+/// J^(1)_il for k = 0 and J^(k+1)_il for the outgoing block). The paramagnet m = 0 is the only solution
+/// while I - M is positive definite.
+/// </para>
+/// Works with any <see cref="ISymmetricCoupling"/>; d is computed once on construction.
+/// </summary>
+public sealed class LinearizedTap
+{
+    readonly double[] _d;
+
+    /// <summary>Builds I - M(beta) for coupling <paramref name="coupling"/>.</summary>
+    /// <param name="coupling">Any symmetric zero-diagonal coupling.</param>
+    /// <param name="beta">Inverse temperature, finite (beta = 0 gives the identity).</param>
+    public LinearizedTap(ISymmetricCoupling coupling, double beta)
+    {
+        ArgumentNullException.ThrowIfNull(coupling);
+        if (!double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be finite");
+        Coupling = coupling;
+        Beta = beta;
+        _d = coupling.RowSquareSums();
+        if (_d.Length != coupling.Size) throw new ArgumentException("coupling returned row square sums of the wrong length", nameof(coupling));
+    }
+
+    /// <summary>The coupling J.</summary>
+    public ISymmetricCoupling Coupling { get; }
+
+    /// <summary>The inverse temperature beta.</summary>
+    public double Beta { get; }
+
+    /// <summary>Number of spins N.</summary>
+    public int Size => Coupling.Size;
+
+    /// <summary>d_i = sum_l J_il^2 (NOTATION.md section 1).</summary>
+    public ReadOnlySpan<double> RowSquareSums => _d;
+
+    /// <summary>y = (I - M) x = x - beta J x + beta^2 d o x, without forming the matrix.</summary>
+    /// <param name="x">Input, length N.</param>
+    /// <param name="y">Output, length N; must not overlap <paramref name="x"/>.</param>
+    public void Apply(ReadOnlySpan<double> x, Span<double> y)
+    {
+        int n = Size;
+        if (x.Length != n || y.Length != n) throw new ArgumentException($"vectors must have length {n}");
+        if (x.Overlaps(y)) throw new ArgumentException("the output must not overlap the input", nameof(y));
+        Coupling.Multiply(x, y);
+        double b = Beta, b2 = Beta * Beta;
+        for (int i = 0; i < n; i++) y[i] = x[i] - b * y[i] + b2 * _d[i] * x[i];
+    }
+
+    /// <summary>The dense N x N matrix I - beta J + beta^2 diag(d) (row-major, symmetric).</summary>
+    public double[] Dense()
+    {
+        int n = Size;
+        var a = Coupling.ToDenseRowMajor();
+        double b = Beta, b2 = Beta * Beta;
+        for (long k = 0; k < a.LongLength; k++) a[k] = -b * a[k];
+        for (int i = 0; i < n; i++) a[(long)i * n + i] += 1.0 + b2 * _d[i];
+        return a;
+    }
+}

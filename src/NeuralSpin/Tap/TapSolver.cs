@@ -1,0 +1,198 @@
+using NeuralSpin.SpinModel;
+
+namespace NeuralSpin.Tap;
+
+/// <summary>Settings of <see cref="TapSolver"/>. All members are optional.</summary>
+public sealed record TapSolverOptions
+{
+    /// <summary>Starting magnetizations m(0) (also used as m(-1)); null means all zero. Entries are clamped into
+    /// |m| &lt;= 1 - <see cref="TapSolver.MagnetizationClamp"/>.</summary>
+    public double[]? InitialMagnetizations { get; init; }
+
+    /// <summary>External fields h; null means zero fields.</summary>
+    public double[]? Fields { get; init; }
+
+    /// <summary>Stop once max_i |m_i(t+1) - m_i(t)| &lt;= Tolerance (after damping). Default 1e-10; must be &gt; 0.</summary>
+    public double Tolerance { get; init; } = 1e-10;
+
+    /// <summary>Largest number of iterations (applications of the map). Default 10 000; must be &gt;= 1.</summary>
+    public int MaxIterations { get; init; } = 10_000;
+
+    /// <summary>Damping gamma in [0, 1): m(t+1) = (1 - gamma) m_new + gamma m(t). Default 0 (no damping).</summary>
+    public double Damping { get; init; }
+}
+
+/// <summary>The outcome of <see cref="TapSolver.Solve"/>.</summary>
+/// <param name="Magnetizations">The last iterate m(t).</param>
+/// <param name="Converged">Whether max_i |m_i(t) - m_i(t-1)| fell to the tolerance within the iteration budget.</param>
+/// <param name="Iterations">Number of iterations performed.</param>
+/// <param name="FinalChange">max_i |m_i(t) - m_i(t-1)| of the last iteration.</param>
+/// <param name="MaxResidual">max_i |atanh m_i - beta (h_i + (J m)_i) + beta^2 m_i ((J o J)(1 - m^2))_i| at the last
+/// iterate: the violation of the TAP equations (P1 20). Equals beta * max_i |dF/dm_i| (<see cref="TapFreeEnergy.Gradient"/>).</param>
+public sealed record TapResult(double[] Magnetizations, bool Converged, int Iterations, double FinalChange, double MaxResidual);
+
+/// <summary>Thrown by <see cref="TapSolver.SolveOrThrow"/> when the iteration does not converge.</summary>
+public sealed class TapNotConvergedException : Exception
+{
+    /// <summary>Wraps the unconverged result.</summary>
+    public TapNotConvergedException(TapResult result, double tolerance)
+        : base($"TAP iteration did not converge: after {result.Iterations} iterations the last change max|m(t+1) - m(t)| = " +
+               $"{result.FinalChange:G4} exceeds the tolerance {tolerance:G4} (TAP residual {result.MaxResidual:G4}); " +
+               "increase the damping or the iteration budget, or the TAP equations may have no stable solution here")
+    {
+        Result = result;
+    }
+
+    /// <summary>The last iterate and its diagnostics.</summary>
+    public TapResult Result { get; }
+}
+
+/// <summary>
+/// Solves the TAP equations (P1 20, NOTATION.md section 3)
+/// <code>atanh m_i = beta (h_i + sum_j J_ij m_j) - beta^2 m_i sum_j J_ij^2 (1 - m_j^2)</code>
+/// for any symmetric zero-diagonal coupling by the damped iteration of P2 24 with the correct time indexes:
+/// <code>m(t+1) = tanh(beta (h + J m(t)) - beta^2 m(t-1) o ((J o J)(1 - m(t)^2))),</code>
+/// followed by m(t+1) &lt;- (1 - gamma) m(t+1) + gamma m(t). A fixed point of the iteration (m(t-1) = m(t) = m(t+1))
+/// is a TAP solution and a stationary point of the TAP free energy (P1 19, <see cref="TapFreeEnergy"/>).
+/// <para><b>erratum (NOTATION.md section 3):</b> the reaction term uses 1 - m^2, not (1 - m)^2, and the field h enters.</para>
+/// Magnetizations are clamped to |m| &lt;= 1 - <see cref="MagnetizationClamp"/> so that atanh stays finite.
+/// Non-convergence is never silent: <see cref="Solve"/> reports it in <see cref="TapResult.Converged"/>,
+/// <see cref="SolveOrThrow"/> throws <see cref="TapNotConvergedException"/>.
+/// </summary>
+public static class TapSolver
+{
+    /// <summary>|m| is kept at or below 1 - 1e-15.</summary>
+    public const double MagnetizationClamp = 1e-15;
+
+    /// <summary>Runs the damped iteration; the result says whether it converged.</summary>
+    /// <param name="j">Any symmetric zero-diagonal coupling.</param>
+    /// <param name="beta">Inverse temperature, finite and &gt;= 0.</param>
+    /// <param name="options">Start, fields, tolerance, budget and damping; null for the defaults.</param>
+    public static TapResult Solve(ISymmetricCoupling j, double beta, TapSolverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        options ??= new TapSolverOptions();
+        int n = j.Size;
+        if (!(beta >= 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be finite and >= 0");
+        if (!(options.Tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.Tolerance, "tolerance must be > 0");
+        if (options.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxIterations, "at least one iteration is needed");
+        double gamma = options.Damping;
+        if (!(gamma >= 0 && gamma < 1)) throw new ArgumentOutOfRangeException(nameof(options), gamma, "damping must lie in [0, 1)");
+        double[] h = options.Fields ?? new double[n];
+        if (h.Length != n) throw new ArgumentException($"expected {n} fields, got {h.Length}", nameof(options));
+        foreach (var v in h) if (!double.IsFinite(v)) throw new ArgumentException("fields must be finite", nameof(options));
+
+        var current = new double[n];
+        if (options.InitialMagnetizations is { } m0)
+        {
+            if (m0.Length != n) throw new ArgumentException($"expected {n} initial magnetizations, got {m0.Length}", nameof(options));
+            for (int i = 0; i < n; i++)
+            {
+                if (!double.IsFinite(m0[i])) throw new ArgumentException("initial magnetizations must be finite", nameof(options));
+                current[i] = Clamp(m0[i]);
+            }
+        }
+        var previous = (double[])current.Clone();
+        var next = new double[n];
+        var scratch = new double[2 * n];
+
+        int iterations = 0;
+        double change = double.PositiveInfinity;
+        bool converged = false;
+        while (iterations < options.MaxIterations)
+        {
+            StepCore(j, beta, h, previous, current, next, scratch);
+            change = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double v = gamma == 0 ? next[i] : Clamp((1 - gamma) * next[i] + gamma * current[i]);
+                next[i] = v;
+                change = Math.Max(change, Math.Abs(v - current[i]));
+            }
+            iterations++;
+            (previous, current, next) = (current, next, previous);
+            if (double.IsNaN(change)) break; // cannot happen for finite input; never report NaN as converged
+            if (change <= options.Tolerance) { converged = true; break; }
+        }
+
+        return new TapResult(current, converged, iterations, change, MaxResidual(j, beta, h, current));
+    }
+
+    /// <summary>As <see cref="Solve"/>, but throws <see cref="TapNotConvergedException"/> (carrying the result) when
+    /// the iteration does not converge.</summary>
+    public static TapResult SolveOrThrow(ISymmetricCoupling j, double beta, TapSolverOptions? options = null)
+    {
+        var r = Solve(j, beta, options);
+        if (!r.Converged) throw new TapNotConvergedException(r, (options ?? new TapSolverOptions()).Tolerance);
+        return r;
+    }
+
+    /// <summary>
+    /// One undamped application of the P2 24 map:
+    /// next = tanh(beta (h + J current) - beta^2 previous o ((J o J)(1 - current^2))), clamped to |next| &lt;= 1 - 1e-15.
+    /// With previous = current = m this is the TAP map whose fixed points solve P1 20; its Jacobian at m = 0, h = 0 is
+    /// M = beta J - beta^2 diag(d) (P1 22-23, see <see cref="LinearizedTap"/>).
+    /// </summary>
+    /// <param name="j">Any symmetric zero-diagonal coupling.</param>
+    /// <param name="beta">Inverse temperature.</param>
+    /// <param name="h">Fields, length N; empty means zero.</param>
+    /// <param name="previous">m(t-1), length N.</param>
+    /// <param name="current">m(t), length N.</param>
+    /// <param name="next">Receives m(t+1), length N; must not overlap the inputs.</param>
+    public static void Step(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> previous,
+                            ReadOnlySpan<double> current, Span<double> next)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        int n = j.Size;
+        if (previous.Length != n || current.Length != n || next.Length != n || (!h.IsEmpty && h.Length != n))
+            throw new ArgumentException($"all vectors must have length {n} (fields may be empty)");
+        if (next.Overlaps(previous) || next.Overlaps(current) || next.Overlaps(h))
+            throw new ArgumentException("the output must not overlap the inputs", nameof(next));
+        StepCore(j, beta, h, previous, current, next, new double[2 * n]);
+    }
+
+    /// <summary>
+    /// max_i |atanh m_i - beta (h_i + (J m)_i) + beta^2 m_i ((J o J)(1 - m^2))_i|, the violation of the TAP
+    /// equations P1 20 at m (|m_i| &lt; 1 required for a finite value).
+    /// </summary>
+    public static double MaxResidual(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> m)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        int n = j.Size;
+        if (m.Length != n || (!h.IsEmpty && h.Length != n)) throw new ArgumentException($"vectors must have length {n}");
+        var jm = new double[n];
+        j.Multiply(m, jm);
+        var u = new double[n];
+        for (int i = 0; i < n; i++) u[i] = 1.0 - m[i] * m[i];
+        var j2u = new double[n];
+        j.MultiplySquared(u, j2u);
+        double worst = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double hi = h.IsEmpty ? 0.0 : h[i];
+            double r = Math.Abs(Math.Atanh(m[i]) - beta * (hi + jm[i]) + beta * beta * m[i] * j2u[i]);
+            if (double.IsNaN(r)) return double.NaN;
+            worst = Math.Max(worst, r);
+        }
+        return worst;
+    }
+
+    static void StepCore(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> previous,
+                         ReadOnlySpan<double> current, Span<double> next, Span<double> scratch)
+    {
+        int n = j.Size;
+        var jm = scratch[..n];
+        var u = scratch.Slice(n, n);
+        j.Multiply(current, jm);
+        for (int i = 0; i < n; i++) u[i] = 1.0 - current[i] * current[i];
+        j.MultiplySquared(u, next); // next temporarily holds (J o J)(1 - m(t)^2)
+        double b2 = beta * beta;
+        for (int i = 0; i < n; i++)
+        {
+            double hi = h.IsEmpty ? 0.0 : h[i];
+            next[i] = Clamp(Math.Tanh(beta * (hi + jm[i]) - b2 * previous[i] * next[i]));
+        }
+    }
+
+    static double Clamp(double m) => Math.Clamp(m, -(1 - MagnetizationClamp), 1 - MagnetizationClamp);
+}
