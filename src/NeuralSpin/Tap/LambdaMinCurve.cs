@@ -141,19 +141,13 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>The dense matrix I - M(beta), row-major.</summary>
     public double[] MatrixAt(double beta)
     {
-        int n = _j.Size;
-        var a = _dense != null ? (double[])_dense.Clone() : _j.ToDenseRowMajor();
-        for (long i = 0; i < a.LongLength; i++) a[i] *= -beta;
-        for (int i = 0; i < n; i++) a[(long)i * n + i] += 1 + beta * beta * _d[i];
-        return a;
+        return LinearizedTap.DenseInPlace(_dense != null ? (double[])_dense.Clone() : _j.ToDenseRowMajor(), _d, beta);
     }
 
     /// <summary>y = (I - M(beta)) x using the structured product of J.</summary>
     public void Apply(double beta, ReadOnlySpan<double> x, Span<double> y)
     {
-        _j.Multiply(x, y);
-        double b2 = beta * beta;
-        for (int i = 0; i < y.Length; i++) y[i] = x[i] * (1 + b2 * _d[i]) - beta * y[i];
+        LinearizedTap.Apply(_j, _d, beta, x, y);
     }
 
     bool NeedsRefinement(CurvePoint p, double level)

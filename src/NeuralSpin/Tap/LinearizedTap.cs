@@ -53,19 +53,30 @@ public sealed class LinearizedTap
         int n = Size;
         if (x.Length != n || y.Length != n) throw new ArgumentException($"vectors must have length {n}");
         if (x.Overlaps(y)) throw new ArgumentException("the output must not overlap the input", nameof(y));
-        Coupling.Multiply(x, y);
-        double b = Beta, b2 = Beta * Beta;
-        for (int i = 0; i < n; i++) y[i] = x[i] - b * y[i] + b2 * _d[i] * x[i];
+        Apply(Coupling, _d, Beta, x, y);
+    }
+
+    /// <summary>y = (I - M(beta)) x for a coupling whose row square sums <paramref name="d"/> are known.</summary>
+    internal static void Apply(ISymmetricCoupling coupling, ReadOnlySpan<double> d, double beta, ReadOnlySpan<double> x, Span<double> y)
+    {
+        coupling.Multiply(x, y);
+        double b2 = beta * beta;
+        for (int i = 0; i < y.Length; i++) y[i] = x[i] - beta * y[i] + b2 * d[i] * x[i];
+    }
+
+    /// <summary>Overwrites the dense row-major J (n x n) with I - beta J + beta^2 diag(d).</summary>
+    internal static double[] DenseInPlace(double[] j, ReadOnlySpan<double> d, double beta)
+    {
+        int n = d.Length;
+        double b2 = beta * beta;
+        for (long k = 0; k < j.LongLength; k++) j[k] = -beta * j[k];
+        for (int i = 0; i < n; i++) j[(long)i * n + i] += 1.0 + b2 * d[i];
+        return j;
     }
 
     /// <summary>The dense N x N matrix I - beta J + beta^2 diag(d) (row-major, symmetric).</summary>
     public double[] Dense()
     {
-        int n = Size;
-        var a = Coupling.ToDenseRowMajor();
-        double b = Beta, b2 = Beta * Beta;
-        for (long k = 0; k < a.LongLength; k++) a[k] = -b * a[k];
-        for (int i = 0; i < n; i++) a[(long)i * n + i] += 1.0 + b2 * _d[i];
-        return a;
+        return DenseInPlace(Coupling.ToDenseRowMajor(), _d, Beta);
     }
 }
