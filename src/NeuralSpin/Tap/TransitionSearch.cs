@@ -123,12 +123,17 @@ public static class TransitionSearch
     /// while its certified lower bound lies more than <paramref name="tolerance"/> below the best value
     /// found, then the best point is polished with Brent's minimiser.
     /// </summary>
-    public static CurveMinimum GlobalMinimum(LambdaMinCurve curve, double betaMax, double tolerance = 1e-5, int gridIntervals = 16)
+    /// <param name="curve">The curve.</param>
+    /// <param name="betaMax">Upper end of the range.</param>
+    /// <param name="tolerance">Absolute tolerance of the certificate: no value below (minimum - tolerance) is missed.</param>
+    /// <param name="gridIntervals">Initial uniform grid.</param>
+    /// <param name="certify">Prove every lower bound used by an inertia count (else Lanczos residual bounds are trusted).</param>
+    public static CurveMinimum GlobalMinimum(LambdaMinCurve curve, double betaMax, double tolerance = 1e-5, int gridIntervals = 16, bool certify = true)
     {
         ValidateBetaMax(betaMax);
         int before = curve.Evaluations;
         var pts = new List<CurvePoint> { curve.Evaluate(0) };
-        for (int i = 1; i <= gridIntervals; i++) pts.Add(curve.Evaluate(betaMax * i / gridIntervals));
+        for (int i = 1; i <= gridIntervals; i++) pts.Add(curve.Evaluate(betaMax * i / gridIntervals, certify));
         CurvePoint best = pts.Skip(1).MinBy(p => p.Value)!;
         var queue = new PriorityQueue<(CurvePoint A, CurvePoint B), double>();
         for (int i = 0; i + 1 < pts.Count; i++) queue.Enqueue((pts[i], pts[i + 1]), curve.IntervalLowerBound(pts[i], pts[i + 1]));
@@ -138,7 +143,7 @@ public static class TransitionSearch
             if (lb >= best.Value - tolerance) { globalLower = Math.Min(globalLower, lb); break; }
             double h = iv.B.Beta - iv.A.Beta;
             if (h <= 1e-13 * iv.B.Beta) { globalLower = Math.Min(globalLower, lb); continue; }
-            var m = curve.Evaluate(iv.A.Beta + 0.5 * h);
+            var m = curve.Evaluate(iv.A.Beta + 0.5 * h, certify);
             if (m.Value < best.Value) best = m;
             queue.Enqueue((iv.A, m), curve.IntervalLowerBound(iv.A, m));
             queue.Enqueue((m, iv.B), curve.IntervalLowerBound(m, iv.B));
@@ -151,7 +156,7 @@ public static class TransitionSearch
         double lo = idx > 0 ? all[idx - 1].Beta : 0;
         double hi = idx + 1 < all.Count ? Math.Min(all[idx + 1].Beta, betaMax) : betaMax;
         var polished = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, best.Beta, 3e-9);
-        var pb = curve.Evaluate(polished);
+        var pb = curve.Evaluate(polished, certify);
         if (pb.Value < best.Value) best = pb;
         globalLower = Math.Min(globalLower, best.LowerBound);
         return new CurveMinimum(best.Beta, best.Value, globalLower, curve.Evaluations - before);
