@@ -1,0 +1,65 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using NeuralSpin.Analysis;
+using NeuralSpin.Numerics;
+using NeuralSpin.SpinModel;
+using NeuralSpin.Tap;
+
+BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
+    DefaultConfig.Instance.AddJob(Job.ShortRun.WithId("short")).WithOptions(ConfigOptions.JoinSummary));
+
+/// <summary>
+/// Kernels of the analysis at the size of the paper's network (784-512-512-512-10, N = 2330,
+/// Kaiming-normal C = 2). Run: dotnet run -c Release --project benchmarks/NeuralSpin.Benchmarks -- --filter '*'
+/// </summary>
+[MemoryDiagnoser]
+public class SpinModelBenchmarks
+{
+    BondMatrix _j = null!;
+    ChiRecurrence _chi = null!;
+    double[] _x = null!, _y = null!, _dense = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        TorchLinalg.Configure(1);
+        _j = BondMatrix.Sample(new[] { 784, 512, 512, 512, 10 }, new[] { 2.0 }, new Random(1));
+        _chi = new ChiRecurrence(_j);
+        _x = Enumerable.Range(0, _j.Size).Select(i => Math.Sin(i)).ToArray();
+        _y = new double[_j.Size];
+        _dense = _j.ToDenseRowMajor();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _chi.Dispose();
+
+    /// <summary>One block-sparse product J x.</summary>
+    [Benchmark]
+    public void BondMatrixMultiply() => _j.Multiply(_x, _y);
+
+    /// <summary>Positive-definiteness of I - M(0.5) from the chi recurrence (NOTATION.md section 5).</summary>
+    [Benchmark]
+    public bool ChiRecurrencePositiveDefinite() => _chi.IsPositiveDefinite(0.5, 0.0);
+
+    /// <summary>Full inertia and log-determinant from the chi recurrence.</summary>
+    [Benchmark]
+    public Inertia ChiRecurrenceInertia() => _chi.Evaluate(0.6, 0.0);
+
+    /// <summary>Dense float64 eigenvalues of J (libtorch).</summary>
+    [Benchmark]
+    public double[] DenseEigenvaluesOfJ() => TorchLinalg.SymmetricEigenvalues(_dense, _j.Size);
+
+    /// <summary>One certified lambda_min(beta) from a cold start (Lanczos + inertia count).</summary>
+    [Benchmark]
+    public double CertifiedLambdaMinColdStart()
+    {
+        using var curve = new LambdaMinCurve(_j, 3.7);
+        return curve.Evaluate(0.55, certify: true).Value;
+    }
+
+    /// <summary>The whole analysis with a level (curve minimum, beta_c, corrected beta_c, spectra).</summary>
+    [Benchmark]
+    public AnalysisResult AnalyzeWithLevel() => NetworkAnalysis.Run(_j, new AnalysisOptions { Level = 0.05 });
+}
