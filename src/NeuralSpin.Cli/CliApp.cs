@@ -36,9 +36,14 @@ public static class CliApp
             var parse = root.Parse(args);
             if (parse.Action is not HelpAction && parse.Errors.Count > 0)
             {
-                string cmd = CommandPath(parse.CommandResult.Command);
+                var command = parse.CommandResult.Command;
+                string cmd = CommandPath(command);
+                string synopsis = string.Join(" ", new[] { cmd }
+                    .Concat(command.Arguments.Select(a => $"<{a.Name}>"))
+                    .Concat(command.Subcommands.Count > 0 ? ["<command>"] : [])
+                    .Append("[options]"));
                 var messages = parse.Errors.Select(e => e.Message.TrimEnd('.')).Distinct();
-                io.Error($"{string.Join("; ", messages)}. Run '{cmd} --help' for usage.");
+                io.Error($"{string.Join("; ", messages)}. Usage: {synopsis}; run '{cmd} --help' for details.");
                 return BadInput;
             }
             return parse.Invoke(new InvocationConfiguration
