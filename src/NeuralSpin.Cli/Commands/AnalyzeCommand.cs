@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+using NeuralSpin.Analysis;
+using NeuralSpin.IO;
+using NeuralSpin.Numerics;
+using NeuralSpin.SpinModel;
+using NeuralSpin.Tap;
+using Spectre.Console;
+
+namespace NeuralSpin.Cli.Commands;
+
+/// <summary>
+/// <c>neuralspin analyze WEIGHTS</c>: the full spin-model analysis of a network (NetworkAnalysis.Run),
+/// printed as a table, optionally written as JSON and with the curve lambda_min(beta) as CSV.
+/// </summary>
+public static class AnalyzeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliIO io)
+    {
+        var weights = new Argument<string>("WEIGHTS")
+        {
+            Description = "Weights file: safetensors (.safetensors/.st), .npy or .npz with PyTorch nn.Linear weights W of shape (out, in).",
+        };
+        var reference = new Option<string?>("--reference")
+        {
+            Description = "Untrained (t = 0) weights of the same architecture; the minimum of its curve lambda_min(beta) is the level c_0 of the corrected transition.",
+            HelpName = "UNTRAINED_WEIGHTS",
+        };
+        var level = new Option<double?>("--level")
+        {
+            Description = "The level c_0 of the corrected transition, given directly (finite, < 1). Not with --reference.",
+            HelpName = "C0",
+        };
+        var layers = new Option<string?>("--layers")
+        {
+            Description = "Comma-separated tensor names of the weight matrices in forward order (default: every 2-D tensor in numeric name order). Also applied to --reference.",
+            HelpName = "a,b,c",
+        };
+        var betaMax = new Option<double>("--beta-max")
+        {
+            Description = "Upper end of the beta range (0, B] searched for the minimum and the transitions.",
+            DefaultValueFactory = _ => 10.0,
+            HelpName = "B",
+        };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Write the result as a JSON object to this file (atomically).",
+            HelpName = "PATH",
+        };
+        var curve = new Option<string?>("--curve")
+        {
+            Description = "Write the curve lambda_min(beta) as CSV 'beta,lambda_min' on a uniform grid over [0, B] to this file (atomically).",
+            HelpName = "PATH",
+        };
+        var curvePoints = new Option<int>("--curve-points")
+        {
+            Description = "Number of grid points of --curve (at least 2).",
+            DefaultValueFactory = _ => 201,
+            HelpName = "N",
+        };
+        var threads = new Option<int?>("--threads")
+        {
+            Description = $"libtorch intra-op threads (default: $NEURALSPIN_THREADS, else the core count, here {TorchLinalg.DefaultThreads()}).",
+            HelpName = "T",
+        };
+
+        var cmd = new Command("analyze", "Analyse a network's weights as a multi-layer spin model: replica T_c, the linearized-TAP curve lambda_min(beta) and its minimum, beta_c, the corrected beta_c(c_0), lambda_max(J), lambda_min(R) and the first level spacing.")
+        {
+            weights, reference, level, layers, betaMax, json, curve, curvePoints, threads,
+        };
+        cmd.SetAction(parse => Run(io, new Settings(
+            parse.GetValue(weights)!,
+            parse.GetValue(reference),
+            parse.GetValue(level),
+            parse.GetValue(layers),
+            parse.GetValue(betaMax),
+            parse.GetValue(json),
+            parse.GetValue(curve),
+            parse.GetValue(curvePoints),
+            parse.GetValue(threads))));
+        return cmd;
+    }
+
+    /// <summary>The parsed options of one run.</summary>
+    public sealed record Settings(string Weights, string? Reference, double? Level, string? Layers, double BetaMax,
+        string? Json, string? Curve, int CurvePoints, int? Threads);
+
+    static void Validate(Settings s)
+    {
+        if (s.Reference != null && s.Level.HasValue)
+            throw new UsageException("--reference and --level both set the level c_0 of the corrected transition; give only one of them.");
+        if (s.Level is double lv && !(double.IsFinite(lv) && lv < 1))
+            throw new UsageException($"--level {lv.ToString(CultureInfo.InvariantCulture)} is not allowed: the level c_0 must be finite and below lambda_min(0) = 1. Give e.g. --level 0.05, or use --reference UNTRAINED_WEIGHTS.");
+        if (!(double.IsFinite(s.BetaMax) && s.BetaMax > 0))
+            throw new UsageException($"--beta-max {s.BetaMax.ToString(CultureInfo.InvariantCulture)} is not allowed: it must be finite and positive (default 10).");
+        if (s.CurvePoints < 2)
+            throw new UsageException($"--curve-points {s.CurvePoints} is too small: the grid over [0, beta_max] needs at least 2 points (default 201).");
+        if (s.Threads is int t && t < 1)
+            throw new UsageException($"--threads {t} is not allowed: give a positive thread count.");
+        CliIO.CheckOutputPath(s.Json, "--json");
+        CliIO.CheckOutputPath(s.Curve, "--curve");
+        if (s.Json != null && s.Curve != null && Path.GetFullPath(s.Json) == Path.GetFullPath(s.Curve))
+            throw new UsageException($"--json and --curve both name '{s.Json}'; give two different files.");
+    }
+
+    /// <summary>Runs the analysis with parsed settings.</summary>
+    public static int Run(CliIO io, Settings s)
+    {
+        var total = Stopwatch.StartNew();
+        Validate(s);
+        var layerNames = s.Layers is null ? null : ArgParsing.Layers(s.Layers);
+        TorchLinalg.Configure(s.Threads ?? TorchLinalg.DefaultThreads());
+
+        var loaded = WeightFile.Load(s.Weights, layerNames);
+        NoticeIgnored(io, loaded);
+        var bonds = loaded.ToBondMatrix();
+        BondMatrix? refBonds = null;
+        if (s.Reference != null)
+        {
+            var refLoaded = WeightFile.Load(s.Reference, layerNames);
+            NoticeIgnored(io, refLoaded);
+            refBonds = refLoaded.ToBondMatrix();
+            if (!refBonds.Widths.SequenceEqual(bonds.Widths))
+                io.Notice($"the reference '{s.Reference}' has widths {Dash(refBonds.Widths)}, the network {Dash(bonds.Widths)}; its curve minimum is used as c_0 all the same.");
+        }
+
+        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds };
+        AnalysisResult result;
+        if (io.IsTerminal)
+        {
+            AnalysisResult? r = null;
+            io.Console_.Status().Start("analysing", ctx =>
+            {
+                r = NetworkAnalysis.Run(bonds, options with { Progress = stage => ctx.Status(Markup.Escape(stage)) });
+            });
+            result = r!;
+        }
+        else
+        {
+            result = NetworkAnalysis.Run(bonds, options);
+        }
+
+        string? curveCsv = null;
+        if (s.Curve != null) curveCsv = CurveCsv(bonds, result, options.Curve, s.BetaMax, s.CurvePoints);
+
+        // Files only at the end, each atomically: a failed run leaves no partial output.
+        if (s.Json != null) CliIO.WriteText(s.Json, ToJson(result));
+        if (curveCsv != null) CliIO.WriteText(s.Curve!, curveCsv);
+
+        io.Console_.Write(Summary(s, result, total.Elapsed.TotalSeconds));
+        if (s.Json != null) io.Console_.Write(new Text($"wrote {s.Json}\n"));
+        if (s.Curve != null) io.Console_.Write(new Text($"wrote {s.Curve} ({s.CurvePoints} points)\n"));
+        return CliApp.Ok;
+    }
+
+    /// <summary>The JSON object of the result: the 16 snake_case keys, nulls kept, numbers round-trip.</summary>
+    public static string ToJson(AnalysisResult result) =>
+        JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n";
+
+    /// <summary>CSV <c>beta,lambda_min</c> on <paramref name="points"/> uniform points over [0, betaMax].</summary>
+    static string CurveCsv(BondMatrix bonds, AnalysisResult result, CurveOptions curveOptions, double betaMax, int points)
+    {
+        var spec = result.SpectrumJ;
+        double? normJ = spec.Length == 0 ? null : Math.Max(Math.Abs(spec[0]), Math.Abs(spec[^1])) * (1 + 1e-12);
+        using var curve = new LambdaMinCurve(bonds, normJ, curveOptions);
+        var sb = new StringBuilder();
+        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
+        {
+            var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true);
+            using (csv)
+            {
+                csv.WriteHeader(["beta", "lambda_min"]);
+                for (int i = 0; i < points; i++)
+                {
+                    double beta = i == points - 1 ? betaMax : betaMax * i / (points - 1);
+                    csv.WriteField(beta, "R");
+                    csv.WriteField(curve.Evaluate(beta).Value, "R");
+                    csv.EndRecord();
+                }
+                csv.Flush();
+            }
+        }
+        return sb.ToString();
+    }
+
+    static void NoticeIgnored(CliIO io, LoadedWeights loaded)
+    {
+        if (loaded.Ignored.Count == 0) return;
+        var names = loaded.Ignored.Take(6).Select(t => $"{t.Name} {t.ShapeText}").ToList();
+        if (loaded.Ignored.Count > 6) names.Add($"and {loaded.Ignored.Count - 6} more");
+        io.Notice($"'{loaded.Path}': ignored {loaded.Ignored.Count} tensor(s) that are not layers (biases are not part of H): {string.Join(", ", names)}.");
+    }
+
+    static string Dash(IEnumerable<int> w) => string.Join("-", w);
+
+    static string BetaT(double beta) => $"beta = {CliIO.Num(beta)}, T = {CliIO.Num(1 / beta)}";
+
+    static Table Summary(Settings s, AnalysisResult r, double totalSeconds)
+    {
+        string none = $"none in (0, {CliIO.Num(s.BetaMax)}]";
+        var t = new Table().AddColumn("quantity").AddColumn("value");
+        t.Title = new TableTitle($"NeuralSpin analysis of {Markup.Escape(s.Weights)}");
+        void Row(string q, string v) => t.AddRow(new Text(q), new Text(v));
+
+        Row("widths N_0..N_L", Dash(r.Widths));
+        Row("N (spins)", r.NSpins.ToString(CultureInfo.InvariantCulture));
+        Row("C_k = N_{k-1} mean J^2", string.Join(", ", r.CouplingVarianceC.Select(CliIO.Num)));
+        Row("T_c replica (P1 15-18)", CliIO.Num(r.TcReplica));
+        Row("beta_c / T_c (lambda_min = 0)", r.BetaC is double bc ? BetaT(bc) : none);
+        string levelText = r.LevelSource switch
+        {
+            "level" => $"{CliIO.Num(r.Level!.Value)} (from --level)",
+            "reference" => $"{CliIO.Num(r.Level!.Value)} (curve minimum of reference {s.Reference})",
+            _ => "not given (use --level or --reference)",
+        };
+        Row("level c_0", levelText);
+        Row("corrected beta_c / T_c (lambda_min = c_0)", r.Level is null ? "-" : r.BetaCCorrected is double bcc ? BetaT(bcc) : none);
+        Row("curve minimum", $"lambda_min = {CliIO.Num(r.CurveMinLambda)} at beta = {CliIO.Num(r.CurveMinBeta)}");
+        Row("lambda_max(J)", CliIO.Num(r.LambdaMaxJ));
+        Row("lambda_min(R) = -max_i d_i", CliIO.Num(r.LambdaMinR));
+        string where = r.BetaCCorrected.HasValue ? "corrected beta_c" : r.BetaC.HasValue ? "beta_c" : "curve minimum";
+        Row("s_0 / s_typ (I - M)", $"{(r.FirstLevelSpacingRatio is double q ? CliIO.Num(q) : "undefined")} at beta = {CliIO.Num(r.SpacingBeta)} ({where})");
+        Row("elapsed", $"{r.ElapsedSeconds:F2} s analysis, {totalSeconds:F2} s in total");
+        return t;
+    }
+}
