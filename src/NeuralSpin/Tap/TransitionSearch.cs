@@ -24,12 +24,38 @@ public static class TransitionSearch
     /// <summary>
     /// The first beta in (0, beta_max] with lambda_min(beta) &lt;= level, or null when the curve stays above
     /// the level. Guarantee: no beta below the returned one has lambda_min(beta) &lt; level - <see cref="CertificationSlack"/>;
-    /// the crossing is bracketed to relative width <paramref name="relativeTolerance"/>.
+    /// a transversal crossing is bracketed to relative width <paramref name="relativeTolerance"/>. A curve that
+    /// only touches the level (its minimum lies within the slack above it) gives the touching minimiser,
+    /// located to about sqrt(slack / curvature) (about 1e-4 relative), the limit for a tangency.
     /// </summary>
     public static double? FirstCrossing(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance = 1e-10, int gridIntervals = 16)
     {
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
+        var crossing = Scan(curve, level, betaMax, relativeTolerance, gridIntervals);
+        if (crossing.HasValue) return crossing;
+        // No point at or below the level. The curve may still touch it tangentially (for example when
+        // the level is this curve's own minimum, as for a network analysed against itself): find where
+        // it first comes within the slack of the level and return the local minimiser there.
+        var near = Scan(curve, level + CertificationSlack, betaMax, relativeTolerance, gridIntervals);
+        if (!near.HasValue) return null;
+        double lo = near.Value, step = Math.Max(1e-6 * lo, 1e-12);
+        double prev = curve.Evaluate(lo).Value, hi = lo;
+        for (int i = 0; i < 60 && hi < betaMax; i++)
+        {
+            double next = Math.Min(betaMax, hi + step);
+            double v = curve.Evaluate(next).Value;
+            hi = next;
+            if (v > prev) break;
+            prev = v;
+            step *= 2;
+        }
+        double touch = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, 0.5 * (lo + hi), 3e-9);
+        return curve.Evaluate(touch).Value <= level + CertificationSlack ? touch : near.Value;
+    }
+
+    static double? Scan(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals)
+    {
         var prev = curve.Evaluate(0);
         for (int i = 1; i <= gridIntervals; i++)
         {

@@ -101,14 +101,16 @@ public class LambdaMinCurveTests
     }
 }
 
-/// <summary>Replay of the tangential-level bug at the TransitionSearch level (see NetworkAnalysisTests remarks).</summary>
+/// <summary>
+/// A level equal to the curve's own minimum is reached tangentially: FirstCrossing must report the touching
+/// minimiser (a replay of a case that once returned null).
+/// </summary>
 [TestFixture, NonParallelizable]
-public class TransitionSearchKnownBugTests
+public class TransitionSearchTangentTests
 {
     const int Seed = 5402;
 
-    [Test, Category("KnownBug")]
-    [Ignore("Known bug: FirstCrossing(level = curve minimum) returns null although lambda_min(min.Beta) == level")]
+    [Test]
     public void FirstCrossing_AtLevelEqualToCurveMinimum_ReturnsTheMinimiser()
     {
         var j = BondMatrix.Sample(new[] { 12, 10, 8 }, new[] { 2.0 }, new Random(Seed));
