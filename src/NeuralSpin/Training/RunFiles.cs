@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NeuralSpin.IO;
+
+namespace NeuralSpin.Training;
+
+/// <summary>
+/// Layout of a run directory:
+/// <list type="bullet">
+/// <item><c>run.json</c>: the configuration (<see cref="TrainingOptions"/>), the data's size and SHA-256,
+/// steps per epoch, and the numeric environment (TorchSharp and libtorch versions, threads).</item>
+/// <item><c>checkpoints/ckpt-s{step:D9}-e{epoch:0.000000}.safetensors</c>: weights <c>layers.{k}.weight</c>
+/// (PyTorch (out, in) orientation; biases <c>layers.{k}.bias</c> if the network has them) with
+/// <c>__metadata__</c> (see <see cref="Trainer"/>). The zero-padded step makes the names sort in time order.</item>
+/// <item><c>state/state.safetensors</c>: what <see cref="Trainer.Resume"/> needs: weights
+/// (<c>model.*</c>), SGD momentum buffers (<c>momentum.*</c>), and in the metadata the step counter and
+/// the running loss sums. The data order needs no generator state (<see cref="DataOrder"/>).</item>
+/// </list>
+/// Every file is written atomically (<see cref="AtomicFile"/>): a crash leaves at most a
+/// <c>*.tmp-*</c> file beside the complete previous version, and <see cref="Trainer.Resume"/> removes those.
+/// </summary>
+public static class RunFiles
+{
+    /// <summary>Format tag of run.json.</summary>
+    public const string RunFormat = "neuralspin.training.run/1";
+    /// <summary>Format tag in checkpoint metadata.</summary>
+    public const string CheckpointFormat = "neuralspin.training.checkpoint/1";
+    /// <summary>Format tag in the resume state's metadata.</summary>
+    public const string StateFormat = "neuralspin.training.state/1";
+
+    /// <summary>The configuration file.</summary>
+    public static string RunJson(string runDir) => Path.Combine(runDir, "run.json");
+    /// <summary>The checkpoint folder.</summary>
+    public static string CheckpointDirectory(string runDir) => Path.Combine(runDir, "checkpoints");
+    /// <summary>The resume-state folder.</summary>
+    public static string StateDirectory(string runDir) => Path.Combine(runDir, "state");
+    /// <summary>The resume-state file.</summary>
+    public static string StateFile(string runDir) => Path.Combine(StateDirectory(runDir), "state.safetensors");
+
+    /// <summary>The checkpoint file name for a step, e.g. <c>ckpt-s000000029-e0.015467.safetensors</c>.</summary>
+    public static string CheckpointFileName(long step, double epoch) =>
+        $"ckpt-s{step.ToString("D9", CultureInfo.InvariantCulture)}-e{epoch.ToString("0.000000", CultureInfo.InvariantCulture)}.safetensors";
+
+    /// <summary>The complete checkpoint files of a run, in step order (temporary files of interrupted writes are skipped).</summary>
+    public static IReadOnlyList<string> ListCheckpoints(string runDir)
+    {
+        var dir = CheckpointDirectory(runDir);
+        if (!Directory.Exists(dir)) return [];
+        return Directory.GetFiles(dir, "ckpt-s*.safetensors").Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Text of a double that parses back to the same value ("R" format, invariant culture; NaN as <c>NaN</c>).</summary>
+    public static string Format(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    internal static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    internal static void WriteRunJson(string runDir, TrainingOptions o, TrainingData data, string fingerprint, int stepsPerEpoch, long totalSteps)
+    {
+        var root = new JsonObject
+        {
+            ["format"] = RunFormat,
+            ["options"] = new JsonObject
+            {
+                ["program"] = o.Program.Name(),
+                ["widths"] = new JsonArray(o.Widths.Select(w => (JsonNode)w).ToArray()),
+                ["bias"] = o.Bias,
+                ["learning_rate"] = o.LearningRate,
+                ["momentum"] = o.Momentum,
+                ["batch_size"] = o.BatchSize,
+                ["epochs"] = o.Epochs,
+                ["margin"] = o.Margin,
+                ["seed"] = o.Seed,
+                ["threads"] = o.Threads,
+                ["schedule"] = o.Schedule,
+                ["checkpoint_dtype"] = o.CheckpointDType,
+                ["evaluation_batch_size"] = o.EvaluationBatchSize,
+                ["progress_interval"] = o.ProgressInterval,
+            },
+            ["data"] = new JsonObject
+            {
+                ["train_count"] = data.TrainCount,
+                ["test_count"] = data.TestCount,
+                ["input_dim"] = data.InputDim,
+                ["sha256"] = fingerprint,
+            },
+            ["steps_per_epoch"] = stepsPerEpoch,
+            ["total_steps"] = totalSteps,
+            ["environment"] = Environment(),
+            ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        AtomicFile.WriteAllText(RunJson(runDir), root.ToJsonString(Indented) + "\n");
+    }
+
+    internal static JsonObject Environment() => new()
+    {
+        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+        ["libtorch"] = TorchSharp.torch.__version__,
+        ["dotnet"] = RuntimeInformation.FrameworkDescription,
+        ["os"] = RuntimeInformation.OSDescription,
+        ["processors"] = System.Environment.ProcessorCount,
+        ["torch_threads"] = TorchSharp.torch.get_num_threads(),
+    };
+
+    /// <summary>Reads the options and data fingerprint of a run directory.</summary>
+    /// <exception cref="InvalidDataException">run.json is missing or malformed.</exception>
+    public static (TrainingOptions Options, string DataSha256, int TrainCount, int TestCount, int InputDim) ReadRunJson(string runDir)
+    {
+        string path = RunJson(runDir);
+        if (!File.Exists(path))
+            throw new InvalidDataException($"'{runDir}' is not a training run directory: it has no run.json");
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            if ((string?)root["format"] != RunFormat)
+                throw new InvalidDataException($"'{path}' has format '{(string?)root["format"]}', expected '{RunFormat}'");
+            var o = root["options"]!.AsObject();
+            var d = root["data"]!.AsObject();
+            var options = new TrainingOptions
+            {
+                Program = TrainingPrograms.Parse((string)o["program"]!),
+                Widths = o["widths"]!.AsArray().Select(w => (int)w!).ToArray(),
+                Bias = (bool)o["bias"]!,
+                LearningRate = (double)o["learning_rate"]!,
+                Momentum = (double)o["momentum"]!,
+                BatchSize = (int)o["batch_size"]!,
+                Epochs = (int)o["epochs"]!,
+                Margin = (double)o["margin"]!,
+                Seed = (long)o["seed"]!,
+                Threads = (int?)o["threads"],
+                Schedule = (string)o["schedule"]!,
+                CheckpointDType = (string)o["checkpoint_dtype"]!,
+                EvaluationBatchSize = (int)o["evaluation_batch_size"]!,
+                ProgressInterval = (int)o["progress_interval"]!,
+            };
+            return (options, (string)d["sha256"]!, (int)d["train_count"]!, (int)d["test_count"]!, (int)d["input_dim"]!);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        {
+            throw new InvalidDataException($"'{path}' is malformed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Deletes temporary files left by interrupted atomic writes in the run's folders.</summary>
+    internal static void RemoveStaleTemporaries(string runDir)
+    {
+        foreach (var dir in new[] { runDir, CheckpointDirectory(runDir), StateDirectory(runDir) })
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var f in Directory.GetFiles(dir, "*.tmp-*"))
+            {
+                try { File.Delete(f); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+}
