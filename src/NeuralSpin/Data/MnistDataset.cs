@@ -17,7 +17,7 @@ public enum MnistNormalization
 /// row-major, one 28 x 28 = 784-byte block per image; <see cref="Normalize"/> and the
 /// <c>*AsFloat</c> methods give float copies for training code. <see cref="Load"/> checks the
 /// structure (shapes, matching counts, labels 0-9) but not the checksums; use
-/// <see cref="MnistFetcher.Ensure"/> first to obtain verified files.
+/// <see cref="MnistFetcher.Ensure(string?, Action{string}?)"/> first to obtain verified files.
 /// </summary>
 public sealed class MnistDataset
 {
