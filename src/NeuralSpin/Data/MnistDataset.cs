@@ -1,0 +1,143 @@
+namespace NeuralSpin.Data;
+
+/// <summary>How <see cref="MnistDataset"/> turns pixel bytes into floats.</summary>
+public enum MnistNormalization
+{
+    /// <summary><c>pixel / 255</c>, in [0, 1].</summary>
+    UnitInterval,
+
+    /// <summary><c>(pixel / 255 - 0.1307) / 0.3081</c>, the usual MNIST standardisation (training-set mean and standard deviation).</summary>
+    Standardized,
+}
+
+/// <summary>
+/// The MNIST training and test sets as read from a directory of the four IDX files
+/// (<c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c>,
+/// <c>t10k-labels-idx1-ubyte</c>, each raw or with a <c>.gz</c> suffix). Images are kept as bytes,
+/// row-major, one 28 x 28 = 784-byte block per image; <see cref="Normalize"/> and the
+/// <c>*AsFloat</c> methods give float copies for training code. <see cref="Load"/> checks the
+/// structure (shapes, matching counts, labels 0-9) but not the checksums; use
+/// <see cref="MnistFetcher.Ensure(string?, Action{string}?)"/> first to obtain verified files.
+/// </summary>
+public sealed class MnistDataset
+{
+    /// <summary>Image side in pixels.</summary>
+    public const int ImageSide = 28;
+
+    /// <summary>Pixels per image (28 x 28).</summary>
+    public const int PixelsPerImage = ImageSide * ImageSide;
+
+    /// <summary>Number of classes (digits 0-9).</summary>
+    public const int ClassCount = 10;
+
+    /// <summary>Mean of the training pixels scaled to [0, 1].</summary>
+    public const float Mean = 0.1307f;
+
+    /// <summary>Standard deviation of the training pixels scaled to [0, 1].</summary>
+    public const float StdDev = 0.3081f;
+
+    /// <summary>Base names of the four files, in the order train images, train labels, test images, test labels.</summary>
+    public static IReadOnlyList<string> FileNames { get; } =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    MnistDataset(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels)
+    {
+        TrainImages = trainImages;
+        TrainLabels = trainLabels;
+        TestImages = testImages;
+        TestLabels = testLabels;
+    }
+
+    /// <summary>Training images, <see cref="TrainCount"/> x 784 bytes, row-major.</summary>
+    public byte[] TrainImages { get; }
+
+    /// <summary>Training labels, one byte (0-9) per image.</summary>
+    public byte[] TrainLabels { get; }
+
+    /// <summary>Test images, <see cref="TestCount"/> x 784 bytes, row-major.</summary>
+    public byte[] TestImages { get; }
+
+    /// <summary>Test labels, one byte (0-9) per image.</summary>
+    public byte[] TestLabels { get; }
+
+    /// <summary>Number of training images (60000 for the real MNIST).</summary>
+    public int TrainCount => TrainLabels.Length;
+
+    /// <summary>Number of test images (10000 for the real MNIST).</summary>
+    public int TestCount => TestLabels.Length;
+
+    /// <summary>Training images as floats, <see cref="TrainCount"/> x 784, row-major.</summary>
+    public float[] TrainImagesAsFloat(MnistNormalization normalization = MnistNormalization.UnitInterval) =>
+        Normalize(TrainImages, normalization);
+
+    /// <summary>Test images as floats, <see cref="TestCount"/> x 784, row-major.</summary>
+    public float[] TestImagesAsFloat(MnistNormalization normalization = MnistNormalization.UnitInterval) =>
+        Normalize(TestImages, normalization);
+
+    /// <summary>Converts pixel bytes to floats: <c>p / 255</c>, or <c>(p / 255 - 0.1307) / 0.3081</c>.</summary>
+    public static float[] Normalize(ReadOnlySpan<byte> pixels, MnistNormalization normalization = MnistNormalization.UnitInterval)
+    {
+        // A 256-entry table: every byte maps to exactly the same float wherever it occurs.
+        Span<float> table = stackalloc float[256];
+        for (int p = 0; p < 256; p++)
+        {
+            float x = p / 255f;
+            table[p] = normalization switch
+            {
+                MnistNormalization.UnitInterval => x,
+                MnistNormalization.Standardized => (x - Mean) / StdDev,
+                _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, null),
+            };
+        }
+        var result = new float[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++) result[i] = table[pixels[i]];
+        return result;
+    }
+
+    /// <summary>
+    /// The path of an MNIST file in <paramref name="dir"/>: the raw file if present, else the
+    /// <c>.gz</c> one, else null.
+    /// </summary>
+    public static string? FindFile(string dir, string baseName)
+    {
+        string raw = Path.Combine(dir, baseName);
+        if (File.Exists(raw)) return raw;
+        string gz = raw + ".gz";
+        return File.Exists(gz) ? gz : null;
+    }
+
+    /// <summary>Reads the four MNIST files from <paramref name="dir"/>.</summary>
+    /// <exception cref="DataFileException">A file is missing or malformed, an images file does not hold
+    /// 28 x 28 images, the image and label counts differ, or a label is outside 0-9.</exception>
+    public static MnistDataset Load(string dir)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        var (trainImages, trainLabels) = LoadPair(dir, FileNames[0], FileNames[1]);
+        var (testImages, testLabels) = LoadPair(dir, FileNames[2], FileNames[3]);
+        return new MnistDataset(trainImages, trainLabels, testImages, testLabels);
+    }
+
+    static (byte[] Images, byte[] Labels) LoadPair(string dir, string imagesName, string labelsName)
+    {
+        var images = Idx.Read(Locate(dir, imagesName), expectedRank: 3);
+        if (images.Dimensions[1] != ImageSide || images.Dimensions[2] != ImageSide)
+            throw new DataFileException(images.Path,
+                $"the images are {images.Dimensions[1]} x {images.Dimensions[2]} pixels, not {ImageSide} x {ImageSide}",
+                "MNIST images are 28 x 28; check that this is an MNIST file, or download the data set again.");
+        var labels = Idx.Read(Locate(dir, labelsName), expectedRank: 1);
+        if (labels.Dimensions[0] != images.Dimensions[0])
+            throw new DataFileException(labels.Path,
+                $"it holds {labels.Dimensions[0]} labels but '{images.Path}' holds {images.Dimensions[0]} images",
+                "The two files come from different data sets or one is damaged; download the data set again.");
+        for (int i = 0; i < labels.Data.Length; i++)
+            if (labels.Data[i] >= ClassCount)
+                throw new DataFileException(labels.Path, $"label {i} is {labels.Data[i]}, outside 0-9",
+                    "The file is damaged or not an MNIST labels file; download the data set again.");
+        return (images.Data, labels.Data);
+    }
+
+    static string Locate(string dir, string baseName) =>
+        FindFile(dir, baseName) ?? throw new DataFileException(Path.Combine(dir, baseName),
+            $"neither '{baseName}' nor '{baseName}.gz' exists in '{dir}'",
+            "Fetch MNIST with MnistFetcher.Ensure (the CLI's 'data mnist' command), or put the four IDX files there.");
+}
