@@ -63,6 +63,11 @@ public static class CliApp
             io.Error(e.Message);
             return BadInput;
         }
+        catch (NeuralSpin.Data.DataFileException e)
+        {
+            io.Error(e.Message);
+            return BadInput;
+        }
         catch (Exception e)
         {
             bool debug = Environment.GetEnvironmentVariable("NEURALSPIN_DEBUG") == "1";
@@ -86,6 +91,8 @@ public static class CliApp
         root.Add(AnalyzeCommand.Create(io));
         root.Add(ReplicaCommand.Create(io));
         root.Add(InitCommand.Create(io));
+        root.Add(DataCommand.Create(io));
+        root.Add(TrainCommand.Create(io));
         return root;
     }
 

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Globalization;
+using NeuralSpin.Data;
+using NeuralSpin.Training;
+using Spectre.Console;
+
+namespace NeuralSpin.Cli.Commands;
+
+/// <summary>
+/// <c>neuralspin train</c>: trains the binarized or the standard (ReLU) MLP of P1 sec. 3.1 / Table 1 on
+/// MNIST (NOTATION.md section 9) with TorchSharp, writing checkpoints along the training, and
+/// <c>--resume RUN_DIR</c> to continue an interrupted run.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliIO io)
+    {
+        var program = new Option<string?>("--program") { Description = "binarized (step activations, straight-through hard-tanh gradient) or standard (ReLU hidden units, linear output).", HelpName = "binarized|standard" };
+        var lr = new Option<double>("--lr") { Description = "Learning rate of SGD with momentum 0.9 (Table 1: 1e-4 or 1e-6).", DefaultValueFactory = _ => 1e-4, HelpName = "LR" };
+        var epochs = new Option<int>("--epochs") { Description = "Number of epochs (Table 1: binarized 500 / standard 60 at lr 1e-4; 960 at lr 1e-6).", DefaultValueFactory = _ => 1, HelpName = "E" };
+        var output = new Option<string?>("--out") { Description = "Run directory (must not hold a run yet): checkpoints/, state/, run.json.", HelpName = "RUN_DIR" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in RUN_DIR from its last saved state (same data, same result as an uninterrupted run).", HelpName = "RUN_DIR" };
+        var seed = new Option<long>("--seed") { Description = "Seed of the initialisation and of the data order.", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var widths = new Option<string>("--widths") { Description = "Layer widths, input first.", DefaultValueFactory = _ => "784,512,512,512,10", HelpName = "N0,N1,..." };
+        var checkpoints = new Option<string>("--checkpoints") { Description = "Checkpoint schedule: 'default' (t = 0, 1/64 ... 1/2 epoch, then integer epochs on a roughly logarithmic grid up to the last), a list of epochs like '0,0.5,1,2,5', or 'every:K'.", DefaultValueFactory = _ => "default", HelpName = "SCHEDULE" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: $NEURALSPIN_THREADS, else 1; more threads only pay on an otherwise idle machine).", HelpName = "T" };
+        var margin = new Option<double>("--margin") { Description = "Margin of the squared multi-class hinge loss.", DefaultValueFactory = _ => 1.0, HelpName = "M" };
+        var bias = new Option<bool>("--bias") { Description = "Give the linear layers biases (the spin Hamiltonian has none; analysis ignores them with a notice)." };
+        var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use.", HelpName = "PATH" };
+        var cmd = new Command("train", "Train the binarized or standard 784-512-512-512-10 MLP of the paper on MNIST, with checkpoints (safetensors) along the way.")
+        {
+            program, lr, epochs, output, resume, seed, widths, checkpoints, threads, margin, bias, dataDir,
+        };
+        cmd.SetAction(parse =>
+        {
+            string? resumeDir = parse.GetValue(resume);
+            string? runDir = parse.GetValue(output);
+            if (resumeDir != null)
+            {
+                if (runDir != null) throw new UsageException("give either --out RUN_DIR for a new run or --resume RUN_DIR to continue one, not both.");
+                return Resume(io, resumeDir, parse.GetValue(dataDir));
+            }
+            if (runDir == null) throw new UsageException("--out RUN_DIR is required for a new run (or --resume RUN_DIR to continue one).");
+            string? prog = parse.GetValue(program) ?? throw new UsageException("--program is required: binarized or standard.");
+            TrainingProgram p;
+            try { p = TrainingPrograms.Parse(prog); }
+            catch (FormatException e) { throw new UsageException($"--program '{prog}': {e.Message.TrimEnd('.')}. Give binarized or standard."); }
+            var options = new TrainingOptions
+            {
+                Program = p,
+                Widths = ArgParsing.Widths(parse.GetValue(widths)!),
+                LearningRate = parse.GetValue(lr),
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                Schedule = parse.GetValue(checkpoints)!,
+                Threads = ThreadCount(parse.GetValue(threads)),
+                Margin = parse.GetValue(margin),
+                Bias = parse.GetValue(bias),
+            };
+            try { options.Validate(); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            return Train(io, runDir, options, parse.GetValue(dataDir));
+        });
+        return cmd;
+    }
+
+    /// <summary>The thread count: the option, else $NEURALSPIN_THREADS, else 1.</summary>
+    public static int ThreadCount(int? option)
+    {
+        if (option is int t)
+        {
+            if (t < 1) throw new UsageException($"--threads must be at least 1, got {t}.");
+            return t;
+        }
+        return int.TryParse(Environment.GetEnvironmentVariable("NEURALSPIN_THREADS"), out int e) && e > 0 ? e : 1;
+    }
+
+    /// <summary>MNIST as training data (standardized pixels, so that the binarized input sign(x) marks ink).</summary>
+    public static TrainingData LoadMnist(CliIO io, string? dataDir)
+    {
+        var dir = DataCommand.EnsureMnist(io, dataDir);
+        var m = MnistDataset.Load(dir);
+        return new TrainingData(m.TrainImagesAsFloat(MnistNormalization.Standardized), m.TrainLabels,
+            m.TestImagesAsFloat(MnistNormalization.Standardized), m.TestLabels, MnistDataset.PixelsPerImage);
+    }
+
+    static int Train(CliIO io, string runDir, TrainingOptions options, string? dataDir)
+    {
+        if (File.Exists(Path.Combine(runDir, "run.json")))
+            throw new UsageException($"'{runDir}' already holds a training run; continue it with --resume {runDir} or choose another --out directory.");
+        if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != 10)
+            throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with 10 (classes), got {string.Join(",", options.Widths)}.");
+        var data = LoadMnist(io, dataDir);
+        return RunWithProgress(io, $"train {options.Program.Name()} lr {options.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}",
+            progress => Trainer.Train(runDir, data, options, progress));
+    }
+
+    static int Resume(CliIO io, string runDir, string? dataDir)
+    {
+        if (!File.Exists(Path.Combine(runDir, "run.json")))
+            throw new UsageException($"'{runDir}' holds no training run (no run.json); start one with --out {runDir}.");
+        var data = LoadMnist(io, dataDir);
+        return RunWithProgress(io, $"resume {runDir}", progress => Trainer.Resume(runDir, data, progress));
+    }
+
+    /// <summary>Runs a training call with a Spectre progress bar (plain lines when not on a terminal).</summary>
+    public static int RunWithProgress(CliIO io, string label, Func<IProgress<TrainingProgress>, TrainingResult> run)
+    {
+        TrainingResult result;
+        try
+        {
+            if (io.IsTerminal)
+            {
+                result = null!;
+                io.Console_.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask(label, maxValue: 1);
+                        void Update(TrainingProgress p)
+                        {
+                            task.MaxValue = p.TotalSteps;
+                            task.Value = p.Step;
+                            task.Description = $"{label}: epoch {p.Epoch:F2}/{p.TotalEpochs} step {p.Step}/{p.TotalSteps} loss {p.TrainLoss:G4} {p.SamplesPerSecond:F0} samples/s"
+                                + (p.ValidationError is double v ? $" val err {v:F4}" : "");
+                            ctx.Refresh();
+                        }
+                        result = run(new SynchronousProgress<TrainingProgress>(Update));
+                    });
+            }
+            else
+            {
+                DateTime last = DateTime.MinValue;
+                result = run(new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    if ((DateTime.UtcNow - last).TotalSeconds < 10 && p.Step != p.TotalSteps) return;
+                    last = DateTime.UtcNow;
+                    io.Out.WriteLine(FormattableString.Invariant(
+                        $"{label}: epoch {p.Epoch:F3}/{p.TotalEpochs} step {p.Step}/{p.TotalSteps} loss {p.TrainLoss:G4} {p.SamplesPerSecond:F0} samples/s ETA {(p.Eta is TimeSpan e ? e.ToString(@"hh\:mm\:ss") : "?")}"));
+                }));
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or InvalidDataException)
+        {
+            throw new UsageException(e.Message.TrimEnd('.') + ".", e);
+        }
+        var t = new Table().AddColumn("epoch").AddColumn("step").AddColumn("val error").AddColumn("train loss").AddColumn("samples/s").AddColumn("file");
+        t.Title = new TableTitle($"{label}: {(result.Completed ? "done" : "stopped")} at step {result.Step}/{result.TotalSteps}, {result.SamplesPerSecond:F0} samples/s");
+        foreach (var c in result.Checkpoints)
+            t.AddRow(CliIO.Num(c.Epoch), c.Step.ToString(CultureInfo.InvariantCulture), c.ValidationError.ToString("F4", CultureInfo.InvariantCulture),
+                double.IsNaN(c.TrainLoss) ? "" : c.TrainLoss.ToString("G5", CultureInfo.InvariantCulture),
+                double.IsNaN(c.SamplesPerSecond) ? "" : c.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture), Path.GetFileName(c.Path));
+        io.Console_.Write(t);
+        return CliApp.Ok;
+    }
+
+    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
