@@ -86,6 +86,7 @@ public static class CliApp
         root.Add(AnalyzeCommand.Create(io));
         root.Add(ReplicaCommand.Create(io));
         root.Add(InitCommand.Create(io));
+        root.Add(TrajectoryCommand.Create(io));
         return root;
     }
 
