@@ -37,7 +37,7 @@ public static class EpochAxis
 public static class LogAxis
 {
     /// <summary>
-    /// Major ticks (position log10 y, label) covering [lo, hi] (in y), at least two where possible: decades,
+    /// Major ticks (position log10 y, label) covering [lo, hi] (in y), at least three where possible: decades,
     /// else 1-2-5 mantissas, else every integer mantissa; minor ticks at the remaining mantissas.
     /// </summary>
     public static (List<(double X, string Label)> Major, List<double> Minor) Ticks(double lo, double hi)
@@ -59,7 +59,7 @@ public static class LogAxis
                     else minor.Add(Math.Log10(v));
                 }
             }
-            if (major.Count >= 2 || mant.Length == 9) return (major, minor);
+            if (major.Count >= 3 || mant.Length == 9) return (major, minor);
         }
         throw new InvalidOperationException("unreachable");
     }

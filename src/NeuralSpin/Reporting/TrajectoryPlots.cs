@@ -252,14 +252,14 @@ public static class TrajectoryPlots
         double minPos = ha.Density.Concat(hb.Density).Where(d => d > 0).DefaultIfEmpty(1).Min();
         double maxD = ha.Density.Concat(hb.Density).Max();
         double floor = minPos / 10; // below the axis: empty bins drop off the bottom edge
-        Steps(plot, ha, floor, Before, la);
-        Steps(plot, hb, floor, After, lb);
+        Steps(plot, ha, floor, Before, la, 4); // wider, so that it shows where the two coincide
+        Steps(plot, hb, floor, After, lb, 2);
         LogY(plot, [minPos, maxD]);
         double pad = 0.03 * (hi - lo);
         plot.Axes.SetLimitsX(lo - pad, hi + pad);
     }
 
-    static void Steps(Plot plot, Histogram h, double floor, Color color, string legend)
+    static void Steps(Plot plot, Histogram h, double floor, Color color, string legend, float width)
     {
         var xs = new List<double> { h.Edges[0] };
         var ys = new List<double> { Math.Log10(floor) };
@@ -271,7 +271,7 @@ public static class TrajectoryPlots
         }
         xs.Add(h.Edges[^1]); ys.Add(Math.Log10(floor));
         var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
-        line.LineWidth = 2;
+        line.LineWidth = width;
         line.LegendText = legend;
     }
 

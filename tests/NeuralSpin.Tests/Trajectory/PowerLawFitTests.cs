@@ -67,3 +67,29 @@ public sealed class PowerLawFitTests
 
     static double Gauss(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 }
+
+/// <summary>The epoch axis of Figs. 4, 6 and 8 and the log-axis ticks.</summary>
+[TestFixture]
+public sealed class PlotAxisTests
+{
+    [Test]
+    public void EpochAxisIsLinearToOneThenLogarithmic()
+    {
+        Assert.That(NeuralSpin.Reporting.EpochAxis.Transform(0.5), Is.EqualTo(0.5));
+        Assert.That(NeuralSpin.Reporting.EpochAxis.Transform(1), Is.EqualTo(1));
+        Assert.That(NeuralSpin.Reporting.EpochAxis.Transform(100), Is.EqualTo(3).Within(1e-15));
+        foreach (double t in new[] { 0, 0.3, 1, 2.5, 60, 960 })
+            Assert.That(NeuralSpin.Reporting.EpochAxis.Inverse(NeuralSpin.Reporting.EpochAxis.Transform(t)), Is.EqualTo(t).Within(1e-12 * Math.Max(1, t)));
+        var (major, _) = NeuralSpin.Reporting.EpochAxis.Ticks(500);
+        Assert.That(major.Select(m => m.Label), Is.EqualTo(new[] { "0", "0.5", "1", "10", "100", "1000" }));
+    }
+
+    [Test]
+    public void LogTicksUseOneTwoFiveWithinTwoDecades()
+    {
+        var (major, _) = NeuralSpin.Reporting.LogAxis.Ticks(0.04, 1.1);
+        Assert.That(major.Select(m => m.Label), Is.EqualTo(new[] { "0.05", "0.1", "0.2", "0.5", "1" }));
+        var (wide, _) = NeuralSpin.Reporting.LogAxis.Ticks(1e-3, 20);
+        Assert.That(wide.Select(m => m.Label), Is.EqualTo(new[] { "0.001", "0.01", "0.1", "1", "10" }));
+    }
+}
