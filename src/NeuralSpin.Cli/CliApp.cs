@@ -93,6 +93,8 @@ public static class CliApp
         root.Add(InitCommand.Create(io));
         root.Add(DataCommand.Create(io));
         root.Add(TrainCommand.Create(io));
+        root.Add(TrajectoryCommand.Create(io));
+        root.Add(ReproduceCommand.Create(io));
         return root;
     }
 

@@ -44,10 +44,47 @@ public static class SafeTensors
         catch (UnauthorizedAccessException e) { throw new WeightFileException(path, $"could not be opened ({e.Message})", "Check the file's permissions.", e); }
     }
 
+    /// <summary>
+    /// Reads only the header of a safetensors file and returns its <c>__metadata__</c> map (empty if
+    /// absent). The header is checked as by <see cref="Read(string)"/>; the tensor data are not read.
+    /// </summary>
+    /// <exception cref="WeightFileException">The file is missing, damaged, or holds an unsupported dtype.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+            return ReadHeader(stream, path).Metadata;
+        }
+        catch (FileNotFoundException e) { throw Missing(path, e); }
+        catch (DirectoryNotFoundException e) { throw Missing(path, e); }
+        catch (IOException e) { throw new WeightFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e); }
+        catch (UnauthorizedAccessException e) { throw new WeightFileException(path, $"could not be opened ({e.Message})", "Check the file's permissions.", e); }
+    }
+
     internal static WeightFileException Missing(string path, Exception? e = null) =>
         new(path, "the file does not exist", "Check the path.", e);
 
     static (IReadOnlyList<NamedTensor>, IReadOnlyDictionary<string, string>) Read(FileStream stream, string path)
+    {
+        var (entries, metadata, bufferStart) = ReadHeader(stream, path);
+        var tensors = new NamedTensor[entries.Count];
+        byte[] scratch = [];
+        foreach (var (e, index) in entries.Select((e, i) => (e, i)).OrderBy(p => p.e.Begin))
+        {
+            int bytes = checked((int)(e.End - e.Begin));
+            if (scratch.Length < bytes) scratch = new byte[bytes];
+            stream.Position = bufferStart + e.Begin;
+            stream.ReadExactly(scratch, 0, bytes);
+            var data = new double[e.Count];
+            FloatFormats.DecodeLittleEndian(e.DType, scratch.AsSpan(0, bytes), data);
+            tensors[index] = new NamedTensor(e.Name, e.DType, e.Shape, data);
+        }
+        return (tensors, metadata);
+    }
+
+    static (List<Entry> Entries, IReadOnlyDictionary<string, string> Metadata, long BufferStart) ReadHeader(FileStream stream, string path)
     {
         long fileLength = stream.Length;
         if (fileLength == 0)
@@ -77,20 +114,7 @@ public static class SafeTensors
         long bufferLength = fileLength - bufferStart;
 
         var entries = ParseHeader(headerBytes, path, bufferLength, out var metadata);
-
-        var tensors = new NamedTensor[entries.Count];
-        byte[] scratch = [];
-        foreach (var (e, index) in entries.Select((e, i) => (e, i)).OrderBy(p => p.e.Begin))
-        {
-            int bytes = checked((int)(e.End - e.Begin));
-            if (scratch.Length < bytes) scratch = new byte[bytes];
-            stream.Position = bufferStart + e.Begin;
-            stream.ReadExactly(scratch, 0, bytes);
-            var data = new double[e.Count];
-            FloatFormats.DecodeLittleEndian(e.DType, scratch.AsSpan(0, bytes), data);
-            tensors[index] = new NamedTensor(e.Name, e.DType, e.Shape, data);
-        }
-        return (tensors, metadata);
+        return (entries, metadata, bufferStart);
     }
 
     sealed record Entry(string Name, string DType, long[] Shape, long Count, long Begin, long End);

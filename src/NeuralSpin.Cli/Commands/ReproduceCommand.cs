@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NeuralSpin.Reporting;
+using NeuralSpin.Reproduction;
+using NeuralSpin.Training;
+using NeuralSpin.Trajectory;
+using Spectre.Console;
+
+namespace NeuralSpin.Cli.Commands;
+
+/// <summary>
+/// <c>neuralspin reproduce paper1 --quick|--full</c>: fetches MNIST, trains the programs of P1 Table 1,
+/// analyses every checkpoint and writes the CSVs, the plots and a report of the paper's checkable claims.
+/// Resumable: a run directory that already holds a run is continued (or, when finished, reused).
+/// </summary>
+public static class ReproduceCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliIO io)
+    {
+        var quick = new Option<bool>("--quick") { Description = "Both programs at lr 1e-4 for a short schedule (binarized 30, standard 15 epochs); about a quarter of an hour here." };
+        var full = new Option<bool>("--full") { Description = "Table 1's four programs in full (500/60/960/960 epochs; hours); resumable." };
+        var output = new Option<string?>("--out") { Description = "Output directory (default results/paper1-quick or results/paper1-full).", HelpName = "DIR" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: $NEURALSPIN_THREADS, else 1).", HelpName = "T" };
+        var seed = new Option<long>("--seed") { Description = "Seed of every training run.", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
+        var epochsScale = new Option<double>("--epochs-scale") { Description = "Multiply every program's epoch budget (e.g. 0.1 for a smoke run).", DefaultValueFactory = _ => 1.0, HelpName = "X" };
+        var paper1 = new Command("paper1", "Reproduce P1 (Barney, Winer, Galitski): train, analyse the trajectory, plot, and report each checkable claim.")
+        {
+            quick, full, output, threads, seed, dataDir, epochsScale,
+        };
+        paper1.SetAction(parse =>
+        {
+            bool q = parse.GetValue(quick), f = parse.GetValue(full);
+            if (q == f) throw new UsageException("give exactly one of --quick or --full.");
+            double scale = parse.GetValue(epochsScale);
+            if (!(scale > 0) || !double.IsFinite(scale)) throw new UsageException($"--epochs-scale must be positive, got {scale}.");
+            var programs = (q ? Paper1Report.Quick : Paper1Report.Table1)
+                .Select(p => p with { Epochs = Math.Max(1, (int)Math.Round(p.Epochs * scale)) }).ToList();
+            string outDir = parse.GetValue(output) ?? Path.Combine("results", q ? "paper1-quick" : "paper1-full");
+            CliIO.CheckOutputPath(Path.Combine(outDir, "report.md"), "--out");
+            return Run(io, q ? "quick" : "full", programs, outDir, TrainCommand.ThreadCount(parse.GetValue(threads)), parse.GetValue(seed), parse.GetValue(dataDir));
+        });
+        return new Command("reproduce", "Reproduce a paper's results with one command.") { paper1 };
+    }
+
+    static int Run(CliIO io, string mode, IReadOnlyList<Paper1Program> programs, string outDir, int threads, long seed, string? dataDir)
+    {
+        var total = Stopwatch.StartNew();
+        Directory.CreateDirectory(outDir);
+        NeuralSpin.Numerics.TorchLinalg.Configure(threads);
+        var data = TrainCommand.LoadMnist(io, dataDir);
+        var runs = new List<(Paper1Program, TrajectoryResult, double, double)>();
+        foreach (var p in programs)
+        {
+            string runDir = Path.Combine(outDir, p.Name);
+            var sw = Stopwatch.StartNew();
+            var options = new TrainingOptions
+            {
+                Program = TrainingPrograms.Parse(p.Program),
+                LearningRate = p.LearningRate,
+                Epochs = p.Epochs,
+                Seed = seed,
+                Threads = threads,
+            };
+            if (File.Exists(Path.Combine(runDir, "run.json")))
+                TrainCommand.RunWithProgress(io, $"{p.Name} (resume)", progress => Trainer.Resume(runDir, data, progress));
+            else
+                TrainCommand.RunWithProgress(io, p.Name, progress => Trainer.Train(runDir, data, options, progress));
+            double trainSeconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            var result = TrajectoryCommand.AnalyzeAndWrite(io, runDir, new TrajectoryOptions()).Result;
+            runs.Add((p, result, trainSeconds, sw.Elapsed.TotalSeconds));
+        }
+        string env = $"{Environment.ProcessorCount} cores, libtorch threads {threads}, .NET {Environment.Version}, TorchSharp 0.107.0 (libtorch 2.10.0 CPU), seed {seed}; total {total.Elapsed.TotalMinutes:F1} min";
+        string report = Paper1Report.Render($"Paper 1 reproduction ({mode})", runs, env);
+        string reportPath = Path.Combine(outDir, "report.md");
+        CliIO.WriteText(reportPath, report);
+
+        var t = new Table().AddColumn("run").AddColumn("claim").AddColumn("obtained").AddColumn("holds");
+        t.Title = new TableTitle($"paper 1 ({mode}): {Markup.Escape(reportPath)}");
+        foreach (var (p, r, _, _) in runs)
+            foreach (var c in Paper1Report.Evaluate(p, r))
+                t.AddRow(new Text(p.Name), new Text(c.Claim), new Text(c.Obtained), new Text(c.Holds is bool h ? (h ? "yes" : "no") : "not judged"));
+        io.Console_.Write(t);
+        io.Console_.Write(new Text($"total {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min\n"));
+        return CliApp.Ok;
+    }
+}

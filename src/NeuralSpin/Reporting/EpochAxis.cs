@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace NeuralSpin.Reporting;
+
+/// <summary>
+/// The horizontal axis of P1 Figs. 4, 6 and 8: linear on [0, 1] epochs, logarithmic beyond. Plotted
+/// against x' = t for t &lt;= 1 and x' = 1 + log10(t) for t &gt; 1 (continuous at t = 1), with tick labels
+/// in epochs.
+/// </summary>
+public static class EpochAxis
+{
+    /// <summary>x'(t).</summary>
+    public static double Transform(double t) => t <= 1 ? t : 1 + Math.Log10(t);
+
+    /// <summary>t(x'), the inverse of <see cref="Transform"/>.</summary>
+    public static double Inverse(double x) => x <= 1 ? x : Math.Pow(10, x - 1);
+
+    /// <summary>Major ticks (position x', label) and minor tick positions for epochs up to <paramref name="tMax"/>.</summary>
+    public static (List<(double X, string Label)> Major, List<double> Minor) Ticks(double tMax)
+    {
+        var major = new List<(double, string)> { (0, "0"), (0.5, "0.5"), (1, "1") };
+        var minor = new List<double> { 0.25, 0.75 };
+        if (tMax > 1)
+        {
+            int decades = Math.Max(1, (int)Math.Ceiling(Math.Log10(tMax) - 1e-12));
+            for (int k = 0; k < decades; k++)
+            {
+                for (int m = 2; m <= 9; m++) minor.Add(Transform(m * Math.Pow(10, k)));
+                major.Add((1 + k + 1, Math.Pow(10, k + 1).ToString("0", CultureInfo.InvariantCulture)));
+            }
+        }
+        return (major, minor);
+    }
+}
+
+/// <summary>Ticks of a log10-scaled axis (values are plotted as log10 y).</summary>
+public static class LogAxis
+{
+    /// <summary>
+    /// Major ticks (position log10 y, label) covering [lo, hi] (in y), at least three where possible: decades,
+    /// else 1-2-5 mantissas, else every integer mantissa; minor ticks at the remaining mantissas.
+    /// </summary>
+    public static (List<(double X, string Label)> Major, List<double> Minor) Ticks(double lo, double hi)
+    {
+        if (!(lo > 0) || !(hi >= lo)) throw new ArgumentOutOfRangeException(nameof(lo), "a log axis needs 0 < lo <= hi");
+        int k0 = (int)Math.Floor(Math.Log10(lo)) - 1, k1 = (int)Math.Ceiling(Math.Log10(hi)) + 1;
+        int[][] sets = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+        foreach (var mant in sets)
+        {
+            var major = new List<(double, string)>();
+            var minor = new List<double>();
+            for (int k = k0; k <= k1; k++)
+            {
+                for (int m = 1; m <= 9; m++)
+                {
+                    double v = m * Math.Pow(10, k);
+                    if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9)) continue;
+                    if (mant.Contains(m)) major.Add((Math.Log10(v), Label(v)));
+                    else minor.Add(Math.Log10(v));
+                }
+            }
+            if (major.Count >= 3 || mant.Length == 9) return (major, minor);
+        }
+        throw new InvalidOperationException("unreachable");
+    }
+
+    static string Label(double v) => v.ToString(v >= 1e-3 && v < 1e5 ? "0.####" : "0.#E+0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using NeuralSpin.IO;
+
+namespace NeuralSpin.Trajectory;
+
+/// <summary>The layout of a training run directory: <c>RUN_DIR/checkpoints/*.safetensors</c>.</summary>
+public static class RunDirectory
+{
+    /// <summary>The sub-directory that holds the checkpoints.</summary>
+    public const string CheckpointsFolder = "checkpoints";
+
+    /// <summary>The trajectory table written into the run directory.</summary>
+    public const string CsvName = "trajectory.csv";
+
+    /// <summary>The sub-directory the plots go to.</summary>
+    public const string PlotsFolder = "plots";
+
+    /// <summary>
+    /// Lists the checkpoints of a run, sorted by step (then epoch). Only the safetensors headers are read.
+    /// <c>epoch</c> and <c>step</c> must be in every checkpoint's metadata; <c>val_error</c> may be
+    /// missing or empty (then <see cref="Checkpoint.ValError"/> is null). Two checkpoints with the same
+    /// step are an error.
+    /// </summary>
+    /// <param name="runDir">The run directory (containing <c>checkpoints/</c>).</param>
+    /// <exception cref="RunDirectoryException">The directory or its checkpoints folder is missing, or holds no checkpoint, or steps repeat.</exception>
+    /// <exception cref="WeightFileException">A checkpoint's header is damaged or its epoch/step metadata are missing or not numbers.</exception>
+    public static IReadOnlyList<Checkpoint> ListCheckpoints(string runDir)
+    {
+        ArgumentNullException.ThrowIfNull(runDir);
+        if (string.IsNullOrWhiteSpace(runDir))
+            throw new RunDirectoryException("the run directory is an empty path. Give the training run's directory, the one containing checkpoints/.");
+        if (File.Exists(runDir))
+            throw new RunDirectoryException($"run directory '{runDir}' is a file, not a directory. Give the training run's directory, the one containing checkpoints/*.safetensors.");
+        if (!Directory.Exists(runDir))
+            throw new RunDirectoryException($"run directory '{runDir}' does not exist. Check the path; it should contain checkpoints/*.safetensors written by the trainer.");
+        string folder = Path.Combine(runDir, CheckpointsFolder);
+        if (!Directory.Exists(folder))
+            throw new RunDirectoryException($"run directory '{runDir}' has no '{CheckpointsFolder}' folder. The trainer writes its checkpoints to RUN_DIR/{CheckpointsFolder}/*.safetensors; give that run's directory.");
+        var files = Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            throw new RunDirectoryException($"'{folder}' holds no *.safetensors checkpoint. Train the network first, or give the run directory whose {CheckpointsFolder}/ folder holds the checkpoints.");
+
+        var list = files.Select(Read).OrderBy(c => c.Step).ThenBy(c => c.Epoch).ToList();
+        for (int i = 1; i < list.Count; i++)
+        {
+            if (list[i].Step == list[i - 1].Step)
+                throw new RunDirectoryException($"checkpoints '{list[i - 1].Path}' and '{list[i].Path}' both have step {list[i].Step}. Each checkpoint of a run must have its own step; remove the duplicate.");
+        }
+        return list;
+    }
+
+    /// <summary>Reads one checkpoint's metadata (header only).</summary>
+    /// <exception cref="WeightFileException">The file is damaged or lacks a numeric epoch or step.</exception>
+    public static Checkpoint Read(string path)
+    {
+        var meta = SafeTensors.ReadMetadata(path);
+        double epoch = Number(path, meta, "epoch");
+        double stepValue = Number(path, meta, "step");
+        if (stepValue < 0 || stepValue != Math.Floor(stepValue) || stepValue > long.MaxValue)
+            throw new WeightFileException(path, $"its metadata 'step' = '{meta["step"]}' is not a non-negative integer", Remedy);
+        if (epoch < 0)
+            throw new WeightFileException(path, $"its metadata 'epoch' = '{meta["epoch"]}' is negative", Remedy);
+        double? valError = null;
+        if (meta.TryGetValue("val_error", out var ve) && !string.IsNullOrWhiteSpace(ve))
+        {
+            if (!double.TryParse(ve, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                throw new WeightFileException(path, $"its metadata 'val_error' = '{ve}' is not a finite number", Remedy);
+            valError = v;
+        }
+        return new Checkpoint(path, epoch, (long)stepValue, valError, meta);
+    }
+
+    const string Remedy = "Checkpoints of a run carry string metadata 'epoch' (training time in epochs), 'step' (optimizer steps, 0 for the untrained network) and optionally 'val_error'; re-save the checkpoint with them.";
+
+    static double Number(string path, IReadOnlyDictionary<string, string> meta, string key)
+    {
+        if (!meta.TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text))
+            throw new WeightFileException(path, $"its metadata has no '{key}' entry", Remedy);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            throw new WeightFileException(path, $"its metadata '{key}' = '{text}' is not a finite number", Remedy);
+        return v;
+    }
+}

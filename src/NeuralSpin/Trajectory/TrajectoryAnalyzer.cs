@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using NeuralSpin.Analysis;
+using NeuralSpin.IO;
+using NeuralSpin.SpinModel;
+using NeuralSpin.Tap;
+
+namespace NeuralSpin.Trajectory;
+
+/// <summary>Options of <see cref="TrajectoryAnalyzer"/>.</summary>
+public sealed record TrajectoryOptions
+{
+    /// <summary>Upper end of the beta range (0, B] searched for minima and transitions (default 10).</summary>
+    public double BetaMax { get; init; } = 10;
+
+    /// <summary>Smallest epoch of the power-law fit of T_c(t) (default: 1 if at least two checkpoints lie at t &gt;= 1, else all t &gt; 0).</summary>
+    public double? FitFrom { get; init; }
+
+    /// <summary>Largest epoch of the power-law fit (default: no limit).</summary>
+    public double? FitTo { get; init; }
+
+    /// <summary>Number of points of the lambda_min(beta) curves sampled for Fig. 5 (default 161).</summary>
+    public int CurvePoints { get; init; } = 161;
+
+    /// <summary>Options of the lambda_min(beta) evaluation.</summary>
+    public CurveOptions Curve { get; init; } = new();
+}
+
+/// <summary>Progress of a trajectory analysis: <see cref="Done"/> of <see cref="Total"/> checkpoints finished, <see cref="Current"/> being worked on (null at the end).</summary>
+public sealed record TrajectoryProgress(int Done, int Total, Checkpoint? Current, string Stage);
+
+/// <summary>
+/// One row of <c>trajectory.csv</c>: the analysis of one checkpoint with the level c_0 of the run's own
+/// t = 0 checkpoint. Null where a quantity does not exist (no crossing in (0, beta_max], no recorded
+/// validation error, an undefined spacing ratio).
+/// </summary>
+/// <param name="Epoch">Training time t in epochs.</param>
+/// <param name="Step">Optimizer steps.</param>
+/// <param name="ValError">Validation error rate from the checkpoint metadata.</param>
+/// <param name="Tc">1/beta_c, lambda_min(beta_c) = 0 (P1 sec. 3.2).</param>
+/// <param name="TcCorrected">1/beta_c(c_0), lambda_min(beta_c(c_0)) = c_0 (finite-size corrected, P1 sec. 3.2).</param>
+/// <param name="CurveMinLambda">min over beta of lambda_min(beta).</param>
+/// <param name="LambdaMaxJ">Largest eigenvalue of the bond matrix J (P1 sec. 3.4).</param>
+/// <param name="LambdaMinR">lambda_min(R) = -max_i d_i (NOTATION.md section 4).</param>
+/// <param name="LambdaMinRChange">(lambda_min(R)(t) - lambda_min(R)(0)) / |lambda_min(R)(0)|.</param>
+/// <param name="FirstLevelSpacingRatio">s_0 / s_typ of I - M at the transition (P1 sec. 3.3).</param>
+public sealed record TrajectoryRow(double Epoch, long Step, double? ValError, double? Tc, double? TcCorrected,
+    double CurveMinLambda, double LambdaMaxJ, double LambdaMinR, double LambdaMinRChange, double? FirstLevelSpacingRatio);
+
+/// <summary>lambda_min(beta) on a grid of beta.</summary>
+public sealed record CurveSample(double[] Beta, double[] LambdaMin);
+
+/// <summary>The result of <see cref="TrajectoryAnalyzer.Analyze"/>.</summary>
+public sealed record TrajectoryResult
+{
+    /// <summary>The run directory.</summary>
+    public required string RunDir { get; init; }
+
+    /// <summary>The checkpoints, sorted by step.</summary>
+    public required IReadOnlyList<Checkpoint> Checkpoints { get; init; }
+
+    /// <summary>One row per checkpoint, in the same order.</summary>
+    public required IReadOnlyList<TrajectoryRow> Rows { get; init; }
+
+    /// <summary>The level c_0: the minimum of the t = 0 checkpoint's curve.</summary>
+    public required double Level { get; init; }
+
+    /// <summary>Where the t = 0 curve has its minimum c_0.</summary>
+    public required double LevelBeta { get; init; }
+
+    /// <summary>Full analysis of the t = 0 checkpoint (with spectra).</summary>
+    public required AnalysisResult Initial { get; init; }
+
+    /// <summary>Full analysis of the last checkpoint (with spectra).</summary>
+    public required AnalysisResult Final { get; init; }
+
+    /// <summary>lambda_min(beta) of the t = 0 checkpoint (Fig. 5).</summary>
+    public required CurveSample InitialCurve { get; init; }
+
+    /// <summary>lambda_min(beta) of the last checkpoint (Fig. 5).</summary>
+    public required CurveSample FinalCurve { get; init; }
+
+    /// <summary>Epoch range of the power-law fits.</summary>
+    public required double FitFrom { get; init; }
+
+    /// <summary>Epoch range of the power-law fits.</summary>
+    public required double FitTo { get; init; }
+
+    /// <summary>Power-law fit of the corrected T_c(t), or null (see <see cref="TcCorrectedFitNote"/>).</summary>
+    public PowerLaw? TcCorrectedFit { get; init; }
+
+    /// <summary>Why there is no fit of the corrected T_c (empty if there is one).</summary>
+    public string TcCorrectedFitNote { get; init; } = "";
+
+    /// <summary>Power-law fit of T_c(t) (lambda_min = 0), or null.</summary>
+    public PowerLaw? TcFit { get; init; }
+
+    /// <summary>Why there is no fit of T_c (empty if there is one).</summary>
+    public string TcFitNote { get; init; } = "";
+
+    /// <summary>Wall time of the analysis.</summary>
+    public required double ElapsedSeconds { get; init; }
+}
+
+/// <summary>
+/// The evolution of the spin model along a training run (P1 secs. 3.2-3.4, Figs. 4-9): every checkpoint of
+/// <c>RUN_DIR/checkpoints/</c> is analysed by <see cref="NetworkAnalysis.Run"/> with the level c_0 = minimum
+/// of lambda_min(beta) of the run's own t = 0 checkpoint (the finite-size correction of sec. 3.2), giving
+/// T_c(t), the corrected T_c(t), lambda_max(J)(t), lambda_min(R)(t) and s_0/s_typ(t).
+/// </summary>
+public static class TrajectoryAnalyzer
+{
+    /// <summary>The columns of <c>trajectory.csv</c>, in order.</summary>
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        "epoch", "step", "val_error", "tc", "tc_corrected", "curve_min_lambda", "lambda_max_j", "lambda_min_r",
+        "lambda_min_r_change", "first_level_spacing_ratio",
+    ];
+
+    /// <summary>Analyses the run and writes <c>RUN_DIR/trajectory.csv</c> (atomically, after all the work is done).</summary>
+    public static TrajectoryResult Run(string runDir, TrajectoryOptions? options = null, IProgress<TrajectoryProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var result = Analyze(runDir, options, progress, cancellation);
+        TrajectoryCsv.Write(Path.Combine(runDir, RunDirectory.CsvName), result.Rows);
+        return result;
+    }
+
+    /// <summary>Analyses every checkpoint of the run; writes nothing.</summary>
+    /// <exception cref="RunDirectoryException">No checkpoints, no t = 0 (step 0) checkpoint, or checkpoints of different widths.</exception>
+    /// <exception cref="WeightFileException">A checkpoint cannot be read.</exception>
+    public static TrajectoryResult Analyze(string runDir, TrajectoryOptions? options = null, IProgress<TrajectoryProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        options ??= new TrajectoryOptions();
+        if (!(options.BetaMax > 0 && double.IsFinite(options.BetaMax)))
+            throw new ArgumentOutOfRangeException(nameof(options), $"beta_max must be finite and positive, got {options.BetaMax}");
+        if (options.CurvePoints < 2) throw new ArgumentOutOfRangeException(nameof(options), "at least two curve points");
+        var sw = Stopwatch.StartNew();
+        var checkpoints = RunDirectory.ListCheckpoints(runDir);
+        var first = checkpoints[0];
+        if (!first.IsInitial)
+            throw new RunDirectoryException(
+                $"run directory '{runDir}' has no t = 0 checkpoint (step 0); its first checkpoint '{first.Path}' is at step {first.Step}, epoch {first.Epoch}. " +
+                "The level c_0 of the corrected transition is the curve minimum of the run's own untrained network; save the network before training as a step-0 checkpoint.");
+
+        int total = checkpoints.Count;
+        progress?.Report(new TrajectoryProgress(0, total, first, "reference curve minimum (t = 0)"));
+        var bonds0 = Load(first);
+        var widths0 = bonds0.Widths.ToArray();
+        var min0 = NetworkAnalysis.CurveMinimum(bonds0, options.BetaMax, options.Curve);
+        double level = min0.Value;
+        if (!(level < 1))
+            throw new RunDirectoryException($"the t = 0 checkpoint '{first.Path}' has a flat curve lambda_min(beta) = 1 (no couplings), so there is no level c_0; check that it holds the initial weights.");
+        var analysisOptions = new AnalysisOptions { BetaMax = options.BetaMax, Level = level, Curve = options.Curve };
+
+        var rows = new List<TrajectoryRow>(total);
+        AnalysisResult? initial = null, final = null;
+        BondMatrix? finalBonds = null;
+        double lmr0 = double.NaN;
+        for (int i = 0; i < total; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var cp = checkpoints[i];
+            progress?.Report(new TrajectoryProgress(i, total, cp, "analysing"));
+            var bonds = i == 0 ? bonds0 : Load(cp);
+            if (!bonds.Widths.SequenceEqual(widths0))
+                throw new RunDirectoryException(
+                    $"checkpoint '{cp.Path}' has widths {string.Join("-", bonds.Widths)}, but the t = 0 checkpoint '{first.Path}' has {string.Join("-", widths0)}. " +
+                    "A trajectory follows one network; keep only that run's checkpoints in the folder.");
+            var r = NetworkAnalysis.Run(bonds, analysisOptions);
+            if (i == 0) { initial = r; lmr0 = r.LambdaMinR; }
+            if (i == total - 1) { final = r; finalBonds = bonds; }
+            double change = lmr0 == 0 ? (r.LambdaMinR == 0 ? 0 : double.NaN) : (r.LambdaMinR - lmr0) / Math.Abs(lmr0);
+            rows.Add(new TrajectoryRow(cp.Epoch, cp.Step, cp.ValError, r.Tc, r.TcCorrected, r.CurveMinLambda, r.LambdaMaxJ,
+                r.LambdaMinR, change, r.FirstLevelSpacingRatio));
+        }
+        progress?.Report(new TrajectoryProgress(total, total, null, "curves for plots"));
+
+        double betaHi = Math.Min(options.BetaMax, 2 * Math.Max(min0.Beta, final!.CurveMinBeta));
+        if (!(betaHi > 0)) betaHi = options.BetaMax;
+        var initialCurve = Sample(bonds0, initial!, betaHi, options);
+        var finalCurve = total == 1 ? initialCurve : Sample(finalBonds!, final, betaHi, options);
+
+        var ts = rows.Select(r => r.Epoch).ToList();
+        double fitFrom = options.FitFrom ?? (rows.Count(r => r.Epoch >= 1 && r.TcCorrected.HasValue) >= 2 ? 1 : 0);
+        double fitTo = options.FitTo ?? double.PositiveInfinity;
+        var fitCorr = PowerLawFit.TryFit(ts, rows.Select(r => r.TcCorrected ?? double.NaN).ToList(), fitFrom, fitTo, out var noteCorr);
+        var fitTc = PowerLawFit.TryFit(ts, rows.Select(r => r.Tc ?? double.NaN).ToList(), fitFrom, fitTo, out var noteTc);
+
+        return new TrajectoryResult
+        {
+            RunDir = runDir,
+            Checkpoints = checkpoints,
+            Rows = rows,
+            Level = level,
+            LevelBeta = min0.Beta,
+            Initial = initial!,
+            Final = final,
+            InitialCurve = initialCurve,
+            FinalCurve = finalCurve,
+            FitFrom = fitFrom,
+            FitTo = fitTo,
+            TcCorrectedFit = fitCorr,
+            TcCorrectedFitNote = noteCorr,
+            TcFit = fitTc,
+            TcFitNote = noteTc,
+            ElapsedSeconds = sw.Elapsed.TotalSeconds,
+        };
+    }
+
+    static BondMatrix Load(Checkpoint cp) => WeightFile.Load(cp.Path).ToBondMatrix();
+
+    static CurveSample Sample(BondMatrix bonds, AnalysisResult r, double betaHi, TrajectoryOptions options)
+    {
+        var spec = r.SpectrumJ;
+        double? normJ = spec.Length == 0 ? null : Math.Max(Math.Abs(spec[0]), Math.Abs(spec[^1])) * (1 + 1e-12);
+        using var curve = new LambdaMinCurve(bonds, normJ, options.Curve);
+        int n = options.CurvePoints;
+        var b = new double[n];
+        var l = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            b[i] = i == n - 1 ? betaHi : betaHi * i / (n - 1);
+            l[i] = curve.Evaluate(b[i]).Value;
+        }
+        return new CurveSample(b, l);
+    }
+}
