@@ -59,9 +59,24 @@ public static class LogAxis
                     else minor.Add(Math.Log10(v));
                 }
             }
-            if (major.Count >= 3 || mant.Length == 9) return (major, minor);
+            if (major.Count >= 3) return (major, minor);
         }
-        throw new InvalidOperationException("unreachable");
+        // a range narrower than one integer mantissa step (e.g. 1.78 .. 1.90): evenly spaced "nice" values
+        double step = NiceStep((hi - lo) / 4);
+        int decimals = Math.Max(0, (int)Math.Ceiling(-Math.Log10(step) - 1e-9));
+        var fine = new List<(double, string)>();
+        for (double v = Math.Ceiling(lo / step) * step; v <= hi * (1 + 1e-12); v += step)
+            if (v > 0) fine.Add((Math.Log10(v), v.ToString("F" + decimals, CultureInfo.InvariantCulture)));
+        return (fine, new List<double>());
+    }
+
+    /// <summary>The smallest of 1, 2, 5 times a power of ten that is at least <paramref name="raw"/>.</summary>
+    static double NiceStep(double raw)
+    {
+        double p = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        foreach (var m in new[] { 1.0, 2.0, 5.0, 10.0 })
+            if (m * p >= raw * (1 - 1e-12)) return m * p;
+        return 10 * p;
     }
 
     static string Label(double v) => v.ToString(v >= 1e-3 && v < 1e5 ? "0.####" : "0.#E+0", CultureInfo.InvariantCulture);

@@ -61,7 +61,7 @@ public static class TrajectoryPlots
     static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
-        plot.Title(title, 18);
+        plot.Title(title, title.Length > 70 ? 14 : 18);
         plot.XLabel(xLabel, 15);
         plot.YLabel(yLabel, 15);
         return plot;

@@ -92,4 +92,13 @@ public sealed class PlotAxisTests
         var (wide, _) = NeuralSpin.Reporting.LogAxis.Ticks(1e-3, 20);
         Assert.That(wide.Select(m => m.Label), Is.EqualTo(new[] { "0.001", "0.01", "0.1", "1", "10" }));
     }
+
+    [Test]
+    public void LogTicks_NarrowRange_FallsBackToEvenlySpacedNiceValues()
+    {
+        // T_c over a short training run: 1.78 .. 1.90 holds no 1-2-5 nor integer mantissa tick
+        var (major, _) = NeuralSpin.Reporting.LogAxis.Ticks(1.78, 1.90);
+        Assert.That(major.Select(m => m.Label), Is.EqualTo(new[] { "1.80", "1.85", "1.90" }), "step: the nice value above (1.90 - 1.78)/4");
+        Assert.That(major.All(m => m.X >= Math.Log10(1.78) - 1e-12 && m.X <= Math.Log10(1.90) + 1e-12), Is.True);
+    }
 }
