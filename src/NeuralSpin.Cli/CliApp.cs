@@ -58,12 +58,7 @@ public static class CliApp
             io.Error(e.Message);
             return BadInput;
         }
-        catch (WeightFileException e)
-        {
-            io.Error(e.Message);
-            return BadInput;
-        }
-        catch (NeuralSpin.Data.DataFileException e)
+        catch (InputFileException e)
         {
             io.Error(e.Message);
             return BadInput;

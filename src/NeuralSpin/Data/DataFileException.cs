@@ -1,11 +1,12 @@
+using NeuralSpin.IO;
+
 namespace NeuralSpin.Data;
 
 /// <summary>
 /// A data-set file could not be read, verified or obtained. The message is one paragraph naming the
-/// file, saying what is wrong and what to do about it (the same shape as
-/// <see cref="NeuralSpin.IO.WeightFileException"/>).
+/// file, saying what is wrong and what to do about it.
 /// </summary>
-public sealed class DataFileException : Exception
+public sealed class DataFileException : InputFileException
 {
     /// <summary>Creates the exception from its three parts.</summary>
     /// <param name="path">The file concerned (for a file that could not be obtained, where it was expected).</param>
@@ -13,19 +14,7 @@ public sealed class DataFileException : Exception
     /// <param name="remedy">What to do, one or more sentences.</param>
     /// <param name="inner">The low-level cause, if any.</param>
     public DataFileException(string path, string problem, string remedy, Exception? inner = null)
-        : base($"data file '{path}': {problem}. {remedy}", inner)
+        : base("data file", path, problem, remedy, inner)
     {
-        Path = path;
-        Problem = problem;
-        Remedy = remedy;
     }
-
-    /// <summary>The file concerned.</summary>
-    public string Path { get; }
-
-    /// <summary>What is wrong.</summary>
-    public string Problem { get; }
-
-    /// <summary>What the user can do about it.</summary>
-    public string Remedy { get; }
 }

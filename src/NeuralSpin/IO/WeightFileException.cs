@@ -4,7 +4,7 @@ namespace NeuralSpin.IO;
 /// A weights file could not be read or used. The message is one paragraph naming the file, saying
 /// what is wrong with it and what to do about it.
 /// </summary>
-public sealed class WeightFileException : Exception
+public sealed class WeightFileException : InputFileException
 {
     /// <summary>Creates the exception from its three parts.</summary>
     /// <param name="path">The file as the user named it.</param>
@@ -12,21 +12,9 @@ public sealed class WeightFileException : Exception
     /// <param name="remedy">What to do, one or more sentences.</param>
     /// <param name="inner">The low-level cause, if any.</param>
     public WeightFileException(string path, string problem, string remedy, Exception? inner = null)
-        : base($"weights file '{path}': {problem}. {remedy}", inner)
+        : base("weights file", path, problem, remedy, inner)
     {
-        Path = path;
-        Problem = problem;
-        Remedy = remedy;
     }
-
-    /// <summary>The file concerned, as the user named it.</summary>
-    public string Path { get; }
-
-    /// <summary>What is wrong with the file.</summary>
-    public string Problem { get; }
-
-    /// <summary>What the user can do about it.</summary>
-    public string Remedy { get; }
 
     /// <summary>Advice for a file that is damaged or of the wrong kind.</summary>
     internal const string ReExport =

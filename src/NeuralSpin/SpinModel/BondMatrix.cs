@@ -50,11 +50,8 @@ public sealed class BondMatrix : ISymmetricCoupling
             var (rows, cols, w) = weights[k];
             if (cols != widths[^1])
                 throw new ArgumentException($"layer chain broken: weight {k} has {cols} inputs but the previous layer has {widths[^1]} outputs");
-            var jb = new double[(long)rows * cols];
-            for (int o = 0; o < rows; o++)
-                for (int i = 0; i < cols; i++)
-                    jb[(long)i * rows + o] = w[(long)o * cols + i];
-            blocks.Add(jb);
+            if (w.LongLength != (long)rows * cols) throw new ArgumentException($"weight {k} should have {rows}x{cols} entries, got {w.Length}");
+            blocks.Add(Transpose(w, rows, cols));
             widths.Add(rows);
         }
         return new BondMatrix(widths, blocks);
@@ -232,11 +229,6 @@ public sealed class BondMatrix : ISymmetricCoupling
     public (int Rows, int Cols, double[] Data) LinearWeight(int k)
     {
         int r = Widths[k - 1], c = Widths[k];
-        var b = _blocks[k - 1];
-        var w = new double[(long)r * c];
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < c; j++)
-                w[(long)j * r + i] = b[(long)i * c + j];
-        return (c, r, w);
+        return (c, r, Transpose(_blocks[k - 1], r, c));
     }
 }

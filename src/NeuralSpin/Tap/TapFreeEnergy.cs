@@ -74,22 +74,10 @@ public static class TapFreeEnergy
     /// <returns>A fresh array of length N.</returns>
     public static double[] Gradient(ISymmetricCoupling j, double beta, ReadOnlySpan<double> m, ReadOnlySpan<double> h = default)
     {
-        int n = Validate(j, beta, m, h, allowUnit: false);
-        double t = 1.0 / beta;
-
-        var jm = new double[n];
-        j.Multiply(m, jm);
-        var u = new double[n];
-        for (int i = 0; i < n; i++) u[i] = 1.0 - m[i] * m[i];
-        var j2u = new double[n];
-        j.MultiplySquared(u, j2u);
-
-        var g = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double hi = h.IsEmpty ? 0.0 : h[i];
-            g[i] = -(hi + jm[i]) + beta * m[i] * j2u[i] + t * Math.Atanh(m[i]);
-        }
+        Validate(j, beta, m, h, allowUnit: false);
+        // dF/dm_i = T [atanh m_i - beta (h_i + (J m)_i) + beta^2 m_i ((J o J)(1 - m^2))_i] = T times the P1 20 residual
+        var g = TapSolver.Residuals(j, beta, h, m);
+        for (int i = 0; i < g.Length; i++) g[i] /= beta;
         return g;
     }
 

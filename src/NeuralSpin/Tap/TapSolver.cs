@@ -157,6 +157,21 @@ public static class TapSolver
     /// </summary>
     public static double MaxResidual(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> m)
     {
+        double worst = 0;
+        foreach (var r in Residuals(j, beta, h, m))
+        {
+            if (double.IsNaN(r)) return double.NaN;
+            worst = Math.Max(worst, Math.Abs(r));
+        }
+        return worst;
+    }
+
+    /// <summary>
+    /// The residuals r_i = atanh m_i - beta (h_i + (J m)_i) + beta^2 m_i ((J o J)(1 - m^2))_i of the TAP
+    /// equations P1 20 (zero at a solution; T r is the gradient of the TAP free energy).
+    /// </summary>
+    public static double[] Residuals(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> m)
+    {
         ArgumentNullException.ThrowIfNull(j);
         int n = j.Size;
         if (m.Length != n || (!h.IsEmpty && h.Length != n)) throw new ArgumentException($"vectors must have length {n}");
@@ -166,15 +181,13 @@ public static class TapSolver
         for (int i = 0; i < n; i++) u[i] = 1.0 - m[i] * m[i];
         var j2u = new double[n];
         j.MultiplySquared(u, j2u);
-        double worst = 0;
+        var r = new double[n];
         for (int i = 0; i < n; i++)
         {
             double hi = h.IsEmpty ? 0.0 : h[i];
-            double r = Math.Abs(Math.Atanh(m[i]) - beta * (hi + jm[i]) + beta * beta * m[i] * j2u[i]);
-            if (double.IsNaN(r)) return double.NaN;
-            worst = Math.Max(worst, r);
+            r[i] = Math.Atanh(m[i]) - beta * (hi + jm[i]) + beta * beta * m[i] * j2u[i];
         }
-        return worst;
+        return r;
     }
 
     static void StepCore(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> previous,
