@@ -166,16 +166,16 @@ public static class GoldenFiles
         $"NeuralSpin {Informational(typeof(BondMatrix).Assembly)}; TorchSharp {Informational(typeof(TorchSharp.torch).Assembly)}; " +
         $"{RuntimeInformation.FrameworkDescription}; {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}; torch threads {TorchThreads()}";
 
-    static int TorchThreads()
+    internal static int TorchThreads()
     {
         TorchLinalg.SymmetricEigenvalues([1.0], 1); // configures libtorch's thread count the way the library does
         return TorchSharp.torch.get_num_threads();
     }
 
-    static string Informational(Assembly a) =>
+    internal static string Informational(Assembly a) =>
         a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "unknown";
 
-    static string Write(Action<Utf8JsonWriter> body)
+    internal static string Write(Action<Utf8JsonWriter> body)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -187,26 +187,26 @@ public static class GoldenFiles
         return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
     }
 
-    static void WriteNullable(Utf8JsonWriter w, string name, double? v)
+    internal static void WriteNullable(Utf8JsonWriter w, string name, double? v)
     {
         if (v is double x) w.WriteNumber(name, x); else w.WriteNull(name);
     }
 
-    static void WriteInts(Utf8JsonWriter w, string name, int[] v)
+    internal static void WriteInts(Utf8JsonWriter w, string name, int[] v)
     {
         w.WriteStartArray(name);
         foreach (var x in v) w.WriteNumberValue(x);
         w.WriteEndArray();
     }
 
-    static void WriteDoubles(Utf8JsonWriter w, string name, double[] v)
+    internal static void WriteDoubles(Utf8JsonWriter w, string name, double[] v)
     {
         w.WriteStartArray(name);
         foreach (var x in v) w.WriteNumberValue(x);
         w.WriteEndArray();
     }
 
-    static int[] Ints(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt32()).ToArray();
-    static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
-    static double? Nullable(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
+    internal static int[] Ints(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt32()).ToArray();
+    internal static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
+    internal static double? Nullable(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
 }

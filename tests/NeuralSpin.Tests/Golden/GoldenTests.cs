@@ -28,32 +28,32 @@ public sealed class GoldenTests
     /// n * eps * ||A|| (about 4e-14 ||A|| at n = 200); 1e-10 of the spectral radius leaves room for another
     /// LAPACK/BLAS build or thread count while still catching any change of the matrix or of the solver.
     /// </summary>
-    const double SpectrumRelative = 1e-10;
+    internal const double SpectrumRelative = 1e-10;
 
     /// <summary>
     /// beta_c and beta_c(c_0) are bracketed by TransitionSearch.FirstCrossing to 1e-10 relative; the curve
     /// crosses with slope of order 1, so eigenvalue rounding moves the root far less than that.
     /// </summary>
-    const double CrossingRelative = 1e-9;
+    internal const double CrossingRelative = 1e-9;
 
     /// <summary>
     /// A minimiser is only determined to about sqrt(eps) ~ 1.5e-8 relative (the curve is flat to second
     /// order there; Brent is polished to 3e-9); 1e-6 is a safe margin across platforms.
     /// </summary>
-    const double MinimumLocationRelative = 1e-6;
+    internal const double MinimumLocationRelative = 1e-6;
 
     /// <summary>
     /// The value at the minimum is insensitive to the location to first order: a 1e-6 relative shift in beta
     /// moves it by O(1e-12); plus eigenvalue rounding O(1e-14 ||I - M||).
     /// </summary>
-    const double MinimumValueAbsolute = 1e-10;
+    internal const double MinimumValueAbsolute = 1e-10;
 
     /// <summary>
     /// C_k (sums of squares), lambda_min(R) = -max_i d_i (sums of at most N squares) and the replica T_c
     /// (managed bisection of an (L+1)x(L+1) tridiagonal to 2e-16, then a square root) are pure managed
     /// arithmetic with errors below N * eps; 1e-12 relative.
     /// </summary>
-    const double ManagedSumsRelative = 1e-12;
+    internal const double ManagedSumsRelative = 1e-12;
 
     static readonly Dictionary<string, AnalysisResult> Results = new();
     static readonly List<string> Regenerated = new();
@@ -244,15 +244,15 @@ public sealed class GoldenTests
     static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 
     /// <summary>6 significant digits; values below 1e-9 of <paramref name="scale"/> (rounding noise, e.g. zero modes) become 0.</summary>
-    static double Sig6(double x, double scale = 0)
+    internal static double Sig6(double x, double scale = 0)
     {
         if (Math.Abs(x) <= 1e-9 * scale || x == 0) return 0.0;
         return double.Parse(x.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
-    static double? Sig6(double? x) => x is double v ? Sig6(v) : null;
+    internal static double? Sig6(double? x) => x is double v ? Sig6(v) : null;
 
-    static object SpectrumSummary(double[] s)
+    internal static object SpectrumSummary(double[] s)
     {
         double rho = Math.Max(Math.Abs(s[0]), Math.Abs(s[^1]));
         return new
