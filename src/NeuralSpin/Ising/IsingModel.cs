@@ -1,0 +1,114 @@
+namespace NeuralSpin.Ising;
+
+/// <summary>
+/// A pairwise Ising model E(s) = -1/2 s^T J s - h^T s on spins s_i = +-1 at inverse temperature beta,
+/// P(s) = exp(-beta E(s)) / Z (NOTATION.md section 7; P2 absorbs beta, i.e. beta = 1). J is dense,
+/// symmetric and zero on the diagonal; everything is validated on construction.
+/// </summary>
+public sealed class IsingModel
+{
+    readonly double[] _j;
+    readonly double[] _h;
+
+    /// <summary>Relative asymmetry of J tolerated as rounding (|J_ij - J_ji| &lt;= 1e-9 max |J|).</summary>
+    public const double SymmetryTolerance = 1e-9;
+
+    /// <summary>Creates the model; J is row-major N x N, h has N entries.</summary>
+    /// <exception cref="ArgumentException">Shape mismatch, NaN or infinite entries, a non-zero diagonal, or J asymmetric beyond rounding.</exception>
+    public IsingModel(int n, double[] couplingsRowMajor, double[] fields, double beta = 1.0)
+    {
+        if (n < 1) throw new ArgumentException("an Ising model needs at least one spin");
+        if (couplingsRowMajor.LongLength != (long)n * n) throw new ArgumentException($"J must be {n} x {n} ({(long)n * n} entries), got {couplingsRowMajor.Length}");
+        if (fields.Length != n) throw new ArgumentException($"h must have {n} entries, got {fields.Length}");
+        if (!double.IsFinite(beta) || beta < 0) throw new ArgumentException($"beta must be finite and non-negative, got {beta}");
+        double scale = 0;
+        for (long k = 0; k < couplingsRowMajor.LongLength; k++)
+        {
+            double v = couplingsRowMajor[k];
+            if (!double.IsFinite(v)) throw new ArgumentException($"J has a NaN or infinite entry at ({k / n},{k % n})");
+            scale = Math.Max(scale, Math.Abs(v));
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (!double.IsFinite(fields[i])) throw new ArgumentException($"h has a NaN or infinite entry at {i}");
+            if (couplingsRowMajor[(long)i * n + i] != 0) throw new ArgumentException($"J has a non-zero diagonal entry at ({i},{i})");
+            for (int j = i + 1; j < n; j++)
+                if (Math.Abs(couplingsRowMajor[(long)i * n + j] - couplingsRowMajor[(long)j * n + i]) > SymmetryTolerance * scale)
+                    throw new ArgumentException($"J is not symmetric at ({i},{j}): {couplingsRowMajor[(long)i * n + j]:R} vs {couplingsRowMajor[(long)j * n + i]:R}");
+        }
+        Size = n;
+        Beta = beta;
+        _j = (double[])couplingsRowMajor.Clone();
+        // store exactly symmetric couplings (the mean of the two triangles)
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+            {
+                double m = 0.5 * (_j[(long)i * n + j] + _j[(long)j * n + i]);
+                _j[(long)i * n + j] = m;
+                _j[(long)j * n + i] = m;
+            }
+        _h = (double[])fields.Clone();
+    }
+
+    /// <summary>Number of spins N.</summary>
+    public int Size { get; }
+
+    /// <summary>Inverse temperature.</summary>
+    public double Beta { get; }
+
+    /// <summary>J_ij.</summary>
+    public double Coupling(int i, int j) => _j[(long)i * Size + j];
+
+    /// <summary>h_i.</summary>
+    public double Field(int i) => _h[i];
+
+    /// <summary>J as a read-only row-major view.</summary>
+    public ReadOnlySpan<double> Couplings => _j;
+
+    /// <summary>h as a read-only view.</summary>
+    public ReadOnlySpan<double> Fields => _h;
+
+    /// <summary>A copy of J (row-major).</summary>
+    public double[] CouplingsCopy() => (double[])_j.Clone();
+
+    /// <summary>A copy of h.</summary>
+    public double[] FieldsCopy() => (double[])_h.Clone();
+
+    /// <summary>The same model at another inverse temperature.</summary>
+    public IsingModel WithBeta(double beta) => new(Size, _j, _h, beta);
+
+    /// <summary>The same couplings with other fields.</summary>
+    public IsingModel WithFields(double[] fields) => new(Size, _j, fields, Beta);
+
+    /// <summary>E(s) = -1/2 s^T J s - h^T s for a configuration of +-1 values.</summary>
+    public double Energy(ReadOnlySpan<sbyte> s)
+    {
+        if (s.Length != Size) throw new ArgumentException($"a configuration needs {Size} spins, got {s.Length}");
+        double e = 0;
+        for (int i = 0; i < Size; i++)
+        {
+            double row = 0;
+            var ji = _j.AsSpan(i * Size, Size);
+            for (int j = i + 1; j < Size; j++) row += ji[j] * s[j];
+            e -= s[i] * (row + _h[i]);
+        }
+        return e;
+    }
+
+    /// <summary>The local field H_i = h_i + sum_j J_ij s_j.</summary>
+    public double LocalField(ReadOnlySpan<sbyte> s, int i)
+    {
+        double f = _h[i];
+        var ji = _j.AsSpan(i * Size, Size);
+        for (int j = 0; j < Size; j++) f += ji[j] * s[j];
+        return f;
+    }
+
+    /// <summary>The neighbours of spin i (non-zero couplings), for sparse message passing.</summary>
+    public int[] Neighbours(int i)
+    {
+        var list = new List<int>();
+        for (int j = 0; j < Size; j++) if (j != i && _j[(long)i * Size + j] != 0) list.Add(j);
+        return list.ToArray();
+    }
+}
