@@ -65,10 +65,12 @@ public static class Paper1Report
         // T_c grows with training (corrected T_c with c_0 from t = 0; and T_c proper where it exists)
         double? tcc0 = first.TcCorrected, tccN = last.TcCorrected;
         bool? grows = tcc0 is double a && tccN is double b ? b > a : null;
+        var series = r.Rows.Select(row => row.TcCorrected).OfType<double>().ToList();
+        int decreases = Enumerable.Range(1, Math.Max(0, series.Count - 1)).Count(i => series[i] < series[i - 1]);
         string tcNote = last.Tc is double tcN ? $"T_c (first zero of lambda_min) at the end: {F(tcN)}" : "lambda_min never reaches 0 by the end, so T_c proper does not exist yet";
         claims.Add(new(p.Name, "T_c grows with training (P1 sec. 3.2, Fig. 6)",
-            $"corrected T_c: {(tcc0 is double x ? F(x) : "none")} at t = 0 -> {(tccN is double y ? F(y) : "none")} at epoch {F(last.Epoch)}",
-            "T_c increases monotonically over training", grows,
+            $"corrected T_c: {(tcc0 is double x ? F(x) : "none")} at t = 0 -> {(tccN is double y ? F(y) : "none")} at epoch {F(last.Epoch)}; {decreases} decrease(s) between consecutive checkpoints",
+            "T_c increases over training", grows,
             tcNote + (r.TcCorrectedFit is { } fit ? $"; power-law fit T_c ~ t^{F(fit.Exponent, "F3")} over epochs [{F(fit.TMin)}, {F(fit.TMax)}] (R^2 = {F(fit.RSquared, "F3")}, {fit.N} points)" : $"; no power-law fit: {r.TcCorrectedFitNote}")));
 
         // lambda_min(R) changes little
