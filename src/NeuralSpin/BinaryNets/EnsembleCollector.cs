@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using NeuralSpin.Training;
+using static TorchSharp.torch;
+
+namespace NeuralSpin.BinaryNets;
+
+/// <summary>Configuration of an ensemble collection (P2 sec. II, App. D).</summary>
+public sealed record EnsembleOptions
+{
+    /// <summary>How each training runs (its <see cref="LrNetTrainingOptions.Seed"/> is replaced by the per-training seed).</summary>
+    public LrNetTrainingOptions Training { get; init; } = new();
+    /// <summary>Number of trainings (random starts) of the whole ensemble, over all shards.</summary>
+    public int Trainings { get; init; } = 1;
+    /// <summary>Binary networks drawn from each trained set of fields.</summary>
+    public int SamplesPerTraining { get; init; } = 100;
+    /// <summary>A drawn network is kept when its test accuracy is at least this.</summary>
+    public double AccuracyThreshold { get; init; }
+    /// <summary>This process's shard i (0-based) of <see cref="ShardCount"/>: it runs the trainings t with t mod n = i.</summary>
+    public int ShardIndex { get; init; }
+    /// <summary>Number of shards n.</summary>
+    public int ShardCount { get; init; } = 1;
+    /// <summary>Seed of the ensemble; training t uses <see cref="EnsembleCollector.TrainingSeed"/>(seed, t).</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Parses "i/n" (e.g. "0/2") into (i, n).</summary>
+    public static (int Index, int Count) ParseShard(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || i >= n)
+            throw new FormatException($"shard '{text}' is not i/n with 0 <= i < n");
+        return (i, n);
+    }
+
+    /// <summary>Throws on an invalid configuration.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Training);
+        Training.Validate();
+        if (Trainings < 0) throw new ArgumentException($"the number of trainings must be >= 0, got {Trainings}");
+        if (SamplesPerTraining < 0) throw new ArgumentException($"samples per training must be >= 0, got {SamplesPerTraining}");
+        if (double.IsNaN(AccuracyThreshold)) throw new ArgumentException("the accuracy threshold is NaN");
+        if (ShardCount < 1 || ShardIndex < 0 || ShardIndex >= ShardCount) throw new ArgumentException($"shard {ShardIndex}/{ShardCount} is not i/n with 0 <= i < n");
+    }
+}
+
+/// <summary>Progress after one training of a collection.</summary>
+/// <param name="TrainingIndex">Global index t of the training just finished.</param>
+/// <param name="Done">Trainings this shard has finished.</param>
+/// <param name="Total">Trainings this shard runs.</param>
+/// <param name="TestAccuracyMean">Test accuracy of the trained mean network.</param>
+/// <param name="Kept">Configurations of this training that passed the threshold.</param>
+/// <param name="MeanSampledAccuracy">Mean test accuracy of the drawn networks (kept or not).</param>
+/// <param name="Elapsed">Wall time since the collection started.</param>
+public sealed record EnsembleProgress(int TrainingIndex, int Done, int Total, double TestAccuracyMean, int Kept, double MeanSampledAccuracy, TimeSpan Elapsed);
+
+/// <summary>What a collection did.</summary>
+public sealed record EnsembleSummary(int TrainingsRun, long Drawn, long Kept, TimeSpan Elapsed);
+
+/// <summary>
+/// Collects an ensemble of binary weight configurations of high test accuracy (P2 sec. II): many
+/// LR-net trainings from random starts (<see cref="LrNetTrainer"/>); from each trained set of fields,
+/// <see cref="EnsembleOptions.SamplesPerTraining"/> binary networks are drawn
+/// (<see cref="BinaryNetwork.Sample"/>) and those whose test accuracy is at least the threshold are
+/// written, in order of training index, then draw index.
+/// </summary>
+/// <remarks>
+/// Sharding: shard i of n runs the trainings t = i, i + n, i + 2n, ... Everything about training t
+/// (initial fields, noise, data order, subset, the draws) derives from (seed, t) alone, so merging
+/// the shards with <see cref="BitPackedEnsembleFile.Merge"/> gives exactly the ensemble of one
+/// unsharded process (bitwise, given the same libtorch thread count; tested single-threaded).
+/// </remarks>
+public static class EnsembleCollector
+{
+    /// <summary>Seed stream of the binary draws within a training (relative to the training's seed).</summary>
+    public const ulong DrawStream = 101;
+
+    /// <summary>The seed of training t: DeriveSeed(seed, 1_000_000 + t).</summary>
+    public static long TrainingSeed(long seed, int trainingIndex) => DataOrder.DeriveSeed(seed, 1_000_000UL + (ulong)trainingIndex);
+
+    /// <summary>Runs this shard's trainings and writes the kept configurations to <paramref name="writer"/> (not completed: the caller calls <see cref="IEnsembleWriter.Complete"/>).</summary>
+    public static EnsembleSummary Collect(TrainingData data, EnsembleOptions options, IEnsembleWriter writer,
+        IProgress<EnsembleProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(writer);
+        options.Validate();
+        var widths = options.Training.Widths;
+        if (writer.WeightCount != LrNet.WeightCountOf(widths))
+            throw new ArgumentException($"the writer takes {writer.WeightCount}-weight configurations, the network has {LrNet.WeightCountOf(widths)}");
+        var watch = Stopwatch.StartNew();
+        using var vx = tensor(data.TestX, [data.TestCount, data.InputDim]);
+        using var vy = tensor(data.TestY.Select(b => (long)b).ToArray());
+        int total = 0;
+        for (int t = options.ShardIndex; t < options.Trainings; t += options.ShardCount) total++;
+        int done = 0;
+        long drawn = 0, kept = 0;
+        for (int t = options.ShardIndex; t < options.Trainings; t += options.ShardCount)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long seed = TrainingSeed(options.Seed, t);
+            var result = LrNetTrainer.Train(data, options.Training with { Seed = seed, EvaluateEveryEpoch = false }, null, cancellationToken);
+            var rng = new SplitMixRandom(DataOrder.DeriveSeed(seed, DrawStream));
+            int keptHere = 0;
+            double accSum = 0;
+            for (int j = 0; j < options.SamplesPerTraining; j++)
+            {
+                var net = BinaryNetwork.Sample(widths, result.Thetas, ref rng);
+                double acc = net.Accuracy(vx, vy);
+                accSum += acc;
+                drawn++;
+                if (acc >= options.AccuracyThreshold)
+                {
+                    writer.Write(new EnsembleSample(net.Weights, acc, t, j));
+                    keptHere++;
+                    kept++;
+                }
+            }
+            done++;
+            progress?.Report(new EnsembleProgress(t, done, total, result.Final.TestAccuracyMean, keptHere,
+                options.SamplesPerTraining > 0 ? accSum / options.SamplesPerTraining : double.NaN, watch.Elapsed));
+        }
+        return new EnsembleSummary(done, drawn, kept, watch.Elapsed);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using NeuralSpin.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralSpin.BinaryNets;
+
+/// <summary>Configuration of one LR-net training (P2 App. D).</summary>
+public sealed record LrNetTrainingOptions
+{
+    /// <summary>Layer widths; the paper's deep network is 20-15-15-10 (<see cref="Deep"/>), the shallow one 20-10 (<see cref="Shallow"/>).</summary>
+    public IReadOnlyList<int> Widths { get; init; } = Deep;
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Adam's learning rate.</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Strength lambda of the L2 penalty lambda sum theta^2 added to the mean cross-entropy.</summary>
+    public double L2 { get; init; } = 1e-4;
+    /// <summary>Mini-batch size (the last batch of an epoch may be smaller).</summary>
+    public int BatchSize { get; init; } = 100;
+    /// <summary>Seed of the run: initial fields, noise, data order and training subset derive from it (<see cref="DataOrder.DeriveSeed"/>).</summary>
+    public long Seed { get; init; }
+    /// <summary>Number of training samples used (a seeded random subset), or null for all: e.g. 100 (over-parameterised) vs 10000 (under-parameterised).</summary>
+    public int? TrainSubset { get; init; }
+    /// <summary>Standard deviation of the Gaussian initial fields theta ~ N(0, s^2).</summary>
+    public double InitStd { get; init; } = 1.0;
+    /// <summary>Evaluate the accuracies after every epoch (else only after the last).</summary>
+    public bool EvaluateEveryEpoch { get; init; } = true;
+
+    /// <summary>The paper's deep architecture 20-15-15-10.</summary>
+    public static IReadOnlyList<int> Deep { get; } = [20, 15, 15, 10];
+    /// <summary>The paper's shallow architecture 20-10.</summary>
+    public static IReadOnlyList<int> Shallow { get; } = [20, 10];
+
+    /// <summary>Throws on an invalid configuration.</summary>
+    public void Validate()
+    {
+        Mlp.CheckWidths(Widths);
+        if (Epochs < 0) throw new ArgumentException($"epochs must be >= 0, got {Epochs}");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"the learning rate must be positive, got {LearningRate}");
+        if (!(L2 >= 0) || !double.IsFinite(L2)) throw new ArgumentException($"the L2 strength must be >= 0, got {L2}");
+        if (BatchSize <= 0) throw new ArgumentException($"the batch size must be positive, got {BatchSize}");
+        if (TrainSubset is <= 0) throw new ArgumentException($"the training subset must be positive, got {TrainSubset}");
+        if (!(InitStd >= 0) || !double.IsFinite(InitStd)) throw new ArgumentException($"the initial field spread must be >= 0, got {InitStd}");
+    }
+}
+
+/// <summary>Accuracies after one epoch (test accuracies on the whole test set).</summary>
+/// <param name="Epoch">1-based epoch just finished (0 = before training).</param>
+/// <param name="TrainLoss">Mean penalised loss over the epoch's steps (NaN at epoch 0).</param>
+/// <param name="TrainAccuracy">Accuracy of the mean network (eps = 0) on the training samples used.</param>
+/// <param name="TestAccuracyMean">Accuracy of the mean network (eps = 0) on the test set.</param>
+/// <param name="TestAccuracySampled">Accuracy of the noisy LR-net forward (one eps draw per sample and unit) on the test set: an estimate of the mean accuracy of networks sampled from the fields.</param>
+public sealed record LrNetEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double TestAccuracyMean, double TestAccuracySampled);
+
+/// <summary>The outcome of <see cref="LrNetTrainer.Train"/>.</summary>
+/// <param name="Widths">Layer widths.</param>
+/// <param name="Thetas">Trained fields, layer k row-major (out, in).</param>
+/// <param name="History">Accuracies at epoch 0 and after each evaluated epoch.</param>
+/// <param name="TrainCount">Training samples used.</param>
+/// <param name="Elapsed">Wall time of the training.</param>
+public sealed record LrNetTrainingResult(IReadOnlyList<int> Widths, float[][] Thetas, IReadOnlyList<LrNetEpoch> History, int TrainCount, TimeSpan Elapsed)
+{
+    /// <summary>The last entry of <see cref="History"/>.</summary>
+    public LrNetEpoch Final => History[^1];
+}
+
+/// <summary>
+/// Trains an <see cref="LrNet"/> (P2 App. A, D): Adam on the fields theta, loss = mean softmax
+/// cross-entropy of the noisy forward + lambda sum theta^2, mini-batches in the seeded order of
+/// <see cref="DataOrder"/>, no biases.
+/// </summary>
+/// <remarks>
+/// Seeds derived from <see cref="LrNetTrainingOptions.Seed"/> with <see cref="DataOrder.DeriveSeed"/>:
+/// stream 1 initial fields, 2 training noise, 3 data order, 4 training subset, 5 the noise of the
+/// sampled test accuracy (a generator of its own per evaluation, so evaluating does not change the
+/// training). With the same options and data
+/// (and single-threaded libtorch) a training is bitwise reproducible.
+/// </remarks>
+public static class LrNetTrainer
+{
+    /// <summary>Seed streams (see the class remarks).</summary>
+    public const ulong InitStream = 1, NoiseStream = 2, OrderStream = 3, SubsetStream = 4, EvaluationStream = 5;
+
+    /// <summary>Trains on <paramref name="data"/> (inputs already PCA-projected, InputDim = Widths[0]).</summary>
+    public static LrNetTrainingResult Train(TrainingData data, LrNetTrainingOptions options, IProgress<LrNetEpoch>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (data.InputDim != options.Widths[0]) throw new ArgumentException($"the data are {data.InputDim}-dimensional but the network's input width is {options.Widths[0]}");
+        int classes = options.Widths[^1];
+        if (data.TrainY.Any(y => y >= classes) || data.TestY.Any(y => y >= classes))
+            throw new ArgumentException($"a label is outside 0..{classes - 1}");
+        var watch = Stopwatch.StartNew();
+        int d = data.InputDim;
+
+        int[] subset = ChooseSubset(data.TrainCount, options);
+        int n = subset.Length;
+        var trainX = new float[(long)n * d];
+        var trainY = new long[n];
+        for (int r = 0; r < n; r++)
+        {
+            Array.Copy(data.TrainX, (long)subset[r] * d, trainX, (long)r * d, d);
+            trainY[r] = data.TrainY[subset[r]];
+        }
+
+        using var net = new LrNet(options.Widths, DataOrder.DeriveSeed(options.Seed, InitStream), DataOrder.DeriveSeed(options.Seed, NoiseStream), options.InitStd);
+        using var tx = torch.tensor(trainX, [n, d]);
+        using var ty = torch.tensor(trainY);
+        using var vx = torch.tensor(data.TestX, [data.TestCount, d]);
+        using var vy = torch.tensor(data.TestY.Select(b => (long)b).ToArray());
+        using var optimizer = optim.Adam(net.parameters(), options.LearningRate);
+        long orderSeed = DataOrder.DeriveSeed(options.Seed, OrderStream);
+
+        var history = new List<LrNetEpoch> { Evaluate(net, 0, double.NaN, tx, ty, vx, vy, options.Seed) };
+        progress?.Report(history[^1]);
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var perm = DataOrder.Permutation(orderSeed, epoch, n);
+            using var permT = torch.tensor(perm.Select(i => (long)i).ToArray());
+            double lossSum = 0;
+            int steps = 0;
+            net.train();
+            for (int b0 = 0; b0 < n; b0 += options.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                int m = Math.Min(options.BatchSize, n - b0);
+                var idx = permT.narrow(0, b0, m);
+                var xb = tx.index_select(0, idx);
+                var yb = ty.index_select(0, idx);
+                optimizer.zero_grad();
+                var scores = net.Forward(xb, LrNetNoise.Sampled);
+                var loss = nn.functional.cross_entropy(scores, yb);
+                if (options.L2 > 0)
+                {
+                    Tensor penalty = torch.zeros(1);
+                    for (int k = 0; k < net.LayerCount; k++) penalty = penalty.add(net.Theta(k).square().sum());
+                    loss = loss.add(penalty.mul(options.L2).squeeze());
+                }
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>();
+                steps++;
+            }
+            if (options.EvaluateEveryEpoch || epoch == options.Epochs - 1)
+            {
+                history.Add(Evaluate(net, epoch + 1, steps > 0 ? lossSum / steps : double.NaN, tx, ty, vx, vy, options.Seed));
+                progress?.Report(history[^1]);
+            }
+        }
+        return new LrNetTrainingResult(options.Widths.ToArray(), net.GetThetas(), history, n, watch.Elapsed);
+    }
+
+    static int[] ChooseSubset(int trainCount, LrNetTrainingOptions options)
+    {
+        if (options.TrainSubset is not { } s || s >= trainCount)
+            return Enumerable.Range(0, trainCount).ToArray();
+        var perm = DataOrder.Permutation(DataOrder.DeriveSeed(options.Seed, SubsetStream), 0, trainCount);
+        var chosen = perm.Take(s).ToArray();
+        Array.Sort(chosen);
+        return chosen;
+    }
+
+    static LrNetEpoch Evaluate(LrNet net, int epoch, double trainLoss, Tensor tx, Tensor ty, Tensor vx, Tensor vy, long seed)
+    {
+        net.eval();
+        using var g = new Generator(unchecked((ulong)DataOrder.DeriveSeed(DataOrder.DeriveSeed(seed, EvaluationStream), (ulong)epoch)), CPU);
+        return new LrNetEpoch(epoch, trainLoss,
+            Accuracy(net, tx, ty, LrNetNoise.Mean),
+            Accuracy(net, vx, vy, LrNetNoise.Mean),
+            Accuracy(net, vx, vy, LrNetNoise.Sampled, g));
+    }
+
+    /// <summary>Fraction of samples whose argmax score equals the label, under the given noise mode.</summary>
+    public static double Accuracy(LrNet net, Tensor x, Tensor y, LrNetNoise noise, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        long n = y.shape[0];
+        if (n == 0) return double.NaN;
+        return net.Forward(x, noise, generator).argmax(1).eq(y).sum().item<long>() / (double)n;
+    }
+}
