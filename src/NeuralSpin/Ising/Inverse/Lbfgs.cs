@@ -18,6 +18,9 @@ public static class Lbfgs
     public sealed record Result(double[] X, double Value, int Iterations, bool Converged, double[] History);
 
     /// <summary>Minimises <paramref name="f"/> from <paramref name="x0"/> until max |grad| &lt;= <paramref name="tolerance"/>.</summary>
+    /// <remarks>The tolerance must be reachable: the decrease near the optimum, ~ |g|^2 / curvature, has to exceed
+    /// the rounding of f. If a step cannot decrease f at working precision the minimiser stops (stalled) and
+    /// reports convergence only if the gradient criterion holds.</remarks>
     public static Result Minimize(Objective f, double[] x0, int maxIterations = 500, double tolerance = 1e-6, int memory = 10)
     {
         int n = x0.Length;
@@ -76,7 +79,7 @@ public static class Lbfgs
                 t *= 0.5;
             }
             it++;
-            if (!accepted) break; // no decrease possible at working precision
+            if (!accepted || fNew == fx) break; // no decrease possible at working precision: stalled
             var sv = new double[n];
             var yv = new double[n];
             for (int k = 0; k < n; k++) { sv[k] = xNew[k] - x[k]; yv[k] = gNew[k] - g[k]; }

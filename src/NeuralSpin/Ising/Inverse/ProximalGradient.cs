@@ -61,9 +61,10 @@ public static class ProximalGradient
                 converged = true;
                 break;
             }
-            if (Fz > Fx)
+            if (Fz > Fx && t > 1)
             {
-                // adaptive restart: drop the momentum and step again from x
+                // adaptive restart: drop the momentum and step again from x (with t = 1, y = x, the step is a
+                // plain proximal-gradient step, which cannot increase F beyond rounding, so it is taken)
                 t = 1;
                 Array.Copy(x, yv, n);
                 history.Add(Fx);
