@@ -9,7 +9,11 @@ namespace NeuralSpin.Tests.Ising.Inverse;
 /// Wall-clock measurement of the L2 pseudolikelihood fit at the size the brief names (N = 200, M = 1e5).
 /// Data: a 10 x 20 periodic square lattice, J = 0.3 (paramagnet, beta_c = 0.44), h = 0.05, sampled by
 /// Gibbs sweeps (one recorded configuration per sweep; correlated samples are fine for timing).
-/// Explicit: minutes of CPU; run with --filter "FullyQualifiedName~PseudoLikelihoodTimingTests".
+/// Explicit: minutes of CPU; run in Release (Debug disables the JIT optimisations the SIMD kernels need):
+/// dotnet test -c Release --filter "FullyQualifiedName~PseudoLikelihoodTimingTests".
+/// Measured (Release, 2 cores shared with other jobs, load average 4-10): N = 200, M = 1e5, L2 = 1e-5:
+/// moments 0.22 s; one objective+gradient evaluation 29 ms; PL fit 223 s, 30-36 L-BFGS iterations per spin,
+/// all converged (|grad| &lt;= 1e-6), max coupling error 0.026. N = 100, M = 2e4: 5.8 s.
 /// </summary>
 [Explicit("timing benchmark (minutes)")]
 public class PseudoLikelihoodTimingTests
