@@ -1,0 +1,158 @@
+using NeuralSpin.Ising;
+using NeuralSpin.Ising.Inverse;
+using NeuralSpin.Tests.Support;
+using NUnit.Framework;
+
+namespace NeuralSpin.Tests.Ising.Inverse;
+
+/// <summary>
+/// Pseudolikelihood (P2 21-22) on data sampled exactly from planted models (<see cref="ExactIsing"/>), in the
+/// style of GraphicalModelLearning.jl's recovery tests: the error thresholds shrink with the sample size.
+/// </summary>
+public class PseudoLikelihoodTests
+{
+    const int ModelSeed = 2024;
+    const int GradientSeed = 5;
+    static readonly int[] SampleSeeds = { 11, 12, 13 };
+
+    /// <summary>N = 6, J_ij ~ U(-0.5, 0.5), h_i ~ U(-0.3, 0.3): frustrated, moderately coupled.</summary>
+    static IsingModel Planted() => ExactIsing.RandomModel(6, 0.5, 0.3, new Random(ModelSeed));
+
+    [Test]
+    public void Gradient_MatchesCentralFiniteDifferences([Values(0.0, 0.01)] double l2)
+    {
+        var model = Planted();
+        var data = ExactIsing.Sample(model, 500, new Random(GradientSeed));
+        var design = new PseudoLikelihood.Design(data, 6);
+        var rng = new Random(GradientSeed);
+        for (int r = 0; r < 6; r++)
+        {
+            var obj = new PseudoLikelihood.SpinObjective(design, r, l2);
+            var theta = Enumerable.Range(0, 6).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            var g = new double[6];
+            obj.Evaluate(theta, g);
+            var scratch = new double[6];
+            const double step = 1e-5;
+            for (int k = 0; k < 6; k++)
+            {
+                var p = (double[])theta.Clone(); p[k] += step;
+                var q = (double[])theta.Clone(); q[k] -= step;
+                double fd = (obj.Evaluate(p, scratch) - obj.Evaluate(q, scratch)) / (2 * step);
+                // central differences: truncation ~ step^2 f''' ~ 1e-10, rounding ~ 1e-16 / step ~ 1e-11
+                NumericAssert.AreEqualAbsolute(fd, g[k], 1e-8, $"spin {r}, d/dtheta_{k}");
+            }
+        }
+    }
+
+    [Test]
+    public void Objective_EqualsNaiveConditionalLogLikelihood()
+    {
+        var model = Planted();
+        var data = ExactIsing.Sample(model, 200, new Random(GradientSeed));
+        var design = new PseudoLikelihood.Design(data, 6);
+        const int r = 2;
+        var theta = new[] { 0.1, -0.2, 0.05, 0.3, -0.4, 0.25 }; // theta_r = h_r
+        double naive = 0;
+        for (int mu = 0; mu < 200; mu++)
+        {
+            double H = theta[r];
+            for (int j = 0; j < 6; j++) if (j != r) H += theta[j] * data[mu * 6 + j];
+            double s = data[mu * 6 + r];
+            naive -= Math.Log(Math.Exp(s * H) / (2 * Math.Cosh(H)));
+        }
+        naive /= 200;
+        double f = new PseudoLikelihood.SpinObjective(design, r, 0).Evaluate(theta, new double[6]);
+        NumericAssert.AreEqualAbsolute(naive, f, 1e-13, "ell_r"); // 200 terms of O(1): rounding ~1e-14
+    }
+
+    [Test]
+    public void LbfgsObjective_DecreasesMonotonically_AndReachesTheTolerance()
+    {
+        // 1e-7 is reachable at M = 2,000 (measured: converged in 10-12 iterations per spin); 1e-8 is at the
+        // rounding floor of f and stalls for some spins (documented in Lbfgs.Minimize)
+        var data = ExactIsing.Sample(Planted(), 2000, new Random(SampleSeeds[0]));
+        var design = new PseudoLikelihood.Design(data, 6);
+        var opts = new PlOptions(L2: 1e-3, Tolerance: 1e-7);
+        for (int r = 0; r < 6; r++)
+        {
+            var fit = PseudoLikelihood.FitSpin(design, r, opts);
+            Assert.That(fit.Converged, Is.True, $"spin {r}");
+            for (int k = 1; k < fit.History.Length; k++)
+                Assert.That(fit.History[k], Is.LessThanOrEqualTo(fit.History[k - 1]), $"spin {r}, step {k}");
+        }
+    }
+
+    /// <summary>
+    /// Recovery with thresholds shrinking with M. For this model the per-coupling standard error of PL,
+    /// measured as the RMS error over seeds, is about 0.6 / sqrt(M) (0.019 at M = 1,000, 0.006 at 10,000), so
+    /// the thresholds 0.15 and 0.05 are ~8 standard errors above zero for the maximum over 15 couplings:
+    /// a false failure has probability far below 1e-6 per run. The seeds are fixed, so the run is deterministic.
+    /// </summary>
+    [TestCase(1000, 0.15)]
+    [TestCase(10000, 0.05)]
+    public void Recovery_MaxCouplingError_BelowThresholdThatShrinksWithSamples(int samples, double threshold)
+    {
+        var model = Planted();
+        foreach (int seed in SampleSeeds)
+        {
+            var data = ExactIsing.Sample(model, samples, new Random(seed));
+            var fit = PseudoLikelihood.Fit(data, 6, new PlOptions());
+            Assert.That(fit.Converged, Is.True);
+            double err = ExactIsing.MaxCouplingError(model, fit.Model);
+            double herr = ExactIsing.MaxFieldError(model, fit.Model);
+            TestContext.Out.WriteLine($"M = {samples}, seed {seed}: max |dJ| = {err:F4}, rms {ExactIsing.RmsCouplingError(model, fit.Model):F4}, max |dh| = {herr:F4}");
+            Assert.That(err, Is.LessThan(threshold), $"seed {seed}");
+            Assert.That(herr, Is.LessThan(threshold), $"fields, seed {seed}");
+        }
+    }
+
+    [Test]
+    public void Recovery_ErrorFallsLikeInverseSqrtSamples()
+    {
+        // RMS error averaged over seeds: the ratio between M = 1,000 and 16,000 should be ~1/4 (M^-1/2);
+        // with 3 seeds x 15 couplings the RMS is known to ~10%, so 0.4 is a safe upper bound for the ratio
+        var model = Planted();
+        double Err(int m) => SampleSeeds.Average(seed =>
+            ExactIsing.RmsCouplingError(model, PseudoLikelihood.Fit(ExactIsing.Sample(model, m, new Random(seed)), 6).Model));
+        double e1 = Err(1000), e2 = Err(16000);
+        TestContext.Out.WriteLine($"rms error {e1:F4} (M = 1000) -> {e2:F4} (M = 16000), ratio {e2 / e1:F3}");
+        Assert.That(e2 / e1, Is.LessThan(0.4).And.GreaterThan(0.12));
+    }
+
+    [Test]
+    public void L1_RecoversZeroPatternOfSparseModel_BetterThanL2()
+    {
+        // N = 8 ring, |J| = 0.6 with alternating signs, h = 0.1: 8 edges, 20 zero pairs
+        const int n = 8;
+        var j = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            int k = (i + 1) % n;
+            double v = i % 2 == 0 ? 0.6 : -0.6;
+            j[i * n + k] = v; j[k * n + i] = v;
+        }
+        var h = Enumerable.Repeat(0.1, n).ToArray();
+        var model = new IsingModel(n, j, h);
+        var data = ExactIsing.Sample(model, 2000, new Random(SampleSeeds[0]));
+        var l2 = PseudoLikelihood.Fit(data, n, new PlOptions(L2: 1e-3)).Model;
+        // lambda_1 ~ sqrt(ln N / M) ~ 0.03 (Ravikumar et al. 2010) 
+        var l1 = PseudoLikelihood.Fit(data, n, new PlOptions(L1: 0.03, Tolerance: 1e-8)).Model;
+        int zerosL1 = 0, zerosL2 = 0, edgesKeptL1 = 0;
+        double massL1 = 0, massL2 = 0;
+        for (int a = 0; a < n; a++)
+            for (int b = a + 1; b < n; b++)
+            {
+                bool edge = model.Coupling(a, b) != 0;
+                if (edge) { if (l1.Coupling(a, b) * model.Coupling(a, b) > 0) edgesKeptL1++; continue; }
+                if (l1.Coupling(a, b) == 0) zerosL1++;
+                if (l2.Coupling(a, b) == 0) zerosL2++;
+                massL1 += Math.Abs(l1.Coupling(a, b));
+                massL2 += Math.Abs(l2.Coupling(a, b));
+            }
+        TestContext.Out.WriteLine($"exact zeros on 20 non-edges: L1 {zerosL1}, L2 {zerosL2}; |J| mass on non-edges: L1 {massL1:F4}, L2 {massL2:F4}; edges with the right sign under L1: {edgesKeptL1}/8");
+        Assert.That(edgesKeptL1, Is.EqualTo(8), "L1 keeps every edge with its sign");
+        Assert.That(zerosL1, Is.GreaterThan(zerosL2));
+        Assert.That(zerosL1, Is.GreaterThanOrEqualTo(14), "most non-edges exactly zero");
+        Assert.That(massL1, Is.LessThan(0.5 * massL2));
+    }
+}
