@@ -59,19 +59,8 @@ public static class IsingCommand
         return model;
     }
 
-    /// <summary>Reads configurations from an int8/float .npy of +-1 or a PackedConfigurations (ensemble) file, by content.</summary>
-    public static Configurations LoadConfigurations(string path)
-    {
-        if (File.Exists(path))
-        {
-            var head = new byte[8];
-            int got;
-            using (var f = File.OpenRead(path)) got = f.Read(head, 0, 8);
-            if (got == 8 && head.AsSpan().SequenceEqual(PackedConfigurations.Magic))
-                return PackedConfigurations.Read(path).ToConfigurations();
-        }
-        return Configurations.Read(path);
-    }
+    /// <summary>Reads configurations from a .npy of +-1 or a PackedConfigurations (ensemble) file (Configurations.Read sniffs the format).</summary>
+    public static Configurations LoadConfigurations(string path) => Configurations.Read(path);
 
     static string ToJson(object o) => JsonSerializer.Serialize(o, new JsonSerializerOptions { WriteIndented = true }) + "\n";
 
