@@ -91,6 +91,7 @@ public static class CliApp
         root.Add(TrajectoryCommand.Create(io));
         root.Add(ReproduceCommand.Create(io));
         root.Add(IsingCommand.Create(io));
+        root.Add(EnsembleCommand.Create(io));
         return root;
     }
 
