@@ -77,8 +77,19 @@ public static class NetworkAnalysis
     /// <summary>The minimum of the curve of a network over (0, beta_max] (used as c_0 for a reference network).</summary>
     public static CurveMinimum CurveMinimum(ISymmetricCoupling j, double betaMax, CurveOptions? options = null)
     {
-        using var curve = new LambdaMinCurve(j, null, options);
+        using var curve = BuildCurve(j, options, out _);
         return TransitionSearch.GlobalMinimum(curve, betaMax);
+    }
+
+    /// <summary>
+    /// The curve of <paramref name="j"/> with ||J|| taken from its dense spectrum (ascending, returned), so
+    /// that a network and its reference are searched in exactly the same way.
+    /// </summary>
+    static LambdaMinCurve BuildCurve(ISymmetricCoupling j, CurveOptions? options, out double[] spectrum)
+    {
+        spectrum = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
+        double normJ = Math.Max(Math.Abs(spectrum[0]), Math.Abs(spectrum[^1]));
+        return new LambdaMinCurve(j, normJ * (1 + 1e-12), options);
     }
 
     /// <summary>Runs the analysis.</summary>
@@ -96,13 +107,10 @@ public static class NetworkAnalysis
         double tcReplica = ReplicaHessian.CriticalTemperature(widths, c);
 
         options.Progress?.Invoke("spectrum of J");
-        var specJ = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
+        using var curve = BuildCurve(j, options.Curve, out var specJ);
         double lambdaMaxJ = specJ[^1];
-        double normJ = Math.Max(Math.Abs(specJ[0]), Math.Abs(specJ[^1]));
         var d = j.RowSquareSums();
         double lambdaMinR = -d.Max();
-
-        using var curve = new LambdaMinCurve(j, normJ * (1 + 1e-12), options.Curve);
         options.Progress?.Invoke("curve minimum");
         var min = TransitionSearch.GlobalMinimum(curve, options.BetaMax);
 

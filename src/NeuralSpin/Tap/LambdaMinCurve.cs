@@ -81,6 +81,13 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>Every point evaluated so far, in increasing beta.</summary>
     public IReadOnlyList<CurvePoint> Points => _cache.Values.Select(v => v.Point).ToList();
 
+    /// <summary>
+    /// A beta beyond which lambda_min(beta) is non-decreasing: for beta &gt;= b &gt;= ||J|| / (2 min_i d_i),
+    /// (I - M(beta)) - (I - M(b)) = (beta - b)[(beta + b) diag(d) - J] is positive semidefinite, so no
+    /// eigenvalue can fall. Infinite when some d_i = 0.
+    /// </summary>
+    public double MonotoneFrom => DMin > 0 ? _normJ * (1 + 1e-12) / (2 * DMin) : double.PositiveInfinity;
+
     /// <summary>An upper bound on ||I - M(beta)||_2.</summary>
     public double OperatorNormBound(double beta) => 1 + beta * _normJ + beta * beta * DMax;
 

@@ -32,6 +32,8 @@ public static class TransitionSearch
     {
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
+        // beyond MonotoneFrom the curve cannot fall, so a first crossing lies at or before it
+        betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         var crossing = Scan(curve, level, betaMax, relativeTolerance, gridIntervals);
         if (crossing.HasValue) return crossing;
         // No point at or below the level. The curve may still touch it tangentially (for example when
@@ -157,6 +159,8 @@ public static class TransitionSearch
     public static CurveMinimum GlobalMinimum(LambdaMinCurve curve, double betaMax, double tolerance = 1e-5, int gridIntervals = 16, bool certify = true)
     {
         ValidateBetaMax(betaMax);
+        // beyond MonotoneFrom the curve cannot fall: its minimum over (0, beta_max] lies in (0, MonotoneFrom]
+        betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         int before = curve.Evaluations;
         var pts = new List<CurvePoint> { curve.Evaluate(0) };
         for (int i = 1; i <= gridIntervals; i++) pts.Add(curve.Evaluate(betaMax * i / gridIntervals, certify));
