@@ -65,7 +65,7 @@ public static class AnalyzeCommand
         };
         var threads = new Option<int?>("--threads")
         {
-            Description = $"libtorch intra-op threads (default: $NEURALSPIN_THREADS, else the core count, here {TorchLinalg.DefaultThreads()}).",
+            Description = $"libtorch intra-op threads (default: $NEURALSPIN_THREADS, else 1, here {TorchLinalg.DefaultThreads()}); more threads only pay on an otherwise idle machine.",
             HelpName = "T",
         };
 
