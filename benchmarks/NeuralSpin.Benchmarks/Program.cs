@@ -2,13 +2,17 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NeuralSpin.Analysis;
 using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 
 BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
-    DefaultConfig.Instance.AddJob(Job.ShortRun.WithId("short")).WithOptions(ConfigOptions.JoinSummary));
+    // in process: the benchmark runs inside this build's output, whose libLibTorchSharp.so the build has
+    // patched (Directory.Build.targets); a separately generated project would carry an unpatched copy
+    DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"))
+        .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableOptimizationsValidator));
 
 /// <summary>
 /// Kernels of the analysis at the size of the paper's network (784-512-512-512-10, N = 2330,
