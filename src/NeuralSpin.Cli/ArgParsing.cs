@@ -13,6 +13,22 @@ public static class ArgParsing
         return items;
     }
 
+    /// <summary>The required <c>--widths N0,N1,...</c> option of the commands that build a layered network.</summary>
+    public static System.CommandLine.Option<string> WidthsOption() => new("--widths")
+    {
+        Description = "Layer widths N_0..N_L, comma-separated, e.g. 784,512,512,512,10.",
+        Required = true,
+        HelpName = "N0,N1,...",
+    };
+
+    /// <summary>The required <c>--c C</c> option (one coupling variance C_k for all blocks, or one per block).</summary>
+    public static System.CommandLine.Option<string> CouplingVarianceOption() => new("--c")
+    {
+        Description = "Coupling variance C_k (J^(k)_ij ~ N(0, C_k/N_{k-1})): one value for all blocks or one per block, comma-separated (Kaiming-normal: 2; PyTorch's default nn.Linear: 1/3).",
+        Required = true,
+        HelpName = "C",
+    };
+
     /// <summary>Layer widths N_0..N_L: at least two positive integers.</summary>
     public static int[] Widths(string text, string option = "--widths")
     {

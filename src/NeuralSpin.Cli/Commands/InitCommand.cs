@@ -17,18 +17,8 @@ public static class InitCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
-        var widths = new Option<string>("--widths")
-        {
-            Description = "Layer widths N_0..N_L, comma-separated, e.g. 784,512,512,512,10.",
-            Required = true,
-            HelpName = "N0,N1,...",
-        };
-        var c = new Option<string>("--c")
-        {
-            Description = "Coupling variance C_k: one value or one per block, comma-separated (Kaiming-normal: 2; PyTorch default nn.Linear: 1/3).",
-            Required = true,
-            HelpName = "C",
-        };
+        var widths = ArgParsing.WidthsOption();
+        var c = ArgParsing.CouplingVarianceOption();
         var seed = new Option<int>("--seed")
         {
             Description = "Seed of the random generator (System.Random); the same seed gives the same file.",

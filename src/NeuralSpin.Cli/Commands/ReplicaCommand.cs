@@ -19,18 +19,8 @@ public static class ReplicaCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
-        var widths = new Option<string>("--widths")
-        {
-            Description = "Layer widths N_0..N_L, comma-separated, e.g. 784,512,512,512,10.",
-            Required = true,
-            HelpName = "N0,N1,...",
-        };
-        var c = new Option<string>("--c")
-        {
-            Description = "Coupling variance C_k (J_ij ~ N(0, C_k/N_{k-1})): one value for all blocks or one per block, comma-separated. Kaiming-normal: 2.",
-            Required = true,
-            HelpName = "C",
-        };
+        var widths = ArgParsing.WidthsOption();
+        var c = ArgParsing.CouplingVarianceOption();
         var json = new Option<string?>("--json")
         {
             Description = "Write {widths, c (per block), tc} as JSON to this file (atomically).",

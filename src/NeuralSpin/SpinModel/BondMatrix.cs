@@ -143,6 +143,14 @@ public sealed class BondMatrix : ISymmetricCoupling
     public double[] RowSquareSums()
     {
         var d = new double[Size];
+        // J_il^2 counts for the outgoing bonds of spin i (layer k-1) and the incoming bonds of spin l (layer k)
+        ForEachBond((i, l, v) => { d[i] += v * v; d[l] += v * v; });
+        return d;
+    }
+
+    /// <summary>Calls <paramref name="visit"/>(i, l, J_il) for every entry of every block, with global indices i &lt; l.</summary>
+    void ForEachBond(Action<int, int, double> visit)
+    {
         for (int k = 1; k <= _blocks.Length; k++)
         {
             int r = Widths[k - 1], c = Widths[k];
@@ -150,14 +158,8 @@ public sealed class BondMatrix : ISymmetricCoupling
             var b = _blocks[k - 1];
             for (int i = 0; i < r; i++)
                 for (int j = 0; j < c; j++)
-                {
-                    double v = b[(long)i * c + j];
-                    v *= v;
-                    d[o0 + i] += v; // outgoing bonds of spin i of layer k-1
-                    d[o1 + j] += v; // incoming bonds of spin j of layer k
-                }
+                    visit(o0 + i, o1 + j, b[(long)i * c + j]);
         }
-        return d;
     }
 
     /// <summary>
@@ -181,19 +183,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     {
         int n = Size;
         var a = new double[(long)n * n];
-        for (int k = 1; k <= _blocks.Length; k++)
-        {
-            int r = Widths[k - 1], c = Widths[k];
-            int o0 = _offsets[k - 1], o1 = _offsets[k];
-            var b = _blocks[k - 1];
-            for (int i = 0; i < r; i++)
-                for (int j = 0; j < c; j++)
-                {
-                    double v = b[(long)i * c + j];
-                    a[(long)(o0 + i) * n + o1 + j] = v;
-                    a[(long)(o1 + j) * n + o0 + i] = v;
-                }
-        }
+        ForEachBond((i, l, v) => { a[(long)i * n + l] = v; a[(long)l * n + i] = v; });
         return a;
     }
 
