@@ -39,7 +39,11 @@ public sealed record Paper2Options
     /// <summary>Also fit and analyse the whole deep network (675 spins).</summary>
     public bool FitFullDeep { get; init; }
     /// <summary>Coupling-field grid of the entropy landscape (strictly increasing, includes 0).</summary>
-    public IReadOnlyList<double> LandscapeXs { get; init; } = Grid(-1.0, 3.0, 0.05);
+    public IReadOnlyList<double> LandscapeXs { get; init; } = Grid(-1.0, 3.0, 0.1);
+    /// <summary>BP iteration budget per landscape point (non-converged points are counted and reported).</summary>
+    public int BpMaxIterations { get; init; } = 400;
+    /// <summary>TAP iteration budget per start.</summary>
+    public int TapMaxIterations { get; init; } = 1000;
     /// <summary>Random starts of the TAP fixed-point search.</summary>
     public int TapStarts { get; init; } = 60;
     /// <summary>Monte-Carlo sweeps from the reference.</summary>
@@ -58,7 +62,7 @@ public sealed record Paper2Options
     public static Paper2Options Full { get; } = new()
     {
         Mode = "full", Trainings = 200, SamplesPerTraining = 2000, Epochs = 20, MaxFitSamples = 200_000, FitFullDeep = true,
-        TapStarts = 200, McSweeps = 2000, McRecordEvery = 20, LandscapeXs = Grid(-1.0, 3.0, 0.025),
+        TapStarts = 200, McSweeps = 2000, McRecordEvery = 20, LandscapeXs = Grid(-1.0, 3.0, 0.025), BpMaxIterations = 3000, TapMaxIterations = 2000,
     };
 
     /// <summary>Grid lo, lo + step, ..., hi (rounded to 1e-9).</summary>
@@ -84,10 +88,16 @@ public sealed record Paper2Ensemble(string Architecture, int[] Widths, int Train
 /// <summary>Everything computed on one part.</summary>
 public sealed record Paper2PartResult(Paper2Part Part, int FitSamples, bool FitConverged, double FitSeconds, double MaxAbsField, double MeanAbsCoupling,
     double ReferenceAccuracy, double ReferenceEnergyPerSpin, LandscapeSweep Landscape, double ConvergedHysteresis, int NonConvergedPoints,
-    double EntropyAtZero, double DistanceAtZero, double BoundAtZero, TapSearch Tap, IReadOnlyList<McTracePoint> Mc, double AnalysisSeconds)
+    double EntropyAtZero, double DistanceAtZero, double BoundAtZero, TapSearch Tap, IReadOnlyList<McTracePoint> Mc, double AnalysisSeconds,
+    double RefinedJump = double.NaN)
 {
-    /// <summary>The landscape point at x = 0 (up sweep).</summary>
-    public bool FirstOrder => Landscape.HasJump || ConvergedHysteresis > Paper2Pipeline.HysteresisTolerance;
+    /// <summary>
+    /// A first-order signature: hysteresis at converged points, or a coarse-grid jump that survives refinement (the largest
+    /// |Δd| on a 40x finer grid across the coarse jump is still above the jump threshold and above half the coarse jump; a
+    /// steep but continuous curve shrinks its steps with the grid).
+    /// </summary>
+    public bool FirstOrder => ConvergedHysteresis > Paper2Pipeline.HysteresisTolerance
+        || (Landscape.HasJump && RefinedJump > Math.Max(Paper2Pipeline.JumpThreshold, 0.5 * Landscape.MaxJump));
 }
 
 /// <summary>The whole outcome.</summary>
@@ -108,6 +118,9 @@ public static class Paper2Pipeline
 {
     /// <summary>|d_up - d_down| above this at converged points counts as hysteresis.</summary>
     public const double HysteresisTolerance = 1e-3;
+
+    /// <summary>|Δd| between neighbouring grid points above this counts as a (coarse) jump.</summary>
+    public const double JumpThreshold = 0.1;
 
     /// <summary>The analysed parts for the deep 20-15-15-10 and shallow 20-10 architectures (generalised to any widths).</summary>
     public static IReadOnlyList<Paper2Part> Parts(IReadOnlyList<int> deep, IReadOnlyList<int> shallow, bool fullDeep)
@@ -195,7 +208,7 @@ public static class Paper2Pipeline
                 };
                 var baseDone = done;
                 var summary = EnsembleCollector.Collect(data, eo, list, new InlineProgress<EnsembleProgress>(p =>
-                    progress?.Report(new Paper2Progress("ensemble", baseDone + 0.3 * p.Done / p.Total,
+                    progress?.Report(new Paper2Progress("ensemble", baseDone + 0.15 * p.Done / p.Total,
                         FormattableString.Invariant($"ensemble {arch}: training {p.Done}/{p.Total}, mean-field test accuracy {p.TestAccuracyMean:F4}, sampled {p.MeanSampledAccuracy:F4}")))));
                 var all = list.Samples;
                 double used = threshold;
@@ -272,10 +285,11 @@ public static class Paper2Pipeline
             // (d) landscape
             var lo = new EntropyLandscapeOptions
             {
-                Bp = new BpOptions { Tolerance = 1e-8, MaxIterations = 3000, Damping = 0.5 },
-                JumpThreshold = 0.1,
+                Bp = new BpOptions { Tolerance = 1e-8, MaxIterations = options.BpMaxIterations, Damping = 0.5 },
+                JumpThreshold = JumpThreshold,
                 HysteresisTolerance = HysteresisTolerance,
             };
+            Report("landscape", perPart * 0.5, $"{part.Name}: entropy landscape by BP, {options.LandscapeXs.Count} points up and down");
             var sweep = EntropyLandscape.Sweep(model, refSpins, options.LandscapeXs, lo);
             double hyst = 0;
             int nonConv = 0;
@@ -285,12 +299,25 @@ public static class Paper2Pipeline
                 if (!sweep.Down[k].Converged) nonConv++;
                 if (sweep.Up[k].Converged && sweep.Down[k].Converged) hyst = Math.Max(hyst, Math.Abs(sweep.Up[k].Distance - sweep.Down[k].Distance));
             }
+            double refined = double.NaN;
+            if (sweep.HasJump)
+            {
+                // refine across the largest coarse jump: a true discontinuity keeps its size, a steep crossover does not
+                var big = sweep.Jumps.OrderByDescending(jp => Math.Abs(jp.DistanceTo - jp.DistanceFrom)).First();
+                double a = Math.Min(big.XFrom, big.XTo), b = Math.Max(big.XFrom, big.XTo);
+                var fine = Enumerable.Range(0, 41).Select(k => a + (b - a) * k / 40).ToArray();
+                var fineSweep = EntropyLandscape.Sweep(model, refSpins, fine, lo);
+                refined = fineSweep.MaxJump;
+                for (int k = 0; k < fine.Length; k++)
+                    if (fineSweep.Up[k].Converged && fineSweep.Down[k].Converged)
+                        hyst = Math.Max(hyst, Math.Abs(fineSweep.Up[k].Distance - fineSweep.Down[k].Distance));
+            }
             int zero = Enumerable.Range(0, sweep.Up.Count).OrderBy(k => Math.Abs(sweep.Up[k].X)).First();
             var p0 = sweep.Up[zero];
             Report("landscape", perPart * 0.7, FormattableString.Invariant($"{part.Name}: landscape done, s(x=0) = {p0.EntropyDensity:F4}, max hysteresis {hyst:G3}"));
 
             // (f) TAP
-            var tap = Paper2Physics.FindTapFixedPoints(model, options.TapStarts, DataOrder.DeriveSeed(options.Seed, 31UL + (ulong)results.Count));
+            var tap = Paper2Physics.FindTapFixedPoints(model, options.TapStarts, DataOrder.DeriveSeed(options.Seed, 31UL + (ulong)results.Count), damping: 0.3, tolerance: 1e-6, maxIterations: options.TapMaxIterations);
             Report("tap", perPart * 0.8, $"{part.Name}: TAP {tap.Converged} converged starts, {tap.FixedPoints.Count} distinct fixed points");
 
             // (g) MC dynamics, observing the test accuracy with the other weights held at the reference
@@ -309,7 +336,7 @@ public static class Paper2Pipeline
             double maxH = 0;
             for (int i = 0; i < part.Count; i++) maxH = Math.Max(maxH, Math.Abs(model.Field(i)));
             var result = new Paper2PartResult(part, take, fitConverged, fitSeconds, maxH, meanAbsJ, reference.Accuracy, refEnergy, sweep, hyst, nonConv,
-                p0.EntropyDensity, p0.Distance, p0.EntropyBound, tap, mc, sw.Elapsed.TotalSeconds);
+                p0.EntropyDensity, p0.Distance, p0.EntropyBound, tap, mc, sw.Elapsed.TotalSeconds, refined);
             results.Add(result);
             WritePartCsvs(outDir, result);
             stageSeconds[$"fit {part.Name}"] = fitSeconds;
