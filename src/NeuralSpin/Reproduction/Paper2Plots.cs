@@ -23,7 +23,7 @@ public static class Paper2Plots
     /// <summary>Renders s(d) with the bound, d(x) up and down, TAP free-energy histograms and MC traces.</summary>
     public static IReadOnlyList<PlotFile> Render(Paper2Result r) =>
     [
-        new("entropy_landscape.png", EntropyVsDistance(r), "Fig. 5: entropy s(d) of every part, up (line) and down (markers) sweeps, with the bound"),
+        new("entropy_landscape.png", EntropyVsDistance(r), "Fig. 5: entropy s(d) of every part, up (line) and down (markers) sweeps at converged BP points, with the bound"),
         new("distance_vs_x.png", DistanceVsX(r), "Fig. 5: d(x) up and down sweeps (hysteresis shows as separate curves)"),
         new("tap_free_energy.png", TapHistograms(r), "Fig. 8: TAP free energies per spin of converged starts"),
         new("mc_dynamics.png", McTraces(r), "Fig. 9: MC dynamics from the reference: overlap and test accuracy"),
@@ -57,14 +57,16 @@ public static class Paper2Plots
 
     static byte[] EntropyVsDistance(Paper2Result r)
     {
-        var plot = NewPlot("Entropy landscape s(d) around the reference", "distance d", "entropy per weight s (nats)");
-        var d = Enumerable.Range(1, 199).Select(k => k / 400.0).ToArray();
+        var plot = NewPlot("Entropy landscape s(d) around the reference (converged BP points)", "distance d", "entropy per weight s (nats)");
+        var d = Enumerable.Range(1, 399).Select(k => k / 400.0).ToArray();
         Line(plot, d, d.Select(EntropyLandscape.BinaryEntropy).ToArray(), Colors.Gray, "bound -d ln d - (1-d) ln(1-d)", false, LinePattern.Dashed);
         foreach (var p in r.Parts)
         {
             var c = ColorOf(p.Part.Name);
-            Line(plot, p.Landscape.Up.Select(q => q.Distance).ToArray(), p.Landscape.Up.Select(q => q.EntropyDensity).ToArray(), c, $"{p.Part.Name} (up)", false);
-            Line(plot, p.Landscape.Down.Select(q => q.Distance).ToArray(), p.Landscape.Down.Select(q => q.EntropyDensity).ToArray(), c, null, true);
+            var up = p.Landscape.Up.Where(q => q.Converged).ToList();
+            var down = p.Landscape.Down.Where(q => q.Converged).ToList();
+            Line(plot, up.Select(q => q.Distance).ToArray(), up.Select(q => q.EntropyDensity).ToArray(), c, $"{p.Part.Name} (up)", false);
+            Line(plot, down.Select(q => q.Distance).ToArray(), down.Select(q => q.EntropyDensity).ToArray(), c, null, true);
         }
         plot.ShowLegend(Alignment.UpperLeft);
         return Png(plot);
@@ -76,8 +78,10 @@ public static class Paper2Plots
         foreach (var p in r.Parts)
         {
             var c = ColorOf(p.Part.Name);
-            Line(plot, p.Landscape.Up.Select(q => q.X).ToArray(), p.Landscape.Up.Select(q => q.Distance).ToArray(), c, $"{p.Part.Name} (up)", false);
-            Line(plot, p.Landscape.Down.Select(q => q.X).ToArray(), p.Landscape.Down.Select(q => q.Distance).ToArray(), c, null, true);
+            var up = p.Landscape.Up.Where(q => q.Converged).ToList();
+            var down = p.Landscape.Down.Where(q => q.Converged).ToList();
+            Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.Distance).ToArray(), c, $"{p.Part.Name} (up)", false);
+            Line(plot, down.Select(q => q.X).ToArray(), down.Select(q => q.Distance).ToArray(), c, null, true);
         }
         plot.ShowLegend(Alignment.UpperRight);
         return Png(plot);
