@@ -90,11 +90,19 @@ public static class CliApp
         root.Add(TrainCommand.Create(io));
         root.Add(TrajectoryCommand.Create(io));
         root.Add(ReproduceCommand.Create(io));
+        root.Add(IsingCommand.Create(io));
+        root.Add(EnsembleCommand.Create(io));
         return root;
     }
 
-    static string CommandPath(Command command) =>
-        command.Name == "neuralspin" ? "neuralspin" : $"neuralspin {command.Name}";
+    static string CommandPath(Command command)
+    {
+        // the full path, e.g. "neuralspin ising fit" for a nested command
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault()) names.Insert(0, c.Name);
+        if (names.Count == 0 || names[0] != "neuralspin") names.Insert(0, "neuralspin");
+        return string.Join(" ", names);
+    }
 
     internal static string OneLine(string s) => string.Join(" ", s.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(x => x.Trim()));
 }

@@ -69,7 +69,7 @@ public sealed record EnsembleSummary(int TrainingsRun, long Drawn, long Kept, Ti
 /// <remarks>
 /// Sharding: shard i of n runs the trainings t = i, i + n, i + 2n, ... Everything about training t
 /// (initial fields, noise, data order, subset, the draws) derives from (seed, t) alone, so merging
-/// the shards with <see cref="BitPackedEnsembleFile.Merge"/> gives exactly the ensemble of one
+/// the shards with <see cref="PackedEnsembleFile.Merge"/> gives exactly the ensemble of one
 /// unsharded process (bitwise, given the same libtorch thread count; tested single-threaded).
 /// </remarks>
 public static class EnsembleCollector

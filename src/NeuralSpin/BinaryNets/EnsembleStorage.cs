@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
+using NeuralSpin.Ising;
 
 namespace NeuralSpin.BinaryNets;
 
@@ -53,213 +52,96 @@ public sealed class EnsembleList(int weightCount) : IEnsembleWriter
 }
 
 /// <summary>
-/// The bit-packed ensemble file (little-endian). Header, 24 bytes: magic <c>NSBWENS1</c> (8 ASCII
-/// bytes), version (uint32, = 1), n_weights (uint32), count (uint64). Then count records, each
-/// ceil(n_weights / 64) uint64 words, the accuracy (float64), the training index (int32) and the
-/// sample index (int32). Weight i (in <see cref="BinaryNetwork"/>'s order) is bit i % 64 of word
-/// i / 64, 1 for w = +1 and 0 for w = -1; unused high bits of the last word are 0.
+/// Ensemble files: the project's one bit-packed format, <see cref="PackedConfigurations"/>, with per-configuration
+/// accuracy and (training index, sample index). Weight i (in <see cref="BinaryNetwork"/>'s order) is bit i % 64 of
+/// word i / 64, 1 for w = +1. The indices let shard files be merged into exactly the order a single process writes
+/// (<see cref="Merge"/>), byte for byte, and keep the provenance of each configuration. The same file is a
+/// configurations file for the Ising tools (<c>Configurations</c>, <c>neuralspin ising fit --configs</c>).
 /// </summary>
-/// <remarks>
-/// The two trailing indices go beyond the minimal layout (words + accuracy): they let shard files be
-/// merged into exactly the order a single process writes (by training index, then sample index), and
-/// keep the provenance of each configuration. To be unified with the project's PackedConfigurations.
-/// </remarks>
-public static class BitPackedEnsembleFile
+public static class PackedEnsembleFile
 {
-    /// <summary>The 8-byte magic.</summary>
-    public static ReadOnlySpan<byte> Magic => "NSBWENS1"u8;
-    /// <summary>The format version written.</summary>
-    public const uint Version = 1;
-    /// <summary>Header size in bytes.</summary>
-    public const int HeaderBytes = 24;
+    /// <summary>Reads every configuration of an ensemble file (it must carry accuracies and indices).</summary>
+    /// <exception cref="ConfigurationsFileException">The file cannot be read, is damaged, or carries no accuracies/indices.</exception>
+    public static IReadOnlyList<EnsembleSample> Read(string path) => ToSamples(PackedConfigurations.Read(path), path);
 
-    /// <summary>Number of uint64 words per configuration.</summary>
-    public static int WordsPerSample(int weightCount) => (weightCount + 63) / 64;
-
-    /// <summary>Bytes per record.</summary>
-    public static int RecordBytes(int weightCount) => WordsPerSample(weightCount) * 8 + 16;
-
-    /// <summary>Packs +-1 weights into words (bit = 1 for +1).</summary>
-    public static ulong[] Pack(ReadOnlySpan<sbyte> weights)
+    /// <summary>The samples of an in-memory ensemble.</summary>
+    public static IReadOnlyList<EnsembleSample> ToSamples(PackedConfigurations p, string path = "")
     {
-        var words = new ulong[WordsPerSample(weights.Length)];
-        for (int i = 0; i < weights.Length; i++)
+        ArgumentNullException.ThrowIfNull(p);
+        if (!p.HasIndices)
+            throw new ConfigurationsFileException(path, "it carries no per-configuration accuracies and (training, sample) indices, so it is not an ensemble file",
+                "Collect the ensemble with 'neuralspin ensemble collect' (EnsembleCollector with a PackedEnsembleWriter).");
+        var list = new List<EnsembleSample>(p.Count);
+        for (int k = 0; k < p.Count; k++)
         {
-            if (weights[i] == 1) words[i >> 6] |= 1UL << (i & 63);
-            else if (weights[i] != -1) throw new ArgumentException($"weight {i} is {weights[i]}, not +-1");
+            var w = new sbyte[p.SpinCount];
+            p.Get(k, w);
+            list.Add(new EnsembleSample(w, p.Accuracy(k), p.TrainingIndex(k), p.SampleIndex(k)));
         }
-        return words;
-    }
-
-    /// <summary>Unpacks <paramref name="weightCount"/> weights (+-1) from words.</summary>
-    public static sbyte[] Unpack(ReadOnlySpan<ulong> words, int weightCount)
-    {
-        var w = new sbyte[weightCount];
-        for (int i = 0; i < weightCount; i++) w[i] = (words[i >> 6] >> (i & 63) & 1) != 0 ? (sbyte)1 : (sbyte)-1;
-        return w;
-    }
-
-    /// <summary>Reads the header: (n_weights, count).</summary>
-    public static (int WeightCount, long Count) ReadHeader(string path)
-    {
-        using var s = File.OpenRead(path);
-        return ReadHeader(s, path);
-    }
-
-    static (int WeightCount, long Count) ReadHeader(Stream s, string path)
-    {
-        Span<byte> h = stackalloc byte[HeaderBytes];
-        if (s.ReadAtLeast(h, HeaderBytes, throwOnEndOfStream: false) < HeaderBytes)
-            throw new InvalidDataException($"'{path}' is too short for an ensemble file header");
-        if (!h[..8].SequenceEqual(Magic)) throw new InvalidDataException($"'{path}' is not a bit-packed ensemble file (bad magic)");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]);
-        if (version != Version) throw new InvalidDataException($"'{path}' has version {version}; this reader knows {Version}");
-        uint n = BinaryPrimitives.ReadUInt32LittleEndian(h[12..]);
-        ulong count = BinaryPrimitives.ReadUInt64LittleEndian(h[16..]);
-        if (n == 0 || n > int.MaxValue || count > long.MaxValue) throw new InvalidDataException($"'{path}': implausible header (n_weights {n}, count {count})");
-        long expected = HeaderBytes + (long)count * RecordBytes((int)n);
-        if (s.CanSeek && s.Length != expected)
-            throw new InvalidDataException($"'{path}' is {s.Length} bytes, its header ({n} weights, {count} configurations) says {expected}");
-        return ((int)n, (long)count);
-    }
-
-    /// <summary>Reads every configuration.</summary>
-    /// <exception cref="InvalidDataException">The file is not a complete ensemble file of this version.</exception>
-    public static IReadOnlyList<EnsembleSample> Read(string path) => Enumerate(path).ToList();
-
-    /// <summary>Streams the configurations in file order.</summary>
-    public static IEnumerable<EnsembleSample> Enumerate(string path)
-    {
-        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var (n, count) = ReadHeader(s, path);
-        int words = WordsPerSample(n);
-        var rec = new byte[RecordBytes(n)];
-        var w = new ulong[words];
-        for (long r = 0; r < count; r++)
-        {
-            s.ReadExactly(rec);
-            for (int k = 0; k < words; k++) w[k] = BinaryPrimitives.ReadUInt64LittleEndian(rec.AsSpan(8 * k));
-            if (n % 64 != 0 && (w[^1] >> (n % 64)) != 0) throw new InvalidDataException($"'{path}': record {r} has padding bits set");
-            double acc = BinaryPrimitives.ReadDoubleLittleEndian(rec.AsSpan(8 * words));
-            int t = BinaryPrimitives.ReadInt32LittleEndian(rec.AsSpan(8 * words + 8));
-            int j = BinaryPrimitives.ReadInt32LittleEndian(rec.AsSpan(8 * words + 12));
-            yield return new EnsembleSample(Unpack(w, n), acc, t, j);
-        }
+        return list;
     }
 
     /// <summary>
-    /// Merges shard files into one ensemble ordered by (training index, sample index), i.e. the order
-    /// of a single unsharded process. All shards must have the same n_weights and each (training,
-    /// sample) pair may occur once. Loads the shards into memory.
+    /// Merges shard files into one ensemble ordered by (training index, sample index), i.e. the order of a single
+    /// unsharded process, and writes it atomically. Returns the number of configurations.
     /// </summary>
+    /// <exception cref="ConfigurationsFileException">A shard cannot be read, the shards differ in size or flags, or a
+    /// (training, sample) pair occurs twice.</exception>
     public static long Merge(IReadOnlyList<string> shardPaths, string outputPath)
     {
         ArgumentNullException.ThrowIfNull(shardPaths);
         if (shardPaths.Count == 0) throw new ArgumentException("no shard files to merge");
-        int n = -1;
-        var all = new List<EnsembleSample>();
-        foreach (var p in shardPaths)
-        {
-            var (wn, _) = ReadHeader(p);
-            if (n < 0) n = wn;
-            else if (wn != n) throw new InvalidDataException($"'{p}' holds {wn}-weight configurations, '{shardPaths[0]}' {n}-weight ones");
-            all.AddRange(Enumerate(p));
-        }
-        var sorted = all.OrderBy(s => s.TrainingIndex).ThenBy(s => s.SampleIndex).ToList();
-        for (int i = 1; i < sorted.Count; i++)
-            if (sorted[i].TrainingIndex == sorted[i - 1].TrainingIndex && sorted[i].SampleIndex == sorted[i - 1].SampleIndex)
-                throw new InvalidDataException($"training {sorted[i].TrainingIndex}, sample {sorted[i].SampleIndex} occurs in more than one shard");
-        using var writer = new BitPackedEnsembleWriter(outputPath, n);
-        foreach (var s in sorted) writer.Write(s);
-        writer.Complete();
-        return writer.Count;
+        var merged = PackedConfigurations.Merge(shardPaths);
+        if (!merged.HasIndices) ToSamples(merged, shardPaths[0]); // reports a non-ensemble file
+        merged.Write(outputPath);
+        return merged.Count;
     }
 }
 
 /// <summary>
-/// Writes a <see cref="BitPackedEnsembleFile"/> as configurations arrive, to a temporary file beside
-/// <c>path</c>; <see cref="Complete"/> fills in the count, flushes to disk and renames it over
-/// <c>path</c>, so readers never see a partial ensemble. Disposing without completing deletes it.
+/// Collects an ensemble in memory (bit-packed, 1 bit per weight) and writes it as a <see cref="PackedConfigurations"/>
+/// file with accuracies and (training, sample) indices when <see cref="Complete"/> is called, atomically (readers never
+/// see a partial ensemble). Disposing without completing writes nothing.
 /// </summary>
-public sealed class BitPackedEnsembleWriter : IEnsembleWriter
+public sealed class PackedEnsembleWriter : IEnsembleWriter
 {
     private readonly string _path;
-    private readonly string _temp;
-    private FileStream? _stream;
-    private readonly byte[] _record;
-    private bool _completed;
+    private PackedConfigurations? _data;
 
-    /// <summary>Starts an ensemble of <paramref name="weightCount"/>-weight configurations at <paramref name="path"/>.</summary>
-    public BitPackedEnsembleWriter(string path, int weightCount)
+    /// <summary>Starts an ensemble of <paramref name="weightCount"/>-weight configurations to be written to <paramref name="path"/>.</summary>
+    public PackedEnsembleWriter(string path, int weightCount)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(weightCount);
         _path = path;
         WeightCount = weightCount;
-        Span<byte> r = stackalloc byte[6];
-        RandomNumberGenerator.Fill(r);
-        _temp = path + ".tmp-" + Convert.ToHexStringLower(r);
-        _stream = new FileStream(_temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        _record = new byte[BitPackedEnsembleFile.RecordBytes(weightCount)];
-        WriteHeader(0);
+        _data = new PackedConfigurations(weightCount, hasAccuracy: true, hasIndices: true);
     }
 
     /// <inheritdoc/>
     public int WeightCount { get; }
     /// <inheritdoc/>
-    public long Count { get; private set; }
-
-    void WriteHeader(long count)
-    {
-        Span<byte> h = stackalloc byte[BitPackedEnsembleFile.HeaderBytes];
-        BitPackedEnsembleFile.Magic.CopyTo(h);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], BitPackedEnsembleFile.Version);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], (uint)WeightCount);
-        BinaryPrimitives.WriteUInt64LittleEndian(h[16..], (ulong)count);
-        _stream!.Write(h);
-    }
+    public long Count => _data?.Count ?? _written;
+    private long _written;
 
     /// <inheritdoc/>
     public void Write(EnsembleSample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        if (_stream is null || _completed) throw new InvalidOperationException("the ensemble writer is closed");
+        if (_data is null) throw new InvalidOperationException("the ensemble writer is closed");
         if (sample.Weights.Length != WeightCount) throw new ArgumentException($"{sample.Weights.Length} weights, expected {WeightCount}");
-        var words = BitPackedEnsembleFile.Pack(sample.Weights);
-        for (int k = 0; k < words.Length; k++) BinaryPrimitives.WriteUInt64LittleEndian(_record.AsSpan(8 * k), words[k]);
-        BinaryPrimitives.WriteDoubleLittleEndian(_record.AsSpan(8 * words.Length), sample.Accuracy);
-        BinaryPrimitives.WriteInt32LittleEndian(_record.AsSpan(8 * words.Length + 8), sample.TrainingIndex);
-        BinaryPrimitives.WriteInt32LittleEndian(_record.AsSpan(8 * words.Length + 12), sample.SampleIndex);
-        _stream.Write(_record);
-        Count++;
+        _data.Add(sample.Weights, sample.Accuracy, sample.TrainingIndex, sample.SampleIndex);
     }
 
     /// <inheritdoc/>
     public void Complete()
     {
-        if (_stream is null || _completed) throw new InvalidOperationException("the ensemble writer is closed");
-        _stream.Seek(0, SeekOrigin.Begin);
-        WriteHeader(Count);
-        _stream.Flush(flushToDisk: true);
-        _stream.Dispose();
-        _stream = null;
-        File.Move(_temp, _path, overwrite: true);
-        _completed = true;
+        if (_data is null) throw new InvalidOperationException("the ensemble writer is closed");
+        _data.Write(_path);
+        _written = _data.Count;
+        _data = null;
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        if (_stream is not null)
-        {
-            _stream.Dispose();
-            _stream = null;
-        }
-        if (!_completed)
-        {
-            try { File.Delete(_temp); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-    }
+    public void Dispose() => _data = null;
 }

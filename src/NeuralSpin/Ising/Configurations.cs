@@ -81,11 +81,13 @@ public sealed class Configurations
         return counts;
     }
 
-    /// <summary>Reads a (samples, spins) <c>.npy</c> array of +-1 values.</summary>
+    /// <summary>Reads a (samples, spins) <c>.npy</c> array of +-1 values, or a bit-packed ensemble file
+    /// (<see cref="PackedConfigurations"/>, recognised by its magic whatever the extension).</summary>
     /// <exception cref="ConfigurationsFileException">The file is missing or damaged, not 2-D, or holds a value other than +-1.</exception>
     public static Configurations Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (IsPacked(path)) return PackedConfigurations.Read(path).ToConfigurations();
         NamedTensor t;
         try
         {
@@ -111,6 +113,19 @@ public sealed class Configurations
                     $"value {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at sample {k / n}, spin {k % n} is not -1 or +1 (dtype '{t.DType}')", Remedy);
         }
         return new Configurations(n, spins);
+    }
+
+    static bool IsPacked(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return false;
+            Span<byte> head = stackalloc byte[8];
+            using var f = File.OpenRead(path);
+            return f.ReadAtLeast(head, 8, throwOnEndOfStream: false) == 8 && head.SequenceEqual(PackedConfigurations.Magic);
+        }
+        catch (IOException) { return false; }           // Npy.Read reports the problem
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>Writes the configurations as an int8 (<c>|i1</c>) <c>.npy</c> array of shape (samples, spins), atomically.</summary>

@@ -8,13 +8,18 @@ namespace NeuralSpin.Ising;
 /// A bit-packed ensemble of +-1 configurations for large collections: each configuration of N spins is
 /// ceil(N/64) <c>ulong</c> words, bit (i mod 64) of word (i / 64) set when s_i = +1 (the same convention
 /// as <see cref="ConfigurationIndex"/>); unused high bits are zero. Optionally every configuration carries a
-/// double "accuracy" (e.g. the test accuracy of a weight configuration). Configurations are appended with
-/// <see cref="Add(ReadOnlySpan{sbyte})"/> or <see cref="Add(ReadOnlySpan{sbyte}, double)"/>.
+/// double "accuracy" (e.g. the test accuracy of a weight configuration) and, optionally, its provenance: an int32
+/// training index and an int32 sample (draw) index, which let shard files of an ensemble collection be merged into
+/// exactly the order of one unsharded run (<see cref="Merge"/>). Configurations are appended with
+/// <see cref="Add(ReadOnlySpan{sbyte})"/>, <see cref="Add(ReadOnlySpan{sbyte}, double)"/> or
+/// <see cref="Add(ReadOnlySpan{sbyte}, double, int, int)"/>. This is the project's one bit-packed ensemble format
+/// (the ensemble collector of NeuralSpin.BinaryNets writes it through <c>PackedEnsembleWriter</c>).
 /// <para>
 /// File layout (little-endian), 32-byte header then data:
-/// magic <c>"NSPACKCF"</c> (8 bytes); uint32 version (1); uint32 flags (bit 0: accuracies present);
-/// uint32 n_spins; uint32 reserved (0); uint64 n_samples; then n_samples * ceil(n_spins/64) uint64 words;
-/// then, if flagged, n_samples float64 accuracies.
+/// magic <c>"NSPACKCF"</c> (8 bytes); uint32 version (1); uint32 flags (bit 0: accuracies present; bit 1: indices
+/// present, only together with bit 0); uint32 n_spins; uint32 reserved (0); uint64 n_samples; then
+/// n_samples * ceil(n_spins/64) uint64 words; then, if flagged, n_samples float64 accuracies; then, if flagged,
+/// n_samples pairs (int32 training index, int32 sample index).
 /// </para>
 /// </summary>
 public sealed class PackedConfigurations
@@ -27,19 +32,34 @@ public sealed class PackedConfigurations
 
     const int HeaderBytes = 32;
     const uint FlagAccuracy = 1;
+    const uint FlagIndices = 2;
     const string Regenerate = "Regenerate the file with PackedConfigurations.Write (the ensemble collector).";
 
     readonly List<ulong> _words = [];
     readonly List<double>? _accuracy;
+    readonly List<int>? _training;
+    readonly List<int>? _sample;
 
-    /// <summary>An empty ensemble of <paramref name="spinCount"/>-spin configurations, with or without per-configuration accuracies.</summary>
-    public PackedConfigurations(int spinCount, bool hasAccuracy = false)
+    /// <summary>An empty ensemble of <paramref name="spinCount"/>-spin configurations, with or without per-configuration
+    /// accuracies and (training, sample) indices; indices require accuracies.</summary>
+    public PackedConfigurations(int spinCount, bool hasAccuracy = false, bool hasIndices = false)
     {
         if (spinCount < 1) throw new ArgumentException("configurations need at least one spin", nameof(spinCount));
+        if (hasIndices && !hasAccuracy) throw new ArgumentException("(training, sample) indices are stored only together with accuracies", nameof(hasIndices));
         SpinCount = spinCount;
         WordsPerSample = (spinCount + 63) / 64;
         if (hasAccuracy) _accuracy = [];
+        if (hasIndices) { _training = []; _sample = []; }
     }
+
+    /// <summary>Whether each configuration carries its (training index, sample index).</summary>
+    public bool HasIndices => _training is not null;
+
+    /// <summary>The training index of configuration <paramref name="k"/>.</summary>
+    public int TrainingIndex(int k) => _training is null ? throw new InvalidOperationException("these configurations carry no indices") : _training[k];
+
+    /// <summary>The sample (draw) index of configuration <paramref name="k"/> within its training.</summary>
+    public int SampleIndex(int k) => _sample is null ? throw new InvalidOperationException("these configurations carry no indices") : _sample[k];
 
     /// <summary>Number of spins N.</summary>
     public int SpinCount { get; }
@@ -70,8 +90,20 @@ public sealed class PackedConfigurations
     public void Add(ReadOnlySpan<sbyte> s, double accuracy)
     {
         if (_accuracy is null) throw new InvalidOperationException("this ensemble carries no accuracies; use Add(s)");
+        if (HasIndices) throw new InvalidOperationException("this ensemble carries indices; use Add(s, accuracy, trainingIndex, sampleIndex)");
         Pack(s);
         _accuracy.Add(accuracy);
+    }
+
+    /// <summary>Appends a configuration with its accuracy and (training, sample) indices (only when the ensemble carries both).</summary>
+    public void Add(ReadOnlySpan<sbyte> s, double accuracy, int trainingIndex, int sampleIndex)
+    {
+        if (_accuracy is null || _training is null || _sample is null)
+            throw new InvalidOperationException("this ensemble carries no indices; use Add(s) or Add(s, accuracy)");
+        Pack(s);
+        _accuracy.Add(accuracy);
+        _training.Add(trainingIndex);
+        _sample.Add(sampleIndex);
     }
 
     void Pack(ReadOnlySpan<sbyte> s)
@@ -130,7 +162,7 @@ public sealed class PackedConfigurations
             h.Clear();
             Magic.CopyTo(h);
             BinaryPrimitives.WriteUInt32LittleEndian(h[8..], Version);
-            BinaryPrimitives.WriteUInt32LittleEndian(h[12..], HasAccuracy ? FlagAccuracy : 0);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[12..], (HasAccuracy ? FlagAccuracy : 0) | (HasIndices ? FlagIndices : 0));
             BinaryPrimitives.WriteUInt32LittleEndian(h[16..], (uint)SpinCount);
             BinaryPrimitives.WriteUInt64LittleEndian(h[24..], (ulong)Count);
             s.Write(h);
@@ -141,6 +173,17 @@ public sealed class PackedConfigurations
                 {
                     int m = Math.Min(4096, _accuracy.Count - i);
                     for (int k = 0; k < m; k++) BinaryPrimitives.WriteDoubleLittleEndian(buf.AsSpan(8 * k), _accuracy[i + k]);
+                    s.Write(buf, 0, 8 * m);
+                }
+            if (_training is not null)
+                for (int i = 0; i < _training.Count; i += 4096)
+                {
+                    int m = Math.Min(4096, _training.Count - i);
+                    for (int k = 0; k < m; k++)
+                    {
+                        BinaryPrimitives.WriteInt32LittleEndian(buf.AsSpan(8 * k), _training[i + k]);
+                        BinaryPrimitives.WriteInt32LittleEndian(buf.AsSpan(8 * k + 4), _sample![i + k]);
+                    }
                     s.Write(buf, 0, 8 * m);
                 }
         });
@@ -173,17 +216,18 @@ public sealed class PackedConfigurations
             uint version = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]);
             if (version != Version) throw Fail($"format version {version} is not supported (only {Version})", "Read it with the NeuralSpin version that wrote it, or regenerate it.");
             uint flags = BinaryPrimitives.ReadUInt32LittleEndian(h[12..]);
-            if ((flags & ~FlagAccuracy) != 0) throw Fail($"unknown flags 0x{flags:x8} in the header");
+            if ((flags & ~(FlagAccuracy | FlagIndices)) != 0) throw Fail($"unknown flags 0x{flags:x8} in the header");
+            if ((flags & FlagIndices) != 0 && (flags & FlagAccuracy) == 0) throw Fail("the header flags indices without accuracies");
             uint n = BinaryPrimitives.ReadUInt32LittleEndian(h[16..]);
             ulong samples = BinaryPrimitives.ReadUInt64LittleEndian(h[24..]);
             if (n < 1 || n > int.MaxValue) throw Fail($"the header gives {n} spins");
-            var p = new PackedConfigurations((int)n, (flags & FlagAccuracy) != 0);
-            long perSample = 8L * p.WordsPerSample + (p.HasAccuracy ? 8 : 0);
+            var p = new PackedConfigurations((int)n, (flags & FlagAccuracy) != 0, (flags & FlagIndices) != 0);
+            long perSample = 8L * p.WordsPerSample + (p.HasAccuracy ? 8 : 0) + (p.HasIndices ? 8 : 0);
             if (samples > (ulong)(long.MaxValue / perSample) || (long)samples * p.WordsPerSample > Array.MaxLength)
                 throw Fail($"the header gives an implausible {samples} configurations");
             long expected = HeaderBytes + (long)samples * perSample;
             if (stream.Length != expected)
-                throw Fail($"the file is {stream.Length} bytes, but {samples} configurations of {n} spins{(p.HasAccuracy ? " with accuracies" : "")} need {expected}; it is truncated or damaged");
+                throw Fail($"the file is {stream.Length} bytes, but {samples} configurations of {n} spins{(p.HasAccuracy ? " with accuracies" : "")} need {expected}{(p.HasIndices ? " (with indices)" : "")}; it is truncated or damaged");
             int wordCount = checked((int)samples * p.WordsPerSample);
             var bytes = new byte[8 * Math.Min(wordCount, 1 << 16)];
             int topBits = (int)(n % 64);
@@ -211,6 +255,16 @@ public sealed class PackedConfigurations
                     p._accuracy.Add(BinaryPrimitives.ReadDoubleLittleEndian(ab));
                 }
             }
+            if (p._training is not null)
+            {
+                var ib = new byte[8];
+                for (ulong k = 0; k < samples; k++)
+                {
+                    stream.ReadExactly(ib);
+                    p._training.Add(BinaryPrimitives.ReadInt32LittleEndian(ib));
+                    p._sample!.Add(BinaryPrimitives.ReadInt32LittleEndian(ib.AsSpan(4)));
+                }
+            }
             return p;
         }
         catch (FileNotFoundException e) { throw new ConfigurationsFileException(path, "the file does not exist", "Check the path.", e); }
@@ -221,10 +275,13 @@ public sealed class PackedConfigurations
     }
 
     /// <summary>
-    /// Reads several packed files and concatenates them in the given order. All must have the same N, and
-    /// either all or none carry accuracies.
+    /// Reads several packed files and merges them. All must have the same N and the same accuracy and index flags.
+    /// Without indices the files are concatenated in the given order; with indices the configurations are ordered by
+    /// (training index, sample index), i.e. the order of one unsharded ensemble collection, whatever the order of the
+    /// shard files, and a (training, sample) pair occurring twice is reported.
     /// </summary>
-    /// <exception cref="ConfigurationsFileException">A file cannot be read, or its N (or accuracy flag) differs from the first file's.</exception>
+    /// <exception cref="ConfigurationsFileException">A file cannot be read, its N or flags differ from the first file's,
+    /// or (with indices) a (training, sample) pair occurs more than once.</exception>
     public static PackedConfigurations Merge(IReadOnlyList<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -239,18 +296,37 @@ public sealed class PackedConfigurations
             if (next.HasAccuracy != first.HasAccuracy)
                 throw new ConfigurationsFileException(paths[f], $"it {(next.HasAccuracy ? "carries" : "carries no")} accuracies, but '{paths[0]}' {(first.HasAccuracy ? "does" : "does not")}",
                     "Merge only ensembles collected with the same settings.");
+            if (next.HasIndices != first.HasIndices)
+                throw new ConfigurationsFileException(paths[f], $"it {(next.HasIndices ? "carries" : "carries no")} (training, sample) indices, but '{paths[0]}' {(first.HasIndices ? "does" : "does not")}",
+                    "Merge only shards of the same ensemble collection.");
             first.Append(next);
         }
-        return first;
+        if (!first.HasIndices) return first;
+        var order = Enumerable.Range(0, first.Count).OrderBy(k => first._training![k]).ThenBy(k => first._sample![k]).ToArray();
+        for (int i = 1; i < order.Length; i++)
+            if (first._training![order[i]] == first._training[order[i - 1]] && first._sample![order[i]] == first._sample[order[i - 1]])
+                throw new ConfigurationsFileException(paths[0], $"training {first._training[order[i]]}, sample {first._sample[order[i]]} occurs more than once among the merged files",
+                    "Give each shard once; shards i/n of one collection never overlap.");
+        var sorted = new PackedConfigurations(first.SpinCount, true, true);
+        var words = first.Words;
+        foreach (int k in order)
+        {
+            for (int w = 0; w < first.WordsPerSample; w++) sorted._words.Add(words[k * first.WordsPerSample + w]);
+            sorted._accuracy!.Add(first._accuracy![k]);
+            sorted._training!.Add(first._training![k]);
+            sorted._sample!.Add(first._sample![k]);
+        }
+        return sorted;
     }
 
     /// <summary>Appends every configuration of <paramref name="other"/> (same N and accuracy flag).</summary>
     public void Append(PackedConfigurations other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other.SpinCount != SpinCount || other.HasAccuracy != HasAccuracy)
-            throw new ArgumentException($"cannot append {other.SpinCount}-spin configurations (accuracies: {other.HasAccuracy}) to {SpinCount}-spin ones (accuracies: {HasAccuracy})");
+        if (other.SpinCount != SpinCount || other.HasAccuracy != HasAccuracy || other.HasIndices != HasIndices)
+            throw new ArgumentException($"cannot append {other.SpinCount}-spin configurations (accuracies: {other.HasAccuracy}, indices: {other.HasIndices}) to {SpinCount}-spin ones (accuracies: {HasAccuracy}, indices: {HasIndices})");
         _words.AddRange(other._words);
         if (_accuracy is not null) _accuracy.AddRange(other._accuracy!);
+        if (_training is not null) { _training.AddRange(other._training!); _sample!.AddRange(other._sample!); }
     }
 }

@@ -36,33 +36,22 @@ public class EnsembleTests
     [TestCase(64)]
     [TestCase(65)]
     [TestCase(675)]
-    public void Pack_Unpack_RoundTrip(int n)
+    public void File_RoundTrip_WithAccuracyAndIndices_AndUncompletedWriterLeavesNothing(int n)
     {
+        string path = Path.Combine(_dir, "e.nspack");
         var rng = new SplitMixRandom(n);
-        var w = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.5 ? (sbyte)-1 : (sbyte)1).ToArray();
-        var words = BitPackedEnsembleFile.Pack(w);
-        Assert.That(words, Has.Length.EqualTo((n + 63) / 64));
-        Assert.That(BitPackedEnsembleFile.Unpack(words, n), Is.EqualTo(w));
-        if (n % 64 != 0) Assert.That(words[^1] >> (n % 64), Is.Zero, "padding bits are zero");
-        Assert.That(BitPackedEnsembleFile.Pack(Enumerable.Repeat((sbyte)1, n).ToArray()).Sum(x => (long)System.Numerics.BitOperations.PopCount(x)), Is.EqualTo(n));
-    }
-
-    [Test]
-    public void File_RoundTrip_AndHeader_AndUncompletedWriterLeavesNothing()
-    {
-        string path = Path.Combine(_dir, "e.bin");
-        var rng = new SplitMixRandom(1);
         var samples = Enumerable.Range(0, 7).Select(i => new EnsembleSample(
-            Enumerable.Range(0, 130).Select(_ => rng.NextDouble() < 0.3 ? (sbyte)-1 : (sbyte)1).ToArray(), 0.5 + i / 100.0, i / 3, i % 3)).ToList();
-        using (var w = new BitPackedEnsembleWriter(path, 130))
+            Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.3 ? (sbyte)-1 : (sbyte)1).ToArray(), 0.5 + i / 100.0, i / 3, i % 3)).ToList();
+        using (var w = new PackedEnsembleWriter(path, n))
         {
             foreach (var s in samples) w.Write(s);
             Assert.That(File.Exists(path), Is.False, "invisible until completed");
             w.Complete();
+            Assert.That(w.Count, Is.EqualTo(7));
         }
-        Assert.That(BitPackedEnsembleFile.ReadHeader(path), Is.EqualTo((130, 7L)));
-        Assert.That(new FileInfo(path).Length, Is.EqualTo(24 + 7 * (3 * 8 + 16)));
-        var back = BitPackedEnsembleFile.Read(path);
+        // PackedConfigurations layout: 32-byte header, words, float64 accuracies, (int32, int32) indices
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(32 + 7 * (8 * ((n + 63) / 64) + 8 + 8)));
+        var back = PackedEnsembleFile.Read(path);
         Assert.That(back, Has.Count.EqualTo(7));
         for (int i = 0; i < 7; i++)
         {
@@ -70,8 +59,12 @@ public class EnsembleTests
             Assert.That(back[i].Accuracy, Is.EqualTo(samples[i].Accuracy));
             Assert.That((back[i].TrainingIndex, back[i].SampleIndex), Is.EqualTo((samples[i].TrainingIndex, samples[i].SampleIndex)));
         }
-        string other = Path.Combine(_dir, "abandoned.bin");
-        using (var w = new BitPackedEnsembleWriter(other, 130)) w.Write(samples[0]);
+        // the same file is a configurations file for the Ising tools
+        var configs = NeuralSpin.Ising.Configurations.Read(path);
+        Assert.That((configs.SampleCount, configs.SpinCount), Is.EqualTo((7, n)));
+        Assert.That(configs.Sample(3).ToArray(), Is.EqualTo(samples[3].Weights));
+        string other = Path.Combine(_dir, "abandoned.nspack");
+        using (var w = new PackedEnsembleWriter(other, n)) w.Write(samples[0]);
         Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { path }), "no file or temporary from the abandoned writer");
     }
 
@@ -108,20 +101,20 @@ public class EnsembleTests
     {
         var o = Options(0.5);
         int n = LrNet.WeightCountOf(o.Training.Widths);
-        string whole = Path.Combine(_dir, "whole.bin"), s0 = Path.Combine(_dir, "s0.bin"), s1 = Path.Combine(_dir, "s1.bin"), merged = Path.Combine(_dir, "merged.bin");
+        string whole = Path.Combine(_dir, "whole.nspack"), s0 = Path.Combine(_dir, "s0.nspack"), s1 = Path.Combine(_dir, "s1.nspack"), merged = Path.Combine(_dir, "merged.nspack");
         foreach (var (path, shard) in new[] { (whole, (0, 1)), (s0, (0, 2)), (s1, (1, 2)) })
         {
-            using var w = new BitPackedEnsembleWriter(path, n);
+            using var w = new PackedEnsembleWriter(path, n);
             EnsembleCollector.Collect(_blobs, o with { ShardIndex = shard.Item1, ShardCount = shard.Item2 }, w);
             w.Complete();
         }
-        Assert.That(BitPackedEnsembleFile.Read(s0).Select(s => s.TrainingIndex).Distinct(), Is.EqualTo(new[] { 0, 2, 4 }).Or.SubsetOf(new[] { 0, 2, 4 }));
-        Assert.That(BitPackedEnsembleFile.Read(s1).Select(s => s.TrainingIndex).Distinct(), Is.SubsetOf(new[] { 1, 3 }));
-        long count = BitPackedEnsembleFile.Merge([s1, s0], merged);
+        Assert.That(PackedEnsembleFile.Read(s0).Select(s => s.TrainingIndex).Distinct(), Is.EqualTo(new[] { 0, 2, 4 }).Or.SubsetOf(new[] { 0, 2, 4 }));
+        Assert.That(PackedEnsembleFile.Read(s1).Select(s => s.TrainingIndex).Distinct(), Is.SubsetOf(new[] { 1, 3 }));
+        long count = PackedEnsembleFile.Merge([s1, s0], merged);
         Assert.That(count, Is.GreaterThan(0), "the threshold keeps some configurations");
         Assert.That(File.ReadAllBytes(merged), Is.EqualTo(File.ReadAllBytes(whole)));
-        Assert.That(BitPackedEnsembleFile.Read(whole).Select(s => s.TrainingIndex).Distinct().Count(), Is.GreaterThan(1));
-        Assert.Throws<InvalidDataException>(() => BitPackedEnsembleFile.Merge([s0, s0], Path.Combine(_dir, "dup.bin")), "the same shard twice");
+        Assert.That(PackedEnsembleFile.Read(whole).Select(s => s.TrainingIndex).Distinct().Count(), Is.GreaterThan(1));
+        Assert.Throws<NeuralSpin.Ising.ConfigurationsFileException>(() => PackedEnsembleFile.Merge([s0, s0], Path.Combine(_dir, "dup.nspack")), "the same shard twice");
     }
 
     [Test]

@@ -200,8 +200,12 @@ public class BpTests
         }
     }
 
+    /// <summary>
+    /// KNOWN SLIP (c) of the paper's public code: BP damping that is accepted but never applied. One damped sweep must
+    /// give exactly 0.5 * (undamped sweep) + 0.5 * (start); code that ignores the damping fails the first assertion.
+    /// </summary>
     [Test]
-    public void Damping_ChangesTheIterates_AndKeepsTheFixedPoint()
+    public void KnownSlip_BpDampingNeverDamps_OneDampedSweepIsHalfUndampedPlusHalfStart()
     {
         var r = new Random(DampingSeed);
         var model = BpTestSupport.Sk(r, 10, 0.8, 0.5, beta: 1.0);

@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NeuralSpin.BinaryNets;
+using NeuralSpin.Data;
+using NeuralSpin.Ising;
+using NeuralSpin.Training;
+using Spectre.Console;
+
+namespace NeuralSpin.Cli.Commands;
+
+/// <summary>
+/// <c>neuralspin ensemble collect|merge</c>: ensembles of binary weight configurations of high test accuracy
+/// (P2 sec. II) from LR-net trainings on MNIST projected to 20 principal components, written in the project's one
+/// bit-packed format (PackedConfigurations with accuracy and (training, sample) indices), sharded i/n and merged
+/// back into exactly the unsharded file.
+/// </summary>
+public static class EnsembleCommand
+{
+    /// <summary>Builds the <c>ensemble</c> command.</summary>
+    public static Command Create(CliIO io)
+    {
+        var cmd = new Command("ensemble", "Collect ensembles of binary networks of high test accuracy (LR-net trainings on MNIST PCA-20) and merge shard files.");
+        cmd.Add(Collect(io));
+        cmd.Add(Merge(io));
+        return cmd;
+    }
+
+    /// <summary>The parsed options of <c>ensemble collect</c>.</summary>
+    public sealed record CollectSettings(int[] Widths, int Trainings, int SamplesPerTraining, double Threshold, int? TrainSize, int Epochs,
+        double LearningRate, int ShardIndex, int ShardCount, long Seed, string Out, string? Json);
+
+    static Command Collect(CliIO io)
+    {
+        var widths = new Option<string>("--widths") { Description = "LR-net widths, input (20 principal components) first.", DefaultValueFactory = _ => "20,15,15,10", HelpName = "20,15,15,10" };
+        var trainings = new Option<int>("--trainings") { Description = "Trainings (random starts) of the whole ensemble, over all shards.", Required = true, HelpName = "K" };
+        var spt = new Option<int>("--samples-per-training") { Description = "Binary networks drawn from each trained set of fields.", Required = true, HelpName = "S" };
+        var threshold = new Option<double>("--threshold") { Description = "Keep a drawn network when its test accuracy is at least this (in [0, 1]).", Required = true, HelpName = "A" };
+        var trainSize = new Option<int?>("--train-size") { Description = "Train on this many MNIST training images (default: all 60 000).", HelpName = "N" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per training.", DefaultValueFactory = _ => 10, HelpName = "E" };
+        var lr = new Option<double>("--learning-rate") { Description = "Adam learning rate of the LR-net trainings.", DefaultValueFactory = _ => 0.1, HelpName = "LR" };
+        var shard = new Option<string>("--shard") { Description = "Run shard i of n (trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => "0/1", HelpName = "i/n" };
+        var seed = new Option<long>("--seed") { Description = "Seed of the ensemble (training t derives its seed from (seed, t)).", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var output = new Option<string>("--out") { Description = "Ensemble file to write (atomically, when the collection finishes).", Required = true, HelpName = "ENSEMBLE" };
+        var json = new Option<string?>("--json") { Description = "Write a JSON summary to this file.", HelpName = "PATH" };
+        var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use; the PCA-20 projection is cached there as pca20.safetensors.", HelpName = "PATH" };
+        var cmd = new Command("collect", "Run LR-net trainings on MNIST PCA-20, draw binary networks from each, keep those with test accuracy >= the threshold.")
+            { widths, trainings, spt, threshold, trainSize, epochs, lr, shard, seed, output, json, dataDir };
+        cmd.SetAction(p =>
+        {
+            var s = Parse(p.GetValue(widths)!, p.GetValue(trainings), p.GetValue(spt), p.GetValue(threshold), p.GetValue(trainSize), p.GetValue(epochs),
+                p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json));
+            var data = LoadMnistPca20(io, p.GetValue(dataDir));
+            return RunCollect(io, s, data);
+        });
+        return cmd;
+    }
+
+    /// <summary>Validates the raw option values.</summary>
+    public static CollectSettings Parse(string widths, int trainings, int samplesPerTraining, double threshold, int? trainSize, int epochs,
+        double learningRate, string shard, long seed, string output, string? json)
+    {
+        CliIO.CheckOutputPath(output, "--out");
+        CliIO.CheckOutputPath(json, "--json");
+        var w = ArgParsing.Widths(widths);
+        if (w[0] != Pca.PaperComponentCount || w[^1] != 10)
+            throw new UsageException($"--widths '{widths}' must start with {Pca.PaperComponentCount} (the MNIST principal components) and end with 10 (the classes), e.g. --widths 20,15,15,10.");
+        if (trainings < 1) throw new UsageException($"--trainings {trainings} is not allowed: give at least one training.");
+        if (samplesPerTraining < 1) throw new UsageException($"--samples-per-training {samplesPerTraining} is not allowed: give at least one draw per training.");
+        if (!(threshold >= 0 && threshold <= 1)) throw new UsageException($"--threshold {threshold.ToString(CultureInfo.InvariantCulture)} is not allowed: give a test accuracy in [0, 1], e.g. --threshold 0.8.");
+        if (trainSize is int n && n < 1) throw new UsageException($"--train-size {n} is not allowed: give a positive number of training images.");
+        if (epochs < 1) throw new UsageException($"--epochs {epochs} is not allowed: give at least one epoch.");
+        if (!(learningRate > 0 && double.IsFinite(learningRate))) throw new UsageException($"--learning-rate {learningRate.ToString(CultureInfo.InvariantCulture)} is not allowed: give a positive rate.");
+        (int Index, int Count) sh;
+        try { sh = EnsembleOptions.ParseShard(shard); }
+        catch (FormatException) { throw new UsageException($"--shard '{shard}' is not i/n with 0 <= i < n, e.g. --shard 0/2."); }
+        return new CollectSettings(w, trainings, samplesPerTraining, threshold, trainSize, epochs, learningRate, sh.Index, sh.Count, seed, output, json);
+    }
+
+    /// <summary>MNIST (pixels in [0, 1]) projected on its top 20 principal components, fitted on the training images and cached in the data directory.</summary>
+    public static TrainingData LoadMnistPca20(CliIO io, string? dataDir)
+    {
+        var dir = DataCommand.EnsureMnist(io, dataDir);
+        var ds = MnistDataset.Load(dir);
+        var trainX = ds.TrainImagesAsFloat(MnistNormalization.UnitInterval);
+        var testX = ds.TestImagesAsFloat(MnistNormalization.UnitInterval);
+        PcaProjection pca;
+        try { pca = Pca.LoadOrFit(Path.Combine(dir, "pca20.safetensors"), trainX, MnistDataset.PixelsPerImage, Pca.PaperComponentCount); }
+        catch (InvalidDataException e) { throw new UsageException(e.Message, e); }
+        return new TrainingData(pca.Project(trainX), ds.TrainLabels, pca.Project(testX), ds.TestLabels, Pca.PaperComponentCount);
+    }
+
+    /// <summary>Runs the collection on prepared data (MNIST PCA-20 from the command; any data of the right input size in tests).</summary>
+    public static int RunCollect(CliIO io, CollectSettings s, TrainingData data)
+    {
+        var options = new EnsembleOptions
+        {
+            Training = new LrNetTrainingOptions { Widths = s.Widths, Epochs = s.Epochs, LearningRate = s.LearningRate, TrainSubset = s.TrainSize },
+            Trainings = s.Trainings, SamplesPerTraining = s.SamplesPerTraining, AccuracyThreshold = s.Threshold,
+            ShardIndex = s.ShardIndex, ShardCount = s.ShardCount, Seed = s.Seed,
+        };
+        int n = LrNet.WeightCountOf(s.Widths);
+        int mine = 0;
+        for (int t = s.ShardIndex; t < s.Trainings; t += s.ShardCount) mine++;
+        EnsembleSummary summary;
+        CliIO.WriteFile(s.Out, () => { }); // creates the directory; maps failures to usage errors
+        using (var writer = new PackedEnsembleWriter(s.Out, n))
+        {
+            if (io.IsTerminal)
+            {
+                EnsembleSummary? result = null;
+                io.Console_.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("trainings", maxValue: Math.Max(mine, 1));
+                        result = EnsembleCollector.Collect(data, options, writer, new SyncProgress(pr =>
+                        {
+                            task.Value = pr.Done;
+                            task.Description = Markup.Escape($"training {pr.TrainingIndex}: kept {pr.Kept}/{s.SamplesPerTraining} (mean net {pr.TestAccuracyMean:F3})");
+                        }));
+                    });
+                summary = result!;
+            }
+            else
+                summary = EnsembleCollector.Collect(data, options, writer, new SyncProgress(pr =>
+                    io.Out.WriteLine($"training {pr.TrainingIndex} ({pr.Done}/{pr.Total}): mean-net test accuracy {pr.TestAccuracyMean:F4}, sampled {pr.MeanSampledAccuracy:F4}, kept {pr.Kept}")));
+            CliIO.WriteFile(s.Out, writer.Complete);
+        }
+        if (s.Json != null)
+            CliIO.WriteText(s.Json, JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["n_weights"] = n, ["trainings_run"] = summary.TrainingsRun, ["drawn"] = summary.Drawn, ["kept"] = summary.Kept,
+                ["threshold"] = s.Threshold, ["shard"] = $"{s.ShardIndex}/{s.ShardCount}", ["seed"] = s.Seed, ["elapsed_seconds"] = summary.Elapsed.TotalSeconds,
+            }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        io.Console_.Write(new Text($"shard {s.ShardIndex}/{s.ShardCount}: {summary.TrainingsRun} trainings, kept {summary.Kept} of {summary.Drawn} drawn networks ({n} weights each) in {summary.Elapsed.TotalSeconds:F1} s\nwrote {s.Out}\n"));
+        return CliApp.Ok;
+    }
+
+    sealed class SyncProgress(Action<EnsembleProgress> report) : IProgress<EnsembleProgress>
+    {
+        public void Report(EnsembleProgress value) => report(value);
+    }
+
+    static Command Merge(CliIO io)
+    {
+        var output = new Argument<string>("OUT") { Description = "The merged ensemble file (written atomically)." };
+        var inputs = new Argument<string[]>("IN") { Description = "Shard files (any order); merged by (training, sample) into the unsharded order.", Arity = ArgumentArity.OneOrMore };
+        var cmd = new Command("merge", "Merge ensemble shard files into exactly the file one unsharded collection writes.") { output, inputs };
+        cmd.SetAction(p =>
+        {
+            string o = p.GetValue(output)!;
+            var ins = p.GetValue(inputs)!;
+            CliIO.CheckOutputPath(o, "OUT");
+            if (ins.Any(i => Path.GetFullPath(i) == Path.GetFullPath(o)))
+                throw new UsageException($"OUT '{o}' is also an input; write the merged ensemble to a new file.");
+            var merged = PackedConfigurations.Merge(ins);
+            if (!merged.HasIndices)
+                throw new ConfigurationsFileException(ins[0], "it carries no (training, sample) indices, so it is not an ensemble shard",
+                    "Merge files written by 'neuralspin ensemble collect'.");
+            CliIO.WriteFile(o, () => merged.Write(o));
+            io.Console_.Write(new Text($"merged {ins.Length} files: {merged.Count} configurations of {merged.SpinCount} weights\nwrote {o}\n"));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+}

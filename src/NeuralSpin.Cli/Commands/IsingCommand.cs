@@ -1,0 +1,427 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NeuralSpin.Ising;
+using NeuralSpin.Ising.Inverse;
+using ScottPlot;
+using Spectre.Console;
+
+namespace NeuralSpin.Cli.Commands;
+
+/// <summary>
+/// <c>neuralspin ising ...</c>: the pairwise Ising toolkit (NOTATION.md sections 3 and 7) on model files
+/// (IsingModelFile: .npz, .safetensors, .txt) and configuration files (.npy of +-1, or PackedConfigurations):
+/// enumerate, bethe, fit, landscape, tap, sample. Bad model or configuration files exit 2 with one message.
+/// </summary>
+public static class IsingCommand
+{
+    /// <summary>Builds the <c>ising</c> command with its subcommands.</summary>
+    public static Command Create(CliIO io)
+    {
+        var cmd = new Command("ising", "Pairwise Ising models: exact enumeration, Bethe/BP, inverse fits, entropy landscape, TAP fixed points, sampling.");
+        cmd.Add(Enumerate(io));
+        cmd.Add(Bethe(io));
+        cmd.Add(Fit(io));
+        cmd.Add(Landscape(io));
+        cmd.Add(Tap(io));
+        cmd.Add(Sample(io));
+        return cmd;
+    }
+
+    static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    static Option<string> ModelOption() => new("--model")
+    {
+        Description = "Ising model file: .npz / .safetensors with J (N x N), h (N) and optional beta, or the .txt format.",
+        Required = true, HelpName = "MODEL",
+    };
+
+    static Option<double?> BetaOption() => new("--beta")
+    {
+        Description = "Inverse temperature (default: the model file's beta, else 1).", HelpName = "B",
+    };
+
+    static Option<string?> JsonOption(bool required) => new("--json")
+    {
+        Description = "Write the results as JSON to this file (atomically).", Required = required, HelpName = "PATH",
+    };
+
+    /// <summary>Reads the model and applies --beta.</summary>
+    public static IsingModel LoadModel(string path, double? beta)
+    {
+        var model = IsingModelFile.Read(path);
+        if (beta is double b)
+        {
+            if (!(double.IsFinite(b) && b >= 0)) throw new UsageException($"--beta {Inv(b)} is not allowed: give a finite beta >= 0, e.g. --beta 1.");
+            model = model.WithBeta(b);
+        }
+        return model;
+    }
+
+    /// <summary>Reads configurations from a .npy of +-1 or a PackedConfigurations (ensemble) file (Configurations.Read sniffs the format).</summary>
+    public static Configurations LoadConfigurations(string path) => Configurations.Read(path);
+
+    static string ToJson(object o) => JsonSerializer.Serialize(o, new JsonSerializerOptions { WriteIndented = true }) + "\n";
+
+    /// <summary>Runs <paramref name="work"/> with a Spectre progress bar on a terminal, plainly otherwise.</summary>
+    static T WithProgress<T>(CliIO io, string label, int total, Func<IProgress<int>?, T> work)
+    {
+        if (!io.IsTerminal) return work(null);
+        T result = default!;
+        io.Console_.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(label), maxValue: Math.Max(total, 1));
+                result = work(new Progress<int>(d => task.Value = d));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    static Dictionary<string, object> ThermoJson(int n, bool converged, int iterations, double f, double e, double s, double[] m) => new()
+    {
+        ["n_spins"] = n, ["converged"] = converged, ["iterations"] = iterations,
+        ["free_energy_per_spin"] = f / n, ["energy_per_spin"] = e / n, ["entropy_per_spin"] = s / n, ["magnetizations"] = m,
+    };
+
+    static void PrintThermo(CliIO io, string title, Dictionary<string, object> d)
+    {
+        var t = new Table().Title(title).AddColumn("quantity").AddColumn("value");
+        foreach (var k in new[] { "n_spins", "converged", "iterations", "free_energy_per_spin", "energy_per_spin", "entropy_per_spin" })
+            t.AddRow(k, d[k] is double v ? CliIO.Num(v) : d[k].ToString()!);
+        io.Console_.Write(t);
+    }
+
+    // ---------------------------------------------------------------- enumerate
+    static Command Enumerate(CliIO io)
+    {
+        var model = ModelOption(); var beta = BetaOption(); var json = JsonOption(true);
+        var cmd = new Command("enumerate", $"Exact 2^N enumeration (N <= {ExactEnumeration.MaxSpins}): F/N = -ln Z/(beta N), <E>/N, S/N, magnetizations.") { model, beta, json };
+        cmd.SetAction(p =>
+        {
+            string? jp = p.GetValue(json);
+            CliIO.CheckOutputPath(jp, "--json");
+            var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
+            if (m.Size > ExactEnumeration.MaxSpins)
+                throw new UsageException($"the model has {m.Size} spins, more than the {ExactEnumeration.MaxSpins} that exact enumeration handles; use 'neuralspin ising bethe' instead.");
+            if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
+            var r = io.IsTerminal ? io.Console_.Status().Start($"enumerating 2^{m.Size} states", _ => ExactEnumeration.Compute(m)) : ExactEnumeration.Compute(m);
+            var d = ThermoJson(m.Size, true, 0, r.FreeEnergy, r.MeanEnergy, r.Entropy, r.Magnetizations);
+            CliIO.WriteText(jp!, ToJson(d));
+            PrintThermo(io, "exact enumeration", d);
+            io.Console_.Write(new Text($"wrote {jp}\n"));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    // ---------------------------------------------------------------- bethe
+    static Command Bethe(CliIO io)
+    {
+        var model = ModelOption(); var beta = BetaOption(); var json = JsonOption(true);
+        var damping = new Option<double>("--damping") { Description = "BP damping in [0, 1): h <- (1 - d) F(h) + d h.", DefaultValueFactory = _ => 0.0, HelpName = "D" };
+        var maxIt = new Option<int>("--max-iterations") { Description = "BP sweep budget.", DefaultValueFactory = _ => 10_000, HelpName = "K" };
+        var cmd = new Command("bethe", "Belief propagation and the Bethe free energy: F/N = -ln Z_Bethe/(beta N), <E>/N, S/N, magnetizations (exact on trees).")
+            { model, beta, damping, maxIt, json };
+        cmd.SetAction(p =>
+        {
+            string? jp = p.GetValue(json);
+            CliIO.CheckOutputPath(jp, "--json");
+            double d = p.GetValue(damping); int k = p.GetValue(maxIt);
+            if (!(d >= 0 && d < 1)) throw new UsageException($"--damping {Inv(d)} is not allowed: it must lie in [0, 1), e.g. --damping 0.5.");
+            if (k < 1) throw new UsageException($"--max-iterations {k} is not allowed: give a positive sweep budget.");
+            var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
+            if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
+            var r = BeliefPropagation.Run(m, new BpOptions { Damping = d, MaxIterations = k });
+            var dict = ThermoJson(m.Size, r.Converged, r.Iterations, r.FreeEnergy, r.Energy, r.Entropy, r.Magnetizations);
+            CliIO.WriteText(jp!, ToJson(dict));
+            PrintThermo(io, "belief propagation (Bethe)", dict);
+            if (!r.Converged) io.Notice($"BP did not converge in {r.Iterations} sweeps (residual {CliIO.Num(r.FinalChange)}); the values are at the last iterate. Try --damping 0.5.");
+            io.Console_.Write(new Text($"wrote {jp}\n"));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    // ---------------------------------------------------------------- fit
+    /// <summary>Model moments (m, raw C row-major with unit diagonal) by enumeration for N &lt;= 20, else BP
+    /// (coupled pairs from BP, uncoupled pairs m_i m_j).</summary>
+    public static (double[] M, double[] C) ModelMoments(IsingModel model, bool exactIfSmall = true)
+    {
+        int n = model.Size;
+        if (exactIfSmall && n <= 20)
+        {
+            var e = ExactEnumeration.Compute(model);
+            return (e.Magnetizations, e.Correlations);
+        }
+        return BpMoments(model);
+    }
+
+    /// <summary>BP moments: m, and raw correlations for coupled pairs; m_i m_j for uncoupled pairs; 1 on the diagonal.</summary>
+    public static (double[] M, double[] C) BpMoments(IsingModel model)
+    {
+        int n = model.Size;
+        var bp = BeliefPropagation.Run(model, new BpOptions { Damping = 0.5, Tolerance = 1e-10, MaxIterations = 5000 });
+        var m = bp.Magnetizations;
+        var c = new double[(long)n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) c[(long)i * n + j] = i == j ? 1 : m[i] * m[j];
+        foreach (var pr in bp.Pairs) { c[(long)pr.I * n + pr.J] = pr.Correlation; c[(long)pr.J * n + pr.I] = pr.Correlation; }
+        return (m, c);
+    }
+
+    static Command Fit(CliIO io)
+    {
+        var configs = new Option<string>("--configs") { Description = "Configurations: .npy (samples x spins) of +-1, or a packed ensemble file.", Required = true, HelpName = "CONFIGS" };
+        var method = new Option<string>("--method") { Description = "bp (Boltzmann learning with BP moments, started from the TAP inversion), pl (pseudolikelihood), mf (mean-field inversion), tap (TAP inversion).", Required = true, HelpName = "bp|pl|mf|tap" };
+        method.AcceptOnlyFromAmong("bp", "pl", "mf", "tap");
+        var l1 = new Option<double>("--l1") { Description = "L1 penalty on couplings (pl, bp).", DefaultValueFactory = _ => 0.0, HelpName = "LAMBDA" };
+        var l2 = new Option<double>("--l2") { Description = "L2 penalty on couplings (pl, bp; ridge for mf, tap).", DefaultValueFactory = _ => 0.0, HelpName = "LAMBDA" };
+        var eta = new Option<double>("--eta") { Description = "Learning rate of Boltzmann learning (bp).", DefaultValueFactory = _ => 0.1, HelpName = "ETA" };
+        var steps = new Option<int>("--max-steps") { Description = "Step budget of Boltzmann learning (bp).", DefaultValueFactory = _ => 2000, HelpName = "K" };
+        var output = new Option<string>("--out") { Description = "Where to write the fitted model (.npz, .safetensors or .txt), atomically.", Required = true, HelpName = "MODEL" };
+        var json = JsonOption(false);
+        var cmd = new Command("fit", "Inverse Ising: fit (J, h) at beta = 1 to configurations; reports the RMS deviation between data moments and the model's moments (exact for N <= 20, else BP).")
+            { configs, method, l1, l2, eta, steps, output, json };
+        cmd.SetAction(p =>
+        {
+            string outPath = p.GetValue(output)!; string? jp = p.GetValue(json);
+            CliIO.CheckOutputPath(outPath, "--out"); CliIO.CheckOutputPath(jp, "--json");
+            double a1 = p.GetValue(l1), a2 = p.GetValue(l2), e = p.GetValue(eta); int k = p.GetValue(steps);
+            if (!(a1 >= 0 && double.IsFinite(a1))) throw new UsageException($"--l1 {Inv(a1)} is not allowed: give a finite penalty >= 0.");
+            if (!(a2 >= 0 && double.IsFinite(a2))) throw new UsageException($"--l2 {Inv(a2)} is not allowed: give a finite penalty >= 0.");
+            if (!(e > 0 && double.IsFinite(e))) throw new UsageException($"--eta {Inv(e)} is not allowed: give a positive learning rate, e.g. --eta 0.1.");
+            if (k < 0) throw new UsageException($"--max-steps {k} is not allowed: give a step budget >= 0.");
+            string ext = Path.GetExtension(outPath).ToLowerInvariant();
+            if (ext is not (".npz" or ".safetensors" or ".txt"))
+                throw new UsageException($"--out '{outPath}' has no model extension: use .npz, .safetensors or .txt.");
+            var data = LoadConfigurations(p.GetValue(configs)!);
+            if (data.SampleCount < 1) throw new UsageException($"--configs '{p.GetValue(configs)}' holds no samples.");
+            string mth = p.GetValue(method)!;
+            int n = data.SpinCount;
+            var mom = SampleMoments.From(data.Spins, n);
+            IsingModel fitted;
+            string extra = "";
+            switch (mth)
+            {
+                case "mf": fitted = MeanFieldInversion.Invert(mom, a2); break;
+                case "tap": fitted = TapInversion.Invert(mom, a2).Model; break;
+                case "pl":
+                    var pl = WithProgress(io, "pseudolikelihood", 1, _ => PseudoLikelihood.Fit(data.Spins, n, new PlOptions(L2: a2, L1: a1)));
+                    fitted = pl.Model;
+                    if (!pl.Converged) extra = "pseudolikelihood: not every spin's optimisation converged within the budget.";
+                    break;
+                default:
+                    var init = TapInversion.Invert(mom, a2).Model;
+                    var bl = WithProgress(io, "Boltzmann learning (BP moments)", 1, _ => BoltzmannLearning.Fit(mom.Magnetisations, mom.Correlations, n, BpMoments,
+                        new BoltzmannOptions(Eta: e, L2: a2, L1: a1, Tolerance: 1e-6, MaxSteps: k, Initial: init)));
+                    fitted = bl.Model;
+                    if (!bl.Converged) extra = $"Boltzmann learning stopped after {bl.Steps} steps at BP moment RMS {CliIO.Num(bl.RmsDeviation)} (tolerance 1e-6).";
+                    break;
+            }
+            var (mm, mc) = ModelMoments(fitted);
+            double rms = BoltzmannLearning.RmsDeviation(mom.Magnetisations, mom.Correlations, mm, mc, n);
+            CliIO.WriteFile(outPath, () => IsingModelFile.Write(outPath, fitted));
+            var dict = new Dictionary<string, object>
+            {
+                ["method"] = mth, ["n_samples"] = data.SampleCount, ["n_spins"] = n, ["rms_moment_error"] = rms,
+                ["moments_by"] = n <= 20 ? "exact" : "bp", ["l1"] = a1, ["l2"] = a2, ["model"] = outPath,
+            };
+            if (jp != null) CliIO.WriteText(jp, ToJson(dict));
+            var t = new Table().Title($"ising fit --method {mth}").AddColumn("quantity").AddColumn("value");
+            t.AddRow("samples", data.SampleCount.ToString()); t.AddRow("spins", n.ToString());
+            t.AddRow($"RMS moment error ({dict["moments_by"]})", CliIO.Num(rms));
+            io.Console_.Write(t);
+            if (extra != "") io.Notice(extra);
+            io.Console_.Write(new Text($"wrote {outPath}\n" + (jp != null ? $"wrote {jp}\n" : "")));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    // ---------------------------------------------------------------- landscape
+    static Command Landscape(CliIO io)
+    {
+        var model = ModelOption(); var beta = BetaOption();
+        var reference = new Option<string>("--reference") { Description = "Reference configuration s*: .npy of +-1 with one row (the first row is used).", Required = true, HelpName = "CONFIG.npy" };
+        var xMin = new Option<double>("--x-min") { Description = "Smallest coupling field x.", DefaultValueFactory = _ => 0.0, HelpName = "X" };
+        var xMax = new Option<double>("--x-max") { Description = "Largest coupling field x.", DefaultValueFactory = _ => 2.0, HelpName = "X" };
+        var xSteps = new Option<int>("--x-steps") { Description = "Number of grid points (>= 2).", DefaultValueFactory = _ => 41, HelpName = "K" };
+        var iso = new Option<bool>("--iso-energy") { Description = "At each x solve for the beta at which <E>/N equals E(s*)/N (iso-energy curve)." };
+        var output = new Option<string>("--out") { Description = "CSV of x, q, d, e, s, bound, direction (up sweep, then down sweep).", Required = true, HelpName = "CSV" };
+        var plot = new Option<string?>("--plot") { Description = "PNG of s(d) with the bound -d ln d - (1-d) ln(1-d).", HelpName = "PNG" };
+        var json = JsonOption(false);
+        var cmd = new Command("landscape", "Entropy landscape around a reference (P2): BP on exp(-beta E + x s.s*), swept up and down in x; reports jumps and hysteresis.")
+            { model, beta, reference, xMin, xMax, xSteps, iso, output, plot, json };
+        cmd.SetAction(p =>
+        {
+            string outPath = p.GetValue(output)!; string? png = p.GetValue(plot); string? jp = p.GetValue(json);
+            CliIO.CheckOutputPath(outPath, "--out"); CliIO.CheckOutputPath(png, "--plot"); CliIO.CheckOutputPath(jp, "--json");
+            double lo = p.GetValue(xMin), hi = p.GetValue(xMax); int steps = p.GetValue(xSteps);
+            if (!(double.IsFinite(lo) && double.IsFinite(hi) && hi > lo)) throw new UsageException($"--x-min {Inv(lo)} and --x-max {Inv(hi)} must be finite with --x-max > --x-min.");
+            if (steps < 2) throw new UsageException($"--x-steps {steps} is not allowed: give at least 2 grid points.");
+            var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
+            var refs = Configurations.Read(p.GetValue(reference)!);
+            if (refs.SampleCount < 1) throw new UsageException($"--reference '{p.GetValue(reference)}' holds no configuration.");
+            if (refs.SpinCount != m.Size)
+                throw new UsageException($"--reference '{p.GetValue(reference)}' has {refs.SpinCount} spins but the model has {m.Size}; give a reference of the model's size.");
+            var sStar = refs.Sample(0).ToArray();
+            var xs = Enumerable.Range(0, steps).Select(i => lo + (hi - lo) * i / (steps - 1)).ToArray();
+            bool isIso = p.GetValue(iso);
+            var sweep = io.IsTerminal
+                ? io.Console_.Status().Start("sweeping x up and down", _ => isIso ? EntropyLandscape.IsoEnergy(m, sStar, xs) : EntropyLandscape.Sweep(m, sStar, xs))
+                : isIso ? EntropyLandscape.IsoEnergy(m, sStar, xs) : EntropyLandscape.Sweep(m, sStar, xs);
+            var csv = new StringBuilder("x,q,d,e,s,bound,direction,beta,converged\n");
+            void Rows(IEnumerable<LandscapePoint> pts, string dir)
+            {
+                foreach (var pt in pts)
+                    csv.Append(string.Join(",", Inv(pt.X), Inv(pt.Overlap), Inv(pt.Distance), Inv(pt.EnergyDensity), Inv(pt.EntropyDensity),
+                        Inv(pt.EntropyBound), dir, Inv(pt.Beta), pt.Converged ? "true" : "false")).Append('\n');
+            }
+            Rows(sweep.Up, "up");
+            Rows(sweep.Down.Reverse(), "down");
+            byte[]? image = png != null ? LandscapePng(sweep) : null;
+            CliIO.WriteText(outPath, csv.ToString());
+            if (png != null) CliIO.WriteFile(png, () => NeuralSpin.IO.AtomicFile.Write(png, s => s.Write(image)));
+            var dict = new Dictionary<string, object>
+            {
+                ["n_spins"] = m.Size, ["iso_energy"] = isIso, ["n_points"] = steps, ["all_converged"] = sweep.AllConverged,
+                ["has_jump"] = sweep.HasJump, ["max_jump"] = sweep.MaxJump, ["has_hysteresis"] = sweep.HasHysteresis,
+                ["max_hysteresis"] = sweep.MaxHysteresis, ["looks_first_order"] = sweep.LooksFirstOrder,
+                ["jumps"] = sweep.Jumps.Select(j => new Dictionary<string, object> { ["x_from"] = j.XFrom, ["x_to"] = j.XTo, ["d_from"] = j.DistanceFrom, ["d_to"] = j.DistanceTo, ["upward"] = j.Upward }).ToList(),
+                ["hysteresis_at"] = sweep.HysteresisAt,
+            };
+            if (jp != null) CliIO.WriteText(jp, ToJson(dict));
+            io.Console_.Write(new Text($"{steps} points, up and down: max jump |Δd| = {CliIO.Num(sweep.MaxJump)}, max hysteresis = {CliIO.Num(sweep.MaxHysteresis)}; " +
+                (sweep.LooksFirstOrder ? $"FIRST-ORDER signature ({sweep.Jumps.Count} jumps, hysteresis at {sweep.HysteresisAt.Count} points)" : "smooth (no jump, no hysteresis)") + "\n"));
+            if (!sweep.AllConverged) io.Notice("BP did not converge at some points (see the 'converged' column).");
+            io.Console_.Write(new Text($"wrote {outPath}\n" + (png != null ? $"wrote {png}\n" : "") + (jp != null ? $"wrote {jp}\n" : "")));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    static byte[] LandscapePng(LandscapeSweep sweep)
+    {
+        var plot = new Plot();
+        var bx = Enumerable.Range(1, 199).Select(i => i / 400.0).ToArray(); // d in (0, 1/2)
+        var bound = plot.Add.ScatterLine(bx, bx.Select(EntropyLandscape.BinaryEntropy).ToArray(), Colors.Gray);
+        bound.LegendText = "bound -d ln d - (1-d) ln(1-d)";
+        var up = plot.Add.Scatter(sweep.Up.Select(q => q.Distance).ToArray(), sweep.Up.Select(q => q.EntropyDensity).ToArray(), Colors.Blue);
+        up.LegendText = "up sweep";
+        var down = plot.Add.Scatter(sweep.Down.Select(q => q.Distance).ToArray(), sweep.Down.Select(q => q.EntropyDensity).ToArray(), Colors.Red);
+        down.LegendText = "down sweep";
+        down.LinePattern = LinePattern.Dashed;
+        plot.XLabel("distance d");
+        plot.YLabel("entropy s (nats per spin)");
+        plot.Title("Entropy landscape");
+        plot.ShowLegend();
+        return plot.GetImage(800, 600).GetImageBytes(ImageFormat.Png);
+    }
+
+    // ---------------------------------------------------------------- tap
+    static Command Tap(CliIO io)
+    {
+        var model = ModelOption(); var beta = BetaOption();
+        var starts = new Option<int>("--starts") { Description = "Random starts m0 ~ U(-1, 1).", DefaultValueFactory = _ => 200, HelpName = "K" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the starts.", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var damping = new Option<double>("--damping") { Description = "Damping of the TAP iteration in [0, 1).", DefaultValueFactory = _ => 0.5, HelpName = "D" };
+        var json = JsonOption(true);
+        var plot = new Option<string?>("--plot") { Description = "PNG histogram of the fixed points' TAP free energies per spin.", HelpName = "PNG" };
+        var cmd = new Command("tap", "TAP fixed points from random starts (correct Onsager term, fields included): distinct solutions, their TAP free energies and how many starts reach each.")
+            { model, beta, starts, seed, damping, json, plot };
+        cmd.SetAction(p =>
+        {
+            string? jp = p.GetValue(json); string? png = p.GetValue(plot);
+            CliIO.CheckOutputPath(jp, "--json"); CliIO.CheckOutputPath(png, "--plot");
+            int k = p.GetValue(starts); double d = p.GetValue(damping);
+            if (k < 1) throw new UsageException($"--starts {k} is not allowed: give at least one start.");
+            if (!(d >= 0 && d < 1)) throw new UsageException($"--damping {Inv(d)} is not allowed: it must lie in [0, 1).");
+            var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
+            if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the TAP free energy; give --beta 1 for example.");
+            var o = new TapFixedPointOptions { Starts = k, Seed = p.GetValue(seed), Damping = d };
+            var r = WithProgress(io, "TAP starts", k, pr => TapFixedPoints.Find(m, o, pr));
+            var dict = new Dictionary<string, object>
+            {
+                ["n_spins"] = m.Size, ["beta"] = m.Beta, ["starts"] = k, ["converged"] = r.Converged, ["not_converged"] = r.NotConverged,
+                ["n_fixed_points"] = r.FixedPoints.Count,
+                ["fixed_points"] = r.FixedPoints.Select(f => new Dictionary<string, object>
+                {
+                    ["free_energy_per_spin"] = f.FreeEnergyPerSpin, ["count"] = f.Count, ["mean_magnetization"] = f.M.Average(), ["magnetizations"] = f.M,
+                }).ToList(),
+            };
+            byte[]? image = png != null ? HistogramPng(r) : null;
+            CliIO.WriteText(jp!, ToJson(dict));
+            if (png != null) CliIO.WriteFile(png, () => NeuralSpin.IO.AtomicFile.Write(png, s => s.Write(image)));
+            var t = new Table().Title($"{r.FixedPoints.Count} distinct TAP fixed points ({r.Converged}/{k} starts converged)")
+                .AddColumn("#").AddColumn("F/N").AddColumn("count").AddColumn("mean m");
+            int shown = 0;
+            foreach (var f in r.FixedPoints)
+            {
+                if (++shown > 30) break;
+                t.AddRow(shown.ToString(), CliIO.Num(f.FreeEnergyPerSpin), f.Count.ToString(), CliIO.Num(f.M.Average()));
+            }
+            io.Console_.Write(t);
+            if (r.NotConverged > 0) io.Notice($"{r.NotConverged} starts did not converge (try a larger --damping).");
+            io.Console_.Write(new Text($"wrote {jp}\n" + (png != null ? $"wrote {png}\n" : "")));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    static byte[] HistogramPng(TapFixedPointsResult r)
+    {
+        var plot = new Plot();
+        var f = r.FixedPoints.Select(x => x.FreeEnergyPerSpin).ToArray();
+        if (f.Length > 0)
+        {
+            double lo = f.Min(), hi = f.Max();
+            int bins = Math.Clamp((int)Math.Ceiling(Math.Sqrt(f.Length)) * 2, 1, 40);
+            double width = hi > lo ? (hi - lo) / bins : Math.Max(Math.Abs(lo) * 1e-3, 1e-3);
+            var counts = new double[bins];
+            foreach (var v in f) counts[Math.Min(bins - 1, (int)((v - lo) / width))]++;
+            var bars = plot.Add.Bars(Enumerable.Range(0, bins).Select(i => lo + (i + 0.5) * width).ToArray(), counts);
+            foreach (var b in bars.Bars) b.Size = width * 0.9;
+        }
+        plot.XLabel("TAP free energy per spin");
+        plot.YLabel("distinct fixed points");
+        plot.Title($"{r.FixedPoints.Count} TAP fixed points");
+        return plot.GetImage(800, 600).GetImageBytes(ImageFormat.Png);
+    }
+
+    // ---------------------------------------------------------------- sample
+    static Command Sample(CliIO io)
+    {
+        var model = ModelOption(); var beta = BetaOption();
+        var samples = new Option<int>("--samples") { Description = "Number of configurations M.", Required = true, HelpName = "M" };
+        var sampler = new Option<string>("--sampler") { Description = "Single-spin update.", DefaultValueFactory = _ => "heat-bath", HelpName = "metropolis|heat-bath" };
+        sampler.AcceptOnlyFromAmong("metropolis", "heat-bath");
+        var burn = new Option<int>("--burn-in") { Description = "Burn-in sweeps.", DefaultValueFactory = _ => 1000, HelpName = "SWEEPS" };
+        var thin = new Option<int>("--thin") { Description = "Sweeps between samples.", DefaultValueFactory = _ => 10, HelpName = "SWEEPS" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the chain.", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var output = new Option<string>("--out") { Description = "int8 .npy of shape (M, N) with +-1 spins, written atomically.", Required = true, HelpName = "CONFIGS.npy" };
+        var cmd = new Command("sample", "Monte Carlo samples of the model (Metropolis or heat-bath single-spin updates).") { model, beta, samples, sampler, burn, thin, seed, output };
+        cmd.SetAction(p =>
+        {
+            string outPath = p.GetValue(output)!;
+            CliIO.CheckOutputPath(outPath, "--out");
+            int mCount = p.GetValue(samples), b = p.GetValue(burn), t = p.GetValue(thin);
+            if (mCount < 1) throw new UsageException($"--samples {mCount} is not allowed: give at least one sample.");
+            if (b < 0) throw new UsageException($"--burn-in {b} is not allowed: give a number of sweeps >= 0.");
+            if (t < 1) throw new UsageException($"--thin {t} is not allowed: give at least 1 sweep between samples.");
+            var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
+            var o = new MonteCarloOptions
+            {
+                Update = p.GetValue(sampler) == "metropolis" ? SpinUpdate.Metropolis : SpinUpdate.HeatBath,
+                BurnInSweeps = b, Thinning = t, Samples = mCount,
+            };
+            var r = io.IsTerminal ? io.Console_.Status().Start("sampling", _ => MonteCarlo.Run(m, o, new Random(p.GetValue(seed)))) : MonteCarlo.Run(m, o, new Random(p.GetValue(seed)));
+            CliIO.WriteFile(outPath, () => r.Samples.Write(outPath));
+            io.Console_.Write(new Text($"{mCount} samples of {m.Size} spins, acceptance {CliIO.Num(r.AcceptanceRate)}, <E>/N = {CliIO.Num(r.Energy.Mean / m.Size)}\nwrote {outPath}\n"));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+}
