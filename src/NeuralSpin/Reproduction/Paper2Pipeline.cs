@@ -119,6 +119,9 @@ public static class Paper2Pipeline
     /// <summary>|d_up - d_down| above this at converged points counts as hysteresis.</summary>
     public const double HysteresisTolerance = 1e-3;
 
+    /// <summary>TAP iteration damping gamma (m &lt;- (1 - gamma) m_new + gamma m), tolerance (max |dm|) and the max-norm distance under which two solutions are one fixed point.</summary>
+    public const double TapDamping = 0.7, TapTolerance = 1e-6, TapDistinctTolerance = 1e-3;
+
     /// <summary>|Δd| between neighbouring grid points above this counts as a (coarse) jump.</summary>
     public const double JumpThreshold = 0.1;
 
@@ -317,7 +320,14 @@ public static class Paper2Pipeline
             Report("landscape", perPart * 0.7, FormattableString.Invariant($"{part.Name}: landscape done, s(x=0) = {p0.EntropyDensity:F4}, max hysteresis {hyst:G3}"));
 
             // (f) TAP
-            var tap = Paper2Physics.FindTapFixedPoints(model, options.TapStarts, DataOrder.DeriveSeed(options.Seed, 31UL + (ulong)results.Count), damping: 0.3, tolerance: 1e-6, maxIterations: options.TapMaxIterations);
+            var tapFound = TapFixedPoints.Find(model, new TapFixedPointOptions
+            {
+                Starts = options.TapStarts, Seed = unchecked((int)DataOrder.DeriveSeed(options.Seed, 31UL + (ulong)results.Count)),
+                Damping = TapDamping, Tolerance = TapTolerance, MaxIterations = options.TapMaxIterations, DistinctTolerance = TapDistinctTolerance,
+            });
+            var tap = new TapSearch(tapFound.FixedPoints.Select(f => new TapPoint(f.M, f.FreeEnergy, f.FreeEnergyPerSpin)).ToList(),
+                tapFound.Converged, tapFound.NotConverged,
+                tapFound.FixedPoints.SelectMany(f => Enumerable.Repeat(f.FreeEnergyPerSpin, f.Count)).ToList());
             Report("tap", perPart * 0.8, $"{part.Name}: TAP {tap.Converged} converged starts, {tap.FixedPoints.Count} distinct fixed points");
 
             // (g) MC dynamics, observing the test accuracy with the other weights held at the reference
@@ -327,7 +337,11 @@ public static class Paper2Pipeline
                 Array.Copy(s, 0, full, part.Offset, part.Count);
                 return new BinaryNetwork(widths, full).Accuracy(vx, vy);
             }
-            var mc = Paper2Physics.McDynamics(model, refSpins, options.McSweeps, DataOrder.DeriveSeed(options.Seed, 41UL + (ulong)results.Count), options.McRecordEvery, Observe);
+            var mc = McDynamics.Run(model, refSpins, new McDynamicsOptions
+            {
+                Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery, Observer = Observe,
+                Seed = unchecked((int)DataOrder.DeriveSeed(options.Seed, 41UL + (ulong)results.Count)),
+            }).Select(t => new McTracePoint(t.Sweep, t.EnergyPerSpin, t.Overlap, t.Observed)).ToList();
 
             var J = model.Couplings;
             double meanAbsJ = 0;
