@@ -93,7 +93,7 @@ public sealed record Paper2PartResult(Paper2Part Part, int FitSamples, bool FitC
 {
     /// <summary>
     /// A first-order signature: hysteresis at converged points, or a coarse-grid jump that survives refinement (the largest
-    /// |Δd| on a 40x finer grid across the coarse jump is still above the jump threshold and above half the coarse jump; a
+    /// |Δd| on a 20x finer grid across the coarse jump is still above the jump threshold and above half the coarse jump; a
     /// steep but continuous curve shrinks its steps with the grid).
     /// </summary>
     public bool FirstOrder => ConvergedHysteresis > Paper2Pipeline.HysteresisTolerance
@@ -121,6 +121,9 @@ public static class Paper2Pipeline
 
     /// <summary>TAP iteration damping gamma (m &lt;- (1 - gamma) m_new + gamma m), tolerance (max |dm|) and the max-norm distance under which two solutions are one fixed point.</summary>
     public const double TapDamping = 0.7, TapTolerance = 1e-6, TapDistinctTolerance = 1e-3;
+
+    /// <summary>A coarse jump is re-examined on a grid this many times finer.</summary>
+    public const int RefineSteps = 20;
 
     /// <summary>|Δd| between neighbouring grid points above this counts as a (coarse) jump.</summary>
     public const double JumpThreshold = 0.1;
@@ -308,8 +311,8 @@ public static class Paper2Pipeline
                 // refine across the largest coarse jump: a true discontinuity keeps its size, a steep crossover does not
                 var big = sweep.Jumps.OrderByDescending(jp => Math.Abs(jp.DistanceTo - jp.DistanceFrom)).First();
                 double a = Math.Min(big.XFrom, big.XTo), b = Math.Max(big.XFrom, big.XTo);
-                var fine = Enumerable.Range(0, 41).Select(k => a + (b - a) * k / 40).ToArray();
-                var fineSweep = EntropyLandscape.Sweep(model, refSpins, fine, lo);
+                var fine = Enumerable.Range(0, RefineSteps + 1).Select(k => a + (b - a) * k / RefineSteps).ToArray();
+                var fineSweep = EntropyLandscape.Sweep(model, refSpins, fine, lo with { Bp = lo.Bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) } });
                 refined = fineSweep.MaxJump;
                 for (int k = 0; k < fine.Length; k++)
                     if (fineSweep.Up[k].Converged && fineSweep.Down[k].Converged)
