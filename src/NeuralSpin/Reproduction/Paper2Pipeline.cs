@@ -89,8 +89,11 @@ public sealed record Paper2Ensemble(string Architecture, int[] Widths, int Train
 public sealed record Paper2PartResult(Paper2Part Part, int FitSamples, bool FitConverged, double FitSeconds, double MaxAbsField, double MeanAbsCoupling,
     double ReferenceAccuracy, double ReferenceEnergyPerSpin, LandscapeSweep Landscape, double ConvergedHysteresis, int NonConvergedPoints,
     double EntropyAtZero, double DistanceAtZero, double BoundAtZero, TapSearch Tap, IReadOnlyList<McTracePoint> Mc, double AnalysisSeconds,
-    double RefinedJump = double.NaN)
+    double RefinedJump = double.NaN, double RefinedConvergedFraction = double.NaN)
 {
+    /// <summary>A coarse jump that the refined grid could not resolve (fewer than 80 % of its BP points converged): neither smooth nor first order can be claimed.</summary>
+    public bool LandscapeUnresolved => Landscape.HasJump && ConvergedHysteresis <= Paper2Pipeline.HysteresisTolerance && !(RefinedConvergedFraction >= 0.8);
+
     /// <summary>
     /// A first-order signature: hysteresis at converged points, or a coarse-grid jump that survives refinement (the largest
     /// |Δd| on a 20x finer grid across the coarse jump is still above the jump threshold and above half the coarse jump; a
@@ -305,7 +308,7 @@ public static class Paper2Pipeline
                 if (!sweep.Down[k].Converged) nonConv++;
                 if (sweep.Up[k].Converged && sweep.Down[k].Converged) hyst = Math.Max(hyst, Math.Abs(sweep.Up[k].Distance - sweep.Down[k].Distance));
             }
-            double refined = double.NaN;
+            double refined = double.NaN, refinedConverged = double.NaN;
             if (sweep.HasJump)
             {
                 // refine across the largest coarse jump: a true discontinuity keeps its size, a steep crossover does not
@@ -314,6 +317,7 @@ public static class Paper2Pipeline
                 var fine = Enumerable.Range(0, RefineSteps + 1).Select(k => a + (b - a) * k / RefineSteps).ToArray();
                 var fineSweep = EntropyLandscape.Sweep(model, refSpins, fine, lo with { Bp = lo.Bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) } });
                 refined = Math.Max(ConvergedMaxStep(fineSweep.Up), ConvergedMaxStep(fineSweep.Down));
+                refinedConverged = (fineSweep.Up.Count(q => q.Converged) + fineSweep.Down.Count(q => q.Converged)) / (2.0 * fine.Length);
                 for (int k = 0; k < fine.Length; k++)
                     if (fineSweep.Up[k].Converged && fineSweep.Down[k].Converged)
                         hyst = Math.Max(hyst, Math.Abs(fineSweep.Up[k].Distance - fineSweep.Down[k].Distance));
@@ -353,7 +357,7 @@ public static class Paper2Pipeline
             double maxH = 0;
             for (int i = 0; i < part.Count; i++) maxH = Math.Max(maxH, Math.Abs(model.Field(i)));
             var result = new Paper2PartResult(part, take, fitConverged, fitSeconds, maxH, meanAbsJ, reference.Accuracy, refEnergy, sweep, hyst, nonConv,
-                p0.EntropyDensity, p0.Distance, p0.EntropyBound, tap, mc, sw.Elapsed.TotalSeconds, refined);
+                p0.EntropyDensity, p0.Distance, p0.EntropyBound, tap, mc, sw.Elapsed.TotalSeconds, refined, refinedConverged);
             results.Add(result);
             WritePartCsvs(outDir, result);
             stageSeconds[$"fit {part.Name}"] = fitSeconds;

@@ -128,6 +128,20 @@ public class Paper2Tests
     }
 
     [Test]
+    public void Claims_UnresolvedDeepJump_IsNotJudged()
+    {
+        var xs = Paper2Options.Grid(-1, 2, 0.1);
+        double Steep(double x) => x < 0.5 ? 0.45 : 0.05;
+        var r = Constructed(shallowJumps: true);
+        var parts = r.Parts.ToList();
+        parts[2] = Part("deep-middle", "deep", Sweep(xs, Steep, Steep), 0.6, [-0.7], 0.1) with { RefinedJump = 0, RefinedConvergedFraction = 0.05 };
+        r = r with { Parts = parts };
+        Assert.That(Claim(r, "C1").Holds, Is.Null);
+        Assert.That(Claim(r, "C3").Holds, Is.Null);
+        Assert.That(Claim(r, "C2").Holds, Is.True);
+    }
+
+    [Test]
     public void Claims_MissingParts_AreNotJudged()
     {
         var r = Constructed(true);
@@ -146,7 +160,9 @@ public class Paper2Tests
         var steep = Part("deep-middle", "deep", Sweep(xs, Steep, Steep), 0.5, [-1.0], 0.1);
         Assert.That(steep.Landscape.HasJump, Is.True);
         Assert.That(steep.ConvergedHysteresis, Is.EqualTo(0));
-        Assert.That((steep with { RefinedJump = 0.02 }).FirstOrder, Is.False, "a steep crossover: steps shrink on the fine grid");
+        Assert.That((steep with { RefinedJump = 0.02, RefinedConvergedFraction = 1 }).FirstOrder, Is.False, "a steep crossover: steps shrink on the fine grid");
+        Assert.That((steep with { RefinedJump = 0.02, RefinedConvergedFraction = 1 }).LandscapeUnresolved, Is.False);
+        Assert.That((steep with { RefinedJump = 0, RefinedConvergedFraction = 0.1 }).LandscapeUnresolved, Is.True, "BP failed across the jump");
         Assert.That((steep with { RefinedJump = 0.39 }).FirstOrder, Is.True, "a discontinuity keeps its size");
     }
 
