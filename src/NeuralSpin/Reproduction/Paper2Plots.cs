@@ -115,7 +115,7 @@ public static class Paper2Plots
 
     static byte[] McTraces(Paper2Result r)
     {
-        var plot = NewPlot("Metropolis dynamics from the reference (solid: overlap q, dashed: test accuracy)", "MC sweeps", "overlap / accuracy");
+        var plot = NewPlot("Heat-bath MC dynamics from the reference (solid: overlap q, dashed: test accuracy)", "MC sweeps", "overlap / accuracy");
         foreach (var p in r.Parts)
         {
             var c = ColorOf(p.Part.Name);
