@@ -13,6 +13,21 @@ public static class ArgParsing
         return items;
     }
 
+    /// <summary>The <c>--beta-max B</c> option (default 10) of the commands that search the curve lambda_min(beta).</summary>
+    public static System.CommandLine.Option<double> BetaMaxOption() => new("--beta-max")
+    {
+        Description = "Upper end of the beta range (0, B] searched for the minimum and the transitions.",
+        DefaultValueFactory = _ => 10.0,
+        HelpName = "B",
+    };
+
+    /// <summary>The <c>--threads T</c> option of the commands that do dense linear algebra through libtorch.</summary>
+    public static System.CommandLine.Option<int?> LibtorchThreadsOption() => new("--threads")
+    {
+        Description = $"libtorch intra-op threads (default: $NEURALSPIN_THREADS, else 1, here {NeuralSpin.Numerics.TorchLinalg.DefaultThreads()}); more threads only pay on an otherwise idle machine.",
+        HelpName = "T",
+    };
+
     /// <summary>The required <c>--widths N0,N1,...</c> option of the commands that build a layered network.</summary>
     public static System.CommandLine.Option<string> WidthsOption() => new("--widths")
     {

@@ -41,12 +41,7 @@ public static class AnalyzeCommand
             Description = "Comma-separated tensor names of the weight matrices in forward order (default: every 2-D tensor in numeric name order). Also applied to --reference.",
             HelpName = "a,b,c",
         };
-        var betaMax = new Option<double>("--beta-max")
-        {
-            Description = "Upper end of the beta range (0, B] searched for the minimum and the transitions.",
-            DefaultValueFactory = _ => 10.0,
-            HelpName = "B",
-        };
+        var betaMax = ArgParsing.BetaMaxOption();
         var json = new Option<string?>("--json")
         {
             Description = "Write the result as a JSON object to this file (atomically).",
@@ -63,11 +58,7 @@ public static class AnalyzeCommand
             DefaultValueFactory = _ => 201,
             HelpName = "N",
         };
-        var threads = new Option<int?>("--threads")
-        {
-            Description = $"libtorch intra-op threads (default: $NEURALSPIN_THREADS, else 1, here {TorchLinalg.DefaultThreads()}); more threads only pay on an otherwise idle machine.",
-            HelpName = "T",
-        };
+        var threads = ArgParsing.LibtorchThreadsOption();
 
         var cmd = new Command("analyze", "Analyse a network's weights as a multi-layer spin model: replica T_c, the linearized-TAP curve lambda_min(beta) and its minimum, beta_c, the corrected beta_c(c_0), lambda_max(J), lambda_min(R) and the first level spacing.")
         {

@@ -26,12 +26,7 @@ public static class TrajectoryCommand
         {
             Description = "Training run directory: checkpoints/*.safetensors with metadata epoch, step (0 for the untrained network) and optionally val_error.",
         };
-        var betaMax = new Option<double>("--beta-max")
-        {
-            Description = "Upper end of the beta range (0, B] searched for the minima and the transitions.",
-            DefaultValueFactory = _ => 10.0,
-            HelpName = "B",
-        };
+        var betaMax = ArgParsing.BetaMaxOption();
         var fitFrom = new Option<double?>("--fit-from")
         {
             Description = "First epoch of the power-law fit T_c(t) ~ t^alpha (default: 1 if at least two checkpoints lie at t >= 1, else every t > 0).",
@@ -42,11 +37,7 @@ public static class TrajectoryCommand
             Description = "Last epoch of the power-law fit (default: the last checkpoint).",
             HelpName = "E2",
         };
-        var threads = new Option<int?>("--threads")
-        {
-            Description = $"libtorch intra-op threads (default: $NEURALSPIN_THREADS, else 1, here {TorchLinalg.DefaultThreads()}); more threads only pay on an otherwise idle machine.",
-            HelpName = "T",
-        };
+        var threads = ArgParsing.LibtorchThreadsOption();
         var cmd = new Command("trajectory",
             "Analyse every checkpoint of a training run with the level c_0 of its t = 0 checkpoint: T_c(t), corrected T_c(t), lambda_max(J), lambda_min(R), s_0/s_typ; " +
             "fit T_c(t) ~ t^alpha; write RUN_DIR/trajectory.csv and RUN_DIR/plots/*.png.")

@@ -79,7 +79,11 @@ public sealed class GoldenTests
     {
         if (!GoldenFiles.RegenerationRequested)
             Assert.Ignore($"set {GoldenFiles.RegenerateVariable}=1 to rewrite golden/ from the case table: {GoldenFiles.RegenerateCommand}");
-        Assert.Pass("rewrote:\n" + string.Join("\n", Regenerated));
+        TestContext.Out.WriteLine("rewrote:\n" + string.Join("\n", Regenerated));
+        // every case rewrote its files, and each one is there and not empty
+        Assert.That(Regenerated.Count, Is.GreaterThanOrEqualTo(GoldenCases.All.Length), "at least one file per case");
+        foreach (var f in Regenerated)
+            Assert.That(File.Exists(f) && new FileInfo(f).Length > 0, Is.True, $"regenerated file {f}");
     }
 
     static AnalysisResult Analyse(string caseName)

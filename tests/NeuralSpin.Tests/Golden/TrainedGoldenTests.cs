@@ -68,7 +68,11 @@ public sealed class TrainedGoldenTests
     {
         if (!TrainedGoldenFiles.RegenerationRequested)
             Assert.Ignore($"set {GoldenFiles.RegenerateVariable}={TrainedGoldenFiles.RegenerateValue} to retrain the trained golden cases on MNIST: {TrainedGoldenFiles.RegenerateCommand}");
-        Assert.Pass("rewrote:\n" + string.Join("\n", Regenerated));
+        TestContext.Out.WriteLine("rewrote:\n" + string.Join("\n", Regenerated));
+        // every case rewrote its files, and each one is there and not empty
+        Assert.That(Regenerated.Count, Is.GreaterThanOrEqualTo(TrainedGoldenCases.All.Length), "at least one file per case");
+        foreach (var f in Regenerated)
+            Assert.That(File.Exists(f) && new FileInfo(f).Length > 0, Is.True, $"regenerated file {f}");
     }
 
     static AnalysisResult Analyse(string caseName)
