@@ -92,6 +92,7 @@ public static class CliApp
         root.Add(ReproduceCommand.Create(io));
         root.Add(IsingCommand.Create(io));
         root.Add(EnsembleCommand.Create(io));
+        root.Add(ClassicCommand.Create(io));
         return root;
     }
 

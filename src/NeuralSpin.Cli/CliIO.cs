@@ -82,6 +82,31 @@ public sealed class CliIO
         }
     }
 
+    /// <summary>Indented JSON of <paramref name="o"/> with a final newline (the form of every <c>--json</c> file).</summary>
+    public static string ToJson(object o) =>
+        System.Text.Json.JsonSerializer.Serialize(o, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a Spectre progress bar (description, bar, percentage, elapsed,
+    /// remaining time) on a terminal, plainly otherwise; <paramref name="work"/> reports steps done out of
+    /// <paramref name="total"/>.
+    /// </summary>
+    public static T WithProgress<T>(CliIO io, string label, int total, Func<IProgress<int>?, T> work)
+    {
+        if (!io.IsTerminal) return work(null);
+        T result = default!;
+        io.Console_.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                     new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(label), maxValue: Math.Max(total, 1));
+                result = work(new Progress<int>(d => task.Value = d));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
     /// <summary>UTF-8 without a byte-order mark.</summary>
     public static readonly Encoding Utf8 = new UTF8Encoding(false);
 }

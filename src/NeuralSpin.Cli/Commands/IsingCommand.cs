@@ -62,24 +62,6 @@ public static class IsingCommand
     /// <summary>Reads configurations from a .npy of +-1 or a PackedConfigurations (ensemble) file (Configurations.Read sniffs the format).</summary>
     public static Configurations LoadConfigurations(string path) => Configurations.Read(path);
 
-    static string ToJson(object o) => JsonSerializer.Serialize(o, new JsonSerializerOptions { WriteIndented = true }) + "\n";
-
-    /// <summary>Runs <paramref name="work"/> with a Spectre progress bar on a terminal, plainly otherwise.</summary>
-    static T WithProgress<T>(CliIO io, string label, int total, Func<IProgress<int>?, T> work)
-    {
-        if (!io.IsTerminal) return work(null);
-        T result = default!;
-        io.Console_.Progress().AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask(Markup.Escape(label), maxValue: Math.Max(total, 1));
-                result = work(new Progress<int>(d => task.Value = d));
-                task.Value = task.MaxValue;
-            });
-        return result;
-    }
-
     static Dictionary<string, object> ThermoJson(int n, bool converged, int iterations, double f, double e, double s, double[] m) => new()
     {
         ["n_spins"] = n, ["converged"] = converged, ["iterations"] = iterations,
@@ -109,7 +91,7 @@ public static class IsingCommand
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
             var r = io.IsTerminal ? io.Console_.Status().Start($"enumerating 2^{m.Size} states", _ => ExactEnumeration.Compute(m)) : ExactEnumeration.Compute(m);
             var d = ThermoJson(m.Size, true, 0, r.FreeEnergy, r.MeanEnergy, r.Entropy, r.Magnetizations);
-            CliIO.WriteText(jp!, ToJson(d));
+            CliIO.WriteText(jp!, CliIO.ToJson(d));
             PrintThermo(io, "exact enumeration", d);
             io.Console_.Write(new Text($"wrote {jp}\n"));
             return CliApp.Ok;
@@ -136,7 +118,7 @@ public static class IsingCommand
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
             var r = BeliefPropagation.Run(m, new BpOptions { Damping = d, MaxIterations = k });
             var dict = ThermoJson(m.Size, r.Converged, r.Iterations, r.FreeEnergy, r.Energy, r.Entropy, r.Magnetizations);
-            CliIO.WriteText(jp!, ToJson(dict));
+            CliIO.WriteText(jp!, CliIO.ToJson(dict));
             PrintThermo(io, "belief propagation (Bethe)", dict);
             if (!r.Converged) io.Notice($"BP did not converge in {r.Iterations} sweeps (residual {CliIO.Num(r.FinalChange)}); the values are at the last iterate. Try --damping 0.5.");
             io.Console_.Write(new Text($"wrote {jp}\n"));
@@ -209,13 +191,13 @@ public static class IsingCommand
                 case "mf": fitted = MeanFieldInversion.Invert(mom, a2); break;
                 case "tap": fitted = TapInversion.Invert(mom, a2).Model; break;
                 case "pl":
-                    var pl = WithProgress(io, "pseudolikelihood", 1, _ => PseudoLikelihood.Fit(data.Spins, n, new PlOptions(L2: a2, L1: a1)));
+                    var pl = CliIO.WithProgress(io, "pseudolikelihood", 1, _ => PseudoLikelihood.Fit(data.Spins, n, new PlOptions(L2: a2, L1: a1)));
                     fitted = pl.Model;
                     if (!pl.Converged) extra = "pseudolikelihood: not every spin's optimisation converged within the budget.";
                     break;
                 default:
                     var init = TapInversion.Invert(mom, a2).Model;
-                    var bl = WithProgress(io, "Boltzmann learning (BP moments)", 1, _ => BoltzmannLearning.Fit(mom.Magnetisations, mom.Correlations, n, BpMoments,
+                    var bl = CliIO.WithProgress(io, "Boltzmann learning (BP moments)", 1, _ => BoltzmannLearning.Fit(mom.Magnetisations, mom.Correlations, n, BpMoments,
                         new BoltzmannOptions(Eta: e, L2: a2, L1: a1, Tolerance: 1e-6, MaxSteps: k, Initial: init)));
                     fitted = bl.Model;
                     if (!bl.Converged) extra = $"Boltzmann learning stopped after {bl.Steps} steps at BP moment RMS {CliIO.Num(bl.RmsDeviation)} (tolerance 1e-6).";
@@ -229,7 +211,7 @@ public static class IsingCommand
                 ["method"] = mth, ["n_samples"] = data.SampleCount, ["n_spins"] = n, ["rms_moment_error"] = rms,
                 ["moments_by"] = n <= 20 ? "exact" : "bp", ["l1"] = a1, ["l2"] = a2, ["model"] = outPath,
             };
-            if (jp != null) CliIO.WriteText(jp, ToJson(dict));
+            if (jp != null) CliIO.WriteText(jp, CliIO.ToJson(dict));
             var t = new Table().Title($"ising fit --method {mth}").AddColumn("quantity").AddColumn("value");
             t.AddRow("samples", data.SampleCount.ToString()); t.AddRow("spins", n.ToString());
             t.AddRow($"RMS moment error ({dict["moments_by"]})", CliIO.Num(rms));
@@ -293,7 +275,7 @@ public static class IsingCommand
                 ["jumps"] = sweep.Jumps.Select(j => new Dictionary<string, object> { ["x_from"] = j.XFrom, ["x_to"] = j.XTo, ["d_from"] = j.DistanceFrom, ["d_to"] = j.DistanceTo, ["upward"] = j.Upward }).ToList(),
                 ["hysteresis_at"] = sweep.HysteresisAt,
             };
-            if (jp != null) CliIO.WriteText(jp, ToJson(dict));
+            if (jp != null) CliIO.WriteText(jp, CliIO.ToJson(dict));
             io.Console_.Write(new Text($"{steps} points, up and down: max jump |Δd| = {CliIO.Num(sweep.MaxJump)}, max hysteresis = {CliIO.Num(sweep.MaxHysteresis)}; " +
                 (sweep.LooksFirstOrder ? $"FIRST-ORDER signature ({sweep.Jumps.Count} jumps, hysteresis at {sweep.HysteresisAt.Count} points)" : "smooth (no jump, no hysteresis)") + "\n"));
             if (!sweep.AllConverged) io.Notice("BP did not converge at some points (see the 'converged' column).");
@@ -342,7 +324,7 @@ public static class IsingCommand
             var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the TAP free energy; give --beta 1 for example.");
             var o = new TapFixedPointOptions { Starts = k, Seed = p.GetValue(seed), Damping = d };
-            var r = WithProgress(io, "TAP starts", k, pr => TapFixedPoints.Find(m, o, pr));
+            var r = CliIO.WithProgress(io, "TAP starts", k, pr => TapFixedPoints.Find(m, o, pr));
             var dict = new Dictionary<string, object>
             {
                 ["n_spins"] = m.Size, ["beta"] = m.Beta, ["starts"] = k, ["converged"] = r.Converged, ["not_converged"] = r.NotConverged,
@@ -353,7 +335,7 @@ public static class IsingCommand
                 }).ToList(),
             };
             byte[]? image = png != null ? HistogramPng(r) : null;
-            CliIO.WriteText(jp!, ToJson(dict));
+            CliIO.WriteText(jp!, CliIO.ToJson(dict));
             if (png != null) CliIO.WriteFile(png, () => NeuralSpin.IO.AtomicFile.Write(png, s => s.Write(image)));
             var t = new Table().Title($"{r.FixedPoints.Count} distinct TAP fixed points ({r.Converged}/{k} starts converged)")
                 .AddColumn("#").AddColumn("F/N").AddColumn("count").AddColumn("mean m");
