@@ -1,9 +1,270 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using NeuralSpin.Classic;
+using Spectre.Console;
 
 namespace NeuralSpin.Cli.Commands.Classic;
 
-// SKELETON, to be replaced by the implementation of 'classic hopfield'.
+/// <summary>
+/// <c>neuralspin classic hopfield</c>: retrieval in random Hopfield networks (NOTATION.md section 8) next to the AGS
+/// replica-symmetric theory: overlap vs load for several N with alpha_c(N), overlap vs T at fixed load, and the
+/// (alpha, T) phase diagram with the T_g, T_M, T_c boundaries and Glauber simulation points. CSV + PNG into --out,
+/// --json for the numbers.
+/// </summary>
 public static class HopfieldCommand
 {
-    public static Command Create(CliIO io) => new("hopfield", "(not yet built)");
+    const string DefaultAlphas = "0.02,0.04,0.06,0.08,0.1,0.11,0.12,0.13,0.14,0.15,0.16,0.17,0.18,0.2,0.22,0.24";
+    const string DefaultTemperatures = "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,1.1,1.2";
+    const string DefaultPhaseAlphas = "0.02,0.04,0.06,0.08,0.1,0.12,0.14,0.16,0.18";
+    const string DefaultPhaseTemperatures = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,1.1";
+
+    /// <summary>Level of the phase-diagram points: a run counts as retrieval when its mean overlap is at least this.</summary>
+    public const double PhaseLevel = 0.3;
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliIO io)
+    {
+        var sizes = new Option<string>("--sizes") { Description = "Network sizes N of the overlap-vs-load curves, comma-separated.", DefaultValueFactory = _ => "250,500,1000,2000", HelpName = "N1,N2,..." };
+        var alphas = new Option<string>("--alphas") { Description = "Loads alpha = P/N of the overlap-vs-load curves (P = round(alpha N)).", DefaultValueFactory = _ => DefaultAlphas, HelpName = "A1,A2,..." };
+        var temperature = new Option<double>("--temperature") { Description = "Temperature of the overlap-vs-load curves: 0 runs asynchronous T = 0 dynamics to a fixed point, T > 0 Glauber dynamics.", DefaultValueFactory = _ => 0.0, HelpName = "T" };
+        var samples = new Option<int>("--samples") { Description = "Independent pattern sets per point of the overlap-vs-load curves (error bars are standard errors over them).", DefaultValueFactory = _ => 20, HelpName = "K" };
+        var level = new Option<double>("--level") { Description = "Overlap level defining alpha_c(N): where the mean overlap falls through it, and where the fraction of runs reaching it falls through 1/2.", DefaultValueFactory = _ => 0.8, HelpName = "L" };
+        var flip = new Option<double>("--flip-fraction") { Description = "Fraction of the pattern's spins reversed in the start configuration, in [0, 0.5].", DefaultValueFactory = _ => 0.0, HelpName = "F" };
+        var tAlpha = new Option<double>("--t-alpha") { Description = "Load of the overlap-vs-temperature curve.", DefaultValueFactory = _ => 0.05, HelpName = "A" };
+        var temps = new Option<string>("--temperatures") { Description = "Temperatures of the overlap-vs-temperature curve.", DefaultValueFactory = _ => DefaultTemperatures, HelpName = "T1,T2,..." };
+        var phaseSize = new Option<int>("--phase-size") { Description = "N of the overlap-vs-temperature curve and of the phase-diagram points.", DefaultValueFactory = _ => 1000, HelpName = "N" };
+        var phaseSamples = new Option<int>("--phase-samples") { Description = "Pattern sets per point of the overlap-vs-temperature curve and of the phase diagram.", DefaultValueFactory = _ => 3, HelpName = "K" };
+        var phaseAlphas = new Option<string>("--phase-alphas") { Description = "Loads of the phase-diagram simulation grid.", DefaultValueFactory = _ => DefaultPhaseAlphas, HelpName = "A1,A2,..." };
+        var phaseTemps = new Option<string>("--phase-temperatures") { Description = "Temperatures (> 0) of the phase-diagram simulation grid.", DefaultValueFactory = _ => DefaultPhaseTemperatures, HelpName = "T1,T2,..." };
+        var burnIn = new Option<int>("--burn-in") { Description = "Glauber sweeps before measuring (T > 0 runs).", DefaultValueFactory = _ => 50, HelpName = "SWEEPS" };
+        var measure = new Option<int>("--measure") { Description = "Glauber sweeps over which the overlap is averaged (T > 0 runs).", DefaultValueFactory = _ => 50, HelpName = "SWEEPS" };
+        var noPhase = new Option<bool>("--no-phase-diagram") { Description = "Skip the phase diagram (AGS boundaries and its simulation grid)." };
+        var seed = new Option<int>("--seed") { Description = "Seed; every run derives its own seed from it, so results do not depend on the thread count.", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var json = new Option<string?>("--json") { Description = "Write the curves, the alpha_c(N) estimates, the AGS alpha_c and the boundary tables as JSON (atomically).", HelpName = "PATH" };
+        var outDir = new Option<string>("--out") { Description = "Directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "hopfield"), HelpName = "DIR" };
+
+        var cmd = new Command("hopfield",
+            "Hopfield retrieval vs load and temperature (Hebbian couplings, T = 0 asynchronous and Glauber dynamics from a stored pattern) " +
+            "next to the AGS replica-symmetric theory: finite-size overlap curves and alpha_c(N), AGS alpha_c = 0.138, and the phase diagram (T_g, T_M, T_c) with simulation points.")
+        {
+            sizes, alphas, temperature, samples, level, flip, tAlpha, temps, phaseSize, phaseSamples, phaseAlphas, phaseTemps, burnIn, measure, noPhase, seed, json, outDir,
+        };
+        cmd.SetAction(p =>
+        {
+            var total = Stopwatch.StartNew();
+            string? jp = p.GetValue(json);
+            string dir = p.GetValue(outDir)!;
+            CliIO.CheckOutputPath(jp, "--json");
+            if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory path, got an empty string. Give e.g. --out results/classic/hopfield.");
+            if (File.Exists(dir)) throw new UsageException($"--out '{dir}' is an existing file, not a directory. Give a directory for the CSV and PNG files, e.g. --out results/classic/hopfield.");
+
+            var ns = PositiveInts(p.GetValue(sizes)!, "--sizes", 8, 20_000, "250,500,1000,2000");
+            var loads = Numbers(p.GetValue(alphas)!, "--alphas", 0, 2, false, "0.05,0.1,0.15");
+            double t0 = p.GetValue(temperature);
+            if (!(t0 >= 0 && t0 <= 10)) throw new UsageException($"--temperature {Inv(t0)} is not allowed: give a temperature in [0, 10], e.g. --temperature 0.");
+            int k = p.GetValue(samples);
+            if (k < 1 || k > 10_000) throw new UsageException($"--samples {k} is not allowed: give between 1 and 10000 pattern sets per point.");
+            double lvl = p.GetValue(level);
+            if (!(lvl > 0 && lvl < 1)) throw new UsageException($"--level {Inv(lvl)} is not allowed: give an overlap level strictly between 0 and 1, e.g. --level 0.8.");
+            double ff = p.GetValue(flip);
+            if (!(ff >= 0 && ff <= 0.5)) throw new UsageException($"--flip-fraction {Inv(ff)} is not allowed: give a fraction in [0, 0.5], e.g. --flip-fraction 0.1.");
+            double ta = p.GetValue(tAlpha);
+            if (!(ta > 0 && ta <= 2)) throw new UsageException($"--t-alpha {Inv(ta)} is not allowed: give a load in (0, 2], e.g. --t-alpha 0.05.");
+            var tList = Numbers(p.GetValue(temps)!, "--temperatures", 0, 10, true, "0,0.5,1");
+            int pn = p.GetValue(phaseSize);
+            if (pn < 8 || pn > 20_000) throw new UsageException($"--phase-size {pn} is not allowed: give N between 8 and 20000, e.g. --phase-size 1000.");
+            int pk = p.GetValue(phaseSamples);
+            if (pk < 1 || pk > 10_000) throw new UsageException($"--phase-samples {pk} is not allowed: give between 1 and 10000 pattern sets per point.");
+            bool phase = !p.GetValue(noPhase);
+            var paList = Numbers(p.GetValue(phaseAlphas)!, "--phase-alphas", 0, 2, false, "0.05,0.1,0.15");
+            var ptList = Numbers(p.GetValue(phaseTemps)!, "--phase-temperatures", 0, 10, false, "0.2,0.5,0.8");
+            int bi = p.GetValue(burnIn), ms = p.GetValue(measure);
+            if (bi < 0 || bi > 1_000_000) throw new UsageException($"--burn-in {bi} is not allowed: give a number of sweeps in [0, 1000000].");
+            if (ms < 1 || ms > 1_000_000) throw new UsageException($"--measure {ms} is not allowed: give a number of sweeps in [1, 1000000].");
+            int s = p.GetValue(seed);
+            var settings = new HopfieldRunSettings { FlipFraction = ff, BurnInSweeps = bi, MeasureSweeps = ms };
+
+            // 1. overlap vs load, 2. overlap vs T, 3. phase-diagram points; point indices keep the three grids' seeds apart
+            var loadGrid = ns.SelectMany(n => loads.Select(a => (n, a, t0))).ToList();
+            var tGrid = tList.Select(t => (pn, ta, t)).ToList();
+            var phaseGrid = phase ? paList.SelectMany(a => ptList.Select(t => (pn, a, t))).ToList() : [];
+            var loadPoints = CliIO.WithProgress(io, "overlap vs load", loadGrid.Count * k, pr => HopfieldRetrieval.Scan(loadGrid, k, settings, s, lvl, pr));
+            var tPoints = CliIO.WithProgress(io, "overlap vs temperature", tGrid.Count * pk,
+                pr => HopfieldRetrieval.Scan(tGrid, pk, settings, NeuralSpin.Training.DataOrder.DeriveSeed(s, 1), PhaseLevel, pr));
+            var phasePoints = phase
+                ? CliIO.WithProgress(io, "phase-diagram simulations", phaseGrid.Count * pk,
+                    pr => HopfieldRetrieval.Scan(phaseGrid, pk, settings, NeuralSpin.Training.DataOrder.DeriveSeed(s, 2), PhaseLevel, pr))
+                : [];
+            var diagram = phase ? CliIO.WithProgress(io, "AGS boundaries", 20, pr => AgsTheory.PhaseDiagram(0.2, 20, pr)) : null;
+            var capacities = ns.Select(n => HopfieldRetrieval.Capacity(loadPoints.Where(q => q.Size == n).ToList(), lvl)).ToList();
+            var agsT = Enumerable.Range(0, 121).Select(i => tList.Max() * i / 120.0).Select(t => (T: t, M: AgsTheory.RetrievalOverlap(ta, t))).ToList();
+            double alphaC = AgsTheory.CriticalLoad, mC = AgsTheory.CriticalOverlap, alphaGlobal = AgsTheory.GlobalStabilityLoadZeroTemperature();
+            var agsM = Enumerable.Range(1, 50).Select(i => alphaC * i / 50).Select(a => (Alpha: a, M: AgsTheory.RetrievalZeroTemperature(a)!.M)).ToList();
+
+            // render everything before writing anything
+            var files = new List<(string Name, Action<string> Write)>
+            {
+                ("overlap_vs_alpha.csv", path => CliIO.WriteText(path, PointsCsv(loadPoints))),
+                ("overlap_vs_alpha.png", Png(HopfieldPlots.OverlapVsLoad(loadPoints, t0, lvl))),
+                ("alpha_c_vs_n.csv", path => CliIO.WriteText(path, Csv(["n", "alpha_mean_crossing", "alpha_half_success"],
+                    capacities.Select(c => new object[] { c.Size, c.AlphaAtMeanLevel, c.AlphaAtHalfSuccess })))),
+                ("ags_overlap_t0.csv", path => CliIO.WriteText(path, Csv(["alpha", "m"], agsM.Select(q => new object[] { q.Alpha, q.M })))),
+                ("overlap_vs_temperature.csv", path => CliIO.WriteText(path, PointsCsv(tPoints))),
+                ("overlap_vs_temperature.png", Png(HopfieldPlots.OverlapVsTemperature(tPoints, ta, agsT))),
+            };
+            if (diagram != null)
+            {
+                files.Add(("phase_points.csv", path => CliIO.WriteText(path, PointsCsv(phasePoints))));
+                files.Add(("ags_boundaries.csv", path => CliIO.WriteText(path, Csv(["boundary", "alpha", "temperature"],
+                    diagram.Glass.Select(q => new object[] { "T_g", q.Alpha, q.Temperature })
+                        .Concat(diagram.RetrievalLimit.Select(q => new object[] { "T_M", q.Alpha, q.Temperature }))
+                        .Concat(diagram.RetrievalGlobal.Select(q => new object[] { "T_c", q.Alpha, q.Temperature }))))));
+                files.Add(("phase_diagram.png", Png(HopfieldPlots.PhaseDiagram(diagram, phasePoints, PhaseLevel))));
+            }
+            var result = new Dictionary<string, object?>
+            {
+                ["seed"] = s, ["temperature"] = t0, ["sizes"] = ns, ["alphas"] = loads, ["samples"] = k, ["flip_fraction"] = ff,
+                ["crossing_level"] = lvl, ["burn_in_sweeps"] = bi, ["measure_sweeps"] = ms,
+                ["overlap_vs_alpha"] = loadPoints.Select(PointJson).ToList(),
+                ["alpha_c_n"] = capacities.Select(c => new Dictionary<string, object?>
+                {
+                    ["n"] = c.Size, ["alpha_mean_crossing"] = Finite(c.AlphaAtMeanLevel), ["alpha_half_success"] = Finite(c.AlphaAtHalfSuccess),
+                }).ToList(),
+                ["overlap_vs_temperature"] = new Dictionary<string, object?>
+                {
+                    ["n"] = pn, ["alpha"] = ta, ["samples"] = pk, ["points"] = tPoints.Select(PointJson).ToList(),
+                    ["ags"] = agsT.Select(q => new Dictionary<string, object> { ["temperature"] = q.T, ["m"] = q.M }).ToList(),
+                },
+                ["ags"] = new Dictionary<string, object?>
+                {
+                    ["alpha_c"] = alphaC, ["m_at_alpha_c"] = mC, ["alpha_global_t0"] = alphaGlobal,
+                    ["m_t0"] = agsM.Select(q => new Dictionary<string, object> { ["alpha"] = q.Alpha, ["m"] = q.M }).ToList(),
+                    ["boundaries"] = diagram == null ? null : new Dictionary<string, object>
+                    {
+                        ["t_g"] = Table(diagram.Glass), ["t_m"] = Table(diagram.RetrievalLimit), ["t_c"] = Table(diagram.RetrievalGlobal),
+                    },
+                },
+                ["phase_points"] = diagram == null ? null : new Dictionary<string, object>
+                {
+                    ["n"] = pn, ["samples"] = pk, ["level"] = PhaseLevel,
+                    ["points"] = phasePoints.Select(q => new Dictionary<string, object?>
+                    {
+                        ["alpha"] = q.Alpha, ["temperature"] = q.Temperature, ["mean_overlap"] = q.MeanOverlap, ["standard_error"] = Finite(q.StandardError),
+                        ["retrieval"] = q.MeanOverlap >= PhaseLevel,
+                    }).ToList(),
+                },
+            };
+
+            var written = new List<string>();
+            foreach (var (name, write) in files)
+            {
+                string path = Path.Combine(dir, name);
+                write(path);
+                written.Add(path);
+            }
+            result["elapsed_seconds"] = total.Elapsed.TotalSeconds;
+            if (jp != null) { CliIO.WriteText(jp, CliIO.ToJson(result)); written.Add(jp); }
+
+            var table = new Table().Title($"Hopfield retrieval (T = {Inv(t0)}, {k} pattern sets per point, seed {s})")
+                .AddColumn("N").AddColumn($"alpha_c(N): mean m = {Inv(lvl)}").AddColumn("alpha_c(N): half succeed").AddColumn("m at smallest / largest alpha");
+            foreach (var c in capacities)
+            {
+                var pts = loadPoints.Where(q => q.Size == c.Size).OrderBy(q => q.Alpha).ToList();
+                table.AddRow(c.Size.ToString(CultureInfo.InvariantCulture), CliIO.Num(c.AlphaAtMeanLevel), CliIO.Num(c.AlphaAtHalfSuccess),
+                    $"{CliIO.Num(pts[0].MeanOverlap)} / {CliIO.Num(pts[^1].MeanOverlap)}");
+            }
+            io.Console_.Write(table);
+            var ags = new Table().Title("AGS replica-symmetric theory").AddColumn("quantity").AddColumn("value").AddColumn("textbook");
+            ags.AddRow("alpha_c (T = 0, retrieval states cease)", CliIO.Num(alphaC), "0.138");
+            ags.AddRow("m at alpha_c (T = 0)", CliIO.Num(mC), "0.967");
+            ags.AddRow("alpha where retrieval becomes the global minimum (T = 0)", CliIO.Num(alphaGlobal), "0.051");
+            ags.AddRow($"m(T = 0) at alpha = {Inv(ta)}", CliIO.Num(AgsTheory.RetrievalOverlap(ta, 0)), "");
+            ags.AddRow($"T_M at alpha = {Inv(ta)} (last T of the AGS m(T) grid with m > 0)", CliIO.Num(agsT.LastOrDefault(q => q.M > 0).T), "");
+            io.Console_.Write(ags);
+            if (capacities.Any(c => double.IsNaN(c.AlphaAtMeanLevel)))
+                io.Notice($"for some N the mean overlap never falls through {Inv(lvl)} inside the --alphas range; extend the range (e.g. up to 0.24) to locate alpha_c(N).");
+            io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) + $"wall time {total.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s\n"));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    static string Inv(double v) => v.ToString("G", CultureInfo.InvariantCulture);
+
+    static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    static List<Dictionary<string, double>> Table(IEnumerable<AgsBoundaryPoint> pts) =>
+        pts.Select(q => new Dictionary<string, double> { ["alpha"] = q.Alpha, ["temperature"] = q.Temperature }).ToList();
+
+    static Dictionary<string, object?> PointJson(HopfieldOverlapPoint q) => new()
+    {
+        ["n"] = q.Size, ["patterns"] = q.Patterns, ["alpha"] = q.Alpha, ["temperature"] = q.Temperature, ["mean_overlap"] = q.MeanOverlap,
+        ["standard_error"] = Finite(q.StandardError), ["success_fraction"] = q.SuccessFraction,
+    };
+
+    static Action<string> Png(byte[] image) => path => CliIO.WriteFile(path, () => NeuralSpin.IO.AtomicFile.Write(path, st => st.Write(image)));
+
+    static string PointsCsv(IEnumerable<HopfieldOverlapPoint> pts) =>
+        Csv(["n", "patterns", "alpha", "temperature", "mean_overlap", "standard_error", "success_fraction", "samples"],
+            pts.Select(q => new object[] { q.Size, q.Patterns, q.Alpha, q.Temperature, q.MeanOverlap, q.StandardError, q.SuccessFraction, q.Overlaps.Length }));
+
+    static string Csv(string[] header, IEnumerable<object[]> rows)
+    {
+        var sb = new StringBuilder();
+        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
+        {
+            var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true);
+            using (csv)
+            {
+                csv.WriteHeader(header);
+                foreach (var row in rows)
+                {
+                    foreach (var v in row)
+                    {
+                        if (v is double d) csv.WriteField(d, "R");
+                        else csv.WriteField(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "");
+                    }
+                    csv.EndRecord();
+                }
+                csv.Flush();
+            }
+        }
+        return sb.ToString();
+    }
+
+    static string[] Items(string text, string option, string example)
+    {
+        var items = text.Split(',').Select(x => x.Trim()).ToArray();
+        if (items.Any(x => x.Length == 0))
+            throw new UsageException($"{option} '{text}' has an empty entry. Give a comma-separated list, e.g. {option} {example}.");
+        return items;
+    }
+
+    static int[] PositiveInts(string text, string option, int min, int max, string example)
+    {
+        var items = Items(text, option, example);
+        var v = new int[items.Length];
+        for (int i = 0; i < items.Length; i++)
+            if (!int.TryParse(items[i], NumberStyles.None, CultureInfo.InvariantCulture, out v[i]) || v[i] < min || v[i] > max)
+                throw new UsageException($"{option} '{text}': '{items[i]}' is not an integer between {min} and {max}. Give a comma-separated list, e.g. {option} {example}.");
+        return v.Distinct().OrderBy(x => x).ToArray();
+    }
+
+    // values in (lo, hi] (or [lo, hi] with includeLow), sorted, duplicates removed
+    static double[] Numbers(string text, string option, double lo, double hi, bool includeLow, string example)
+    {
+        var items = Items(text, option, example);
+        var v = new double[items.Length];
+        string range = includeLow ? $"[{Inv(lo)}, {Inv(hi)}]" : $"({Inv(lo)}, {Inv(hi)}]";
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (!double.TryParse(items[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) || !double.IsFinite(v[i])
+                || v[i] > hi || v[i] < lo || (!includeLow && v[i] == lo))
+                throw new UsageException($"{option} '{text}': '{items[i]}' is not a number in {range}. Give a comma-separated list, e.g. {option} {example}.");
+        }
+        return v.Distinct().OrderBy(x => x).ToArray();
+    }
 }
