@@ -129,6 +129,27 @@ public class HopfieldDynamicsTests
     }
 
     [Test]
+    [Category("Slow")]
+    public void FiniteSize_RetrievalLostNearAlpha014_SharpeningWithN()
+    {
+        // T = 0, 40 pattern sets per point, seed fixed. From the default scan (20 sets per point): at N = 2000 the mean
+        // overlap is 0.989 +- 0.002 at alpha = 0.13 and 0.37 +- 0.05 at 0.17, both > 8 SE from the level 0.8, so the
+        // first fall through 0.8 lies in [0.13, 0.17] (false-failure rate < 1e-9); at N = 250 the mean stays above 0.8
+        // up to alpha = 0.16 (0.949 +- 0.029, 5 SE) so its crossing lies above 0.15 (false-failure ~1e-6). The sharpening:
+        // at alpha = 0.2 the N = 2000 mean (0.30 +- 0.01) lies far below the N = 250 one (0.75 +- 0.06), 7 SE.
+        double[] alphas = [0.1, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.2, 0.24];
+        var grid = new[] { 250, 2000 }.SelectMany(n => alphas.Select(a => (n, a, 0.0))).ToList();
+        var pts = HopfieldRetrieval.Scan(grid, 40, new HopfieldRunSettings(), ScanSeed, 0.8);
+        var small = HopfieldRetrieval.Capacity(pts.Where(p => p.Size == 250).ToList(), 0.8);
+        var large = HopfieldRetrieval.Capacity(pts.Where(p => p.Size == 2000).ToList(), 0.8);
+        Assert.That(large.AlphaAtMeanLevel, Is.InRange(0.13, 0.17), "alpha_c(2000)");
+        Assert.That(small.AlphaAtMeanLevel, Is.GreaterThan(0.15), "alpha_c(250)");
+        double At(int n, double a) => pts.Single(p => p.Size == n && Math.Abs(p.Alpha - a) < 1e-9).MeanOverlap;
+        Assert.That(At(2000, 0.2), Is.LessThan(At(250, 0.2) - 0.2), "the drop sharpens with N");
+        TestContext.Out.WriteLine($"alpha_c(250) = {small.AlphaAtMeanLevel}, alpha_c(2000) = {large.AlphaAtMeanLevel}");
+    }
+
+    [Test]
     public void CorruptedCue_IsCleanedUp_AtLowLoad()
     {
         // alpha = 0.05, 20% of spins reversed (start overlap 0.6): well inside the basin of attraction at this load, the
