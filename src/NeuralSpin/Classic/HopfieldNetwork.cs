@@ -47,7 +47,7 @@ public sealed class HopfieldNetwork
 
     /// <summary>
     /// P independent uniformly random patterns (each entry +-1 with probability 1/2) of N neurons, drawn from
-    /// <paramref name="random"/> (64 entries per draw, pattern by pattern, neuron by neuron).
+    /// <paramref name="random"/> (64 entries per 64 random bits: Random.NextInt64 gives 63, Random.Next(2) the 64th; pattern by pattern, neuron by neuron).
     /// </summary>
     public static HopfieldNetwork Random(int neurons, int patterns, Random random)
     {
