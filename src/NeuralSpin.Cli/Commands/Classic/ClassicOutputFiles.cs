@@ -11,7 +11,7 @@ internal static class ClassicOutputFiles
     /// <summary>The <c>--out DIR</c> option with its default <c>results/classic/&lt;command&gt;</c>.</summary>
     public static System.CommandLine.Option<string> OutOption(string command) => new("--out")
     {
-        Description = $"Directory for the CSV and PNG files (created as needed; default results/classic/{command}).",
+        Description = "Directory for the CSV and PNG files (created as needed).",
         DefaultValueFactory = _ => Path.Combine("results", "classic", command),
         HelpName = "DIR",
     };
