@@ -142,7 +142,8 @@ public static class CurieWeiss
                 double ms = Math.Sqrt((j - t) / j);
                 double fLo = F(-ms), fHi = F(ms); // local max and local min of g
                 if (fHi <= 0) roots.Add(Bisect(F, ms, 1, increasing: true));
-                if (fLo >= 0) roots.Add(Bisect(F, -1, -ms, increasing: true));
+                // at h = 0, F is odd: the lower root is exactly minus the upper one (set so, bit for bit)
+                if (fLo >= 0) roots.Add(h == 0 && roots.Count == 1 ? -roots[0] : Bisect(F, -1, -ms, increasing: true));
                 // the middle root exists when both outer ones do; at a tangency (F(+-m*) = 0, the spinodal) it has
                 // merged with the outer root at +-m*, which the bisection above returns
                 if (fHi < 0 && fLo > 0) roots.Add(h == 0 ? 0.0 : Bisect(F, -ms, ms, increasing: false));
