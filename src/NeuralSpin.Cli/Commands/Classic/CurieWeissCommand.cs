@@ -29,14 +29,14 @@ public static class CurieWeissCommand
     public static Command Create(CliIO io)
     {
         var temperature = new Option<double>("--temperature") { Description = "Temperature T >= 0 (k_B = 1) of the reported solution.", Required = true, HelpName = "T" };
-        var field = new Option<double>("--field") { Description = "External field h (default 0).", DefaultValueFactory = _ => 0.0, HelpName = "H" };
-        var coupling = new Option<double>("--coupling") { Description = "Coupling J > 0 (T_c = J; default 1).", DefaultValueFactory = _ => 1.0, HelpName = "J" };
+        var field = new Option<double>("--field") { Description = "External field h.", DefaultValueFactory = _ => 0.0, HelpName = "H" };
+        var coupling = new Option<double>("--coupling") { Description = "Coupling J > 0 (T_c = J).", DefaultValueFactory = _ => 1.0, HelpName = "J" };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var outDir = OutOption("curie-weiss");
         var sizes = new Option<string>("--sizes") { Description = $"Finite sizes N for the exact binomial sums, comma-separated (1 <= N <= {MaxSize}).", DefaultValueFactory = _ => "10,100,1000", HelpName = "N1,N2,..." };
-        var tMin = new Option<double>("--t-min") { Description = "Lowest temperature of the m(T), f(T) sweep (default 0).", DefaultValueFactory = _ => 0.0, HelpName = "T" };
+        var tMin = new Option<double>("--t-min") { Description = "Lowest temperature of the m(T), f(T) sweep.", DefaultValueFactory = _ => 0.0, HelpName = "T" };
         var tMax = new Option<double?>("--t-max") { Description = "Highest temperature of the sweep (default 2 J).", HelpName = "T" };
-        var points = new Option<int>("--points") { Description = "Temperatures in the sweep (2..100000, default 201).", DefaultValueFactory = _ => 201, HelpName = "K" };
+        var points = new Option<int>("--points") { Description = "Temperatures in the sweep (2..100000).", DefaultValueFactory = _ => 201, HelpName = "K" };
         var cmd = new Command("curie-weiss",
             "Curie-Weiss model: all branches of m = tanh(beta (J m + h)) with stability from f(m) = -J m^2/2 - h m - T s(m), T_c = J, " +
             "the fitted exponents beta = 1/2 and gamma = 1, and exact finite-N results (binomial sum over M) converging to mean field. " +
