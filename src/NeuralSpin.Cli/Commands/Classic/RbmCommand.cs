@@ -1,9 +1,263 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NeuralSpin.BinaryNets;
+using NeuralSpin.Classic;
+using NeuralSpin.Ising;
+using ScottPlot;
+using Spectre.Console;
+using static NeuralSpin.Cli.Commands.Classic.ClassicOutputFiles;
 
 namespace NeuralSpin.Cli.Commands.Classic;
 
-// SKELETON, to be replaced by the implementation of 'classic rbm'.
+/// <summary>
+/// <c>neuralspin classic rbm</c>: an RBM's exact marginal H_eff(v) = -b.v - sum_mu ln 2cosh(c_mu + sum_i W_i mu v_i)
+/// (NOTATION.md section 8) against its pairwise small-coupling expansion (<see cref="Rbm.QuadraticExpansion"/>: J = sum_mu
+/// (1 - tanh^2 c_mu) W W^T off the diagonal, h = b + W tanh c), on all 2^N_v visible states when N_v &lt;= 22 and on
+/// seeded random states beyond. With <c>--weights FILE</c> for a given machine; with <c>--demo</c> for a seeded random
+/// machine whose weight scale is swept to show the O(W^4) (c = 0) and O(W^3) (c != 0) deviation.
+/// </summary>
 public static class RbmCommand
 {
-    public static Command Create(CliIO io) => new("rbm", "(not yet built)");
+    /// <summary>Visible states shown in the scatter of exact vs quadratic H_eff.</summary>
+    const int ScatterStates = 4096;
+
+    static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliIO io)
+    {
+        var weights = new Option<string?>("--weights")
+        {
+            Description = "RBM file: .npz or .safetensors with W (N_v x N_h; or 'weights'), optional b (N_v; or 'visible_bias') and c (N_h; or 'hidden_bias'); or a .npy with W alone.",
+            HelpName = "FILE",
+        };
+        var demo = new Option<bool>("--demo") { Description = "Draw a random RBM (W ~ N(0, 1/N_v), b ~ N(0, 0.1^2), c ~ N(0, 1)) and sweep its weight scale." };
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
+        var outDir = OutOption("rbm");
+        var modelOut = new Option<string?>("--model-out")
+        {
+            Description = "Write the effective pairwise model (J, h, beta = 1) as an Ising model file (.npz, .safetensors or .txt) for 'ising enumerate|bethe'.",
+            HelpName = "MODEL",
+        };
+        var samples = new Option<int>("--samples") { Description = $"Random visible states checked when N_v > {RbmDeviationOptionsDefaults.MaxExhaustive} (no KL then).", DefaultValueFactory = _ => 100_000, HelpName = "K" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the demo machine and of the random states.", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var visible = new Option<int>("--visible") { Description = $"Demo: visible units N_v (1..{RbmDeviationOptionsDefaults.MaxExhaustive}).", DefaultValueFactory = _ => 12, HelpName = "NV" };
+        var hidden = new Option<int>("--hidden") { Description = "Demo: hidden units N_h (1..1000).", DefaultValueFactory = _ => 3, HelpName = "NH" };
+        var scale = new Option<double>("--scale") { Description = "Demo: weight scale s of the reported machine (W -> s W).", DefaultValueFactory = _ => 0.5, HelpName = "S" };
+        var scaleMin = new Option<double>("--scale-min") { Description = "Demo: smallest scale of the sweep.", DefaultValueFactory = _ => 0.01, HelpName = "S" };
+        var scaleMax = new Option<double>("--scale-max") { Description = "Demo: largest scale of the sweep.", DefaultValueFactory = _ => 2.0, HelpName = "S" };
+        var points = new Option<int>("--points") { Description = "Demo: log-spaced scales in the sweep (2..200).", DefaultValueFactory = _ => 15, HelpName = "K" };
+        var cmd = new Command("rbm",
+            "RBM with +-1 units: exact H_eff(v) by summing out the hidden units vs its quadratic (pairwise Ising) expansion " +
+            "J = sum_mu (1 - tanh^2 c_mu) W W^T, h = b + W tanh c (Hopfield form J = W W^T at c = 0). Reports the largest |H_eff - H_quad| over " +
+            "all visible states (N_v <= 22; else over --samples seeded random states) and KL(P_eff || P_quad). Writes scatter.csv/png " +
+            "(exact vs quadratic H_eff) and, with --demo, scaling.csv/png (deviation vs weight scale, slopes 4 and 3) into --out. " +
+            "Give exactly one of --weights FILE and --demo.")
+            { weights, demo, json, outDir, modelOut, samples, seed, visible, hidden, scale, scaleMin, scaleMax, points };
+        cmd.SetAction(p =>
+        {
+            var clock = Stopwatch.StartNew();
+            string? jp = p.GetValue(json), mo = p.GetValue(modelOut), wf = p.GetValue(weights);
+            string dir = p.GetValue(outDir)!;
+            bool isDemo = p.GetValue(demo);
+            CliIO.CheckOutputPath(jp, "--json");
+            CliIO.CheckOutputPath(mo, "--model-out");
+            CheckOutDir(dir);
+            if (mo != null && Path.GetExtension(mo).ToLowerInvariant() is not (".npz" or ".safetensors" or ".txt"))
+                throw new UsageException($"--model-out '{mo}' has no model extension: use .npz, .safetensors or .txt.");
+            if ((wf == null) == !isDemo)
+                throw new UsageException(wf == null
+                    ? "give either --weights FILE (an RBM to analyse) or --demo (a random RBM and a sweep of its weight scale)."
+                    : "--weights and --demo exclude each other: give one of them.");
+            int k = p.GetValue(samples), sd = p.GetValue(seed);
+            if (k < 1 || k > 100_000_000) throw new UsageException($"--samples {k} is not allowed: give between 1 and 100000000 random states, e.g. --samples 100000.");
+            var options = new RbmDeviationOptions { Samples = k, Seed = sd };
+
+            Rbm rbm;
+            DemoSweep? sweep = null;
+            if (isDemo)
+            {
+                int nv = p.GetValue(visible), nh = p.GetValue(hidden), pts = p.GetValue(points);
+                double s = p.GetValue(scale), lo = p.GetValue(scaleMin), hi = p.GetValue(scaleMax);
+                if (nv < 1 || nv > RbmDeviationOptionsDefaults.MaxExhaustive)
+                    throw new UsageException($"--visible {nv} is not allowed: the demo enumerates all 2^N_v states, so give 1..{RbmDeviationOptionsDefaults.MaxExhaustive}, e.g. --visible 12.");
+                if (nh < 1 || nh > 1000) throw new UsageException($"--hidden {nh} is not allowed: give 1..1000 hidden units, e.g. --hidden 3.");
+                if (!(double.IsFinite(s) && s > 0)) throw new UsageException($"--scale {Inv(s)} is not allowed: give a finite positive weight scale, e.g. --scale 0.5.");
+                if (!(double.IsFinite(lo) && double.IsFinite(hi) && lo > 0 && hi > lo))
+                    throw new UsageException($"--scale-min {Inv(lo)} and --scale-max {Inv(hi)} must be finite with 0 < --scale-min < --scale-max, e.g. --scale-min 0.01 --scale-max 2.");
+                if (pts < 2 || pts > 200) throw new UsageException($"--points {pts} is not allowed: give 2..200 scales, e.g. --points 15.");
+                var unit = DemoMachine(nv, nh, sd);
+                rbm = unit.WithWeightScale(s);
+                var scales = Enumerable.Range(0, pts).Select(i => Math.Exp(Math.Log(lo) + (Math.Log(hi) - Math.Log(lo)) * i / (pts - 1))).ToArray();
+                sweep = CliIO.WithProgress(io, "scale sweep", 2 * pts, pr => Sweep(unit, scales, options, pr));
+            }
+            else
+            {
+                rbm = RbmFile.Read(wf!);
+            }
+            var quad = rbm.QuadraticExpansion();
+            var dev = CliIO.WithProgress(io, rbm.Visible <= options.MaxExhaustiveVisible ? $"enumerating 2^{rbm.Visible} visible states" : $"{k} random visible states",
+                RbmDeviation.WorkUnits(rbm, options), pr => RbmDeviation.Compute(rbm, options, pr));
+            var states = RbmDeviation.States(rbm.Visible, ScatterStates, sd);
+            var scatter = states.Select(v => (Exact: rbm.EffectiveEnergy(v), Quadratic: quad.Energy(v))).ToArray();
+
+            var files = new List<(string Path, object Content)>
+            {
+                (Path.Combine(dir, "scatter.csv"), Csv(["h_eff_exact", "h_eff_quadratic", "difference"], scatter.Select(q => new object[] { q.Exact, q.Quadratic, q.Exact - q.Quadratic }))),
+                (Path.Combine(dir, "scatter.png"), Png(ScatterPlot(scatter, dev, rbm))),
+            };
+            if (sweep != null)
+            {
+                files.Add((Path.Combine(dir, "scaling.csv"), Csv(["scale", "max_deviation_c0", "spread_c0", "kl_c0", "max_deviation_c", "spread_c", "kl_c"],
+                    sweep.Scales.Select((s, i) => new object[] { s, sweep.Zero[i].MaxAbsDeviation, sweep.Zero[i].Spread, sweep.Zero[i].KlDivergence!.Value,
+                        sweep.Biased[i].MaxAbsDeviation, sweep.Biased[i].Spread, sweep.Biased[i].KlDivergence!.Value }))));
+                files.Add((Path.Combine(dir, "scaling.png"), Png(ScalingPlot(sweep))));
+            }
+            var dict = Json(rbm, quad, dev, files.Select(f => f.Path).Concat(mo != null ? [mo] : []).ToList(), sweep, isDemo ? null : wf);
+            dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
+            if (mo != null) CliIO.WriteFile(mo, () => IsingModelFile.Write(mo, quad.Model));
+            if (jp != null) CliIO.WriteText(jp, CliIO.ToJson(dict));
+            var written = WriteAll(files);
+            Print(io, rbm, dev, quad, sweep);
+            io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) + (mo != null ? $"wrote {mo}\n" : "") + (jp != null ? $"wrote {jp}\n" : "") +
+                $"wall time {clock.Elapsed.TotalSeconds:F2} s\n"));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    static class RbmDeviationOptionsDefaults
+    {
+        public static readonly int MaxExhaustive = new RbmDeviationOptions().MaxExhaustiveVisible;
+    }
+
+    /// <summary>The demo machine at unit scale: W ~ N(0, 1/N_v), b ~ N(0, 0.1^2), c ~ N(0, 1) from a SplitMix stream (Box-Muller).</summary>
+    static Rbm DemoMachine(int nv, int nh, int seed)
+    {
+        var rng = new SplitMixRandom(seed);
+        double Normal()
+        {
+            double u = 1 - rng.NextDouble(), v = rng.NextDouble();
+            return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v);
+        }
+        var w = new double[nv * nh];
+        for (int i = 0; i < w.Length; i++) w[i] = Normal() / Math.Sqrt(nv);
+        var b = new double[nv];
+        for (int i = 0; i < nv; i++) b[i] = 0.1 * Normal();
+        var c = new double[nh];
+        for (int m = 0; m < nh; m++) c[m] = Normal();
+        return new Rbm(nv, nh, w, b, c);
+    }
+
+    sealed record DemoSweep(double[] Scales, RbmDeviationResult[] Zero, RbmDeviationResult[] Biased, PowerFit SlopeZero, PowerFit SlopeBiased);
+
+    static DemoSweep Sweep(Rbm unit, double[] scales, RbmDeviationOptions options, IProgress<int>? progress)
+    {
+        var zeroC = unit.WithHiddenBias(new double[unit.Hidden]);
+        var zero = new RbmDeviationResult[scales.Length];
+        var biased = new RbmDeviationResult[scales.Length];
+        for (int i = 0; i < scales.Length; i++)
+        {
+            zero[i] = RbmDeviation.Compute(zeroC.WithWeightScale(scales[i]), options);
+            progress?.Report(2 * i + 1);
+            biased[i] = RbmDeviation.Compute(unit.WithWeightScale(scales[i]), options);
+            progress?.Report(2 * i + 2);
+        }
+        // slopes on the small-scale half of the sweep (the asymptotic regime), where the deviation is still far above rounding
+        int half = Math.Max(2, (scales.Length + 1) / 2);
+        PowerFit Fit(RbmDeviationResult[] r)
+        {
+            var idx = Enumerable.Range(0, half).Where(i => r[i].MaxAbsDeviation > 1e-13).ToArray();
+            return idx.Length >= 2 ? PowerFit.Fit(idx.Select(i => scales[i]).ToArray(), idx.Select(i => r[i].MaxAbsDeviation).ToArray())
+                : new PowerFit(double.NaN, double.NaN, double.NaN, [], []);
+        }
+        return new DemoSweep(scales, zero, biased, Fit(zero), Fit(biased));
+    }
+
+    static Dictionary<string, object?> Json(Rbm rbm, RbmQuadraticModel quad, RbmDeviationResult dev, List<string> files, DemoSweep? sweep, string? weightsFile)
+    {
+        int n = rbm.Visible;
+        var j = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(k => quad.Model.Coupling(i, k)).ToArray()).ToArray();
+        var d = new Dictionary<string, object?>
+        {
+            ["weights"] = weightsFile,
+            ["n_visible"] = n,
+            ["n_hidden"] = rbm.Hidden,
+            ["J"] = j,
+            ["h"] = quad.Model.FieldsCopy(),
+            ["constant"] = quad.Constant,
+            ["max_deviation"] = dev.MaxAbsDeviation,
+            ["deviation_min"] = dev.MinDeviation,
+            ["deviation_max"] = dev.MaxDeviation,
+            ["deviation_spread"] = dev.Spread,
+            ["states_checked"] = dev.StatesChecked,
+            ["exhaustive"] = dev.Exhaustive,
+            ["sample_seed"] = dev.Seed,
+            ["kl_divergence"] = dev.KlDivergence,
+            ["log_z_exact"] = dev.LogZExact,
+            ["log_z_quadratic"] = dev.LogZQuadratic,
+            ["files"] = files,
+        };
+        if (sweep != null)
+        {
+            d["demo"] = new Dictionary<string, object?>
+            {
+                ["hidden_bias"] = rbm.HiddenBias.ToArray(),
+                ["scales"] = sweep.Scales,
+                ["max_deviation_c0"] = sweep.Zero.Select(r => r.MaxAbsDeviation).ToArray(),
+                ["max_deviation_c"] = sweep.Biased.Select(r => r.MaxAbsDeviation).ToArray(),
+                ["kl_c0"] = sweep.Zero.Select(r => r.KlDivergence).ToArray(),
+                ["kl_c"] = sweep.Biased.Select(r => r.KlDivergence).ToArray(),
+                ["slope_c0"] = double.IsFinite(sweep.SlopeZero.Exponent) ? sweep.SlopeZero.Exponent : null,
+                ["slope_c"] = double.IsFinite(sweep.SlopeBiased.Exponent) ? sweep.SlopeBiased.Exponent : null,
+            };
+        }
+        return d;
+    }
+
+    static Plot ScatterPlot((double Exact, double Quadratic)[] pts, RbmDeviationResult dev, Rbm rbm)
+    {
+        var plot = NewPlot($"RBM H_eff: exact vs quadratic (N_v = {rbm.Visible}, N_h = {rbm.Hidden}, {pts.Length} states)", "exact H_eff(v)", "quadratic H_quad(v)");
+        Line(plot, pts.Select(q => q.Exact).ToArray(), pts.Select(q => q.Quadratic).ToArray(), Colors.Blue,
+            $"states; max |H_eff - H_quad| = {CliIO.Num(dev.MaxAbsDeviation)} over {dev.StatesChecked} {(dev.Exhaustive ? "(all)" : "random")} states", null, true);
+        double lo = pts.Min(q => Math.Min(q.Exact, q.Quadratic)), hi = pts.Max(q => Math.Max(q.Exact, q.Quadratic));
+        Line(plot, new[] { lo, hi }, new[] { lo, hi }, Colors.Gray, "diagonal", LinePattern.Dashed, false, 1);
+        plot.ShowLegend();
+        return plot;
+    }
+
+    static Plot ScalingPlot(DemoSweep s)
+    {
+        var plot = NewPlot("Deviation of the quadratic expansion vs weight scale (log10-log10)", "log10 scale s (W -> s W)", "log10 max_v |H_eff - H_quad|");
+        var lx = s.Scales.Select(Math.Log10).ToArray();
+        Line(plot, lx, s.Zero.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Blue, $"c = 0 (fitted slope {s.SlopeZero.Exponent:F3}, expected 4)", null, true);
+        Line(plot, lx, s.Biased.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Red, $"c != 0 (fitted slope {s.SlopeBiased.Exponent:F3}, expected 3)", null, true);
+        // reference lines through the smallest-scale point with slopes 4 and 3
+        double x0 = lx[0];
+        Line(plot, lx, lx.Select(x => Math.Log10(s.Zero[0].MaxAbsDeviation) + 4 * (x - x0)).ToArray(), Colors.Blue, "slope 4", LinePattern.Dashed, false, 1);
+        Line(plot, lx, lx.Select(x => Math.Log10(s.Biased[0].MaxAbsDeviation) + 3 * (x - x0)).ToArray(), Colors.Red, "slope 3", LinePattern.Dashed, false, 1);
+        plot.ShowLegend();
+        return plot;
+    }
+
+    static void Print(CliIO io, Rbm rbm, RbmDeviationResult dev, RbmQuadraticModel quad, DemoSweep? sweep)
+    {
+        var t = new Table().Title($"RBM N_v = {rbm.Visible}, N_h = {rbm.Hidden}: exact H_eff vs quadratic expansion").AddColumn("quantity").AddColumn("value");
+        t.AddRow("states checked", $"{dev.StatesChecked} ({(dev.Exhaustive ? "all, exhaustive" : $"random, seed {dev.Seed}")})");
+        t.AddRow("max |H_eff - H_quad|", CliIO.Num(dev.MaxAbsDeviation));
+        t.AddRow("spread max - min", CliIO.Num(dev.Spread));
+        t.AddRow("KL(P_eff || P_quad)", dev.KlDivergence is double kl ? CliIO.Num(kl) : "not enumerable");
+        t.AddRow("constant", CliIO.Num(quad.Constant));
+        double maxJ = 0;
+        for (int i = 0; i < rbm.Visible; i++) for (int k = 0; k < rbm.Visible; k++) maxJ = Math.Max(maxJ, Math.Abs(quad.Model.Coupling(i, k)));
+        t.AddRow("max |J_ij|", CliIO.Num(maxJ));
+        if (sweep != null)
+        {
+            t.AddRow("slope, c = 0", $"{sweep.SlopeZero.Exponent:F3} (expected 4)");
+            t.AddRow("slope, c != 0", $"{sweep.SlopeBiased.Exponent:F3} (expected 3)");
+        }
+        io.Console_.Write(t);
+        if (!dev.Exhaustive) io.Notice($"N_v = {rbm.Visible} > {new RbmDeviationOptions().MaxExhaustiveVisible}: the deviation is the maximum over {dev.StatesChecked} random states (seed {dev.Seed}), a lower bound on the true maximum; no KL.");
+    }
 }

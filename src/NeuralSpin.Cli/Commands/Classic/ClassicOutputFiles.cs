@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using ScottPlot;
+
+namespace NeuralSpin.Cli.Commands.Classic;
+
+/// <summary>Output helpers of the classic-model commands: the --out directory, CSV text, PNG plots, all written atomically.</summary>
+internal static class ClassicOutputFiles
+{
+    /// <summary>The <c>--out DIR</c> option with its default <c>results/classic/&lt;command&gt;</c>.</summary>
+    public static System.CommandLine.Option<string> OutOption(string command) => new("--out")
+    {
+        Description = "Directory for the CSV and PNG files (created as needed).",
+        DefaultValueFactory = _ => Path.Combine("results", "classic", command),
+        HelpName = "DIR",
+    };
+
+    /// <summary>Checks that <paramref name="dir"/> can be an output directory (not an existing file, not empty).</summary>
+    public static void CheckOutDir(string dir)
+    {
+        if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory, got an empty string. Give one, e.g. --out results/classic.");
+        if (File.Exists(dir)) throw new UsageException($"--out '{dir}' is an existing file, not a directory. Give a directory to write the CSV and PNG files into.");
+    }
+
+    /// <summary>CSV text with a header and invariant round-trip numbers (strings are written as they are).</summary>
+    public static string Csv(string[] header, IEnumerable<object[]> rows)
+    {
+        var sb = new StringBuilder();
+        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
+        {
+            var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true);
+            using (csv)
+            {
+                csv.WriteHeader(header);
+                foreach (var row in rows)
+                {
+                    foreach (var v in row)
+                    {
+                        switch (v)
+                        {
+                            case double d: csv.WriteField(d, "R"); break;
+                            case int i: csv.WriteField(i, ""); break;
+                            case long l: csv.WriteField(l, ""); break;
+                            case bool b: csv.WriteField(b); break;
+                            default: csv.WriteField(Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""); break;
+                        }
+                    }
+                    csv.EndRecord();
+                }
+                csv.Flush();
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A plot with title and axis labels.</summary>
+    public static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title, title.Length > 70 ? 14 : 17);
+        plot.XLabel(xLabel, 15);
+        plot.YLabel(yLabel, 15);
+        return plot;
+    }
+
+    /// <summary>Adds a line (finite points only) with an optional legend and pattern; markers instead of a line when asked.</summary>
+    public static void Line(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, Color color, string? legend, LinePattern? pattern = null, bool markers = false, float width = 2)
+    {
+        var ok = Enumerable.Range(0, x.Count).Where(i => double.IsFinite(x[i]) && double.IsFinite(y[i])).ToArray();
+        if (ok.Length == 0) return;
+        var sc = plot.Add.Scatter(ok.Select(i => x[i]).ToArray(), ok.Select(i => y[i]).ToArray(), color);
+        if (legend is not null) sc.LegendText = legend;
+        sc.LineWidth = markers ? 0 : width;
+        sc.MarkerSize = markers ? 5 : 0;
+        if (pattern is { } p) sc.LinePattern = p;
+    }
+
+    /// <summary>The PNG bytes of a plot (900 x 600).</summary>
+    public static byte[] Png(Plot plot) => plot.GetImage(900, 600).GetImageBytes(ImageFormat.Png);
+
+    /// <summary>Writes text and PNG files (path -&gt; content) atomically, in order, and returns the paths.</summary>
+    public static List<string> WriteAll(IEnumerable<(string Path, object Content)> files)
+    {
+        var written = new List<string>();
+        foreach (var (path, content) in files)
+        {
+            if (content is string text) CliIO.WriteText(path, text);
+            else if (content is byte[] bytes) CliIO.WriteFile(path, () => NeuralSpin.IO.AtomicFile.WriteAllBytes(path, bytes));
+            else throw new ArgumentException($"unsupported content for {path}");
+            written.Add(path);
+        }
+        return written;
+    }
+
+    /// <summary>Parses a finite double option value (System.CommandLine already parsed it; this checks finiteness and a bound).</summary>
+    public static double Finite(double v, string option, string example)
+    {
+        if (!double.IsFinite(v)) throw new UsageException($"{option} {v.ToString(CultureInfo.InvariantCulture)} is not a finite number. Give a finite value, e.g. {option} {example}.");
+        return v;
+    }
+}
