@@ -47,8 +47,9 @@ public sealed record SkFiniteSizeResult(double CouplingScale, double Level, IRea
 /// weighted least-squares extrapolation T*(N) = T_inf + a N^(-2/3). The exponent 2/3 is that of the Tracy-Widom
 /// fluctuations of the largest eigenvalue of the GOE-like matrix J at its spectral edge, which set beta* at finite N
 /// (see <see cref="SkLinearizedTap"/>); T_inf should equal T_c = J.
-/// Instances are drawn with <see cref="SkInstances.InstanceSeed"/> and computed independently (in parallel), so the
-/// result does not depend on the degree of parallelism.
+/// Instances are drawn with <see cref="SkInstances.InstanceSeed"/> and computed independently, so the result does not
+/// depend on the order of the sizes or on other instances. With parallelism 1 it is bit-for-bit reproducible; with
+/// concurrent instances the dense eigensolver's rounding can differ in the last digits (about 1e-11 relative).
 /// </summary>
 public static class SkFiniteSize
 {

@@ -90,18 +90,18 @@ public static class SkCommand
         {
             var list = new (int Size, CurvePoint[] Points)[sizes.Length];
             int done = 0;
-            Parallel.For(0, sizes.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, k =>
+            for (int k = 0; k < sizes.Length; k++)
             {
                 var inst = SkInstances.Draw(sizes[k], s.Coupling, SkInstances.InstanceSeed(s.Seed, sizes[k], 0));
                 list[k] = (sizes[k], SkLinearizedTap.Curve(inst, betas));
-                prog?.Report(Interlocked.Increment(ref done));
-            });
+                prog?.Report(++done);
+            }
             return list;
         });
 
         // 2. finite-size study
         var study = CliIO.WithProgress(io, $"curve minima: {sizes.Length} sizes x {s.Instances} instances", sizes.Length * s.Instances,
-            prog => SkFiniteSize.Run(sizes, s.Instances, s.Coupling, s.Seed, s.BetaMax, s.Level, parallelism, prog));
+            prog => SkFiniteSize.Run(sizes, s.Instances, s.Coupling, s.Seed, s.BetaMax, s.Level, 1, prog)); // serial: bit-reproducible (--threads speeds up each eigensolve)
 
         // 3. TAP solutions of one instance vs T
         var tapInstance = SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, 0));
