@@ -12,8 +12,13 @@ public sealed record TapFixedPointOptions
     /// <summary>Seed of the starts.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Damping gamma of the TAP iteration (<see cref="TapSolverOptions.Damping"/>). Default 0.5.</summary>
+    /// <summary>Damping gamma of the TAP iteration (<see cref="TapSolverOptions.Damping"/>). Default 0.5. Not used by
+    /// <see cref="Sequential"/> updates.</summary>
     public double Damping { get; init; } = 0.5;
+
+    /// <summary>Use the sequential solver <see cref="TapSolver.SolveSequential"/> (exact coordinate descent on the TAP
+    /// free energy; <see cref="MaxIterations"/> then counts sweeps) instead of the damped parallel iteration. Default false.</summary>
+    public bool Sequential { get; init; }
 
     /// <summary>Convergence tolerance on max|m(t+1) - m(t)|. Default 1e-10.</summary>
     public double Tolerance { get; init; } = 1e-10;
@@ -43,7 +48,7 @@ public sealed record TapFixedPointsResult(IReadOnlyList<TapFixedPoint> FixedPoin
 
 /// <summary>
 /// Enumerates TAP solutions of an <see cref="IsingModel"/> by running the damped TAP iteration
-/// (<see cref="TapSolver"/>, correct Onsager term beta^2 m_i sum_j J_ij^2 (1 - m_j^2), fields h) on a
+/// (<see cref="TapSolver"/>, or its sequential variant with <see cref="TapFixedPointOptions.Sequential"/>; correct Onsager term beta^2 m_i sum_j J_ij^2 (1 - m_j^2), fields h) on a
 /// <see cref="DenseCoupling"/> of the model's J from many seeded random starts m0 ~ U(-1, 1), and groups the
 /// converged end points into distinct fixed points (max-norm distance below
 /// <see cref="TapFixedPointOptions.DistinctTolerance"/>). Each carries its TAP free energy, for a histogram.
@@ -68,11 +73,12 @@ public static class TapFixedPoints
         {
             var m0 = new double[n];
             for (int i = 0; i < n; i++) m0[i] = 2 * rng.NextDouble() - 1;
-            var r = TapSolver.Solve(j, model.Beta, new TapSolverOptions
+            var solverOptions = new TapSolverOptions
             {
-                InitialMagnetizations = m0, Fields = h, Damping = options.Damping,
+                InitialMagnetizations = m0, Fields = h, Damping = options.Sequential ? 0 : options.Damping,
                 Tolerance = options.Tolerance, MaxIterations = options.MaxIterations,
-            });
+            };
+            var r = options.Sequential ? TapSolver.SolveSequential(j, model.Beta, solverOptions) : TapSolver.Solve(j, model.Beta, solverOptions);
             progress?.Report(k + 1);
             if (!r.Converged) { notConverged++; continue; }
             converged++;

@@ -1,9 +1,262 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using NeuralSpin.Classic;
+using NeuralSpin.IO;
+using NeuralSpin.Ising;
+using NeuralSpin.Numerics;
+using NeuralSpin.Tap;
+using Spectre.Console;
 
 namespace NeuralSpin.Cli.Commands.Classic;
 
-// SKELETON, to be replaced by the implementation of 'classic sk'.
+/// <summary>
+/// <c>neuralspin classic sk</c>: the Sherrington-Kirkpatrick model (NOTATION.md sections 3, 4 and 8). Seeded instances
+/// J_ij ~ N(0, J^2/N); the linearized-TAP curve lambda_min(beta) of one instance per size next to (1 - beta J)^2; the
+/// curve minimum beta*(N) and the first crossing of a small level over several instances per size, with the
+/// N^(-2/3) extrapolation of T* = 1/beta* to N -&gt; infinity (expected T_c = J); and the TAP solutions of one instance
+/// against temperature, their q_EA next to the replica-symmetric q(T). Writes CSV and PNG files into --out and, with
+/// --json, the numbers as JSON.
+/// </summary>
 public static class SkCommand
 {
-    public static Command Create(CliIO io) => new("sk", "(not yet built)");
+    /// <summary>Reduced temperatures T/J of the TAP scan.</summary>
+    static readonly double[] TapTemperatures = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.3];
+
+    sealed record Settings(int N, int[] Sizes, int Instances, double Coupling, long Seed, double BetaMax, double Level, int Starts,
+        string Out, string? Json, int? Threads);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliIO io)
+    {
+        var n = new Option<int>("--n") { Description = "Spins of the instance whose TAP solutions are scanned over T.", DefaultValueFactory = _ => 100, HelpName = "N" };
+        var sizes = new Option<string>("--sizes") { Description = "Sizes N of the finite-size study and of the lambda_min curves, comma-separated.", DefaultValueFactory = _ => "50,100,200,400", HelpName = "N1,N2,..." };
+        var instances = new Option<int>("--instances") { Description = "Instances (seeds) per size.", DefaultValueFactory = _ => 6, HelpName = "K" };
+        var coupling = new Option<double>("--coupling") { Description = "Coupling scale J: J_ij ~ N(0, J^2/N); T_c = J.", DefaultValueFactory = _ => 1.0, HelpName = "J" };
+        var seed = new Option<long>("--seed") { Description = "Master seed (instance seeds derive from it, the size and the index).", DefaultValueFactory = _ => 1L, HelpName = "S" };
+        var betaMax = ArgParsing.BetaMaxOption();
+        var level = new Option<double>("--level") { Description = "Small level c in [0, 1): the first beta with lambda_min(beta) = c is reported per instance (large N: (1 - sqrt c)/J).", DefaultValueFactory = _ => 0.05, HelpName = "C" };
+        var starts = new Option<int>("--starts") { Description = "Random starts of the TAP iteration at each temperature.", DefaultValueFactory = _ => 20, HelpName = "K" };
+        var output = new Option<string>("--out") { Description = "Directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "sk"), HelpName = "DIR" };
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
+        var threads = ArgParsing.LibtorchThreadsOption();
+        var cmd = new Command("sk", "Sherrington-Kirkpatrick: linearized-TAP curve lambda_min(beta) -> (1 - beta J)^2, the transition T_c = J from instances at growing N (N^-2/3 extrapolation), TAP solutions and q_EA vs the replica-symmetric q(T).")
+            { n, sizes, instances, coupling, seed, betaMax, level, starts, output, json, threads };
+        cmd.SetAction(p => Run(io, new Settings(p.GetValue(n), ParseSizes(p.GetValue(sizes)!), p.GetValue(instances), p.GetValue(coupling), p.GetValue(seed),
+            p.GetValue(betaMax), p.GetValue(level), p.GetValue(starts), p.GetValue(output)!, p.GetValue(json), p.GetValue(threads))));
+        return cmd;
+    }
+
+    static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    static int[] ParseSizes(string text)
+    {
+        var items = text.Split(',').Select(s => s.Trim()).ToArray();
+        var r = new int[items.Length];
+        for (int i = 0; i < items.Length; i++)
+            if (!int.TryParse(items[i], NumberStyles.None, CultureInfo.InvariantCulture, out r[i]) || r[i] < 4 || r[i] > 4000)
+                throw new UsageException($"--sizes '{text}': '{items[i]}' is not an integer size between 4 and 4000. Give a comma-separated list of sizes, e.g. --sizes 50,100,200,400.");
+        return r;
+    }
+
+    static void Validate(Settings s)
+    {
+        if (s.N < 4 || s.N > 2000) throw new UsageException($"--n {s.N} is not allowed: give the TAP instance size between 4 and 2000, e.g. --n 100.");
+        if (s.Instances < 1 || s.Instances > 10000) throw new UsageException($"--instances {s.Instances} is not allowed: give between 1 and 10000 instances per size, e.g. --instances 6.");
+        if (!(s.Coupling > 0) || !double.IsFinite(s.Coupling)) throw new UsageException($"--coupling {Inv(s.Coupling)} is not allowed: the coupling scale J must be positive and finite, e.g. --coupling 1.");
+        if (!(s.BetaMax > 0) || !double.IsFinite(s.BetaMax)) throw new UsageException($"--beta-max {Inv(s.BetaMax)} is not allowed: give a positive, finite upper end of the beta range, e.g. --beta-max 3.");
+        if (s.BetaMax * s.Coupling <= 1) throw new UsageException($"--beta-max {Inv(s.BetaMax)} does not reach the transition at beta = 1/J = {Inv(1 / s.Coupling)}: give a larger value, e.g. --beta-max {Inv(3 / s.Coupling)}.");
+        if (!(s.Level >= 0 && s.Level < 1)) throw new UsageException($"--level {Inv(s.Level)} is not allowed: the level must lie in [0, 1), e.g. --level 0.05.");
+        if (s.Starts < 1 || s.Starts > 100000) throw new UsageException($"--starts {s.Starts} is not allowed: give between 1 and 100000 random starts, e.g. --starts 20.");
+        if (s.Threads is int t && t < 1) throw new UsageException($"--threads {t} is not allowed: give a positive thread count.");
+        if (File.Exists(s.Out)) throw new UsageException($"--out '{s.Out}' is an existing file, not a directory. Give a directory for the CSV and PNG files, e.g. --out results/classic/sk.");
+        CliIO.CheckOutputPath(s.Json, "--json");
+    }
+
+    static int Run(CliIO io, Settings s)
+    {
+        Validate(s);
+        var total = Stopwatch.StartNew();
+        TorchLinalg.Configure(s.Threads ?? TorchLinalg.DefaultThreads());
+        int parallelism = Math.Max(1, Environment.ProcessorCount);
+        var sizes = s.Sizes.Distinct().OrderBy(x => x).ToArray();
+
+        // 1. lambda_min(beta) of instance 0 of every size
+        double curveMax = Math.Min(s.BetaMax, 2.5 / s.Coupling);
+        var betas = Enumerable.Range(0, 101).Select(i => curveMax * i / 100).ToArray();
+        var curves = CliIO.WithProgress(io, "lambda_min(beta) curves", sizes.Length, prog =>
+        {
+            var list = new (int Size, CurvePoint[] Points)[sizes.Length];
+            int done = 0;
+            for (int k = 0; k < sizes.Length; k++)
+            {
+                var inst = SkInstances.Draw(sizes[k], s.Coupling, SkInstances.InstanceSeed(s.Seed, sizes[k], 0));
+                list[k] = (sizes[k], SkLinearizedTap.Curve(inst, betas));
+                prog?.Report(++done);
+            }
+            return list;
+        });
+
+        // 2. finite-size study
+        var study = CliIO.WithProgress(io, $"curve minima: {sizes.Length} sizes x {s.Instances} instances", sizes.Length * s.Instances,
+            prog => SkFiniteSize.Run(sizes, s.Instances, s.Coupling, s.Seed, s.BetaMax, s.Level, 1, prog)); // serial: bit-reproducible (--threads speeds up each eigensolve)
+
+        // 3. TAP solutions of one instance vs T
+        var tapInstance = SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, 0));
+        var temps = TapTemperatures.Select(t => t * s.Coupling).ToArray();
+        var tapOptions = new TapFixedPointOptions { Starts = s.Starts, Seed = unchecked((int)SplitMixSource.Derive(s.Seed, s.N, -1)), MaxIterations = 2000 };
+        var tap = CliIO.WithProgress(io, $"TAP solutions, N = {s.N}, {temps.Length} temperatures", temps.Length,
+            prog => SkTapSolutions.Scan(tapInstance, temps, tapOptions, parallelism, prog));
+
+        // render everything before writing anything
+        var files = new List<(string Name, byte[] Bytes)>
+        {
+            ("lambda_min.csv", Encoding.UTF8.GetBytes(CurveCsv(curves, s.Coupling))),
+            ("lambda_min.png", SkPlots.LambdaMin(curves, s.Coupling)),
+            ("finite_size_instances.csv", Encoding.UTF8.GetBytes(InstancesCsv(study))),
+            ("finite_size.csv", Encoding.UTF8.GetBytes(SizesCsv(study))),
+            ("finite_size.png", SkPlots.FiniteSize(study)),
+            ("tap_qea.csv", Encoding.UTF8.GetBytes(TapCsv(tap))),
+            ("tap_qea.png", SkPlots.TapOrderParameter(tap, s.Coupling, s.N)),
+        };
+        double wall = total.Elapsed.TotalSeconds;
+        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, wall)) : null;
+        foreach (var (name, bytes) in files)
+        {
+            string path = Path.Combine(s.Out, name);
+            CliIO.WriteFile(path, () => AtomicFile.Write(path, st => st.Write(bytes)));
+        }
+        if (jsonText != null) CliIO.WriteText(s.Json!, jsonText);
+
+        Print(io, s, study, tap);
+        io.Console_.Write(new Text($"wrote {files.Count} files into {s.Out}" + (s.Json != null ? $" and {s.Json}" : "") + $"\nwall time {total.Elapsed.TotalSeconds:F1} s\n"));
+        return CliApp.Ok;
+    }
+
+    static string Csv(Action<CsvWriter> body)
+    {
+        var sb = new StringBuilder();
+        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
+        using (var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true))
+        {
+            body(csv);
+            csv.Flush();
+        }
+        return sb.ToString();
+    }
+
+    static void Field(CsvWriter csv, double v) => csv.WriteField(v, "R");
+
+    static void Field(CsvWriter csv, double? v)
+    {
+        if (v is double x) csv.WriteField(x, "R"); else csv.WriteField("");
+    }
+
+    static string CurveCsv(IReadOnlyList<(int Size, CurvePoint[] Points)> curves, double coupling) => Csv(csv =>
+    {
+        csv.WriteHeader(["n", "beta", "lambda_min", "large_n_limit"]);
+        foreach (var (n, pts) in curves)
+            foreach (var p in pts)
+            {
+                csv.WriteField(n); Field(csv, p.Beta); Field(csv, p.Value); Field(csv, SkLinearizedTap.LargeSizeLimit(p.Beta, coupling));
+                csv.EndRecord();
+            }
+    });
+
+    static string InstancesCsv(SkFiniteSizeResult r) => Csv(csv =>
+    {
+        csv.WriteHeader(["n", "seed", "beta_star", "t_star", "lambda_min_at_beta_star", "beta_at_level", "beta_zero"]);
+        foreach (var x in r.Instances)
+        {
+            csv.WriteField(x.Size); csv.WriteField(x.Seed); Field(csv, x.BetaStar); Field(csv, x.TStar); Field(csv, x.MinValue);
+            Field(csv, x.BetaAtLevel); Field(csv, x.BetaZero);
+            csv.EndRecord();
+        }
+    });
+
+    static string SizesCsv(SkFiniteSizeResult r) => Csv(csv =>
+    {
+        csv.WriteHeader(["n", "n_pow_minus_2_3", "instances", "beta_star_mean", "beta_star_se", "t_star_mean", "t_star_se", "min_mean", "min_se",
+            "reached_level", "beta_at_level_mean", "beta_at_level_se", "reached_zero"]);
+        foreach (var x in r.Sizes)
+        {
+            csv.WriteField(x.Size); Field(csv, x.ScalingVariable); csv.WriteField(x.Instances); Field(csv, x.MeanBetaStar); Field(csv, x.BetaStarError);
+            Field(csv, x.MeanTStar); Field(csv, x.TStarError); Field(csv, x.MeanMinimum); Field(csv, x.MinimumError);
+            csv.WriteField(x.ReachedLevel); Field(csv, x.MeanBetaAtLevel); Field(csv, x.BetaAtLevelError); csv.WriteField(x.ReachedZero);
+            csv.EndRecord();
+        }
+    });
+
+    static string TapCsv(IReadOnlyList<SkTapTemperature> rows) => Csv(csv =>
+    {
+        csv.WriteHeader(["temperature", "starts", "converged", "not_converged", "distinct", "non_trivial", "q_ea_lowest_f", "q_ea_mean", "q_ea_max",
+            "lowest_f_per_spin", "plefka_lowest_f", "rs_q"]);
+        foreach (var x in rows)
+        {
+            Field(csv, x.Temperature); csv.WriteField(x.Starts); csv.WriteField(x.Converged); csv.WriteField(x.NotConverged); csv.WriteField(x.Distinct);
+            csv.WriteField(x.NonTrivial); Field(csv, x.QeaLowest); Field(csv, x.QeaMean); Field(csv, x.QeaMax); Field(csv, x.LowestFreeEnergyPerSpin);
+            Field(csv, x.PlefkaLowest); Field(csv, x.ReplicaSymmetricQ);
+            csv.EndRecord();
+        }
+    });
+
+    static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    static Dictionary<string, object?> JsonOf(Settings s, int[] sizes, IReadOnlyList<(int Size, CurvePoint[] Points)> curves, SkFiniteSizeResult study,
+        IReadOnlyList<SkTapTemperature> tap, double wall) => new()
+    {
+        ["coupling"] = s.Coupling,
+        ["seed"] = s.Seed,
+        ["sizes"] = sizes,
+        ["instances"] = s.Instances,
+        ["beta_max"] = s.BetaMax,
+        ["level"] = s.Level,
+        ["lambda_min_curves"] = curves.Select(c => new Dictionary<string, object>
+        {
+            ["n"] = c.Size,
+            ["points"] = c.Points.Select(p => new Dictionary<string, double> { ["beta"] = p.Beta, ["lambda_min"] = p.Value, ["large_n_limit"] = SkLinearizedTap.LargeSizeLimit(p.Beta, s.Coupling) }).ToList(),
+        }).ToList(),
+        ["per_size"] = study.Sizes.Select(x => new Dictionary<string, object?>
+        {
+            ["n"] = x.Size, ["instances"] = x.Instances, ["beta_star_mean"] = x.MeanBetaStar, ["beta_star_se"] = Finite(x.BetaStarError),
+            ["t_star_mean"] = x.MeanTStar, ["t_star_se"] = Finite(x.TStarError), ["min_mean"] = x.MeanMinimum, ["min_se"] = Finite(x.MinimumError),
+            ["reached_level"] = x.ReachedLevel, ["beta_at_level_mean"] = Finite(x.MeanBetaAtLevel), ["beta_at_level_se"] = Finite(x.BetaAtLevelError),
+            ["reached_zero"] = x.ReachedZero,
+        }).ToList(),
+        ["beta_at_level_large_n"] = SkLinearizedTap.LargeSizeBetaAtLevel(s.Level, s.Coupling),
+        ["extrapolation"] = study.Extrapolation is { } ex ? new Dictionary<string, object?>
+        {
+            ["t_c"] = ex.TInfinity, ["t_c_error"] = Finite(ex.TInfinityError), ["slope"] = ex.Slope, ["slope_error"] = Finite(ex.SlopeError),
+            ["chi2_per_dof"] = Finite(ex.ChiSquarePerDof), ["weighted"] = ex.Weighted, ["scaling_variable"] = "N^(-2/3)", ["expected_t_c"] = s.Coupling,
+        } : null,
+        ["tap_n"] = s.N,
+        ["tap"] = tap.Select(x => new Dictionary<string, object?>
+        {
+            ["temperature"] = x.Temperature, ["starts"] = x.Starts, ["converged"] = x.Converged, ["not_converged"] = x.NotConverged,
+            ["distinct"] = x.Distinct, ["non_trivial"] = x.NonTrivial, ["q_ea_lowest_f"] = x.QeaLowest, ["q_ea_mean"] = x.QeaMean,
+            ["q_ea_max"] = x.QeaMax, ["lowest_f_per_spin"] = Finite(x.LowestFreeEnergyPerSpin), ["plefka_lowest_f"] = Finite(x.PlefkaLowest),
+            ["rs_q"] = x.ReplicaSymmetricQ,
+        }).ToList(),
+        ["wall_seconds"] = wall,
+    };
+
+    static void Print(CliIO io, Settings s, SkFiniteSizeResult study, IReadOnlyList<SkTapTemperature> tap)
+    {
+        var t = new Table().Title($"SK linearized TAP, J = {CliIO.Num(s.Coupling)}: curve minimum beta*(N), T* = 1/beta*, level c = {CliIO.Num(s.Level)}")
+            .AddColumn("N").AddColumn("instances").AddColumn("T* (mean +- se)").AddColumn("min lambda_min").AddColumn("beta at level (reached)").AddColumn("reach 0");
+        foreach (var x in study.Sizes)
+            t.AddRow(x.Size.ToString(), x.Instances.ToString(), $"{CliIO.Num(x.MeanTStar)} +- {CliIO.Num(x.TStarError)}", CliIO.Num(x.MeanMinimum),
+                x.ReachedLevel > 0 ? $"{CliIO.Num(x.MeanBetaAtLevel)} ({x.ReachedLevel})" : "-", x.ReachedZero.ToString());
+        io.Console_.Write(t);
+        if (study.Extrapolation is { } ex)
+            io.Console_.Write(new Text($"extrapolated T_c (fit T* = T_inf + a N^-2/3): {CliIO.Num(ex.TInfinity)} +- {CliIO.Num(ex.TInfinityError)}  (expected J = {CliIO.Num(s.Coupling)}; a = {CliIO.Num(ex.Slope)})\n"));
+        var tt = new Table().Title($"TAP solutions of one instance, N = {s.N}, {s.Starts} random starts per T")
+            .AddColumn("T").AddColumn("converged").AddColumn("distinct").AddColumn("non-trivial").AddColumn("q_EA (lowest F)").AddColumn("RS q").AddColumn("Plefka x_P");
+        foreach (var x in tap)
+            tt.AddRow(CliIO.Num(x.Temperature), $"{x.Converged}/{x.Starts}", x.Distinct.ToString(), x.NonTrivial.ToString(), CliIO.Num(x.QeaLowest),
+                CliIO.Num(x.ReplicaSymmetricQ), CliIO.Num(x.PlefkaLowest));
+        io.Console_.Write(tt);
+    }
 }

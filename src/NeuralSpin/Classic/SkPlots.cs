@@ -1,0 +1,97 @@
+using NeuralSpin.Tap;
+using ScottPlot;
+
+namespace NeuralSpin.Classic;
+
+/// <summary>The figures of the SK study (ScottPlot PNG bytes, 960 x 620).</summary>
+public static class SkPlots
+{
+    const int Width = 960, Height = 620;
+
+    static readonly Color[] Palette = [Colors.SteelBlue, Colors.OrangeRed, Colors.ForestGreen, Colors.DarkViolet, Colors.DarkGoldenRod, Colors.Teal, Colors.Crimson, Colors.SaddleBrown];
+
+    static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title, title.Length > 70 ? 14 : 18);
+        plot.XLabel(xLabel, 15);
+        plot.YLabel(yLabel, 15);
+        return plot;
+    }
+
+    static byte[] Png(Plot plot) => plot.GetImage(Width, Height).GetImageBytes(ImageFormat.Png);
+
+    /// <summary>lambda_min(beta) of one instance per size next to the large-N curve (1 - beta J)^2 (NOTATION.md section 4).</summary>
+    public static byte[] LambdaMin(IReadOnlyList<(int Size, CurvePoint[] Points)> curves, double couplingScale)
+    {
+        var plot = NewPlot($"SK linearized TAP: lambda_min(beta) of I - M(beta), J = {couplingScale:G4}", "beta", "lambda_min");
+        double bMax = curves.SelectMany(c => c.Points).Max(p => p.Beta);
+        var bx = Enumerable.Range(0, 401).Select(i => bMax * i / 400).ToArray();
+        var limit = plot.Add.ScatterLine(bx, bx.Select(b => SkLinearizedTap.LargeSizeLimit(b, couplingScale)).ToArray(), Colors.Black);
+        limit.LegendText = "(1 - beta J)^2, N -> infinity";
+        limit.LinePattern = LinePattern.Dashed;
+        limit.LineWidth = 2;
+        for (int k = 0; k < curves.Count; k++)
+        {
+            var (n, pts) = curves[k];
+            var sc = plot.Add.ScatterLine(pts.Select(p => p.Beta).ToArray(), pts.Select(p => p.Value).ToArray(), Palette[k % Palette.Length]);
+            sc.LegendText = $"N = {n}";
+            sc.LineWidth = 2;
+        }
+        plot.Add.HorizontalLine(0, 1, Colors.Gray);
+        plot.ShowLegend(Alignment.UpperCenter);
+        return Png(plot);
+    }
+
+    /// <summary>T*(N) = 1/beta*(N) (instance means with standard errors) against N^(-2/3), with the fitted line and T_c = J.</summary>
+    public static byte[] FiniteSize(SkFiniteSizeResult result)
+    {
+        var plot = NewPlot("SK: curve-minimum temperature T*(N) vs N^(-2/3), extrapolated to N -> infinity", "N^(-2/3)", "T* = 1/beta*");
+        var xs = result.Sizes.Select(s => s.ScalingVariable).ToArray();
+        var ys = result.Sizes.Select(s => s.MeanTStar).ToArray();
+        var es = result.Sizes.Select(s => double.IsFinite(s.TStarError) ? s.TStarError : 0).ToArray();
+        var pts = plot.Add.Scatter(xs, ys, Colors.SteelBlue);
+        pts.LineWidth = 0;
+        pts.MarkerSize = 8;
+        pts.LegendText = "instance mean +- s.e.";
+        var eb = plot.Add.ErrorBar(xs, ys, es);
+        eb.LineColor = Colors.SteelBlue;
+        double xMax = xs.Max() * 1.05;
+        var tc = plot.Add.ScatterLine(new[] { 0.0, xMax }, new[] { result.CouplingScale, result.CouplingScale }, Colors.Black);
+        tc.LinePattern = LinePattern.Dashed;
+        tc.LegendText = $"T_c = J = {result.CouplingScale:G4}";
+        if (result.Extrapolation is { } ex)
+        {
+            var fit = plot.Add.ScatterLine(new[] { 0.0, xMax }, new[] { ex.TInfinity, ex.TInfinity + ex.Slope * xMax }, Colors.OrangeRed);
+            fit.LegendText = $"fit: T_inf = {ex.TInfinity:F4} +- {ex.TInfinityError:F4}";
+            var ie = plot.Add.ErrorBar(new[] { 0.0 }, new[] { ex.TInfinity }, new[] { ex.TInfinityError });
+            ie.LineColor = Colors.OrangeRed;
+        }
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Png(plot);
+    }
+
+    /// <summary>q_EA(T) of the TAP solutions found (lowest free energy and largest) next to the replica-symmetric q(T).</summary>
+    public static byte[] TapOrderParameter(IReadOnlyList<SkTapTemperature> rows, double couplingScale, int size)
+    {
+        var plot = NewPlot($"SK, N = {size}: q_EA of TAP solutions vs the replica-symmetric q(T)", "T", "q");
+        double tMax = rows.Max(r => r.Temperature) * 1.05;
+        var tx = Enumerable.Range(1, 300).Select(i => tMax * i / 300).ToArray();
+        var rs = plot.Add.ScatterLine(tx, tx.Select(t => SkReplicaSymmetric.OrderParameter(t, couplingScale)).ToArray(), Colors.Black);
+        rs.LegendText = "replica-symmetric q(T) (Gauss-Hermite)";
+        rs.LineWidth = 2;
+        var low = plot.Add.Scatter(rows.Select(r => r.Temperature).ToArray(), rows.Select(r => r.QeaLowest).ToArray(), Colors.OrangeRed);
+        low.LineWidth = 0;
+        low.MarkerSize = 9;
+        low.LegendText = "TAP: q_EA of the lowest-F non-trivial solution (0: none found)";
+        var hi = plot.Add.Scatter(rows.Select(r => r.Temperature).ToArray(), rows.Select(r => r.QeaMax).ToArray(), Colors.SteelBlue);
+        hi.LineWidth = 0;
+        hi.MarkerSize = 6;
+        hi.MarkerShape = MarkerShape.OpenSquare;
+        hi.LegendText = "TAP: largest q_EA found";
+        var tc = plot.Add.VerticalLine(couplingScale, 1, Colors.Gray);
+        tc.LinePattern = LinePattern.Dotted;
+        plot.ShowLegend(Alignment.UpperRight);
+        return Png(plot);
+    }
+}

@@ -1,0 +1,135 @@
+using NUnit.Framework;
+using NeuralSpin.Classic;
+using NeuralSpin.Numerics;
+using NeuralSpin.Tests.Support;
+
+namespace NeuralSpin.Tests.Classic;
+
+/// <summary>
+/// The linearized-TAP curve of SK instances, lambda_min(beta) of I - M(beta) = I - beta J + beta^2 diag(d)
+/// (NOTATION.md section 4), its approach to (1 - beta J)^2, and the finite-size transition study.
+/// </summary>
+[TestFixture, NonParallelizable]
+public class SkLinearizedTapTests
+{
+    const long CurveSeed = 8201;
+    const long StudySeed = 8202;
+    static readonly double[] Betas = { 0.5, 1.0, 1.5, 2.0 };
+
+    [TestCase(400)]
+    [TestCase(800)]
+    public void LambdaMin_ApproachesOneMinusBetaSquared_WithinEdgeFluctuations(int n)
+    {
+        // lambda_min(beta) = 1 - beta lambda_max(J) + beta^2 u^T D u + (second order in the d fluctuations), u the top
+        // eigenvector of J. lambda_max(J) = 2 + N^(-2/3) chi with chi Tracy-Widom GOE (mean -1.21, sd 1.27);
+        // |chi| <= 6 fails with probability ~1e-4 (left tail exp(-|s|^3/24), right tail far smaller).
+        // u^T D u - 1 = (mean d - 1) + u^T (D - mean d) u: -1/N +- 2/N for mean d and ~sqrt(6)/N for the delocalised
+        // u, so 10/N is ~3.5 sd. Tolerance beta 6 N^(-2/3) + beta^2 10/N; seed 8201 (false-failure rate ~1e-3).
+        var inst = SkInstances.Draw(n, 1.0, CurveSeed);
+        var pts = SkLinearizedTap.Curve(inst, Betas);
+        double edge = Math.Pow(n, -2.0 / 3.0);
+        foreach (var p in pts)
+            NumericAssert.AreEqualAbsolute(SkLinearizedTap.LargeSizeLimit(p.Beta, 1), p.Value, p.Beta * 6 * edge + p.Beta * p.Beta * 10.0 / n, $"lambda_min({p.Beta}) at N = {n}");
+    }
+
+    [Test]
+    public void LambdaMin_IsSandwichedByTheTopEigenpairOfJ()
+    {
+        // Rigorous bounds (Rayleigh quotients; D = diag(d) >= min d I):
+        // 1 - beta lambda_max(J) + beta^2 min_i d_i <= lambda_min(beta) <= u^T (I - M) u = 1 - beta lambda_max(J) + beta^2 u^T D u.
+        // 1e-10 covers the eigensolvers' rounding (~N eps ||I - M||).
+        const int n = 300;
+        var inst = SkInstances.Draw(n, 1.0, CurveSeed);
+        var (w, v) = TorchLinalg.SymmetricEigen(inst.Coupling.ToDenseRowMajor(), n);
+        double lmax = w[^1];
+        var d = inst.Coupling.RowSquareSums();
+        double uDu = 0;
+        for (int i = 0; i < n; i++) { double ui = v[i * n + n - 1]; uDu += ui * ui * d[i]; }
+        foreach (var p in SkLinearizedTap.Curve(inst, Betas))
+        {
+            NumericAssert.AtLeast(1 - p.Beta * lmax + p.Beta * p.Beta * d.Min(), p.Value, 1e-10, $"lower bound at beta {p.Beta}");
+            NumericAssert.AtMost(1 - p.Beta * lmax + p.Beta * p.Beta * uDu, p.Value, 1e-10, $"upper bound at beta {p.Beta}");
+        }
+    }
+
+    [Test]
+    public void LambdaMin_ScalesWithTheCouplingScale()
+    {
+        // J -> c J multiplies the couplings by c and d by c^2, so I - M(beta; cJ) = I - M(c beta; J): the same seed at
+        // scale 2 gives the scale-1 curve at twice the beta, to rounding (1e-11), i.e. (1 - beta J)^2 in units of J.
+        var one = SkInstances.Draw(120, 1.0, CurveSeed);
+        var two = SkInstances.Draw(120, 2.0, CurveSeed);
+        var a = SkLinearizedTap.Curve(two, new[] { 0.25, 0.5, 0.75 });
+        var b = SkLinearizedTap.Curve(one, new[] { 0.5, 1.0, 1.5 });
+        for (int k = 0; k < 3; k++) NumericAssert.AreEqualAbsolute(b[k].Value, a[k].Value, 1e-11, $"point {k}");
+    }
+
+    [Test]
+    public void Transition_MinimumAndCrossings_AreConsistent()
+    {
+        // beta* is a minimiser: neighbours 1e-3 away are not lower (beyond rounding); the level crossing lies before beta*
+        // and has lambda_min = level to the search tolerance (1e-9 relative in beta, slope O(1)).
+        var inst = SkInstances.Draw(200, 1.0, CurveSeed);
+        var r = SkLinearizedTap.Transition(inst, 3, 0.2);
+        var around = SkLinearizedTap.Curve(inst, new[] { r.BetaStar - 1e-3, r.BetaStar + 1e-3 });
+        Assert.That(around.Select(p => p.Value), Is.All.GreaterThanOrEqualTo(r.MinValue - 1e-12));
+        Assert.That(r.BetaAtLevel, Is.Not.Null.And.LessThan(r.BetaStar));
+        NumericAssert.AreEqualAbsolute(0.2, SkLinearizedTap.Curve(inst, new[] { r.BetaAtLevel!.Value })[0].Value, 1e-8, "lambda_min at the crossing");
+        Assert.That(r.BetaZero.HasValue, Is.EqualTo(r.MinValue <= 0), "a zero exists exactly when the minimum is not positive");
+    }
+
+    [Test]
+    public void Extrapolate_RecoversAnExactLine()
+    {
+        // y = 1 + 0.6 x at x = N^(-2/3): intercept and slope to rounding (1e-12); chi^2 = 0.
+        var stats = new[] { 50, 100, 200, 400 }.Select(n =>
+        {
+            double x = Math.Pow(n, -2.0 / 3.0);
+            return new SkSizeStatistics(n, 4, 1 / (1 + 0.6 * x), 0.01, 1 + 0.6 * x, 0.01 * (1 + x), 0, 0, 0, double.NaN, double.NaN, 0);
+        }).ToList();
+        var ex = SkFiniteSize.Extrapolate(stats);
+        NumericAssert.AreEqualAbsolute(1, ex.TInfinity, 1e-12, "intercept");
+        NumericAssert.AreEqualAbsolute(0.6, ex.Slope, 1e-10, "slope");
+        Assert.That(ex.Weighted, Is.True);
+        NumericAssert.AreEqualAbsolute(0, ex.ChiSquarePerDof, 1e-18, "chi^2");
+        Assert.That(ex.TInfinityError, Is.GreaterThan(0).And.LessThan(0.05));
+    }
+
+    [Test]
+    public void FiniteSize_ExtrapolatedTc_AgreesWithJ_FastSeededRun()
+    {
+        // Sizes 50..400, 4 instances each (seed 8202). T*(N) = J (1 - chi N^(-2/3)/2 - 1/N + ...): the fit in N^(-2/3)
+        // leaves a 1/N bias of ~0.003 over this range. Bound: 3 fit standard errors + 0.01 (false-failure rate ~0.3 %).
+        // Also: results do not depend on the parallelism (each instance is computed on its own).
+        var sizes = new[] { 50, 100, 200, 400 };
+        var r = SkFiniteSize.Run(sizes, 4, 1.0, StudySeed, 3.0, 0.05, parallelism: 2);
+        Assert.That(r.Sizes.Select(s => s.Size), Is.EqualTo(sizes));
+        var ex = r.Extrapolation!;
+        TestContext.Out.WriteLine($"T_inf = {ex.TInfinity:F4} +- {ex.TInfinityError:F4}, slope {ex.Slope:F3}; T*(N) = {string.Join(", ", r.Sizes.Select(s => $"{s.Size}: {s.MeanTStar:F4}"))}");
+        NumericAssert.AreEqualAbsolute(1.0, ex.TInfinity, 3 * ex.TInfinityError + 0.01, "extrapolated T_c = J");
+        // Serial runs are bit-identical whatever the size order; concurrent instances may differ from them only in
+        // the eigensolver's rounding: ~1e-15 noise in the values moves the minimiser of a curve of curvature ~1 by up to
+        // sqrt(1e-15) ~ 3e-8, hence 1e-6 relative for beta* and 1e-12 for the minimum value.
+        var serial = SkFiniteSize.Run(new[] { 50, 100 }, 2, 1.0, StudySeed, 3.0, 0.05, parallelism: 1);
+        var reordered = SkFiniteSize.Run(new[] { 100, 50 }, 2, 1.0, StudySeed, 3.0, 0.05, parallelism: 1);
+        Assert.That(reordered.Instances, Is.EqualTo(serial.Instances).AsCollection, "serial: bit-identical, independent of size order");
+        var parallel = r.Instances.Where(i => i.Size <= 100).GroupBy(i => i.Size).SelectMany(g => g.Take(2)).ToList();
+        for (int k = 0; k < serial.Instances.Count; k++)
+        {
+            Assert.That(parallel[k].Seed, Is.EqualTo(serial.Instances[k].Seed), "adding instances keeps the others' seeds");
+            NumericAssert.AreEqualRelative(serial.Instances[k].BetaStar, parallel[k].BetaStar, 1e-6, "beta* serial vs parallel");
+            NumericAssert.AreEqualAbsolute(serial.Instances[k].MinValue, parallel[k].MinValue, 1e-12, "minimum serial vs parallel");
+        }
+    }
+
+    [Test, Category("Slow")]
+    public void FiniteSize_ExtrapolatedTc_AgreesWithJ_UpToN1600()
+    {
+        // The full study of the brief: N = 50..1600, 8 instances each. Same bound as the fast version with the 1/N bias
+        // allowance 0.005 (false-failure rate ~0.3 %).
+        var r = SkFiniteSize.Run(new[] { 50, 100, 200, 400, 800, 1600 }, 8, 1.0, StudySeed, 3.0, 0.05, parallelism: Environment.ProcessorCount);
+        var ex = r.Extrapolation!;
+        TestContext.Out.WriteLine($"T_inf = {ex.TInfinity:F4} +- {ex.TInfinityError:F4}, slope {ex.Slope:F3}");
+        NumericAssert.AreEqualAbsolute(1.0, ex.TInfinity, 3 * ex.TInfinityError + 0.005, "extrapolated T_c = J");
+    }
+}
