@@ -12,7 +12,7 @@ namespace NeuralSpin.Classic;
 /// not exact below T_c (de Almeida-Thouless: at h = 0 it is unstable for every T &lt; J; Parisi's broken solution is
 /// the correct one), but it is the textbook first approximation and agrees with it to leading order in 1 - T/J.
 /// <para>
-/// The integral uses <see cref="GaussHermite"/> quadrature; the positive root is found by bisection on
+/// The integral uses Gauss-Hermite quadrature (<see cref="GaussQuadrature.Hermite"/>); the positive root is found by bisection on
 /// g(q) = integral Dz tanh^2(beta J sqrt(q) z) - q, which is positive just above q = 0 and non-positive at q = 1.
 /// The integrand's kink of width ~T/J at z = 0 limits Gauss-Hermite accuracy at low T: with the default
 /// 400 nodes the result agrees with a fine trapezoid rule to better than 1e-5 for T/J &gt;= 0.3 but only to 5e-3 at
@@ -24,10 +24,10 @@ public static class SkReplicaSymmetric
     /// <summary>Default number of quadrature nodes.</summary>
     public const int DefaultNodes = 400;
 
-    static readonly Lazy<GaussHermite> DefaultRule = new(() => new GaussHermite(DefaultNodes));
+    static readonly Lazy<GaussRule> DefaultRule = new(() => GaussQuadrature.Hermite(DefaultNodes));
 
     /// <summary>The right-hand side F(q) = integral Dz tanh^2(beta J sqrt(q) z) of the RS equation.</summary>
-    public static double RightHandSide(double q, double temperature, double couplingScale = 1, GaussHermite? rule = null)
+    public static double RightHandSide(double q, double temperature, double couplingScale = 1, GaussRule? rule = null)
     {
         rule ??= DefaultRule.Value;
         double a = couplingScale * Math.Sqrt(Math.Max(q, 0)) / temperature;
@@ -38,7 +38,7 @@ public static class SkReplicaSymmetric
     /// <param name="temperature">T &gt; 0, finite.</param>
     /// <param name="couplingScale">J &gt; 0.</param>
     /// <param name="rule">Quadrature rule (default <see cref="DefaultNodes"/> nodes).</param>
-    public static double OrderParameter(double temperature, double couplingScale = 1, GaussHermite? rule = null)
+    public static double OrderParameter(double temperature, double couplingScale = 1, GaussRule? rule = null)
     {
         if (!(temperature > 0) || !double.IsFinite(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "T must be positive and finite");
         if (!(couplingScale > 0) || !double.IsFinite(couplingScale)) throw new ArgumentOutOfRangeException(nameof(couplingScale), couplingScale, "J must be positive and finite");

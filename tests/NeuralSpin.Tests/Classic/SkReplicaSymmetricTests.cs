@@ -47,7 +47,7 @@ public class SkReplicaSymmetricTests
     {
         // integral Dz z^(2k) = (2k - 1)!!, exact for degree 2k <= 2n - 1; odd moments vanish by symmetry. Relative 1e-12:
         // the nodes and weights are accurate to a few ulp, the sums have up to 40 terms.
-        var rule = new GaussHermite(n);
+        var rule = GaussQuadrature.Hermite(n);
         NumericAssert.AreEqualRelative(1, rule.Weights.Sum(), 1e-13, "weights sum to 1");
         double dfact = 1;
         for (int k = 1; 2 * k <= 2 * n - 1; k++)
