@@ -46,15 +46,17 @@ public sealed record Paper2Options
     public IReadOnlyList<double> LandscapeXs { get; init; } = Grid(-1.0, 3.0, 0.1);
     /// <summary>BP iteration budget per landscape point (non-converged points are counted and reported).</summary>
     public int BpMaxIterations { get; init; } = 400;
-    /// <summary>BP budget of a point that follows a non-converged one (damping 0.9, random sequential updates), so that a
-    /// region without a stable BP fixed point costs a bounded amount of work.</summary>
-    public int BpStuckIterations { get; init; } = 60;
-    /// <summary>BP sweeps allowed for one part's whole landscape (up, down and the refined grid each get this); later points run on <see cref="BpStuckIterations"/>.</summary>
-    public long BpTotalIterations { get; init; } = 8000;
+    /// <summary>BP budget of a point that follows a non-converged one (random sequential updates, damping 0.5), so that a
+    /// region without a stable BP fixed point costs a bounded amount of work while BP can still recover beyond it.</summary>
+    public int BpStuckIterations { get; init; } = 150;
+    /// <summary>BP work allowed for one part's landscape, in message updates (a sweep updates the N(N-1) directed edges): the
+    /// coarse up and down sweeps get this, the refined grid half of it; later points run on <see cref="BpStuckIterations"/>.
+    /// 3e8 is 3,350 sweeps of the 300-spin input layer and 660 of the 675-spin network (about a minute each on a loaded 2-core machine).</summary>
+    public long BpTotalMessageUpdates { get; init; } = 300_000_000;
     /// <summary>MC landscape: heat-bath sweeps discarded at each x (annealed from the previous x).</summary>
-    public int McLandscapeBurnIn { get; init; } = 100;
+    public int McLandscapeBurnIn { get; init; } = 200;
     /// <summary>MC landscape: sweeps measured at each x (20 batches for the error bars).</summary>
-    public int McLandscapeMeasure { get; init; } = 400;
+    public int McLandscapeMeasure { get; init; } = 1000;
     /// <summary>TAP iteration budget per start.</summary>
     public int TapMaxIterations { get; init; } = 1000;
     /// <summary>Random starts of the TAP fixed-point search.</summary>
@@ -76,7 +78,7 @@ public sealed record Paper2Options
     {
         Mode = "full", Trainings = 200, SamplesPerTraining = 2000, Epochs = 20, MaxFitSamples = 200_000, FitFullDeep = true,
         TapStarts = 200, McSweeps = 2000, McRecordEvery = 20, LandscapeXs = Grid(-1.0, 3.0, 0.025), BpMaxIterations = 3000, TapMaxIterations = 2000,
-        BpTotalIterations = 100_000, PlWarmMaxIterations = 300, McLandscapeBurnIn = 500, McLandscapeMeasure = 2000,
+        BpTotalMessageUpdates = 5_000_000_000, PlWarmMaxIterations = 300, McLandscapeBurnIn = 500, McLandscapeMeasure = 2000,
     };
 
     /// <summary>Grid lo, lo + step, ..., hi (rounded to 1e-9).</summary>
@@ -326,8 +328,8 @@ public static class Paper2Pipeline
             var lo = new EntropyLandscapeOptions
             {
                 Bp = new BpOptions { Tolerance = 1e-8, MaxIterations = options.BpMaxIterations, Damping = 0.5 },
-                StuckBp = new BpOptions { Tolerance = 1e-8, MaxIterations = options.BpStuckIterations, Damping = 0.9, Schedule = BpSchedule.RandomSequential, Seed = 7 },
-                MaxTotalIterations = options.BpTotalIterations,
+                StuckBp = new BpOptions { Tolerance = 1e-8, MaxIterations = options.BpStuckIterations, Damping = 0.5, Schedule = BpSchedule.RandomSequential, Seed = 7 },
+                MaxTotalIterations = Math.Max(2L * options.LandscapeXs.Count, options.BpTotalMessageUpdates / Math.Max(1L, (long)part.Count * (part.Count - 1))),
                 JumpThreshold = JumpThreshold,
                 HysteresisTolerance = HysteresisTolerance,
             };
@@ -348,7 +350,7 @@ public static class Paper2Pipeline
                 var big = sweep.Jumps.OrderByDescending(jp => Math.Abs(jp.DistanceTo - jp.DistanceFrom)).First();
                 double a = Math.Min(big.XFrom, big.XTo), b = Math.Max(big.XFrom, big.XTo);
                 var fine = Enumerable.Range(0, RefineSteps + 1).Select(k => a + (b - a) * k / RefineSteps).ToArray();
-                var fineSweep = EntropyLandscape.Sweep(model, refSpins, fine, lo with { Bp = lo.Bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) }, MaxTotalIterations = options.BpTotalIterations / 2 });
+                var fineSweep = EntropyLandscape.Sweep(model, refSpins, fine, lo with { Bp = lo.Bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) }, MaxTotalIterations = Math.Max(2L * (RefineSteps + 1), lo.MaxTotalIterations!.Value / 2) });
                 bpRefineSeconds = fineSweep.Seconds;
                 refined = Math.Max(ConvergedMaxStep(fineSweep.Up), ConvergedMaxStep(fineSweep.Down));
                 refinedConverged = (fineSweep.Up.Count(q => q.Converged) + fineSweep.Down.Count(q => q.Converged)) / (2.0 * fine.Length);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace NeuralSpin.Ising.Inverse;
 
@@ -39,8 +37,8 @@ public sealed record PlResult(IsingModel Model, double[] RowCouplings, double[] 
 /// <remarks>
 /// L1 = 0: L-BFGS (<see cref="Lbfgs"/>). L1 &gt; 0: FISTA with soft-thresholding (<see cref="ProximalGradient"/>).
 /// The objective and gradient are computed in one pass over the samples per evaluation: for each sample a
-/// SIMD signed sum gives H, then a SIMD signed axpy accumulates (tanh H - s_r) x into the gradient, on a bit-packed
-/// copy of the configurations (M N / 8 bytes; multiplying by a spin is flipping a sign bit, exact). Spins run in parallel. Convergence and consistency of
+/// SIMD dot product gives H, then a SIMD axpy accumulates (tanh H - s_r) x into the gradient, on a float64
+/// copy of the configurations (M x N, 8 MN bytes). Spins run in parallel. Convergence and consistency of
 /// PL (the estimate tends to the planted model as M grows, error ~ M^-1/2) are checked by recovery tests.
 /// </remarks>
 public static class PseudoLikelihood
@@ -103,9 +101,7 @@ public static class PseudoLikelihood
         return Lbfgs.Minimize(obj.Evaluate, x0, options.MaxIterations, options.Tolerance);
     }
 
-    /// <summary>The configurations as sign bits (bit set = spin -1), Words 64-bit words per sample, shared by all spins'
-    /// fits: M N / 8 bytes, so that even a 675-spin design of 12,000 samples stays in cache, and a product with a spin
-    /// is a sign flip (exact, no multiplication).</summary>
+    /// <summary>The configurations as a float64 design matrix (row-major M x N), shared by all spins' fits.</summary>
     public sealed class Design
     {
         /// <summary>Copies and validates the configurations.</summary>
@@ -113,18 +109,9 @@ public static class PseudoLikelihood
         {
             Samples = SampleMoments.ValidateConfigs(configs, nSpins);
             Size = nSpins;
-            Words = (nSpins + 63) / 64;
-            Bits = new ulong[(long)Samples * Words];
-            for (int mu = 0; mu < Samples; mu++)
-                for (int j = 0; j < nSpins; j++)
-                    if (configs[(long)mu * nSpins + j] < 0) Bits[(long)mu * Words + (j >> 6)] |= 1UL << (j & 63);
+            X = new double[configs.Length];
+            for (long k = 0; k < configs.LongLength; k++) X[k] = configs[k];
         }
-
-        /// <summary>64-bit words per sample.</summary>
-        internal int Words { get; }
-
-        /// <summary>Sign bits, row-major M x Words.</summary>
-        internal ulong[] Bits { get; }
 
         /// <summary>M.</summary>
         public int Samples { get; }
@@ -132,50 +119,7 @@ public static class PseudoLikelihood
         /// <summary>N.</summary>
         public int Size { get; }
 
-    }
-
-    /// <summary>The sign masks of 4 doubles for each 4-bit pattern (bit k set: negate lane k).</summary>
-    static readonly Vector256<ulong>[] SignMasks = Enumerable.Range(0, 16).Select(b => Vector256.Create(
-        (b & 1) != 0 ? SignBit : 0, (b & 2) != 0 ? SignBit : 0, (b & 4) != 0 ? SignBit : 0, (b & 8) != 0 ? SignBit : 0)).ToArray();
-
-    const ulong SignBit = 0x8000_0000_0000_0000UL;
-
-    /// <summary>sum_j s_j w_j for the spins s encoded in <paramref name="row"/> (the first w.Length of them).</summary>
-    internal static double SignedDot(ReadOnlySpan<ulong> row, ReadOnlySpan<double> w)
-    {
-        int n = w.Length, j = 0;
-        double sum = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 4)
-        {
-            var acc = Vector256<double>.Zero;
-            ref double w0 = ref MemoryMarshal.GetReference(w);
-            for (; j + 4 <= n; j += 4)
-            {
-                int nib = (int)((row[j >> 6] >> (j & 63)) & 0xF);
-                acc += Vector256.Xor(Vector256.LoadUnsafe(ref w0, (nuint)j).AsUInt64(), SignMasks[nib]).AsDouble();
-            }
-            sum = Vector256.Sum(acc);
-        }
-        for (; j < n; j++) sum += ((row[j >> 6] >> (j & 63)) & 1) != 0 ? -w[j] : w[j];
-        return sum;
-    }
-
-    /// <summary>y_j += a s_j for the spins s encoded in <paramref name="row"/> (the first y.Length of them).</summary>
-    internal static void SignedAxpy(double a, ReadOnlySpan<ulong> row, Span<double> y)
-    {
-        int n = y.Length, j = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 4)
-        {
-            var va = Vector256.Create(a).AsUInt64();
-            ref double y0 = ref MemoryMarshal.GetReference(y);
-            for (; j + 4 <= n; j += 4)
-            {
-                int nib = (int)((row[j >> 6] >> (j & 63)) & 0xF);
-                var v = Vector256.LoadUnsafe(ref y0, (nuint)j) + Vector256.Xor(va, SignMasks[nib]).AsDouble();
-                v.StoreUnsafe(ref y0, (nuint)j);
-            }
-        }
-        for (; j < n; j++) y[j] += ((row[j >> 6] >> (j & 63)) & 1) != 0 ? -a : a;
+        internal double[] X { get; }
     }
 
     /// <summary>
@@ -204,19 +148,18 @@ public static class PseudoLikelihood
             double h = _w[r];
             _w[r] = 0;
             gradient.Clear();
-            var bits = _d.Bits;
-            int words = _d.Words;
+            var x = _d.X;
             double loss = 0, esum = 0;
             for (int mu = 0; mu < m; mu++)
             {
-                var row = new ReadOnlySpan<ulong>(bits, mu * words, words);
-                double H = SignedDot(row, _w) + h;
-                double s = ((row[r >> 6] >> (r & 63)) & 1) != 0 ? -1.0 : 1.0;
+                var row = new ReadOnlySpan<double>(x, mu * n, n);
+                double H = Blas.Dot(row, _w) + h;
+                double s = row[r];
                 double z = -2 * s * H; // ln 2cosh H - s H = ln(1 + e^{-2 s H})
                 loss += z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
                 double e = Math.Tanh(H) - s;
                 esum += e;
-                SignedAxpy(e, row, gradient);
+                Blas.Axpy(e, row, gradient);
             }
             double inv = 1.0 / m;
             double pen = 0;
