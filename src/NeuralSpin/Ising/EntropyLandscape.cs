@@ -27,8 +27,9 @@ public sealed record EntropyLandscapeOptions
     /// so that a region where BP has no stable fixed point costs a bounded amount of work. Null (default): always <see cref="Bp"/>.</summary>
     public BpOptions? StuckBp { get; init; }
 
-    /// <summary>Plain sweeps only: BP sweeps allowed over the whole landscape (both directions) before every further point
-    /// switches to <see cref="StuckBp"/> (or to <see cref="Bp"/> with at most 10 sweeps when StuckBp is null). Null (default): unbounded.</summary>
+    /// <summary>Plain sweeps only: BP sweeps allowed over the whole landscape (both directions); once spent, every further point
+    /// gets at most 10 sweeps (of <see cref="StuckBp"/>, or of <see cref="Bp"/> when StuckBp is null), so the total is at most
+    /// this plus one point's budget plus 10 per remaining point. Null (default): unbounded.</summary>
     public long? MaxTotalIterations { get; init; }
 }
 
@@ -110,7 +111,7 @@ public static class EntropyLandscape
         LandscapePoint Solve(double x)
         {
             exhausted |= options.MaxTotalIterations is long cap && spent >= cap;
-            var bpOptions = lastConverged && !exhausted ? options.Bp : reduced;
+            var bpOptions = exhausted ? reduced with { MaxIterations = Math.Min(10, reduced.MaxIterations) } : lastConverged ? options.Bp : reduced;
             var bp = BeliefPropagation.Run(model, bpOptions with { ExtraFields = Tilt(sStar, x), InitialMessages = messages });
             // keep the last converged messages as the warm start across a region where BP fails
             if (bp.Converged || messages is null) messages = bp.Messages;

@@ -19,7 +19,9 @@ public sealed record McLandscapeOptions
     public int Seed { get; init; }
 
     /// <summary>|Δd| between neighbouring grid points of one MC sweep above this splits the sweep into separate branches for
-    /// the thermodynamic integration (an integral across a jump belongs to no single branch). Default 0.1.</summary>
+    /// the thermodynamic integration when the two sweeps disagree at either end of the step (beyond <see cref="AnchorTolerance"/>
+    /// plus three standard errors): a metastable branch's integral belongs to no equilibrium ln Z. Where both sweeps agree the
+    /// curve is the equilibrium one and ln Z(x) = ln Z(x_a) + N ∫ q dx' holds across steep steps too. Default 0.1.</summary>
     public double JumpThreshold { get; init; } = 0.1;
 
     /// <summary>A converged BP point anchors the integration of a branch segment only if its d agrees with the MC d at the same x
@@ -71,8 +73,8 @@ public sealed record McLandscapeSweep(IReadOnlyList<McLandscapePoint> Up, IReadO
 /// hysteresis loop between the sweeps. At each x: q, d = (1 - q)/2 and e = &lt;E&gt;/N with batch-means errors.
 /// The entropy follows by thermodynamic integration in x, since d ln Z / dx = N q:
 /// <code>(1/N) ln Z(x) = (1/N) ln Z(x_a) + ∫_{x_a}^{x} q(x') dx',   s = (1/N) ln Z + beta e - x q,</code>
-/// from an anchor x_a where BP converged on the same branch (trapezoid rule within each branch segment; a segment
-/// without an anchor gets NaN). Tests: enumeration on small models, exact BP on trees.
+/// from an anchor x_a where BP converged on the same branch (trapezoid rule within each branch segment, a segment ending
+/// at a jump where the sweeps disagree; a segment without an anchor gets NaN). Tests: enumeration on small models, exact BP on trees.
 /// </summary>
 public static class McLandscape
 {
@@ -107,8 +109,8 @@ public static class McLandscape
         for (int k = 0; k < xs.Count; k++) { up[k] = chain.Measure(xs[k], options); total += options.BurnInSweeps + options.MeasureSweeps; }
         for (int k = xs.Count - 1; k >= 0; k--) { down[k] = chain.Measure(xs[k], options); total += options.BurnInSweeps + options.MeasureSweeps; }
 
-        var upPoints = Integrate(xs, up, model.Beta, options, anchors);
-        var downPoints = Integrate(xs, down, model.Beta, options, anchors);
+        var upPoints = Integrate(xs, up, down, model.Beta, options, anchors);
+        var downPoints = Integrate(xs, down, up, model.Beta, options, anchors);
 
         double area = 0, areaVar = 0, maxGap = double.NegativeInfinity, maxGapErr = 0, maxStep = 0;
         for (int k = 0; k < xs.Count; k++)
@@ -128,8 +130,10 @@ public static class McLandscape
     readonly record struct Raw(double X, double Q, double QError, double E, double EError);
 
     /// <summary>Thermodynamic integration within each jump-free segment of one sweep, from a matching BP anchor.</summary>
-    static McLandscapePoint[] Integrate(IReadOnlyList<double> xs, Raw[] raw, double beta, McLandscapeOptions options, LandscapeSweep? anchors)
+    static McLandscapePoint[] Integrate(IReadOnlyList<double> xs, Raw[] raw, Raw[] other, double beta, McLandscapeOptions options, LandscapeSweep? anchors)
     {
+        bool Disagree(int k) => Math.Abs(raw[k].Q - other[k].Q) / 2 > options.AnchorTolerance + 1.5 * Math.Sqrt(raw[k].QError * raw[k].QError + other[k].QError * other[k].QError);
+        bool Breaks(int k) => Math.Abs(raw[k + 1].Q - raw[k].Q) / 2 > options.JumpThreshold && (Disagree(k) || Disagree(k + 1));
         int count = xs.Count;
         var lnZ = new double[count];
         var anchorX = new double[count];
@@ -139,7 +143,7 @@ public static class McLandscape
         while (start < count)
         {
             int end = start;
-            while (end + 1 < count && Math.Abs(raw[end + 1].Q - raw[end].Q) / 2 <= options.JumpThreshold) end++;
+            while (end + 1 < count && !Breaks(end)) end++;
             // segment [start, end]: find the anchor whose BP d agrees best with the MC d
             int best = -1;
             double bestMiss = double.PositiveInfinity, bestLnZ = double.NaN;

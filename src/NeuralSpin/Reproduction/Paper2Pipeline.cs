@@ -359,7 +359,8 @@ public static class Paper2Pipeline
                         hyst = Math.Max(hyst, Math.Abs(fineSweep.Up[k].Distance - fineSweep.Down[k].Distance));
             }
             int zero = Enumerable.Range(0, sweep.Up.Count).OrderBy(k => Math.Abs(sweep.Up[k].X)).First();
-            var p0 = sweep.Up[zero];
+            // x = 0 seen from the reference's side first: the down sweep comes from large x, i.e. from the reference's basin
+            var p0 = sweep.Down[zero].Converged || !sweep.Up[zero].Converged ? sweep.Down[zero] : sweep.Up[zero];
             stageSeconds[$"landscape BP {part.Name}"] = sweep.Seconds + bpRefineSeconds;
             Report("landscape", perPart * 0.6, FormattableString.Invariant($"{part.Name}: BP landscape done in {sweep.Seconds + bpRefineSeconds:F0} s ({sweep.TotalIterations} BP sweeps{(sweep.BudgetExhausted ? ", budget exhausted" : "")}, {nonConv} non-converged points), s(x=0) = {p0.EntropyDensity:F4}; MC landscape"));
 
@@ -374,7 +375,7 @@ public static class Paper2Pipeline
             double s0 = p0.EntropyDensity, d0 = p0.Distance;
             if (!p0.Converged)
             {
-                var m0 = mcLand.Up[zero];
+                var m0 = double.IsFinite(mcLand.Down[zero].EntropyDensity) || !double.IsFinite(mcLand.Up[zero].EntropyDensity) ? mcLand.Down[zero] : mcLand.Up[zero];
                 (s0, d0) = (m0.EntropyDensity, m0.Distance);
             }
             Report("landscape", perPart * 0.7, FormattableString.Invariant($"{part.Name}: MC landscape done in {mcLand.Seconds:F0} s, loop area {mcLand.LoopArea:G3} +- {mcLand.LoopAreaError:G2}, largest gap {mcLand.MaxGap:F3}"));

@@ -173,8 +173,8 @@ public class LandscapeTests
     [Test]
     public void BoundedSweep_SpendsAtMostItsBudget_AndIsUnchangedWhenTheBudgetSuffices()
     {
-        // The total BP budget bounds the work: once spent, every point runs on the reduced options (here 3 sweeps), so the
-        // total is at most the cap plus one full point's budget plus 3 per remaining point. A budget that is never reached
+        // The total BP budget bounds the work: once spent, every point runs on the reduced options (here 3 sweeps, at most 10),
+        // so the total is at most the cap plus one full point's budget plus 3 per remaining point. A budget that is never reached
         // leaves the sweep identical to the unbounded one (same messages, same arithmetic: equality to the last bit).
         var model = BpTestSupport.Sk(new Random(SkSeed), 30, 0.5, 0.3, 1.0);
         var sStar = RandomReference(new Random(ReferenceSeed), 30);
