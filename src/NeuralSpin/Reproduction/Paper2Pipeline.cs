@@ -364,12 +364,19 @@ public static class Paper2Pipeline
             stageSeconds[$"landscape BP {part.Name}"] = sweep.Seconds + bpRefineSeconds;
             Report("landscape", perPart * 0.6, FormattableString.Invariant($"{part.Name}: BP landscape done in {sweep.Seconds + bpRefineSeconds:F0} s ({sweep.TotalIterations} BP sweeps{(sweep.BudgetExhausted ? ", budget exhausted" : "")}, {nonConv} non-converged points), s(x=0) = {p0.EntropyDensity:F4}; MC landscape"));
 
-            // (d') MC landscape, annealed up and down in x, entropy by thermodynamic integration from converged BP points
+            // (d') MC landscape, annealed up and down in x, entropy by thermodynamic integration from converged BP points; if the
+            // budget left no converged point, one cold BP solve at the largest x (strong tilt: BP converges easily) is the anchor
+            var anchors = sweep;
+            if (!sweep.Up.Concat(sweep.Down).Any(q => q.Converged))
+            {
+                var top = EntropyLandscape.Sweep(model, refSpins, [options.LandscapeXs[^1]], lo with { MaxTotalIterations = null });
+                if (top.Up[0].Converged) anchors = sweep with { Down = sweep.Down.Take(sweep.Down.Count - 1).Append(top.Up[0]).ToList() };
+            }
             var mcLand = McLandscape.Sweep(model, refSpins, options.LandscapeXs, new McLandscapeOptions
             {
                 BurnInSweeps = options.McLandscapeBurnIn, MeasureSweeps = options.McLandscapeMeasure, JumpThreshold = JumpThreshold,
                 Seed = unchecked((int)DataOrder.DeriveSeed(options.Seed, 51UL + (ulong)results.Count)),
-            }, sweep);
+            }, anchors);
             stageSeconds[$"landscape MC {part.Name}"] = mcLand.Seconds;
             // where BP failed at x = 0, take s(0) and d(0) from the MC landscape (entropy by thermodynamic integration)
             double s0 = p0.EntropyDensity, d0 = p0.Distance;
