@@ -70,10 +70,10 @@ public sealed record Paper2Options
     /// <summary>Threads of the pseudolikelihood fit (0: all processors).</summary>
     public int Threads { get; init; }
 
-    /// <summary>The quick schedule (about a quarter of an hour on 2 cores).</summary>
+    /// <summary>The quick schedule (10-35 min on 2 cores depending on the load; the full deep model's fit is the longest stage).</summary>
     public static Paper2Options Quick { get; } = new();
 
-    /// <summary>A larger schedule (hours), closer to the paper's ensemble size, with the full deep network.</summary>
+    /// <summary>A larger schedule (hours), closer to the paper's ensemble size.</summary>
     public static Paper2Options Full { get; } = new()
     {
         Mode = "full", Trainings = 200, SamplesPerTraining = 2000, Epochs = 20, MaxFitSamples = 200_000, FitFullDeep = true,
@@ -135,8 +135,9 @@ public sealed record Paper2Progress(string Stage, double Fraction, string Messag
 
 /// <summary>
 /// Reproduces Zou and Huang (P2): ensembles of binary networks of high test accuracy (LR-net trainings from random starts,
-/// binary draws kept above an accuracy threshold), effective Ising models by pseudolikelihood for the shallow network and
-/// the deep network's three layers, entropy landscapes by BP, TAP free-energy distributions and Monte-Carlo dynamics.
+/// binary draws kept above an accuracy threshold), effective Ising models by pseudolikelihood for the shallow network,
+/// the deep network's three layers and the whole deep network, entropy landscapes by BP and by annealed MC
+/// (<see cref="McLandscape"/>), TAP free-energy distributions and Monte-Carlo dynamics.
 /// Every stage writes its outputs into the output directory atomically; the ensembles and fitted models are reused when
 /// their files exist (resumable).
 /// </summary>
