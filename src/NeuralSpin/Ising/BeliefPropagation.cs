@@ -132,6 +132,9 @@ public sealed class BpNotConvergedException : Exception
 /// </summary>
 public static class BeliefPropagation
 {
+    /// <summary>Directed edges from which a synchronous sweep runs its spins in parallel (same arithmetic, same result).</summary>
+    public const int ParallelEdgeThreshold = 20_000;
+
     /// <summary>Runs BP; the result says whether it converged.</summary>
     public static BpResult Run(IsingModel model, BpOptions? options = null)
     {
@@ -177,6 +180,8 @@ public static class BeliefPropagation
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         var rng = options.Schedule == BpSchedule.RandomSequential ? new Random(options.Seed) : null;
+        // a parallel sweep pays once a sweep is long (dense models of a few hundred spins); the result is identical
+        bool parallel = g.EdgeCount >= ParallelEdgeThreshold && Environment.ProcessorCount > 1;
 
         int iterations = 0;
         double change = g.EdgeCount == 0 ? 0 : double.PositiveInfinity;
@@ -186,8 +191,11 @@ public static class BeliefPropagation
             change = 0;
             if (rng is null)
             {
-                // synchronous: all new messages from the old ones, then damp
-                for (int i = 0; i < n; i++) ComputeOutgoing(g, b, h, i, uIn, fresh);
+                // synchronous: all new messages from the old ones (spins in parallel on large graphs), then damp
+                if (parallel)
+                    Parallel.For(0, n, () => new double[Math.Max(1, g.MaxDegree)], (i, _, buffer) => { ComputeOutgoing(g, b, h, i, buffer, fresh); return buffer; }, _ => { });
+                else
+                    for (int i = 0; i < n; i++) ComputeOutgoing(g, b, h, i, uIn, fresh);
                 for (int e = 0; e < h.Length; e++)
                 {
                     change = Math.Max(change, Math.Abs(fresh[e] - h[e]));
@@ -254,7 +262,10 @@ public static class BeliefPropagation
         for (int a = 0; a < deg; a++)
         {
             int e = start + a;
-            double u = CavityBias(g.K[e], h[g.Reverse[e]]);
+            double hk = h[g.Reverse[e]];
+            // CavityBias with tanh K precomputed: atanh(tanh K tanh h) unless saturated
+            double p = g.TanhK[e] * Math.Tanh(hk);
+            double u = Math.Abs(p) < 0.5 ? Math.Atanh(p) : 0.5 * (LnCosh(g.K[e] + hk) - LnCosh(g.K[e] - hk));
             uIn[a] = u;
             total += u;
         }
@@ -338,6 +349,7 @@ public static class BeliefPropagation
         public readonly int[] To;
         public readonly int[] Reverse;
         public readonly double[] K;
+        public readonly double[] TanhK;
         public readonly int MaxDegree;
 
         public Graph(IsingModel model)
@@ -362,6 +374,7 @@ public static class BeliefPropagation
             Offset[N] = to.Count;
             To = to.ToArray();
             K = k.ToArray();
+            TanhK = K.Select(Math.Tanh).ToArray();
             From = new int[To.Length];
             for (int i = 0; i < N; i++) for (int e = Offset[i]; e < Offset[i + 1]; e++) From[e] = i;
             Reverse = new int[To.Length];

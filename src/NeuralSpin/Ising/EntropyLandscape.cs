@@ -21,6 +21,16 @@ public sealed record EntropyLandscapeOptions
 
     /// <summary>Iso-energy only: the largest beta searched. Default 50.</summary>
     public double MaxBeta { get; init; } = 50;
+
+    /// <summary>Plain sweeps only: BP settings for a point that follows a non-converged point, or for every point once
+    /// <see cref="MaxTotalIterations"/> is spent (e.g. a small budget with strong damping and a random sequential schedule),
+    /// so that a region where BP has no stable fixed point costs a bounded amount of work. Null (default): always <see cref="Bp"/>.</summary>
+    public BpOptions? StuckBp { get; init; }
+
+    /// <summary>Plain sweeps only: BP sweeps allowed over the whole landscape (both directions); once spent, every further point
+    /// gets at most 10 sweeps (of <see cref="StuckBp"/>, or of <see cref="Bp"/> when StuckBp is null), so the total is at most
+    /// this plus one point's budget plus 10 per remaining point. Null (default): unbounded.</summary>
+    public long? MaxTotalIterations { get; init; }
 }
 
 /// <summary>One point of an entropy landscape (P2 6-8, 19-20) computed by BP on P_x(s) ∝ exp(-beta E(s) + x sum_i s_i s*_i).</summary>
@@ -53,8 +63,12 @@ public readonly record struct LandscapeJump(double XFrom, double XTo, double Dis
 /// <param name="MaxJump">Largest |Δd| between neighbouring grid points in either sweep.</param>
 /// <param name="MaxHysteresis">max_k |d_up(x_k) - d_down(x_k)|.</param>
 /// <param name="HysteresisAt">The x where the sweeps disagree beyond <see cref="EntropyLandscapeOptions.HysteresisTolerance"/>.</param>
+/// <param name="TotalIterations">BP sweeps spent over the whole landscape.</param>
+/// <param name="Seconds">Wall time of the landscape.</param>
+/// <param name="BudgetExhausted">Whether <see cref="EntropyLandscapeOptions.MaxTotalIterations"/> was reached (later points ran on the reduced budget).</param>
 public sealed record LandscapeSweep(IReadOnlyList<LandscapePoint> Up, IReadOnlyList<LandscapePoint> Down,
-                                    IReadOnlyList<LandscapeJump> Jumps, double MaxJump, double MaxHysteresis, IReadOnlyList<double> HysteresisAt)
+                                    IReadOnlyList<LandscapeJump> Jumps, double MaxJump, double MaxHysteresis, IReadOnlyList<double> HysteresisAt,
+                                    long TotalIterations = 0, double Seconds = 0, bool BudgetExhausted = false)
 {
     /// <summary>Some neighbouring grid points differ in d by more than the jump threshold.</summary>
     public bool HasJump => Jumps.Count > 0;
@@ -88,14 +102,25 @@ public static class EntropyLandscape
     {
         options ??= new EntropyLandscapeOptions();
         var sStar = Validate(model, reference, xs, options);
+        if (options.MaxTotalIterations is < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxTotalIterations, "MaxTotalIterations must be >= 1");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         BpMessages? messages = options.Bp.InitialMessages;
+        var reduced = options.StuckBp ?? options.Bp with { MaxIterations = Math.Min(10, options.Bp.MaxIterations) };
+        bool lastConverged = true, exhausted = false;
+        long spent = 0;
         LandscapePoint Solve(double x)
         {
-            var bp = BeliefPropagation.Run(model, options.Bp with { ExtraFields = Tilt(sStar, x), InitialMessages = messages });
-            messages = bp.Messages;
+            exhausted |= options.MaxTotalIterations is long cap && spent >= cap;
+            var bpOptions = exhausted ? reduced with { MaxIterations = Math.Min(10, reduced.MaxIterations) } : lastConverged ? options.Bp : reduced;
+            var bp = BeliefPropagation.Run(model, bpOptions with { ExtraFields = Tilt(sStar, x), InitialMessages = messages });
+            // keep the last converged messages as the warm start across a region where BP fails
+            if (bp.Converged || messages is null) messages = bp.Messages;
+            lastConverged = bp.Converged;
+            spent += bp.Iterations;
             return Point(x, model.Beta, sStar, bp, bp.Converged, bp.Iterations);
         }
-        return RunSweeps(xs, Solve, options);
+        var sweep = RunSweeps(xs, Solve, options);
+        return sweep with { TotalIterations = spent, Seconds = sw.Elapsed.TotalSeconds, BudgetExhausted = exhausted };
     }
 
     /// <summary>

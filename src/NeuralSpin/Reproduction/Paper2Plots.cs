@@ -23,8 +23,9 @@ public static class Paper2Plots
     /// <summary>Renders s(d) with the bound, d(x) up and down, TAP free-energy histograms and MC traces.</summary>
     public static IReadOnlyList<PlotFile> Render(Paper2Result r) =>
     [
-        new("entropy_landscape.png", EntropyVsDistance(r), "Fig. 5: entropy s(d) of every part, up (line) and down (markers) sweeps at converged BP points, with the bound"),
-        new("distance_vs_x.png", DistanceVsX(r), "Fig. 5: d(x) up and down sweeps (hysteresis shows as separate curves)"),
+        new("entropy_landscape.png", EntropyVsDistance(r), "Fig. 5: entropy s(d) of every part: BP at converged points (lines: up sweep, open circles: down), MC with thermodynamic integration (filled triangles up, filled squares down), with the bound"),
+        new("distance_vs_x.png", DistanceVsX(r), "Fig. 5: d(x) up and down sweeps, BP (lines, open circles) and annealed MC (filled markers; hysteresis shows as separate curves)"),
+        new("middle_entropy.png", MiddleEntropy(r), "Sec. IV.1: the middle layer's entropy s(x) (BP and MC) against ln 2 and the bound"),
         new("tap_free_energy.png", TapHistograms(r), "Fig. 8: TAP free energies per spin of converged starts"),
         new("mc_dynamics.png", McTraces(r), "Fig. 9: MC dynamics from the reference: overlap and test accuracy"),
     ];
@@ -43,7 +44,7 @@ public static class Paper2Plots
         return plot;
     }
 
-    static void Line(Plot plot, double[] x, double[] y, Color color, string? legend, bool markers, LinePattern? pattern = null)
+    static void Line(Plot plot, double[] x, double[] y, Color color, string? legend, bool markers, LinePattern? pattern = null, MarkerShape shape = MarkerShape.OpenCircle)
     {
         var ok = Enumerable.Range(0, x.Length).Where(i => double.IsFinite(x[i]) && double.IsFinite(y[i])).ToArray();
         if (ok.Length == 0) return;
@@ -51,7 +52,7 @@ public static class Paper2Plots
         if (legend is not null) sc.LegendText = legend;
         sc.LineWidth = markers ? 0 : 2;
         sc.MarkerSize = markers ? 6 : 0;
-        sc.MarkerShape = MarkerShape.OpenCircle;
+        sc.MarkerShape = shape;
         if (pattern is { } p) sc.LinePattern = p;
     }
 
@@ -67,6 +68,11 @@ public static class Paper2Plots
             var down = p.Landscape.Down.Where(q => q.Converged).ToList();
             Line(plot, up.Select(q => q.Distance).ToArray(), up.Select(q => q.EntropyDensity).ToArray(), c, $"{p.Part.Name} (up)", false);
             Line(plot, down.Select(q => q.Distance).ToArray(), down.Select(q => q.EntropyDensity).ToArray(), c, null, true);
+            if (p.McLandscape is { } mc)
+            {
+                Line(plot, mc.Up.Select(q => q.Distance).ToArray(), mc.Up.Select(q => q.EntropyDensity).ToArray(), c, $"{p.Part.Name} (MC)", true, shape: MarkerShape.FilledTriangleUp);
+                Line(plot, mc.Down.Select(q => q.Distance).ToArray(), mc.Down.Select(q => q.EntropyDensity).ToArray(), c, null, true, shape: MarkerShape.FilledSquare);
+            }
         }
         plot.ShowLegend(Alignment.UpperLeft);
         return Png(plot);
@@ -82,6 +88,33 @@ public static class Paper2Plots
             var down = p.Landscape.Down.Where(q => q.Converged).ToList();
             Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.Distance).ToArray(), c, $"{p.Part.Name} (up)", false);
             Line(plot, down.Select(q => q.X).ToArray(), down.Select(q => q.Distance).ToArray(), c, null, true);
+            if (p.McLandscape is { } mc)
+            {
+                Line(plot, mc.Up.Select(q => q.X).ToArray(), mc.Up.Select(q => q.Distance).ToArray(), c, $"{p.Part.Name} (MC up/down)", true, shape: MarkerShape.FilledTriangleUp);
+                Line(plot, mc.Down.Select(q => q.X).ToArray(), mc.Down.Select(q => q.Distance).ToArray(), c, null, true, shape: MarkerShape.FilledSquare);
+            }
+        }
+        plot.ShowLegend(Alignment.UpperRight);
+        return Png(plot);
+    }
+
+    static byte[] MiddleEntropy(Paper2Result r)
+    {
+        var plot = NewPlot("Middle layer: entropy per weight vs x, against ln 2 and the bound", "coupling field x", "entropy per weight (nats)");
+        double lo = r.Options.LandscapeXs[0], hi = r.Options.LandscapeXs[^1];
+        Line(plot, [lo, hi], [Math.Log(2), Math.Log(2)], Colors.Gray, "ln 2", false, LinePattern.Dashed);
+        var p = r.Parts.FirstOrDefault(q => q.Part.Name == "deep-middle");
+        if (p is not null)
+        {
+            var c = ColorOf(p.Part.Name);
+            var up = p.Landscape.Up.Where(q => q.Converged).ToList();
+            Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.EntropyDensity).ToArray(), c, "BP s(x) (converged, up)", false);
+            Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.EntropyBound).ToArray(), Colors.Black, "bound H(d(x)) (BP)", false, LinePattern.Dotted);
+            if (p.McLandscape is { } mc)
+            {
+                Line(plot, mc.Up.Select(q => q.X).ToArray(), mc.Up.Select(q => q.EntropyDensity).ToArray(), c, "MC s(x) (up)", true, shape: MarkerShape.FilledTriangleUp);
+                Line(plot, mc.Down.Select(q => q.X).ToArray(), mc.Down.Select(q => q.EntropyDensity).ToArray(), c, "MC s(x) (down)", true, shape: MarkerShape.FilledSquare);
+            }
         }
         plot.ShowLegend(Alignment.UpperRight);
         return Png(plot);

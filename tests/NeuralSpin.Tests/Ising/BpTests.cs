@@ -262,6 +262,34 @@ public class BpTests
     }
 
     [Test]
+    public void LargeDenseModel_ParallelSynchronousSweep_ReachesTheSequentialFixedPoint()
+    {
+        // 150 spins, all pairs coupled: 22,350 directed edges, above ParallelEdgeThreshold, so the synchronous sweep runs its
+        // spins in parallel while the random sequential schedule runs serially. Both must land on the same BP fixed point
+        // (weak SK couplings, J = 0.3: unique and attracting), m to 1e-10 (tolerance 1e-12 on the messages, times the
+        // O(1) Lipschitz constant of tanh), and the returned messages must satisfy P2 14 recomputed here edge by edge.
+        var model = BpTestSupport.Sk(new Random(ScheduleSeed + 1), 150, 0.3, 0.4, beta: 1.0);
+        var edges = BeliefPropagation.DirectedEdges(model);
+        Assert.That(edges.From.Length, Is.GreaterThanOrEqualTo(BeliefPropagation.ParallelEdgeThreshold));
+        var sync = BeliefPropagation.RunOrThrow(model, Tight);
+        var seq = BeliefPropagation.RunOrThrow(model, Tight with { Schedule = BpSchedule.RandomSequential, Seed = 3 });
+        NumericAssert.AllEqual(seq.Magnetizations, sync.Magnetizations, 1e-10, 0, "m");
+        var h = sync.Messages.CavityFields;
+        var index = new Dictionary<(int, int), int>();
+        for (int e = 0; e < h.Length; e++) index[(edges.From[e], edges.To[e])] = e;
+        double worst = 0;
+        for (int e = 0; e < h.Length; e++)
+        {
+            int i = edges.From[e], j = edges.To[e];
+            double field = model.Field(i);
+            for (int k = 0; k < model.Size; k++)
+                if (k != i && k != j) field += BeliefPropagation.CavityBias(model.Coupling(k, i), h[index[(k, i)]]);
+            worst = Math.Max(worst, Math.Abs(field - h[e]));
+        }
+        Assert.That(worst, Is.LessThan(1e-10), "fixed-point residual of P2 14");
+    }
+
+    [Test]
     public void WarmStart_FromFixedPoint_ConvergesInOneSweep()
     {
         var model = BpTestSupport.Sk(new Random(ScheduleSeed), 12, 0.7, 0.4, beta: 1.0);

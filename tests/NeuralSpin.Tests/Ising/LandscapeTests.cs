@@ -169,4 +169,28 @@ public class LandscapeTests
         Assert.That(EntropyLandscape.BinaryEntropy(0), Is.EqualTo(0));
         Assert.That(EntropyLandscape.BinaryEntropy(0.5), Is.EqualTo(Math.Log(2)).Within(1e-15));
     }
+
+    [Test]
+    public void BoundedSweep_SpendsAtMostItsBudget_AndIsUnchangedWhenTheBudgetSuffices()
+    {
+        // The total BP budget bounds the work: once spent, every point runs on the reduced options (here 3 sweeps, at most 10),
+        // so the total is at most the cap plus one full point's budget plus 3 per remaining point. A budget that is never reached
+        // leaves the sweep identical to the unbounded one (same messages, same arithmetic: equality to the last bit).
+        var model = BpTestSupport.Sk(new Random(SkSeed), 30, 0.5, 0.3, 1.0);
+        var sStar = RandomReference(new Random(ReferenceSeed), 30);
+        var xs = Grid(-1, 1, 0.25);
+        var baseOptions = new EntropyLandscapeOptions { Bp = new BpOptions { Tolerance = 1e-13, MaxIterations = 500, Damping = 0.3 } };
+        var free = EntropyLandscape.Sweep(model, sStar, xs, baseOptions);
+        Assert.That(free.AllConverged, Is.True);
+        Assert.That(free.TotalIterations, Is.EqualTo(free.Up.Concat(free.Down).Sum(p => (long)p.Iterations)));
+        var roomy = EntropyLandscape.Sweep(model, sStar, xs, baseOptions with { MaxTotalIterations = free.TotalIterations + 1 });
+        Assert.That(roomy.BudgetExhausted, Is.False);
+        Assert.That(roomy.Up.Select(p => p.Distance), Is.EqualTo(free.Up.Select(p => p.Distance)));
+        Assert.That(roomy.Down.Select(p => p.EntropyDensity), Is.EqualTo(free.Down.Select(p => p.EntropyDensity)));
+        long cap = 40;
+        var tight = EntropyLandscape.Sweep(model, sStar, xs, baseOptions with { MaxTotalIterations = cap, StuckBp = baseOptions.Bp with { MaxIterations = 3 } });
+        Assert.That(tight.BudgetExhausted, Is.True);
+        Assert.That(tight.TotalIterations, Is.LessThanOrEqualTo(cap + 500 + 3L * 2 * xs.Length));
+        Assert.That(tight.Up.Concat(tight.Down).Count(p => !p.Converged), Is.GreaterThan(0), "3 sweeps cannot reach 1e-13 from a neighbour's messages");
+    }
 }
