@@ -174,6 +174,7 @@ public static class LrNetTrainer
         ArgumentNullException.ThrowIfNull(seeds);
         options.Validate();
         if (seeds.Count == 0) return [];
+        NativeHeap.LimitFragmentation();
         if (data.InputDim != options.Widths[0]) throw new ArgumentException($"the data are {data.InputDim}-dimensional but the network's input width is {options.Widths[0]}");
         int classes = options.Widths[^1];
         if (data.TrainY.Any(y => y >= classes) || data.TestY.Any(y => y >= classes))
