@@ -22,12 +22,12 @@ public class RealMnistEnsembleTests
         var watch = Stopwatch.StartNew();
         var ds = MnistDataset.Load(MnistFetcher.Ensure());
         string dir = Directory.CreateTempSubdirectory("neuralspin-p2-mnist-").FullName;
+        int threadsBefore = get_num_threads();
         try
         {
             var (data, explained) = Paper2Pipeline.ProjectMnist(ds, Path.Combine(dir, "pca-20.json"));
             TestContext.Out.WriteLine($"load + PCA {watch.Elapsed.TotalSeconds:F1} s, {explained:P1} of the variance");
             var q = Paper2Options.Quick;
-            int threadsBefore = get_num_threads();
             set_num_threads(1); // as the CLI: one libtorch thread (more threads only slow these small products on a shared machine)
             using var scope = NewDisposeScope();
             var vx = tensor(data.TestX, [data.TestCount, 20]);
