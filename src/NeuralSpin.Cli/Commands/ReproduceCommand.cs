@@ -47,7 +47,7 @@ public static class ReproduceCommand
 
     static Command CreatePaper2(CliIO io)
     {
-        var quick = new Option<bool>("--quick") { Description = "Small ensembles (64 trainings per architecture, the best 50 of 300 draws each above the accuracy threshold), the shallow network and the deep network's three layers; about a quarter of an hour on 2 cores." };
+        var quick = new Option<bool>("--quick") { Description = "Small ensembles (64 trainings per architecture, the best 100 of 1000 draws each above the accuracy threshold), the shallow network and the deep network's three layers; about a quarter of an hour on 2 cores." };
         var full = new Option<bool>("--full") { Description = "Larger ensembles (4096 trainings, the best 50 of 1000 draws each) and also the full 675-weight deep model (hours)." };
         var output = new Option<string?>("--out") { Description = "Output directory (default results/paper2-quick or results/paper2-full).", HelpName = "DIR" };
         var threads = new Option<int?>("--threads") { Description = "Threads of libtorch and of the pseudolikelihood fit (default: $NEURALSPIN_THREADS, else 1 for libtorch; the fit uses all processors unless given).", HelpName = "T" };

@@ -20,13 +20,13 @@ public sealed record Paper2Options
     /// <summary>Trainings run together in one batched computation (<see cref="LrNetTrainer.TrainMany"/>).</summary>
     public int TrainingsPerGroup { get; init; } = 32;
     /// <summary>Binary networks drawn from each trained set of fields.</summary>
-    public int SamplesPerTraining { get; init; } = 300;
+    public int SamplesPerTraining { get; init; } = 1000;
     /// <summary>
     /// At most this many draws of each training are kept: its best ones at or above the threshold. P2 keeps one, "the one
     /// with the optimal test accuracy", per trial over some two million trials; the quick schedule cannot run that many
     /// trainings, so it keeps the best few of each.
     /// </summary>
-    public int KeepPerTraining { get; init; } = 50;
+    public int KeepPerTraining { get; init; } = 100;
     /// <summary>Epochs of each training.</summary>
     public int Epochs { get; init; } = 8;
     /// <summary>Training subset per training (null: all of the training set).</summary>
