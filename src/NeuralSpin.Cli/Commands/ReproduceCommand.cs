@@ -47,8 +47,8 @@ public static class ReproduceCommand
 
     static Command CreatePaper2(CliIO io)
     {
-        var quick = new Option<bool>("--quick") { Description = "Small ensembles (24 trainings x 500 draws per architecture); the shallow network, the deep network's three layers and the full 675-weight deep model; 10-35 min on 2 cores depending on the load (reruns reuse ensembles and fits)." };
-        var full = new Option<bool>("--full") { Description = "Larger ensembles (200 trainings x 2000 draws) and longer landscape, TAP and MC schedules (hours)." };
+        var quick = new Option<bool>("--quick") { Description = "Small ensembles (64 trainings per architecture, the best 100 of 1000 draws each above the accuracy threshold); the shallow network, the deep network's three layers and the full 675-weight deep model; about 15-35 min on 2 cores depending on the load (reruns reuse ensembles and fits)." };
+        var full = new Option<bool>("--full") { Description = "Larger ensembles (4096 trainings, the best 50 of 1000 draws each) and longer landscape, TAP and MC schedules (hours)." };
         var output = new Option<string?>("--out") { Description = "Output directory (default results/paper2-quick or results/paper2-full).", HelpName = "DIR" };
         var threads = new Option<int?>("--threads") { Description = "Threads of libtorch and of the pseudolikelihood fit (default: $NEURALSPIN_THREADS, else 1 for libtorch; the fit uses all processors unless given).", HelpName = "T" };
         var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 1, HelpName = "S" };

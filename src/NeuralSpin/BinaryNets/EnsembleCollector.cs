@@ -16,7 +16,18 @@ public sealed record EnsembleOptions
     public int SamplesPerTraining { get; init; } = 100;
     /// <summary>A drawn network is kept when its test accuracy is at least this.</summary>
     public double AccuracyThreshold { get; init; }
-    /// <summary>This process's shard i (0-based) of <see cref="ShardCount"/>: it runs the trainings t with t mod n = i.</summary>
+    /// <summary>
+    /// Keep at most this many draws per training: those of highest test accuracy among the draws at or above the
+    /// threshold (ties: lower draw index first). 1 is P2's "select the one with the optimal test accuracy" per
+    /// training trial; null keeps every draw at or above the threshold.
+    /// </summary>
+    public int? KeepPerTraining { get; init; }
+    /// <summary>
+    /// Trainings run together in one batched computation (<see cref="LrNetTrainer.TrainMany"/>): group g holds the
+    /// trainings g G .. g G + G - 1. Group size 1 trains each network with <see cref="LrNetTrainer.Train"/>'s noise.
+    /// </summary>
+    public int TrainingsPerGroup { get; init; } = 1;
+    /// <summary>This process's shard i (0-based) of <see cref="ShardCount"/>: it runs the groups g with g mod n = i (with one training per group, the trainings t with t mod n = i).</summary>
     public int ShardIndex { get; init; }
     /// <summary>Number of shards n.</summary>
     public int ShardCount { get; init; } = 1;
@@ -42,6 +53,8 @@ public sealed record EnsembleOptions
         if (Trainings < 0) throw new ArgumentException($"the number of trainings must be >= 0, got {Trainings}");
         if (SamplesPerTraining < 0) throw new ArgumentException($"samples per training must be >= 0, got {SamplesPerTraining}");
         if (double.IsNaN(AccuracyThreshold)) throw new ArgumentException("the accuracy threshold is NaN");
+        if (KeepPerTraining is < 1) throw new ArgumentException($"the draws kept per training must be at least 1, got {KeepPerTraining}");
+        if (TrainingsPerGroup < 1) throw new ArgumentException($"the trainings per group must be at least 1, got {TrainingsPerGroup}");
         if (ShardCount < 1 || ShardIndex < 0 || ShardIndex >= ShardCount) throw new ArgumentException($"shard {ShardIndex}/{ShardCount} is not i/n with 0 <= i < n");
     }
 }
@@ -54,23 +67,26 @@ public sealed record EnsembleOptions
 /// <param name="Kept">Configurations of this training that passed the threshold.</param>
 /// <param name="MeanSampledAccuracy">Mean test accuracy of the drawn networks (kept or not).</param>
 /// <param name="Elapsed">Wall time since the collection started.</param>
-public sealed record EnsembleProgress(int TrainingIndex, int Done, int Total, double TestAccuracyMean, int Kept, double MeanSampledAccuracy, TimeSpan Elapsed);
+/// <param name="BestSampledAccuracy">Highest test accuracy among this training's draws.</param>
+public sealed record EnsembleProgress(int TrainingIndex, int Done, int Total, double TestAccuracyMean, int Kept, double MeanSampledAccuracy, TimeSpan Elapsed,
+    double BestSampledAccuracy = double.NaN);
 
 /// <summary>What a collection did.</summary>
 public sealed record EnsembleSummary(int TrainingsRun, long Drawn, long Kept, TimeSpan Elapsed);
 
 /// <summary>
 /// Collects an ensemble of binary weight configurations of high test accuracy (P2 sec. II): many
-/// LR-net trainings from random starts (<see cref="LrNetTrainer"/>); from each trained set of fields,
-/// <see cref="EnsembleOptions.SamplesPerTraining"/> binary networks are drawn
-/// (<see cref="BinaryNetwork.Sample"/>) and those whose test accuracy is at least the threshold are
-/// written, in order of training index, then draw index.
+/// LR-net trainings from random starts (<see cref="LrNetTrainer.TrainMany"/>, <see cref="EnsembleOptions.TrainingsPerGroup"/>
+/// at a time); from each trained set of fields, <see cref="EnsembleOptions.SamplesPerTraining"/> binary networks are
+/// drawn (<see cref="BinaryNetwork.Sample"/>) and those whose test accuracy is at least the threshold are kept, at most
+/// <see cref="EnsembleOptions.KeepPerTraining"/> of the best per training; they are written in order of training index,
+/// then draw index.
 /// </summary>
 /// <remarks>
-/// Sharding: shard i of n runs the trainings t = i, i + n, i + 2n, ... Everything about training t
-/// (initial fields, noise, data order, subset, the draws) derives from (seed, t) alone, so merging
-/// the shards with <see cref="PackedEnsembleFile.Merge"/> gives exactly the ensemble of one
-/// unsharded process (bitwise, given the same libtorch thread count; tested single-threaded).
+/// Sharding: shard i of n runs the groups g = i, i + n, i + 2n, ... Everything about group g (the
+/// trainings' initial fields, noise, data order, subset, the draws) derives from (seed, g, group size) alone,
+/// so merging the shards with <see cref="PackedEnsembleFile.Merge"/> gives exactly the ensemble of one
+/// unsharded process with the same group size (bitwise, given the same libtorch thread count; tested single-threaded).
 /// </remarks>
 public static class EnsembleCollector
 {
@@ -79,6 +95,21 @@ public static class EnsembleCollector
 
     /// <summary>The seed of training t: DeriveSeed(seed, 1_000_000 + t).</summary>
     public static long TrainingSeed(long seed, int trainingIndex) => DataOrder.DeriveSeed(seed, 1_000_000UL + (ulong)trainingIndex);
+
+    /// <summary>The noise seed of the group whose first training is t: DeriveSeed(TrainingSeed(seed, t), NoiseStream), the training noise of t alone.</summary>
+    public static long GroupNoiseSeed(long seed, int firstTraining) => DataOrder.DeriveSeed(TrainingSeed(seed, firstTraining), LrNetTrainer.NoiseStream);
+
+    /// <summary>
+    /// The draws kept from one training: indices (ascending) of the at most <paramref name="keep"/> highest accuracies
+    /// at or above <paramref name="threshold"/> (ties broken by the lower index); all of those if <paramref name="keep"/> is null.
+    /// </summary>
+    public static int[] SelectKept(IReadOnlyList<double> accuracies, double threshold, int? keep)
+    {
+        ArgumentNullException.ThrowIfNull(accuracies);
+        var pass = Enumerable.Range(0, accuracies.Count).Where(j => accuracies[j] >= threshold);
+        if (keep is { } k) pass = pass.OrderByDescending(j => accuracies[j]).ThenBy(j => j).Take(k);
+        return pass.Order().ToArray();
+    }
 
     /// <summary>Runs this shard's trainings and writes the kept configurations to <paramref name="writer"/> (not completed: the caller calls <see cref="IEnsembleWriter.Complete"/>).</summary>
     public static EnsembleSummary Collect(TrainingData data, EnsembleOptions options, IEnsembleWriter writer,
@@ -94,34 +125,34 @@ public static class EnsembleCollector
         var watch = Stopwatch.StartNew();
         using var vx = tensor(data.TestX, [data.TestCount, data.InputDim]);
         using var vy = tensor(data.TestY.Select(b => (long)b).ToArray());
+        int groupSize = options.TrainingsPerGroup;
+        int groups = (options.Trainings + groupSize - 1) / groupSize;
         int total = 0;
-        for (int t = options.ShardIndex; t < options.Trainings; t += options.ShardCount) total++;
+        for (int g = options.ShardIndex; g < groups; g += options.ShardCount) total += Math.Min(groupSize, options.Trainings - g * groupSize);
         int done = 0;
         long drawn = 0, kept = 0;
-        for (int t = options.ShardIndex; t < options.Trainings; t += options.ShardCount)
+        var nets = new BinaryNetwork[options.SamplesPerTraining];
+        for (int g = options.ShardIndex; g < groups; g += options.ShardCount)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            long seed = TrainingSeed(options.Seed, t);
-            var result = LrNetTrainer.Train(data, options.Training with { Seed = seed, EvaluateEveryEpoch = false }, null, cancellationToken);
-            var rng = new SplitMixRandom(DataOrder.DeriveSeed(seed, DrawStream));
-            int keptHere = 0;
-            double accSum = 0;
-            for (int j = 0; j < options.SamplesPerTraining; j++)
+            int first = g * groupSize, count = Math.Min(groupSize, options.Trainings - first);
+            var seeds = Enumerable.Range(first, count).Select(t => TrainingSeed(options.Seed, t)).ToArray();
+            var results = LrNetTrainer.TrainMany(data, options.Training, seeds, GroupNoiseSeed(options.Seed, first), cancellationToken);
+            for (int r = 0; r < count; r++)
             {
-                var net = BinaryNetwork.Sample(widths, result.Thetas, ref rng);
-                double acc = net.Accuracy(vx, vy);
-                accSum += acc;
-                drawn++;
-                if (acc >= options.AccuracyThreshold)
-                {
-                    writer.Write(new EnsembleSample(net.Weights, acc, t, j));
-                    keptHere++;
-                    kept++;
-                }
+                int t = first + r;
+                var rng = new SplitMixRandom(DataOrder.DeriveSeed(seeds[r], DrawStream));
+                for (int j = 0; j < options.SamplesPerTraining; j++) nets[j] = BinaryNetwork.Sample(widths, results[r].Thetas, ref rng);
+                var accs = BinaryNetwork.Accuracies(nets, vx, vy);
+                drawn += options.SamplesPerTraining;
+                var keep = SelectKept(accs, options.AccuracyThreshold, options.KeepPerTraining);
+                foreach (int j in keep) writer.Write(new EnsembleSample(nets[j].Weights, accs[j], t, j));
+                kept += keep.Length;
+                done++;
+                progress?.Report(new EnsembleProgress(t, done, total, results[r].Final.TestAccuracyMean, keep.Length,
+                    options.SamplesPerTraining > 0 ? accs.Average() : double.NaN, watch.Elapsed,
+                    options.SamplesPerTraining > 0 ? accs.Max() : double.NaN));
             }
-            done++;
-            progress?.Report(new EnsembleProgress(t, done, total, result.Final.TestAccuracyMean, keptHere,
-                options.SamplesPerTraining > 0 ? accSum / options.SamplesPerTraining : double.NaN, watch.Elapsed));
         }
         return new EnsembleSummary(done, drawn, kept, watch.Elapsed);
     }

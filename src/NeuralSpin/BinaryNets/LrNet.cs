@@ -148,6 +148,38 @@ public sealed class LrNet : nn.Module<Tensor, Tensor>
         return a.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The forward pass of K independent networks of the same widths at once (used to train many networks
+    /// in one batched computation): <paramref name="thetas"/>[k] has shape (K, N_{k+1}, N_k) and
+    /// <paramref name="input"/> shape (K, batch, N_0), network r seeing input[r]. Per network the same
+    /// moments as <see cref="Moments"/>, G = N_k^{-1/2} a mu^T and Delta = N_k^{-1} a^2 (1 - mu^2)^T (P2 App. A),
+    /// z = G + sqrt(Delta) eps with eps drawn from <paramref name="generator"/> as one (K, batch, N_{k+1})
+    /// tensor per layer (Sampled), or z = G (Mean). Returns the output scores, shape (K, batch, N_L).
+    /// </summary>
+    public static Tensor StackedForward(IReadOnlyList<Tensor> thetas, Tensor input, LrNetNoise noise, Generator? generator)
+    {
+        ArgumentNullException.ThrowIfNull(thetas);
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = NewDisposeScope();
+        var a = input;
+        for (int k = 0; k < thetas.Count; k++)
+        {
+            double nIn = thetas[k].shape[2];
+            var mu = thetas[k].tanh();
+            var z = a.bmm(mu.transpose(1, 2)).div(Math.Sqrt(nIn));
+            if (noise == LrNetNoise.Sampled)
+            {
+                var delta = a.square().bmm(mu.square().neg().add(1.0).transpose(1, 2)).div(nIn);
+                Tensor eps;
+                using (no_grad())
+                    eps = torch.empty_like(z).normal_(0.0, 1.0, generator);
+                z = z.add(delta.add(DeltaFloor).sqrt().mul(eps));
+            }
+            a = k + 1 < thetas.Count ? LeakyRelu(z) : z;
+        }
+        return a.MoveToOuterDisposeScope();
+    }
+
     /// <summary>max(x, 0.1 x): the leaky ReLU of P2 (slope 0.1 for x &lt; 0).</summary>
     public static Tensor LeakyRelu(Tensor x) => x.maximum(x.mul(LeakySlope));
 

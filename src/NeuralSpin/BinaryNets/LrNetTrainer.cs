@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NeuralSpin.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace NeuralSpin.BinaryNets;
@@ -151,6 +152,113 @@ public static class LrNetTrainer
             }
         }
         return new LrNetTrainingResult(options.Widths.ToArray(), net.GetThetas(), history, n, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Trains K = <paramref name="seeds"/>.Count independent LR-nets in one batched computation
+    /// (<see cref="LrNet.StackedForward"/>), which costs far less than K calls of <see cref="Train"/> for networks as
+    /// small as P2's. Network r is the training of <see cref="Train"/> with Seed = seeds[r]: the same initial fields,
+    /// data order and training subset (seed streams 1, 3, 4 of seeds[r]). The noise eps of all K networks comes from one
+    /// generator seeded with <paramref name="noiseSeed"/>; with K = 1 and noiseSeed = DeriveSeed(seeds[0], NoiseStream)
+    /// it is the noise of <see cref="Train"/>, so the two agree up to float rounding. The loss is the sum of the K
+    /// networks' losses (mean cross-entropy + lambda sum theta^2 each) and Adam acts elementwise, so each network's
+    /// update depends on its own fields, data and noise only: the trainings are independent.
+    /// </summary>
+    /// <returns>One result per seed, in order; History holds the evaluation after the last epoch only
+    /// (<see cref="LrNetEpoch.TrainLoss"/> = that network's mean penalised loss over the last epoch).</returns>
+    public static LrNetTrainingResult[] TrainMany(TrainingData data, LrNetTrainingOptions options, IReadOnlyList<long> seeds, long noiseSeed,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(seeds);
+        options.Validate();
+        if (seeds.Count == 0) return [];
+        NativeHeap.LimitFragmentation();
+        if (data.InputDim != options.Widths[0]) throw new ArgumentException($"the data are {data.InputDim}-dimensional but the network's input width is {options.Widths[0]}");
+        int classes = options.Widths[^1];
+        if (data.TrainY.Any(y => y >= classes) || data.TestY.Any(y => y >= classes))
+            throw new ArgumentException($"a label is outside 0..{classes - 1}");
+        var watch = Stopwatch.StartNew();
+        int d = data.InputDim, kNets = seeds.Count, layers = options.Widths.Count - 1;
+        var widths = options.Widths;
+        var subsets = seeds.Select(sd => ChooseSubset(data.TrainCount, options with { Seed = sd })).ToArray();
+        int n = subsets[0].Length;
+
+        var thetas = new Parameter[layers];
+        for (int l = 0; l < layers; l++) thetas[l] = new Parameter(torch.empty([kNets, widths[l + 1], widths[l]], ScalarType.Float32), requires_grad: true);
+        using (no_grad())
+            for (int r = 0; r < kNets; r++)
+            {
+                // the initial fields of LrNet(widths, DeriveSeed(seeds[r], InitStream), ...): layer by layer from one generator
+                using var g = new Generator(unchecked((ulong)DataOrder.DeriveSeed(seeds[r], InitStream)), CPU);
+                for (int l = 0; l < layers; l++)
+                {
+                    using var t = torch.empty([widths[l + 1], widths[l]], ScalarType.Float32).normal_(0.0, options.InitStd, g);
+                    using var slot = thetas[l][r];
+                    slot.copy_(t);
+                }
+            }
+        using var noise = new Generator(unchecked((ulong)noiseSeed), CPU);
+        using var tx = torch.tensor(data.TrainX, [data.TrainCount, d]);
+        using var ty = torch.tensor(data.TrainY.Select(b => (long)b).ToArray());
+        using var optimizer = optim.Adam(thetas, options.LearningRate);
+        var orderSeeds = seeds.Select(sd => DataOrder.DeriveSeed(sd, OrderStream)).ToArray();
+        var flat = new long[(long)kNets * n];
+        using var lossSums = torch.zeros(kNets, ScalarType.Float64);
+        int steps = 0;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (int r = 0; r < kNets; r++)
+            {
+                var perm = DataOrder.Permutation(orderSeeds[r], epoch, n);
+                var sub = subsets[r];
+                for (int i = 0; i < n; i++) flat[(long)r * n + i] = sub[perm[i]];
+            }
+            using var order = torch.tensor(flat, [kNets, n]);
+            lossSums.zero_();
+            steps = 0;
+            for (int b0 = 0; b0 < n; b0 += options.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                int m = Math.Min(options.BatchSize, n - b0);
+                var idx = order.narrow(1, b0, m).reshape(-1);
+                var xb = tx.index_select(0, idx).view(kNets, m, d);
+                var yb = ty.index_select(0, idx);
+                optimizer.zero_grad();
+                var scores = LrNet.StackedForward(thetas, xb, LrNetNoise.Sampled, noise);
+                var perNet = nn.functional.cross_entropy(scores.reshape(kNets * m, classes), yb, reduction: nn.Reduction.None).view(kNets, m).mean([1]);
+                if (options.L2 > 0)
+                    for (int l = 0; l < layers; l++) perNet = perNet.add(thetas[l].square().sum([1, 2]).mul(options.L2));
+                perNet.sum().backward();
+                optimizer.step();
+                using (no_grad()) lossSums.add_(perNet.detach().to(ScalarType.Float64));
+                steps++;
+            }
+        }
+        var losses = options.Epochs > 0 && steps > 0 ? lossSums.div(steps).data<double>().ToArray() : Enumerable.Repeat(double.NaN, kNets).ToArray();
+
+        using var vx = torch.tensor(data.TestX, [data.TestCount, d]);
+        using var vy = torch.tensor(data.TestY.Select(b => (long)b).ToArray());
+        var results = new LrNetTrainingResult[kNets];
+        for (int r = 0; r < kNets; r++)
+        {
+            var fields = new float[layers][];
+            for (int l = 0; l < layers; l++)
+            {
+                using var slot = thetas[l][r];
+                fields[l] = slot.detach().contiguous().data<float>().ToArray();
+            }
+            using var net = LrNet.FromThetas(widths, fields);
+            using var rx = torch.tensor(subsets[r].Select(i => (long)i).ToArray());
+            using var sx = tx.index_select(0, rx);
+            using var sy = ty.index_select(0, rx);
+            var eval = Evaluate(net, options.Epochs, losses[r], sx, sy, vx, vy, seeds[r]);
+            results[r] = new LrNetTrainingResult(widths.ToArray(), fields, [eval], n, watch.Elapsed);
+        }
+        foreach (var t in thetas) t.Dispose();
+        return results;
     }
 
     static int[] ChooseSubset(int trainCount, LrNetTrainingOptions options)

@@ -118,6 +118,41 @@ public class EnsembleTests
     }
 
     [Test]
+    public void Collect_BestPerTraining_IsTheMaxOfAllDraws_WhenAboveThreshold_AndGroupingKeepsShardsBitwise()
+    {
+        // Groups of 2 trainings run batched (TrainMany). With threshold -inf and no cap every draw is kept; with a cap
+        // of 1 the kept draw of training t is its best one (P2 sec. II), and only if it passes the threshold.
+        var o = Options(double.NegativeInfinity) with { Trainings = 3, TrainingsPerGroup = 2, Training = Options(0).Training with { Epochs = 3 } };
+        int n = LrNet.WeightCountOf(o.Training.Widths);
+        var all = new EnsembleList(n);
+        var progress = new List<EnsembleProgress>();
+        EnsembleCollector.Collect(_blobs, o, all, new SyncProgress<EnsembleProgress>(progress.Add));
+        Assert.That(all.Count, Is.EqualTo(36));
+        Assert.That(progress.Select(p => p.TrainingIndex), Is.EqualTo(new[] { 0, 1, 2 }));
+        var best = all.Samples.GroupBy(s => s.TrainingIndex).Select(g => g.OrderByDescending(s => s.Accuracy).ThenBy(s => s.SampleIndex).First()).ToList();
+        for (int t = 0; t < 3; t++) Assert.That(progress[t].BestSampledAccuracy, Is.EqualTo(best[t].Accuracy));
+        double threshold = best.Select(b => b.Accuracy).Order().ElementAt(1); // the two best trainings pass
+        var one = new EnsembleList(n);
+        var summary = EnsembleCollector.Collect(_blobs, o with { AccuracyThreshold = threshold, KeepPerTraining = 1 }, one);
+        var expected = best.Where(b => b.Accuracy >= threshold).ToList();
+        Assert.That(one.Samples.Select(s => (s.TrainingIndex, s.SampleIndex, s.Accuracy)), Is.EqualTo(expected.Select(s => (s.TrainingIndex, s.SampleIndex, s.Accuracy))));
+        Assert.That(summary.Kept, Is.EqualTo(expected.Count));
+        Assert.That(summary.Drawn, Is.EqualTo(36));
+
+        // shards run whole groups: shard 0 of 2 has group 0 (trainings 0, 1), shard 1 group 1 (training 2)
+        string whole = Path.Combine(_dir, "whole.nspack"), s0 = Path.Combine(_dir, "s0.nspack"), s1 = Path.Combine(_dir, "s1.nspack"), merged = Path.Combine(_dir, "merged.nspack");
+        foreach (var (path, shard) in new[] { (whole, (0, 1)), (s0, (0, 2)), (s1, (1, 2)) })
+        {
+            using var w = new PackedEnsembleWriter(path, n);
+            EnsembleCollector.Collect(_blobs, o with { ShardIndex = shard.Item1, ShardCount = shard.Item2 }, w);
+            w.Complete();
+        }
+        Assert.That(PackedEnsembleFile.Read(s1).Select(s => s.TrainingIndex).Distinct(), Is.EqualTo(new[] { 2 }));
+        PackedEnsembleFile.Merge([s0, s1], merged);
+        Assert.That(File.ReadAllBytes(merged), Is.EqualTo(File.ReadAllBytes(whole)));
+    }
+
+    [Test]
     public void ParseShard_AcceptsIOverN_RejectsOthers()
     {
         Assert.That(EnsembleOptions.ParseShard("1/4"), Is.EqualTo((1, 4)));

