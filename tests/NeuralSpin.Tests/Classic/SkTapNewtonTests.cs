@@ -80,3 +80,70 @@ public class SkTapNewtonTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TapNewton.Solve(inst.Coupling, 1, new double[10], new TapNewtonOptions { Tolerance = 0 }));
     }
 }
+
+/// <summary>Field continuation of TAP solutions (pseudo-arclength, <see cref="TapNewton.ContinueInField"/>) on SK instances.</summary>
+[TestFixture]
+public class SkTapContinuationTests
+{
+    const long Seed = 8301;
+
+    [Test]
+    public void AboveTc_EveryBranchReachesTheParamagnet_WithoutFolds()
+    {
+        // T = 1.3 J (h = 0 has only the paramagnet, NOTATION.md section 8): each branch followed from h0 = 2 J ends at m = 0
+        // (q_EA <= 1e-8 threshold, residual < 1e-10 checked inside), with no turning point.
+        var inst = SkInstances.Draw(60, 1.0, Seed);
+        var r = SkTapSolutions.ContinueFromQuenchedStates(inst, new[] { 1.3 }, 3, 7)[0];
+        Assert.That(r.ReachedZeroField, Is.EqualTo(3));
+        Assert.That(r.NonTrivial, Is.EqualTo(0));
+        Assert.That(r.Folded, Is.EqualTo(0));
+        Assert.That(r.ReplicaSymmetricQ, Is.EqualTo(0.0));
+    }
+
+    [Test]
+    public void BelowTc_TheStrongFieldBranchFolds_AtAPointViolatingPlefka()
+    {
+        // T = 0.6 J, N = 100, seeded (instance 8301, quenched states seed 7): the solution followed from h0 = 2 J along a
+        // quenched state (for most states) turns back at a field h* > 0 (a minimum annihilating with a saddle); at the fold q_EA is of the order of
+        // the RS q(0.6) = 0.424 (band 0.15..0.7: finite N and a field-polarised state) and Plefka's x_P there is negative,
+        // i.e. the branch leaves the region where the TAP expansion is valid. Each branch still reaches h0 = 0 (at m = 0) after
+        // its folds. The points are exact solutions (Newton corrector residual <= 1e-11), so the bands only reflect the instance.
+        var inst = SkInstances.Draw(100, 1.0, Seed);
+        var r = SkTapSolutions.ContinueFromQuenchedStates(inst, new[] { 0.6 }, 3, 7)[0];
+        Assert.That(r.Folded, Is.GreaterThanOrEqualTo(1), "branches fold (2 of the 3 for this seed)");
+        Assert.That(r.FoldFieldMean, Is.InRange(0.02, 0.5), "h* > 0");
+        Assert.That(r.FoldQeaMean, Is.InRange(0.15, 0.7));
+        Assert.That(r.FoldPlefkaMean, Is.LessThan(0), "x_P < 0 at the fold");
+        Assert.That(r.ReachedZeroField, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void ContinueInField_FirstFoldIsATapSolutionWithASingularHessian()
+    {
+        // At a turning point of the branch h0 -> m(h0) the Hessian of F_TAP is singular (dF/du cannot be inverted along the
+        // branch tangent): its smallest eigenvalue in absolute value is small compared with its typical scale O(1) (bound
+        // 0.05: the fold is located to within one arclength step, not exactly), and the point solves the TAP equations in
+        // the field h* xi (Newton corrector tolerance 1e-11).
+        var inst = SkInstances.Draw(80, 1.0, Seed);
+        var xi = SkTapSolutions.Quench(inst, new Random(3));
+        double beta = 1 / 0.6;
+        var c = TapNewton.ContinueInField(inst.Coupling, beta, xi, 2.0);
+        Assert.That(c.FirstFold, Is.Not.Null);
+        var fold = c.FirstFold!;
+        var h = xi.Select(x => fold.Field * x).ToArray();
+        Assert.That(TapSolver.Residuals(inst.Coupling, beta, h, fold.Magnetizations).Max(Math.Abs), Is.LessThan(1e-10), "TAP residual at the fold");
+        var eig = NeuralSpin.Numerics.TorchLinalg.SymmetricEigenvalues(TapNewton.Hessian(inst.Coupling, beta, fold.Magnetizations), 80);
+        Assert.That(eig.Min(Math.Abs), Is.LessThan(0.05), "near-singular Hessian at the fold");
+    }
+
+    [Test]
+    public void Quench_EndsInASingleFlipStableState()
+    {
+        // greedy descent ends where no single flip lowers H: s_i (J s)_i >= 0 for all i
+        var inst = SkInstances.Draw(50, 1.0, Seed);
+        var s = SkTapSolutions.Quench(inst, new Random(5));
+        var local = new double[50];
+        inst.Coupling.Multiply(s, local);
+        for (int i = 0; i < 50; i++) Assert.That(s[i] * local[i], Is.GreaterThanOrEqualTo(0), $"spin {i}");
+    }
+}
