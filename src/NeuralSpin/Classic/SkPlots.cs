@@ -71,8 +71,9 @@ public static class SkPlots
         return Png(plot);
     }
 
-    /// <summary>q_EA(T) of the TAP solutions found (lowest free energy and largest) next to the replica-symmetric q(T).</summary>
-    public static byte[] TapOrderParameter(IReadOnlyList<SkTapTemperature> rows, double couplingScale, int size)
+    /// <summary>q_EA(T) of the TAP solutions found (lowest free energy and largest) next to the replica-symmetric q(T); with
+    /// <paramref name="continuation"/> also the h = 0 solutions reached by field continuation and q_EA where the branches fold.</summary>
+    public static byte[] TapOrderParameter(IReadOnlyList<SkTapTemperature> rows, double couplingScale, int size, IReadOnlyList<SkTapContinuation>? continuation = null)
     {
         var plot = NewPlot($"SK, N = {size}: q_EA of TAP solutions vs the replica-symmetric q(T)", "T", "q");
         double tMax = rows.Max(r => r.Temperature) * 1.05;
@@ -89,6 +90,27 @@ public static class SkPlots
         hi.MarkerSize = 6;
         hi.MarkerShape = MarkerShape.OpenSquare;
         hi.LegendText = "TAP: largest q_EA found";
+        if (continuation != null)
+        {
+            var nt = continuation.Where(c => c.NonTrivial > 0).ToArray();
+            if (nt.Length > 0)
+            {
+                var pts = plot.Add.Scatter(nt.Select(c => c.Temperature).ToArray(), nt.Select(c => c.QeaNonTrivial).ToArray(), Colors.ForestGreen);
+                pts.LineWidth = 0;
+                pts.MarkerSize = 9;
+                pts.MarkerShape = MarkerShape.FilledDiamond;
+                pts.LegendText = "field continuation: q_EA of the lowest-F h = 0 solution";
+            }
+            var fd = continuation.Where(c => c.Folded > 0).ToArray();
+            if (fd.Length > 0)
+            {
+                var f = plot.Add.Scatter(fd.Select(c => c.Temperature).ToArray(), fd.Select(c => c.FoldQeaMean).ToArray(), Colors.Purple);
+                f.LineWidth = 0;
+                f.MarkerSize = 8;
+                f.MarkerShape = MarkerShape.OpenTriangleUp;
+                f.LegendText = "field continuation: q_EA at the fold h* > 0 (branch ends, x_P there in the CSV)";
+            }
+        }
         var tc = plot.Add.VerticalLine(couplingScale, 1, Colors.Gray);
         tc.LinePattern = LinePattern.Dotted;
         plot.ShowLegend(Alignment.UpperRight);

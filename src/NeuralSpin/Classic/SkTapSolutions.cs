@@ -1,4 +1,6 @@
 using NeuralSpin.Ising;
+using NeuralSpin.Numerics;
+using NeuralSpin.Tap;
 
 namespace NeuralSpin.Classic;
 
@@ -51,6 +53,102 @@ public static class SkTapSolutions
         return 1 - beta * beta * couplingScale * couplingScale * s / Math.Max(m.Count, 1);
     }
 
+    /// <summary>A zero-temperature quenched state: greedy single-spin-flip descent of H = -1/2 s^T J s - h^T s (sequential sweeps,
+    /// flip while s_i (h_i + (J s)_i) &lt; 0) from a uniformly random configuration drawn from <paramref name="rng"/>.</summary>
+    public static double[] Quench(SkInstance instance, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(rng);
+        int n = instance.Size;
+        var j = instance.Coupling;
+        var h = instance.FieldsCopy();
+        var s = new double[n];
+        for (int i = 0; i < n; i++) s[i] = rng.Next(2) == 0 ? -1 : 1;
+        var local = new double[n];
+        j.Multiply(s, local);
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            for (int i = 0; i < n; i++)
+            {
+                if (s[i] * (h[i] + local[i]) >= 0) continue;
+                s[i] = -s[i];
+                for (int k = 0; k < n; k++) local[k] += 2 * j[k, i] * s[i];
+                changed = true;
+            }
+        }
+        return s;
+    }
+
+    /// <summary>
+    /// Seeks TAP solutions at h = 0 by field continuation at each temperature: <paramref name="branches"/> quenched states xi_b
+    /// (<see cref="Quench"/>, seeded by <see cref="SplitMixSource.Derive"/>(seed, N, b), the same at every temperature) give the
+    /// field directions; <see cref="TapNewton.ContinueInField"/> follows each solution from h0 = <paramref name="startField"/> to h0 = 0
+    /// through turning points. Every h = 0 end point is checked (P1 20 residual &lt; 1e-10), non-trivial ones are grouped up to
+    /// m -&gt; -m and characterised by q_EA, Plefka's x_P and the smallest Hessian eigenvalue; where the branch followed from the
+    /// strong field folds, the fold field h* and q_EA, x_P there are recorded. Temperatures run in parallel; results do not
+    /// depend on the degree of parallelism. The instance's own fields are ignored (h = h0 xi only).
+    /// </summary>
+    /// <param name="instance">The instance.</param>
+    /// <param name="temperatures">Temperatures T &gt; 0.</param>
+    /// <param name="branches">Branches per temperature, at least 1.</param>
+    /// <param name="seed">Seed of the quenched states.</param>
+    /// <param name="startField">h0 at the start of every branch, &gt; 0 (default 2 J: one solution there).</param>
+    /// <param name="parallelism">Temperatures computed at once.</param>
+    /// <param name="progress">Receives the number of finished temperatures.</param>
+    public static IReadOnlyList<SkTapContinuation> ContinueFromQuenchedStates(SkInstance instance, IReadOnlyList<double> temperatures, int branches, long seed,
+        double startField = 2, int parallelism = 1, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(temperatures);
+        if (temperatures.Any(t => !(t > 0) || !double.IsFinite(t))) throw new ArgumentOutOfRangeException(nameof(temperatures), "temperatures must be positive and finite");
+        if (branches < 1) throw new ArgumentOutOfRangeException(nameof(branches), branches, "at least one branch");
+        if (parallelism < 1) throw new ArgumentOutOfRangeException(nameof(parallelism), parallelism, "parallelism must be at least 1");
+        int n = instance.Size;
+        var states = Enumerable.Range(0, branches).Select(b => Quench(instance, new Random(unchecked((int)SplitMixSource.Derive(seed, n, b))))).ToArray();
+        var j = instance.Coupling;
+        var result = new SkTapContinuation[temperatures.Count];
+        int done = 0;
+        Parallel.For(0, temperatures.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, ti =>
+        {
+            double t = temperatures[ti], beta = 1 / t;
+            int reached = 0;
+            var nonTrivial = new List<double[]>();
+            var folds = new List<TapBranchPoint>();
+            foreach (var xi in states)
+            {
+                var c = TapNewton.ContinueInField(j, beta, xi, startField * instance.CouplingScale);
+                if (c.FirstFold is { } fold) folds.Add(fold);
+                if (c.AtZeroField is not { Converged: true } z) continue;
+                if (TapSolver.Residuals(j, beta, default, z.Magnetizations).Max(Math.Abs) >= 1e-10) continue;
+                reached++;
+                if (EdwardsAnderson(z.Magnetizations) <= NonTrivialThreshold) continue;
+                if (!nonTrivial.Any(o => SameUpToSign(o, z.Magnetizations))) nonTrivial.Add(z.Magnetizations);
+            }
+            var best = nonTrivial.OrderBy(m => TapFreeEnergy.Evaluate(j, beta, m)).FirstOrDefault();
+            result[ti] = new SkTapContinuation(t, branches, reached, nonTrivial.Count,
+                best != null ? EdwardsAnderson(best) : double.NaN,
+                best != null ? Plefka(best, beta, instance.CouplingScale) : double.NaN,
+                best != null ? TapNewton.SmallestHessianEigenvalue(j, beta, best) : double.NaN,
+                folds.Count,
+                folds.Count > 0 ? folds.Average(f => f.Field) : double.NaN,
+                folds.Count > 0 ? folds.Average(f => EdwardsAnderson(f.Magnetizations)) : double.NaN,
+                folds.Count > 0 ? folds.Average(f => Plefka(f.Magnetizations, beta, instance.CouplingScale)) : double.NaN,
+                SkReplicaSymmetric.OrderParameter(t, instance.CouplingScale));
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+        return result;
+    }
+
+    /// <summary>m and m' are the same solution up to the symmetry m -&gt; -m: |m.m'| / (|m| |m'|) &gt; 1 - 1e-6.</summary>
+    static bool SameUpToSign(double[] a, double[] b)
+    {
+        double ab = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.Length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+        return Math.Abs(ab) > (1 - 1e-6) * Math.Sqrt(aa * bb);
+    }
+
     /// <summary>Finds and summarises the TAP solutions at each temperature.</summary>
     /// <param name="instance">The instance (its fields enter the TAP equations; the RS comparison assumes h = 0).</param>
     /// <param name="temperatures">Temperatures T &gt; 0.</param>
@@ -83,3 +181,23 @@ public static class SkTapSolutions
         return result;
     }
 }
+
+/// <summary>
+/// TAP solutions of one SK instance at one temperature sought by field continuation (<see cref="Tap.TapNewton.ContinueInField"/>):
+/// each branch starts in a strong field h = h0 xi along a zero-temperature quenched state xi and is followed to h0 = 0.
+/// </summary>
+/// <param name="Temperature">T.</param>
+/// <param name="Branches">Branches followed (one per quenched state).</param>
+/// <param name="ReachedZeroField">Branches that reached h0 = 0 with a TAP solution of residual max|F_i| &lt; 1e-10.</param>
+/// <param name="NonTrivial">Distinct h = 0 solutions with q_EA &gt; <see cref="SkTapSolutions.NonTrivialThreshold"/> among them
+/// (m and -m identified: overlap |m.m'| / (|m| |m'|) &gt; 1 - 1e-6).</param>
+/// <param name="QeaNonTrivial">q_EA of the non-trivial h = 0 solution of lowest TAP free energy (NaN when there is none).</param>
+/// <param name="PlefkaNonTrivial">Plefka's x_P of that solution (NaN when there is none).</param>
+/// <param name="HessianMinNonTrivial">Smallest eigenvalue of the TAP free-energy Hessian there (NaN when there is none): &gt; 0 a minimum, &lt; 0 a saddle.</param>
+/// <param name="Folded">Branches with a turning point: the solution continued from the strong field ceases to exist below a field h* &gt; 0.</param>
+/// <param name="FoldFieldMean">Mean h* over the folded branches (NaN when none folded).</param>
+/// <param name="FoldQeaMean">Mean q_EA of the solution at the fold (NaN when none folded).</param>
+/// <param name="FoldPlefkaMean">Mean Plefka x_P at the fold (NaN when none folded).</param>
+/// <param name="ReplicaSymmetricQ">The RS q(T) for comparison.</param>
+public sealed record SkTapContinuation(double Temperature, int Branches, int ReachedZeroField, int NonTrivial, double QeaNonTrivial, double PlefkaNonTrivial,
+    double HessianMinNonTrivial, int Folded, double FoldFieldMean, double FoldQeaMean, double FoldPlefkaMean, double ReplicaSymmetricQ);

@@ -8,7 +8,7 @@ namespace NeuralSpin.Tests.Classic;
 [TestFixture, NonParallelizable]
 public class SkCommandTests : CliFixture
 {
-    static readonly string[] Small = { "classic", "sk", "--sizes", "16,32", "--instances", "2", "--n", "16", "--starts", "3", "--beta-max", "3" };
+    static readonly string[] Small = { "classic", "sk", "--sizes", "16,32", "--instances", "2", "--n", "16", "--starts", "3", "--branches", "2", "--beta-max", "3" };
 
     [Test]
     public void SmallRun_WritesCsvPngAndJson_Reproducibly()
@@ -16,7 +16,7 @@ public class SkCommandTests : CliFixture
         string outDir = PathOf("out"), json = PathOf("sk.json"), json2 = PathOf("sk2.json");
         var r = Cli(Small.Concat(new[] { "--out", outDir, "--json", json }).ToArray());
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-        foreach (var f in new[] { "lambda_min.csv", "lambda_min.png", "finite_size.csv", "finite_size_instances.csv", "finite_size.png", "tap_qea.csv", "tap_qea.png" })
+        foreach (var f in new[] { "lambda_min.csv", "lambda_min.png", "finite_size.csv", "finite_size_instances.csv", "finite_size.png", "tap_qea.csv", "tap_continuation.csv", "tap_qea.png" })
             Assert.That(File.Exists(Path.Combine(outDir, f)), Is.True, f);
         var png = File.ReadAllBytes(Path.Combine(outDir, "finite_size.png"));
         Assert.That(png.Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }), "PNG signature");
@@ -29,6 +29,8 @@ public class SkCommandTests : CliFixture
         Assert.That(root.GetProperty("per_size").GetArrayLength(), Is.EqualTo(2));
         Assert.That(root.GetProperty("extrapolation").GetProperty("t_c").GetDouble(), Is.GreaterThan(0));
         Assert.That(root.GetProperty("tap").GetArrayLength(), Is.EqualTo(10));
+        Assert.That(root.GetProperty("tap_continuation").GetArrayLength(), Is.EqualTo(10));
+        Assert.That(root.GetProperty("tap_continuation")[0].GetProperty("branches").GetInt32(), Is.EqualTo(2));
         // lambda_min(0) = 1 exactly (I - M(0) = I)
         Assert.That(root.GetProperty("lambda_min_curves")[0].GetProperty("points")[0].GetProperty("lambda_min").GetDouble(), Is.EqualTo(1.0));
 
@@ -50,6 +52,7 @@ public class SkCommandTests : CliFixture
     [TestCase("--n", "3", "--n")]
     [TestCase("--starts", "0", "--starts")]
     [TestCase("--beta-max", "0.5", "--beta-max")]
+    [TestCase("--branches", "0", "--branches")]
     [TestCase("--threads", "0", "--threads")]
     public void BadOption_ExitsTwo_WritingNothing(string option, string value, string fragment)
     {

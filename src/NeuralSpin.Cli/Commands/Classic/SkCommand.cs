@@ -26,7 +26,7 @@ public static class SkCommand
     static readonly double[] TapTemperatures = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.3];
 
     sealed record Settings(int N, int[] Sizes, int Instances, double Coupling, long Seed, double BetaMax, double Level, int Starts,
-        string Out, string? Json, int? Threads);
+        int Branches, string Out, string? Json, int? Threads);
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
@@ -39,13 +39,14 @@ public static class SkCommand
         var betaMax = ArgParsing.BetaMaxOption();
         var level = new Option<double>("--level") { Description = "Small level c in [0, 1): the first beta with lambda_min(beta) = c is reported per instance (large N: (1 - sqrt c)/J).", DefaultValueFactory = _ => 0.05, HelpName = "C" };
         var starts = new Option<int>("--starts") { Description = "Random starts of the TAP iteration at each temperature.", DefaultValueFactory = _ => 20, HelpName = "K" };
+        var branches = new Option<int>("--branches") { Description = "Field-continuation branches per temperature: each follows the TAP solution in a field h0 xi along a zero-temperature quenched state xi from h0 = 2 J to h0 = 0 (Newton, through folds).", DefaultValueFactory = _ => 8, HelpName = "K" };
         var output = new Option<string>("--out") { Description = "Directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "sk"), HelpName = "DIR" };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var threads = ArgParsing.LibtorchThreadsOption();
         var cmd = new Command("sk", "Sherrington-Kirkpatrick: linearized-TAP curve lambda_min(beta) -> (1 - beta J)^2, the transition T_c = J from instances at growing N (N^-2/3 extrapolation), TAP solutions and q_EA vs the replica-symmetric q(T).")
-            { n, sizes, instances, coupling, seed, betaMax, level, starts, output, json, threads };
+            { n, sizes, instances, coupling, seed, betaMax, level, starts, branches, output, json, threads };
         cmd.SetAction(p => Run(io, new Settings(p.GetValue(n), ParseSizes(p.GetValue(sizes)!), p.GetValue(instances), p.GetValue(coupling), p.GetValue(seed),
-            p.GetValue(betaMax), p.GetValue(level), p.GetValue(starts), p.GetValue(output)!, p.GetValue(json), p.GetValue(threads))));
+            p.GetValue(betaMax), p.GetValue(level), p.GetValue(starts), p.GetValue(branches), p.GetValue(output)!, p.GetValue(json), p.GetValue(threads))));
         return cmd;
     }
 
@@ -63,13 +64,15 @@ public static class SkCommand
 
     static void Validate(Settings s)
     {
-        if (s.N < 4 || s.N > 2000) throw new UsageException($"--n {s.N} is not allowed: give the TAP instance size between 4 and 2000, e.g. --n 100.");
+        if (s.N < 4 || s.N > 1000) throw new UsageException($"--n {s.N} is not allowed: give the TAP instance size between 4 and 1000, e.g. --n 100.");
         if (s.Instances < 1 || s.Instances > 10000) throw new UsageException($"--instances {s.Instances} is not allowed: give between 1 and 10000 instances per size, e.g. --instances 6.");
         if (!(s.Coupling > 0) || !double.IsFinite(s.Coupling)) throw new UsageException($"--coupling {Inv(s.Coupling)} is not allowed: the coupling scale J must be positive and finite, e.g. --coupling 1.");
         if (!(s.BetaMax > 0) || !double.IsFinite(s.BetaMax)) throw new UsageException($"--beta-max {Inv(s.BetaMax)} is not allowed: give a positive, finite upper end of the beta range, e.g. --beta-max 3.");
         if (s.BetaMax * s.Coupling <= 1) throw new UsageException($"--beta-max {Inv(s.BetaMax)} does not reach the transition at beta = 1/J = {Inv(1 / s.Coupling)}: give a larger value, e.g. --beta-max {Inv(3 / s.Coupling)}.");
         if (!(s.Level >= 0 && s.Level < 1)) throw new UsageException($"--level {Inv(s.Level)} is not allowed: the level must lie in [0, 1), e.g. --level 0.05.");
         if (s.Starts < 1 || s.Starts > 100000) throw new UsageException($"--starts {s.Starts} is not allowed: give between 1 and 100000 random starts, e.g. --starts 20.");
+        if (s.Branches < 1 || s.Branches > 10000) throw new UsageException($"--branches {s.Branches} is not allowed: give between 1 and 10000 field-continuation branches, e.g. --branches 8.");
+        if (s.N > 1000) throw new UsageException($"--n {s.N} is too large for the field continuation (a dense (N+1) x (N+1) linear solve per Newton step): give --n up to 1000.");
         if (s.Threads is int t && t < 1) throw new UsageException($"--threads {t} is not allowed: give a positive thread count.");
         if (File.Exists(s.Out)) throw new UsageException($"--out '{s.Out}' is an existing file, not a directory. Give a directory for the CSV and PNG files, e.g. --out results/classic/sk.");
         CliIO.CheckOutputPath(s.Json, "--json");
@@ -110,6 +113,10 @@ public static class SkCommand
         var tap = CliIO.WithProgress(io, $"TAP solutions, N = {s.N}, {temps.Length} temperatures", temps.Length,
             prog => SkTapSolutions.Scan(tapInstance, temps, tapOptions, parallelism, prog));
 
+        // 4. TAP solutions at h = 0 by field continuation from quenched states
+        var continuation = CliIO.WithProgress(io, $"TAP field continuation, N = {s.N}, {s.Branches} branches x {temps.Length} temperatures", temps.Length,
+            prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, SplitMixSource.Derive(s.Seed, s.N, -2), 2, parallelism, prog));
+
         // render everything before writing anything
         var files = new List<(string Name, byte[] Bytes)>
         {
@@ -119,10 +126,11 @@ public static class SkCommand
             ("finite_size.csv", Encoding.UTF8.GetBytes(SizesCsv(study))),
             ("finite_size.png", SkPlots.FiniteSize(study)),
             ("tap_qea.csv", Encoding.UTF8.GetBytes(TapCsv(tap))),
-            ("tap_qea.png", SkPlots.TapOrderParameter(tap, s.Coupling, s.N)),
+            ("tap_continuation.csv", Encoding.UTF8.GetBytes(ContinuationCsv(continuation))),
+            ("tap_qea.png", SkPlots.TapOrderParameter(tap, s.Coupling, s.N, continuation)),
         };
         double wall = total.Elapsed.TotalSeconds;
-        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, wall)) : null;
+        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, wall)) : null;
         foreach (var (name, bytes) in files)
         {
             string path = Path.Combine(s.Out, name);
@@ -130,7 +138,7 @@ public static class SkCommand
         }
         if (jsonText != null) CliIO.WriteText(s.Json!, jsonText);
 
-        Print(io, s, study, tap);
+        Print(io, s, study, tap, continuation);
         io.Console_.Write(new Text($"wrote {files.Count} files into {s.Out}" + (s.Json != null ? $" and {s.Json}" : "") + $"\nwall time {total.Elapsed.TotalSeconds:F1} s\n"));
         return CliApp.Ok;
     }
@@ -202,10 +210,24 @@ public static class SkCommand
         }
     });
 
+    static string ContinuationCsv(IReadOnlyList<SkTapContinuation> rows) => Csv(csv =>
+    {
+        csv.WriteHeader(["temperature", "branches", "reached_zero_field", "non_trivial", "q_ea_non_trivial", "plefka_non_trivial", "hessian_min_non_trivial",
+            "folded", "fold_field_mean", "fold_q_ea_mean", "fold_plefka_mean", "rs_q"]);
+        foreach (var x in rows)
+        {
+            Field(csv, x.Temperature); csv.WriteField(x.Branches); csv.WriteField(x.ReachedZeroField); csv.WriteField(x.NonTrivial);
+            Field(csv, Finite(x.QeaNonTrivial)); Field(csv, Finite(x.PlefkaNonTrivial)); Field(csv, Finite(x.HessianMinNonTrivial));
+            csv.WriteField(x.Folded); Field(csv, Finite(x.FoldFieldMean)); Field(csv, Finite(x.FoldQeaMean)); Field(csv, Finite(x.FoldPlefkaMean));
+            Field(csv, x.ReplicaSymmetricQ);
+            csv.EndRecord();
+        }
+    });
+
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     static Dictionary<string, object?> JsonOf(Settings s, int[] sizes, IReadOnlyList<(int Size, CurvePoint[] Points)> curves, SkFiniteSizeResult study,
-        IReadOnlyList<SkTapTemperature> tap, double wall) => new()
+        IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation, double wall) => new()
     {
         ["coupling"] = s.Coupling,
         ["seed"] = s.Seed,
@@ -239,10 +261,17 @@ public static class SkCommand
             ["q_ea_max"] = x.QeaMax, ["lowest_f_per_spin"] = Finite(x.LowestFreeEnergyPerSpin), ["plefka_lowest_f"] = Finite(x.PlefkaLowest),
             ["rs_q"] = x.ReplicaSymmetricQ,
         }).ToList(),
+        ["tap_continuation"] = continuation.Select(x => new Dictionary<string, object?>
+        {
+            ["temperature"] = x.Temperature, ["branches"] = x.Branches, ["reached_zero_field"] = x.ReachedZeroField, ["non_trivial"] = x.NonTrivial,
+            ["q_ea_non_trivial"] = Finite(x.QeaNonTrivial), ["plefka_non_trivial"] = Finite(x.PlefkaNonTrivial),
+            ["hessian_min_non_trivial"] = Finite(x.HessianMinNonTrivial), ["folded"] = x.Folded, ["fold_field_mean"] = Finite(x.FoldFieldMean),
+            ["fold_q_ea_mean"] = Finite(x.FoldQeaMean), ["fold_plefka_mean"] = Finite(x.FoldPlefkaMean), ["rs_q"] = x.ReplicaSymmetricQ,
+        }).ToList(),
         ["wall_seconds"] = wall,
     };
 
-    static void Print(CliIO io, Settings s, SkFiniteSizeResult study, IReadOnlyList<SkTapTemperature> tap)
+    static void Print(CliIO io, Settings s, SkFiniteSizeResult study, IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation)
     {
         var t = new Table().Title($"SK linearized TAP, J = {CliIO.Num(s.Coupling)}: curve minimum beta*(N), T* = 1/beta*, level c = {CliIO.Num(s.Level)}")
             .AddColumn("N").AddColumn("instances").AddColumn("T* (mean +- se)").AddColumn("min lambda_min").AddColumn("beta at level (reached)").AddColumn("reach 0");
@@ -258,5 +287,13 @@ public static class SkCommand
             tt.AddRow(CliIO.Num(x.Temperature), $"{x.Converged}/{x.Starts}", x.Distinct.ToString(), x.NonTrivial.ToString(), CliIO.Num(x.QeaLowest),
                 CliIO.Num(x.ReplicaSymmetricQ), CliIO.Num(x.PlefkaLowest));
         io.Console_.Write(tt);
+        var ct = new Table().Title($"TAP solutions at h = 0 by field continuation (Newton, through folds), N = {s.N}, {s.Branches} branches per T")
+            .AddColumn("T").AddColumn("reached h = 0").AddColumn("non-trivial").AddColumn("q_EA (lowest F)").AddColumn("x_P").AddColumn("folded")
+            .AddColumn("fold field h*").AddColumn("q_EA at fold").AddColumn("x_P at fold").AddColumn("RS q");
+        string N(double v) => double.IsFinite(v) ? CliIO.Num(v) : "-";
+        foreach (var x in continuation)
+            ct.AddRow(CliIO.Num(x.Temperature), $"{x.ReachedZeroField}/{x.Branches}", x.NonTrivial.ToString(), N(x.QeaNonTrivial), N(x.PlefkaNonTrivial),
+                x.Folded.ToString(), N(x.FoldFieldMean), N(x.FoldQeaMean), N(x.FoldPlefkaMean), CliIO.Num(x.ReplicaSymmetricQ));
+        io.Console_.Write(ct);
     }
 }
