@@ -8,7 +8,7 @@ namespace NeuralSpin.Benchmarks;
 /// The L2 pseudolikelihood fit (P2 21-22, lambda_2 = 1e-3 as in the Paper 2 pipeline) at the sizes that matter: the deep
 /// network's full model (N = 675 spins, M = 12,000 configurations) and N = 200, M = 10^5, by the joint solver (all spins
 /// by matrix products) and the per-spin solver. Data: a planted sparse model (every spin coupled to 6 random others,
-/// J = +-0.15, h ~ U(-0.1, 0.1), seed 7) sampled by heat-bath sweeps, one configuration per sweep after 100 sweeps of
+/// J = +-J0 with J0 = 0.15, or 0.35 for a strongly correlated, worse-conditioned case, h ~ U(-0.1, 0.1), seed 7) sampled by heat-bath sweeps, one configuration per sweep after 100 sweeps of
 /// burn-in (correlated samples are fine for timing). One fit takes seconds to minutes, so run each case once:
 /// NEURALSPIN_BENCH_JOB=once dotnet run -c Release --project benchmarks/NeuralSpin.Benchmarks -- --filter '*PseudoLikelihood*'
 /// </summary>
@@ -16,9 +16,9 @@ public class PseudoLikelihoodBenchmarks
 {
     sbyte[] _data = null!;
 
-    /// <summary>Spins N and samples M.</summary>
-    [Params("675x12000", "200x100000")]
-    public string Shape { get; set; } = "675x12000";
+    /// <summary>Spins N, samples M and coupling strength J0, as N x M x J0.</summary>
+    [Params("675x12000x0.15", "675x12000x0.35", "200x100000x0.15")]
+    public string Shape { get; set; } = "675x12000x0.15";
 
     /// <summary>Solver.</summary>
     [Params(PlSolver.Joint, PlSolver.PerSpin)]
@@ -31,6 +31,7 @@ public class PseudoLikelihoodBenchmarks
     {
         TorchLinalg.Configure(1);
         int n = N, m = int.Parse(Shape.Split('x')[1]);
+        double j0 = double.Parse(Shape.Split('x')[2], System.Globalization.CultureInfo.InvariantCulture);
         var rng = new Random(7);
         var nbr = Enumerable.Range(0, n).Select(_ => new List<(int, double)>()).ToArray();
         for (int i = 0; i < n; i++)
@@ -38,7 +39,7 @@ public class PseudoLikelihoodBenchmarks
             {
                 int j = rng.Next(n);
                 if (j == i) continue;
-                double v = rng.Next(2) == 0 ? 0.15 : -0.15;
+                double v = rng.Next(2) == 0 ? j0 : -j0;
                 nbr[i].Add((j, v)); nbr[j].Add((i, v));
             }
         var h = Enumerable.Range(0, n).Select(_ => 0.2 * rng.NextDouble() - 0.1).ToArray();

@@ -16,8 +16,9 @@ public enum PlSolver
 /// <summary>Options of <see cref="PseudoLikelihood.Fit"/>.</summary>
 /// <param name="L2">lambda_2 of the penalty lambda_2 sum_{j != r} J_rj^2 per spin (fields are not penalised).</param>
 /// <param name="L1">lambda_1 of the penalty lambda_1 sum_{j != r} |J_rj| per spin; &gt; 0 selects FISTA, else L-BFGS.</param>
-/// <param name="MaxIterations">Iteration budget per spin.</param>
-/// <param name="Tolerance">Per-spin stopping rule: max |gradient| (L-BFGS) or max |gradient mapping| (FISTA). The default
+/// <param name="MaxIterations">Iteration budget per spin (joint solver: of the joint minimisation, which moves all spins together).</param>
+/// <param name="Tolerance">Per-spin stopping rule: max |gradient| (L-BFGS) or max |gradient mapping| (FISTA); the joint solver
+/// applies it to the joint gradient, so every spin meets it. The default
 /// 1e-6 moves the estimate by ~1e-5 at most, far below the statistical error (~M^-1/2) of any practical M, and keeps
 /// the last decreases (~1e-12) above the rounding of f (~1e-16 sqrt M).</param>
 /// <param name="Threads">Spins fitted in parallel by the per-spin solver (default: all processors). The joint solver uses
