@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -11,7 +12,11 @@ using NeuralSpin.Tap;
 BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
     // in process: the benchmark runs inside this build's output, whose libLibTorchSharp.so the build has
     // patched (Directory.Build.targets); a separately generated project would carry an unpatched copy
-    DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"))
+    // NEURALSPIN_BENCH_JOB=once: a single measured call without pilot or warm-up, for cases that take minutes
+    DefaultConfig.Instance.AddJob((Environment.GetEnvironmentVariable("NEURALSPIN_BENCH_JOB") == "once"
+            ? Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(0).WithIterationCount(1)
+                .WithInvocationCount(1).WithUnrollFactor(1).WithId("once")
+            : Job.ShortRun.WithId("short")).WithToolchain(InProcessEmitToolchain.Instance))
         .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableOptimizationsValidator));
 
 /// <summary>

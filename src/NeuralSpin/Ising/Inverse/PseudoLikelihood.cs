@@ -2,24 +2,40 @@ using System.Diagnostics;
 
 namespace NeuralSpin.Ising.Inverse;
 
+/// <summary>How <see cref="PseudoLikelihood.Fit"/> minimises the per-spin objectives (both reach the same optimum).</summary>
+public enum PlSolver
+{
+    /// <summary>All spins at once: L-BFGS (L2) or FISTA (L1) on the sum of the per-spin objectives, whose value and gradient
+    /// come from two dense matrix products per evaluation (<see cref="JointPlObjective"/>).</summary>
+    Joint,
+
+    /// <summary>Each spin by its own L-BFGS or FISTA loop over SIMD dot products, spins in parallel (the reference path).</summary>
+    PerSpin,
+}
+
 /// <summary>Options of <see cref="PseudoLikelihood.Fit"/>.</summary>
 /// <param name="L2">lambda_2 of the penalty lambda_2 sum_{j != r} J_rj^2 per spin (fields are not penalised).</param>
 /// <param name="L1">lambda_1 of the penalty lambda_1 sum_{j != r} |J_rj| per spin; &gt; 0 selects FISTA, else L-BFGS.</param>
-/// <param name="MaxIterations">Iteration budget per spin.</param>
-/// <param name="Tolerance">Per-spin stopping rule: max |gradient| (L-BFGS) or max |gradient mapping| (FISTA). The default
+/// <param name="MaxIterations">Iteration budget per spin (joint solver: of the joint minimisation, which moves all spins together).</param>
+/// <param name="Tolerance">Per-spin stopping rule: max |gradient| (L-BFGS) or max |gradient mapping| (FISTA); the joint solver
+/// applies it to the joint gradient, so every spin meets it. The default
 /// 1e-6 moves the estimate by ~1e-5 at most, far below the statistical error (~M^-1/2) of any practical M, and keeps
 /// the last decreases (~1e-12) above the rounding of f (~1e-16 sqrt M).</param>
-/// <param name="Threads">Spins fitted in parallel (default: all processors).</param>
+/// <param name="Threads">Spins fitted in parallel by the per-spin solver (default: all processors). The joint solver uses
+/// libtorch's thread count instead (<see cref="NeuralSpin.Numerics.TorchLinalg.DefaultThreads"/>).</param>
 /// <param name="Initial">Warm start (row-major N x N): row r is spin r's starting theta, J_rj off the diagonal and h_r on it
 /// (e.g. a fit of the same spins in sub-blocks, or a mean-field inversion). Null: all zeros. The objective is convex, so a
 /// warm start changes only the iterations needed, not the optimum.</param>
-public sealed record PlOptions(double L2 = 0, double L1 = 0, int MaxIterations = 1000, double Tolerance = 1e-6, int Threads = 0, double[]? Initial = null);
+/// <param name="Solver">Joint (all spins by matrix products) or per-spin minimisation; see <see cref="PlSolver"/>.</param>
+public sealed record PlOptions(double L2 = 0, double L1 = 0, int MaxIterations = 1000, double Tolerance = 1e-6, int Threads = 0, double[]? Initial = null,
+    PlSolver Solver = PlSolver.Joint);
 
 /// <summary>Result of <see cref="PseudoLikelihood.Fit"/>.</summary>
 /// <param name="Model">The symmetrised model J_ij = (J_ij^(i) + J_ji^(j)) / 2, h_i = h_i^(i) (beta = 1).</param>
 /// <param name="RowCouplings">The unsymmetrised per-spin estimates: row r holds J_rj^(r) (row-major N x N, zero diagonal).</param>
 /// <param name="Objective">Per-spin minimised objective: -(1/M) sum_mu ln P(s_r | rest) + penalty.</param>
-/// <param name="Iterations">Per-spin iterations.</param>
+/// <param name="Iterations">Per-spin iterations. The joint solver moves all spins together, so every entry is the number of
+/// joint iterations (L-BFGS steps or FISTA steps), the iterations after which every spin met the tolerance.</param>
 /// <param name="Converged">Whether every spin met the tolerance.</param>
 /// <param name="Elapsed">Wall-clock time of the fit.</param>
 public sealed record PlResult(IsingModel Model, double[] RowCouplings, double[] Objective, int[] Iterations, bool Converged, TimeSpan Elapsed);
@@ -36,7 +52,10 @@ public sealed record PlResult(IsingModel Model, double[] RowCouplings, double[] 
 /// </summary>
 /// <remarks>
 /// L1 = 0: L-BFGS (<see cref="Lbfgs"/>). L1 &gt; 0: FISTA with soft-thresholding (<see cref="ProximalGradient"/>).
-/// The objective and gradient are computed in one pass over the samples per evaluation: for each sample a
+/// The default <see cref="PlSolver.Joint"/> path minimises the sum of all spins' objectives at once (the rows are
+/// independent, so the optimum is the same), each evaluation being two dense M x N x N matrix products
+/// (<see cref="JointPlObjective"/>); soft-thresholding is separable, so FISTA on the sum is exact.
+/// On the <see cref="PlSolver.PerSpin"/> path the objective and gradient are computed in one pass over the samples per evaluation: for each sample a
 /// SIMD dot product gives H, then a SIMD axpy accumulates (tanh H - s_r) x into the gradient, on a float64
 /// copy of the configurations (M x N, 8 MN bytes). Spins run in parallel. Convergence and consistency of
 /// PL (the estimate tends to the planted model as M grows, error ~ M^-1/2) are checked by recovery tests.
@@ -49,7 +68,6 @@ public static class PseudoLikelihood
         options ??= new PlOptions();
         if (!(options.L2 >= 0) || !(options.L1 >= 0)) throw new ArgumentException("penalties must be non-negative");
         var sw = Stopwatch.StartNew();
-        var design = new Design(configs, nSpins);
         if (options.Initial is { } initial && initial.LongLength != (long)nSpins * nSpins)
             throw new ArgumentException($"the warm start must be {nSpins} x {nSpins}, got {initial.LongLength} entries", nameof(options));
         int n = nSpins;
@@ -58,6 +76,22 @@ public static class PseudoLikelihood
         var objective = new double[n];
         var iterations = new int[n];
         var converged = new bool[n];
+        if (options.Solver == PlSolver.Joint) FitJoint(configs, n, options, rows, fields, objective, iterations, converged);
+        else FitPerSpin(configs, n, options, rows, fields, objective, iterations, converged);
+        var j = new double[(long)n * n];
+        for (int a = 0; a < n; a++)
+            for (int b = a + 1; b < n; b++)
+            {
+                double v = 0.5 * (rows[(long)a * n + b] + rows[(long)b * n + a]);
+                j[(long)a * n + b] = v; j[(long)b * n + a] = v;
+            }
+        sw.Stop();
+        return new PlResult(new IsingModel(n, j, fields), rows, objective, iterations, converged.All(c => c), sw.Elapsed);
+    }
+
+    static void FitPerSpin(sbyte[] configs, int n, PlOptions options, double[] rows, double[] fields, double[] objective, int[] iterations, bool[] converged)
+    {
+        var design = new Design(configs, n);
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
         Parallel.For(0, n, po, r =>
         {
@@ -68,15 +102,49 @@ public static class PseudoLikelihood
             iterations[r] = fit.Iterations;
             converged[r] = fit.Converged;
         });
-        var j = new double[(long)n * n];
-        for (int a = 0; a < n; a++)
-            for (int b = a + 1; b < n; b++)
-            {
-                double v = 0.5 * (rows[(long)a * n + b] + rows[(long)b * n + a]);
-                j[(long)a * n + b] = v; j[(long)b * n + a] = v;
-            }
-        sw.Stop();
-        return new PlResult(new IsingModel(n, j, fields), rows, objective, iterations, converged.All(c => c), sw.Elapsed);
+    }
+
+    /// <summary>
+    /// The joint path: one minimisation of sum_r ell_r over all N^2 parameters. The stopping rule is the per-spin one
+    /// applied to the joint gradient: max |gradient| (L-BFGS) or max |gradient mapping| (FISTA) over all entries at
+    /// most the tolerance, so every spin meets the tolerance of the per-spin path.
+    /// </summary>
+    static void FitJoint(sbyte[] configs, int n, PlOptions options, double[] rows, double[] fields, double[] objective, int[] iterations, bool[] converged)
+    {
+        using var obj = new JointPlObjective(configs, n, options.L2);
+        var x0 = new double[(long)n * n];
+        if (options.Initial is { } init)
+        {
+            foreach (var v in init) if (!double.IsFinite(v)) throw new ArgumentException("the warm start must be finite", nameof(options));
+            Array.Copy(init, x0, x0.LongLength);
+        }
+        double[] x;
+        int it;
+        bool ok;
+        if (options.L1 > 0)
+        {
+            var w = new double[(long)n * n];
+            for (long k = 0; k < w.LongLength; k++) w[k] = k % (n + 1) == 0 ? 0 : options.L1;
+            // as per spin: the diagonal of every block's Hessian is 1 + 2 lambda_2; backtracking raises L as needed
+            var p = ProximalGradient.Minimize(obj.Evaluate, w, x0, options.MaxIterations, options.Tolerance, 1.0);
+            (x, it, ok) = (p.X, p.Iterations, p.Converged);
+        }
+        else
+        {
+            var p = Lbfgs.Minimize(obj.Evaluate, x0, options.MaxIterations, options.Tolerance);
+            (x, it, ok) = (p.X, p.Iterations, p.Converged);
+        }
+        obj.Evaluate(x, new double[x.LongLength], objective);
+        for (int r = 0; r < n; r++)
+        {
+            double l1 = 0;
+            for (int j = 0; j < n; j++)
+                if (j != r) { rows[(long)r * n + j] = x[(long)r * n + j]; l1 += Math.Abs(x[(long)r * n + j]); }
+            fields[r] = x[(long)r * n + r];
+            objective[r] += options.L1 * l1;
+            iterations[r] = it;
+            converged[r] = ok;
+        }
     }
 
     /// <summary>The fit of one spin's conditional: parameters theta (h_r at index r, J_rj elsewhere) and the solver's record.</summary>
