@@ -1,3 +1,4 @@
+using NeuralSpin.Reporting;
 using ScottPlot;
 
 namespace NeuralSpin.Classic;
@@ -5,20 +6,6 @@ namespace NeuralSpin.Classic;
 /// <summary>The PNG figures of <c>classic hopfield</c> (ScottPlot 5): overlap vs load, overlap vs temperature, phase diagram.</summary>
 public static class HopfieldPlots
 {
-    const int Width = 960, Height = 640;
-
-    static readonly Color[] Palette = [Colors.SteelBlue, Colors.OrangeRed, Colors.ForestGreen, Colors.DarkViolet, Colors.DarkOrange, Colors.Teal, Colors.Crimson, Colors.SaddleBrown];
-
-    static Plot NewPlot(string title, string xLabel, string yLabel)
-    {
-        var plot = new Plot();
-        plot.Title(title, title.Length > 70 ? 14 : 17);
-        plot.XLabel(xLabel, 15);
-        plot.YLabel(yLabel, 15);
-        return plot;
-    }
-
-    static byte[] Png(Plot plot) => plot.GetImage(Width, Height).GetImageBytes(ImageFormat.Png);
 
     static void Curve(Plot plot, double[] x, double[] y, Color color, string? legend, LinePattern? pattern = null, float width = 2)
     {
@@ -50,12 +37,12 @@ public static class HopfieldPlots
     public static byte[] OverlapVsLoad(IReadOnlyList<HopfieldOverlapPoint> points, double temperature, double level)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var plot = NewPlot($"Hopfield retrieval at T = {temperature:G3}: overlap with the start pattern vs load", "load alpha = P/N", "overlap m");
+        var plot = Figures.NewPlot($"Hopfield retrieval at T = {temperature:G3}: overlap with the start pattern vs load", "load alpha = P/N", "overlap m");
         int c = 0;
         foreach (var g in points.GroupBy(p => p.Size).OrderBy(g => g.Key))
         {
             var pts = g.OrderBy(p => p.Alpha).ToList();
-            PointsWithErrors(plot, pts.Select(p => p.Alpha).ToList(), pts, Palette[c++ % Palette.Length], $"N = {g.Key}");
+            PointsWithErrors(plot, pts.Select(p => p.Alpha).ToList(), pts, Figures.Palette[c++ % Figures.Palette.Length], $"N = {g.Key}");
         }
         if (temperature == 0)
         {
@@ -68,7 +55,7 @@ public static class HopfieldPlots
         Curve(plot, [0, xMax], [level, level], Colors.Gray, $"crossing level {level:G3}", LinePattern.Dotted, 1);
         plot.Axes.SetLimitsY(-0.05, 1.05);
         plot.ShowLegend(Alignment.LowerLeft);
-        return Png(plot);
+        return Figures.Png(plot, Figures.Width, 640);
     }
 
     /// <summary>Mean overlap vs T at fixed alpha (Glauber dynamics from the pattern) next to the AGS retrieval m(T) (0 above T_M).</summary>
@@ -76,14 +63,14 @@ public static class HopfieldPlots
     {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(ags);
-        var plot = NewPlot($"Hopfield retrieval at alpha = {alpha:G3}: overlap vs temperature", "temperature T", "overlap m");
+        var plot = Figures.NewPlot($"Hopfield retrieval at alpha = {alpha:G3}: overlap vs temperature", "temperature T", "overlap m");
         var pts = points.OrderBy(p => p.Temperature).ToList();
         if (pts.Count > 0)
             PointsWithErrors(plot, pts.Select(p => p.Temperature).ToList(), pts, Colors.SteelBlue, $"Glauber, N = {pts[0].Size}");
         Curve(plot, ags.Select(p => p.T).ToArray(), ags.Select(p => p.M).ToArray(), Colors.Black, "AGS retrieval m(T)");
         plot.Axes.SetLimitsY(-0.05, 1.05);
         plot.ShowLegend(Alignment.LowerLeft);
-        return Png(plot);
+        return Figures.Png(plot, Figures.Width, 640);
     }
 
     /// <summary>The AGS boundaries T_g, T_M, T_c with the simulation points (filled: retrieval, open: none).</summary>
@@ -91,7 +78,7 @@ public static class HopfieldPlots
     {
         ArgumentNullException.ThrowIfNull(diagram);
         ArgumentNullException.ThrowIfNull(points);
-        var plot = NewPlot("Hopfield phase diagram: AGS boundaries and Glauber simulations from the pattern", "load alpha = P/N", "temperature T");
+        var plot = Figures.NewPlot("Hopfield phase diagram: AGS boundaries and Glauber simulations from the pattern", "load alpha = P/N", "temperature T");
         Curve(plot, diagram.Glass.Select(p => p.Alpha).ToArray(), diagram.Glass.Select(p => p.Temperature).ToArray(), Colors.DarkViolet, "T_g = 1 + sqrt(alpha) (PM / SG)");
         Curve(plot, diagram.RetrievalLimit.Select(p => p.Alpha).ToArray(), diagram.RetrievalLimit.Select(p => p.Temperature).ToArray(), Colors.OrangeRed, "T_M (retrieval states cease)");
         Curve(plot, diagram.RetrievalGlobal.Select(p => p.Alpha).ToArray(), diagram.RetrievalGlobal.Select(p => p.Temperature).ToArray(), Colors.ForestGreen, "T_c (retrieval = global minimum)", LinePattern.Dashed);
@@ -109,6 +96,6 @@ public static class HopfieldPlots
         }
         plot.Axes.SetLimitsY(0, 1.5);
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot, Figures.Width, 640);
     }
 }

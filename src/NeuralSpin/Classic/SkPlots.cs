@@ -1,3 +1,4 @@
+using NeuralSpin.Reporting;
 using NeuralSpin.Tap;
 using ScottPlot;
 
@@ -6,25 +7,11 @@ namespace NeuralSpin.Classic;
 /// <summary>The figures of the SK study (ScottPlot PNG bytes, 960 x 620).</summary>
 public static class SkPlots
 {
-    const int Width = 960, Height = 620;
-
-    static readonly Color[] Palette = [Colors.SteelBlue, Colors.OrangeRed, Colors.ForestGreen, Colors.DarkViolet, Colors.DarkGoldenRod, Colors.Teal, Colors.Crimson, Colors.SaddleBrown];
-
-    static Plot NewPlot(string title, string xLabel, string yLabel)
-    {
-        var plot = new Plot();
-        plot.Title(title, title.Length > 70 ? 14 : 18);
-        plot.XLabel(xLabel, 15);
-        plot.YLabel(yLabel, 15);
-        return plot;
-    }
-
-    static byte[] Png(Plot plot) => plot.GetImage(Width, Height).GetImageBytes(ImageFormat.Png);
 
     /// <summary>lambda_min(beta) of one instance per size next to the large-N curve (1 - beta J)^2 (NOTATION.md section 4).</summary>
     public static byte[] LambdaMin(IReadOnlyList<(int Size, CurvePoint[] Points)> curves, double couplingScale)
     {
-        var plot = NewPlot($"SK linearized TAP: lambda_min(beta) of I - M(beta), J = {couplingScale:G4}", "beta", "lambda_min");
+        var plot = Figures.NewPlot($"SK linearized TAP: lambda_min(beta) of I - M(beta), J = {couplingScale:G4}", "beta", "lambda_min");
         double bMax = curves.SelectMany(c => c.Points).Max(p => p.Beta);
         var bx = Enumerable.Range(0, 401).Select(i => bMax * i / 400).ToArray();
         var limit = plot.Add.ScatterLine(bx, bx.Select(b => SkLinearizedTap.LargeSizeLimit(b, couplingScale)).ToArray(), Colors.Black);
@@ -34,19 +21,19 @@ public static class SkPlots
         for (int k = 0; k < curves.Count; k++)
         {
             var (n, pts) = curves[k];
-            var sc = plot.Add.ScatterLine(pts.Select(p => p.Beta).ToArray(), pts.Select(p => p.Value).ToArray(), Palette[k % Palette.Length]);
+            var sc = plot.Add.ScatterLine(pts.Select(p => p.Beta).ToArray(), pts.Select(p => p.Value).ToArray(), Figures.Palette[k % Figures.Palette.Length]);
             sc.LegendText = $"N = {n}";
             sc.LineWidth = 2;
         }
         plot.Add.HorizontalLine(0, 1, Colors.Gray);
         plot.ShowLegend(Alignment.UpperCenter);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     /// <summary>T*(N) = 1/beta*(N) (instance means with standard errors) against N^(-2/3), with the fitted line and T_c = J.</summary>
     public static byte[] FiniteSize(SkFiniteSizeResult result)
     {
-        var plot = NewPlot("SK: curve-minimum temperature T*(N) vs N^(-2/3), extrapolated to N -> infinity", "N^(-2/3)", "T* = 1/beta*");
+        var plot = Figures.NewPlot("SK: curve-minimum temperature T*(N) vs N^(-2/3), extrapolated to N -> infinity", "N^(-2/3)", "T* = 1/beta*");
         var xs = result.Sizes.Select(s => s.ScalingVariable).ToArray();
         var ys = result.Sizes.Select(s => s.MeanTStar).ToArray();
         var es = result.Sizes.Select(s => double.IsFinite(s.TStarError) ? s.TStarError : 0).ToArray();
@@ -68,14 +55,14 @@ public static class SkPlots
             ie.LineColor = Colors.OrangeRed;
         }
         plot.ShowLegend(Alignment.UpperLeft);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     /// <summary>q_EA(T) of the TAP solutions found (lowest free energy and largest) next to the replica-symmetric q(T); with
     /// <paramref name="continuation"/> also the h = 0 solutions reached by field continuation and q_EA where the branches fold.</summary>
     public static byte[] TapOrderParameter(IReadOnlyList<SkTapTemperature> rows, double couplingScale, int size, IReadOnlyList<SkTapContinuation>? continuation = null)
     {
-        var plot = NewPlot($"SK, N = {size}: q_EA of TAP solutions vs the replica-symmetric q(T)", "T", "q");
+        var plot = Figures.NewPlot($"SK, N = {size}: q_EA of TAP solutions vs the replica-symmetric q(T)", "T", "q");
         double tMax = rows.Max(r => r.Temperature) * 1.05;
         var tx = Enumerable.Range(1, 300).Select(i => tMax * i / 300).ToArray();
         var rs = plot.Add.ScatterLine(tx, tx.Select(t => SkReplicaSymmetric.OrderParameter(t, couplingScale)).ToArray(), Colors.Black);
@@ -114,6 +101,6 @@ public static class SkPlots
         var tc = plot.Add.VerticalLine(couplingScale, 1, Colors.Gray);
         tc.LinePattern = LinePattern.Dotted;
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 }

@@ -23,7 +23,6 @@ public sealed record PlotFile(string Name, byte[] Png, string Description);
 /// </summary>
 public static class TrajectoryPlots
 {
-    const int Width = 960, Height = 620;
     static readonly Color Before = Colors.SteelBlue;
     static readonly Color After = Colors.OrangeRed;
 
@@ -55,17 +54,6 @@ public static class TrajectoryPlots
 
     static string Subtitle(TrajectoryResult r) =>
         $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r.RunDir)))}, widths {string.Join("-", r.Initial.Widths)}";
-
-    static byte[] Png(Plot plot, int width = Width, int height = Height) => plot.GetImage(width, height).GetImageBytes(ImageFormat.Png);
-
-    static Plot NewPlot(string title, string xLabel, string yLabel)
-    {
-        var plot = new Plot();
-        plot.Title(title, title.Length > 70 ? 14 : 18);
-        plot.XLabel(xLabel, 15);
-        plot.YLabel(yLabel, 15);
-        return plot;
-    }
 
     static void EpochTicks(Plot plot, double tMax)
     {
@@ -116,21 +104,21 @@ public static class TrajectoryPlots
 
     static byte[] ValidationError(TrajectoryResult r)
     {
-        var plot = NewPlot($"Validation error during training ({Subtitle(r)})", EpochLabel, "validation error rate");
+        var plot = Figures.NewPlot($"Validation error during training ({Subtitle(r)})", EpochLabel, "validation error rate");
         double tMax = r.Rows.Max(x => x.Epoch);
         var s = EpochSeries(r, x => x.ValError, log: true);
         Series(plot, s, Colors.Black, "validation error");
         EpochTicks(plot, tMax);
         LogY(plot, r.Rows.Select(x => x.ValError ?? double.NaN));
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     static byte[] LambdaMinCurve(TrajectoryResult r)
     {
         var first = r.Rows[0];
         var last = r.Rows[^1];
-        var plot = NewPlot($"Least eigenvalue of I - M(\u03b2) before and after training ({Subtitle(r)})",
+        var plot = Figures.NewPlot($"Least eigenvalue of I - M(\u03b2) before and after training ({Subtitle(r)})",
             "inverse temperature \u03b2", "\u03bb_min(I - M(\u03b2))");
         var zero = plot.Add.HorizontalLine(0, 1, Colors.Gray);
         zero.LinePattern = LinePattern.Dotted;
@@ -150,7 +138,7 @@ public static class TrajectoryPlots
         plot.Axes.SetLimitsY(lo - 0.06 * (hi - lo), hi + 0.06 * (hi - lo));
         plot.Axes.SetLimitsX(0, r.InitialCurve.Beta[^1]);
         plot.ShowLegend(Alignment.LowerLeft);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     static void Mark(Plot plot, double x, double y, Color color, string legend)
@@ -165,7 +153,7 @@ public static class TrajectoryPlots
         double tMax = r.Rows.Max(x => x.Epoch);
         var panels = new List<Plot>();
 
-        var p1 = NewPlot($"Spin-model evolution during training ({Subtitle(r)})", "", "melting temperature T_c");
+        var p1 = Figures.NewPlot($"Spin-model evolution during training ({Subtitle(r)})", "", "melting temperature T_c");
         Series(p1, EpochSeries(r, x => x.TcCorrected, true), After, "T_c(c\u2080) corrected (\u03bb_min = c\u2080)");
         Series(p1, EpochSeries(r, x => x.Tc, true), Before, "T_c (\u03bb_min = 0)", MarkerShape.OpenSquare);
         if (r.TcCorrectedFit is PowerLaw fit)
@@ -181,13 +169,13 @@ public static class TrajectoryPlots
         p1.ShowLegend(Alignment.UpperLeft);
         panels.Add(p1);
 
-        var p2 = NewPlot("", "", "largest eigenvalue \u03bb_max(J)");
+        var p2 = Figures.NewPlot("", "", "largest eigenvalue \u03bb_max(J)");
         Series(p2, EpochSeries(r, x => x.LambdaMaxJ, true), Colors.DarkGreen, "\u03bb_max(J)");
         LogY(p2, r.Rows.Select(x => x.LambdaMaxJ));
         p2.ShowLegend(Alignment.UpperLeft);
         panels.Add(p2);
 
-        var p3 = NewPlot("", EpochLabel, "first level spacing s\u2080 / s_typ");
+        var p3 = Figures.NewPlot("", EpochLabel, "first level spacing s\u2080 / s_typ");
         Series(p3, EpochSeries(r, x => x.FirstLevelSpacingRatio, true), Colors.Purple, "s\u2080 / s_typ of I - M at the transition");
         if (!LogY(p3, r.Rows.Select(x => x.FirstLevelSpacingRatio ?? double.NaN))) p3.Axes.SetLimitsY(0, 1);
         p3.ShowLegend(Alignment.UpperLeft);
@@ -199,7 +187,7 @@ public static class TrajectoryPlots
             // equal left margins so that the three epoch axes line up
             p.Layout.Fixed(new PixelPadding(100, 30, 60, 50));
         }
-        return Stack(panels, Width, 380);
+        return Stack(panels, Figures.Width, 380);
     }
 
     /// <summary>Renders plots one below the other into one PNG.</summary>
@@ -223,22 +211,22 @@ public static class TrajectoryPlots
 
     static byte[] TapSpectrum(TrajectoryResult r)
     {
-        var plot = NewPlot($"Spectrum of I - M at the transition ({Subtitle(r)})", "eigenvalue of I - M(\u03b2_c)", "spectral density (log scale)");
+        var plot = Figures.NewPlot($"Spectrum of I - M at the transition ({Subtitle(r)})", "eigenvalue of I - M(\u03b2_c)", "spectral density (log scale)");
         Densities(plot, r.Initial.SpectrumTap, r.Final.SpectrumTap,
             $"before training, \u03b2 = {Fmt(r.Initial.SpacingBeta)}", $"after training, \u03b2 = {Fmt(r.Final.SpacingBeta)}");
         var v = plot.Add.VerticalLine(r.Level, 1.5f, Colors.Black);
         v.LinePattern = LinePattern.Dashed;
         v.LegendText = $"c\u2080 = {Fmt(r.Level)}";
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     static byte[] BondSpectrum(TrajectoryResult r)
     {
-        var plot = NewPlot($"Spectral density of the bond matrix J ({Subtitle(r)})", "eigenvalue of J", "spectral density (log scale)");
+        var plot = Figures.NewPlot($"Spectral density of the bond matrix J ({Subtitle(r)})", "eigenvalue of J", "spectral density (log scale)");
         Densities(plot, r.Initial.SpectrumJ, r.Final.SpectrumJ, "before training", "after training");
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     /// <summary>Two histograms on common bins as step lines, log10 density; empty bins drop below the axis.</summary>

@@ -7,7 +7,6 @@ namespace NeuralSpin.Reproduction;
 /// <summary>The figures of the paper-2 reproduction (ScottPlot PNGs, the style of <see cref="TrajectoryPlots"/>).</summary>
 public static class Paper2Plots
 {
-    const int Width = 960, Height = 620;
 
     static readonly Dictionary<string, Color> PartColors = new()
     {
@@ -33,17 +32,6 @@ public static class Paper2Plots
     /// <summary>Writes the plots into <paramref name="dir"/>.</summary>
     public static IReadOnlyList<string> Write(IReadOnlyList<PlotFile> plots, string dir) => TrajectoryPlots.Write(plots, dir);
 
-    static byte[] Png(Plot plot) => plot.GetImage(Width, Height).GetImageBytes(ImageFormat.Png);
-
-    static Plot NewPlot(string title, string xLabel, string yLabel)
-    {
-        var plot = new Plot();
-        plot.Title(title, title.Length > 70 ? 14 : 18);
-        plot.XLabel(xLabel, 15);
-        plot.YLabel(yLabel, 15);
-        return plot;
-    }
-
     static void Line(Plot plot, double[] x, double[] y, Color color, string? legend, bool markers, LinePattern? pattern = null, MarkerShape shape = MarkerShape.OpenCircle)
     {
         var ok = Enumerable.Range(0, x.Length).Where(i => double.IsFinite(x[i]) && double.IsFinite(y[i])).ToArray();
@@ -58,7 +46,7 @@ public static class Paper2Plots
 
     static byte[] EntropyVsDistance(Paper2Result r)
     {
-        var plot = NewPlot("Entropy landscape s(d) around the reference (converged BP points)", "distance d", "entropy per weight s (nats)");
+        var plot = Figures.NewPlot("Entropy landscape s(d) around the reference (converged BP points)", "distance d", "entropy per weight s (nats)");
         var d = Enumerable.Range(1, 399).Select(k => k / 400.0).ToArray();
         Line(plot, d, d.Select(EntropyLandscape.BinaryEntropy).ToArray(), Colors.Gray, "bound -d ln d - (1-d) ln(1-d)", false, LinePattern.Dashed);
         foreach (var p in r.Parts)
@@ -75,12 +63,12 @@ public static class Paper2Plots
             }
         }
         plot.ShowLegend(Alignment.UpperLeft);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     static byte[] DistanceVsX(Paper2Result r)
     {
-        var plot = NewPlot("Distance to the reference vs coupling field x", "coupling field x", "distance d");
+        var plot = Figures.NewPlot("Distance to the reference vs coupling field x", "coupling field x", "distance d");
         foreach (var p in r.Parts)
         {
             var c = ColorOf(p.Part.Name);
@@ -95,12 +83,12 @@ public static class Paper2Plots
             }
         }
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     static byte[] MiddleEntropy(Paper2Result r)
     {
-        var plot = NewPlot("Middle layer: entropy per weight vs x, against ln 2 and the bound", "coupling field x", "entropy per weight (nats)");
+        var plot = Figures.NewPlot("Middle layer: entropy per weight vs x, against ln 2 and the bound", "coupling field x", "entropy per weight (nats)");
         double lo = r.Options.LandscapeXs[0], hi = r.Options.LandscapeXs[^1];
         Line(plot, [lo, hi], [Math.Log(2), Math.Log(2)], Colors.Gray, "ln 2", false, LinePattern.Dashed);
         var p = r.Parts.FirstOrDefault(q => q.Part.Name == "deep-middle");
@@ -117,12 +105,12 @@ public static class Paper2Plots
             }
         }
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     static byte[] TapHistograms(Paper2Result r)
     {
-        var plot = NewPlot("TAP free energy per spin of converged random starts", "f_TAP / N", "fraction of starts");
+        var plot = Figures.NewPlot("TAP free energy per spin of converged random starts", "f_TAP / N", "fraction of starts");
         foreach (var p in r.Parts)
         {
             var f = p.Tap.StartFreeEnergiesPerSpin.Where(double.IsFinite).ToArray();
@@ -143,12 +131,12 @@ public static class Paper2Plots
             Line(plot, xs.ToArray(), ys.ToArray(), ColorOf(p.Part.Name), $"{p.Part.Name} ({f.Length} starts)", false);
         }
         plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 
     static byte[] McTraces(Paper2Result r)
     {
-        var plot = NewPlot("Heat-bath MC dynamics from the reference (solid: overlap q, dashed: test accuracy)", "MC sweeps", "overlap / accuracy");
+        var plot = Figures.NewPlot("Heat-bath MC dynamics from the reference (solid: overlap q, dashed: test accuracy)", "MC sweeps", "overlap / accuracy");
         foreach (var p in r.Parts)
         {
             var c = ColorOf(p.Part.Name);
@@ -157,6 +145,6 @@ public static class Paper2Plots
             Line(plot, x, p.Mc.Select(t => t.Observer).ToArray(), c, $"{p.Part.Name} accuracy", false, LinePattern.Dashed);
         }
         plot.ShowLegend(Alignment.LowerLeft);
-        return Png(plot);
+        return Figures.Png(plot);
     }
 }

@@ -49,7 +49,7 @@ public class NetworkAnalysisTests
         NumericAssert.AreEqualAbsolute(specJ[^1], r.LambdaMaxJ, 1e-12, "lambda_max_j");
         // beta_c is a root of lambda_min: the dense smallest eigenvalue there is 0 to the bracketing tolerance
         // (relative 1e-10 in beta times a slope |d lambda/d beta| of O(10)) plus the certification slack 1e-9.
-        NumericAssert.AreEqualAbsolute(0, DenseReference.LambdaMin(dense, j.Size, r.BetaC.Value), 2e-9, "lambda_min(beta_c)");
+        NumericAssert.AreEqualAbsolute(0, DenseReference.LambdaMin(dense, j.Size, r.BetaC!.Value), 2e-9, "lambda_min(beta_c)");
         // The spectrum used for the level spacing is that of I - M at spacing_beta.
         NumericAssert.AllEqual(DenseReference.Eigenvalues(DenseReference.IdentityMinusM(dense, j.Size, r.SpacingBeta), j.Size),
             r.SpectrumTap, 1e-11, 0, "spectrum of I - M at spacing_beta");

@@ -55,14 +55,7 @@ internal static class ClassicOutputFiles
     }
 
     /// <summary>A plot with title and axis labels.</summary>
-    public static Plot NewPlot(string title, string xLabel, string yLabel)
-    {
-        var plot = new Plot();
-        plot.Title(title, title.Length > 70 ? 14 : 17);
-        plot.XLabel(xLabel, 15);
-        plot.YLabel(yLabel, 15);
-        return plot;
-    }
+    public static Plot NewPlot(string title, string xLabel, string yLabel) => NeuralSpin.Reporting.Figures.NewPlot(title, xLabel, yLabel);
 
     /// <summary>Adds a line (finite points only) with an optional legend and pattern; markers instead of a line when asked.</summary>
     public static void Line(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, Color color, string? legend, LinePattern? pattern = null, bool markers = false, float width = 2)
@@ -77,7 +70,7 @@ internal static class ClassicOutputFiles
     }
 
     /// <summary>The PNG bytes of a plot (900 x 600).</summary>
-    public static byte[] Png(Plot plot) => plot.GetImage(900, 600).GetImageBytes(ImageFormat.Png);
+    public static byte[] Png(Plot plot) => NeuralSpin.Reporting.Figures.Png(plot, 900, 600);
 
     /// <summary>Writes text and PNG files (path -&gt; content) atomically, in order, and returns the paths.</summary>
     public static List<string> WriteAll(IEnumerable<(string Path, object Content)> files)

@@ -109,16 +109,16 @@ public static class HopfieldCommand
             {
                 ("overlap_vs_alpha.csv", path => CliIO.WriteText(path, PointsCsv(loadPoints))),
                 ("overlap_vs_alpha.png", Png(HopfieldPlots.OverlapVsLoad(loadPoints, t0, lvl))),
-                ("alpha_c_vs_n.csv", path => CliIO.WriteText(path, Csv(["n", "alpha_mean_crossing", "alpha_half_success"],
+                ("alpha_c_vs_n.csv", path => CliIO.WriteText(path, ClassicOutputFiles.Csv(["n", "alpha_mean_crossing", "alpha_half_success"],
                     capacities.Select(c => new object[] { c.Size, c.AlphaAtMeanLevel, c.AlphaAtHalfSuccess })))),
-                ("ags_overlap_t0.csv", path => CliIO.WriteText(path, Csv(["alpha", "m"], agsM.Select(q => new object[] { q.Alpha, q.M })))),
+                ("ags_overlap_t0.csv", path => CliIO.WriteText(path, ClassicOutputFiles.Csv(["alpha", "m"], agsM.Select(q => new object[] { q.Alpha, q.M })))),
                 ("overlap_vs_temperature.csv", path => CliIO.WriteText(path, PointsCsv(tPoints))),
                 ("overlap_vs_temperature.png", Png(HopfieldPlots.OverlapVsTemperature(tPoints, ta, agsT))),
             };
             if (diagram != null)
             {
                 files.Add(("phase_points.csv", path => CliIO.WriteText(path, PointsCsv(phasePoints))));
-                files.Add(("ags_boundaries.csv", path => CliIO.WriteText(path, Csv(["boundary", "alpha", "temperature"],
+                files.Add(("ags_boundaries.csv", path => CliIO.WriteText(path, ClassicOutputFiles.Csv(["boundary", "alpha", "temperature"],
                     diagram.Glass.Select(q => new object[] { "T_g", q.Alpha, q.Temperature })
                         .Concat(diagram.RetrievalLimit.Select(q => new object[] { "T_M", q.Alpha, q.Temperature }))
                         .Concat(diagram.RetrievalGlobal.Select(q => new object[] { "T_c", q.Alpha, q.Temperature }))))));
@@ -208,32 +208,8 @@ public static class HopfieldCommand
     static Action<string> Png(byte[] image) => path => CliIO.WriteFile(path, () => NeuralSpin.IO.AtomicFile.Write(path, st => st.Write(image)));
 
     static string PointsCsv(IEnumerable<HopfieldOverlapPoint> pts) =>
-        Csv(["n", "patterns", "alpha", "temperature", "mean_overlap", "standard_error", "success_fraction", "samples"],
+        ClassicOutputFiles.Csv(["n", "patterns", "alpha", "temperature", "mean_overlap", "standard_error", "success_fraction", "samples"],
             pts.Select(q => new object[] { q.Size, q.Patterns, q.Alpha, q.Temperature, q.MeanOverlap, q.StandardError, q.SuccessFraction, q.Overlaps.Length }));
-
-    static string Csv(string[] header, IEnumerable<object[]> rows)
-    {
-        var sb = new StringBuilder();
-        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
-        {
-            var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true);
-            using (csv)
-            {
-                csv.WriteHeader(header);
-                foreach (var row in rows)
-                {
-                    foreach (var v in row)
-                    {
-                        if (v is double d) csv.WriteField(d, "R");
-                        else csv.WriteField(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "");
-                    }
-                    csv.EndRecord();
-                }
-                csv.Flush();
-            }
-        }
-        return sb.ToString();
-    }
 
     static string[] Items(string text, string option, string example)
     {

@@ -1,0 +1,32 @@
+using ScottPlot;
+
+namespace NeuralSpin.Reporting;
+
+/// <summary>
+/// The project's common figure style (ScottPlot 5): titled plots with labelled axes, PNG bytes of a fixed size, and
+/// one colour cycle, shared by every plot the library and the commands write.
+/// </summary>
+public static class Figures
+{
+    /// <summary>Default PNG width in pixels.</summary>
+    public const int Width = 960;
+
+    /// <summary>Default PNG height in pixels.</summary>
+    public const int Height = 620;
+
+    /// <summary>The colour cycle for several series in one plot.</summary>
+    public static readonly Color[] Palette = [Colors.SteelBlue, Colors.OrangeRed, Colors.ForestGreen, Colors.DarkViolet, Colors.DarkGoldenRod, Colors.Teal, Colors.Crimson, Colors.SaddleBrown];
+
+    /// <summary>A plot with a title (smaller font for long titles) and axis labels.</summary>
+    public static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title, title.Length > 70 ? 14 : 18);
+        plot.XLabel(xLabel, 15);
+        plot.YLabel(yLabel, 15);
+        return plot;
+    }
+
+    /// <summary>The plot rendered as PNG bytes.</summary>
+    public static byte[] Png(Plot plot, int width = Width, int height = Height) => plot.GetImage(width, height).GetImageBytes(ImageFormat.Png);
+}
