@@ -559,48 +559,36 @@ public static class Paper2Pipeline
         AtomicFile.WriteAllText(Path.Combine(dir, $"mc-{r.Part.Name}.csv"), sb.ToString());
     }
 
-    /// <summary>Ensemble file of this pipeline: a text header line (magic, N, M, note) then M records of N sbytes and a float64 accuracy.</summary>
+    /// <summary>
+    /// Writes an ensemble of the pipeline in the project's one ensemble format, <see cref="PackedConfigurations"/> (bit-packed
+    /// weights with each configuration's test accuracy; readable by <c>ising fit --configs</c>), and its collection note
+    /// beside it (<c>PATH.note.txt</c>, written first, so that an ensemble file never lacks its note).
+    /// </summary>
     public static void WriteEnsemble(string path, int n, sbyte[] w, double[] acc, string note)
     {
-        AtomicFile.Write(path, s =>
-        {
-            using var bw = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
-            bw.Write("NSP2ENS1");
-            bw.Write(n);
-            bw.Write(acc.Length);
-            bw.Write(note);
-            for (int i = 0; i < acc.Length; i++)
-            {
-                bw.Write(MemoryMarshalBytes(w, (long)i * n, n));
-                bw.Write(acc[i]);
-            }
-        });
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(acc);
+        if (w.LongLength != (long)acc.Length * n) throw new ArgumentException($"{acc.Length} accuracies need {(long)acc.Length * n} weights, got {w.LongLength}");
+        var packed = new PackedConfigurations(n, hasAccuracy: true);
+        for (int i = 0; i < acc.Length; i++) packed.Add(w.AsSpan(i * n, n), acc[i]);
+        AtomicFile.WriteAllText(NotePath(path), note);
+        packed.Write(path);
     }
 
-    static byte[] MemoryMarshalBytes(sbyte[] w, long offset, int n)
-    {
-        var b = new byte[n];
-        Buffer.BlockCopy(w, (int)offset, b, 0, n);
-        return b;
-    }
+    static string NotePath(string path) => path + ".note.txt";
 
-    /// <summary>Reads a file of <see cref="WriteEnsemble"/>.</summary>
+    /// <summary>Reads an ensemble of <see cref="WriteEnsemble"/> (its note, when present, marked as reused).</summary>
+    /// <exception cref="InvalidDataException">The file holds configurations of another size or no accuracies.</exception>
     public static (sbyte[] W, double[] Acc, string Note) ReadEnsemble(string path, int n)
     {
-        using var br = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        if (br.ReadString() != "NSP2ENS1") throw new InvalidDataException($"'{path}' is not a paper-2 ensemble file; delete it to recollect");
-        int nn = br.ReadInt32(), m = br.ReadInt32();
-        if (nn != n) throw new InvalidDataException($"'{path}' holds {nn}-weight configurations, {n} expected; delete it to recollect");
-        string note = br.ReadString();
-        var w = new sbyte[(long)m * n];
-        var acc = new double[m];
-        for (int i = 0; i < m; i++)
-        {
-            var b = br.ReadBytes(n);
-            Buffer.BlockCopy(b, 0, w, (int)((long)i * n), n);
-            acc[i] = br.ReadDouble();
-        }
-        return (w, acc, note + " (reused from an earlier run)");
+        var packed = PackedConfigurations.Read(path);
+        if (packed.SpinCount != n) throw new InvalidDataException($"'{path}' holds {packed.SpinCount}-weight configurations, {n} expected; delete it to recollect");
+        if (!packed.HasAccuracy) throw new InvalidDataException($"'{path}' carries no test accuracies; delete it to recollect");
+        var w = packed.ToConfigurations().Spins;
+        var acc = new double[packed.Count];
+        for (int i = 0; i < acc.Length; i++) acc[i] = packed.Accuracy(i);
+        string note = File.Exists(NotePath(path)) ? File.ReadAllText(NotePath(path)).Trim() : "";
+        return (w, acc, (note.Length > 0 ? note + " " : "") + "(reused from an earlier run)");
     }
 
     sealed class InlineProgress<T>(Action<T> report) : IProgress<T>

@@ -274,4 +274,32 @@ public class Paper2Tests
         Assert.That(init.Contains(9), Is.False, "the shallow network's model is not used");
         Assert.That(Paper2Pipeline.WarmStart(input, [(input, mIn)]), Is.Null, "a part is not its own warm start");
     }
+    [Test]
+    public void EnsembleFile_IsThePackedFormat_RoundTripsExactly_AndIsAConfigurationsFile()
+    {
+        // The pipeline's ensembles use the one ensemble format (PackedConfigurations, bit-packed with accuracies), so
+        // that `ising fit --configs` reads them; weights and accuracies come back bit for bit, with the note.
+        string dir = Path.Combine(Path.GetTempPath(), "neuralspin-p2ens-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            const int n = 67, m = 9;   // 67 weights: two 64-bit words per configuration, the second partly filled
+            var rng = new Random(5);
+            var w = new sbyte[n * m];
+            for (int i = 0; i < w.Length; i++) w[i] = rng.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            var acc = Enumerable.Range(0, m).Select(k => 0.8 + k * 1e-3 + 1e-17 * k).ToArray();
+            string path = Path.Combine(dir, "ensemble-deep.bin");
+            Paper2Pipeline.WriteEnsemble(path, n, w, acc, "threshold 0.8");
+            var (w2, acc2, note) = Paper2Pipeline.ReadEnsemble(path, n);
+            Assert.That(w2, Is.EqualTo(w));
+            Assert.That(acc2, Is.EqualTo(acc));
+            Assert.That(note, Does.StartWith("threshold 0.8"));
+            Assert.That(Configurations.Read(path).Spins, Is.EqualTo(w));
+            Assert.Throws<InvalidDataException>(() => Paper2Pipeline.ReadEnsemble(path, n + 1));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
