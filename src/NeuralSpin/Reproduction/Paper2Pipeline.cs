@@ -50,10 +50,10 @@ public sealed record Paper2Options
     /// <summary>L2 penalty of the pseudolikelihood fit.</summary>
     public double PlL2 { get; init; } = 1e-3;
     /// <summary>Iteration budget per spin of the fit.</summary>
-    public int PlMaxIterations { get; init; } = 300;
+    public int PlMaxIterations { get; init; } = 1000;
     /// <summary>Iteration budget per spin of a warm-started fit (the full deep network from its layers' fits); whether every
     /// spin met the tolerance within it is reported.</summary>
-    public int PlWarmMaxIterations { get; init; } = 100;
+    public int PlWarmMaxIterations { get; init; } = 1000;
     /// <summary>Also fit and analyse the whole deep network (675 spins); its pseudolikelihood fit is warm-started from the
     /// three layers' fits (block-diagonal couplings, their fields).</summary>
     public bool FitFullDeep { get; init; } = true;
@@ -93,7 +93,7 @@ public sealed record Paper2Options
     {
         Mode = "full", Trainings = 4096, TrainingsPerGroup = 64, SamplesPerTraining = 1000, KeepPerTraining = 50, Epochs = 20, MaxFitSamples = 200_000, FitFullDeep = true,
         TapStarts = 200, McSweeps = 2000, McRecordEvery = 20, LandscapeXs = Grid(-1.0, 3.0, 0.025), BpMaxIterations = 3000, TapMaxIterations = 2000,
-        BpTotalMessageUpdates = 5_000_000_000, PlWarmMaxIterations = 300, McLandscapeBurnIn = 500, McLandscapeMeasure = 2000,
+        BpTotalMessageUpdates = 5_000_000_000, McLandscapeBurnIn = 500, McLandscapeMeasure = 2000,
     };
 
     /// <summary>Grid lo, lo + step, ..., hi (rounded to 1e-9).</summary>

@@ -28,7 +28,7 @@ public enum PlSolver
 /// warm start changes only the iterations needed, not the optimum.</param>
 /// <param name="Solver">Joint (all spins by matrix products) or per-spin minimisation; see <see cref="PlSolver"/>.</param>
 public sealed record PlOptions(double L2 = 0, double L1 = 0, int MaxIterations = 1000, double Tolerance = 1e-6, int Threads = 0, double[]? Initial = null,
-    PlSolver Solver = PlSolver.Joint);
+    PlSolver Solver = PlSolver.PerSpin);
 
 /// <summary>Result of <see cref="PseudoLikelihood.Fit"/>.</summary>
 /// <param name="Model">The symmetrised model J_ij = (J_ij^(i) + J_ji^(j)) / 2, h_i = h_i^(i) (beta = 1).</param>
@@ -52,10 +52,14 @@ public sealed record PlResult(IsingModel Model, double[] RowCouplings, double[] 
 /// </summary>
 /// <remarks>
 /// L1 = 0: L-BFGS (<see cref="Lbfgs"/>). L1 &gt; 0: FISTA with soft-thresholding (<see cref="ProximalGradient"/>).
-/// The default <see cref="PlSolver.Joint"/> path minimises the sum of all spins' objectives at once (the rows are
+/// The optional <see cref="PlSolver.Joint"/> path minimises the sum of all spins' objectives at once (the rows are
 /// independent, so the optimum is the same), each evaluation being two dense M x N x N matrix products
-/// (<see cref="JointPlObjective"/>); soft-thresholding is separable, so FISTA on the sum is exact.
-/// On the <see cref="PlSolver.PerSpin"/> path the objective and gradient are computed in one pass over the samples per evaluation: for each sample a
+/// (<see cref="JointPlObjective"/>); soft-thresholding is separable, so FISTA on the sum is exact. It is 2-6 times
+/// faster on well-conditioned synthetic data, but one L-BFGS over all rows cannot adapt to rows of very different
+/// curvature: on the paper-2 shallow ensemble (200 spins, 4,639 configurations) it was still 0.026 above the optimum
+/// of the objective after 300 iterations and 1e-5 above after 3,000 (118 s), where the per-spin path converged in
+/// 8 s (at most 452 iterations per spin). The per-spin path is therefore the default.
+/// On the default <see cref="PlSolver.PerSpin"/> path the objective and gradient are computed in one pass over the samples per evaluation: for each sample a
 /// SIMD dot product gives H, then a SIMD axpy accumulates (tanh H - s_r) x into the gradient, on a float64
 /// copy of the configurations (M x N, 8 MN bytes). Spins run in parallel. Convergence and consistency of
 /// PL (the estimate tends to the planted model as M grows, error ~ M^-1/2) are checked by recovery tests.

@@ -14,7 +14,7 @@ namespace NeuralSpin.Tests.Ising.Inverse;
 /// Measured (Release, 2 cores shared with other jobs, load average 4-10): N = 200, M = 1e5, L2 = 1e-5:
 /// moments 0.22 s; one objective+gradient evaluation 29 ms; PL fit 223 s, 30-36 L-BFGS iterations per spin,
 /// all converged (|grad| &lt;= 1e-6), max coupling error 0.026. N = 100, M = 2e4: 5.8 s.
-/// Those figures are of the per-spin solver (<see cref="PlSolver.PerSpin"/>); the fit now runs the default joint solver.
+/// Those figures are of the default per-spin solver (<see cref="PlSolver.PerSpin"/>).
 /// Both are compared by the BenchmarkDotNet case PseudoLikelihoodBenchmarks (figures in REPRODUCE.md, "Speed").
 /// </summary>
 [Explicit("timing benchmark (minutes)")]
