@@ -39,29 +39,14 @@ public static class RbmFile
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new RbmFileException(path, "the file does not exist", "Check the path.");
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        IReadOnlyList<NamedTensor> tensors;
-        try
+        var tensors = InputFileException.Relabel<IReadOnlyList<NamedTensor>, RbmFileException>(path, () => ext switch
         {
-            tensors = ext switch
-            {
-                ".npz" => Npz.Read(path),
-                ".safetensors" => SafeTensors.Read(path).Tensors,
-                ".npy" => [Npy.Read(path) with { Name = "W" }],
-                _ => throw new RbmFileException(path, $"the extension '{ext}' is not one of .npz, .safetensors, .npy", ReSave),
-            };
-        }
-        catch (InputFileException e) when (e is not RbmFileException)
-        {
-            throw new RbmFileException(path, e.Problem, e.Remedy, e);
-        }
-        catch (IOException e)
-        {
-            throw new RbmFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new RbmFileException(path, $"could not be opened ({e.Message})", "Check the file's permissions.", e);
-        }
+            ".npz" => Npz.Read(path),
+            ".safetensors" => SafeTensors.Read(path).Tensors,
+            ".npy" => [Npy.Read(path) with { Name = "W" }],
+            _ => throw new RbmFileException(path, $"the extension '{ext}' is not one of .npz, .safetensors, .npy", ReSave),
+        },
+            (problem, remedy, cause) => new RbmFileException(path, problem, remedy, cause));
         return FromTensors(path, tensors);
     }
 

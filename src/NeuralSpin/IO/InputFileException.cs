@@ -29,4 +29,33 @@ public abstract class InputFileException : Exception
 
     /// <summary>What the user can do about it.</summary>
     public string Remedy { get; }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on <paramref name="path"/> and reports every failure as one exception of the caller's
+    /// kind, made by <paramref name="make"/>(problem, remedy, cause): a lower-level <see cref="InputFileException"/>
+    /// (e.g. of the .npy reader) keeps its problem and remedy, and file-system failures are named as such. Exceptions
+    /// already of type <typeparamref name="TException"/> pass unchanged.
+    /// </summary>
+    public static T Relabel<T, TException>(string path, Func<T> read, Func<string, string, Exception, TException> make)
+        where TException : InputFileException
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(make);
+        try
+        {
+            return read();
+        }
+        catch (InputFileException e) when (e is not TException)
+        {
+            throw make(e.Problem, e.Remedy, e);
+        }
+        catch (IOException e)
+        {
+            throw make($"could not be read ({e.Message})", "Check that the file is readable.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw make($"could not be opened ({e.Message})", "Check the file's permissions.", e);
+        }
+    }
 }

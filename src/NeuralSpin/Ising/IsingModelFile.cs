@@ -42,27 +42,13 @@ public static class IsingModelFile
         if (!File.Exists(path))
             throw new IsingFileException(path, "the file does not exist", "Check the path.");
         var format = FormatOf(path) ?? Sniff(path);
-        try
+        return InputFileException.Relabel(path, () => format switch
         {
-            return format switch
-            {
-                Format.Npz => FromTensors(path, Npz.Read(path)),
-                Format.SafeTensors => FromTensors(path, SafeTensors.Read(path).Tensors),
-                _ => ReadText(path),
-            };
-        }
-        catch (InputFileException e) when (e is not IsingFileException)
-        {
-            throw new IsingFileException(path, e.Problem, e.Remedy, e);
-        }
-        catch (IOException e)
-        {
-            throw new IsingFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new IsingFileException(path, $"could not be opened ({e.Message})", "Check the file's permissions.", e);
-        }
+            Format.Npz => FromTensors(path, Npz.Read(path)),
+            Format.SafeTensors => FromTensors(path, SafeTensors.Read(path).Tensors),
+            _ => ReadText(path),
+        },
+            (problem, remedy, cause) => new IsingFileException(path, problem, remedy, cause));
     }
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically, in the format named by the extension
