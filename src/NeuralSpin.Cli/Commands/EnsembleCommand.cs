@@ -28,7 +28,7 @@ public static class EnsembleCommand
 
     /// <summary>The parsed options of <c>ensemble collect</c>.</summary>
     public sealed record CollectSettings(int[] Widths, int Trainings, int SamplesPerTraining, double Threshold, int? TrainSize, int Epochs,
-        double LearningRate, int ShardIndex, int ShardCount, long Seed, string Out, string? Json);
+        double LearningRate, int ShardIndex, int ShardCount, long Seed, string Out, string? Json, int? KeepPerTraining = null, int TrainingsPerGroup = 1);
 
     static Command Collect(CliIO io)
     {
@@ -39,17 +39,19 @@ public static class EnsembleCommand
         var trainSize = new Option<int?>("--train-size") { Description = "Train on this many MNIST training images (default: all 60 000).", HelpName = "N" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per training.", DefaultValueFactory = _ => 10, HelpName = "E" };
         var lr = new Option<double>("--learning-rate") { Description = "Adam learning rate of the LR-net trainings.", DefaultValueFactory = _ => 0.1, HelpName = "LR" };
-        var shard = new Option<string>("--shard") { Description = "Run shard i of n (trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => "0/1", HelpName = "i/n" };
+        var keep = new Option<int?>("--keep-per-training") { Description = "Keep at most this many draws per training, those of highest test accuracy at or above the threshold (1: P2's best draw per training; default: every draw that passes).", HelpName = "K" };
+        var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one batched libtorch computation (faster; each network equals its single training).", DefaultValueFactory = _ => 1, HelpName = "G" };
+        var shard = new Option<string>("--shard") { Description = "Run shard i of n (the groups of trainings g with g mod n = i; with one training per group the trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => "0/1", HelpName = "i/n" };
         var seed = new Option<long>("--seed") { Description = "Seed of the ensemble (training t derives its seed from (seed, t)).", DefaultValueFactory = _ => 0, HelpName = "S" };
         var output = new Option<string>("--out") { Description = "Ensemble file to write (atomically, when the collection finishes).", Required = true, HelpName = "ENSEMBLE" };
         var json = new Option<string?>("--json") { Description = "Write a JSON summary to this file.", HelpName = "PATH" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use; the PCA-20 projection is cached there as pca20.safetensors.", HelpName = "PATH" };
         var cmd = new Command("collect", "Run LR-net trainings on MNIST PCA-20, draw binary networks from each, keep those with test accuracy >= the threshold.")
-            { widths, trainings, spt, threshold, trainSize, epochs, lr, shard, seed, output, json, dataDir };
+            { widths, trainings, spt, threshold, keep, group, trainSize, epochs, lr, shard, seed, output, json, dataDir };
         cmd.SetAction(p =>
         {
             var s = Parse(p.GetValue(widths)!, p.GetValue(trainings), p.GetValue(spt), p.GetValue(threshold), p.GetValue(trainSize), p.GetValue(epochs),
-                p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json));
+                p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json), p.GetValue(keep), p.GetValue(group));
             var data = LoadMnistPca20(io, p.GetValue(dataDir));
             return RunCollect(io, s, data);
         });
@@ -58,7 +60,7 @@ public static class EnsembleCommand
 
     /// <summary>Validates the raw option values.</summary>
     public static CollectSettings Parse(string widths, int trainings, int samplesPerTraining, double threshold, int? trainSize, int epochs,
-        double learningRate, string shard, long seed, string output, string? json)
+        double learningRate, string shard, long seed, string output, string? json, int? keepPerTraining = null, int trainingsPerGroup = 1)
     {
         CliIO.CheckOutputPath(output, "--out");
         CliIO.CheckOutputPath(json, "--json");
@@ -71,10 +73,13 @@ public static class EnsembleCommand
         if (trainSize is int n && n < 1) throw new UsageException($"--train-size {n} is not allowed: give a positive number of training images.");
         if (epochs < 1) throw new UsageException($"--epochs {epochs} is not allowed: give at least one epoch.");
         if (!(learningRate > 0 && double.IsFinite(learningRate))) throw new UsageException($"--learning-rate {learningRate.ToString(CultureInfo.InvariantCulture)} is not allowed: give a positive rate.");
+        if (keepPerTraining is int k && k < 1) throw new UsageException($"--keep-per-training {k} is not allowed: give at least 1 (1 keeps each training's best draw), or leave it out to keep every draw that passes.");
+        if (trainingsPerGroup < 1) throw new UsageException($"--trainings-per-group {trainingsPerGroup} is not allowed: give at least 1.");
         (int Index, int Count) sh;
         try { sh = EnsembleOptions.ParseShard(shard); }
         catch (FormatException) { throw new UsageException($"--shard '{shard}' is not i/n with 0 <= i < n, e.g. --shard 0/2."); }
-        return new CollectSettings(w, trainings, samplesPerTraining, threshold, trainSize, epochs, learningRate, sh.Index, sh.Count, seed, output, json);
+        return new CollectSettings(w, trainings, samplesPerTraining, threshold, trainSize, epochs, learningRate, sh.Index, sh.Count, seed, output, json,
+            keepPerTraining, trainingsPerGroup);
     }
 
     /// <summary>MNIST (pixels in [0, 1]) projected on its top 20 principal components, fitted on the training images and cached in the data directory.</summary>
@@ -98,10 +103,12 @@ public static class EnsembleCommand
             Training = new LrNetTrainingOptions { Widths = s.Widths, Epochs = s.Epochs, LearningRate = s.LearningRate, TrainSubset = s.TrainSize },
             Trainings = s.Trainings, SamplesPerTraining = s.SamplesPerTraining, AccuracyThreshold = s.Threshold,
             ShardIndex = s.ShardIndex, ShardCount = s.ShardCount, Seed = s.Seed,
+            KeepPerTraining = s.KeepPerTraining, TrainingsPerGroup = s.TrainingsPerGroup,
         };
         int n = LrNet.WeightCountOf(s.Widths);
         int mine = 0;
-        for (int t = s.ShardIndex; t < s.Trainings; t += s.ShardCount) mine++;
+        int groups = (s.Trainings + s.TrainingsPerGroup - 1) / s.TrainingsPerGroup;
+        for (int g = s.ShardIndex; g < groups; g += s.ShardCount) mine += Math.Min(s.TrainingsPerGroup, s.Trainings - g * s.TrainingsPerGroup);
         EnsembleSummary summary;
         CliIO.WriteFile(s.Out, () => { }); // creates the directory; maps failures to usage errors
         using (var writer = new PackedEnsembleWriter(s.Out, n))

@@ -39,6 +39,36 @@ public class EnsembleCommandTests : CliFixture
     }
 
     [Test]
+    public void KeepPerTraining_KeepsAtMostKPerTraining_TheBestOnes_AndGroupedShardsMergeBytewise()
+    {
+        // --keep-per-training 1 is P2's "the one with the optimal test accuracy" per training: at most one configuration
+        // per training index, and it is the most accurate of that training's draws in the unrestricted ensemble (same
+        // seeds, same draws). Grouped trainings (--trainings-per-group 2) sharded 0/2, 1/2 merge into the unsharded file.
+        var io = new CliIO(new StringWriter(), new StringWriter());
+        string all = PathOf("all.nspack"), best = PathOf("best.nspack");
+        Assert.That(EnsembleCommand.RunCollect(io, EnsembleCommand.Parse("20,15,10", 4, 6, 0.3, null, 3, 0.05, "0/1", 7, all, null), Blobs), Is.EqualTo(0));
+        Assert.That(EnsembleCommand.RunCollect(io, EnsembleCommand.Parse("20,15,10", 4, 6, 0.3, null, 3, 0.05, "0/1", 7, best, null, keepPerTraining: 1), Blobs), Is.EqualTo(0));
+        var a = PackedConfigurations.Read(all);
+        var b = PackedConfigurations.Read(best);
+        Assert.That(b.Count, Is.GreaterThan(0));
+        var perTraining = Enumerable.Range(0, b.Count).GroupBy(b.TrainingIndex).ToList();
+        Assert.That(perTraining.All(g => g.Count() == 1), "at most one configuration per training");
+        foreach (var g in perTraining)
+        {
+            double bestInAll = Enumerable.Range(0, a.Count).Where(k => a.TrainingIndex(k) == g.Key).Max(a.Accuracy);
+            Assert.That(b.Accuracy(g.Single()), Is.EqualTo(bestInAll), $"training {g.Key} keeps its best draw");
+        }
+
+        string whole = PathOf("g-whole.nspack"), s0 = PathOf("g0.nspack"), s1 = PathOf("g1.nspack"), merged = PathOf("g-merged.nspack");
+        EnsembleCommand.CollectSettings Grouped(string shard, string o) => EnsembleCommand.Parse("20,15,10", 5, 6, 0.3, null, 3, 0.05, shard, 7, o, null, trainingsPerGroup: 2);
+        Assert.That(EnsembleCommand.RunCollect(io, Grouped("0/1", whole), Blobs), Is.EqualTo(0));
+        Assert.That(EnsembleCommand.RunCollect(io, Grouped("0/2", s0), Blobs), Is.EqualTo(0));
+        Assert.That(EnsembleCommand.RunCollect(io, Grouped("1/2", s1), Blobs), Is.EqualTo(0));
+        Assert.That(Cli("ensemble", "merge", merged, s0, s1).ExitCode, Is.EqualTo(0));
+        Assert.That(File.ReadAllBytes(merged), Is.EqualTo(File.ReadAllBytes(whole)));
+    }
+
+    [Test]
     public void MergeOfANonEnsembleFile_ExitsTwo()
     {
         string plain = PathOf("plain.nspack");
@@ -52,6 +82,8 @@ public class EnsembleCommandTests : CliFixture
     [TestCase("--threshold", "1.5", "--threshold")]
     [TestCase("--widths", "784,10", "--widths")]
     [TestCase("--trainings", "0", "--trainings")]
+    [TestCase("--keep-per-training", "0", "--keep-per-training")]
+    [TestCase("--trainings-per-group", "0", "--trainings-per-group")]
     public void CollectBadOptions_ExitTwo_BeforeAnyWork(string option, string value, string fragment)
     {
         var args = new Dictionary<string, string>
