@@ -113,15 +113,21 @@ public static class RbmDeviation
         return (a, d);
     }
 
+    /// <summary>The machine's arrays and, per hidden unit, tanh c, 1 - tanh^2 c and ln 2cosh c (the expansion's coefficients).</summary>
+    readonly record struct Coefficients(double[] W, double[] B, double[] C, double[] T, double[] G, double[] L)
+    {
+        public static Coefficients Of(Rbm rbm)
+        {
+            var c = rbm.HiddenBias.ToArray();
+            var t = c.Select(Math.Tanh).ToArray();
+            return new(rbm.Weights.ToArray(), rbm.VisibleBias.ToArray(), c, t, t.Select(x => (1 - x) * (1 + x)).ToArray(), c.Select(Rbm.LogTwoCosh).ToArray());
+        }
+    }
+
     static RbmDeviationResult Enumerate(Rbm rbm, RbmDeviationOptions o, IProgress<int>? progress)
     {
         int n = rbm.Visible, nh = rbm.Hidden, k = Math.Min(6, n), low = n - k, chunks = 1 << k;
-        var w = rbm.Weights.ToArray();
-        var b = rbm.VisibleBias.ToArray();
-        var c = rbm.HiddenBias.ToArray();
-        var t = c.Select(Math.Tanh).ToArray();
-        var g = t.Select(x => (1 - x) * (1 + x)).ToArray();
-        var l = c.Select(Rbm.LogTwoCosh).ToArray();
+        var (w, b, c, t, g, l) = Coefficients.Of(rbm);
         var accs = new Acc[chunks];
         int done = 0;
         void Chunk(int chunk)
@@ -167,12 +173,7 @@ public static class RbmDeviation
     {
         if (o.Samples < 1) throw new ArgumentOutOfRangeException(nameof(o), "Samples must be at least 1");
         int n = rbm.Visible, nh = rbm.Hidden, blocks = (o.Samples + BlockSize - 1) / BlockSize;
-        var w = rbm.Weights.ToArray();
-        var b = rbm.VisibleBias.ToArray();
-        var c = rbm.HiddenBias.ToArray();
-        var t = c.Select(Math.Tanh).ToArray();
-        var g = t.Select(x => (1 - x) * (1 + x)).ToArray();
-        var l = c.Select(Rbm.LogTwoCosh).ToArray();
+        var (w, b, c, t, g, l) = Coefficients.Of(rbm);
         var accs = new Acc[blocks];
         int done = 0;
         void Block(int blk)
