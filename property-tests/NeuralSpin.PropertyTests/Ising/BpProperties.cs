@@ -67,7 +67,7 @@ public class BpProperties
     {
         var model = c.Model();
         var bp = BeliefPropagation.Run(model, new BpOptions { Tolerance = 1e-13, MaxIterations = 1000 });
-        var (m, corr, lnZ, energy, entropy) = Enumerate(model);
+        var (m, corr, lnZ, energy, entropy) = NeuralSpin.Tests.Ising.BpTestSupport.Enumerate(model);
         int n = model.Size;
         const double tol = 1e-9;
         bool ok = bp.Converged
@@ -93,41 +93,5 @@ public class BpProperties
                      new BpTreeCase(new[] { 0 }, new[] { 0.0 }, new[] { -0.4, 1.0 }, 2.5),
                  })
             NUnit.Framework.Assert.That(Check(c, out string label), NUnit.Framework.Is.True, $"{c}: {label}");
-    }
-
-    static (double[] M, double[] Corr, double LnZ, double Energy, double Entropy) Enumerate(IsingModel model)
-    {
-        int n = model.Size;
-        int count = 1 << n;
-        var s = new sbyte[n];
-        var lw = new double[count];
-        var en = new double[count];
-        double top = double.NegativeInfinity;
-        for (int c = 0; c < count; c++)
-        {
-            for (int i = 0; i < n; i++) s[i] = (sbyte)(((c >> i) & 1) == 0 ? 1 : -1);
-            en[c] = model.Energy(s);
-            lw[c] = -model.Beta * en[c];
-            top = Math.Max(top, lw[c]);
-        }
-        double z = 0;
-        for (int c = 0; c < count; c++) z += Math.Exp(lw[c] - top);
-        double lnZ = top + Math.Log(z);
-        var m = new double[n];
-        var corr = new double[n * n];
-        double energy = 0, entropy = 0;
-        for (int c = 0; c < count; c++)
-        {
-            double p = Math.Exp(lw[c] - lnZ);
-            for (int i = 0; i < n; i++) s[i] = (sbyte)(((c >> i) & 1) == 0 ? 1 : -1);
-            energy += p * en[c];
-            entropy -= p * (lw[c] - lnZ);
-            for (int i = 0; i < n; i++)
-            {
-                m[i] += p * s[i];
-                for (int j = 0; j < n; j++) corr[i * n + j] += p * s[i] * s[j];
-            }
-        }
-        return (m, corr, lnZ, energy, entropy);
     }
 }
