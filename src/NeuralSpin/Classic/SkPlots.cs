@@ -103,4 +103,73 @@ public static class SkPlots
         plot.ShowLegend(Alignment.UpperRight);
         return Figures.Png(plot);
     }
+
+    /// <summary>q_EA(T) along every TAP state followed in temperature (<see cref="SkTapStates"/>): solid where the state is valid
+    /// (Plefka's x_P &gt;= 0 and a minimum of F_TAP), dotted where it is not, next to the replica-symmetric q(T) and T_c = J.</summary>
+    public static byte[] TapStates(SkTapStateResult result, double couplingScale)
+    {
+        var plot = Figures.NewPlot($"SK, N = {result.Size}: TAP states from Monte Carlo seeds, followed in T ({result.Branches.Count} states, {result.Instances} instances)", "T", "q_EA");
+        double tMax = 1.35 * couplingScale;
+        var tx = Enumerable.Range(1, 300).Select(i => tMax * i / 300).ToArray();
+        var rs = plot.Add.ScatterLine(tx, tx.Select(t => SkReplicaSymmetric.OrderParameter(t, couplingScale)).ToArray(), Colors.Black);
+        rs.LegendText = "replica-symmetric q(T)";
+        rs.LineWidth = 2;
+        BranchLines(plot, result, p => p.Qea, "q_EA of a TAP state (solid: valid; dotted: x_P < 0 or saddle)");
+        var found = result.Branches.Select(b => b.Points.First(p => Math.Abs(p.Temperature - b.FoundAt) < 1e-9 * Math.Max(1, b.FoundAt))).ToArray();
+        if (found.Length > 0)
+        {
+            var f = plot.Add.Scatter(found.Select(p => p.Temperature).ToArray(), found.Select(p => p.Qea).ToArray(), Colors.Black);
+            f.LineWidth = 0;
+            f.MarkerSize = 8;
+            f.MarkerShape = MarkerShape.OpenCircle;
+            f.LegendText = "where Monte Carlo + Newton found the state";
+        }
+        var tc = plot.Add.VerticalLine(couplingScale, 1, Colors.Gray);
+        tc.LinePattern = LinePattern.Dotted;
+        plot.Axes.SetLimits(0, tMax, 0, 1);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Figures.Png(plot);
+    }
+
+    /// <summary>Plefka's x_P(T) and the smallest Hessian eigenvalue of F_TAP along every followed TAP state: both stay small
+    /// (near-marginal states), and a branch ends where the eigenvalue goes to 0 (a fold) or continues past x_P = 0.</summary>
+    public static byte[] TapMarginality(SkTapStateResult result, double couplingScale)
+    {
+        var plot = Figures.NewPlot($"SK, N = {result.Size}: stability of the TAP states along their branches", "T", "x_P (lines), smallest Hessian eigenvalue (dashed)");
+        BranchLines(plot, result, p => p.Plefka, "Plefka x_P = 1 - beta^2 J^2 mean (1 - m_i^2)^2", dottedInvalid: false);
+        for (int k = 0; k < result.Branches.Count; k++)
+        {
+            var b = result.Branches[k];
+            var pts = b.WithEnds;
+            var l = plot.Add.ScatterLine(pts.Select(p => p.Temperature).ToArray(), pts.Select(p => p.HessianMin).ToArray(), Figures.Palette[k % Figures.Palette.Length]);
+            l.LinePattern = LinePattern.Dashed;
+            l.LineWidth = 1.5f;
+            if (k == 0) l.LegendText = "smallest eigenvalue of the F_TAP Hessian";
+        }
+        plot.Add.HorizontalLine(0, 1, Colors.Gray);
+        var tc = plot.Add.VerticalLine(couplingScale, 1, Colors.Gray);
+        tc.LinePattern = LinePattern.Dotted;
+        plot.ShowLegend(Alignment.UpperRight);
+        return Figures.Png(plot);
+    }
+
+    /// <summary>One line per branch of <paramref name="value"/>(T), in the palette's colours; with <paramref name="dottedInvalid"/> the
+    /// invalid stretches are drawn dotted and the valid ones solid.</summary>
+    static void BranchLines(Plot plot, SkTapStateResult result, Func<SkTapStatePoint, double> value, string legend, bool dottedInvalid = true)
+    {
+        for (int k = 0; k < result.Branches.Count; k++)
+        {
+            var b = result.Branches[k];
+            var color = Figures.Palette[k % Figures.Palette.Length];
+            var pts = b.WithEnds;
+            var all = plot.Add.ScatterLine(pts.Select(p => p.Temperature).ToArray(), pts.Select(p => value(p)).ToArray(), color);
+            all.LineWidth = dottedInvalid ? 1.5f : 2.5f;
+            if (dottedInvalid) all.LinePattern = LinePattern.Dotted;
+            if (k == 0) all.LegendText = legend;
+            if (!dottedInvalid) continue;
+            var valid = pts.Select(p => p.Valid ? value(p) : double.NaN).ToArray();
+            var v = plot.Add.ScatterLine(pts.Select(p => p.Temperature).ToArray(), valid, color);
+            v.LineWidth = 2.5f;
+        }
+    }
 }

@@ -8,7 +8,8 @@ namespace NeuralSpin.Tests.Classic;
 [TestFixture, NonParallelizable]
 public class SkCommandTests : CliFixture
 {
-    static readonly string[] Small = { "classic", "sk", "--sizes", "16,32", "--instances", "2", "--n", "16", "--starts", "3", "--branches", "2", "--beta-max", "3" };
+    static readonly string[] Small = { "classic", "sk", "--sizes", "16,32", "--instances", "2", "--n", "16", "--starts", "3", "--branches", "2", "--beta-max", "3",
+        "--tap-instances", "2", "--tap-starts", "2" };
 
     [Test]
     public void SmallRun_WritesCsvPngAndJson_Reproducibly()
@@ -16,7 +17,8 @@ public class SkCommandTests : CliFixture
         string outDir = PathOf("out"), json = PathOf("sk.json"), json2 = PathOf("sk2.json");
         var r = Cli(Small.Concat(new[] { "--out", outDir, "--json", json }).ToArray());
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-        foreach (var f in new[] { "lambda_min.csv", "lambda_min.png", "finite_size.csv", "finite_size_instances.csv", "finite_size.png", "tap_qea.csv", "tap_continuation.csv", "tap_qea.png" })
+        foreach (var f in new[] { "lambda_min.csv", "lambda_min.png", "finite_size.csv", "finite_size_instances.csv", "finite_size.png", "tap_qea.csv", "tap_continuation.csv", "tap_qea.png",
+            "tap_states.csv", "tap_branches.csv", "tap_states.png", "tap_marginality.png" })
             Assert.That(File.Exists(Path.Combine(outDir, f)), Is.True, f);
         var png = File.ReadAllBytes(Path.Combine(outDir, "finite_size.png"));
         Assert.That(png.Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }), "PNG signature");
@@ -31,6 +33,13 @@ public class SkCommandTests : CliFixture
         Assert.That(root.GetProperty("tap").GetArrayLength(), Is.EqualTo(10));
         Assert.That(root.GetProperty("tap_continuation").GetArrayLength(), Is.EqualTo(10));
         Assert.That(root.GetProperty("tap_continuation")[0].GetProperty("branches").GetInt32(), Is.EqualTo(2));
+        var states = root.GetProperty("tap_states");
+        Assert.That(states.GetProperty("instances").GetInt32(), Is.EqualTo(2));
+        Assert.That(states.GetProperty("searches").GetArrayLength(), Is.EqualTo(8), "eight search temperatures");
+        foreach (var x in states.GetProperty("searches").EnumerateArray())
+            Assert.That(x.GetProperty("runs").GetInt32(), Is.EqualTo(4), "2 instances x 2 runs");
+        Assert.That(File.ReadLines(Path.Combine(outDir, "tap_states.csv")).Count(), Is.EqualTo(9), "header + 8 temperatures");
+        Assert.That(File.ReadLines(Path.Combine(outDir, "tap_branches.csv")).First(), Does.StartWith("branch,instance,found_at,temperature,q_ea,plefka"));
         // lambda_min(0) = 1 exactly (I - M(0) = I)
         Assert.That(root.GetProperty("lambda_min_curves")[0].GetProperty("points")[0].GetProperty("lambda_min").GetDouble(), Is.EqualTo(1.0));
 
@@ -53,6 +62,8 @@ public class SkCommandTests : CliFixture
     [TestCase("--starts", "0", "--starts")]
     [TestCase("--beta-max", "0.5", "--beta-max")]
     [TestCase("--branches", "0", "--branches")]
+    [TestCase("--tap-instances", "0", "--tap-instances")]
+    [TestCase("--tap-starts", "0", "--tap-starts")]
     [TestCase("--threads", "0", "--threads")]
     public void BadOption_ExitsTwo_WritingNothing(string option, string value, string fragment)
     {

@@ -25,8 +25,11 @@ public static class SkCommand
     /// <summary>Reduced temperatures T/J of the TAP scan.</summary>
     static readonly double[] TapTemperatures = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.3];
 
+    /// <summary>Reduced temperatures T/J of the Monte Carlo seeded TAP-state search (two above T_c as a control).</summary>
+    static readonly double[] StateTemperatures = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.3];
+
     sealed record Settings(int N, int[] Sizes, int Instances, double Coupling, long Seed, double BetaMax, double Level, int Starts,
-        int Branches, string Out, string? Json, int? Threads);
+        int Branches, int TapInstances, int TapStarts, string Out, string? Json, int? Threads);
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
@@ -40,13 +43,15 @@ public static class SkCommand
         var level = new Option<double>("--level") { Description = "Small level c in [0, 1): the first beta with lambda_min(beta) = c is reported per instance (large N: (1 - sqrt c)/J).", DefaultValueFactory = _ => 0.05, HelpName = "C" };
         var starts = new Option<int>("--starts") { Description = "Random starts of the TAP iteration at each temperature.", DefaultValueFactory = _ => 20, HelpName = "K" };
         var branches = new Option<int>("--branches") { Description = "Field-continuation branches per temperature: each follows the TAP solution in a field h0 xi along a zero-temperature quenched state xi from h0 = 2 J to h0 = 0 (Newton, through folds).", DefaultValueFactory = _ => 8, HelpName = "K" };
+        var tapInstances = new Option<int>("--tap-instances") { Description = "Instances of size --n searched for TAP states with Monte Carlo seeds (each state then followed in T).", DefaultValueFactory = _ => 8, HelpName = "K" };
+        var tapStarts = new Option<int>("--tap-starts") { Description = "Monte Carlo runs per instance and temperature, each seeding one Newton solve of the TAP equations.", DefaultValueFactory = _ => 4, HelpName = "K" };
         var output = new Option<string>("--out") { Description = "Directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "sk"), HelpName = "DIR" };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var threads = ArgParsing.LibtorchThreadsOption();
         var cmd = new Command("sk", "Sherrington-Kirkpatrick: linearized-TAP curve lambda_min(beta) -> (1 - beta J)^2, the transition T_c = J from instances at growing N (N^-2/3 extrapolation), TAP solutions and q_EA vs the replica-symmetric q(T).")
-            { n, sizes, instances, coupling, seed, betaMax, level, starts, branches, output, json, threads };
+            { n, sizes, instances, coupling, seed, betaMax, level, starts, branches, tapInstances, tapStarts, output, json, threads };
         cmd.SetAction(p => Run(io, new Settings(p.GetValue(n), ParseSizes(p.GetValue(sizes)!), p.GetValue(instances), p.GetValue(coupling), p.GetValue(seed),
-            p.GetValue(betaMax), p.GetValue(level), p.GetValue(starts), p.GetValue(branches), p.GetValue(output)!, p.GetValue(json), p.GetValue(threads))));
+            p.GetValue(betaMax), p.GetValue(level), p.GetValue(starts), p.GetValue(branches), p.GetValue(tapInstances), p.GetValue(tapStarts), p.GetValue(output)!, p.GetValue(json), p.GetValue(threads))));
         return cmd;
     }
 
@@ -72,6 +77,8 @@ public static class SkCommand
         if (!(s.Level >= 0 && s.Level < 1)) throw new UsageException($"--level {Inv(s.Level)} is not allowed: the level must lie in [0, 1), e.g. --level 0.05.");
         if (s.Starts < 1 || s.Starts > 100000) throw new UsageException($"--starts {s.Starts} is not allowed: give between 1 and 100000 random starts, e.g. --starts 20.");
         if (s.Branches < 1 || s.Branches > 10000) throw new UsageException($"--branches {s.Branches} is not allowed: give between 1 and 10000 field-continuation branches, e.g. --branches 8.");
+        if (s.TapInstances < 1 || s.TapInstances > 1000) throw new UsageException($"--tap-instances {s.TapInstances} is not allowed: give between 1 and 1000 instances for the TAP-state search, e.g. --tap-instances 8.");
+        if (s.TapStarts < 1 || s.TapStarts > 1000) throw new UsageException($"--tap-starts {s.TapStarts} is not allowed: give between 1 and 1000 Monte Carlo runs per instance and temperature, e.g. --tap-starts 4.");
         if (s.N > 1000) throw new UsageException($"--n {s.N} is too large for the field continuation (a dense (N+1) x (N+1) linear solve per Newton step): give --n up to 1000.");
         if (s.Threads is int t && t < 1) throw new UsageException($"--threads {t} is not allowed: give a positive thread count.");
         if (File.Exists(s.Out)) throw new UsageException($"--out '{s.Out}' is an existing file, not a directory. Give a directory for the CSV and PNG files, e.g. --out results/classic/sk.");
@@ -117,6 +124,13 @@ public static class SkCommand
         var continuation = CliIO.WithProgress(io, $"TAP field continuation, N = {s.N}, {s.Branches} branches x {temps.Length} temperatures", temps.Length,
             prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, SplitMixSource.Derive(s.Seed, s.N, -2), 2, parallelism, prog));
 
+        // 5. TAP states from Monte Carlo seeds, followed in T
+        var stateInstances = Enumerable.Range(0, s.TapInstances).Select(k => SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, k))).ToArray();
+        var stateTemps = StateTemperatures.Select(t => t * s.Coupling).ToArray();
+        var states = CliIO.WithProgress(io, $"TAP states from Monte Carlo seeds, N = {s.N}, {s.TapInstances} instances x {stateTemps.Length} temperatures",
+            s.TapInstances * (stateTemps.Length + 1),
+            prog => SkTapStates.Find(stateInstances, stateTemps, new SkTapStateOptions { Starts = s.TapStarts, Seed = SplitMixSource.Derive(s.Seed, s.N, -3) }, parallelism, prog));
+
         // render everything before writing anything
         var files = new List<(string Name, byte[] Bytes)>
         {
@@ -128,9 +142,13 @@ public static class SkCommand
             ("tap_qea.csv", Encoding.UTF8.GetBytes(TapCsv(tap))),
             ("tap_continuation.csv", Encoding.UTF8.GetBytes(ContinuationCsv(continuation))),
             ("tap_qea.png", SkPlots.TapOrderParameter(tap, s.Coupling, s.N, continuation)),
+            ("tap_states.csv", Encoding.UTF8.GetBytes(StatesCsv(states))),
+            ("tap_branches.csv", Encoding.UTF8.GetBytes(BranchesCsv(states))),
+            ("tap_states.png", SkPlots.TapStates(states, s.Coupling)),
+            ("tap_marginality.png", SkPlots.TapMarginality(states, s.Coupling)),
         };
         double wall = total.Elapsed.TotalSeconds;
-        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, wall)) : null;
+        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, states, wall)) : null;
         foreach (var (name, bytes) in files)
         {
             string path = Path.Combine(s.Out, name);
@@ -138,7 +156,7 @@ public static class SkCommand
         }
         if (jsonText != null) CliIO.WriteText(s.Json!, jsonText);
 
-        Print(io, s, study, tap, continuation);
+        Print(io, s, study, tap, continuation, states);
         io.Console_.Write(new Text($"wrote {files.Count} files into {s.Out}" + (s.Json != null ? $" and {s.Json}" : "") + $"\nwall time {total.Elapsed.TotalSeconds:F1} s\n"));
         return CliApp.Ok;
     }
@@ -226,8 +244,43 @@ public static class SkCommand
 
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
+    static string EndName(SkTapBranchEnd e) => e switch
+    {
+        SkTapBranchEnd.Vanished => "vanished",
+        SkTapBranchEnd.Paramagnet => "paramagnet",
+        _ => "range",
+    };
+
+    static string StatesCsv(SkTapStateResult r) => Csv(csv =>
+    {
+        csv.WriteHeader(["temperature", "runs", "not_converged", "trivial", "plefka_violated", "saddles", "valid", "instances_with_valid", "q_ea_mean",
+            "plefka_mean", "seed_cosine_mean", "rs_q"]);
+        foreach (var x in r.Searches)
+        {
+            Field(csv, x.Temperature); csv.WriteField(x.Runs); csv.WriteField(x.NotConverged); csv.WriteField(x.Trivial); csv.WriteField(x.PlefkaViolated);
+            csv.WriteField(x.Saddles); csv.WriteField(x.Valid); csv.WriteField(x.InstancesWithValid); Field(csv, Finite(x.QeaMean)); Field(csv, Finite(x.PlefkaMean));
+            Field(csv, Finite(x.SeedCosineMean)); Field(csv, x.ReplicaSymmetricQ);
+            csv.EndRecord();
+        }
+    });
+
+    static string BranchesCsv(SkTapStateResult r) => Csv(csv =>
+    {
+        csv.WriteHeader(["branch", "instance", "found_at", "temperature", "q_ea", "plefka", "hessian_min", "f_per_spin", "valid", "low_end", "high_end"]);
+        for (int k = 0; k < r.Branches.Count; k++)
+        {
+            var b = r.Branches[k];
+            foreach (var p in b.WithEnds)
+            {
+                csv.WriteField(k); csv.WriteField(b.Instance); Field(csv, b.FoundAt); Field(csv, p.Temperature); Field(csv, p.Qea); Field(csv, p.Plefka);
+                Field(csv, p.HessianMin); Field(csv, p.FreeEnergyPerSpin); csv.WriteField(p.Valid ? 1 : 0); csv.WriteField(EndName(b.LowEnd)); csv.WriteField(EndName(b.HighEnd));
+                csv.EndRecord();
+            }
+        }
+    });
+
     static Dictionary<string, object?> JsonOf(Settings s, int[] sizes, IReadOnlyList<(int Size, CurvePoint[] Points)> curves, SkFiniteSizeResult study,
-        IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation, double wall) => new()
+        IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation, SkTapStateResult states, double wall) => new()
     {
         ["coupling"] = s.Coupling,
         ["seed"] = s.Seed,
@@ -268,10 +321,32 @@ public static class SkCommand
             ["hessian_min_non_trivial"] = Finite(x.HessianMinNonTrivial), ["folded"] = x.Folded, ["fold_field_mean"] = Finite(x.FoldFieldMean),
             ["fold_q_ea_mean"] = Finite(x.FoldQeaMean), ["fold_plefka_mean"] = Finite(x.FoldPlefkaMean), ["rs_q"] = x.ReplicaSymmetricQ,
         }).ToList(),
+        ["tap_states"] = new Dictionary<string, object?>
+        {
+            ["n"] = states.Size, ["instances"] = states.Instances, ["starts"] = s.TapStarts,
+            ["searches"] = states.Searches.Select(x => new Dictionary<string, object?>
+            {
+                ["temperature"] = x.Temperature, ["runs"] = x.Runs, ["not_converged"] = x.NotConverged, ["trivial"] = x.Trivial,
+                ["plefka_violated"] = x.PlefkaViolated, ["saddles"] = x.Saddles, ["valid"] = x.Valid, ["instances_with_valid"] = x.InstancesWithValid,
+                ["q_ea_mean"] = Finite(x.QeaMean), ["plefka_mean"] = Finite(x.PlefkaMean), ["seed_cosine_mean"] = Finite(x.SeedCosineMean), ["rs_q"] = x.ReplicaSymmetricQ,
+            }).ToList(),
+            ["branches"] = states.Branches.Select(b => new Dictionary<string, object?>
+            {
+                ["instance"] = b.Instance, ["found_at"] = b.FoundAt, ["seed_cosine"] = b.SeedCosine, ["low_end"] = EndName(b.LowEnd), ["high_end"] = EndName(b.HighEnd),
+                ["valid_low"] = Finite(b.ValidRange.Low), ["valid_high"] = Finite(b.ValidRange.High),
+                ["low_end_temperature"] = b.LowEndPoint.Temperature, ["low_end_hessian_min"] = b.LowEndPoint.HessianMin,
+                ["high_end_temperature"] = b.HighEndPoint.Temperature, ["high_end_hessian_min"] = b.HighEndPoint.HessianMin,
+                ["points"] = b.Points.Select(p => new Dictionary<string, object>
+                {
+                    ["temperature"] = p.Temperature, ["q_ea"] = p.Qea, ["plefka"] = p.Plefka, ["hessian_min"] = p.HessianMin,
+                    ["f_per_spin"] = p.FreeEnergyPerSpin, ["valid"] = p.Valid,
+                }).ToList(),
+            }).ToList(),
+        },
         ["wall_seconds"] = wall,
     };
 
-    static void Print(CliIO io, Settings s, SkFiniteSizeResult study, IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation)
+    static void Print(CliIO io, Settings s, SkFiniteSizeResult study, IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation, SkTapStateResult states)
     {
         var t = new Table().Title($"SK linearized TAP, J = {CliIO.Num(s.Coupling)}: curve minimum beta*(N), T* = 1/beta*, level c = {CliIO.Num(s.Level)}")
             .AddColumn("N").AddColumn("instances").AddColumn("T* (mean +- se)").AddColumn("min lambda_min").AddColumn("beta at level (reached)").AddColumn("reach 0");
@@ -295,5 +370,23 @@ public static class SkCommand
             ct.AddRow(CliIO.Num(x.Temperature), $"{x.ReachedZeroField}/{x.Branches}", x.NonTrivial.ToString(), N(x.QeaNonTrivial), N(x.PlefkaNonTrivial),
                 x.Folded.ToString(), N(x.FoldFieldMean), N(x.FoldQeaMean), N(x.FoldPlefkaMean), CliIO.Num(x.ReplicaSymmetricQ));
         io.Console_.Write(ct);
+        var st = new Table().Title($"TAP states from Monte Carlo seeds (Newton), N = {s.N}, {states.Instances} instances x {s.TapStarts} runs per T; valid = x_P >= 0 and a minimum of F_TAP")
+            .AddColumn("T").AddColumn("none").AddColumn("m = 0").AddColumn("x_P<0").AddColumn("saddle").AddColumn("valid")
+            .AddColumn("inst.").AddColumn("q_EA").AddColumn("x_P").AddColumn("cos MC").AddColumn("RS q");
+        foreach (var x in states.Searches)
+            st.AddRow(CliIO.Num(x.Temperature), x.NotConverged.ToString(), x.Trivial.ToString(), x.PlefkaViolated.ToString(), x.Saddles.ToString(), x.Valid.ToString(),
+                $"{x.InstancesWithValid}/{states.Instances}", N(x.QeaMean), N(x.PlefkaMean), N(x.SeedCosineMean), CliIO.Num(x.ReplicaSymmetricQ));
+        io.Console_.Write(st);
+        var bt = new Table().Title("Each state followed in T (Newton, step 0.01 J): where it exists, where it is valid, how it ends")
+            .AddColumn("instance").AddColumn("found at T").AddColumn("exists for T in").AddColumn("valid for T in").AddColumn("q_EA at the ends").AddColumn("ends (low / high)")
+            .AddColumn("Hessian min at the ends");
+        foreach (var b in states.Branches)
+        {
+            var (lo, hi) = b.ValidRange;
+            bt.AddRow(b.Instance.ToString(), CliIO.Num(b.FoundAt), $"{b.LowEndPoint.Temperature:F4} - {b.HighEndPoint.Temperature:F4}",
+                double.IsFinite(lo) ? $"{lo:F2} - {hi:F2}" : "-", $"{b.LowEndPoint.Qea:F3} / {b.HighEndPoint.Qea:F3}",
+                $"{EndName(b.LowEnd)} / {EndName(b.HighEnd)}", $"{b.LowEndPoint.HessianMin:E1} / {b.HighEndPoint.HessianMin:E1}");
+        }
+        io.Console_.Write(bt);
     }
 }
