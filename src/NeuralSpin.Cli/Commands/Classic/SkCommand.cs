@@ -16,9 +16,10 @@ namespace NeuralSpin.Cli.Commands.Classic;
 /// <c>neuralspin classic sk</c>: the Sherrington-Kirkpatrick model (NOTATION.md sections 3, 4 and 8). Seeded instances
 /// J_ij ~ N(0, J^2/N); the linearized-TAP curve lambda_min(beta) of one instance per size next to (1 - beta J)^2; the
 /// curve minimum beta*(N) and the first crossing of a small level over several instances per size, with the
-/// N^(-2/3) extrapolation of T* = 1/beta* to N -&gt; infinity (expected T_c = J); and the TAP solutions of one instance
-/// against temperature, their q_EA next to the replica-symmetric q(T). Writes CSV and PNG files into --out and, with
-/// --json, the numbers as JSON.
+/// N^(-2/3) extrapolation of T* = 1/beta* to N -&gt; infinity (expected T_c = J); the TAP solutions of one instance
+/// against temperature from random starts and by field continuation; and the TAP states below T_c found from Monte Carlo
+/// seeds on several instances (<see cref="SkTapStates"/>), classified and followed in T to where they vanish, their q_EA
+/// next to the replica-symmetric q(T). Writes CSV and PNG files into --out and, with --json, the numbers as JSON.
 /// </summary>
 public static class SkCommand
 {
@@ -48,7 +49,7 @@ public static class SkCommand
         var output = new Option<string>("--out") { Description = "Directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "sk"), HelpName = "DIR" };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var threads = ArgParsing.LibtorchThreadsOption();
-        var cmd = new Command("sk", "Sherrington-Kirkpatrick: linearized-TAP curve lambda_min(beta) -> (1 - beta J)^2, the transition T_c = J from instances at growing N (N^-2/3 extrapolation), TAP solutions and q_EA vs the replica-symmetric q(T).")
+        var cmd = new Command("sk", "Sherrington-Kirkpatrick: linearized-TAP curve lambda_min(beta) -> (1 - beta J)^2, the transition T_c = J from instances at growing N (N^-2/3 extrapolation), TAP solutions and TAP states below T_c (Monte Carlo seeds, followed in T), q_EA vs the replica-symmetric q(T).")
             { n, sizes, instances, coupling, seed, betaMax, level, starts, branches, tapInstances, tapStarts, output, json, threads };
         cmd.SetAction(p => Run(io, new Settings(p.GetValue(n), ParseSizes(p.GetValue(sizes)!), p.GetValue(instances), p.GetValue(coupling), p.GetValue(seed),
             p.GetValue(betaMax), p.GetValue(level), p.GetValue(starts), p.GetValue(branches), p.GetValue(tapInstances), p.GetValue(tapStarts), p.GetValue(output)!, p.GetValue(json), p.GetValue(threads))));
