@@ -52,6 +52,20 @@ public static class TorchLinalg
         return w.data<double>().ToArray();
     }
 
+    /// <summary>Solves A x = b for a square A (row-major n x n) by LU with partial pivoting (LAPACK gesv); null when A is
+    /// exactly singular or the solution is not finite.</summary>
+    public static double[]? Solve(double[] rowMajor, double[] rhs, int n)
+    {
+        Ensure();
+        using var scope = NewDisposeScope();
+        var a = torch.tensor(rowMajor, new long[] { n, n }, ScalarType.Float64);
+        var b = torch.tensor(rhs, new long[] { n }, ScalarType.Float64);
+        var (x, info) = torch.linalg.solve_ex(a, b, check_errors: false);
+        if (info.item<int>() != 0) return null;
+        var r = x.data<double>().ToArray();
+        return r.All(double.IsFinite) ? r : null;
+    }
+
     /// <summary>Ascending eigenvalues and the matching orthonormal eigenvectors (column j of the row-major result).</summary>
     public static (double[] Values, double[] VectorsRowMajor) SymmetricEigen(double[] rowMajor, int n)
     {
