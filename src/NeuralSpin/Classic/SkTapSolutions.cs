@@ -141,12 +141,16 @@ public static class SkTapSolutions
         return result;
     }
 
-    /// <summary>m and m' are the same solution up to the symmetry m -&gt; -m: |m.m'| / (|m| |m'|) &gt; 1 - 1e-6.</summary>
-    static bool SameUpToSign(double[] a, double[] b)
+    /// <summary>m and m' are the same solution up to the symmetry m -&gt; -m: |cos(m, m')| &gt; 1 - 1e-6.</summary>
+    internal static bool SameUpToSign(double[] a, double[] b) => Math.Abs(Cosine(a, b)) > 1 - 1e-6;
+
+    /// <summary>The cosine m.m' / (|m| |m'|) between two magnetization vectors of equal length (0 when either is zero).</summary>
+    public static double Cosine(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
+        if (a.Count != b.Count) throw new ArgumentException($"lengths differ: {a.Count} and {b.Count}", nameof(b));
         double ab = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
-        return Math.Abs(ab) > (1 - 1e-6) * Math.Sqrt(aa * bb);
+        for (int i = 0; i < a.Count; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+        return aa == 0 || bb == 0 ? 0 : ab / Math.Sqrt(aa * bb);
     }
 
     /// <summary>Finds and summarises the TAP solutions at each temperature.</summary>

@@ -242,7 +242,7 @@ public static class SkTapStates
             var kind = p.Qea <= SkTapSolutions.NonTrivialThreshold ? Outcome.Trivial
                 : p.Plefka < 0 ? Outcome.PlefkaViolated
                 : p.HessianMin > 0 ? Outcome.Valid : Outcome.Saddle;
-            result[b] = new Seeded(kind, p, Cosine(seed, r.Magnetizations));
+            result[b] = new Seeded(kind, p, SkTapSolutions.Cosine(seed, r.Magnetizations));
         }
         return result;
     }
@@ -263,7 +263,7 @@ public static class SkTapStates
         double gap = Math.Abs(q.Temperature - p.Temperature);
         if (gap > step) return false;
         var m = gap < 1e-9 * Math.Max(1, p.Temperature) ? q.Magnetizations : Advance(instance, q.Magnetizations, q.Temperature, p.Temperature);
-        return m != null && Math.Abs(Cosine(m, p.Magnetizations)) > 1 - 1e-6;
+        return m != null && SkTapSolutions.SameUpToSign(m, p.Magnetizations);
     }
 
     static SkTapBranch Follow(SkInstance instance, int index, Seeded start, SkTapStateOptions options)
@@ -328,18 +328,11 @@ public static class SkTapStates
             {
                 double t = from + (target - from) * p / pieces;
                 var r = TapNewton.Solve(instance.Coupling, 1 / t, current, opts);
-                ok = r.Converged && (SkTapSolutions.EdwardsAnderson(r.Magnetizations) <= SkTapSolutions.NonTrivialThreshold || Cosine(current, r.Magnetizations) > 0.95);
+                ok = r.Converged && (SkTapSolutions.EdwardsAnderson(r.Magnetizations) <= SkTapSolutions.NonTrivialThreshold || SkTapSolutions.Cosine(current, r.Magnetizations) > 0.95);
                 current = r.Magnetizations;
             }
             if (ok) return current;
         }
         return null;
-    }
-
-    static double Cosine(double[] a, double[] b)
-    {
-        double ab = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
-        return aa == 0 || bb == 0 ? 0 : ab / Math.Sqrt(aa * bb);
     }
 }

@@ -119,4 +119,16 @@ public class SkTapSolutionsTests
         Assert.That(r.Converged, Is.False, "one sweep from a far start cannot meet the 1e-10 tolerance");
         Assert.That(r.Iterations, Is.EqualTo(1));
     }
+
+    [Test]
+    public void Cosine_IsTheNormalisedOverlap()
+    {
+        double[] a = [0.5, -0.2, 0.9], b = [0.2, 0.5, 0.0];
+        Assert.That(SkTapSolutions.Cosine(a, a), Is.EqualTo(1).Within(1e-15));
+        Assert.That(SkTapSolutions.Cosine(a, a.Select(x => -x).ToArray()), Is.EqualTo(-1).Within(1e-15));
+        Assert.That(SkTapSolutions.Cosine(a, b), Is.EqualTo(0).Within(1e-15), "orthogonal");
+        Assert.That(SkTapSolutions.Cosine(a, new double[3]), Is.EqualTo(0), "the paramagnet has no direction");
+        Assert.That(SkTapSolutions.Cosine(a, [1.0, 1.0, 1.0]), Is.EqualTo(1.2 / Math.Sqrt(1.1 * 3)).Within(1e-15));
+        Assert.Throws<ArgumentException>(() => SkTapSolutions.Cosine(a, [1.0]));
+    }
 }

@@ -106,7 +106,7 @@ public class SkTapStatesTests
             for (int i = 1; i < pts.Count; i++)
             {
                 Assert.That(pts[i].Temperature - pts[i - 1].Temperature, Is.EqualTo(Options.TemperatureStep).Within(1e-9));
-                Assert.That(Cosine(pts[i].Magnetizations, pts[i - 1].Magnetizations), Is.GreaterThan(0.95));
+                Assert.That(SkTapSolutions.Cosine(pts[i].Magnetizations, pts[i - 1].Magnetizations), Is.GreaterThan(0.95));
             }
             double lamMax = b.WithEnds.Max(p => p.HessianMin);
             Assert.That(lamMax, Is.GreaterThan(0));
@@ -129,7 +129,7 @@ public class SkTapStatesTests
                 for (int c = a + 1; c < list.Count; c++)
                     foreach (var p in list[a].Points)
                         foreach (var q in list[c].Points.Where(q => Math.Abs(q.Temperature - p.Temperature) < 1e-9))
-                            Assert.That(Math.Abs(Cosine(p.Magnetizations, q.Magnetizations)), Is.LessThan(1 - 1e-6));
+                            Assert.That(Math.Abs(SkTapSolutions.Cosine(p.Magnetizations, q.Magnetizations)), Is.LessThan(1 - 1e-6));
         }
     }
 
@@ -157,10 +157,4 @@ public class SkTapStatesTests
         Assert.Throws<ArgumentException>(() => SkTapStates.Find([one[0], SkInstances.Draw(50, 1.0, 3)], [0.5]));
     }
 
-    static double Cosine(double[] a, double[] b)
-    {
-        double ab = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
-        return ab / Math.Sqrt(aa * bb);
-    }
 }
