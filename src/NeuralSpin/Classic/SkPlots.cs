@@ -37,10 +37,7 @@ public static class SkPlots
         var xs = result.Sizes.Select(s => s.ScalingVariable).ToArray();
         var ys = result.Sizes.Select(s => s.MeanTStar).ToArray();
         var es = result.Sizes.Select(s => double.IsFinite(s.TStarError) ? s.TStarError : 0).ToArray();
-        var pts = plot.Add.Scatter(xs, ys, Colors.SteelBlue);
-        pts.LineWidth = 0;
-        pts.MarkerSize = 8;
-        pts.LegendText = "instance mean +- s.e.";
+        Figures.Markers(plot, xs, ys, Colors.SteelBlue, "instance mean +- s.e.", 8);
         var eb = plot.Add.ErrorBar(xs, ys, es);
         eb.LineColor = Colors.SteelBlue;
         double xMax = xs.Max() * 1.05;
@@ -68,34 +65,19 @@ public static class SkPlots
         var rs = plot.Add.ScatterLine(tx, tx.Select(t => SkReplicaSymmetric.OrderParameter(t, couplingScale)).ToArray(), Colors.Black);
         rs.LegendText = "replica-symmetric q(T) (Gauss-Hermite)";
         rs.LineWidth = 2;
-        var low = plot.Add.Scatter(rows.Select(r => r.Temperature).ToArray(), rows.Select(r => r.QeaLowest).ToArray(), Colors.OrangeRed);
-        low.LineWidth = 0;
-        low.MarkerSize = 9;
-        low.LegendText = "TAP: q_EA of the lowest-F non-trivial solution (0: none found)";
-        var hi = plot.Add.Scatter(rows.Select(r => r.Temperature).ToArray(), rows.Select(r => r.QeaMax).ToArray(), Colors.SteelBlue);
-        hi.LineWidth = 0;
-        hi.MarkerSize = 6;
-        hi.MarkerShape = MarkerShape.OpenSquare;
-        hi.LegendText = "TAP: largest q_EA found";
+        Figures.Markers(plot, rows.Select(r => r.Temperature).ToArray(), rows.Select(r => r.QeaLowest).ToArray(), Colors.OrangeRed, "TAP: q_EA of the lowest-F non-trivial solution (0: none found)", 9);
+        Figures.Markers(plot, rows.Select(r => r.Temperature).ToArray(), rows.Select(r => r.QeaMax).ToArray(), Colors.SteelBlue, "TAP: largest q_EA found", 6, MarkerShape.OpenSquare);
         if (continuation != null)
         {
             var nt = continuation.Where(c => c.NonTrivial > 0).ToArray();
             if (nt.Length > 0)
             {
-                var pts = plot.Add.Scatter(nt.Select(c => c.Temperature).ToArray(), nt.Select(c => c.QeaNonTrivial).ToArray(), Colors.ForestGreen);
-                pts.LineWidth = 0;
-                pts.MarkerSize = 9;
-                pts.MarkerShape = MarkerShape.FilledDiamond;
-                pts.LegendText = "field continuation: q_EA of the lowest-F h = 0 solution";
+                Figures.Markers(plot, nt.Select(c => c.Temperature).ToArray(), nt.Select(c => c.QeaNonTrivial).ToArray(), Colors.ForestGreen, "field continuation: q_EA of the lowest-F h = 0 solution", 9, MarkerShape.FilledDiamond);
             }
             var fd = continuation.Where(c => c.Folded > 0).ToArray();
             if (fd.Length > 0)
             {
-                var f = plot.Add.Scatter(fd.Select(c => c.Temperature).ToArray(), fd.Select(c => c.FoldQeaMean).ToArray(), Colors.Purple);
-                f.LineWidth = 0;
-                f.MarkerSize = 8;
-                f.MarkerShape = MarkerShape.OpenTriangleUp;
-                f.LegendText = "field continuation: q_EA at the fold h* > 0 (branch ends, x_P there in the CSV)";
+                Figures.Markers(plot, fd.Select(c => c.Temperature).ToArray(), fd.Select(c => c.FoldQeaMean).ToArray(), Colors.Purple, "field continuation: q_EA at the fold h* > 0 (branch ends, x_P there in the CSV)", 8, MarkerShape.OpenTriangleUp);
             }
         }
         var tc = plot.Add.VerticalLine(couplingScale, 1, Colors.Gray);
@@ -118,11 +100,7 @@ public static class SkPlots
         var found = result.Branches.Select(b => b.Points.First(p => Math.Abs(p.Temperature - b.FoundAt) < 1e-9 * Math.Max(1, b.FoundAt))).ToArray();
         if (found.Length > 0)
         {
-            var f = plot.Add.Scatter(found.Select(p => p.Temperature).ToArray(), found.Select(p => p.Qea).ToArray(), Colors.Black);
-            f.LineWidth = 0;
-            f.MarkerSize = 8;
-            f.MarkerShape = MarkerShape.OpenCircle;
-            f.LegendText = "where Monte Carlo + Newton found the state";
+            Figures.Markers(plot, found.Select(p => p.Temperature).ToArray(), found.Select(p => p.Qea).ToArray(), Colors.Black, "where Monte Carlo + Newton found the state", 8, MarkerShape.OpenCircle);
         }
         var tc = plot.Add.VerticalLine(couplingScale, 1, Colors.Gray);
         tc.LinePattern = LinePattern.Dotted;

@@ -27,6 +27,17 @@ public static class Figures
         return plot;
     }
 
+    /// <summary>Points without connecting lines: a marker series with a legend entry.</summary>
+    public static ScottPlot.Plottables.Scatter Markers(Plot plot, double[] xs, double[] ys, Color color, string legend, float size = 8, MarkerShape shape = MarkerShape.FilledCircle)
+    {
+        var sc = plot.Add.Scatter(xs, ys, color);
+        sc.LineWidth = 0;
+        sc.MarkerSize = size;
+        sc.MarkerShape = shape;
+        sc.LegendText = legend;
+        return sc;
+    }
+
     /// <summary>The plot rendered as PNG bytes.</summary>
     public static byte[] Png(Plot plot, int width = Width, int height = Height) => plot.GetImage(width, height).GetImageBytes(ImageFormat.Png);
 }
