@@ -236,7 +236,7 @@ public static class SkTapStates
         {
             var rng = new Random(unchecked((int)SplitMixSource.Derive(SplitMixSource.Derive(options.Seed, instance.Seed, temperatureIndex), instance.Size, b)));
             var seed = MonteCarloSeed(instance, temperature, options, rng);
-            var r = TapNewton.Solve(instance.Coupling, beta, seed, new TapNewtonOptions { MaxIterations = 30 }); // converging solves take < 15 steps
+            var r = TapNewton.Solve(instance.Coupling, beta, seed, new TapNewtonOptions { MaxIterations = 30 }); // converging solves took <= 11 steps (320 seeded solves, N = 100, 200, budget 200)
             if (!r.Converged) { result[b] = new Seeded(Outcome.NotConverged, null, double.NaN); continue; }
             var p = Characterise(instance, temperature, r.Magnetizations);
             var kind = p.Qea <= SkTapSolutions.NonTrivialThreshold ? Outcome.Trivial
