@@ -1,4 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
 using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 
@@ -146,15 +145,15 @@ public static class TapNewton
         var trialW = new double[n];
         var trialS = new double[n];
         var trialF = new double[n];
-        var a = Matrix<double>.Build.Dense(n, n);
-        var rhs = Vector<double>.Build.Dense(n);
+        var a = new double[n * n];
+        var rhs = new double[n];
         int it = 0;
         while (MaxAbs(f) > options.Tolerance && it < options.MaxIterations)
         {
             it++;
-            JacobianInU(j, beta, m, w, s, a);
+            JacobianInU(j, beta, m, w, s, a, n);
             for (int i = 0; i < n; i++) rhs[i] = -f[i];
-            var d = TorchLinalg.Solve(a.ToRowMajorArray(), rhs.ToArray(), n); // LAPACK: ~20x MathNet's managed LU at N = 400
+            var d = TorchLinalg.Solve(a, rhs, n); // LAPACK: ~20x MathNet's managed LU at N = 400
             if (d == null) break;
             double dmax = MaxAbs(d);
             double scale = dmax > options.MaxStep ? options.MaxStep / dmax : 1;
@@ -207,23 +206,22 @@ public static class TapNewton
         var u = first.Magnetizations.Select(Math.Atanh).ToArray();
         double lambda = startField, lowest = startField;
         var m = new double[n]; var w = new double[n]; var sq = new double[n]; var jm = new double[n]; var f = new double[n];
-        var a = Matrix<double>.Build.Dense(n + 1, n + 1);
-        var jac = Matrix<double>.Build.Dense(n, n);
+        var a = new double[(n + 1) * (n + 1)];
 
         // bordered matrix [[dF/du, -beta xi], [t_u / N, t_lambda]] at (u, lambda)
         void Bordered(double[] uu, double lam, double[] tu, double tl)
         {
             ResidualInU(j, beta, Field(lam), uu, m, w, sq, jm, f);
-            JacobianInU(j, beta, m, w, sq, jac);
-            a.SetSubMatrix(0, 0, jac);
-            for (int i = 0; i < n; i++) { a[i, n] = -beta * direction[i]; a[n, i] = tu[i] / n; }
-            a[n, n] = tl;
+            JacobianInU(j, beta, m, w, sq, a, n + 1);
+            for (int i = 0; i < n; i++) { a[i * (n + 1) + n] = -beta * direction[i]; a[n * (n + 1) + i] = tu[i] / n; }
+            a[n * (n + 1) + n] = tl;
         }
 
         // initial tangent: dF/du du = beta xi dlambda, pointing to decreasing lambda
         ResidualInU(j, beta, Field(lambda), u, m, w, sq, jm, f);
-        JacobianInU(j, beta, m, w, sq, jac);
-        var z = TorchLinalg.Solve(jac.ToRowMajorArray(), direction.Select(x => beta * x).ToArray(), n);
+        var jac = new double[n * n];
+        JacobianInU(j, beta, m, w, sq, jac, n);
+        var z = TorchLinalg.Solve(jac, direction.Select(x => beta * x).ToArray(), n);
         if (z == null) return new TapFieldContinuationResult(null, startField, 0, 0, null);
         var tU = z.Select(x => -x).ToArray();
         double tL = -1;
@@ -232,7 +230,7 @@ public static class TapNewton
         double ds = 0.05 * Math.Sqrt(1 + startField * startField), maxDs = 0.5;
         int steps = 0, folds = 0;
         TapBranchPoint? firstFold = null;
-        var rhs = Vector<double>.Build.Dense(n + 1);
+        var rhs = new double[n + 1];
         while (steps < maxSteps && ds > 1e-7)
         {
             var uP = new double[n];
@@ -249,7 +247,7 @@ public static class TapNewton
                 if (MaxAbs(f) <= tol && Math.Abs(arc) <= tol) { ok = true; break; }
                 for (int i = 0; i < n; i++) rhs[i] = -f[i];
                 rhs[n] = -arc;
-                var d = TorchLinalg.Solve(a.ToRowMajorArray(), rhs.ToArray(), n + 1);
+                var d = TorchLinalg.Solve(a, rhs, n + 1);
                 if (d == null || MaxAbs(d) > 5) break;
                 bool inside = true;
                 for (int i = 0; i < n; i++) { uC[i] += d[i]; if (Math.Abs(uC[i]) > MaxField) inside = false; }
@@ -261,7 +259,7 @@ public static class TapNewton
             // new tangent from the bordered system at the corrected point, oriented along the old one
             for (int i = 0; i < n; i++) rhs[i] = 0;
             rhs[n] = 1;
-            var t = TorchLinalg.Solve(a.ToRowMajorArray(), rhs.ToArray(), n + 1);
+            var t = TorchLinalg.Solve(a, rhs, n + 1);
             if (t == null) { ds *= 0.5; continue; }
             var nU = t.Take(n).ToArray();
             double nL = t[n];
@@ -299,8 +297,9 @@ public static class TapNewton
     }
 
     /// <summary>dF_i/du_k = (dF_i/dm_k)(1 - m_k^2): off-diagonal -(beta J_ik + 2 beta^2 J_ik^2 m_i m_k) w_k, diagonal 1 + beta^2 s_i w_i
-    /// with w = 1 - m^2 and s = (J o J) w (the 1/(1 - m_i^2) of dF_i/dm_i cancels exactly against w_i).</summary>
-    static void JacobianInU(DenseCoupling j, double beta, double[] m, double[] w, double[] s, Matrix<double> a)
+    /// with w = 1 - m^2 and s = (J o J) w (the 1/(1 - m_i^2) of dF_i/dm_i cancels exactly against w_i). Written into the
+    /// top-left N x N block of the row-major array <paramref name="a"/> with row length <paramref name="stride"/>.</summary>
+    static void JacobianInU(DenseCoupling j, double beta, double[] m, double[] w, double[] s, double[] a, int stride)
     {
         int n = m.Length;
         double b2 = beta * beta;
@@ -310,9 +309,9 @@ public static class TapNewton
             for (int k = 0; k < n; k++)
             {
                 double jik = j[i, k];
-                a[i, k] = -(beta * jik + 2 * b2 * jik * jik * mi * m[k]) * w[k];
+                a[i * stride + k] = -(beta * jik + 2 * b2 * jik * jik * mi * m[k]) * w[k];
             }
-            a[i, i] = 1 + b2 * s[i] * w[i];
+            a[i * stride + i] = 1 + b2 * s[i] * w[i];
         }
     }
 
