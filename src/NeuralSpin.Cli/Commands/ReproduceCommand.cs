@@ -26,14 +26,34 @@ public static class ReproduceCommand
         var seed = new Option<long>("--seed") { Description = "Seed of every training run.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
         var epochsScale = new Option<double>("--epochs-scale") { Description = "Multiply every program's epoch budget (e.g. 0.1 for a smoke run).", DefaultValueFactory = _ => 1.0, HelpName = "X" };
+        var calibrate = new Option<bool>("--calibrate") { Description = "The calibration study of the training convention against Table 1: the standard program at lr 1e-4 for 60 epochs under 12 conventions, then the best with 3 seeds and the binarized program (hours; resumable)." };
+        var workers = new Option<int>("--workers") { Description = "Trainings run at once by --calibrate (each on --threads libtorch threads).", DefaultValueFactory = _ => 2, HelpName = "W" };
+        var finalists = new Option<int>("--finalists") { Description = "Conventions --calibrate takes to its second stage.", DefaultValueFactory = _ => 2, HelpName = "K" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per finalist in --calibrate.", DefaultValueFactory = _ => 3, HelpName = "N" };
         var paper1 = new Command("paper1", "Reproduce P1 (Barney, Winer, Galitski): train, analyse the trajectory, plot, and report each checkable claim.")
         {
-            quick, full, output, threads, seed, dataDir, epochsScale,
+            quick, full, calibrate, output, threads, seed, dataDir, epochsScale, workers, finalists, seeds,
         };
         paper1.SetAction(parse =>
         {
-            bool q = parse.GetValue(quick), f = parse.GetValue(full);
-            if (q == f) throw new UsageException("give exactly one of --quick or --full.");
+            bool q = parse.GetValue(quick), f = parse.GetValue(full), c = parse.GetValue(calibrate);
+            if ((q ? 1 : 0) + (f ? 1 : 0) + (c ? 1 : 0) != 1) throw new UsageException("give exactly one of --quick, --full or --calibrate.");
+            if (c)
+            {
+                string calDir = parse.GetValue(output) ?? Path.Combine("results", "paper1-calibration");
+                CliIO.CheckOutputPath(Path.Combine(calDir, "calibration.md"), "--out");
+                var settings = new CalibrationSettings
+                {
+                    Seed = parse.GetValue(seed),
+                    Workers = parse.GetValue(workers),
+                    Threads = TrainCommand.ThreadCount(parse.GetValue(threads)),
+                    Finalists = parse.GetValue(finalists),
+                    Seeds = parse.GetValue(seeds),
+                };
+                try { settings.Validate(); }
+                catch (ArgumentException e) { throw new UsageException(e.Message.TrimEnd('.') + "."); }
+                return RunCalibration(io, settings, calDir, parse.GetValue(dataDir));
+            }
             double scale = parse.GetValue(epochsScale);
             if (!(scale > 0) || !double.IsFinite(scale)) throw new UsageException($"--epochs-scale must be positive, got {scale}.");
             var programs = (q ? Paper1Report.Quick : Paper1Report.Table1)
@@ -106,6 +126,50 @@ public static class ReproduceCommand
             t.AddRow(new Text(c.Id), new Text(c.Claim), new Text(c.Obtained), new Text(c.Verdict));
         io.Console_.Write(t);
         io.Console_.Write(new Text($"total {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min\n"));
+        return CliApp.Ok;
+    }
+
+    static int RunCalibration(CliIO io, CalibrationSettings settings, string outDir, string? dataDir)
+    {
+        var total = Stopwatch.StartNew();
+        Directory.CreateDirectory(outDir);
+        var dir = DataCommand.EnsureMnist(io, dataDir);
+        var mnist = NeuralSpin.Data.MnistDataset.Load(dir);
+        TrainingData Data(NeuralSpin.Data.MnistNormalization n) =>
+            new(mnist.TrainImagesAsFloat(n), mnist.TrainLabels, mnist.TestImagesAsFloat(n), mnist.TestLabels, NeuralSpin.Data.MnistDataset.PixelsPerImage);
+        var last = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTime>();
+        var lockObj = new object();
+        var progress = new Inline<CalibrationProgress>(p =>
+        {
+            // plain periodic lines (one per run every 30 s), also on a terminal: several trainings report at once
+            var now = DateTime.UtcNow;
+            if (last.TryGetValue(p.RunId, out var t) && (now - t).TotalSeconds < 30 && p.Training.Step != p.Training.TotalSteps) return;
+            last[p.RunId] = now;
+            lock (lockObj)
+                io.Out.WriteLine(FormattableString.Invariant(
+                    $"[{total.Elapsed:hh\\:mm\\:ss}] run {p.RunIndex}/{p.RunCount} {p.RunId}: epoch {p.Training.Epoch:F2}/{p.Training.TotalEpochs} loss {p.Training.TrainLoss:G4} {p.Training.SamplesPerSecond:F0} samples/s")
+                    + (p.Training.ValidationError is double v ? FormattableString.Invariant($" val err {v:F4}") : ""));
+        });
+        CalibrationResult result;
+        try { result = Paper1Calibration.Run(Path.Combine(outDir, "runs"), settings, Data, progress); }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            throw new UsageException(e.Message.TrimEnd('.') + $". The runs are in '{Path.Combine(outDir, "runs")}'; remove a damaged run's folder to train it again.", e);
+        }
+        var paths = Paper1Calibration.Write(result, outDir);
+        var t = new Table().AddColumn("convention").AddColumn("finalist");
+        foreach (var target in settings.Targets) t.AddColumn($"{target.Name} (Table 1 {target.PaperError:F4})");
+        t.AddColumn("score");
+        t.Title = new TableTitle($"paper 1 calibration: chosen {result.Chosen.Id} ({Markup.Escape(Path.Combine(outDir, "calibration.md"))})");
+        foreach (var x in result.Scores)
+        {
+            var cells = new List<string> { x.Convention.Id, x.Finalist ? "yes" : "" };
+            cells.AddRange(settings.Targets.Select(target => x.Predictions[target.Name]?.ToString() ?? ""));
+            cells.Add(double.IsFinite(x.Score) ? x.Score.ToString("F3", CultureInfo.InvariantCulture) : (x.DivergedRuns > 0 ? "diverged" : ""));
+            t.AddRow(cells.Select(cell => new Text(cell)).ToArray());
+        }
+        io.Console_.Write(t);
+        io.Console_.Write(new Text($"wrote {paths.Count} files to {outDir}; total {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min\n"));
         return CliApp.Ok;
     }
 

@@ -25,12 +25,16 @@ public static class TrainCommand
         var widths = new Option<string>("--widths") { Description = "Layer widths, input first.", DefaultValueFactory = _ => "784,512,512,512,10", HelpName = "N0,N1,..." };
         var checkpoints = new Option<string>("--checkpoints") { Description = "Checkpoint schedule: 'default' (t = 0, 1/64 ... 1/2 epoch, then integer epochs on a roughly logarithmic grid up to the last), a list of epochs like '0,0.5,1,2,5', or 'every:K'.", DefaultValueFactory = _ => "default", HelpName = "SCHEDULE" };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: $NEURALSPIN_THREADS, else 1; more threads only pay on an otherwise idle machine).", HelpName = "T" };
-        var margin = new Option<double>("--margin") { Description = "Margin of the squared multi-class hinge loss.", DefaultValueFactory = _ => 1.0, HelpName = "M" };
+        var margin = new Option<double?>("--margin") { Description = "Margin of the squared multi-class hinge loss (default 1).", HelpName = "M" };
+        var reduction = new Option<string?>("--reduction") { Description = "Loss over the batch: mean (PyTorch's reduction='mean', the default) or sum (reduction='sum').", HelpName = "mean|sum" };
+        var noClassDivision = new Option<bool>("--no-class-division") { Description = "Do not divide each sample's hinge terms by the number of classes C (PyTorch's MultiMarginLoss divides; this is C times it)." };
+        var input = new Option<string?>("--input") { Description = "Input preprocessing: global ((x/255 - 0.1307)/0.3081, the default), unit (x/255) or pixel (per-pixel standardization with the training set's mean and deviation).", HelpName = "global|unit|pixel" };
+        var convention = new Option<string?>("--convention") { Description = "All four at once as an identifier REDUCTION_INPUT[_mMARGIN], e.g. sum-c_global (reduction mean|sum, '-c' when divided by C); not together with the separate options.", HelpName = "ID" };
         var bias = new Option<bool>("--bias") { Description = "Give the linear layers biases (the spin Hamiltonian has none; analysis ignores them with a notice)." };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use.", HelpName = "PATH" };
         var cmd = new Command("train", "Train the binarized or standard 784-512-512-512-10 MLP of the paper on MNIST, with checkpoints (safetensors) along the way.")
         {
-            program, lr, epochs, output, resume, seed, widths, checkpoints, threads, margin, bias, dataDir,
+            program, lr, epochs, output, resume, seed, widths, checkpoints, threads, margin, reduction, noClassDivision, input, convention, bias, dataDir,
         };
         cmd.SetAction(parse =>
         {
@@ -55,7 +59,7 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Schedule = parse.GetValue(checkpoints)!,
                 Threads = ThreadCount(parse.GetValue(threads)),
-                Margin = parse.GetValue(margin),
+                Convention = ConventionFrom(parse.GetValue(convention), parse.GetValue(reduction), parse.GetValue(noClassDivision), parse.GetValue(margin), parse.GetValue(input)),
                 Bias = parse.GetValue(bias),
             };
             try { options.Validate(); }
@@ -63,6 +67,37 @@ public static class TrainCommand
             return Train(io, runDir, options, parse.GetValue(dataDir));
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// The training convention from <c>--convention ID</c> or from the separate options (each defaulting to
+    /// <see cref="TrainingConvention.Default"/>'s value); giving both forms is refused.
+    /// </summary>
+    public static TrainingConvention ConventionFrom(string? id, string? reduction, bool noClassDivision, double? margin, string? input)
+    {
+        try
+        {
+            if (id != null)
+            {
+                if (reduction != null || noClassDivision || margin != null || input != null)
+                    throw new UsageException("give either --convention ID or the separate --reduction/--no-class-division/--margin/--input options, not both.");
+                var c = TrainingConvention.Parse(id);
+                c.Validate();
+                return c;
+            }
+            var d = TrainingConvention.Default;
+            var result = new TrainingConvention(
+                reduction != null ? TrainingConvention.ParseReduction(reduction) : d.Reduction,
+                noClassDivision ? false : d.DivideByClasses,
+                margin ?? d.Margin,
+                input != null ? TrainingConvention.ParseInput(input) : d.Input);
+            result.Validate();
+            return result;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new UsageException(e.Message.TrimEnd('.') + ".");
+        }
     }
 
     /// <summary>The thread count: the option, else $NEURALSPIN_THREADS, else 1.</summary>
@@ -76,13 +111,13 @@ public static class TrainCommand
         return int.TryParse(Environment.GetEnvironmentVariable("NEURALSPIN_THREADS"), out int e) && e > 0 ? e : 1;
     }
 
-    /// <summary>MNIST as training data (standardized pixels, so that the binarized input sign(x) marks ink).</summary>
-    public static TrainingData LoadMnist(CliIO io, string? dataDir)
+    /// <summary>MNIST as training data, preprocessed as <paramref name="input"/> says (default: globally standardized pixels, so that the binarized input sign(x) marks ink).</summary>
+    public static TrainingData LoadMnist(CliIO io, string? dataDir, MnistNormalization input = MnistNormalization.Standardized)
     {
         var dir = DataCommand.EnsureMnist(io, dataDir);
         var m = MnistDataset.Load(dir);
-        return new TrainingData(m.TrainImagesAsFloat(MnistNormalization.Standardized), m.TrainLabels,
-            m.TestImagesAsFloat(MnistNormalization.Standardized), m.TestLabels, MnistDataset.PixelsPerImage);
+        return new TrainingData(m.TrainImagesAsFloat(input), m.TrainLabels,
+            m.TestImagesAsFloat(input), m.TestLabels, MnistDataset.PixelsPerImage);
     }
 
     static int Train(CliIO io, string runDir, TrainingOptions options, string? dataDir)
@@ -91,7 +126,7 @@ public static class TrainCommand
             throw new UsageException($"'{runDir}' already holds a training run; continue it with --resume {runDir} or choose another --out directory.");
         if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != 10)
             throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with 10 (classes), got {string.Join(",", options.Widths)}.");
-        var data = LoadMnist(io, dataDir);
+        var data = LoadMnist(io, dataDir, options.Convention.Input);
         return RunWithProgress(io, $"train {options.Program.Name()} lr {options.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}",
             progress => Trainer.Train(runDir, data, options, progress));
     }
@@ -100,7 +135,10 @@ public static class TrainCommand
     {
         if (!File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' holds no training run (no run.json); start one with --out {runDir}.");
-        var data = LoadMnist(io, dataDir);
+        TrainingOptions recorded;
+        try { recorded = RunFiles.ReadRunJson(runDir).Options; }
+        catch (InvalidDataException e) { throw new UsageException(e.Message.TrimEnd('.') + ".", e); }
+        var data = LoadMnist(io, dataDir, recorded.Convention.Input);
         return RunWithProgress(io, $"resume {runDir}", progress => Trainer.Resume(runDir, data, progress));
     }
 

@@ -8,6 +8,14 @@ public enum MnistNormalization
 
     /// <summary><c>(pixel / 255 - 0.1307) / 0.3081</c>, the usual MNIST standardisation (training-set mean and standard deviation).</summary>
     Standardized,
+
+    /// <summary>
+    /// Per-pixel standardization with the training set's statistics: <c>(p/255 - m_j) / s_j</c>, m_j and s_j the
+    /// mean and the population standard deviation of pixel j over the training images (s_j = 1 where it is 0).
+    /// Needs the training set, so only <see cref="MnistDataset.TrainImagesAsFloat"/> and
+    /// <see cref="MnistDataset.TestImagesAsFloat"/> apply it.
+    /// </summary>
+    PerPixelStandardized,
 }
 
 /// <summary>
@@ -68,11 +76,64 @@ public sealed class MnistDataset
 
     /// <summary>Training images as floats, <see cref="TrainCount"/> x 784, row-major.</summary>
     public float[] TrainImagesAsFloat(MnistNormalization normalization = MnistNormalization.UnitInterval) =>
-        Normalize(TrainImages, normalization);
+        normalization == MnistNormalization.PerPixelStandardized
+            ? StandardizePerPixel(TrainImages, PixelStatistics(TrainImages))
+            : Normalize(TrainImages, normalization);
 
-    /// <summary>Test images as floats, <see cref="TestCount"/> x 784, row-major.</summary>
+    /// <summary>Test images as floats, <see cref="TestCount"/> x 784, row-major (per-pixel standardization uses the training set's statistics).</summary>
     public float[] TestImagesAsFloat(MnistNormalization normalization = MnistNormalization.UnitInterval) =>
-        Normalize(TestImages, normalization);
+        normalization == MnistNormalization.PerPixelStandardized
+            ? StandardizePerPixel(TestImages, PixelStatistics(TrainImages))
+            : Normalize(TestImages, normalization);
+
+    /// <summary>
+    /// Mean and population standard deviation of each pixel (scaled to [0, 1]) over the images in
+    /// <paramref name="pixels"/> (row-major, 784 bytes per image), accumulated in double precision.
+    /// </summary>
+    public static (double[] Mean, double[] StdDev) PixelStatistics(ReadOnlySpan<byte> pixels)
+    {
+        if (pixels.Length == 0 || pixels.Length % PixelsPerImage != 0)
+            throw new ArgumentException($"expected a positive multiple of {PixelsPerImage} pixels, got {pixels.Length}", nameof(pixels));
+        int n = pixels.Length / PixelsPerImage;
+        var sum = new double[PixelsPerImage];
+        var sumSq = new double[PixelsPerImage];
+        for (int s = 0; s < n; s++)
+        {
+            var img = pixels.Slice(s * PixelsPerImage, PixelsPerImage);
+            for (int j = 0; j < PixelsPerImage; j++)
+            {
+                double x = img[j] / 255.0;
+                sum[j] += x;
+                sumSq[j] += x * x;
+            }
+        }
+        var mean = new double[PixelsPerImage];
+        var std = new double[PixelsPerImage];
+        for (int j = 0; j < PixelsPerImage; j++)
+        {
+            mean[j] = sum[j] / n;
+            std[j] = Math.Sqrt(Math.Max(0, sumSq[j] / n - mean[j] * mean[j]));
+        }
+        return (mean, std);
+    }
+
+    /// <summary>(p/255 - mean_j) / std_j per pixel j (std_j = 0 replaced by 1), as floats.</summary>
+    public static float[] StandardizePerPixel(ReadOnlySpan<byte> pixels, (double[] Mean, double[] StdDev) statistics)
+    {
+        var (mean, std) = statistics;
+        if (mean.Length != PixelsPerImage || std.Length != PixelsPerImage)
+            throw new ArgumentException($"statistics must have {PixelsPerImage} entries", nameof(statistics));
+        if (pixels.Length % PixelsPerImage != 0)
+            throw new ArgumentException($"expected a multiple of {PixelsPerImage} pixels, got {pixels.Length}", nameof(pixels));
+        var result = new float[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            int j = i % PixelsPerImage;
+            double s = std[j] > 0 ? std[j] : 1.0;
+            result[i] = (float)((pixels[i] / 255.0 - mean[j]) / s);
+        }
+        return result;
+    }
 
     /// <summary>Converts pixel bytes to floats: <c>p / 255</c>, or <c>(p / 255 - 0.1307) / 0.3081</c>.</summary>
     public static float[] Normalize(ReadOnlySpan<byte> pixels, MnistNormalization normalization = MnistNormalization.UnitInterval)
@@ -86,6 +147,8 @@ public sealed class MnistDataset
             {
                 MnistNormalization.UnitInterval => x,
                 MnistNormalization.Standardized => (x - Mean) / StdDev,
+                MnistNormalization.PerPixelStandardized => throw new ArgumentException(
+                    "per-pixel standardization needs the training set's statistics: use TrainImagesAsFloat/TestImagesAsFloat or StandardizePerPixel", nameof(normalization)),
                 _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, null),
             };
         }

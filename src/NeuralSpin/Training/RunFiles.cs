@@ -72,7 +72,16 @@ public static class RunFiles
                 ["momentum"] = o.Momentum,
                 ["batch_size"] = o.BatchSize,
                 ["epochs"] = o.Epochs,
-                ["margin"] = o.Margin,
+                ["margin"] = o.Convention.Margin,
+                ["convention"] = new JsonObject
+                {
+                    ["id"] = o.Convention.Id,
+                    ["reduction"] = o.Convention.Reduction == LossReduction.Sum ? "sum" : "mean",
+                    ["divide_by_classes"] = o.Convention.DivideByClasses,
+                    ["margin"] = o.Convention.Margin,
+                    ["input"] = TrainingConvention.InputToken(o.Convention.Input),
+                    ["pytorch_loss"] = o.Convention.PyTorchLoss,
+                },
                 ["seed"] = o.Seed,
                 ["threads"] = o.Threads,
                 ["schedule"] = o.Schedule,
@@ -128,7 +137,7 @@ public static class RunFiles
                 Momentum = (double)o["momentum"]!,
                 BatchSize = (int)o["batch_size"]!,
                 Epochs = (int)o["epochs"]!,
-                Margin = (double)o["margin"]!,
+                Convention = ReadConvention(o),
                 Seed = (long)o["seed"]!,
                 Threads = (int?)o["threads"],
                 Schedule = (string)o["schedule"]!,
@@ -138,10 +147,26 @@ public static class RunFiles
             };
             return (options, (string)d["sha256"]!, (int)d["train_count"]!, (int)d["test_count"]!, (int)d["input_dim"]!);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
         {
             throw new InvalidDataException($"'{path}' is malformed: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The convention recorded in run.json's options; a run.json written before conventions were recorded
+    /// has only "margin" and was trained with MultiMarginLoss(p=2) (mean, /C) on globally standardized input.
+    /// </summary>
+    static TrainingConvention ReadConvention(JsonObject o)
+    {
+        double margin = (double)o["margin"]!;
+        if (o["convention"] is not JsonObject c)
+            return new TrainingConvention(LossReduction.Mean, true, margin, Data.MnistNormalization.Standardized);
+        return new TrainingConvention(
+            TrainingConvention.ParseReduction((string)c["reduction"]!),
+            (bool)c["divide_by_classes"]!,
+            (double)c["margin"]!,
+            TrainingConvention.ParseInput((string)c["input"]!));
     }
 
     /// <summary>Deletes temporary files left by interrupted atomic writes in the run's folders.</summary>

@@ -78,6 +78,26 @@ public static class Trainer
         return session.Run([], progress, cancellationToken, stopAfterStep);
     }
 
+    /// <summary>
+    /// One optimizer step on a mini-batch: zero the gradients, the loss of <paramref name="convention"/> on
+    /// <c>model(x)</c>, its backward pass and <c>optimizer.step()</c> (for SGD with momentum, PyTorch's update
+    /// b = mu b + g, p = p - lr b; b = g at the first step). Returns the loss before the step; when it is NaN or
+    /// infinite nothing is changed (no backward pass, no step), so the caller can stop with finite weights.
+    /// </summary>
+    public static float Step(Mlp model, optim.Optimizer optimizer, Tensor x, Tensor y, TrainingConvention convention)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var l = MultiClassHingeLoss.Squared(model.forward(x), y, convention);
+        float loss = l.item<float>();
+        if (!float.IsFinite(loss)) return loss;
+        l.backward();
+        optimizer.step();
+        return loss;
+    }
+
     /// <summary>Fraction of misclassified samples (argmax of the scores) and the mean hinge loss of <paramref name="model"/> on the given set, in batches.</summary>
     public static (double Error, double Loss) Evaluate(Mlp model, float[] x, byte[] y, int inputDim, double margin = 1.0, int batchSize = 1000)
     {
@@ -209,11 +229,11 @@ public static class Trainer
                     var idx = torch.tensor(indices);
                     var xb = _trainX.index_select(0, idx);
                     var yb = _trainY.index_select(0, idx);
-                    _optimizer.zero_grad();
-                    var l = MultiClassHingeLoss.Squared(_model.forward(xb), yb, _o.Margin);
-                    l.backward();
-                    _optimizer.step();
-                    loss = l.item<float>();
+                    loss = Step(_model, _optimizer, xb, yb, _o.Convention);
+                    // Divergence is never silent: Step leaves the weights alone when the loss is not finite,
+                    // and the last saved state and checkpoints hold finite weights.
+                    if (!float.IsFinite(loss))
+                        throw new TrainingDivergedException(_runDir, _step + 1, EpochOf(_step + 1), _o.LearningRate, $"the loss is {loss.ToString(CultureInfo.InvariantCulture)}");
                 }
                 double seconds = watch.Elapsed.TotalSeconds;
                 _step++;
@@ -246,7 +266,8 @@ public static class Trainer
 
         public CheckpointInfo WriteCheckpoint()
         {
-            var (valError, valLoss) = Evaluate(_model, _testX, _testY, _o.Margin, _o.EvaluationBatchSize);
+            CheckFinite();
+            var (valError, valLoss) = Evaluate(_model, _testX, _testY, _o.Convention.Margin, _o.EvaluationBatchSize);
             _lastValError = valError;
             double trainLoss = _ckptLossCount > 0 ? _ckptLossSum / _ckptLossCount : double.NaN;
             double rate = Rate(_ckptSamples, _ckptSeconds);
@@ -264,7 +285,9 @@ public static class Trainer
                 ["lr"] = RunFiles.Format(_o.LearningRate),
                 ["momentum"] = RunFiles.Format(_o.Momentum),
                 ["batch_size"] = _o.BatchSize.ToString(CultureInfo.InvariantCulture),
-                ["margin"] = RunFiles.Format(_o.Margin),
+                ["margin"] = RunFiles.Format(_o.Convention.Margin),
+                ["convention"] = _o.Convention.Id,
+                ["loss"] = _o.Convention.PyTorchLoss,
                 ["seed"] = _o.Seed.ToString(CultureInfo.InvariantCulture),
                 ["val_error"] = RunFiles.Format(valError),
                 ["val_loss"] = RunFiles.Format(valLoss),
@@ -280,8 +303,18 @@ public static class Trainer
             return new CheckpointInfo(path, _step, epoch, valError, valLoss, trainLoss, rate);
         }
 
+        /// <summary>Throws <see cref="TrainingDivergedException"/> if any parameter is NaN or infinite (nothing is written then).</summary>
+        void CheckFinite()
+        {
+            using var _ = no_grad();
+            foreach (var (name, p) in _parameters)
+                if (!p.isfinite().all().item<bool>())
+                    throw new TrainingDivergedException(_runDir, _step, EpochOf(_step), _o.LearningRate, $"parameter '{name}' holds non-finite values");
+        }
+
         public void SaveState()
         {
+            CheckFinite();
             var tensors = new List<NamedTensor>();
             foreach (var (name, p) in _parameters) tensors.Add(ToNamed("model." + name, p));
             var states = _optimizer.state_dict().State;

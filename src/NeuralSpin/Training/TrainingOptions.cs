@@ -21,8 +21,13 @@ public sealed record TrainingOptions
     public int BatchSize { get; init; } = 32;
     /// <summary>Number of epochs.</summary>
     public int Epochs { get; init; } = 1;
-    /// <summary>Hinge-loss margin (default 1; Table 1's entry is garbled, NOTATION.md section 9).</summary>
-    public double Margin { get; init; } = 1.0;
+    /// <summary>
+    /// The loss reduction, division by the number of classes, margin and input preprocessing
+    /// (<see cref="TrainingConvention"/>; default <see cref="TrainingConvention.Default"/>). The trainer
+    /// applies the loss part; the input preprocessing is recorded (the data passed in must already be
+    /// preprocessed that way, as <c>train</c> and <c>reproduce paper1</c> do).
+    /// </summary>
+    public TrainingConvention Convention { get; init; } = TrainingConvention.Default;
     /// <summary>Seed of the weight initialisation and the data order.</summary>
     public long Seed { get; init; }
     /// <summary>libtorch intra-op threads for the run (null: leave the process setting alone). Use 1 for bitwise reproducibility.</summary>
@@ -45,7 +50,8 @@ public sealed record TrainingOptions
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"momentum must be in [0, 1), got {Momentum}", nameof(Momentum));
         if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}", nameof(BatchSize));
         if (Epochs < 0) throw new ArgumentException($"epochs must be non-negative, got {Epochs}", nameof(Epochs));
-        if (!(Margin >= 0) || !double.IsFinite(Margin)) throw new ArgumentException($"margin must be non-negative and finite, got {Margin}", nameof(Margin));
+        ArgumentNullException.ThrowIfNull(Convention);
+        Convention.Validate();
         if (Threads is <= 0) throw new ArgumentException($"threads must be positive, got {Threads}", nameof(Threads));
         if (CheckpointDType is not ("F32" or "F64")) throw new ArgumentException($"checkpoint dtype must be F32 or F64, got '{CheckpointDType}'", nameof(CheckpointDType));
         if (EvaluationBatchSize <= 0) throw new ArgumentException($"evaluation batch size must be positive, got {EvaluationBatchSize}", nameof(EvaluationBatchSize));

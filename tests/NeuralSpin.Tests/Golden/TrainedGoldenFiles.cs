@@ -118,7 +118,7 @@ public static class TrainedGoldenFiles
         w.WriteNumber("threads", TrainedGoldenCase.Threads);
         w.WriteNumber("momentum", o.Momentum);
         w.WriteNumber("batch_size", o.BatchSize);
-        w.WriteNumber("margin", o.Margin);
+        w.WriteNumber("margin", o.Convention.Margin);
         w.WriteBoolean("bias", o.Bias);
         w.WriteString("schedule", o.Schedule);
         w.WriteString("checkpoint_dtype", o.CheckpointDType);
