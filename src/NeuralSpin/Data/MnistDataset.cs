@@ -95,24 +95,28 @@ public sealed class MnistDataset
         if (pixels.Length == 0 || pixels.Length % PixelsPerImage != 0)
             throw new ArgumentException($"expected a positive multiple of {PixelsPerImage} pixels, got {pixels.Length}", nameof(pixels));
         int n = pixels.Length / PixelsPerImage;
-        var sum = new double[PixelsPerImage];
-        var sumSq = new double[PixelsPerImage];
+        // Pixels are k / 255 with integer k: the sums of k and k^2 are exact integers, so a pixel that is constant
+        // over the set has a deviation of exactly 0 (not a rounding residue that would blow it up).
+        var sum = new long[PixelsPerImage];
+        var sumSq = new long[PixelsPerImage];
         for (int s = 0; s < n; s++)
         {
             var img = pixels.Slice(s * PixelsPerImage, PixelsPerImage);
             for (int j = 0; j < PixelsPerImage; j++)
             {
-                double x = img[j] / 255.0;
-                sum[j] += x;
-                sumSq[j] += x * x;
+                int k = img[j];
+                sum[j] += k;
+                sumSq[j] += k * k;
             }
         }
         var mean = new double[PixelsPerImage];
         var std = new double[PixelsPerImage];
         for (int j = 0; j < PixelsPerImage; j++)
         {
-            mean[j] = sum[j] / n;
-            std[j] = Math.Sqrt(Math.Max(0, sumSq[j] / n - mean[j] * mean[j]));
+            mean[j] = sum[j] / (255.0 * n);
+            // n^2 Var(k) = n sum k^2 - (sum k)^2, exact in 128-bit integers
+            Int128 num = (Int128)n * sumSq[j] - (Int128)sum[j] * sum[j];
+            std[j] = num == 0 ? 0 : Math.Sqrt((double)num) / (255.0 * n);
         }
         return (mean, std);
     }

@@ -84,15 +84,15 @@ public static class Trainer
     /// b = mu b + g, p = p - lr b; b = g at the first step). Returns the loss before the step; when it is NaN or
     /// infinite nothing is changed (no backward pass, no step), so the caller can stop with finite weights.
     /// </summary>
-    public static float Step(Mlp model, optim.Optimizer optimizer, Tensor x, Tensor y, TrainingConvention convention)
+    public static double Step(Mlp model, optim.Optimizer optimizer, Tensor x, Tensor y, TrainingConvention convention)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
         var l = MultiClassHingeLoss.Squared(model.forward(x), y, convention);
-        float loss = l.item<float>();
-        if (!float.IsFinite(loss)) return loss;
+        double loss = l.ToDouble();
+        if (!double.IsFinite(loss)) return loss;
         l.backward();
         optimizer.step();
         return loss;
@@ -223,7 +223,7 @@ public static class Trainer
                 for (int i = 0; i < m; i++) indices[i] = _order![b0 + i];
 
                 watch.Restart();
-                float loss;
+                double loss;
                 using (var scope = NewDisposeScope())
                 {
                     var idx = torch.tensor(indices);
@@ -232,7 +232,7 @@ public static class Trainer
                     loss = Step(_model, _optimizer, xb, yb, _o.Convention);
                     // Divergence is never silent: Step leaves the weights alone when the loss is not finite,
                     // and the last saved state and checkpoints hold finite weights.
-                    if (!float.IsFinite(loss))
+                    if (!double.IsFinite(loss))
                         throw new TrainingDivergedException(_runDir, _step + 1, EpochOf(_step + 1), _o.LearningRate, $"the loss is {loss.ToString(CultureInfo.InvariantCulture)}");
                 }
                 double seconds = watch.Elapsed.TotalSeconds;

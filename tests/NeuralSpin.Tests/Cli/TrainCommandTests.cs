@@ -25,6 +25,21 @@ public class TrainCommandTests : CliFixture
         AssertBadInput(Cli("train", "--program", "standard", "--widths", "784,16,10", "--out", run), ["already holds a training run", "--resume"]);
     }
 
+    [Test, Category("RealMnist")]
+    public void Train_Diverging_StopsWithExitCode2_AndWritesNoNonFiniteCheckpoint()
+    {
+        // lr 1e3 with the summed loss (a gradient 320 times MultiMarginLoss's) overflows within a few steps
+        string run = PathOf("div");
+        var r = Cli("train", "--program", "standard", "--widths", "784,16,10", "--epochs", "1", "--lr", "1e3",
+            "--convention", "sum_global", "--checkpoints", "0,1/1875,2/1875,1", "--out", run, "--threads", "1");
+        AssertBadInput(r, ["diverged at step", "--lr"]);
+        var files = Directory.GetFiles(Path.Combine(run, "checkpoints"), "*.safetensors");
+        Assert.That(files, Is.Not.Empty, "the t = 0 checkpoint was written before training");
+        foreach (var f in files)
+            foreach (var t in NeuralSpin.IO.SafeTensors.Read(f).Tensors)
+                Assert.That(t.Data.All(double.IsFinite), $"{Path.GetFileName(f)}: {t.Name} finite");
+    }
+
     [Test]
     public void Train_BadArguments_ExitWithCode2()
     {
@@ -35,6 +50,11 @@ public class TrainCommandTests : CliFixture
         AssertBadInput(Cli("train", "--resume", PathOf("nothing")), ["no training run"]);
         AssertBadInput(Cli("train", "--resume", PathOf("a"), "--out", PathOf("b")), ["not both"]);
         AssertBadInput(Cli("train", "--program", "standard", "--threads", "0", "--out", PathOf("r4")), ["--threads"]);
+        AssertBadInput(Cli("train", "--program", "standard", "--convention", "sum-c_fancy", "--out", PathOf("r5")), ["fancy", "unit", "global", "pixel"]);
+        AssertBadInput(Cli("train", "--program", "standard", "--convention", "sum-c_global", "--reduction", "mean", "--out", PathOf("r6")), ["not both"]);
+        AssertBadInput(Cli("train", "--program", "standard", "--reduction", "median", "--out", PathOf("r7")), ["median", "mean or sum"]);
+        AssertBadInput(Cli("train", "--program", "standard", "--input", "raw", "--out", PathOf("r8")), ["raw"]);
+        AssertBadInput(Cli("train", "--program", "standard", "--margin", "-1", "--out", PathOf("r9")), ["margin"]);
         Assert.That(Directory.Exists(PathOf("r1")) || Directory.Exists(PathOf("r3")), Is.False, "nothing is created for bad input");
     }
 }
