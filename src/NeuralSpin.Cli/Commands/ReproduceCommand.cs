@@ -27,12 +27,15 @@ public static class ReproduceCommand
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
         var epochsScale = new Option<double>("--epochs-scale") { Description = "Multiply every program's epoch budget (e.g. 0.1 for a smoke run).", DefaultValueFactory = _ => 1.0, HelpName = "X" };
         var calibrate = new Option<bool>("--calibrate") { Description = "The calibration study of the training convention against Table 1: the standard program at lr 1e-4 for 60 epochs under 12 conventions, then the best with 3 seeds and the binarized program (hours; resumable)." };
-        var workers = new Option<int>("--workers") { Description = "Trainings run at once by --calibrate (each on --threads libtorch threads).", DefaultValueFactory = _ => 2, HelpName = "W" };
+        var workers = new Option<int>("--workers") { Description = "Trainings run at once, each in its own process on --threads libtorch threads (default 2: the programs of --quick/--full, the runs of --calibrate).", DefaultValueFactory = _ => 2, HelpName = "W" };
         var finalists = new Option<int>("--finalists") { Description = "Conventions --calibrate takes to its second stage.", DefaultValueFactory = _ => 2, HelpName = "K" };
+        var conventionOption = new Option<string?>("--convention") { Description = "Training convention of --quick/--full (default: the one the calibration study chose, sum-c_global); see 'train --help'.", HelpName = "ID" };
+        var statusOnly = new Option<bool>("--report-only") { Description = "Train nothing: analyse the finished programs and write the report, summary and figures of what is done so far (for a run in progress)." };
+        var worker = new Option<bool>("--worker") { Description = "Internal: a helper process of --calibrate --workers W (trains its share of the runs, writes no report).", Hidden = true };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per finalist in --calibrate.", DefaultValueFactory = _ => 3, HelpName = "N" };
         var paper1 = new Command("paper1", "Reproduce P1 (Barney, Winer, Galitski): train, analyse the trajectory, plot, and report each checkable claim.")
         {
-            quick, full, calibrate, output, threads, seed, dataDir, epochsScale, workers, finalists, seeds,
+            quick, full, calibrate, output, threads, seed, dataDir, epochsScale, workers, finalists, seeds, conventionOption, statusOnly, worker,
         };
         paper1.SetAction(parse =>
         {
@@ -48,11 +51,12 @@ public static class ReproduceCommand
                     Workers = parse.GetValue(workers),
                     Threads = TrainCommand.ThreadCount(parse.GetValue(threads)),
                     Finalists = parse.GetValue(finalists),
+                    Probes = Math.Max(4, parse.GetValue(finalists)),
                     Seeds = parse.GetValue(seeds),
                 };
                 try { settings.Validate(); }
                 catch (ArgumentException e) { throw new UsageException(e.Message.TrimEnd('.') + "."); }
-                return RunCalibration(io, settings, calDir, parse.GetValue(dataDir));
+                return RunCalibration(io, settings, calDir, parse.GetValue(dataDir), parse.GetValue(worker));
             }
             double scale = parse.GetValue(epochsScale);
             if (!(scale > 0) || !double.IsFinite(scale)) throw new UsageException($"--epochs-scale must be positive, got {scale}.");
@@ -60,7 +64,18 @@ public static class ReproduceCommand
                 .Select(p => p with { Epochs = Math.Max(1, (int)Math.Round(p.Epochs * scale)) }).ToList();
             string outDir = parse.GetValue(output) ?? Path.Combine("results", q ? "paper1-quick" : "paper1-full");
             CliIO.CheckOutputPath(Path.Combine(outDir, "report.md"), "--out");
-            return Run(io, q ? "quick" : "full", programs, outDir, TrainCommand.ThreadCount(parse.GetValue(threads)), parse.GetValue(seed), parse.GetValue(dataDir));
+            int w = parse.GetValue(workers);
+            if (w < 1) throw new UsageException($"--workers must be at least 1, got {w}.");
+            var conv = parse.GetValue(conventionOption) is string id ? TrainCommand.ConventionFrom(id, null, false, null, null) : Paper1Report.Convention;
+            var p1 = new Paper1Settings
+            {
+                Mode = q ? "quick" : "full",
+                Programs = programs,
+                Convention = conv,
+                Seed = parse.GetValue(seed),
+                Threads = TrainCommand.ThreadCount(parse.GetValue(threads)),
+            };
+            return Run(io, p1, outDir, w, parse.GetValue(dataDir), parse.GetValue(worker), parse.GetValue(statusOnly));
         });
         return new Command("reproduce", "Reproduce a paper's results with one command.") { paper1, CreatePaper2(io) };
     }
@@ -129,10 +144,43 @@ public static class ReproduceCommand
         return CliApp.Ok;
     }
 
-    static int RunCalibration(CliIO io, CalibrationSettings settings, string outDir, string? dataDir)
+    /// <summary>
+    /// Starts <paramref name="count"/> helper processes running this same command line with <c>--worker</c> added,
+    /// each logging to <c>OUT/worker-K.log</c>. libtorch is not safe to drive from several threads of one process,
+    /// so parallel trainings are separate processes sharing the run folder through run locks.
+    /// </summary>
+    static List<(Process Process, string Log)> StartWorkers(string outDir, int count)
+    {
+        var list = new List<(Process, string)>();
+        var args = Environment.GetCommandLineArgs();
+        string dll = typeof(ReproduceCommand).Assembly.Location;
+        for (int k = 1; k <= count; k++)
+        {
+            string log = Path.Combine(outDir, $"worker-{k}.log");
+            var psi = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            if (!string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), Path.GetFileNameWithoutExtension(dll), StringComparison.Ordinal))
+                psi.ArgumentList.Add(dll);
+            foreach (var a in args.Skip(1)) psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add("--worker");
+            var p = Process.Start(psi)!;
+            var writer = new StreamWriter(log, append: true) { AutoFlush = true };
+            p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (writer) writer.WriteLine(e.Data); };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (writer) writer.WriteLine(e.Data); };
+            p.Exited += (_, _) => { lock (writer) writer.Dispose(); };
+            p.EnableRaisingEvents = true;
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            list.Add((p, log));
+        }
+        return list;
+    }
+
+    static int RunCalibration(CliIO io, CalibrationSettings settings, string outDir, string? dataDir, bool isWorker)
     {
         var total = Stopwatch.StartNew();
         Directory.CreateDirectory(outDir);
+        var workers = isWorker ? [] : StartWorkers(outDir, settings.Workers - 1);
+        foreach (var (p, log) in workers) io.Out.WriteLine($"worker process {p.Id} started; its progress goes to {log}");
         var dir = DataCommand.EnsureMnist(io, dataDir);
         var mnist = NeuralSpin.Data.MnistDataset.Load(dir);
         TrainingData Data(NeuralSpin.Data.MnistNormalization n) =>
@@ -154,8 +202,15 @@ public static class ReproduceCommand
         try { result = Paper1Calibration.Run(Path.Combine(outDir, "runs"), settings, Data, progress); }
         catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
+            foreach (var (p, _) in workers) { try { p.Kill(); } catch (InvalidOperationException) { } }
             throw new UsageException(e.Message.TrimEnd('.') + $". The runs are in '{Path.Combine(outDir, "runs")}'; remove a damaged run's folder to train it again.", e);
         }
+        foreach (var (p, log) in workers)
+        {
+            p.WaitForExit();
+            if (p.ExitCode != 0) io.Notice($"worker process {p.Id} ended with exit code {p.ExitCode}; see {log}.");
+        }
+        if (isWorker) return CliApp.Ok;
         var paths = Paper1Calibration.Write(result, outDir);
         var t = new Table().AddColumn("convention").AddColumn("finalist");
         foreach (var target in settings.Targets) t.AddColumn($"{target.Name} (Table 1 {target.PaperError:F4})");
@@ -178,46 +233,66 @@ public static class ReproduceCommand
         public void Report(T value) => report(value);
     }
 
-    static int Run(CliIO io, string mode, IReadOnlyList<Paper1Program> programs, string outDir, int threads, long seed, string? dataDir)
+    static int Run(CliIO io, Paper1Settings s, string outDir, int workerCount, string? dataDir, bool isWorker, bool reportOnly)
     {
         var total = Stopwatch.StartNew();
         Directory.CreateDirectory(outDir);
-        NeuralSpin.Numerics.TorchLinalg.Configure(threads);
-        var data = TrainCommand.LoadMnist(io, dataDir);
-        var runs = new List<(Paper1Program, TrajectoryResult, double, double)>();
-        foreach (var p in programs)
+        var workers = isWorker || reportOnly ? [] : StartWorkers(outDir, Math.Min(workerCount, s.Programs.Count) - 1);
+        foreach (var (p, log) in workers) io.Out.WriteLine($"worker process {p.Id} started; its progress goes to {log}");
+        NeuralSpin.Numerics.TorchLinalg.Configure(s.Threads);
+        NeuralSpin.Data.MnistDataset? mnist = null;
+        TrainingData Data(NeuralSpin.Data.MnistNormalization n)
         {
-            string runDir = Path.Combine(outDir, p.Name);
-            var sw = Stopwatch.StartNew();
-            var options = new TrainingOptions
-            {
-                Program = TrainingPrograms.Parse(p.Program),
-                LearningRate = p.LearningRate,
-                Epochs = p.Epochs,
-                Seed = seed,
-                Threads = threads,
-            };
-            if (File.Exists(Path.Combine(runDir, "run.json")))
-                TrainCommand.RunWithProgress(io, $"{p.Name} (resume)", progress => Trainer.Resume(runDir, data, progress));
-            else
-                TrainCommand.RunWithProgress(io, p.Name, progress => Trainer.Train(runDir, data, options, progress));
-            double trainSeconds = sw.Elapsed.TotalSeconds;
-            sw.Restart();
-            var result = TrajectoryCommand.AnalyzeAndWrite(io, runDir, new TrajectoryOptions()).Result;
-            runs.Add((p, result, trainSeconds, sw.Elapsed.TotalSeconds));
+            mnist ??= NeuralSpin.Data.MnistDataset.Load(DataCommand.EnsureMnist(io, dataDir));
+            return new TrainingData(mnist.TrainImagesAsFloat(n), mnist.TrainLabels, mnist.TestImagesAsFloat(n), mnist.TestLabels, NeuralSpin.Data.MnistDataset.PixelsPerImage);
         }
-        string env = $"{Environment.ProcessorCount} cores, libtorch threads {threads}, .NET {Environment.Version}, TorchSharp 0.107.0 (libtorch 2.10.0 CPU), seed {seed}; total {total.Elapsed.TotalMinutes:F1} min";
-        string report = Paper1Report.Render($"Paper 1 reproduction ({mode})", runs, env);
-        string reportPath = Path.Combine(outDir, "report.md");
-        CliIO.WriteText(reportPath, report);
+        var last = new Dictionary<string, DateTime>();
+        var progress = new Inline<Paper1Progress>(p =>
+        {
+            var now = DateTime.UtcNow;
+            string key = p.Stage + p.Program;
+            if (last.TryGetValue(key, out var t) && (now - t).TotalSeconds < 30) return;
+            last[key] = now;
+            io.Out.WriteLine(p.Training is { } tp
+                ? FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}] train {p.Program}: epoch {tp.Epoch:F2}/{tp.TotalEpochs} loss {tp.TrainLoss:G4} {tp.SamplesPerSecond:F0} samples/s") + (tp.ValidationError is double v ? FormattableString.Invariant($" val err {v:F4}") : "")
+                : FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}] {p.Stage} {p.Program}: {p.Message}"));
+        });
+        IReadOnlyList<Paper1Outcome> outcomes;
+        try
+        {
+            if (reportOnly)
+            {
+                // nothing is trained: programs still running elsewhere (or interrupted) are reported as in progress
+                outcomes = Paper1Pipeline.Run(outDir, s with { }, _ => throw new InvalidOperationException("--report-only trains nothing"), progress, wait: false, analyse: true,
+                    skipTraining: true);
+            }
+            else
+                outcomes = Paper1Pipeline.Run(outDir, s, Data, progress, wait: true, analyse: !isWorker);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or NeuralSpin.Trajectory.RunDirectoryException)
+        {
+            foreach (var (p, _) in workers) { try { p.Kill(); } catch (InvalidOperationException) { } }
+            throw new UsageException(e.Message.TrimEnd('.') + ".", e);
+        }
+        foreach (var (p, log) in workers)
+        {
+            p.WaitForExit();
+            if (p.ExitCode != 0) io.Notice($"worker process {p.Id} ended with exit code {p.ExitCode}; see {log}.");
+        }
+        if (isWorker) return CliApp.Ok;
+        string env = $"{Environment.ProcessorCount} cores, {workerCount} worker process(es) with {s.Threads} libtorch thread(s) each, .NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch {TorchSharp.torch.__version__}), seed {s.Seed}; this call {total.Elapsed.TotalMinutes:F1} min";
+        var paths = Paper1Pipeline.WriteOutputs(outDir, outcomes, s, env);
 
         var t = new Table().AddColumn("run").AddColumn("claim").AddColumn("obtained").AddColumn("holds");
-        t.Title = new TableTitle($"paper 1 ({mode}): {Markup.Escape(reportPath)}");
-        foreach (var (p, r, _, _) in runs)
-            foreach (var c in Paper1Report.Evaluate(p, r))
-                t.AddRow(new Text(p.Name), new Text(c.Claim), new Text(c.Obtained), new Text(c.Holds is bool h ? (h ? "yes" : "no") : "not judged"));
+        t.Title = new TableTitle($"paper 1 ({s.Mode}, {s.Convention.Id}): {Markup.Escape(Path.Combine(outDir, "report.md"))}");
+        foreach (var o in outcomes)
+        {
+            if (!o.Done) { t.AddRow(new Text(o.Program.Name), new Text("(training not finished)"), new Text($"step {o.Step} of {o.TotalSteps}"), new Text("not judged")); continue; }
+            foreach (var c in Paper1Report.Evaluate(o.Program, o.Trajectory!))
+                t.AddRow(new Text(o.Program.Name), new Text(c.Claim), new Text(c.Obtained), new Text(c.Holds is bool h ? (h ? "yes" : "no") : "not judged"));
+        }
         io.Console_.Write(t);
-        io.Console_.Write(new Text($"total {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min\n"));
+        io.Console_.Write(new Text($"wrote {paths.Count} files to {outDir}; total {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min\n"));
         return CliApp.Ok;
     }
 }

@@ -23,8 +23,8 @@ public sealed record PlotFile(string Name, byte[] Png, string Description);
 /// </summary>
 public static class TrajectoryPlots
 {
-    static readonly Color Before = Colors.SteelBlue;
-    static readonly Color After = Colors.OrangeRed;
+    internal static readonly Color Before = Colors.SteelBlue;
+    internal static readonly Color After = Colors.OrangeRed;
 
     /// <summary>Renders every figure the result supports (in memory).</summary>
     public static IReadOnlyList<PlotFile> Render(TrajectoryResult r)
@@ -55,7 +55,7 @@ public static class TrajectoryPlots
     static string Subtitle(TrajectoryResult r) =>
         $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r.RunDir)))}, widths {string.Join("-", r.Initial.Widths)}";
 
-    static void EpochTicks(Plot plot, double tMax)
+    internal static void EpochTicks(Plot plot, double tMax)
     {
         var (major, minor) = EpochAxis.Ticks(tMax);
         var gen = new ScottPlot.TickGenerators.NumericManual();
@@ -66,7 +66,7 @@ public static class TrajectoryPlots
     }
 
     /// <summary>Log10 y axis over the positive values (with a margin); returns false if there are none.</summary>
-    static bool LogY(Plot plot, IEnumerable<double> values, ScottPlot.IAxis? axis = null)
+    internal static bool LogY(Plot plot, IEnumerable<double> values, ScottPlot.IAxis? axis = null)
     {
         var pos = values.Where(v => v > 0 && double.IsFinite(v)).ToList();
         if (pos.Count == 0) return false;
@@ -82,7 +82,7 @@ public static class TrajectoryPlots
         return true;
     }
 
-    static (double[] X, double[] Y) EpochSeries(TrajectoryResult r, Func<TrajectoryRow, double?> f, bool log)
+    internal static (double[] X, double[] Y) EpochSeries(TrajectoryResult r, Func<TrajectoryRow, double?> f, bool log)
     {
         var pts = r.Rows.Select(row => (x: EpochAxis.Transform(row.Epoch), y: f(row)))
             .Where(p => p.y is double v && double.IsFinite(v) && (!log || v > 0))
@@ -90,7 +90,7 @@ public static class TrajectoryPlots
         return (pts.Select(p => p.x).ToArray(), pts.Select(p => p.y).ToArray());
     }
 
-    static void Series(Plot plot, (double[] X, double[] Y) s, Color color, string legend, MarkerShape marker = MarkerShape.FilledCircle)
+    internal static void Series(Plot plot, (double[] X, double[] Y) s, Color color, string legend, MarkerShape marker = MarkerShape.FilledCircle)
     {
         if (s.X.Length == 0) return;
         var sc = plot.Add.Scatter(s.X, s.Y, color);
@@ -100,7 +100,7 @@ public static class TrajectoryPlots
         sc.MarkerShape = marker;
     }
 
-    const string EpochLabel = "training time t (epochs; linear on [0, 1], logarithmic beyond)";
+    internal const string EpochLabel = "training time t (epochs; linear on [0, 1], logarithmic beyond)";
 
     static byte[] ValidationError(TrajectoryResult r)
     {
@@ -141,7 +141,7 @@ public static class TrajectoryPlots
         return Figures.Png(plot);
     }
 
-    static void Mark(Plot plot, double x, double y, Color color, string legend)
+    internal static void Mark(Plot plot, double x, double y, Color color, string legend)
     {
         var m = plot.Add.Marker(x, y, MarkerShape.OpenDiamond, 14, color);
         m.LegendText = legend;
@@ -191,7 +191,7 @@ public static class TrajectoryPlots
     }
 
     /// <summary>Renders plots one below the other into one PNG.</summary>
-    static byte[] Stack(IReadOnlyList<Plot> plots, int width, int panelHeight)
+    internal static byte[] Stack(IReadOnlyList<Plot> plots, int width, int panelHeight)
     {
         var info = new SKImageInfo(width, panelHeight * plots.Count);
         using var surface = SKSurface.Create(info);
@@ -230,7 +230,7 @@ public static class TrajectoryPlots
     }
 
     /// <summary>Two histograms on common bins as step lines, log10 density; empty bins drop below the axis.</summary>
-    static void Densities(Plot plot, double[] a, double[] b, string la, string lb)
+    internal static void Densities(Plot plot, double[] a, double[] b, string la, string lb)
     {
         int n = Math.Max(a.Length, b.Length);
         int bins = Math.Clamp((int)Math.Round(2 * Math.Sqrt(n)), 10, 80);
@@ -263,5 +263,5 @@ public static class TrajectoryPlots
         line.LegendText = legend;
     }
 
-    static string Fmt(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Fmt(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 }

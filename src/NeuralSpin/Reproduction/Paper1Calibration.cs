@@ -87,13 +87,19 @@ public sealed record CalibrationSettings
     public int StandardEpochs { get; init; } = 60;
     /// <summary>Epochs of the finalists' binarized runs: enough to read the lr 1e-6 prediction at 9.6 epochs.</summary>
     public int BinarizedEpochs { get; init; } = 10;
-    /// <summary>How many conventions go to the second stage.</summary>
+    /// <summary>How many of the best conventions after stage 1 get the binarized program (stage 2).</summary>
+    public int Probes { get; init; } = 4;
+    /// <summary>How many conventions go to the third stage (more seeds).</summary>
     public int Finalists { get; init; } = 2;
     /// <summary>Seeds per finalist (the first stage uses the first seed).</summary>
     public int Seeds { get; init; } = 3;
     /// <summary>First seed.</summary>
     public long Seed { get; init; } = 1;
-    /// <summary>Trainings run at once (each on <see cref="Threads"/> libtorch threads).</summary>
+    /// <summary>
+    /// Processes that train at once (each on <see cref="Threads"/> libtorch threads). <see cref="Paper1Calibration.Run"/>
+    /// itself trains one run at a time; the command line starts this many processes on the same folder, which
+    /// share the runs through <see cref="RunLock"/>.
+    /// </summary>
     public int Workers { get; init; } = 2;
     /// <summary>libtorch threads per training.</summary>
     public int Threads { get; init; } = 1;
@@ -109,6 +115,7 @@ public sealed record CalibrationSettings
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentException($"learning rate must be positive, got {LearningRate}", nameof(LearningRate));
         if (StandardEpochs < 1 || BinarizedEpochs < 1) throw new ArgumentException("epochs must be positive");
         if (Finalists < 1) throw new ArgumentException($"finalists must be at least 1, got {Finalists}", nameof(Finalists));
+        if (Probes < Finalists) throw new ArgumentException($"probes ({Probes}) must be at least the finalists ({Finalists})", nameof(Probes));
         if (Seeds < 1) throw new ArgumentException($"seeds must be at least 1, got {Seeds}", nameof(Seeds));
         if (Workers < 1 || Threads < 1) throw new ArgumentException("workers and threads must be positive");
         foreach (var t in Targets)
@@ -130,8 +137,9 @@ public sealed record CalibrationResult(IReadOnlyList<CalibrationCurve> Curves, I
 /// <summary>
 /// The calibration study of P1's unstated training conventions against Table 1 (REPRODUCE.md, "Paper 1:
 /// training convention"). Stage 1 trains the standard program at lr 1e-4 for 60 epochs under every candidate
-/// convention; stage 2 repeats the best <see cref="CalibrationSettings.Finalists"/> with more seeds and adds the
-/// binarized program at lr 1e-4 for 10 epochs. Table 1's lr 1e-6 programs (960 epochs) are predicted from the
+/// convention; stage 2 trains the binarized program at lr 1e-4 for 10 epochs under the best
+/// <see cref="CalibrationSettings.Probes"/> of them; stage 3 repeats both programs with more seeds for the best
+/// <see cref="CalibrationSettings.Finalists"/> of the probed conventions, and the best of these is chosen. Table 1's lr 1e-6 programs (960 epochs) are predicted from the
 /// lr 1e-4 curves at 9.6 epochs: for small learning rates SGD with momentum follows the gradient flow, so what
 /// matters is lr x steps (the full reproduction checks this prediction directly). Every training is resumable; a
 /// finished one is reused.
@@ -165,15 +173,20 @@ public static class Paper1Calibration
     public static IReadOnlyList<CalibrationRun> Stage1(CalibrationSettings s) =>
         [.. s.Candidates.Select(c => new CalibrationRun(c, TrainingProgram.Standard, s.LearningRate, s.StandardEpochs, s.Seed))];
 
-    /// <summary>The runs of stage 2 for the given finalists: the other seeds of the standard program and every seed of the binarized one.</summary>
-    public static IReadOnlyList<CalibrationRun> Stage2(CalibrationSettings s, IEnumerable<TrainingConvention> finalists)
+    /// <summary>The runs of stage 2: the binarized program, first seed, for each probed convention.</summary>
+    public static IReadOnlyList<CalibrationRun> Stage2(CalibrationSettings s, IEnumerable<TrainingConvention> probed) =>
+        [.. probed.Select(c => new CalibrationRun(c, TrainingProgram.Binarized, s.LearningRate, s.BinarizedEpochs, s.Seed))];
+
+    /// <summary>The runs of stage 3 for the given finalists: the other seeds of both programs.</summary>
+    public static IReadOnlyList<CalibrationRun> Stage3(CalibrationSettings s, IEnumerable<TrainingConvention> finalists)
     {
         var runs = new List<CalibrationRun>();
         foreach (var c in finalists)
-        {
-            for (int k = 1; k < s.Seeds; k++) runs.Add(new(c, TrainingProgram.Standard, s.LearningRate, s.StandardEpochs, s.Seed + k));
-            for (int k = 0; k < s.Seeds; k++) runs.Add(new(c, TrainingProgram.Binarized, s.LearningRate, s.BinarizedEpochs, s.Seed + k));
-        }
+            for (int k = 1; k < s.Seeds; k++)
+            {
+                runs.Add(new(c, TrainingProgram.Standard, s.LearningRate, s.StandardEpochs, s.Seed + k));
+                runs.Add(new(c, TrainingProgram.Binarized, s.LearningRate, s.BinarizedEpochs, s.Seed + k));
+            }
         return runs;
     }
 
@@ -217,7 +230,7 @@ public static class Paper1Calibration
         string dir = Path.Combine(root, run.Id);
         string marker = Path.Combine(dir, "diverged.txt");
         string? diverged = File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;
-        if (diverged == null)
+        if (diverged == null && !RunFiles.IsComplete(dir))
         {
             try
             {
@@ -252,7 +265,10 @@ public static class Paper1Calibration
         return new CalibrationCurve(run, [.. points.Select(p => p.Epoch)], [.. points.Select(p => p.ValError!.Value)], diverged);
     }
 
-    /// <summary>Runs the study (both stages; resumable) in <paramref name="root"/>.</summary>
+    /// <summary>
+    /// Runs the study (both stages; resumable) in <paramref name="root"/>. Several processes may call it on the same
+    /// folder with the same settings: they share the trainings (see <see cref="RunAll"/>) and reach the same result.
+    /// </summary>
     /// <param name="root">Folder of the runs.</param>
     /// <param name="s">Settings.</param>
     /// <param name="data">The training data for an input preprocessing (called once per preprocessing, from several threads).</param>
@@ -270,30 +286,55 @@ public static class Paper1Calibration
 
         var stage1 = Stage1(s);
         var curves1 = RunAll(root, stage1, s, Data, progress, 0, cancellationToken);
-        var ranked = Score(curves1, s.Targets);
-        var finalists = ranked.Where(x => double.IsFinite(x.Score)).Take(s.Finalists).Select(x => x.Convention).ToList();
-        if (finalists.Count == 0) finalists = [ranked[0].Convention];
-        var stage2 = Stage2(s, finalists);
+        var probed = Score(curves1, s.Targets).Where(x => double.IsFinite(x.Score)).Take(s.Probes).Select(x => x.Convention).ToList();
+        if (probed.Count == 0) probed = [stage1[0].Convention];
+        var stage2 = Stage2(s, probed);
         var curves2 = RunAll(root, stage2, s, Data, progress, stage1.Count, cancellationToken);
-        var curves = curves1.Concat(curves2).ToList();
+        // finalists: the best of the probed conventions once the binarized program is scored too
+        var finalists = Score(curves1.Concat(curves2), s.Targets).Where(x => probed.Contains(x.Convention)).Take(s.Finalists).Select(x => x.Convention).ToList();
+        var stage3 = Stage3(s, finalists);
+        var curves3 = RunAll(root, stage3, s, Data, progress, stage1.Count + stage2.Count, cancellationToken);
+        var curves = curves1.Concat(curves2).Concat(curves3).ToList();
         var scores = Score(curves, s.Targets, new HashSet<TrainingConvention>(finalists));
         var chosen = scores.First(x => x.Finalist).Convention;
         return new CalibrationResult(curves, scores, chosen, s);
     }
 
+    /// <summary>
+    /// Trains the runs not yet finished, taking each under its <see cref="RunLock"/>: several processes calling
+    /// <see cref="Run"/> on the same folder share the work (each run is trained by one of them) and each returns
+    /// once every run is finished, waiting (polling every few seconds) for runs that others hold.
+    /// </summary>
     static List<CalibrationCurve> RunAll(string root, IReadOnlyList<CalibrationRun> runs, CalibrationSettings s, Func<MnistNormalization, TrainingData> data,
         IProgress<CalibrationProgress>? progress, int offset, CancellationToken ct)
     {
-        var result = new CalibrationCurve[runs.Count];
         int total = offset + runs.Count;
-        Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = s.Workers, CancellationToken = ct }, i =>
+        var pending = new List<int>(Enumerable.Range(0, runs.Count));
+        while (pending.Count > 0)
         {
-            var run = runs[i];
-            var p = progress is null ? null : new Relay<TrainingProgress>(tp => progress.Report(new CalibrationProgress(run.Id, offset + i + 1, total, tp)));
-            result[i] = RunOne(root, run, s, data, p, ct);
-        });
-        return [.. result];
+            bool worked = false;
+            foreach (int i in pending.ToList())
+            {
+                ct.ThrowIfCancellationRequested();
+                var run = runs[i];
+                string dir = Path.Combine(root, run.Id);
+                if (IsFinished(dir)) { pending.Remove(i); continue; }
+                using var held = RunLock.TryAcquire(dir);
+                if (held is null) continue; // another process trains it
+                var p = progress is null ? null : new Relay<TrainingProgress>(tp => progress.Report(new CalibrationProgress(run.Id, offset + i + 1, total, tp)));
+                RunOne(root, run, s, data, p, ct);
+                pending.Remove(i);
+                worked = true;
+            }
+            if (!worked && pending.Count > 0) Task.Delay(TimeSpan.FromSeconds(PollSeconds), ct).Wait(ct);
+        }
+        return [.. runs.Select(r => RunOne(root, r, s, data, null, ct))];
     }
+
+    /// <summary>How often a process waiting for runs held by others looks again.</summary>
+    public const double PollSeconds = 5;
+
+    static bool IsFinished(string dir) => File.Exists(Path.Combine(dir, "diverged.txt")) || RunFiles.IsComplete(dir);
 
     sealed class Relay<T>(Action<T> report) : IProgress<T>
     {
@@ -341,7 +382,7 @@ public static class Paper1Calibration
         var s = r.Settings;
         sb.AppendLine("# Paper 1: calibration of the training convention against Table 1").AppendLine();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Stage 1: the standard program at lr {s.LearningRate:G2} for {s.StandardEpochs} epochs under each of {s.Candidates.Count} conventions (seed {s.Seed}). Stage 2: the best {s.Finalists} again with seeds {s.Seed}..{s.Seed + s.Seeds - 1}, plus the binarized program at lr {s.LearningRate:G2} for {s.BinarizedEpochs} epochs. The lr 1e-6 programs of Table 1 (960 epochs) are predicted by the lr 1e-4 curves at 9.6 epochs (equal lr x steps; SGD with momentum follows the gradient flow at small learning rates). Score: the largest |ln(obtained / Table 1)| over the predicted targets; Table 1 is reproduced within {100 * Tolerance:F0} % when exp(score) <= {1 + Tolerance:F2}. Every number below is the mean over seeds with (min-max) where there are several."));
+            $"Stage 1: the standard program at lr {s.LearningRate:G2} for {s.StandardEpochs} epochs under each of {s.Candidates.Count} conventions (seed {s.Seed}). Stage 2: the binarized program at lr {s.LearningRate:G2} for {s.BinarizedEpochs} epochs under the best {s.Probes}. Stage 3: the best {s.Finalists} of those with both programs again for seeds {s.Seed + 1}..{s.Seed + s.Seeds - 1}. The lr 1e-6 programs of Table 1 (960 epochs) are predicted by the lr 1e-4 curves at 9.6 epochs (equal lr x steps; SGD with momentum follows the gradient flow at small learning rates). Score: the largest |ln(obtained / Table 1)| over the predicted targets; Table 1 is reproduced within {100 * Tolerance:F0} % when exp(score) <= {1 + Tolerance:F2}. Every number below is the mean over seeds with (min-max) where there are several."));
         sb.AppendLine();
         sb.Append("| convention | PyTorch loss | input | gradient scale vs MultiMarginLoss(p=2) |");
         foreach (var t in s.Targets) sb.Append(CultureInfo.InvariantCulture, $" {t.Name}: {(t.Direct ? "" : "predicted, ")}Table 1 {t.PaperError:F4} |");

@@ -169,6 +169,29 @@ public static class RunFiles
             TrainingConvention.ParseInput((string)c["input"]!));
     }
 
+    /// <summary>
+    /// Whether the run in <paramref name="runDir"/> has finished: its resume state is at the run's last step
+    /// (run.json's total_steps). False when either file is missing or unreadable.
+    /// </summary>
+    public static bool IsComplete(string runDir) => Progress(runDir) is var (step, total) && step == total;
+
+    /// <summary>The step of the run's resume state and the run's total steps; null when either file is missing or unreadable.</summary>
+    public static (long Step, long TotalSteps)? Progress(string runDir)
+    {
+        try
+        {
+            if (!File.Exists(RunJson(runDir)) || !File.Exists(StateFile(runDir))) return null;
+            var root = JsonNode.Parse(File.ReadAllText(RunJson(runDir)))!.AsObject();
+            long total = (long)root["total_steps"]!;
+            var meta = SafeTensors.ReadMetadata(StateFile(runDir));
+            return meta.TryGetValue("step", out var st) ? (long.Parse(st, CultureInfo.InvariantCulture), total) : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or NullReferenceException or FormatException or InputFileException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Deletes temporary files left by interrupted atomic writes in the run's folders.</summary>
     internal static void RemoveStaleTemporaries(string runDir)
     {

@@ -83,7 +83,9 @@ public class Paper1CalibrationTests : TempDirFixture
         string root = PathOf("runs");
         var r = Paper1Calibration.Run(root, settings, Data);
         Assert.That(calls, Is.EqualTo(1), "one preprocessing, prepared once");
-        Assert.That(r.Curves, Has.Count.EqualTo(3 + 1 + 2), "stage 1: three candidates; stage 2: one more standard seed, two binarized seeds");
+        int probed = r.Curves.Count(c => c.Run.Program == TrainingProgram.Binarized && c.Run.Seed == settings.Seed);
+        Assert.That(probed, Is.EqualTo(r.Scores.Count(x => x.DivergedRuns == 0 && double.IsFinite(x.Score))).And.LessThanOrEqualTo(3), "stage 2: the binarized program for every convention that did not diverge (at most Probes = 4)");
+        Assert.That(r.Curves, Has.Count.EqualTo(3 + probed + 2), "stage 1: three candidates; stage 3: the finalist's second seed of both programs");
         Assert.That(r.Scores.Count(s => s.Finalist), Is.EqualTo(1));
         Assert.That(r.Chosen, Is.EqualTo(r.Scores.First(s => s.Finalist).Convention));
         foreach (var c in r.Curves.Where(c => c.Diverged == null))
