@@ -204,7 +204,7 @@ public static class TrajectoryAnalyzer
                 string problem = $"has widths {string.Join("-", widths)}, but the t = 0 checkpoint '{first.Path}' has {string.Join("-", widths0)}";
                 if (!options.SkipBad)
                     throw new RunDirectoryException(
-                        $"checkpoint '{cp.Path}' {problem}. A trajectory follows one network; keep only that run's checkpoints in the folder, or pass --skip-bad (TrajectoryOptions.SkipBad) to leave this one out.");
+                        $"checkpoint '{cp.Path}' {problem}. A trajectory follows one network; keep only that run's checkpoints in the folder, or pass --skip-bad to leave this one out.");
                 skipped.Add(new SkippedCheckpoint(cp.Path, "it " + problem));
                 continue;
             }
@@ -282,13 +282,13 @@ public static class TrajectoryAnalyzer
 
     static BondMatrix Load(Checkpoint cp) => RunDirectory.LoadWeights(cp).ToBondMatrix();
 
-    const string SkipHint = "To analyse the run without this checkpoint, pass --skip-bad (TrajectoryOptions.SkipBad).";
+    const string SkipHint = "To analyse the run without this checkpoint, pass --skip-bad.";
 
     const string SkipHintUnknownStep =
-        "To analyse the run without this file, pass --skip-bad (TrajectoryOptions.SkipBad); only the t = 0 checkpoint cannot be left out.";
+        "To analyse the run without this file, pass --skip-bad; only the t = 0 checkpoint cannot be left out.";
 
     const string InitialRequired =
-        "It is the run's t = 0 checkpoint (step 0), which cannot be skipped, not even with --skip-bad (TrajectoryOptions.SkipBad): " +
+        "It is the run's t = 0 checkpoint (step 0), which cannot be skipped, not even with --skip-bad: " +
         "the level c_0 is the curve minimum of the run's untrained network.";
 
     static WeightFileException WithRemedy(WeightFileException e, string remedy) => new(e.Path, e.Problem, remedy, e);
