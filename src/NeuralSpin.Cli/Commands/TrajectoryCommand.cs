@@ -37,24 +37,30 @@ public static class TrajectoryCommand
             Description = "Last epoch of the power-law fit (default: the last checkpoint).",
             HelpName = "E2",
         };
+        var skipBad = new Option<bool>("--skip-bad")
+        {
+            Description = "Leave out checkpoints that cannot be used (damaged, NaN or infinite weights, other widths) and list them, " +
+                          "instead of stopping; the t = 0 checkpoint and one after it are still required.",
+        };
         var threads = ArgParsing.LibtorchThreadsOption();
         var cmd = new Command("trajectory",
             "Analyse every checkpoint of a training run with the level c_0 of its t = 0 checkpoint: T_c(t), corrected T_c(t), lambda_max(J), lambda_min(R), s_0/s_typ; " +
             "fit T_c(t) ~ t^alpha; write RUN_DIR/trajectory.csv and RUN_DIR/plots/*.png.")
         {
-            runDir, betaMax, fitFrom, fitTo, threads,
+            runDir, betaMax, fitFrom, fitTo, skipBad, threads,
         };
         cmd.SetAction(parse => Run(io, new Settings(
             parse.GetValue(runDir)!,
             parse.GetValue(betaMax),
             parse.GetValue(fitFrom),
             parse.GetValue(fitTo),
-            parse.GetValue(threads))));
+            parse.GetValue(threads),
+            parse.GetValue(skipBad))));
         return cmd;
     }
 
     /// <summary>The parsed options of one run.</summary>
-    public sealed record Settings(string RunDir, double BetaMax, double? FitFrom, double? FitTo, int? Threads);
+    public sealed record Settings(string RunDir, double BetaMax, double? FitFrom, double? FitTo, int? Threads, bool SkipBad = false);
 
     static string Inv(double v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -78,7 +84,7 @@ public static class TrajectoryCommand
         var total = Stopwatch.StartNew();
         Validate(s);
         TorchLinalg.Configure(s.Threads ?? TorchLinalg.DefaultThreads());
-        var options = new TrajectoryOptions { BetaMax = s.BetaMax, FitFrom = s.FitFrom, FitTo = s.FitTo };
+        var options = new TrajectoryOptions { BetaMax = s.BetaMax, FitFrom = s.FitFrom, FitTo = s.FitTo, SkipBad = s.SkipBad };
         var (result, plots, csv, plotDir, written) = AnalyzeAndWrite(io, s.RunDir, options);
 
         // ten numeric columns: let a log or a pipe have a wider table than the default 110 columns
@@ -87,6 +93,12 @@ public static class TrajectoryCommand
         io.Console_.Write(new Text(FitText(result) + "\n"));
         if (!plots.Any(p => p.Name == "validation_error.png"))
             io.Notice("no checkpoint records val_error, so there is no validation-error plot (Fig. 4).");
+        if (result.Skipped.Count > 0)
+        {
+            int all = result.Skipped.Count + result.Checkpoints.Count;
+            io.Notice($"--skip-bad skipped {result.Skipped.Count} of {all} checkpoints; the table, {RunDirectory.CsvName} and the plots cover the other {result.Checkpoints.Count}:");
+            foreach (var x in result.Skipped) io.Notice($"skipped '{x.Path}': {x.Reason}.");
+        }
         io.Console_.Write(new Text($"wrote {csv} ({result.Rows.Count} rows)\n"));
         io.Console_.Write(new Text($"wrote {written.Count} plots to {plotDir}: {string.Join(", ", plots.Select(p => p.Name))}\n"));
         io.Console_.Write(new Text($"elapsed {result.ElapsedSeconds:F2} s analysis, {total.Elapsed.TotalSeconds:F2} s in total\n"));

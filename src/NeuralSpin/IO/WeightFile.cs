@@ -30,6 +30,17 @@ public static class WeightFile
     {
         ArgumentNullException.ThrowIfNull(path);
         var (tensors, metadata) = ReadAll(path);
+        return Choose(path, tensors, metadata, layers);
+    }
+
+    /// <summary>
+    /// Picks and checks the layers among tensors already read from <paramref name="path"/>, by the rules of
+    /// <see cref="Load"/> (for readers that look at the tensors first, e.g. the trajectory's checkpoints).
+    /// </summary>
+    /// <exception cref="WeightFileException">The tensors do not make a network, with a message naming <paramref name="path"/>.</exception>
+    internal static LoadedWeights Choose(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata,
+        IReadOnlyList<string>? layers = null)
+    {
         if (tensors.Count == 0)
             throw new WeightFileException(path, "the file holds no tensors", WeightFileException.ReExport);
         var (chosen, ignored) = layers is null ? ChooseByRank(path, tensors) : ChooseByName(path, tensors, layers);

@@ -19,6 +19,13 @@ public sealed record Checkpoint(string Path, double Epoch, long Step, double? Va
 }
 
 /// <summary>
+/// A checkpoint that <see cref="TrajectoryOptions.SkipBad"/> left out of a trajectory, and why.
+/// </summary>
+/// <param name="Path">The checkpoint file.</param>
+/// <param name="Reason">What is wrong with it, e.g. "tensor 'layers.1.weight' holds 37 non-finite values, the first a NaN at flat index 3 (row 0, column 3)".</param>
+public sealed record SkippedCheckpoint(string Path, string Reason);
+
+/// <summary>
 /// A run directory cannot be used: it is missing, holds no checkpoints, lacks the t = 0 checkpoint, or
 /// its checkpoints' metadata are inconsistent. The message is one paragraph saying what is wrong and
 /// what to do.

@@ -24,7 +24,32 @@ public static class RunDirectory
     /// <param name="runDir">The run directory (containing <c>checkpoints/</c>).</param>
     /// <exception cref="RunDirectoryException">The directory or its checkpoints folder is missing, or holds no checkpoint, or steps repeat.</exception>
     /// <exception cref="WeightFileException">A checkpoint's header is damaged or its epoch/step metadata are missing or not numbers.</exception>
-    public static IReadOnlyList<Checkpoint> ListCheckpoints(string runDir)
+    public static IReadOnlyList<Checkpoint> ListCheckpoints(string runDir) => Sorted(Files(runDir).Select(Read));
+
+    /// <summary>
+    /// Lists the checkpoints of a run like <see cref="ListCheckpoints(string)"/>, except that a file whose header
+    /// is damaged or whose epoch/step metadata are missing or not numbers is returned in
+    /// <paramref name="unreadable"/>, with the reason, instead of failing the listing (the returned list may
+    /// then be empty). The trajectory's <see cref="TrajectoryOptions.SkipBad"/> uses it.
+    /// </summary>
+    /// <param name="runDir">The run directory (containing <c>checkpoints/</c>).</param>
+    /// <param name="unreadable">The files that could not be read, in file-name order.</param>
+    /// <exception cref="RunDirectoryException">The directory or its checkpoints folder is missing, or holds no *.safetensors file, or steps repeat among the readable checkpoints.</exception>
+    public static IReadOnlyList<Checkpoint> ListCheckpoints(string runDir, out IReadOnlyList<SkippedCheckpoint> unreadable)
+    {
+        var readable = new List<Checkpoint>();
+        var bad = new List<SkippedCheckpoint>();
+        foreach (var file in Files(runDir))
+        {
+            try { readable.Add(Read(file)); }
+            catch (WeightFileException e) { bad.Add(new SkippedCheckpoint(file, e.Problem)); }
+        }
+        unreadable = bad;
+        return Sorted(readable);
+    }
+
+    /// <summary>The checkpoint files of a run, in ordinal name order (at least one).</summary>
+    static List<string> Files(string runDir)
     {
         ArgumentNullException.ThrowIfNull(runDir);
         if (string.IsNullOrWhiteSpace(runDir))
@@ -39,8 +64,12 @@ public static class RunDirectory
         var files = Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
             throw new RunDirectoryException($"'{folder}' holds no *.safetensors checkpoint. Train the network first, or give the run directory whose {CheckpointsFolder}/ folder holds the checkpoints.");
+        return files;
+    }
 
-        var list = files.Select(Read).OrderBy(c => c.Step).ThenBy(c => c.Epoch).ToList();
+    static List<Checkpoint> Sorted(IEnumerable<Checkpoint> checkpoints)
+    {
+        var list = checkpoints.OrderBy(c => c.Step).ThenBy(c => c.Epoch).ToList();
         for (int i = 1; i < list.Count; i++)
         {
             if (list[i].Step == list[i - 1].Step)
@@ -68,6 +97,42 @@ public static class RunDirectory
             valError = v;
         }
         return new Checkpoint(path, epoch, (long)stepValue, valError, meta);
+    }
+
+    /// <summary>
+    /// Reads the weights of a checkpoint as <see cref="WeightFile.Load"/> does (every 2-D tensor a layer, in
+    /// numeric name order), but counts non-finite weights: the message names the first tensor that holds any,
+    /// how many it holds and where the first one is, and how many the other tensors hold.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint (its <see cref="Checkpoint.IsInitial"/> picks the advice).</param>
+    /// <exception cref="WeightFileException">The file cannot be read, a weight is NaN or infinite, or the tensors do not make a network.</exception>
+    public static LoadedWeights LoadWeights(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        string path = checkpoint.Path;
+        var (tensors, metadata) = SafeTensors.Read(path);
+        var bad = tensors.Where(t => t.Rank == 2).OrderBy(t => t.Name, LayerNameComparer.Instance)
+            .Select(t => (Tensor: t, Count: t.Data.Count(v => !double.IsFinite(v))))
+            .Where(x => x.Count > 0).ToList();
+        if (bad.Count > 0)
+        {
+            var (t, n) = bad[0];
+            int i = Array.FindIndex(t.Data, v => !double.IsFinite(v));
+            double v = t.Data[i];
+            long cols = t.Shape[1];
+            string what = double.IsNaN(v) ? "a NaN" : v > 0 ? "+infinity" : "-infinity";
+            string problem = $"tensor '{t.Name}' holds {n} non-finite {(n == 1 ? "value" : "values")}, " +
+                             $"{(n == 1 ? "" : "the first ")}{what} at flat index {i} (row {i / cols}, column {i % cols})";
+            if (bad.Count > 1)
+            {
+                var others = bad.Skip(1).ToList();
+                problem += $", and {string.Join(", ", others.Select(x => $"'{x.Tensor.Name}'"))} {(others.Count == 1 ? "holds" : "hold")} {others.Sum(x => x.Count)} more";
+            }
+            throw new WeightFileException(path, problem, checkpoint.IsInitial
+                ? "The untrained network's weights must be finite; save the run's initial network again as its step-0 checkpoint."
+                : "The run diverged before this checkpoint was saved; train it again with a lower learning rate.");
+        }
+        return WeightFile.Choose(path, tensors, metadata);
     }
 
     const string Remedy = "Checkpoints of a run carry string metadata 'epoch' (training time in epochs), 'step' (optimizer steps, 0 for the untrained network) and optionally 'val_error'; re-save the checkpoint with them.";

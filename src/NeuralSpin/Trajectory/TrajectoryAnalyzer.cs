@@ -23,6 +23,14 @@ public sealed record TrajectoryOptions
 
     /// <summary>Options of the lambda_min(beta) evaluation.</summary>
     public CurveOptions Curve { get; init; } = new();
+
+    /// <summary>
+    /// Leave out the checkpoints that cannot be used (damaged file, missing or non-numeric epoch/step, NaN or
+    /// infinite weights, widths other than the t = 0 checkpoint's) instead of failing, and list them in
+    /// <see cref="TrajectoryResult.Skipped"/> (the CLI's <c>--skip-bad</c>; default false). The t = 0 checkpoint
+    /// cannot be left out, and at least one checkpoint after it must remain.
+    /// </summary>
+    public bool SkipBad { get; init; }
 }
 
 /// <summary>Progress of a trajectory analysis: <see cref="Done"/> of <see cref="Total"/> checkpoints finished, <see cref="Current"/> being worked on (null at the end).</summary>
@@ -55,8 +63,14 @@ public sealed record TrajectoryResult
     /// <summary>The run directory.</summary>
     public required string RunDir { get; init; }
 
-    /// <summary>The checkpoints, sorted by step.</summary>
+    /// <summary>The checkpoints analysed, sorted by step (without the <see cref="Skipped"/> ones).</summary>
     public required IReadOnlyList<Checkpoint> Checkpoints { get; init; }
+
+    /// <summary>
+    /// The checkpoints <see cref="TrajectoryOptions.SkipBad"/> left out, with the reason: first the files whose
+    /// header could not be read (in file-name order), then the others in step order. Empty without SkipBad.
+    /// </summary>
+    public IReadOnlyList<SkippedCheckpoint> Skipped { get; init; } = [];
 
     /// <summary>One row per checkpoint, in the same order.</summary>
     public required IReadOnlyList<TrajectoryRow> Rows { get; init; }
@@ -125,9 +139,15 @@ public static class TrajectoryAnalyzer
         return result;
     }
 
-    /// <summary>Analyses every checkpoint of the run; writes nothing.</summary>
-    /// <exception cref="RunDirectoryException">No checkpoints, no t = 0 (step 0) checkpoint, or checkpoints of different widths.</exception>
-    /// <exception cref="WeightFileException">A checkpoint cannot be read.</exception>
+    /// <summary>
+    /// Analyses every checkpoint of the run; writes nothing. The weights of every checkpoint are read and checked
+    /// (finite, one network of the t = 0 checkpoint's widths) before the first one is analysed, so that a bad
+    /// checkpoint fails the analysis at once, or, with <see cref="TrajectoryOptions.SkipBad"/>, is left out.
+    /// </summary>
+    /// <exception cref="RunDirectoryException">No checkpoints, no t = 0 (step 0) checkpoint, checkpoints of different widths
+    /// (without SkipBad), or, with SkipBad, no checkpoint after t = 0 left.</exception>
+    /// <exception cref="WeightFileException">A checkpoint cannot be read or holds NaN or infinite weights (without SkipBad, or
+    /// the t = 0 checkpoint in any case); the message names the file.</exception>
     public static TrajectoryResult Analyze(string runDir, TrajectoryOptions? options = null, IProgress<TrajectoryProgress>? progress = null,
         CancellationToken cancellation = default)
     {
@@ -136,17 +156,67 @@ public static class TrajectoryAnalyzer
             throw new ArgumentOutOfRangeException(nameof(options), $"beta_max must be finite and positive, got {options.BetaMax}");
         if (options.CurvePoints < 2) throw new ArgumentOutOfRangeException(nameof(options), "at least two curve points");
         var sw = Stopwatch.StartNew();
-        var checkpoints = RunDirectory.ListCheckpoints(runDir);
-        var first = checkpoints[0];
+        var skipped = new List<SkippedCheckpoint>();
+        IReadOnlyList<Checkpoint> listed;
+        if (options.SkipBad)
+        {
+            listed = RunDirectory.ListCheckpoints(runDir, out var unreadable);
+            skipped.AddRange(unreadable);
+            if (listed.Count == 0)
+                throw new RunDirectoryException(
+                    $"none of the {skipped.Count} checkpoints of run directory '{runDir}' can be read: {Describe(skipped)}. " +
+                    "There is nothing to analyse, even with --skip-bad; restore the checkpoints or train the network again.");
+        }
+        else
+        {
+            try { listed = RunDirectory.ListCheckpoints(runDir); }
+            catch (WeightFileException e) { throw WithRemedy(e, e.Remedy + " " + SkipHintUnknownStep); }
+        }
+        var first = listed[0];
         if (!first.IsInitial)
             throw new RunDirectoryException(
                 $"run directory '{runDir}' has no t = 0 checkpoint (step 0); its first checkpoint '{first.Path}' is at step {first.Step}, epoch {first.Epoch}. " +
+                (skipped.Count > 0
+                    ? $"--skip-bad left out {skipped.Count} unreadable {(skipped.Count == 1 ? "file" : "files")} whose step is unknown ({Describe(skipped)}); if the t = 0 checkpoint is among them, restore it. "
+                    : "") +
                 "The level c_0 of the corrected transition is the curve minimum of the run's own untrained network; save the network before training as a step-0 checkpoint.");
+
+        // read and check every checkpoint's weights before the (slow) analysis
+        progress?.Report(new TrajectoryProgress(0, listed.Count, null, $"checking the weights of {listed.Count} checkpoints"));
+        BondMatrix bonds0;
+        try { bonds0 = Load(first); }
+        catch (WeightFileException e) { throw WithRemedy(e, InitialRequired + " " + e.Remedy); }
+        var widths0 = bonds0.Widths.ToArray();
+        var checkpoints = new List<Checkpoint> { first };
+        foreach (var cp in listed.Skip(1))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            IReadOnlyList<int> widths;
+            try { widths = RunDirectory.LoadWeights(cp).Widths; }
+            catch (WeightFileException e) when (options.SkipBad)
+            {
+                skipped.Add(new SkippedCheckpoint(cp.Path, e.Problem));
+                continue;
+            }
+            catch (WeightFileException e) { throw WithRemedy(e, e.Remedy + " " + SkipHint); }
+            if (!widths.SequenceEqual(widths0))
+            {
+                string problem = $"has widths {string.Join("-", widths)}, but the t = 0 checkpoint '{first.Path}' has {string.Join("-", widths0)}";
+                if (!options.SkipBad)
+                    throw new RunDirectoryException(
+                        $"checkpoint '{cp.Path}' {problem}. A trajectory follows one network; keep only that run's checkpoints in the folder, or pass --skip-bad to leave this one out.");
+                skipped.Add(new SkippedCheckpoint(cp.Path, "it " + problem));
+                continue;
+            }
+            checkpoints.Add(cp);
+        }
+        if (skipped.Count > 0 && checkpoints.Count < 2)
+            throw new RunDirectoryException(
+                $"only the t = 0 checkpoint '{first.Path}' of run directory '{runDir}' is usable: --skip-bad left out the other {skipped.Count} of {skipped.Count + 1} checkpoints ({Describe(skipped)}). " +
+                "A trajectory needs at least one checkpoint after t = 0, so there is nothing to analyse; if the run diverged, train it again with a lower learning rate.");
 
         int total = checkpoints.Count;
         progress?.Report(new TrajectoryProgress(0, total, first, "reference curve minimum (t = 0)"));
-        var bonds0 = Load(first);
-        var widths0 = bonds0.Widths.ToArray();
         var min0 = NetworkAnalysis.CurveMinimum(bonds0, options.BetaMax, options.Curve);
         double level = min0.Value;
         if (!(level < 1))
@@ -163,6 +233,7 @@ public static class TrajectoryAnalyzer
             var cp = checkpoints[i];
             progress?.Report(new TrajectoryProgress(i, total, cp, "analysing"));
             var bonds = i == 0 ? bonds0 : Load(cp);
+            // (checked above already; this guards against a file replaced in the meantime)
             if (!bonds.Widths.SequenceEqual(widths0))
                 throw new RunDirectoryException(
                     $"checkpoint '{cp.Path}' has widths {string.Join("-", bonds.Widths)}, but the t = 0 checkpoint '{first.Path}' has {string.Join("-", widths0)}. " +
@@ -191,6 +262,7 @@ public static class TrajectoryAnalyzer
         {
             RunDir = runDir,
             Checkpoints = checkpoints,
+            Skipped = skipped,
             Rows = rows,
             Level = level,
             LevelBeta = min0.Beta,
@@ -208,7 +280,26 @@ public static class TrajectoryAnalyzer
         };
     }
 
-    static BondMatrix Load(Checkpoint cp) => WeightFile.Load(cp.Path).ToBondMatrix();
+    static BondMatrix Load(Checkpoint cp) => RunDirectory.LoadWeights(cp).ToBondMatrix();
+
+    const string SkipHint = "To analyse the run without this checkpoint, pass --skip-bad.";
+
+    const string SkipHintUnknownStep =
+        "To analyse the run without this file, pass --skip-bad; only the t = 0 checkpoint cannot be left out.";
+
+    const string InitialRequired =
+        "It is the run's t = 0 checkpoint (step 0), which cannot be skipped, not even with --skip-bad: " +
+        "the level c_0 is the curve minimum of the run's untrained network.";
+
+    static WeightFileException WithRemedy(WeightFileException e, string remedy) => new(e.Path, e.Problem, remedy, e);
+
+    /// <summary>"'path': reason; ..." for at most five checkpoints, then how many more.</summary>
+    static string Describe(IReadOnlyList<SkippedCheckpoint> skipped)
+    {
+        const int shown = 5;
+        string text = string.Join("; ", skipped.Take(shown).Select(s => $"'{s.Path}': {s.Reason}"));
+        return skipped.Count > shown ? $"{text}; and {skipped.Count - shown} more" : text;
+    }
 
     static CurveSample Sample(BondMatrix bonds, AnalysisResult r, double betaHi, TrajectoryOptions options)
     {

@@ -93,6 +93,82 @@ public sealed class TrajectoryCommandTests : CliFixture
         AssertNoOutputs();
     }
 
+    /// <summary>Small networks (24 spins) for the bad-checkpoint cases.</summary>
+    static readonly int[] Small = [12, 8, 4];
+
+    /// <summary>Stdout with every run of white space made one space (notices wrap at the console width).</summary>
+    static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+
+    [TestCase(double.NaN, "NaN")]
+    [TestCase(double.PositiveInfinity, "+infinity")]
+    [TestCase(double.NegativeInfinity, "-infinity")]
+    public void NonFiniteCheckpointIsNamedAndNothingIsWritten(double value, string what)
+    {
+        var paths = SyntheticRun.Write(Run, epochs: [0, 1, 5], widths: Small);
+        SyntheticRun.Poison(paths[1], value, count: 7);
+        AssertBadInput(Cli("trajectory", Run),
+            [$"'{paths[1]}'", "'layers.1.weight'", "7 non-finite values", what, "flat index 3", "lower learning rate", "--skip-bad"], Csv);
+        AssertNoOutputs();
+    }
+
+    [Test]
+    public void SkipBadAnalysesTheRestAndListsWhatWasSkipped()
+    {
+        var paths = SyntheticRun.Write(Run, epochs: [0, 1, 2, 5], widths: Small);
+        SyntheticRun.Poison(paths[2], double.NaN, count: 5);
+        var r = Cli("trajectory", Run, "--skip-bad");
+        TestContext.Progress.WriteLine(r.Stdout);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        Assert.That(r.Stderr, Is.Empty);
+        var lines = File.ReadAllLines(Csv);
+        Assert.That(lines[0], Is.EqualTo(string.Join(",", TrajectoryAnalyzer.Columns)));
+        Assert.That(lines.Skip(1).Select(l => l.Split(',')[1]), Is.EqualTo(new[] { "0", "1875", "9375" }), "the good checkpoints' steps, without epoch 2's 3750");
+        foreach (var name in new[] { "validation_error.png", "lambda_min_curve.png", "evolution.png", "tap_spectrum.png", "bond_spectrum.png" })
+            Assert.That(File.Exists(Path.Combine(Plots, name)), name);
+        string flat = Flat(r.Stdout);
+        Assert.That(flat, Does.Contain("skipped 1 of 4 checkpoints"));
+        Assert.That(flat, Does.Contain($"'{paths[2]}'").And.Contain("'layers.1.weight' holds 5 non-finite values"));
+        Assert.That(flat, Does.Contain("(3 checkpoints,"), "the table covers the good checkpoints");
+    }
+
+    [Test]
+    public void SkipBadListsDamagedAndMismatchedCheckpointsToo()
+    {
+        var paths = SyntheticRun.Write(Run, epochs: [0, 1, 2, 5], widths: Small);
+        var bytes = File.ReadAllBytes(paths[1]);
+        File.WriteAllBytes(paths[1], bytes[..(bytes.Length / 2)]);
+        SyntheticRun.Write(PathOf("other"), epochs: [2], widths: [12, 8, 3]);
+        File.Copy(Path.Combine(PathOf("other"), "checkpoints", "epoch-2.safetensors"), paths[2], overwrite: true);
+        var r = Cli("trajectory", Run, "--skip-bad");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        Assert.That(File.ReadAllLines(Csv).Skip(1).Select(l => l.Split(',')[1]), Is.EqualTo(new[] { "0", "9375" }));
+        string flat = Flat(r.Stdout);
+        Assert.That(flat, Does.Contain("skipped 2 of 4 checkpoints"));
+        Assert.That(flat, Does.Contain($"'{paths[1]}'").And.Contain("truncated"));
+        Assert.That(flat, Does.Contain($"'{paths[2]}'").And.Contain("12-8-3").And.Contain("12-8-4"));
+    }
+
+    [Test]
+    public void SkipBadCannotSkipTheInitialCheckpoint()
+    {
+        var paths = SyntheticRun.Write(Run, epochs: [0, 1, 5], widths: Small);
+        SyntheticRun.Poison(paths[0], double.PositiveInfinity, count: 2);
+        AssertBadInput(Cli("trajectory", Run, "--skip-bad"),
+            [$"'{paths[0]}'", "2 non-finite values", "t = 0", "cannot be skipped", "--skip-bad", "c_0"], Csv);
+        AssertNoOutputs();
+    }
+
+    [Test]
+    public void SkipBadNeedsACheckpointBesidesTheInitialOne()
+    {
+        var paths = SyntheticRun.Write(Run, epochs: [0, 1, 5], widths: Small);
+        SyntheticRun.Poison(paths[1], double.NaN);
+        SyntheticRun.Poison(paths[2], double.NaN);
+        AssertBadInput(Cli("trajectory", Run, "--skip-bad"),
+            ["only the t = 0 checkpoint", "2 of 3", $"'{paths[1]}'", $"'{paths[2]}'", "non-finite"], Csv);
+        AssertNoOutputs();
+    }
+
     [TestCase("--beta-max", "-1", "--beta-max")]
     [TestCase("--fit-from", "-2", "--fit-from")]
     [TestCase("--fit-to", "0", "--fit-to")]

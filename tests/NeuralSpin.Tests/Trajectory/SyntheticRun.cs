@@ -72,4 +72,18 @@ public static class SyntheticRun
         }
         return paths;
     }
+
+    /// <summary>
+    /// Rewrites checkpoint <paramref name="path"/> (F32, metadata kept) with <paramref name="count"/> entries of
+    /// tensor <paramref name="tensor"/> set to <paramref name="value"/> (NaN or an infinity, as a diverged run
+    /// leaves them), starting at flat index <paramref name="first"/> and every third entry after it.
+    /// </summary>
+    public static void Poison(string path, double value, int count = 1, string tensor = "layers.1.weight", int first = 3)
+    {
+        var (tensors, meta) = SafeTensors.Read(path);
+        var copy = tensors.Select(t => t with { Data = (double[])t.Data.Clone() }).ToList();
+        var target = copy.Single(t => t.Name == tensor);
+        for (int i = 0; i < count; i++) target.Data[first + 3 * i] = value;
+        SafeTensors.Write(path, copy, meta, "F32");
+    }
 }
