@@ -55,6 +55,19 @@ public class PyTorchOracleTests
     /// <summary>The smallest distance to a branch point the fixtures guarantee (float32 cases).</summary>
     const double MinGapFloat32 = 1e-4;
 
+    int _threadsBefore;
+
+    // One libtorch thread: these products are tiny, and OpenMP threads only wait for each other on a busy machine.
+    [OneTimeSetUp]
+    public void OneThread()
+    {
+        _threadsBefore = torch.get_num_threads();
+        torch.set_num_threads(1);
+    }
+
+    [OneTimeTearDown]
+    public void RestoreThreads() => torch.set_num_threads(_threadsBefore);
+
     // ---------------------------------------------------------------- fixtures
 
     /// <summary>
@@ -394,6 +407,61 @@ public class PyTorchOracleTests
         var x = ToTensor(f["train_x"], ScalarType.Float64).index_select(0, idx);
         var y = Labels(f["train_y"]).index_select(0, idx);
         Assert.Throws<ArgumentException>(() => Trainer.Step(model, optimizer, x, y, Convention(LossReduction.Mean, true, 1.0)));
+    }
+
+    // ---------------------------------------------------------------- the link from Trainer.Train to the oracle
+
+    [TestCase(TrainingProgram.Standard)]
+    [TestCase(TrainingProgram.Binarized)]
+    public void TrainerTrain_IsTrainerStepWithSgdMomentum_TheUpdateTheOracleChecks(TrainingProgram program)
+    {
+        // The tests above give Trainer.Step an optim.SGD(lr, momentum 0.9) built here. Trainer.Train builds its own
+        // optimizer; this test checks that its run is exactly Trainer.Step with optim.SGD(lr, momentum: 0.9) over the
+        // batches of DataOrder, so what the oracle checks (b' = mu b + g, p' = p - lr b' as in torch.optim.SGD)
+        // holds for Train too (a Train that built SGD without momentum, with dampening or with weight decay fails).
+        // Same libtorch, one thread on both sides (Threads = 1, and the fixture's OneThread), same operations in the same order: the final weights and momentum
+        // buffers must be bitwise equal (the resume state stores them as F32, exactly).
+        var f = Trajectory.Value;
+        var trainX = f["train_x"].Data.Select(v => (float)v).ToArray();
+        var trainY = f["train_y"].Data.Select(v => (byte)v).ToArray();
+        var data = new TrainingData(trainX, trainY, trainX, trainY, Widths[0]);
+        double mu = f.Scalar("momentum");
+        var options = new TrainingOptions
+        {
+            Program = program, Widths = Widths, LearningRate = f.Scalar("lr"), Momentum = mu, BatchSize = 16, Epochs = 2,
+            Seed = 4242, Threads = 1, Schedule = "0,2",
+        };
+        string run = Directory.CreateTempSubdirectory("neuralspin-oracle-").FullName;
+        try
+        {
+            Trainer.Train(run, data, options);
+            var initial = SafeTensors.Read(RunFiles.ListCheckpoints(run)[0]).Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+            var final = SafeTensors.Read(RunFiles.StateFile(run)).Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+            using var scope = NewDisposeScope();
+            var (model, optimizer) = Build(program, ScalarType.Float32,
+                k => ToTensor(initial[$"layers.{k}.weight"], ScalarType.Float32), _ => null, options.LearningRate, mu);
+            using var _m = model;
+            using var _o = optimizer;
+            var tx = torch.tensor(trainX, [trainY.Length, Widths[0]]);
+            var ty = torch.tensor(trainY.Select(b => (long)b).ToArray());
+            int n = trainY.Length, perEpoch = n / options.BatchSize;
+            for (int t = 0; t < perEpoch * options.Epochs; t++)
+            {
+                var order = DataOrder.Permutation(options.Seed, t / perEpoch, n);
+                var idx = torch.tensor(order.AsSpan(t % perEpoch * options.BatchSize, options.BatchSize).ToArray().Select(i => (long)i).ToArray());
+                Trainer.Step(model, optimizer, tx.index_select(0, idx), ty.index_select(0, idx), TrainingConvention.Default);
+            }
+            for (int k = 0; k < LayerCount; k++)
+            {
+                Assert.That(Values(model.Layer(k).weight!), Is.EqualTo(final[$"model.layers.{k}.weight"].Data), $"{program.Name()}: Train's final weights, layer {k}, bitwise");
+                Assert.That(Values(Buffer(optimizer, k)), Is.EqualTo(final[$"momentum.layers.{k}.weight"].Data), $"{program.Name()}: Train's final momentum buffer, layer {k}, bitwise");
+            }
+        }
+        finally
+        {
+            Directory.Delete(run, recursive: true);
+        }
     }
 
     // ---------------------------------------------------------------- c. binarized float32 trajectory, step by step
