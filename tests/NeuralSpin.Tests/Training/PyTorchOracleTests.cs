@@ -232,7 +232,7 @@ public class PyTorchOracleTests
                 k => ToTensor(F[$"{prefix}.layers.{k}.weight.before"], ScalarType.Float32),
                 k => momentum == 0 ? null : ToTensor(F[$"{prefix}.layers.{k}.buffer.before"], ScalarType.Float32),
                 F.Scalar($"{prefix}.lr"), momentum);
-            float loss = Trainer.Step(model, optimizer, ToTensor(F[$"{prefix}.x"], ScalarType.Float32), Labels(F[$"{prefix}.y"]), Convention(r, d, m));
+            float loss = (float)Trainer.Step(model, optimizer, ToTensor(F[$"{prefix}.x"], ScalarType.Float32), Labels(F[$"{prefix}.y"]), Convention(r, d, m));
             return (prefix, model, optimizer, loss);
         }
 
@@ -325,30 +325,14 @@ public class PyTorchOracleTests
 
     // ---------------------------------------------------------------- b. float64 run of the standard network
 
-    /// <summary>
-    /// Trainer.Step's body (zero_grad, the loss of <paramref name="convention"/> on model(x), backward,
-    /// optimizer.step) with the loss read as a double: Trainer.Step itself reads it with <c>item&lt;float&gt;()</c>,
-    /// which TorchSharp 0.107 refuses on a float64 tensor (see <see cref="TrainerStep_OnAFloat64Model_ThrowsToday"/>).
-    /// </summary>
-    static double StepFloat64(Mlp model, optim.Optimizer optimizer, Tensor x, Tensor y, TrainingConvention convention)
-    {
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
-        var l = MultiClassHingeLoss.Squared(model.forward(x), y, convention);
-        double loss = l.item<double>();
-        l.backward();
-        optimizer.step();
-        return loss;
-    }
-
     [Test]
     public void StandardRun_Float64_300Steps_NetworkLossAndSgd_FollowPyTorch()
     {
         // 300 steps of b <- mu b + g, p <- p - lr b (lr 0.05, mu 0.9, batch 8, mean/C, margin 1) of the float64
         // standard network (Mlp converted with .to(Float64)) from PyTorch's initial weights and no momentum buffer
-        // (the first step sets b = g on both sides). The steps are Trainer.Step's four calls (StepFloat64), since
-        // Trainer.Step cannot run a float64 model. The loss of every step, the weights at steps 100, 200, 300 and
-        // the final momentum buffers must agree to Float64Relative (of the loss, of each tensor's scale).
+        // (the first step sets b = g on both sides), each step by Trainer.Step. The loss of every step, the weights
+        // at steps 100, 200, 300 and the final momentum buffers must agree to Float64Relative (of the loss, of each
+        // tensor's scale).
         using var scope = NewDisposeScope();
         var f = Run64.Value;
         Assert.That(f.Scalar("min_gap"), Is.GreaterThanOrEqualTo(1e-6), "fixture premise: no ReLU pre-activation within 1e-6 of 0");
@@ -370,7 +354,7 @@ public class PyTorchOracleTests
         {
             using var stepScope = NewDisposeScope();
             var idx = torch.tensor(batches.Data.AsSpan(t * batch, batch).ToArray().Select(v => (long)v).ToArray());
-            loss[t] = StepFloat64(model, optimizer, trainX.index_select(0, idx), trainY.index_select(0, idx), convention);
+            loss[t] = Trainer.Step(model, optimizer, trainX.index_select(0, idx), trainY.index_select(0, idx), convention);
             if ((t + 1) % 100 == 0)
             {
                 for (int k = 0; k < LayerCount; k++)
@@ -387,26 +371,6 @@ public class PyTorchOracleTests
         for (int k = 0; k < LayerCount; k++)
             AssertTensor(f[$"buffers.step300.layers.{k}.weight"], Buffer(optimizer, k), Float64Relative, $"momentum buffer after step 300, layer {k}");
         Assert.That(expectedLoss.TakeLast(20).Average(), Is.LessThan(0.5 * expectedLoss.Take(20).Average()), "the run learns, so the comparison covers a moving trajectory");
-    }
-
-    [Test]
-    public void TrainerStep_OnAFloat64Model_ThrowsToday()
-    {
-        // A known limitation, pinned so that it is not forgotten: Trainer.Step reads the loss with item<float>(),
-        // and TorchSharp 0.107 refuses that on a float64 loss ("Single is not compatible with Float64"), so the
-        // float64 oracle above has to run Step's body itself. When Trainer.Step learns float64 (e.g. by reading
-        // l.to(ScalarType.Float32).item<float>() or returning a double), switch that test to Trainer.Step and
-        // delete this one.
-        using var scope = NewDisposeScope();
-        var f = Run64.Value;
-        var (model, optimizer) = Build(TrainingProgram.Standard, ScalarType.Float64,
-            k => ToTensor(f[$"weights.step0.layers.{k}.weight"], ScalarType.Float64), _ => null, f.Scalar("lr"), f.Scalar("momentum"));
-        using var _m = model;
-        using var _o = optimizer;
-        var idx = torch.arange(8L);
-        var x = ToTensor(f["train_x"], ScalarType.Float64).index_select(0, idx);
-        var y = Labels(f["train_y"]).index_select(0, idx);
-        Assert.Throws<ArgumentException>(() => Trainer.Step(model, optimizer, x, y, Convention(LossReduction.Mean, true, 1.0)));
     }
 
     // ---------------------------------------------------------------- the link from Trainer.Train to the oracle
@@ -501,7 +465,7 @@ public class PyTorchOracleTests
         {
             if (t > 0) SetState(model, optimizer, k => W(k, t), k => B(k, t));
             var idx = torch.tensor(batches.Data.AsSpan(t * batch, batch).ToArray().Select(v => (long)v).ToArray());
-            float loss = Trainer.Step(model, optimizer, trainX.index_select(0, idx), trainY.index_select(0, idx), convention);
+            float loss = (float)Trainer.Step(model, optimizer, trainX.index_select(0, idx), trainY.index_select(0, idx), convention);
             NumericAssert.AreEqualRelative(expectedLoss[t], loss, Float32Relative, $"step {t}: loss");
             for (int k = 0; k < LayerCount; k++)
             {
