@@ -287,7 +287,7 @@ public static class ReproduceCommand
         t.Title = new TableTitle($"paper 1 ({s.Mode}, {s.Convention.Id}): {Markup.Escape(Path.Combine(outDir, "report.md"))}");
         foreach (var o in outcomes)
         {
-            if (!o.Done) { t.AddRow(new Text(o.Program.Name), new Text("(training not finished)"), new Text($"step {o.Step} of {o.TotalSteps}"), new Text("not judged")); continue; }
+            if (!o.Done) { t.AddRow(new Text(o.Program.Name), new Text("(training not finished)"), new Text(o.TotalSteps < 0 ? "not started" : $"step {o.Step} of {o.TotalSteps}"), new Text("not judged")); continue; }
             foreach (var c in Paper1Report.Evaluate(o.Program, o.Trajectory!))
                 t.AddRow(new Text(o.Program.Name), new Text(c.Claim), new Text(c.Obtained), new Text(c.Holds is bool h ? (h ? "yes" : "no") : "not judged"));
         }

@@ -171,7 +171,7 @@ public static class Paper1Report
             var p = o.Program;
             string here = o.Trajectory is { } r && r.Rows[^1].ValError is double v ? F(v, "F4") : "";
             string ratio = o.Trajectory is { } r2 && r2.Rows[^1].ValError is double v2 && double.IsFinite(p.PaperValidationError) ? F(v2 / p.PaperValidationError, "F2") : "";
-            string epochsHere = o.Done ? F(o.Trajectory!.Rows[^1].Epoch) : $"{p.Epochs} (in progress: step {o.Step} of {o.TotalSteps})";
+            string epochsHere = o.Done ? F(o.Trajectory!.Rows[^1].Epoch) : $"{p.Epochs} ({Progress(o)})";
             sb.AppendLine($"| {p.Name} | {F(p.LearningRate, "G2")} | {p.PaperEpochs} | {epochsHere} | {(double.IsFinite(p.PaperValidationError) ? F(p.PaperValidationError, "F4") : "-")} | {here} | {ratio} | {F(o.TrainSeconds, "F0")} s | {F(o.AnalysisSeconds, "F0")} s |");
         }
         sb.AppendLine();
@@ -183,7 +183,7 @@ public static class Paper1Report
             foreach (var c in Evaluate(o.Program, o.Trajectory!))
                 sb.AppendLine($"| {c.Program} | {c.Claim} | {c.Obtained} | {c.Paper} | {(c.Holds is bool h ? (h ? "yes" : "**no**") : "not judged")} | {c.Note} |");
         foreach (var o in outcomes.Where(o => !o.Done))
-            sb.AppendLine($"| {o.Program.Name} | (all) | training not finished: step {o.Step} of {o.TotalSteps} | | not judged | resume with the same command |");
+            sb.AppendLine($"| {o.Program.Name} | (all) | training not finished: {Progress(o)} | | not judged | resume with the same command |");
         sb.AppendLine();
         sb.AppendLine("Each claim rests on one seed (the reproduction trains each program once); the calibration study gives the seed spread of the validation errors.").AppendLine();
 
@@ -206,6 +206,8 @@ public static class Paper1Report
         }
         return sb.ToString();
     }
+
+    static string Progress(Paper1Outcome o) => o.TotalSteps < 0 ? "not started" : $"in progress: step {o.Step} of {o.TotalSteps}";
 
     static string InputText(MnistNormalization n) => n switch
     {
