@@ -251,7 +251,8 @@ public static class ReproduceCommand
         {
             var now = DateTime.UtcNow;
             string key = p.Stage + p.Program;
-            if (last.TryGetValue(key, out var t) && (now - t).TotalSeconds < 30) return;
+            bool final = p.Training is { } f && f.Step == f.TotalSteps;
+            if (last.TryGetValue(key, out var t) && (now - t).TotalSeconds < 30 && !final) return;
             last[key] = now;
             io.Out.WriteLine(p.Training is { } tp
                 ? FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}] train {p.Program}: epoch {tp.Epoch:F2}/{tp.TotalEpochs} loss {tp.TrainLoss:G4} {tp.SamplesPerSecond:F0} samples/s") + (tp.ValidationError is double v ? FormattableString.Invariant($" val err {v:F4}") : "")

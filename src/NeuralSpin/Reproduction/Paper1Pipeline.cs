@@ -220,7 +220,7 @@ public static class Paper1Pipeline
         };
     }
 
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// Writes report.md, summary.json and figures/*.png for the outcomes (rendered first, then written, each file

@@ -5,6 +5,7 @@ using NeuralSpin.Reproduction;
 using NeuralSpin.Tests.IO;
 using NeuralSpin.Tests.Training;
 using NeuralSpin.Training;
+using NeuralSpin.Trajectory;
 
 namespace NeuralSpin.Tests.Reproduction;
 
@@ -69,6 +70,20 @@ public class Paper1PipelineTests : TempDirFixture
         string report = File.ReadAllText(Path.Combine(dir, "report.md"));
         Assert.That(report, Does.Contain("## Table 1 side by side").And.Contain("sum-c_global").And.Contain("nn.MultiMarginLoss(p=2, margin=1, reduction='sum')"));
         Assert.That(report, Does.Contain("at a small learning rate T_c stays nearly constant"), "the lr 1e-5 program gets the delayed-onset claim");
+
+        // the delayed-onset claim on hand-made T_c series (the reference is the first checkpoint after t = 0; the onset
+        // is the first later epoch more than 2 % above it): flat at 1/32 and 1/16, onset at 2, still growing at 12
+        var small = outcomes.Single(o => o.Program.LearningRate < 1e-4);
+        TrajectoryRow Row(double t, double tc) => new(t, (long)(t * 8), null, null, tc, 0.1, 3.6, -4.5, 0, 1);
+        var delayed = small.Trajectory! with { Rows = [Row(0, 1.78), Row(1.0 / 64, 1.82), Row(1.0 / 32, 1.83), Row(1.0 / 16, 1.84), Row(2, 1.87), Row(12, 1.90)] };
+        Assert.That(Paper1Report.OnsetEpoch(delayed), Is.EqualTo(2));
+        Assert.That(Paper1Report.Evaluate(small.Program, delayed).Single(c => c.Claim.StartsWith("at a small learning rate")).Holds, Is.True);
+        var immediate = small.Trajectory! with { Rows = [Row(0, 1.78), Row(1.0 / 64, 1.82), Row(1.0 / 32, 1.90), Row(1.0 / 16, 1.95), Row(2, 2.0)] };
+        Assert.That(Paper1Report.OnsetEpoch(immediate), Is.EqualTo(1.0 / 32));
+        Assert.That(Paper1Report.Evaluate(small.Program, immediate).Single(c => c.Claim.StartsWith("at a small learning rate")).Holds, Is.False, "growth right after the first checkpoint is no delay");
+        var stalled = small.Trajectory! with { Rows = [Row(0, 1.78), Row(1.0 / 64, 1.82), Row(1.0 / 32, 1.83), Row(1.0 / 16, 1.84), Row(2, 1.85)] };
+        Assert.That(Paper1Report.OnsetEpoch(stalled), Is.Null);
+        Assert.That(Paper1Report.Evaluate(small.Program, stalled).Single(c => c.Claim.StartsWith("at a small learning rate")).Holds, Is.False, "flat without growth");
 
         // a second call trains nothing (data are not even loaded) and gives the same numbers
         var again = Paper1Pipeline.Run(dir, s, _ => throw new AssertionException("finished programs are not trained again"));
