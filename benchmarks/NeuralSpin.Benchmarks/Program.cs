@@ -48,7 +48,7 @@ public class SpinModelBenchmarks
     [Benchmark]
     public void BondMatrixMultiply() => _j.Multiply(_x, _y);
 
-    /// <summary>Positive-definiteness of I - M(0.5) from the chi recurrence (NOTATION.md section 5).</summary>
+    /// <summary>Positive-definiteness of I - M(0.5) from the chi recurrence (docs/theory.md section 5).</summary>
     [Benchmark]
     public bool ChiRecurrencePositiveDefinite() => _chi.IsPositiveDefinite(0.5, 0.0);
 

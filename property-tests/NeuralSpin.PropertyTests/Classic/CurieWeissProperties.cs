@@ -24,7 +24,7 @@ public static class CurieWeissArbitraries
         select new CurieWeissPoint(kt * (kj / 4.0) / 50, kh * (kj / 4.0) / 100, kj / 4.0));
 }
 
-/// <summary>Properties of the Curie-Weiss mean-field solver (NOTATION.md section 8: m = tanh(beta (J m + h)), T_c = J).</summary>
+/// <summary>Properties of the Curie-Weiss mean-field solver (docs/theory.md section 8: m = tanh(beta (J m + h)), T_c = J).</summary>
 [TestFixture]
 public class CurieWeissProperties
 {

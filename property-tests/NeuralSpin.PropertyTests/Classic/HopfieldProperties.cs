@@ -34,7 +34,7 @@ public static class HopfieldArbitraries
     }
 }
 
-/// <summary>Properties of the zero-temperature Hopfield dynamics (NOTATION.md section 8, papers/002 eq. 16).</summary>
+/// <summary>Properties of the zero-temperature Hopfield dynamics (docs/theory.md section 8, papers/002 eq. 16).</summary>
 [TestFixture]
 public class HopfieldProperties
 {

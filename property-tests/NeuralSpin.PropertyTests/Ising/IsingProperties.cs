@@ -44,7 +44,7 @@ public static class IsingArbitraries
     }
 }
 
-/// <summary>Properties of <see cref="ExactEnumeration"/> and <see cref="IsingModel.Energy"/> (NOTATION.md section 7).</summary>
+/// <summary>Properties of <see cref="ExactEnumeration"/> and <see cref="IsingModel.Energy"/> (docs/theory.md section 7).</summary>
 [TestFixture]
 public class IsingProperties
 {

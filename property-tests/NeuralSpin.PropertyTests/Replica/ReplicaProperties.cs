@@ -34,7 +34,7 @@ public static class ReplicaArbitraries
         select new GeneralWidthCase(widths, c));
 }
 
-/// <summary>Replica-symmetric stability (P1 15-18, NOTATION.md section 2).</summary>
+/// <summary>Replica-symmetric stability (P1 15-18, docs/theory.md section 2).</summary>
 [TestFixture]
 public class ReplicaProperties
 {

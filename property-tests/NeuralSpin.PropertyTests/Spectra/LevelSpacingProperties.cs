@@ -23,7 +23,7 @@ public static class SpectrumArbitraries
         select new SpectrumCase(v, shift, scale));
 }
 
-/// <summary>The normalized first level spacing s_0 / s_typ (P1 sec. 3.3, NOTATION.md section 6).</summary>
+/// <summary>The normalized first level spacing s_0 / s_typ (P1 sec. 3.3, docs/theory.md section 6).</summary>
 [TestFixture]
 public class LevelSpacingProperties
 {

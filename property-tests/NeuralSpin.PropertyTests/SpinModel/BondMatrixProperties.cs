@@ -7,7 +7,7 @@ using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
 
 namespace NeuralSpin.PropertyTests.SpinModel;
 
-/// <summary>BondMatrix (P1 1-4, NOTATION.md section 1) against naive dense computations.</summary>
+/// <summary>BondMatrix (P1 1-4, docs/theory.md section 1) against naive dense computations.</summary>
 [TestFixture]
 public class BondMatrixProperties
 {

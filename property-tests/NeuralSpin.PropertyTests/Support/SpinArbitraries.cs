@@ -64,7 +64,7 @@ public static class Oracle
         return a;
     }
 
-    /// <summary>I - beta J + beta^2 diag(d) - shift I (NOTATION.md section 4), naive loops.</summary>
+    /// <summary>I - beta J + beta^2 diag(d) - shift I (docs/theory.md section 4), naive loops.</summary>
     public static double[] IdentityMinusM(double[] j, int n, double beta, double shift = 0)
     {
         var a = new double[n * n];

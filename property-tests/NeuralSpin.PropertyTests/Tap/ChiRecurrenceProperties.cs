@@ -8,7 +8,7 @@ using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
 
 namespace NeuralSpin.PropertyTests.Tap;
 
-/// <summary>The chi recurrence (P1 26-27, erratum of NOTATION.md section 5) against dense diagonalization.</summary>
+/// <summary>The chi recurrence (P1 26-27, erratum of docs/theory.md section 5) against dense diagonalization.</summary>
 [TestFixture, NonParallelizable]
 public class ChiRecurrenceProperties
 {

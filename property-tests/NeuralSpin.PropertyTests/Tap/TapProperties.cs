@@ -38,7 +38,7 @@ public static class TapArbitraries
     }
 }
 
-/// <summary>Properties of the TAP machinery (P1 19-23, NOTATION.md sections 3-4) on random layered couplings.</summary>
+/// <summary>Properties of the TAP machinery (P1 19-23, docs/theory.md sections 3-4) on random layered couplings.</summary>
 [TestFixture]
 public class TapProperties
 {

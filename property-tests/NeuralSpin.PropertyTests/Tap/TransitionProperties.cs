@@ -10,7 +10,7 @@ using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
 namespace NeuralSpin.PropertyTests.Tap;
 
 /// <summary>
-/// The transition search on the curve lambda_min(beta) of I - M(beta) (NOTATION.md section 4) against slow references.
+/// The transition search on the curve lambda_min(beta) of I - M(beta) (docs/theory.md section 4) against slow references.
 /// Each case gets beta_max = 4 / ||J||_2 and a level c = min + f (1 - min), f = (1 + knob mod 9)/10, strictly between the
 /// dense scan minimum of the curve on (0, beta_max] and lambda_min(0) = 1, so a crossing exists. Cases whose curve
 /// barely dips (scan minimum > 0.99, e.g. J = 0) are discarded.

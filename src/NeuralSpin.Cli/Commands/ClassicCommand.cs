@@ -5,7 +5,7 @@ namespace NeuralSpin.Cli.Commands;
 
 /// <summary>
 /// <c>neuralspin classic ...</c>: the classic models behind the network-as-spin-model picture
-/// (NOTATION.md section 8): Curie-Weiss, Sherrington-Kirkpatrick, Hopfield and the RBM, each with CSV,
+/// (docs/theory.md section 8): Curie-Weiss, Sherrington-Kirkpatrick, Hopfield and the RBM, each with CSV,
 /// PNG plots and <c>--json</c>.
 /// </summary>
 public static class ClassicCommand

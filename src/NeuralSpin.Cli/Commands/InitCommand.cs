@@ -8,7 +8,7 @@ namespace NeuralSpin.Cli.Commands;
 
 /// <summary>
 /// <c>neuralspin init</c>: draws an untrained network from the ensemble J^(k)_ij ~ N(0, C_k/N_{k-1})
-/// (NOTATION.md section 1) and saves it as PyTorch-layout weights.
+/// (docs/theory.md section 1) and saves it as PyTorch-layout weights.
 /// </summary>
 public static class InitCommand
 {

@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace NeuralSpin.Cli.Commands;
 
 /// <summary>
-/// <c>neuralspin ising ...</c>: the pairwise Ising toolkit (NOTATION.md sections 3 and 7) on model files
+/// <c>neuralspin ising ...</c>: the pairwise Ising toolkit (docs/theory.md sections 3 and 7) on model files
 /// (IsingModelFile: .npz, .safetensors, .txt) and configuration files (.npy of +-1, or PackedConfigurations):
 /// enumerate, bethe, fit, landscape, tap, sample. Bad model or configuration files exit 2 with one message.
 /// </summary>

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace NeuralSpin.Cli.Commands;
 
-/// <summary><c>neuralspin replica --widths ... --c ...</c>: the replica-symmetric T_c (P1 15-18, NOTATION.md section 2).</summary>
+/// <summary><c>neuralspin replica --widths ... --c ...</c>: the replica-symmetric T_c (P1 15-18, docs/theory.md section 2).</summary>
 public static class ReplicaCommand
 {
     /// <summary>The JSON object written by --json.</summary>

@@ -8,7 +8,7 @@ namespace NeuralSpin.Cli.Commands;
 
 /// <summary>
 /// <c>neuralspin train</c>: trains the binarized or the standard (ReLU) MLP of P1 sec. 3.1 / Table 1 on
-/// MNIST (NOTATION.md section 9) with TorchSharp, writing checkpoints along the training, and
+/// MNIST (docs/theory.md section 9) with TorchSharp, writing checkpoints along the training, and
 /// <c>--resume RUN_DIR</c> to continue an interrupted run.
 /// </summary>
 public static class TrainCommand

@@ -16,8 +16,8 @@ public enum LrNetNoise
 }
 
 /// <summary>
-/// The mean-field ("LR-net") network of binary weights of P2 (sec. II and App. A; NOTATION.md
-/// section 7, last bullet; Shayer, Levi and Fetaya 2018): every weight w_ij in {-1, +1} has
+/// The mean-field ("LR-net") network of binary weights of P2 (sec. II and App. A; docs/theory.md
+/// section 7, "The binary networks behind the ensembles"; Shayer, Levi and Fetaya 2018): every weight w_ij in {-1, +1} has
 /// P(w_ij = +-1) = e^{+-theta_ij} / (2 cosh theta_ij), hence mean mu_ij = tanh theta_ij and variance
 /// 1 - mu_ij^2. The pre-activation z_i = N_in^{-1/2} sum_j w_ij a_j is replaced by its central-limit
 /// form G_i + sqrt(Delta_i) eps_i with G_i = N_in^{-1/2} sum_j mu_ij a_j,

@@ -25,7 +25,7 @@ public sealed record AgsPhaseDiagram(IReadOnlyList<AgsBoundaryPoint> Glass, IRea
 
 /// <summary>
 /// The replica-symmetric mean-field theory of the Hopfield model (Amit, Gutfreund and Sompolinsky, Phys. Rev. Lett.
-/// 55, 1530 (1985) and Ann. Phys. 173, 30 (1987); NOTATION.md section 8), for one condensed pattern at load alpha and
+/// 55, 1530 (1985) and Ann. Phys. 173, 30 (1987); docs/theory.md section 8), for one condensed pattern at load alpha and
 /// inverse temperature beta = 1 / T, with the zero-diagonal Hebbian couplings of <see cref="HopfieldNetwork"/>.
 /// </summary>
 /// <remarks>

@@ -42,7 +42,7 @@ public sealed record MeanFieldSolution(double Temperature, double Field, double 
 }
 
 /// <summary>
-/// The Curie-Weiss (fully connected Ising) ferromagnet (papers/002, "Curie-Weiss Model"; NOTATION.md section 8).
+/// The Curie-Weiss (fully connected Ising) ferromagnet (papers/002, "Curie-Weiss Model"; docs/theory.md section 8).
 /// <para>
 /// Convention: E(s) = -(J/2N) sum_{i != j} s_i s_j - h sum_i s_i, i.e. the <see cref="Ising.IsingModel"/>
 /// E = -1/2 s^T J s - h^T s with J_ij = J/N off the diagonal and zero diagonal, at beta = 1/T (k_B = 1). In terms
@@ -67,7 +67,7 @@ public sealed record MeanFieldSolution(double Temperature, double Field, double 
 /// </summary>
 public static class CurieWeiss
 {
-    /// <summary>T_c = J (NOTATION.md section 8).</summary>
+    /// <summary>T_c = J (docs/theory.md section 8).</summary>
     public static double CriticalTemperature(double coupling = 1.0)
     {
         CheckCoupling(coupling);

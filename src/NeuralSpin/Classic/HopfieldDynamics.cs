@@ -27,7 +27,7 @@ public sealed record SynchronousResult(sbyte[] Final, double Overlap, int Steps,
 public sealed record GlauberResult(sbyte[] Final, double MeanOverlap, double OverlapStandardError, double FinalOverlap, double AcceptanceRate);
 
 /// <summary>
-/// Retrieval dynamics of a <see cref="HopfieldNetwork"/> (NOTATION.md section 8). Local fields come from the
+/// Retrieval dynamics of a <see cref="HopfieldNetwork"/> (docs/theory.md section 8). Local fields come from the
 /// pattern overlaps, h_i = sum_mu xi_i^mu m_mu - alpha s_i, with the un-normalised overlaps N m_mu kept as exact
 /// integers and updated in O(P) per flip, so a sweep costs O(N P) and no N x N matrix is built. Each run is
 /// sequential and a pure function of its start and its generator; parallelism belongs to the caller, over

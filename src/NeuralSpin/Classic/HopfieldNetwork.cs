@@ -4,7 +4,7 @@ using NeuralSpin.Ising;
 namespace NeuralSpin.Classic;
 
 /// <summary>
-/// The Hopfield network (papers/002 eq. 16, NOTATION.md section 8): P patterns xi^mu in {-1, +1}^N stored by
+/// The Hopfield network (papers/002 eq. 16, docs/theory.md section 8): P patterns xi^mu in {-1, +1}^N stored by
 /// the Hebbian rule J_ij = (1/N) sum_mu xi_i^mu xi_j^mu for i != j, J_ii = 0, at load alpha = P / N, with
 /// energy E(s) = -1/2 sum_{i != j} J_ij s_i s_j (the <see cref="IsingModel"/> convention, h = 0).
 /// </summary>

@@ -42,7 +42,7 @@ public sealed record HopfieldOverlapPoint(int Size, int Patterns, double Alpha, 
 public sealed record HopfieldCapacityEstimate(int Size, double AlphaAtMeanLevel, double AlphaAtHalfSuccess);
 
 /// <summary>
-/// Retrieval experiments on random Hopfield networks (NOTATION.md section 8): start at (or near) pattern 1 of a fresh
+/// Retrieval experiments on random Hopfield networks (docs/theory.md section 8): start at (or near) pattern 1 of a fresh
 /// random pattern set and measure the overlap m = (1/N) xi^1 . s, at T = 0 after asynchronous dynamics to a fixed
 /// point, at T &gt; 0 averaged over Glauber sweeps. Every sample has its own seed derived from (seed, N, point, sample)
 /// (<see cref="DataOrder.DeriveSeed"/>), and samples run in parallel with results stored by index, so results are

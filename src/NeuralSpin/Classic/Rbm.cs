@@ -4,7 +4,7 @@ namespace NeuralSpin.Classic;
 
 /// <summary>
 /// A restricted Boltzmann machine with +-1 visible units v (N_v) and +-1 hidden units h (N_h) (papers/002, "Restricted
-/// Boltzmann Machines"; NOTATION.md section 8): E(v, h) = -b.v - c.h - v^T W h, P(v, h) = exp(-E)/Z (beta = 1),
+/// Boltzmann Machines"; docs/theory.md section 8): E(v, h) = -b.v - c.h - v^T W h, P(v, h) = exp(-E)/Z (beta = 1),
 /// W of shape N_v x N_h (row-major), b the visible and c the hidden biases.
 /// <para>
 /// Marginalisation (exact): summing h_mu = +-1 out of exp(b.v + c.h + v^T W h) factorises over mu, giving
@@ -98,7 +98,7 @@ public sealed class Rbm
         return x;
     }
 
-    /// <summary>H_eff(v) = -b.v - sum_mu ln(2 cosh(c_mu + sum_i W_i mu v_i)) (NOTATION.md section 8), exact.</summary>
+    /// <summary>H_eff(v) = -b.v - sum_mu ln(2 cosh(c_mu + sum_i W_i mu v_i)) (docs/theory.md section 8), exact.</summary>
     public double EffectiveEnergy(ReadOnlySpan<sbyte> v)
     {
         var x = HiddenInputs(v);

@@ -38,7 +38,7 @@ public sealed record RbmDeviationResult(long StatesChecked, bool Exhaustive, lon
 
 /// <summary>
 /// The deviation of the quadratic expansion H_quad (<see cref="Rbm.QuadraticExpansion"/>) from the exact marginal
-/// H_eff of an RBM (NOTATION.md section 8): D(v) = H_eff(v) - H_quad(v) = -sum_mu r(c_mu, x_mu(v)) with the
+/// H_eff of an RBM (docs/theory.md section 8): D(v) = H_eff(v) - H_quad(v) = -sum_mu r(c_mu, x_mu(v)) with the
 /// cancellation-free remainder <see cref="Rbm.ExpansionRemainder(double, double)"/>, so D is accurate to relative
 /// rounding even at 1e-12. Exhaustive for N_v up to <see cref="RbmDeviationOptions.MaxExhaustiveVisible"/>: the
 /// 2^N_v states are split into 2^k chunks by the top k = min(6, N_v) units and each chunk is visited in Gray-code

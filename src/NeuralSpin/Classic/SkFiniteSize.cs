@@ -41,7 +41,7 @@ public sealed record SkFiniteSizeResult(double CouplingScale, double Level, IRea
     IReadOnlyList<SkSizeStatistics> Sizes, SkExtrapolation? Extrapolation);
 
 /// <summary>
-/// The paramagnet-to-glass temperature of SK recovered from instances at growing N (NOTATION.md sections 4 and 8):
+/// The paramagnet-to-glass temperature of SK recovered from instances at growing N (docs/theory.md sections 4 and 8):
 /// for each N and instance, the minimum beta*(N) of the linearized-TAP curve lambda_min(beta) and the first crossing
 /// of a small level (<see cref="SkLinearizedTap.Transition"/>); instance averages with standard errors; and the
 /// weighted least-squares extrapolation T*(N) = T_inf + a N^(-2/3). The exponent 2/3 is that of the Tracy-Widom

@@ -7,7 +7,7 @@ namespace NeuralSpin.Classic;
 /// <summary>How the external field of an SK instance is chosen.</summary>
 public enum SkFieldKind
 {
-    /// <summary>h = 0 (the paramagnet-to-glass transition at T = J, NOTATION.md section 8).</summary>
+    /// <summary>h = 0 (the paramagnet-to-glass transition at T = J, docs/theory.md section 8).</summary>
     None,
 
     /// <summary>h_i = H for every spin.</summary>
@@ -27,7 +27,7 @@ public sealed record SkField(SkFieldKind Kind, double Strength)
 }
 
 /// <summary>
-/// One Sherrington-Kirkpatrick instance (papers/002 eq. 15, NOTATION.md section 8):
+/// One Sherrington-Kirkpatrick instance (papers/002 eq. 15, docs/theory.md section 8):
 /// H(sigma) = -sum_{i&lt;j} J_ij sigma_i sigma_j - sum_i h_i sigma_i = -1/2 sigma^T J sigma - h^T sigma with
 /// J_ij = J_ji ~ N(0, J^2/N), zero diagonal. Drawn by <see cref="SkInstances.Draw"/>.
 /// </summary>
@@ -62,12 +62,12 @@ public sealed class SkInstance
     /// <summary>A copy of the fields h.</summary>
     public double[] FieldsCopy() => (double[])_h.Clone();
 
-    /// <summary>The instance as a pairwise Ising model E(s) = -1/2 s^T J s - h^T s at inverse temperature <paramref name="beta"/> (NOTATION.md section 7).</summary>
+    /// <summary>The instance as a pairwise Ising model E(s) = -1/2 s^T J s - h^T s at inverse temperature <paramref name="beta"/> (docs/theory.md section 7).</summary>
     public IsingModel ToIsingModel(double beta) => new(Size, Coupling.ToDenseRowMajor(), FieldsCopy(), beta);
 }
 
 /// <summary>
-/// Seeded, reproducible SK instances (NOTATION.md section 8: J_ij ~ N(0, J^2/N)).
+/// Seeded, reproducible SK instances (docs/theory.md section 8: J_ij ~ N(0, J^2/N)).
 /// <para>
 /// The generator is defined here so that an instance is a documented function of (N, J, seed, field):
 /// a <see cref="SplitMixSource"/> (SplitMix64) seeded with <c>seed</c> feeds

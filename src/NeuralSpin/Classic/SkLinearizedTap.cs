@@ -16,12 +16,12 @@ public sealed record SkCurveMinimum(int Size, long Seed, double BetaStar, double
 }
 
 /// <summary>
-/// The linearized TAP operator of SK instances (P1 21-25, NOTATION.md section 4):
+/// The linearized TAP operator of SK instances (P1 21-25, docs/theory.md section 4):
 /// I - M(beta) = I - beta J + beta^2 diag(d), d_i = sum_j J_ij^2, computed with the project's
 /// <see cref="LambdaMinCurve"/> and <see cref="TransitionSearch"/> on the instance's <see cref="SkInstance.Coupling"/>.
 /// <para>
 /// For J_ij ~ N(0, J^2/N) the spectrum of J is the semicircle on [-2J, 2J] and d_i -&gt; J^2, so
-/// lambda_min(beta) -&gt; 1 - 2 beta J + beta^2 J^2 = (1 - beta J)^2 (NOTATION.md section 4), touching 0 at
+/// lambda_min(beta) -&gt; 1 - 2 beta J + beta^2 J^2 = (1 - beta J)^2 (docs/theory.md section 4), touching 0 at
 /// beta = 1/J: the paramagnet-to-glass transition T_c = J (section 8). At finite N,
 /// lambda_min(beta) ~ 1 - beta lambda_max(J) + beta^2 mean(d) with lambda_max(J) = J (2 + N^-2/3 chi),
 /// chi Tracy-Widom (GOE, mean -1.21, sd 1.27), and mean(d) = J^2 (1 - 1/N) + O(J^2/N); the minimum then sits at
@@ -38,7 +38,7 @@ public static class SkLinearizedTap
     /// </summary>
     public static CurveOptions DefaultCurveOptions { get; } = new() { DenseThreshold = 2000 };
 
-    /// <summary>The large-N curve (1 - beta J)^2 (NOTATION.md section 4, in units of the coupling scale J).</summary>
+    /// <summary>The large-N curve (1 - beta J)^2 (docs/theory.md section 4, in units of the coupling scale J).</summary>
     public static double LargeSizeLimit(double beta, double couplingScale)
     {
         double x = 1 - beta * couplingScale;

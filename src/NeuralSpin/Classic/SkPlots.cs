@@ -8,7 +8,7 @@ namespace NeuralSpin.Classic;
 public static class SkPlots
 {
 
-    /// <summary>lambda_min(beta) of one instance per size next to the large-N curve (1 - beta J)^2 (NOTATION.md section 4).</summary>
+    /// <summary>lambda_min(beta) of one instance per size next to the large-N curve (1 - beta J)^2 (docs/theory.md section 4).</summary>
     public static byte[] LambdaMin(IReadOnlyList<(int Size, CurvePoint[] Points)> curves, double couplingScale)
     {
         var plot = Figures.NewPlot($"SK linearized TAP: lambda_min(beta) of I - M(beta), J = {couplingScale:G4}", "beta", "lambda_min");

@@ -4,7 +4,7 @@ namespace NeuralSpin.Classic;
 
 /// <summary>
 /// The replica-symmetric (Sherrington-Kirkpatrick 1975) order parameter of the SK model at zero field
-/// (NOTATION.md section 8, J_ij ~ N(0, J^2/N)):
+/// (docs/theory.md section 8, J_ij ~ N(0, J^2/N)):
 /// <code>q = integral Dz tanh^2(beta J sqrt(q) z),   Dz = exp(-z^2/2) dz / sqrt(2 pi).</code>
 /// q = 0 is the only solution for T &gt;= J (tanh^2 x &lt; x^2 gives a right side below beta^2 J^2 q &lt;= q); below T = J a
 /// second root q &gt; 0 appears, with q = (beta^2 J^2 - 1) / (2 beta^4 J^4) + O((1 - T/J)^2) ~ 1 - T/J near T_c

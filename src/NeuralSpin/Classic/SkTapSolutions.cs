@@ -23,7 +23,7 @@ public sealed record SkTapTemperature(double Temperature, int Starts, int Conver
     double QeaLowest, double QeaMean, double QeaMax, double LowestFreeEnergyPerSpin, double PlefkaLowest, double ReplicaSymmetricQ);
 
 /// <summary>
-/// TAP solutions of an SK instance below and above T_c = J (NOTATION.md sections 3 and 8): at each temperature the
+/// TAP solutions of an SK instance below and above T_c = J (docs/theory.md sections 3 and 8): at each temperature the
 /// damped TAP iteration with the correct Onsager term (<see cref="TapFixedPoints"/> over <see cref="Tap.TapSolver"/>)
 /// is run from many random starts; the converged end points are grouped into distinct solutions and each is
 /// summarised by its Edwards-Anderson parameter q_EA = (1/N) sum_i m_i^2. Above T_c only the paramagnet m = 0 should

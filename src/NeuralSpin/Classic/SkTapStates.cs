@@ -115,7 +115,7 @@ public sealed record SkTapSearch(double Temperature, int Runs, int NotConverged,
 public sealed record SkTapStateResult(int Instances, int Size, IReadOnlyList<SkTapSearch> Searches, IReadOnlyList<SkTapBranch> Branches);
 
 /// <summary>
-/// TAP states of SK instances below T_c (P1 19-20, NOTATION.md sections 3 and 8) found the physical way: a TAP state is the
+/// TAP states of SK instances below T_c (P1 19-20, docs/theory.md sections 3 and 8) found the physical way: a TAP state is the
 /// thermal average inside one ergodic component, so a heat-bath Monte Carlo run (<see cref="MonteCarlo"/>) from a quenched
 /// configuration (<see cref="SkTapSolutions.Quench"/>) is equilibrated and its improved local averages m_i = &lt;tanh(beta H_i)&gt; over a
 /// few sweeps, short against the time to leave the state, seed Newton's method on the TAP equations (<see cref="TapNewton.Solve"/>).

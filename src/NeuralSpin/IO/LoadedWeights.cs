@@ -5,7 +5,7 @@ namespace NeuralSpin.IO;
 /// <summary>
 /// The weight matrices taken from a file, in forward order, with the tensors that were not used.
 /// Every layer is a finite 2-D PyTorch <c>nn.Linear</c> weight W^(k) of shape (out, in), and the
-/// chain out_k == in_{k+1} holds (NOTATION.md section 1).
+/// chain out_k == in_{k+1} holds (docs/theory.md section 1).
 /// </summary>
 public sealed class LoadedWeights
 {

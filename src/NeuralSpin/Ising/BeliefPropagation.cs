@@ -65,7 +65,7 @@ public readonly record struct BpPairCorrelation(int I, int J, double Correlation
 /// evaluated at the last iterate and is not a BP fixed-point value.</summary>
 /// <param name="Magnetizations">m_i = tanh(beta h_i + a_i + sum_k u_{k->i}) (P2 15).</param>
 /// <param name="Pairs">&lt;s_i s_j&gt; and connected correlations for every coupled pair i &lt; j (P2 16), ordered by i then j.</param>
-/// <param name="LnZ">Bethe ln Z = sum_i ln Z_i - sum_{i&lt;j} ln Z_ij = -beta F (NOTATION.md section 7).</param>
+/// <param name="LnZ">Bethe ln Z = sum_i ln Z_i - sum_{i&lt;j} ln Z_ij = -beta F (docs/theory.md section 7).</param>
 /// <param name="FreeEnergy">F = -ln Z / beta in model energy units (-infinity at beta = 0).</param>
 /// <param name="Energy">&lt;E&gt; = -sum_{i&lt;j} J_ij &lt;s_i s_j&gt; - sum_i h_i m_i in model units (extra fields excluded).</param>
 /// <param name="Entropy">Gibbs entropy in nats, S = ln Z + beta &lt;E&gt; - sum_i a_i m_i; with no extra fields S = beta (&lt;E&gt; - F).</param>
@@ -118,7 +118,7 @@ public sealed class BpNotConvergedException : Exception
 }
 
 /// <summary>
-/// Belief propagation for a pairwise Ising model (P2 14-16, NOTATION.md section 7) at inverse temperature beta with
+/// Belief propagation for a pairwise Ising model (P2 14-16, docs/theory.md section 7) at inverse temperature beta with
 /// beta absorbed: effective couplings K_ij = beta J_ij and fields b_i = beta h_i (+ optional extra fields a_i).
 /// Messages are the cavity fields on the directed edges of the graph of non-zero couplings (sparse neighbour lists):
 /// <code>h_{i->j} = b_i + sum_{k in di \ j} u_{k->i},   u_{k->i} = atanh(tanh K_ki tanh h_{k->i}),</code>

@@ -5,7 +5,7 @@ using NeuralSpin.IO;
 namespace NeuralSpin.Ising;
 
 /// <summary>
-/// An ensemble of spin configurations s in {-1, +1}^N (NOTATION.md section 7), stored row-major as
+/// An ensemble of spin configurations s in {-1, +1}^N (docs/theory.md section 7), stored row-major as
 /// <c>sbyte</c> (sample k, spin i at <c>k * N + i</c>). Read from a NumPy <c>.npy</c> array of shape
 /// (samples, spins) whose values are exactly +-1 (any integer or float dtype), written as int8 <c>.npy</c>.
 /// </summary>

@@ -39,8 +39,8 @@ public sealed record EntropyLandscapeOptions
 /// <param name="Overlap">q = (1/N) sum_i m_i s*_i.</param>
 /// <param name="Distance">Hamming distance per spin d = (1 - q)/2.</param>
 /// <param name="EnergyDensity">e = &lt;E&gt;/N in model units (the x term excluded).</param>
-/// <param name="EntropyDensity">s = (1/N) ln Z(x) + beta e - x q (nats): the Gibbs entropy of P_x per spin; NOTATION's
-/// s = (1/N) ln Z(x) + e - x q at beta = 1.</param>
+/// <param name="EntropyDensity">s = (1/N) ln Z(x) + beta e - x q (nats): the Gibbs entropy of P_x per spin; at beta = 1
+/// the s = (1/N) ln Z(x) + e - x q of docs/theory.md section 7.</param>
 /// <param name="EntropyBound">-d ln d - (1-d) ln(1-d): the largest entropy of any distribution with mean distance d.</param>
 /// <param name="LnZPerSpin">(1/N) ln Z(x) (Bethe).</param>
 /// <param name="Converged">Whether BP converged at this point (for iso-energy: and the beta search succeeded).</param>
@@ -84,12 +84,12 @@ public sealed record LandscapeSweep(IReadOnlyList<LandscapePoint> Up, IReadOnlyL
 }
 
 /// <summary>
-/// The entropy landscape around a reference configuration s* (P2 6-8, 19-20; NOTATION.md section 7), by BP on
+/// The entropy landscape around a reference configuration s* (P2 6-8, 19-20; docs/theory.md section 7), by BP on
 /// <code>P_x(s) ∝ exp(-beta E(s) + x sum_i s_i s*_i),</code>
 /// i.e. BP with effective fields beta h_i + x s*_i. At each x: q = (1/N) sum_i m_i s*_i, d = (1 - q)/2, e = &lt;E&gt;/N and
 /// <code>s = (1/N) ln Z(x) + beta e - x q,</code>
 /// the Gibbs entropy per spin of P_x (the Legendre transform of ln Z(x) in beta and x). P2 absorbs beta (beta = 1), where
-/// this is NOTATION's s = (1/N) ln Z + e - x q; x is never multiplied by beta. The sweep visits the grid upward and then
+/// this is the s = (1/N) ln Z + e - x q of P2 (docs/theory.md section 7); x is never multiplied by beta. The sweep visits the grid upward and then
 /// downward with warm-started messages, so that metastable BP fixed points persist: a jump in d(x) or disagreeing sweeps
 /// (hysteresis) flag a first-order transition. Exact on trees (tests: enumeration to 1e-10); s &lt;= -d ln d - (1-d) ln(1-d)
 /// holds exactly for the true measure and up to the Bethe error on loopy graphs.

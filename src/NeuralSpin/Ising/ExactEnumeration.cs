@@ -26,7 +26,7 @@ public sealed record ExactEnumerationOptions
 
 /// <summary>
 /// The exact thermodynamics of an <see cref="IsingModel"/> by enumerating all 2^N configurations
-/// (NOTATION.md section 7: E(s) = -1/2 s^T J s - h^T s, P(s) = exp(-beta E)/Z, spins +-1; natural logs).
+/// (docs/theory.md section 7: E(s) = -1/2 s^T J s - h^T s, P(s) = exp(-beta E)/Z, spins +-1; natural logs).
 /// Values are stable for any beta and energy scale: weights are kept relative to a reference energy
 /// (log-sum-exp), so ln Z = ln(sum_s e^{-beta (E(s) - E_ref)}) - beta E_ref never overflows.
 /// </summary>
@@ -116,7 +116,7 @@ public sealed class ExactResult
 /// <para>
 /// Algorithm. The configurations are visited in Gray-code order, so consecutive ones differ by one spin and
 /// the energy is updated in O(1) from the local field, dE = 2 s_q H_q with H_q = h_q + sum_j J_qj s_j
-/// (NOTATION.md section 7). The top <see cref="ExactEnumerationOptions.ChunkBits"/> spins are fixed per chunk
+/// (docs/theory.md section 7). The top <see cref="ExactEnumerationOptions.ChunkBits"/> spins are fixed per chunk
 /// and the 2^k chunks run as independent Gray sequences (Parallel.For). Within a chunk the lowest
 /// b = <see cref="ExactEnumerationOptions.InnerBits"/> spins form an inner block: only their local fields are
 /// maintained (O(b) per configuration), the block's Boltzmann weights are buffered by inner configuration,

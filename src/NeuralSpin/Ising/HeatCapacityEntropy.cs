@@ -21,7 +21,7 @@ public sealed record HeatCapacityEntropyResult(double Entropy, double StandardEr
     double[] Betas, double[] MeanEnergies, double[] EnergyErrors);
 
 /// <summary>
-/// Entropy by thermodynamic integration (P2 23; NOTATION.md section 7, natural logs, k_B = 1).
+/// Entropy by thermodynamic integration (P2 23; docs/theory.md section 7, natural logs, k_B = 1).
 /// <para>
 /// Derivation. Z(b) = sum_s e^{-b E(s)} gives d ln Z / db = -&lt;E&gt;_b and Z(0) = 2^N, so
 /// ln Z(beta) = N ln 2 - integral_0^beta &lt;E&gt;_b db, and S = ln Z + beta &lt;E&gt;_beta (= beta(&lt;E&gt; - F)). Equivalently,

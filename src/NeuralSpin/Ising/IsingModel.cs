@@ -2,7 +2,7 @@ namespace NeuralSpin.Ising;
 
 /// <summary>
 /// A pairwise Ising model E(s) = -1/2 s^T J s - h^T s on spins s_i = +-1 at inverse temperature beta,
-/// P(s) = exp(-beta E(s)) / Z (NOTATION.md section 7; P2 absorbs beta, i.e. beta = 1). J is dense,
+/// P(s) = exp(-beta E(s)) / Z (docs/theory.md section 7; P2 absorbs beta, i.e. beta = 1). J is dense,
 /// symmetric and zero on the diagonal; everything is validated on construction.
 /// </summary>
 public sealed class IsingModel

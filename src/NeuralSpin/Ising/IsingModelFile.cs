@@ -5,7 +5,7 @@ using NeuralSpin.IO;
 namespace NeuralSpin.Ising;
 
 /// <summary>
-/// Reads and writes an <see cref="IsingModel"/> (NOTATION.md section 7: E(s) = -1/2 s^T J s - h^T s).
+/// Reads and writes an <see cref="IsingModel"/> (docs/theory.md section 7: E(s) = -1/2 s^T J s - h^T s).
 /// Three formats, chosen by the extension (unknown extensions are recognised by their first bytes):
 /// <list type="bullet">
 /// <item><c>.npz</c> (numpy.savez) or <c>.safetensors</c> with tensors <c>J</c> (N x N), <c>h</c> (N) and

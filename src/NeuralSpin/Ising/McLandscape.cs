@@ -66,7 +66,7 @@ public sealed record McLandscapeSweep(IReadOnlyList<McLandscapePoint> Up, IReadO
 }
 
 /// <summary>
-/// The entropy landscape by Monte Carlo, for where BP does not converge (P2 6-8; NOTATION.md section 7): heat-bath
+/// The entropy landscape by Monte Carlo, for where BP does not converge (P2 6-8; docs/theory.md section 7): heat-bath
 /// sampling of P_x(s) ∝ exp(-beta E(s) + x sum_i s_i s*_i), P(s_i = +1 | rest) = 1 / (1 + e^{-2 (beta H_i + x s*_i)}),
 /// H_i = h_i + sum_j J_ij s_j, annealed in x: the grid is swept up and then down, each x starting from the previous x's
 /// final state (the analogue of BP's warm-started messages), so that a chain stuck in a metastable state shows as a

@@ -114,7 +114,7 @@ public sealed class MonteCarloResult
 }
 
 /// <summary>
-/// Markov-chain Monte Carlo for an <see cref="IsingModel"/> (NOTATION.md section 7, P(s) proportional to
+/// Markov-chain Monte Carlo for an <see cref="IsingModel"/> (docs/theory.md section 7, P(s) proportional to
 /// e^{-beta E(s)}): single-spin Metropolis or heat-bath updates with local fields H_i = h_i + sum_j J_ij s_j kept
 /// up to date in O(N) per flip. All randomness comes from the caller's <see cref="Random"/>.
 /// Tests: chi-square goodness of fit against <see cref="ExactEnumeration"/> at a stated false-failure rate.

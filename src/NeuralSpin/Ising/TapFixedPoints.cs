@@ -32,7 +32,7 @@ public sealed record TapFixedPointOptions
 
 /// <summary>One distinct TAP fixed point.</summary>
 /// <param name="M">The magnetizations (of the first start that reached it).</param>
-/// <param name="FreeEnergy">The TAP free energy F(m) of NOTATION.md section 3, field term -sum h_i m_i included, at the model's beta.</param>
+/// <param name="FreeEnergy">The TAP free energy F(m) of docs/theory.md section 3, field term -sum h_i m_i included, at the model's beta.</param>
 /// <param name="Count">How many starts converged to it.</param>
 public sealed record TapFixedPoint(double[] M, double FreeEnergy, int Count)
 {

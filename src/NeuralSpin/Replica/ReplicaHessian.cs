@@ -3,7 +3,7 @@ using NeuralSpin.Numerics;
 namespace NeuralSpin.Replica;
 
 /// <summary>
-/// Replica-symmetric stability of the paramagnet of the multi-layer SK model (P1 5-18, NOTATION.md
+/// Replica-symmetric stability of the paramagnet of the multi-layer SK model (P1 5-18, docs/theory.md
 /// section 2). Up to a positive factor the Hessian is the (L+1) x (L+1) tridiagonal matrix
 /// H_kk = N_k, H_{k-1,k} = H_{k,k-1} = -beta^2 N_k C_k (k = 1..L); erratum of P1 15: every
 /// off-diagonal entry carries beta^2. The paramagnet is stable while H is positive definite, so

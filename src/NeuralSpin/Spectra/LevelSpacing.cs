@@ -1,7 +1,7 @@
 namespace NeuralSpin.Spectra;
 
 /// <summary>
-/// The normalized first level spacing of P1 sec. 3.3 (NOTATION.md section 6): for ascending
+/// The normalized first level spacing of P1 sec. 3.3 (docs/theory.md section 6): for ascending
 /// eigenvalues e_0 &lt;= e_1 &lt;= ..., s_0 = e_1 - e_0, s_typ = median of all consecutive spacings, and the
 /// ratio s_0 / s_typ.
 /// </summary>

@@ -2,7 +2,7 @@ namespace NeuralSpin.SpinModel;
 
 /// <summary>
 /// The bond matrix of the multi-layer Sherrington-Kirkpatrick (MSK) model of a feed-forward network
-/// (P1 1-4, NOTATION.md section 1), kept in block form: layers k = 0..L of widths N_k, and blocks
+/// (P1 1-4, docs/theory.md section 1), kept in block form: layers k = 0..L of widths N_k, and blocks
 /// J^(k) = W^(k)^T of shape N_{k-1} x N_k for k = 1..L, where W^(k) is the PyTorch (out, in) weight.
 /// The dense matrix J is symmetric, zero-diagonal and block tridiagonal with J^(k) above the diagonal
 /// and J^(k)^T below it; H(sigma) = -1/2 sigma^T J sigma. Biases are not part of H.
@@ -164,7 +164,7 @@ public sealed class BondMatrix : ISymmetricCoupling
 
     /// <summary>
     /// C_k = N_{k-1} * mean_ij (J^(k)_ij)^2, the estimate of the ensemble variance parameter of block k
-    /// (NOTATION.md section 1); one value per block, k = 1..L.
+    /// (docs/theory.md section 1); one value per block, k = 1..L.
     /// </summary>
     public double[] CouplingVariances()
     {
@@ -188,7 +188,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     }
 
     /// <summary>
-    /// A network drawn from the ensemble of NOTATION.md section 1: J^(k)_ij ~ N(0, C_k / N_{k-1}).
+    /// A network drawn from the ensemble of docs/theory.md section 1: J^(k)_ij ~ N(0, C_k / N_{k-1}).
     /// Kaiming-normal initialisation (fan-in, ReLU gain) is C_k = 2.
     /// </summary>
     /// <param name="widths">N_0..N_L.</param>

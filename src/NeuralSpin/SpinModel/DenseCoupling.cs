@@ -60,7 +60,7 @@ public sealed class DenseCoupling : ISymmetricCoupling
     public double[] ToDenseRowMajor() => (double[])_j.Clone();
 
     /// <summary>
-    /// A Sherrington-Kirkpatrick instance (NOTATION.md section 8): J_ij = J_ji ~ N(0, J^2/N) for i &lt; j,
+    /// A Sherrington-Kirkpatrick instance (docs/theory.md section 8): J_ij = J_ji ~ N(0, J^2/N) for i &lt; j,
     /// zero diagonal.
     /// </summary>
     public static DenseCoupling SherringtonKirkpatrick(int n, double couplingScale, Random rng)

@@ -16,7 +16,7 @@ public sealed record Inertia(int Negative, int Zero, int Positive, double LogAbs
 }
 
 /// <summary>
-/// The chi recurrence of P1 26-27 as corrected in NOTATION.md section 5 (erratum: with Phi_k = -chi_k,
+/// The chi recurrence of P1 26-27 as corrected in docs/theory.md section 5 (erratum: with Phi_k = -chi_k,
 /// I - M is positive definite iff every Phi_k is, and det(I - M) = prod_k det Phi_k):
 /// Phi_0 = (1 - c) I + beta^2 diag(d^(0)),
 /// Phi_k = (1 - c) I + beta^2 diag(d^(k)) - beta^2 J^(k)^T Phi_{k-1}^{-1} J^(k), k = 1..L.

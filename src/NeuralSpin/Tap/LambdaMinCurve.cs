@@ -30,11 +30,11 @@ public sealed record CurveOptions
 
 /// <summary>
 /// The curve lambda_min(beta) = smallest eigenvalue of I - M(beta) = I - beta J + beta^2 diag(d)
-/// (linearized TAP, P1 21-25, NOTATION.md section 4) for any symmetric coupling J.
+/// (linearized TAP, P1 21-25, docs/theory.md section 4) for any symmetric coupling J.
 /// Small systems use a dense eigensolver. Large ones use Lanczos on the structured product
 /// (block-sparse for a layered bond matrix), warm-started from the nearest evaluated beta, and every
 /// value is certified: the Ritz value theta is an upper bound, and an inertia count of
-/// I - M - (theta - rho) I (chi recurrence, NOTATION.md section 5) proves that no eigenvalue lies below
+/// I - M - (theta - rho) I (chi recurrence, docs/theory.md section 5) proves that no eigenvalue lies below
 /// theta - rho, with rho at least the Ritz residual. Points are cached.
 /// </summary>
 public sealed class LambdaMinCurve : IDisposable

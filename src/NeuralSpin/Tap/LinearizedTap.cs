@@ -4,7 +4,7 @@ namespace NeuralSpin.Tap;
 
 /// <summary>
 /// The linearized TAP operator I - M(beta) = I - beta J + beta^2 diag(d) at one inverse temperature
-/// (P1 21-25, NOTATION.md section 4), with d_i = sum_l J_il^2 the row square sums of J.
+/// (P1 21-25, docs/theory.md section 4), with d_i = sum_l J_il^2 the row square sums of J.
 /// <para>
 /// Linearizing the TAP equations (P1 20) around m = 0 gives m = M m (P1 21), i.e. (I - M) m = 0 (P1 22) with
 /// M_ij = beta J_ij - delta_ij beta^2 d_i (P1 23); M is the Jacobian at m = 0 of the map of
@@ -42,7 +42,7 @@ public sealed class LinearizedTap
     /// <summary>Number of spins N.</summary>
     public int Size => Coupling.Size;
 
-    /// <summary>d_i = sum_l J_il^2 (NOTATION.md section 1).</summary>
+    /// <summary>d_i = sum_l J_il^2 (docs/theory.md section 1).</summary>
     public ReadOnlySpan<double> RowSquareSums => _d;
 
     /// <summary>y = (I - M) x = x - beta J x + beta^2 d o x, without forming the matrix.</summary>

@@ -4,14 +4,14 @@ namespace NeuralSpin.Tap;
 
 /// <summary>
 /// The TAP (Thouless-Anderson-Palmer) mean-field free energy of a pairwise Ising model with any
-/// symmetric, zero-diagonal coupling J (P1 19, NOTATION.md section 3), with an external-field term:
+/// symmetric, zero-diagonal coupling J (P1 19, docs/theory.md section 3), with an external-field term:
 /// <code>
 /// F(m) = -1/2 sum_ij J_ij m_i m_j - (beta/4) sum_ij J_ij^2 (1 - m_i^2)(1 - m_j^2)
 ///        + (T/2) sum_i [(1 + m_i) ln((1 + m_i)/2) + (1 - m_i) ln((1 - m_i)/2)] - sum_i h_i m_i,
 /// </code>
 /// T = 1/beta. The entropy term uses 0 ln 0 = 0, so it is finite (zero for that spin) at |m_i| = 1.
 /// <para>
-/// <b>erratum (NOTATION.md section 3, P2 repository):</b> the reaction (Onsager) term carries
+/// <b>erratum (docs/theory.md section 3, P2 repository):</b> the reaction (Onsager) term carries
 /// 1 - m_i^2, not (1 - m_i)^2, and the field term -sum_i h_i m_i is present.
 /// </para>
 /// <para>
@@ -33,7 +33,7 @@ namespace NeuralSpin.Tap;
 public static class TapFreeEnergy
 {
     /// <summary>
-    /// F(m) of P1 19 plus -sum_i h_i m_i (NOTATION.md section 3).
+    /// F(m) of P1 19 plus -sum_i h_i m_i (docs/theory.md section 3).
     /// </summary>
     /// <param name="j">Any symmetric zero-diagonal coupling (a layered <see cref="BondMatrix"/>, a dense SK instance, ...).</param>
     /// <param name="beta">Inverse temperature, finite and &gt; 0 (T = 1/beta multiplies the entropy term).</param>

@@ -41,7 +41,7 @@ public sealed record TapFieldContinuationResult(TapNewtonResult? AtZeroField, do
 public sealed record TapBranchPoint(double Field, double[] Magnetizations);
 
 /// <summary>
-/// Newton's method on the TAP equations (P1 20, NOTATION.md section 3)
+/// Newton's method on the TAP equations (P1 20, docs/theory.md section 3)
 /// <code>F_i(m) = atanh m_i - beta (h_i + sum_j J_ij m_j) + beta^2 m_i sum_j J_ij^2 (1 - m_j^2) = 0</code>
 /// for a dense symmetric zero-diagonal coupling (N up to a few hundred: one dense LU solve per step).
 /// F = beta grad F_TAP (<see cref="TapFreeEnergy.Gradient"/>), so its Jacobian is beta times the Hessian of the TAP

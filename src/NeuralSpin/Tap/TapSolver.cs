@@ -48,13 +48,13 @@ public sealed class TapNotConvergedException : Exception
 }
 
 /// <summary>
-/// Solves the TAP equations (P1 20, NOTATION.md section 3)
+/// Solves the TAP equations (P1 20, docs/theory.md section 3)
 /// <code>atanh m_i = beta (h_i + sum_j J_ij m_j) - beta^2 m_i sum_j J_ij^2 (1 - m_j^2)</code>
 /// for any symmetric zero-diagonal coupling by the damped iteration of P2 24 with the correct time indexes:
 /// <code>m(t+1) = tanh(beta (h + J m(t)) - beta^2 m(t-1) o ((J o J)(1 - m(t)^2))),</code>
 /// followed by m(t+1) &lt;- (1 - gamma) m(t+1) + gamma m(t). A fixed point of the iteration (m(t-1) = m(t) = m(t+1))
 /// is a TAP solution and a stationary point of the TAP free energy (P1 19, <see cref="TapFreeEnergy"/>).
-/// <para><b>erratum (NOTATION.md section 3):</b> the reaction term uses 1 - m^2, not (1 - m)^2, and the field h enters.</para>
+/// <para><b>erratum (docs/theory.md section 3):</b> the reaction term uses 1 - m^2, not (1 - m)^2, and the field h enters.</para>
 /// Magnetizations are clamped to |m| &lt;= 1 - <see cref="MagnetizationClamp"/> so that atanh stays finite.
 /// Non-convergence is never silent: <see cref="Solve"/> reports it in <see cref="TapResult.Converged"/>,
 /// <see cref="SolveOrThrow"/> throws <see cref="TapNotConvergedException"/>.

@@ -8,7 +8,7 @@ namespace NeuralSpin.Tap;
 public sealed record CurveMinimum(double Beta, double Value, double CertifiedLowerBound, int Evaluations);
 
 /// <summary>
-/// Transition points of the linearized-TAP curve lambda_min(beta) (NOTATION.md section 4):
+/// Transition points of the linearized-TAP curve lambda_min(beta) (docs/theory.md section 4):
 /// the global minimum over (0, beta_max] and the first beta at which the curve reaches a level c
 /// (beta_c for c = 0; the finite-size-corrected beta_c(c_0) for c = c_0).
 /// Both are certified by the interval bound of <see cref="LambdaMinCurve.IntervalLowerBound"/>, which

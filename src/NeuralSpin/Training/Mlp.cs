@@ -7,8 +7,8 @@ namespace NeuralSpin.Training;
 /// <summary>
 /// A fully connected network of widths N_0..N_L whose layers are <c>nn.Linear</c> modules registered as
 /// <c>layers.{k}</c>, so the weights are named <c>layers.{k}.weight</c> with PyTorch's (out, in) shape
-/// (NOTATION.md section 1). Weights are initialised Kaiming-normal with fan-in and ReLU gain,
-/// W ~ N(0, 2 / N_{k-1}) (C_k = 2 in NOTATION.md section 1), from an explicit generator; biases, if
+/// (docs/theory.md section 1). Weights are initialised Kaiming-normal with fan-in and ReLU gain,
+/// W ~ N(0, 2 / N_{k-1}) (C_k = 2 in docs/theory.md section 1), from an explicit generator; biases, if
 /// any, start at zero. Parameters are float32 on the CPU. For one layer the draws are those of PyTorch's
 /// <c>w.normal_(0, std, generator=g)</c> with the same seeded CPU generator.
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralSpin.Training;
 
 /// <summary>
-/// The binarized network's activation (P1 28-29, NOTATION.md section 9): forward
+/// The binarized network's activation (P1 28-29, docs/theory.md section 9): forward
 /// step(x) = -1 for x &lt; 0 and +1 for x &gt;= 0 (so step(0) = step(-0) = +1), backward the derivative
 /// of hard-tanh, i.e. the incoming gradient is passed where |x| &lt;= 1 and zeroed elsewhere.
 /// </summary>

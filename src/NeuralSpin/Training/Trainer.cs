@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace NeuralSpin.Training;
 
 /// <summary>
-/// Trains the networks of P1 sec. 3.1 (Table 1, NOTATION.md section 9): SGD with momentum
+/// Trains the networks of P1 sec. 3.1 (Table 1, docs/theory.md section 9): SGD with momentum
 /// (<c>torch.optim.SGD</c>), mini-batches in a seeded order (<see cref="DataOrder"/>), the squared
 /// multi-class hinge loss (<see cref="MultiClassHingeLoss"/>), checkpoints on a schedule
 /// (<see cref="CheckpointSchedule"/>) with the test-set error, and a resume state (<see cref="RunFiles"/>).

@@ -1,7 +1,7 @@
 namespace NeuralSpin.Training;
 
 /// <summary>
-/// Configuration of a training run; defaults are those of P1 Table 1 (NOTATION.md section 9) except
+/// Configuration of a training run; defaults are those of P1 Table 1 (docs/theory.md section 9) except
 /// the learning rate and epochs, which the caller chooses (the paper used 1e-4 with 500 / 60 epochs
 /// for binarized / standard, and 1e-6 with 960 epochs).
 /// </summary>
@@ -11,7 +11,7 @@ public sealed record TrainingOptions
     public TrainingProgram Program { get; init; } = TrainingProgram.Binarized;
     /// <summary>Widths N_0..N_L; default 784-512-512-512-10.</summary>
     public IReadOnlyList<int> Widths { get; init; } = [784, 512, 512, 512, 10];
-    /// <summary>Whether the linear layers have biases (default no; biases are not part of H, NOTATION.md section 1).</summary>
+    /// <summary>Whether the linear layers have biases (default no; biases are not part of H, docs/theory.md section 1).</summary>
     public bool Bias { get; init; }
     /// <summary>SGD learning rate.</summary>
     public double LearningRate { get; init; } = 1e-4;

@@ -1,6 +1,6 @@
 namespace NeuralSpin.Training;
 
-/// <summary>The two training programs of P1 sec. 3.1 and Table 1 (NOTATION.md section 9).</summary>
+/// <summary>The two training programs of P1 sec. 3.1 and Table 1 (docs/theory.md section 9).</summary>
 public enum TrainingProgram
 {
     /// <summary>

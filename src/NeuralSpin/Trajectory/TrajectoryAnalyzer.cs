@@ -48,7 +48,7 @@ public sealed record TrajectoryProgress(int Done, int Total, Checkpoint? Current
 /// <param name="TcCorrected">1/beta_c(c_0), lambda_min(beta_c(c_0)) = c_0 (finite-size corrected, P1 sec. 3.2).</param>
 /// <param name="CurveMinLambda">min over beta of lambda_min(beta).</param>
 /// <param name="LambdaMaxJ">Largest eigenvalue of the bond matrix J (P1 sec. 3.4).</param>
-/// <param name="LambdaMinR">lambda_min(R) = -max_i d_i (NOTATION.md section 4).</param>
+/// <param name="LambdaMinR">lambda_min(R) = -max_i d_i (docs/theory.md section 4).</param>
 /// <param name="LambdaMinRChange">(lambda_min(R)(t) - lambda_min(R)(0)) / |lambda_min(R)(0)|.</param>
 /// <param name="FirstLevelSpacingRatio">s_0 / s_typ of I - M at the transition (P1 sec. 3.3).</param>
 public sealed record TrajectoryRow(double Epoch, long Step, double? ValError, double? Tc, double? TcCorrected,

@@ -6,7 +6,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Analysis;
 
-/// <summary>NetworkAnalysis.Run (the `analyze` command) against its definitions (NOTATION.md sections 2, 4, 6).</summary>
+/// <summary>NetworkAnalysis.Run (the `analyze` command) against its definitions (docs/theory.md sections 2, 4, 6).</summary>
 [TestFixture, NonParallelizable]
 public class NetworkAnalysisTests
 {

@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace NeuralSpin.Tests.Classic;
 
 /// <summary>
-/// <see cref="CurieWeiss"/> (mean field: m = tanh(beta (J m + h)), f(m), T_c = J, exponents; NOTATION.md section 8)
+/// <see cref="CurieWeiss"/> (mean field: m = tanh(beta (J m + h)), f(m), T_c = J, exponents; docs/theory.md section 8)
 /// and <see cref="CurieWeissFiniteSize"/> (the binomial sum over M) against ExactEnumeration, closed forms and the
 /// Laplace-method convergence rates.
 /// </summary>

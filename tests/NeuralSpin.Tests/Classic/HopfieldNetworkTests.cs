@@ -7,7 +7,7 @@ namespace NeuralSpin.Tests.Classic;
 
 /// <summary>
 /// <see cref="HopfieldNetwork"/> against the definition J_ij = (1/N) sum_mu xi_i^mu xi_j^mu (i != j), J_ii = 0
-/// (papers/002 eq. 16, NOTATION.md section 8), written out as a naive triple loop here.
+/// (papers/002 eq. 16, docs/theory.md section 8), written out as a naive triple loop here.
 /// </summary>
 [TestFixture]
 public class HopfieldNetworkTests

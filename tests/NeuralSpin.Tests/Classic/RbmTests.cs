@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace NeuralSpin.Tests.Classic;
 
 /// <summary>
-/// <see cref="Rbm"/>: the exact marginal H_eff (NOTATION.md section 8) against brute-force enumeration of the joint
+/// <see cref="Rbm"/>: the exact marginal H_eff (docs/theory.md section 8) against brute-force enumeration of the joint
 /// (v, h), the quadratic expansion (J = sum_mu (1 - tanh^2 c_mu) W W^T, Hopfield form at c = 0) against its Taylor
 /// definition, and <see cref="RbmDeviation"/> against a naive loop and the O(W^4) / O(W^3) scaling laws.
 /// </summary>

@@ -4,7 +4,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Classic;
 
-/// <summary>SK instances (NOTATION.md section 8: J_ij ~ N(0, J^2/N), symmetric, zero diagonal) and their generator.</summary>
+/// <summary>SK instances (docs/theory.md section 8: J_ij ~ N(0, J^2/N), symmetric, zero diagonal) and their generator.</summary>
 [TestFixture]
 public class SkInstancesTests
 {

@@ -7,7 +7,7 @@ namespace NeuralSpin.Tests.Classic;
 
 /// <summary>
 /// The linearized-TAP curve of SK instances, lambda_min(beta) of I - M(beta) = I - beta J + beta^2 diag(d)
-/// (NOTATION.md section 4), its approach to (1 - beta J)^2, and the finite-size transition study.
+/// (docs/theory.md section 4), its approach to (1 - beta J)^2, and the finite-size transition study.
 /// </summary>
 [TestFixture, NonParallelizable]
 public class SkLinearizedTapTests

@@ -5,7 +5,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Classic;
 
-/// <summary>Newton's method on the TAP equations (P1 20, NOTATION.md section 3) for SK instances.</summary>
+/// <summary>Newton's method on the TAP equations (P1 20, docs/theory.md section 3) for SK instances.</summary>
 [TestFixture]
 public class SkTapNewtonTests
 {
@@ -90,7 +90,7 @@ public class SkTapContinuationTests
     [Test]
     public void AboveTc_EveryBranchReachesTheParamagnet_WithoutFolds()
     {
-        // T = 1.3 J (h = 0 has only the paramagnet, NOTATION.md section 8): each branch followed from h0 = 2 J ends at m = 0
+        // T = 1.3 J (h = 0 has only the paramagnet, docs/theory.md section 8): each branch followed from h0 = 2 J ends at m = 0
         // (q_EA <= 1e-8 threshold, residual < 1e-10 checked inside), with no turning point.
         var inst = SkInstances.Draw(60, 1.0, Seed);
         var r = SkTapSolutions.ContinueFromQuenchedStates(inst, new[] { 1.3 }, 3, 7)[0];

@@ -7,7 +7,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Classic;
 
-/// <summary>TAP solutions of SK instances (NOTATION.md section 3) and the sequential TAP solver.</summary>
+/// <summary>TAP solutions of SK instances (docs/theory.md section 3) and the sequential TAP solver.</summary>
 [TestFixture]
 public class SkTapSolutionsTests
 {

@@ -8,7 +8,7 @@ namespace NeuralSpin.Tests.Classic;
 
 /// <summary>
 /// TAP states of SK instances below T_c found from Monte Carlo seeds and followed in temperature (<see cref="SkTapStates"/>,
-/// P1 19-20, NOTATION.md sections 3 and 8). One seeded search serves all checks: the eight N = 100 instances of
+/// P1 19-20, docs/theory.md sections 3 and 8). One seeded search serves all checks: the eight N = 100 instances of
 /// <c>classic sk</c>'s defaults (master seed 1) at T = 0.4, 0.6 (below T_c = J = 1) and 1.3 (above).
 /// </summary>
 [TestFixture]

@@ -11,7 +11,7 @@ public sealed class ReplicaCommandTests : CliFixture
     [Test]
     public void PaperNetworkWithC2GivesTheNotationValue()
     {
-        // NOTATION.md section 2: widths 784-512-512-512-10 with C = 2 give T_c = 1.757516.
+        // docs/theory.md section 2: widths 784-512-512-512-10 with C = 2 give T_c = 1.757516.
         string json = PathOf("rep.json");
         var r = Cli("replica", "--widths", "784,512,512,512,10", "--c", "2", "--json", json);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
@@ -27,7 +27,7 @@ public sealed class ReplicaCommandTests : CliFixture
     [Test]
     public void TwoEqualLayersGiveTcSquaredEqualToC()
     {
-        // NOTATION.md section 2: L = 1 (two layers of equal width) gives T_c^2 = C.
+        // docs/theory.md section 2: L = 1 (two layers of equal width) gives T_c^2 = C.
         string json = PathOf("rep.json");
         var r = Cli("replica", "--widths", "300,300", "--c", "0.7", "--json", json);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);

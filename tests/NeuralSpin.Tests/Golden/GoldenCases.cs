@@ -2,7 +2,7 @@ namespace NeuralSpin.Tests.Golden;
 
 /// <summary>
 /// One golden case: the generator parameters of its network (<c>BondMatrix.Sample(Widths, C, new Random(Seed))</c>,
-/// the ensemble J^(k)_ij ~ N(0, C_k / N_{k-1} ) of NOTATION.md section 1) and the options it is analysed with.
+/// the ensemble J^(k)_ij ~ N(0, C_k / N_{k-1} ) of docs/theory.md section 1) and the options it is analysed with.
 /// </summary>
 /// <param name="Name">Folder name under <c>golden/</c>, also the snapshot name extension.</param>
 /// <param name="Description">What the case exercises (copied into meta.json and golden/README.md).</param>
@@ -29,7 +29,7 @@ public static class GoldenCases
             "Equal widths 40-40-40, Kaiming C = 2: the equal-layer case of P1 16-17 (T_c = [2 C cos(pi/4)]^(1/2)).",
             [40, 40, 40], [2.0], Seed: 11, Level: null, BetaMax: 10),
         new("unequal-60-45-30-10",
-            "Unequal, shrinking widths 60-45-30-10, C = 2: the general-width replica T_c (NOTATION.md section 2) and a bipartite J with zero modes.",
+            "Unequal, shrinking widths 60-45-30-10, C = 2: the general-width replica T_c (docs/theory.md section 2) and a bipartite J with zero modes.",
             [60, 45, 30, 10], [2.0], Seed: 12, Level: null, BetaMax: 10),
         new("deep-7-layers",
             "A deep network of 7 layers (6 blocks) of widths 20-30, C = 1.5: many blocks in the chi recurrence and the replica tridiagonal.",

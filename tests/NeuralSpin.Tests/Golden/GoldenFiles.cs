@@ -90,7 +90,7 @@ public static class GoldenFiles
         w.WriteString("case", c.Name);
         w.WriteString("description", c.Description);
         w.WriteStartObject("generator");
-        w.WriteString("method", "NeuralSpin.SpinModel.BondMatrix.Sample(widths, c, new System.Random(seed)); J^(k)_ij ~ N(0, C_k / N_{k-1}) (NOTATION.md section 1)");
+        w.WriteString("method", "NeuralSpin.SpinModel.BondMatrix.Sample(widths, c, new System.Random(seed)); J^(k)_ij ~ N(0, C_k / N_{k-1}) (docs/theory.md section 1)");
         WriteInts(w, "widths", c.Widths);
         WriteDoubles(w, "c", c.C);
         w.WriteNumber("seed", c.Seed);

@@ -4,7 +4,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Ising;
 
-/// <summary>Belief propagation (P2 14-16) and the Bethe free energy (NOTATION.md section 7) against 2^N enumeration.</summary>
+/// <summary>Belief propagation (P2 14-16) and the Bethe free energy (docs/theory.md section 7) against 2^N enumeration.</summary>
 [TestFixture]
 public class BpTests
 {
@@ -66,7 +66,7 @@ public class BpTests
             AssertMatchesEnumeration(model, BeliefPropagation.Run(model, Tight), exact, TreeTolerance, $"tree N={n} rep {rep} sync");
             var seq = BeliefPropagation.Run(model, Tight with { Schedule = BpSchedule.RandomSequential, Seed = rep });
             AssertMatchesEnumeration(model, seq, exact, TreeTolerance, $"tree N={n} rep {rep} random-sequential");
-            // -beta F = ln Z and S = beta (<E> - F) (NOTATION section 7 with beta restored)
+            // -beta F = ln Z and S = beta (<E> - F) (docs/theory.md section 7 with beta restored)
             var bp = BeliefPropagation.Run(model, Tight);
             NumericAssert.AreEqualAbsolute(-beta * bp.FreeEnergy, bp.LnZ, 1e-12, "-beta F = ln Z");
             NumericAssert.AreEqualAbsolute(beta * (bp.Energy - bp.FreeEnergy), bp.Entropy, 1e-11, "S = beta(<E> - F)");

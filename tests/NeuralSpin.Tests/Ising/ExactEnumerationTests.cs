@@ -6,7 +6,7 @@ namespace NeuralSpin.Tests.Ising;
 
 /// <summary>
 /// <see cref="ExactEnumeration"/> against the naive brute-force loop of <see cref="IsingReference"/> and against
-/// closed forms (NOTATION.md section 7).
+/// closed forms (docs/theory.md section 7).
 /// </summary>
 [TestFixture]
 public class ExactEnumerationTests

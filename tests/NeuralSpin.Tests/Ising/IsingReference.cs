@@ -4,7 +4,7 @@ namespace NeuralSpin.Tests.Ising;
 
 /// <summary>
 /// Slow, obviously correct references for the Ising tests: a naive loop over all 2^N configurations with the
-/// energy written straight from the definition E(s) = -1/2 sum_ij J_ij s_i s_j - sum_i h_i s_i (NOTATION.md
+/// energy written straight from the definition E(s) = -1/2 sum_ij J_ij s_i s_j - sum_i h_i s_i (docs/theory.md
 /// section 7), two passes (minimum energy, then weights e^{-beta (E - E_min)}), and random models.
 /// </summary>
 public static class IsingReference

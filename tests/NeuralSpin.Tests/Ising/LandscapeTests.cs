@@ -4,7 +4,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Ising;
 
-/// <summary>The entropy landscape around a reference (P2 6-8, 19-20; NOTATION.md section 7) and iso-energy curves.</summary>
+/// <summary>The entropy landscape around a reference (P2 6-8, 19-20; docs/theory.md section 7) and iso-energy curves.</summary>
 [TestFixture]
 public class LandscapeTests
 {

@@ -4,7 +4,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Replica;
 
-/// <summary>The checks listed in NOTATION.md section 2 for the replica-symmetric T_c (P1 15-18).</summary>
+/// <summary>The checks listed in docs/theory.md section 2 for the replica-symmetric T_c (P1 15-18).</summary>
 [TestFixture]
 public class ReplicaHessianTests
 {
@@ -18,7 +18,7 @@ public class ReplicaHessianTests
     [TestCase(1.0 / 3.0)]
     public void SingleBlock_L1_CriticalTemperatureIsSqrtC(double c)
     {
-        // NOTATION.md 2, check 1: L = 1 (two layers, equal widths) gives T_c = sqrt(C); also P1 17 with L = 1:
+        // docs/theory.md section 2, check 1: L = 1 (two layers, equal widths) gives T_c = sqrt(C); also P1 17 with L = 1:
         // [2 C cos(pi/3)]^(1/2) = sqrt(C).
         NumericAssert.AreEqualRelative(Math.Sqrt(c), ReplicaHessian.CriticalTemperature(new[] { 7, 7 }, new[] { c }), ClosedFormRelative, "T_c(7-7)");
         NumericAssert.AreEqualRelative(Math.Sqrt(c), ReplicaHessian.CriticalTemperatureEqualLayers(2, c), ClosedFormRelative, "P1 17, L = 1");
@@ -30,7 +30,7 @@ public class ReplicaHessianTests
     [TestCase(3, 5, 0.7)]
     public void TwoLayers_CriticalTemperatureSquaredIsCTimesSqrtWidthRatio(int n0, int n1, double c)
     {
-        // NOTATION.md 2, check 2: widths N_0, N_1 give T_c^2 = C sqrt(N_1 / N_0) (bipartite SK).
+        // docs/theory.md section 2, check 2: widths N_0, N_1 give T_c^2 = C sqrt(N_1 / N_0) (bipartite SK).
         double tc = ReplicaHessian.CriticalTemperature(new[] { n0, n1 }, new[] { c });
         NumericAssert.AreEqualRelative(c * Math.Sqrt((double)n1 / n0), tc * tc, 2 * ClosedFormRelative, "T_c^2");
     }
@@ -38,7 +38,7 @@ public class ReplicaHessianTests
     [Test]
     public void PaperNetwork_784_512_512_512_10_C2_CriticalTemperatureIs1_757516()
     {
-        // NOTATION.md 2, check 3: the paper's MLP with Kaiming C = 2 gives T_c = 1.757516 (6 digits quoted,
+        // docs/theory.md section 2, check 3: the paper's MLP with Kaiming C = 2 gives T_c = 1.757516 (6 digits quoted,
         // so half a unit in the 6th decimal is the tolerance); the equal-layer formula (P1 17, L = 4) would say 1.861210.
         var widths = new[] { 784, 512, 512, 512, 10 };
         double tc = ReplicaHessian.CriticalTemperature(widths, new[] { 2.0 });
@@ -59,7 +59,7 @@ public class ReplicaHessianTests
     [Test]
     public void Matrix_HasPrintedEntriesWithBetaSquaredOnEveryOffDiagonal()
     {
-        // NOTATION.md 2 (erratum P1 15): H_kk = N_k, H_{k-1,k} = -beta^2 N_k C_k for every k including the last.
+        // docs/theory.md 2 (erratum P1 15): H_kk = N_k, H_{k-1,k} = -beta^2 N_k C_k for every k including the last.
         var widths = new[] { 4, 3, 2 };
         var c = new[] { 0.5, 2.0 };
         const double beta = 0.7;

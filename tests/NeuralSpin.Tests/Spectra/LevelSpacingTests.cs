@@ -4,7 +4,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Spectra;
 
-/// <summary>Known small examples of the normalized first level spacing (NOTATION.md section 6), worked by hand.</summary>
+/// <summary>Known small examples of the normalized first level spacing (docs/theory.md section 6), worked by hand.</summary>
 [TestFixture]
 public class LevelSpacingTests
 {

@@ -4,7 +4,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.SpinModel;
 
-/// <summary>BondMatrix layout and ensemble (NOTATION.md section 1).</summary>
+/// <summary>BondMatrix layout and ensemble (docs/theory.md section 1).</summary>
 [TestFixture]
 public class BondMatrixTests
 {

@@ -17,7 +17,7 @@ public static class DenseReference
         return evd.EigenValues.Select(z => z.Real).OrderBy(x => x).ToArray();
     }
 
-    /// <summary>I - beta J + beta^2 diag(d) - shift I from a dense J (naive loops; NOTATION.md section 4).</summary>
+    /// <summary>I - beta J + beta^2 diag(d) - shift I from a dense J (naive loops; docs/theory.md section 4).</summary>
     public static double[] IdentityMinusM(double[] j, int n, double beta, double shift = 0)
     {
         var a = new double[n * n];

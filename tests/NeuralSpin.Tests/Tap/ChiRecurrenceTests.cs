@@ -5,7 +5,7 @@ using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Tap;
 
-/// <summary>The chi recurrence (P1 26-27 with the erratum of NOTATION.md section 5) against dense diagonalization.</summary>
+/// <summary>The chi recurrence (P1 26-27 with the erratum of docs/theory.md section 5) against dense diagonalization.</summary>
 [TestFixture, NonParallelizable]
 public class ChiRecurrenceTests
 {
@@ -24,7 +24,7 @@ public class ChiRecurrenceTests
         using var chi = new ChiRecurrence(j);
         var inertia = chi.Evaluate(beta, shift);
 
-        // NOTATION.md 5: negatives of I - M - cI = sum of negatives of the Phi_k (Haynsworth). Guard: the dense
+        // docs/theory.md section 5: negatives of I - M - cI = sum of negatives of the Phi_k (Haynsworth). Guard: the dense
         // spectrum must keep a clear gap around zero, else the count is ill posed.
         double gap = w.Min(Math.Abs);
         Assume.That(gap, Is.GreaterThan(1e-6), "a dense eigenvalue sits at the shift");

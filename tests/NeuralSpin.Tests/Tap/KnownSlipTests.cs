@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace NeuralSpin.Tests.Tap;
 
 /// <summary>
-/// One test per known slip of the paper's public code (NOTATION.md section 3 errata). Each compares the library with a
+/// One test per known slip of the paper's public code (docs/theory.md section 3 errata). Each compares the library with a
 /// hand-written formula and asserts that the slipped formula gives a different number, so re-introducing the slip fails.
 /// Slip (c), BP damping that never damps, is BpTests.KnownSlip_BpDampingNeverDamps_OneDampedSweepIsHalfUndampedPlusHalfStart.
 /// </summary>

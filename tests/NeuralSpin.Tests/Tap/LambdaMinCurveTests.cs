@@ -8,7 +8,7 @@ using NeuralSpin.Tests.Support;
 namespace NeuralSpin.Tests.Tap;
 
 /// <summary>
-/// The curve lambda_min(beta) of I - M(beta) (P1 21-25, NOTATION.md section 4): its Lanczos and dense paths,
+/// The curve lambda_min(beta) of I - M(beta) (P1 21-25, docs/theory.md section 4): its Lanczos and dense paths,
 /// and the large-N checks of section 4 (SK and untrained MSK).
 /// </summary>
 [TestFixture, NonParallelizable]
@@ -48,7 +48,7 @@ public class LambdaMinCurveTests
     [Test]
     public void SherringtonKirkpatrick_n800_LambdaMinApproachesOneMinusBetaSquared()
     {
-        // NOTATION.md 4: SK with J_ij ~ N(0, 1/N): lambda_min(beta) -> (1 - beta)^2. At finite N,
+        // docs/theory.md section 4: SK with J_ij ~ N(0, 1/N): lambda_min(beta) -> (1 - beta)^2. At finite N,
         // lambda_min = 1 + beta^2 mean(d) - beta lambda_max(J) + (small d-fluctuation terms). mean(d) = 1 - 1/N,
         // and lambda_max(J) = 2 + N^(-2/3) TW_1 with the Tracy-Widom TW_1 of mean -1.21, sd 1.27; so
         // |lambda_min - (1 - beta)^2| <= beta * 5 N^(-2/3) (mean + 3 sd, a ~1e-3 false-failure rate for this fixed
@@ -75,7 +75,7 @@ public class LambdaMinCurveTests
     [Test]
     public void UntrainedMsk_CurveMinimumBetaApproachesReplicaBetaC_AsWidthsGrow()
     {
-        // NOTATION.md 4: for untrained MSK networks (J^(k)_ij ~ N(0, C/N_{k-1}), C = 2) the minimum of lambda_min(beta)
+        // docs/theory.md section 4: for untrained MSK networks (J^(k)_ij ~ N(0, C/N_{k-1}), C = 2) the minimum of lambda_min(beta)
         // approaches beta = 1/T_c of section 2 as the widths grow. Scaling every width by 4 should shrink the relative
         // error (edge effects ~ N^(-2/3): by ~4^(2/3) = 2.5); averaged over 3 seeds to tame sample fluctuations.
         var sw = Stopwatch.StartNew();

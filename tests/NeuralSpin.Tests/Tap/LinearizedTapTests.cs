@@ -4,7 +4,7 @@ using NeuralSpin.Tap;
 
 namespace NeuralSpin.Tests.Tap;
 
-/// <summary>The linearized TAP operator I - M(beta) = I - beta J + beta^2 diag(d) (P1 21-25, NOTATION.md section 4).</summary>
+/// <summary>The linearized TAP operator I - M(beta) = I - beta J + beta^2 diag(d) (P1 21-25, docs/theory.md section 4).</summary>
 [TestFixture]
 public class LinearizedTapTests
 {

@@ -4,7 +4,7 @@ using NeuralSpin.Tap;
 
 namespace NeuralSpin.Tests.Tap;
 
-/// <summary>The TAP free energy F(m) of P1 19 plus the field term (NOTATION.md section 3) and its gradient.</summary>
+/// <summary>The TAP free energy F(m) of P1 19 plus the field term (docs/theory.md section 3) and its gradient.</summary>
 [TestFixture]
 public class TapFreeEnergyTests
 {

@@ -91,7 +91,7 @@ public class TapSolverTests
     {
         // J_ij = J0/N (i != j): the TAP solution is uniform and solves
         //   atanh m = beta (h + J0 (N-1)/N m) - beta^2 m J0^2 (N-1)/N^2 (1 - m^2),
-        // which differs from mean field g(m) = atanh m - beta (h + J0 m) = 0 (NOTATION.md section 8) by
+        // which differs from mean field g(m) = atanh m - beta (h + J0 m) = 0 (docs/theory.md section 8) by
         // delta(m) = [beta J0 m + beta^2 J0^2 m (1 - m^2)]/N + O(1/N^2). Hence N (m_TAP - m_MF) -> c1 = -delta N / g'(m_MF).
         const double beta = 1.0, j0 = 1.5, field = 0.01;
         double mf = Bisect(m => Math.Atanh(m) - beta * (field + j0 * m), 0.3, 1 - 1e-12);

@@ -14,7 +14,7 @@ public class MlpTests
     [TestCase(TrainingProgram.Standard)]
     public void KaimingNormal_HasMeanZeroAndVarianceTwoOverFanIn(TrainingProgram program)
     {
-        // W ~ N(0, s2) with s2 = 2 / fan_in (NOTATION.md section 1, C_k = 2). For n draws the sample
+        // W ~ N(0, s2) with s2 = 2 / fan_in (docs/theory.md section 1, C_k = 2). For n draws the sample
         // variance has standard error s2 sqrt(2 / n) and the mean s / sqrt(n); bounds of 5 standard
         // errors give a false-failure rate below 6e-7 per check (8 checks per case).
         using var model = Mlp.Create(program, [400, 300, 200, 10], bias: false, InitSeed);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace NeuralSpin.Tests.Training;
 
-/// <summary>P1 28-29: forward step, backward hard-tanh derivative (NOTATION.md section 9).</summary>
+/// <summary>P1 28-29: forward step, backward hard-tanh derivative (docs/theory.md section 9).</summary>
 [TestFixture, NonParallelizable]
 public class StraightThroughSignTests
 {

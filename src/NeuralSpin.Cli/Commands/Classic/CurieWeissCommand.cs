@@ -11,7 +11,7 @@ namespace NeuralSpin.Cli.Commands.Classic;
 
 /// <summary>
 /// <c>neuralspin classic curie-weiss</c>: the Curie-Weiss ferromagnet E = -(J/2N) sum_{i != j} s_i s_j - h sum_i s_i
-/// (NOTATION.md section 8; <see cref="CurieWeiss"/>, <see cref="CurieWeissFiniteSize"/>): every branch of
+/// (docs/theory.md section 8; <see cref="CurieWeiss"/>, <see cref="CurieWeissFiniteSize"/>): every branch of
 /// m = tanh(beta (J m + h)) with its stability, T_c = J, the fitted exponents beta (1/2) and gamma (1), and the exact
 /// finite-N thermodynamics for the requested sizes, with CSV and PNG files of m(T), f(T), the exponent fit and P(m).
 /// </summary>

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace NeuralSpin.Cli.Commands.Classic;
 
 /// <summary>
-/// <c>neuralspin classic hopfield</c>: retrieval in random Hopfield networks (NOTATION.md section 8) next to the AGS
+/// <c>neuralspin classic hopfield</c>: retrieval in random Hopfield networks (docs/theory.md section 8) next to the AGS
 /// replica-symmetric theory: overlap vs load for several N with alpha_c(N), overlap vs T at fixed load, and the
 /// (alpha, T) phase diagram with the T_g, T_M, T_c boundaries and Glauber simulation points. CSV + PNG into --out,
 /// --json for the numbers.

@@ -12,7 +12,7 @@ namespace NeuralSpin.Cli.Commands.Classic;
 
 /// <summary>
 /// <c>neuralspin classic rbm</c>: an RBM's exact marginal H_eff(v) = -b.v - sum_mu ln 2cosh(c_mu + sum_i W_i mu v_i)
-/// (NOTATION.md section 8) against its pairwise small-coupling expansion (<see cref="Rbm.QuadraticExpansion"/>: J = sum_mu
+/// (docs/theory.md section 8) against its pairwise small-coupling expansion (<see cref="Rbm.QuadraticExpansion"/>: J = sum_mu
 /// (1 - tanh^2 c_mu) W W^T off the diagonal, h = b + W tanh c), on all 2^N_v visible states when N_v &lt;= 22 and on
 /// seeded random states beyond. With <c>--weights FILE</c> for a given machine; with <c>--demo</c> for a seeded random
 /// machine whose weight scale is swept to show the O(W^4) (c = 0) and O(W^3) (c != 0) deviation.

@@ -13,7 +13,7 @@ using Spectre.Console;
 namespace NeuralSpin.Cli.Commands.Classic;
 
 /// <summary>
-/// <c>neuralspin classic sk</c>: the Sherrington-Kirkpatrick model (NOTATION.md sections 3, 4 and 8). Seeded instances
+/// <c>neuralspin classic sk</c>: the Sherrington-Kirkpatrick model (docs/theory.md sections 3, 4 and 8). Seeded instances
 /// J_ij ~ N(0, J^2/N); the linearized-TAP curve lambda_min(beta) of one instance per size next to (1 - beta J)^2; the
 /// curve minimum beta*(N) and the first crossing of a small level over several instances per size, with the
 /// N^(-2/3) extrapolation of T* = 1/beta* to N -&gt; infinity (expected T_c = J); the TAP solutions of one instance

@@ -19,7 +19,7 @@ public sealed record BoltzmannOptions(double Eta = 0.1, double L2 = 0, double L1
 public sealed record BoltzmannResult(IsingModel Model, int Steps, double RmsDeviation, bool Converged, double[] History);
 
 /// <summary>
-/// Boltzmann learning (P2 5; NOTATION.md section 7; Ackley, Hinton and Sejnowski 1985): gradient ascent
+/// Boltzmann learning (P2 5; docs/theory.md section 7; Ackley, Hinton and Sejnowski 1985): gradient ascent
 /// on the log-likelihood, whose gradient is the moment mismatch:
 /// J_ij += eta (&lt;s_i s_j&gt;_data - &lt;s_i s_j&gt;_model) - eta lambda_2 J_ij, then J_ij = soft(J_ij, eta lambda_1);
 /// h_i += eta (&lt;s_i&gt;_data - &lt;s_i&gt;_model). Fields are not penalised.

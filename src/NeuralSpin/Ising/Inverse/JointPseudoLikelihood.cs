@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralSpin.Ising.Inverse;
 
 /// <summary>
-/// The sum of all spins' pseudolikelihood objectives (P2 21-22; NOTATION.md section 7) as one objective in the
+/// The sum of all spins' pseudolikelihood objectives (P2 21-22; docs/theory.md section 7) as one objective in the
 /// N^2 parameters Theta (row r: J_rj off the diagonal, h_r on it, the layout of <see cref="PlOptions.Initial"/>):
 /// L(Theta) = sum_r ell_r(theta_r). The rows are independent, so the minimiser of L is the set of per-spin minimisers,
 /// and its value and gradient for all spins come from two dense matrix products over the M x N configurations S:

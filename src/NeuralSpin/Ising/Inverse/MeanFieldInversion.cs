@@ -4,7 +4,7 @@ namespace NeuralSpin.Ising.Inverse;
 
 /// <summary>
 /// Naive mean-field inversion of the moments (the independent-pair / "nMF" estimate; Kappen and
-/// Rodriguez 1998; the inverse problem of NOTATION.md section 7 with beta = 1):
+/// Rodriguez 1998; the inverse problem of docs/theory.md section 7 with beta = 1):
 /// J_ij = -(C^-1)_ij for i != j, with C the connected correlation matrix, and
 /// h_i = atanh(m_i) - sum_j J_ij m_j (the mean-field equation m_i = tanh(h_i + sum_j J_ij m_j) solved for h).
 /// </summary>

@@ -41,7 +41,7 @@ public sealed record PlOptions(double L2 = 0, double L1 = 0, int MaxIterations =
 public sealed record PlResult(IsingModel Model, double[] RowCouplings, double[] Objective, int[] Iterations, bool Converged, TimeSpan Elapsed);
 
 /// <summary>
-/// Pseudolikelihood maximisation (P2 21-22; NOTATION.md section 7; Besag 1975, Aurell and Ekeberg 2012,
+/// Pseudolikelihood maximisation (P2 21-22; docs/theory.md section 7; Besag 1975, Aurell and Ekeberg 2012,
 /// Ravikumar, Wainwright and Lafferty 2010 for L1). For each spin r independently,
 /// P(s_r | rest) = e^{s_r H_r} / (2 cosh H_r), H_r = h_r + sum_{j != r} J_rj s_j, and the fit minimises
 /// ell_r(theta) = (1/M) sum_mu [ln 2cosh H_r^mu - s_r^mu H_r^mu] + lambda_2 sum_{j != r} J_rj^2 + lambda_1 sum_{j != r} |J_rj|

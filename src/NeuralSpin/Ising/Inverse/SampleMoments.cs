@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NeuralSpin.Ising.Inverse;
 
 /// <summary>
-/// Empirical moments of M configurations of N spins s_i = +-1 (NOTATION.md section 7): magnetisations
+/// Empirical moments of M configurations of N spins s_i = +-1 (docs/theory.md section 7): magnetisations
 /// m_i = &lt;s_i&gt;, raw correlations C_ij = &lt;s_i s_j&gt; (diagonal 1) and connected correlations
 /// C_ij - m_i m_j, all row-major N x N and exactly symmetric.
 /// </summary>

@@ -2,7 +2,7 @@ namespace NeuralSpin.Ising.Inverse;
 
 /// <summary>
 /// TAP (second-order Plefka) inversion of the moments (Kappen and Rodriguez 1998; Tanaka 1998), beta = 1.
-/// The TAP equations atanh m_i = h_i + sum_j J_ij m_j - m_i sum_j J_ij^2 (1 - m_j^2) (NOTATION.md section 3,
+/// The TAP equations atanh m_i = h_i + sum_j J_ij m_j - m_i sum_j J_ij^2 (1 - m_j^2) (docs/theory.md section 3,
 /// P1 20) differentiated with respect to m_j give, for i != j,
 /// (C^-1)_ij = -J_ij - 2 J_ij^2 m_i m_j, whose root that tends to the mean-field value as J -> 0 is
 /// J_ij = -2 (C^-1)_ij / (1 + sqrt(1 - 8 (C^-1)_ij m_i m_j)).

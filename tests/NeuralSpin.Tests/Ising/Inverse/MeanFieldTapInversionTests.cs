@@ -8,7 +8,7 @@ namespace NeuralSpin.Tests.Ising.Inverse;
 /// <summary>
 /// Naive mean-field and TAP inversion on exact (enumerated) moments, so that the only error is the
 /// truncation of the Plefka expansion: for J = eps K the coupling error is O(eps^2) for mean field and
-/// O(eps^3) for TAP (NOTATION.md section 7; Kappen and Rodriguez 1998, Tanaka 1998).
+/// O(eps^3) for TAP (docs/theory.md section 7; Kappen and Rodriguez 1998, Tanaka 1998).
 /// </summary>
 public class MeanFieldTapInversionTests
 {
