@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace NeuralSpin.Cli;
@@ -21,12 +23,43 @@ public static class ArgParsing
         HelpName = "B",
     };
 
-    /// <summary>The <c>--threads T</c> option of the commands that do dense linear algebra through libtorch.</summary>
+    /// <summary>Environment variable that lifts the upper bound of <c>--threads</c> (and of $NEURALSPIN_THREADS) when set to 1.</summary>
+    public const string ForceThreadsVariable = "NEURALSPIN_FORCE_THREADS";
+
+    /// <summary>The largest <c>--curve-points</c> (a grid finer than this says nothing more and only costs time).</summary>
+    public const int MaxCurvePoints = 100_000;
+
+    /// <summary>The <c>--threads T</c> option of the commands that use libtorch (the same text everywhere).</summary>
     public static System.CommandLine.Option<int?> LibtorchThreadsOption() => new("--threads")
     {
-        Description = $"libtorch intra-op threads (default: $NEURALSPIN_THREADS, else 1, here {NeuralSpin.Numerics.TorchLinalg.DefaultThreads()}); more threads only pay on an otherwise idle machine.",
+        Description = $"libtorch threads, 1 to the number of processors ({Environment.ProcessorCount} here; more only with {ForceThreadsVariable}=1). " +
+                      "Default: $NEURALSPIN_THREADS, else 1. More threads only pay on an otherwise idle machine.",
         HelpName = "T",
     };
+
+    /// <summary>
+    /// The thread count of <c>--threads</c>: the option, else $NEURALSPIN_THREADS, else 1; at least 1 and at most
+    /// <see cref="Environment.ProcessorCount"/> unless <see cref="ForceThreadsVariable"/> is 1.
+    /// </summary>
+    public static int ThreadCount(int? option, string name = "--threads")
+    {
+        bool force = Environment.GetEnvironmentVariable(ForceThreadsVariable) == "1";
+        int cores = Environment.ProcessorCount;
+        if (option is int t)
+        {
+            if (t < 1) throw new UsageException($"{name} {t} is not allowed: give a positive thread count, at most the {cores} processors of this machine, e.g. {name} 1.");
+            if (t > cores && !force)
+                throw new UsageException($"{name} {t} is more than the {cores} processors of this machine, which only slows the computation down. Give {name} {cores} or less (or set {ForceThreadsVariable}=1 to oversubscribe on purpose).");
+            return t;
+        }
+        string? env = Environment.GetEnvironmentVariable("NEURALSPIN_THREADS");
+        if (string.IsNullOrWhiteSpace(env)) return 1;
+        if (!int.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out int e) || e < 1)
+            throw new UsageException($"the environment variable NEURALSPIN_THREADS='{env}' is not a positive whole number. Set it to a thread count such as 1, or unset it.");
+        if (e > cores && !force)
+            throw new UsageException($"the environment variable NEURALSPIN_THREADS={e} is more than the {cores} processors of this machine. Set it to {cores} or less, or give {name} (or set {ForceThreadsVariable}=1 to oversubscribe on purpose).");
+        return e;
+    }
 
     /// <summary>The required <c>--widths N0,N1,...</c> option of the commands that build a layered network.</summary>
     public static System.CommandLine.Option<string> WidthsOption() => new("--widths")
@@ -74,6 +107,91 @@ public static class ArgParsing
         if (c.Length != blocks)
             throw new UsageException($"{option} '{text}' gives {c.Length} values, but the widths define {blocks} layer blocks. Give one value for all blocks or exactly one per block.");
         return c;
+    }
+
+    /// <summary>
+    /// Makes every numeric option (double, float, int, long, nullable or not) of <paramref name="command"/> and its
+    /// subcommands parse its value with the invariant culture and without thousands separators, whatever the
+    /// machine's culture: "2.5" is 2.5 everywhere, and "2,5" is refused with the advice to write 2.5 (System.CommandLine
+    /// alone reads numbers in the current culture with thousands separators, so "2,5" became 25). Called once on the
+    /// whole command tree by <see cref="CliApp.BuildRoot"/>.
+    /// </summary>
+    public static void InvariantNumbers(Command command)
+    {
+        foreach (var o in command.Options)
+        {
+            switch (o)
+            {
+                case Option<double> x: x.CustomParser = r => Real(r, double.Parse) ?? default; break;
+                case Option<double?> x: x.CustomParser = r => Real(r, double.Parse); break;
+                case Option<float> x: x.CustomParser = r => Real(r, float.Parse) ?? default; break;
+                case Option<float?> x: x.CustomParser = r => Real(r, float.Parse); break;
+                case Option<int> x: x.CustomParser = r => Whole(r, int.Parse, int.MinValue, int.MaxValue) ?? default; break;
+                case Option<int?> x: x.CustomParser = r => Whole(r, int.Parse, int.MinValue, int.MaxValue); break;
+                case Option<long> x: x.CustomParser = r => Whole(r, long.Parse, long.MinValue, long.MaxValue) ?? default; break;
+                case Option<long?> x: x.CustomParser = r => Whole(r, long.Parse, long.MinValue, long.MaxValue); break;
+            }
+        }
+        foreach (var c in command.Subcommands) InvariantNumbers(c);
+    }
+
+    static string OptionName(ArgumentResult r) =>
+        (r.Parent as OptionResult)?.IdentifierToken?.Value ?? (r.Parent as OptionResult)?.Option.Name ?? r.Argument.Name;
+
+    static T? Real<T>(ArgumentResult r, Func<string, NumberStyles, IFormatProvider, T> parse) where T : struct
+    {
+        if (r.Tokens.Count == 0) return null;
+        string text = r.Tokens[0].Value, name = OptionName(r);
+        try
+        {
+            return parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            string? fixedText = Suggestion(text, decimalComma: true);
+            r.AddError(fixedText != null
+                ? $"{name} '{text}' is not a number as this program reads them: write decimals with a point and no thousands separators, e.g. {name} {fixedText}"
+                : $"{name} '{text}' is not a number: give a decimal number with a point, e.g. {name} 0.5 or {name} 1e-4 (no thousands separators)");
+            return null;
+        }
+    }
+
+    static T? Whole<T>(ArgumentResult r, Func<string, NumberStyles, IFormatProvider, T> parse, T min, T max) where T : struct
+    {
+        if (r.Tokens.Count == 0) return null;
+        string text = r.Tokens[0].Value, name = OptionName(r);
+        try
+        {
+            return parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        }
+        catch (FormatException)
+        {
+            string? fixedText = Suggestion(text, decimalComma: false);
+            r.AddError(fixedText != null
+                ? $"{name} '{text}' is not a whole number as this program reads them: write it without thousands separators, e.g. {name} {fixedText}"
+                : $"{name} '{text}' is not a whole number: give digits only, e.g. {name} 10");
+            return null;
+        }
+        catch (OverflowException)
+        {
+            r.AddError($"{name} '{text}' is out of range: give a whole number between {min} and {max}");
+            return null;
+        }
+    }
+
+    // the number the user probably meant when the text has commas: "2,5" -> "2.5" (decimal comma), "1,000" -> "1000"
+    static string? Suggestion(string text, bool decimalComma)
+    {
+        if (!text.Contains(',')) return null;
+        string t = text.Trim();
+        int commas = t.Count(ch => ch == ',');
+        string guess = decimalComma && commas == 1 && !t.Contains('.') && !System.Text.RegularExpressions.Regex.IsMatch(t, @"^[+-]?\d{1,3},\d{3}$")
+            ? t.Replace(',', '.') : t.Replace(",", "");
+        if (decimalComma && commas == 1 && !t.Contains('.') && System.Text.RegularExpressions.Regex.IsMatch(t, @"^[+-]?\d{1,3},\d{3}$"))
+            return $"{t.Replace(',', '.')} (or {t.Replace(",", "")})";
+        bool ok = decimalComma ? double.TryParse(guess, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                               : long.TryParse(guess, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+        return ok ? guess : null;
     }
 
     /// <summary>Tensor names for <c>--layers a,b,c</c>.</summary>

@@ -93,6 +93,7 @@ public static class CliApp
         root.Add(IsingCommand.Create(io));
         root.Add(EnsembleCommand.Create(io));
         root.Add(ClassicCommand.Create(io));
+        ArgParsing.InvariantNumbers(root);
         return root;
     }
 

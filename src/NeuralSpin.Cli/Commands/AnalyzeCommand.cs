@@ -44,17 +44,17 @@ public static class AnalyzeCommand
         var betaMax = ArgParsing.BetaMaxOption();
         var json = new Option<string?>("--json")
         {
-            Description = "Write the result as a JSON object to this file (atomically).",
+            Description = "Write the result as a JSON object to this file. Written only when the analysis succeeds, together with --curve (both or neither); it may not be an input file.",
             HelpName = "PATH",
         };
         var curve = new Option<string?>("--curve")
         {
-            Description = "Write the curve lambda_min(beta) as CSV 'beta,lambda_min' on a uniform grid over [0, B] to this file (atomically).",
+            Description = "Write the curve lambda_min(beta) as CSV 'beta,lambda_min' on a uniform grid over [0, B] to this file (together with --json; it may not be an input file).",
             HelpName = "PATH",
         };
         var curvePoints = new Option<int>("--curve-points")
         {
-            Description = "Number of grid points of --curve (at least 2).",
+            Description = $"Number of grid points of --curve (2 to {ArgParsing.MaxCurvePoints}).",
             DefaultValueFactory = _ => 201,
             HelpName = "N",
         };
@@ -91,12 +91,10 @@ public static class AnalyzeCommand
             throw new UsageException($"--beta-max {s.BetaMax.ToString(CultureInfo.InvariantCulture)} is not allowed: it must be finite and positive (default 10).");
         if (s.CurvePoints < 2)
             throw new UsageException($"--curve-points {s.CurvePoints} is too small: the grid over [0, beta_max] needs at least 2 points (default 201).");
-        if (s.Threads is int t && t < 1)
-            throw new UsageException($"--threads {t} is not allowed: give a positive thread count.");
-        CliIO.CheckOutputPath(s.Json, "--json");
-        CliIO.CheckOutputPath(s.Curve, "--curve");
-        if (s.Json != null && s.Curve != null && Path.GetFullPath(s.Json) == Path.GetFullPath(s.Curve))
-            throw new UsageException($"--json and --curve both name '{s.Json}'; give two different files.");
+        if (s.CurvePoints > ArgParsing.MaxCurvePoints)
+            throw new UsageException($"--curve-points {s.CurvePoints} is too large: give at most {ArgParsing.MaxCurvePoints} points (default 201); a finer grid shows nothing more.");
+        ArgParsing.ThreadCount(s.Threads);
+        CliIO.CheckFiles([(s.Weights, "WEIGHTS"), (s.Reference, "--reference")], [(s.Json, "--json"), (s.Curve, "--curve")]);
     }
 
     /// <summary>Runs the analysis with parsed settings.</summary>
@@ -105,7 +103,7 @@ public static class AnalyzeCommand
         var total = Stopwatch.StartNew();
         Validate(s);
         var layerNames = s.Layers is null ? null : ArgParsing.Layers(s.Layers);
-        TorchLinalg.Configure(s.Threads ?? TorchLinalg.DefaultThreads());
+        TorchLinalg.Configure(ArgParsing.ThreadCount(s.Threads));
 
         var loaded = WeightFile.Load(s.Weights, layerNames);
         NoticeIgnored(io, loaded);
@@ -122,6 +120,7 @@ public static class AnalyzeCommand
 
         var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds };
         AnalysisResult result;
+        string? curveCsv = null;
         if (io.IsTerminal)
         {
             AnalysisResult? r = null;
@@ -133,15 +132,21 @@ public static class AnalyzeCommand
         }
         else
         {
-            result = NetworkAnalysis.Run(bonds, options);
+            using var plain = new PlainProgress(io.Err, $"analyze {s.Weights} ({bonds.Widths.Sum()} spins)", 0);
+            result = NetworkAnalysis.Run(bonds, options with { Progress = stage => plain.Stage(stage) });
+            if (s.Curve != null) plain.Stage("--curve grid", s.CurvePoints);
+            curveCsv = s.Curve != null ? CurveCsv(bonds, result, options.Curve, s.BetaMax, s.CurvePoints, plain) : null;
         }
+        if (s.Curve != null && curveCsv == null)
+            curveCsv = CliIO.WithProgress(io, "--curve grid", s.CurvePoints, pr => CurveCsv(bonds, result, options.Curve, s.BetaMax, s.CurvePoints, pr));
 
-        string? curveCsv = null;
-        if (s.Curve != null) curveCsv = CurveCsv(bonds, result, options.Curve, s.BetaMax, s.CurvePoints);
-
-        // Files only at the end, each atomically: a failed run leaves no partial output.
-        if (s.Json != null) CliIO.WriteText(s.Json, ToJson(result));
-        if (curveCsv != null) CliIO.WriteText(s.Curve!, curveCsv);
+        // Files only at the end, together: a failed run leaves no output, not even one of the two.
+        using (var outputs = new OutputSet())
+        {
+            if (s.Json != null) outputs.AddText(s.Json, ToJson(result));
+            if (curveCsv != null) outputs.AddText(s.Curve!, curveCsv);
+            outputs.Commit();
+        }
 
         io.Console_.Write(Summary(s, result, total.Elapsed.TotalSeconds));
         if (s.Json != null) io.Console_.Write(new Text($"wrote {s.Json}\n"));
@@ -154,7 +159,7 @@ public static class AnalyzeCommand
         JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n";
 
     /// <summary>CSV <c>beta,lambda_min</c> on <paramref name="points"/> uniform points over [0, betaMax].</summary>
-    static string CurveCsv(BondMatrix bonds, AnalysisResult result, CurveOptions curveOptions, double betaMax, int points)
+    static string CurveCsv(BondMatrix bonds, AnalysisResult result, CurveOptions curveOptions, double betaMax, int points, IProgress<int>? progress)
     {
         var spec = result.SpectrumJ;
         double? normJ = spec.Length == 0 ? null : Math.Max(Math.Abs(spec[0]), Math.Abs(spec[^1])) * (1 + 1e-12);
@@ -172,6 +177,7 @@ public static class AnalyzeCommand
                     csv.WriteField(beta, "R");
                     csv.WriteField(curve.Evaluate(beta).Value, "R");
                     csv.EndRecord();
+                    progress?.Report(i + 1);
                 }
                 csv.Flush();
             }

@@ -38,18 +38,20 @@ public static class EnsembleCommand
         var threshold = new Option<double>("--threshold") { Description = "Keep a drawn network when its test accuracy is at least this (in [0, 1]).", Required = true, HelpName = "A" };
         var trainSize = new Option<int?>("--train-size") { Description = "Train on this many MNIST training images (default: all 60 000).", HelpName = "N" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per training.", DefaultValueFactory = _ => 10, HelpName = "E" };
-        var lr = new Option<double>("--learning-rate") { Description = "Adam learning rate of the LR-net trainings.", DefaultValueFactory = _ => 0.1, HelpName = "LR" };
+        var lr = new Option<double>("--lr", "--learning-rate") { Description = "Adam learning rate of the LR-net trainings (--learning-rate is the old name of this option).", DefaultValueFactory = _ => 0.1, HelpName = "LR" };
         var keep = new Option<int?>("--keep-per-training") { Description = "Keep at most this many draws per training, those of highest test accuracy at or above the threshold (1: P2's best draw per training; default: every draw that passes).", HelpName = "K" };
         var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one batched libtorch computation (faster; each network equals its single training).", DefaultValueFactory = _ => 1, HelpName = "G" };
         var shard = new Option<string>("--shard") { Description = "Run shard i of n (the groups of trainings g with g mod n = i; with one training per group the trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => "0/1", HelpName = "i/n" };
         var seed = new Option<long>("--seed") { Description = "Seed of the ensemble (training t derives its seed from (seed, t)).", DefaultValueFactory = _ => 0, HelpName = "S" };
-        var output = new Option<string>("--out") { Description = "Ensemble file to write (atomically, when the collection finishes).", Required = true, HelpName = "ENSEMBLE" };
+        var output = new Option<string>("--out") { Description = "Ensemble file to write when the collection finishes (together with --json).", Required = true, HelpName = "ENSEMBLE" };
         var json = new Option<string?>("--json") { Description = "Write a JSON summary to this file.", HelpName = "PATH" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use; the PCA-20 projection is cached there as pca20.safetensors.", HelpName = "PATH" };
         var cmd = new Command("collect", "Run LR-net trainings on MNIST PCA-20, draw binary networks from each, keep those with test accuracy >= the threshold.")
             { widths, trainings, spt, threshold, keep, group, trainSize, epochs, lr, shard, seed, output, json, dataDir };
         cmd.SetAction(p =>
         {
+            if (p.GetResult(lr)?.IdentifierToken?.Value == "--learning-rate")
+                io.Notice("--learning-rate is now called --lr (as in 'train'); the old name still works.");
             var s = Parse(p.GetValue(widths)!, p.GetValue(trainings), p.GetValue(spt), p.GetValue(threshold), p.GetValue(trainSize), p.GetValue(epochs),
                 p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json), p.GetValue(keep), p.GetValue(group));
             var data = LoadMnistPca20(io, p.GetValue(dataDir));
@@ -62,8 +64,7 @@ public static class EnsembleCommand
     public static CollectSettings Parse(string widths, int trainings, int samplesPerTraining, double threshold, int? trainSize, int epochs,
         double learningRate, string shard, long seed, string output, string? json, int? keepPerTraining = null, int trainingsPerGroup = 1)
     {
-        CliIO.CheckOutputPath(output, "--out");
-        CliIO.CheckOutputPath(json, "--json");
+        CliIO.CheckFiles([], [(output, "--out"), (json, "--json")]);
         var w = ArgParsing.Widths(widths);
         if (w[0] != Pca.PaperComponentCount || w[^1] != 10)
             throw new UsageException($"--widths '{widths}' must start with {Pca.PaperComponentCount} (the MNIST principal components) and end with 10 (the classes), e.g. --widths 20,15,15,10.");
@@ -72,7 +73,7 @@ public static class EnsembleCommand
         if (!(threshold >= 0 && threshold <= 1)) throw new UsageException($"--threshold {threshold.ToString(CultureInfo.InvariantCulture)} is not allowed: give a test accuracy in [0, 1], e.g. --threshold 0.8.");
         if (trainSize is int n && n < 1) throw new UsageException($"--train-size {n} is not allowed: give a positive number of training images.");
         if (epochs < 1) throw new UsageException($"--epochs {epochs} is not allowed: give at least one epoch.");
-        if (!(learningRate > 0 && double.IsFinite(learningRate))) throw new UsageException($"--learning-rate {learningRate.ToString(CultureInfo.InvariantCulture)} is not allowed: give a positive rate.");
+        if (!(learningRate > 0 && double.IsFinite(learningRate))) throw new UsageException($"--lr {learningRate.ToString(CultureInfo.InvariantCulture)} is not allowed: give a positive finite learning rate, e.g. --lr 0.1.");
         if (keepPerTraining is int k && k < 1) throw new UsageException($"--keep-per-training {k} is not allowed: give at least 1 (1 keeps each training's best draw), or leave it out to keep every draw that passes.");
         if (trainingsPerGroup < 1) throw new UsageException($"--trainings-per-group {trainingsPerGroup} is not allowed: give at least 1.");
         (int Index, int Count) sh;
@@ -110,8 +111,10 @@ public static class EnsembleCommand
         int groups = (s.Trainings + s.TrainingsPerGroup - 1) / s.TrainingsPerGroup;
         for (int g = s.ShardIndex; g < groups; g += s.ShardCount) mine += Math.Min(s.TrainingsPerGroup, s.Trainings - g * s.TrainingsPerGroup);
         EnsembleSummary summary;
-        CliIO.WriteFile(s.Out, () => { }); // creates the directory; maps failures to usage errors
-        using (var writer = new PackedEnsembleWriter(s.Out, n))
+        // the ensemble and the JSON summary appear together, or neither
+        using var outputs = new OutputSet();
+        string staged = outputs.Stage(s.Out);
+        using (var writer = new PackedEnsembleWriter(staged, n))
         {
             if (io.IsTerminal)
             {
@@ -132,14 +135,19 @@ public static class EnsembleCommand
             else
                 summary = EnsembleCollector.Collect(data, options, writer, new SyncProgress(pr =>
                     io.Out.WriteLine($"training {pr.TrainingIndex} ({pr.Done}/{pr.Total}): mean-net test accuracy {pr.TestAccuracyMean:F4}, sampled {pr.MeanSampledAccuracy:F4}, kept {pr.Kept}")));
-            CliIO.WriteFile(s.Out, writer.Complete);
+            try { writer.Complete(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"could not write '{s.Out}' ({e.Message.TrimEnd('.')}). Check that its directory can be written to and that the disk has room.", e);
+            }
         }
         if (s.Json != null)
-            CliIO.WriteText(s.Json, JsonSerializer.Serialize(new Dictionary<string, object>
+            outputs.AddText(s.Json, JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["n_weights"] = n, ["trainings_run"] = summary.TrainingsRun, ["drawn"] = summary.Drawn, ["kept"] = summary.Kept,
                 ["threshold"] = s.Threshold, ["shard"] = $"{s.ShardIndex}/{s.ShardCount}", ["seed"] = s.Seed, ["elapsed_seconds"] = summary.Elapsed.TotalSeconds,
             }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        outputs.Commit();
         io.Console_.Write(new Text($"shard {s.ShardIndex}/{s.ShardCount}: {summary.TrainingsRun} trainings, kept {summary.Kept} of {summary.Drawn} drawn networks ({n} weights each) in {summary.Elapsed.TotalSeconds:F1} s\nwrote {s.Out}\n"));
         return CliApp.Ok;
     }
@@ -158,9 +166,7 @@ public static class EnsembleCommand
         {
             string o = p.GetValue(output)!;
             var ins = p.GetValue(inputs)!;
-            CliIO.CheckOutputPath(o, "OUT");
-            if (ins.Any(i => Path.GetFullPath(i) == Path.GetFullPath(o)))
-                throw new UsageException($"OUT '{o}' is also an input; write the merged ensemble to a new file.");
+            CliIO.CheckFiles(ins.Select(i => ((string?)i, "IN")), [(o, "OUT")]);
             var merged = PackedConfigurations.Merge(ins);
             if (!merged.HasIndices)
                 throw new ConfigurationsFileException(ins[0], "it carries no (training, sample) indices, so it is not an ensemble shard",

@@ -27,7 +27,7 @@ public static class InitCommand
         };
         var output = new Option<string>("--out")
         {
-            Description = "Output file: .safetensors (or .st) for a safetensors file, .npz for a NumPy archive (F64 only, no metadata). Written atomically.",
+            Description = "Output file to write: .safetensors (or .st) for a safetensors file, .npz for a NumPy archive (F64 only, no metadata). Written atomically.",
             Required = true,
             HelpName = "FILE",
         };

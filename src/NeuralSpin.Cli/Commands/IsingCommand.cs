@@ -84,12 +84,13 @@ public static class IsingCommand
         cmd.SetAction(p =>
         {
             string? jp = p.GetValue(json);
-            CliIO.CheckOutputPath(jp, "--json");
+            CliIO.CheckFiles([(p.GetValue(model), "--model")], [(jp, "--json")]);
             var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
             if (m.Size > ExactEnumeration.MaxSpins)
                 throw new UsageException($"the model has {m.Size} spins, more than the {ExactEnumeration.MaxSpins} that exact enumeration handles; use 'neuralspin ising bethe' instead.");
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
-            var r = io.IsTerminal ? io.Console_.Status().Start($"enumerating 2^{m.Size} states", _ => ExactEnumeration.Compute(m)) : ExactEnumeration.Compute(m);
+            var r = CliIO.WithProgress(io, $"enumerating 2^{m.Size} states (chunks)", ExactEnumeration.ChunkCount(m.Size),
+                pr => ExactEnumeration.Compute(m, new ExactEnumerationOptions { Progress = pr }));
             var d = ThermoJson(m.Size, true, 0, r.FreeEnergy, r.MeanEnergy, r.Entropy, r.Magnetizations);
             CliIO.WriteText(jp!, CliIO.ToJson(d));
             PrintThermo(io, "exact enumeration", d);
@@ -110,7 +111,7 @@ public static class IsingCommand
         cmd.SetAction(p =>
         {
             string? jp = p.GetValue(json);
-            CliIO.CheckOutputPath(jp, "--json");
+            CliIO.CheckFiles([(p.GetValue(model), "--model")], [(jp, "--json")]);
             double d = p.GetValue(damping); int k = p.GetValue(maxIt);
             if (!(d >= 0 && d < 1)) throw new UsageException($"--damping {Inv(d)} is not allowed: it must lie in [0, 1), e.g. --damping 0.5.");
             if (k < 1) throw new UsageException($"--max-iterations {k} is not allowed: give a positive sweep budget.");
@@ -163,14 +164,14 @@ public static class IsingCommand
         var l2 = new Option<double>("--l2") { Description = "L2 penalty on couplings (pl, bp; ridge for mf, tap).", DefaultValueFactory = _ => 0.0, HelpName = "LAMBDA" };
         var eta = new Option<double>("--eta") { Description = "Learning rate of Boltzmann learning (bp).", DefaultValueFactory = _ => 0.1, HelpName = "ETA" };
         var steps = new Option<int>("--max-steps") { Description = "Step budget of Boltzmann learning (bp).", DefaultValueFactory = _ => 2000, HelpName = "K" };
-        var output = new Option<string>("--out") { Description = "Where to write the fitted model (.npz, .safetensors or .txt), atomically.", Required = true, HelpName = "MODEL" };
+        var output = new Option<string>("--out") { Description = "Model file to write the fitted model to (.npz, .safetensors or .txt); written together with --json.", Required = true, HelpName = "MODEL" };
         var json = JsonOption(false);
         var cmd = new Command("fit", "Inverse Ising: fit (J, h) at beta = 1 to configurations; reports the RMS deviation between data moments and the model's moments (exact for N <= 20, else BP).")
             { configs, method, l1, l2, eta, steps, output, json };
         cmd.SetAction(p =>
         {
             string outPath = p.GetValue(output)!; string? jp = p.GetValue(json);
-            CliIO.CheckOutputPath(outPath, "--out"); CliIO.CheckOutputPath(jp, "--json");
+            CliIO.CheckFiles([(p.GetValue(configs), "--configs")], [(outPath, "--out"), (jp, "--json")]);
             double a1 = p.GetValue(l1), a2 = p.GetValue(l2), e = p.GetValue(eta); int k = p.GetValue(steps);
             if (!(a1 >= 0 && double.IsFinite(a1))) throw new UsageException($"--l1 {Inv(a1)} is not allowed: give a finite penalty >= 0.");
             if (!(a2 >= 0 && double.IsFinite(a2))) throw new UsageException($"--l2 {Inv(a2)} is not allowed: give a finite penalty >= 0.");
@@ -205,13 +206,17 @@ public static class IsingCommand
             }
             var (mm, mc) = ModelMoments(fitted);
             double rms = BoltzmannLearning.RmsDeviation(mom.Magnetisations, mom.Correlations, mm, mc, n);
-            CliIO.WriteFile(outPath, () => IsingModelFile.Write(outPath, fitted));
             var dict = new Dictionary<string, object>
             {
                 ["method"] = mth, ["n_samples"] = data.SampleCount, ["n_spins"] = n, ["rms_moment_error"] = rms,
                 ["moments_by"] = n <= 20 ? "exact" : "bp", ["l1"] = a1, ["l2"] = a2, ["model"] = outPath,
             };
-            if (jp != null) CliIO.WriteText(jp, CliIO.ToJson(dict));
+            using (var outputs = new OutputSet())
+            {
+                outputs.Add(outPath, tmp => IsingModelFile.Write(tmp, fitted));
+                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict));
+                outputs.Commit();
+            }
             var t = new Table().Title($"ising fit --method {mth}").AddColumn("quantity").AddColumn("value");
             t.AddRow("samples", data.SampleCount.ToString()); t.AddRow("spins", n.ToString());
             t.AddRow($"RMS moment error ({dict["moments_by"]})", CliIO.Num(rms));
@@ -232,7 +237,7 @@ public static class IsingCommand
         var xMax = new Option<double>("--x-max") { Description = "Largest coupling field x.", DefaultValueFactory = _ => 2.0, HelpName = "X" };
         var xSteps = new Option<int>("--x-steps") { Description = "Number of grid points (>= 2).", DefaultValueFactory = _ => 41, HelpName = "K" };
         var iso = new Option<bool>("--iso-energy") { Description = "At each x solve for the beta at which <E>/N equals E(s*)/N (iso-energy curve)." };
-        var output = new Option<string>("--out") { Description = "CSV of x, q, d, e, s, bound, direction (up sweep, then down sweep).", Required = true, HelpName = "CSV" };
+        var output = new Option<string>("--out") { Description = "CSV file to write: x, q, d, e, s, bound, direction (up sweep, then down sweep).", Required = true, HelpName = "CSV" };
         var plot = new Option<string?>("--plot") { Description = "PNG of s(d) with the bound -d ln d - (1-d) ln(1-d).", HelpName = "PNG" };
         var json = JsonOption(false);
         var cmd = new Command("landscape", "Entropy landscape around a reference (P2): BP on exp(-beta E + x s.s*), swept up and down in x; reports jumps and hysteresis.")
@@ -240,7 +245,7 @@ public static class IsingCommand
         cmd.SetAction(p =>
         {
             string outPath = p.GetValue(output)!; string? png = p.GetValue(plot); string? jp = p.GetValue(json);
-            CliIO.CheckOutputPath(outPath, "--out"); CliIO.CheckOutputPath(png, "--plot"); CliIO.CheckOutputPath(jp, "--json");
+            CliIO.CheckFiles([(p.GetValue(model), "--model"), (p.GetValue(reference), "--reference")], [(outPath, "--out"), (png, "--plot"), (jp, "--json")]);
             double lo = p.GetValue(xMin), hi = p.GetValue(xMax); int steps = p.GetValue(xSteps);
             if (!(double.IsFinite(lo) && double.IsFinite(hi) && hi > lo)) throw new UsageException($"--x-min {Inv(lo)} and --x-max {Inv(hi)} must be finite with --x-max > --x-min.");
             if (steps < 2) throw new UsageException($"--x-steps {steps} is not allowed: give at least 2 grid points.");
@@ -265,8 +270,6 @@ public static class IsingCommand
             Rows(sweep.Up, "up");
             Rows(sweep.Down.Reverse(), "down");
             byte[]? image = png != null ? LandscapePng(sweep) : null;
-            CliIO.WriteText(outPath, csv.ToString());
-            if (png != null) CliIO.WriteFile(png, () => NeuralSpin.IO.AtomicFile.Write(png, s => s.Write(image)));
             var dict = new Dictionary<string, object>
             {
                 ["n_spins"] = m.Size, ["iso_energy"] = isIso, ["n_points"] = steps, ["all_converged"] = sweep.AllConverged,
@@ -275,7 +278,13 @@ public static class IsingCommand
                 ["jumps"] = sweep.Jumps.Select(j => new Dictionary<string, object> { ["x_from"] = j.XFrom, ["x_to"] = j.XTo, ["d_from"] = j.DistanceFrom, ["d_to"] = j.DistanceTo, ["upward"] = j.Upward }).ToList(),
                 ["hysteresis_at"] = sweep.HysteresisAt,
             };
-            if (jp != null) CliIO.WriteText(jp, CliIO.ToJson(dict));
+            using (var outputs = new OutputSet())
+            {
+                outputs.AddText(outPath, csv.ToString());
+                if (image != null) outputs.AddBytes(png!, image);
+                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict));
+                outputs.Commit();
+            }
             io.Console_.Write(new Text($"{steps} points, up and down: max jump |Δd| = {CliIO.Num(sweep.MaxJump)}, max hysteresis = {CliIO.Num(sweep.MaxHysteresis)}; " +
                 (sweep.LooksFirstOrder ? $"FIRST-ORDER signature ({sweep.Jumps.Count} jumps, hysteresis at {sweep.HysteresisAt.Count} points)" : "smooth (no jump, no hysteresis)") + "\n"));
             if (!sweep.AllConverged) io.Notice("BP did not converge at some points (see the 'converged' column).");
@@ -317,7 +326,7 @@ public static class IsingCommand
         cmd.SetAction(p =>
         {
             string? jp = p.GetValue(json); string? png = p.GetValue(plot);
-            CliIO.CheckOutputPath(jp, "--json"); CliIO.CheckOutputPath(png, "--plot");
+            CliIO.CheckFiles([(p.GetValue(model), "--model")], [(jp, "--json"), (png, "--plot")]);
             int k = p.GetValue(starts); double d = p.GetValue(damping);
             if (k < 1) throw new UsageException($"--starts {k} is not allowed: give at least one start.");
             if (!(d >= 0 && d < 1)) throw new UsageException($"--damping {Inv(d)} is not allowed: it must lie in [0, 1).");
@@ -335,8 +344,12 @@ public static class IsingCommand
                 }).ToList(),
             };
             byte[]? image = png != null ? HistogramPng(r) : null;
-            CliIO.WriteText(jp!, CliIO.ToJson(dict));
-            if (png != null) CliIO.WriteFile(png, () => NeuralSpin.IO.AtomicFile.Write(png, s => s.Write(image)));
+            using (var outputs = new OutputSet())
+            {
+                outputs.AddText(jp!, CliIO.ToJson(dict));
+                if (image != null) outputs.AddBytes(png!, image);
+                outputs.Commit();
+            }
             var t = new Table().Title($"{r.FixedPoints.Count} distinct TAP fixed points ({r.Converged}/{k} starts converged)")
                 .AddColumn("#").AddColumn("F/N").AddColumn("count").AddColumn("mean m");
             int shown = 0;
@@ -383,12 +396,12 @@ public static class IsingCommand
         var burn = new Option<int>("--burn-in") { Description = "Burn-in sweeps.", DefaultValueFactory = _ => 1000, HelpName = "SWEEPS" };
         var thin = new Option<int>("--thin") { Description = "Sweeps between samples.", DefaultValueFactory = _ => 10, HelpName = "SWEEPS" };
         var seed = new Option<int>("--seed") { Description = "Seed of the chain.", DefaultValueFactory = _ => 0, HelpName = "S" };
-        var output = new Option<string>("--out") { Description = "int8 .npy of shape (M, N) with +-1 spins, written atomically.", Required = true, HelpName = "CONFIGS.npy" };
+        var output = new Option<string>("--out") { Description = "Configurations file to write: an int8 .npy of shape (M, N) with +-1 spins (atomically).", Required = true, HelpName = "CONFIGS.npy" };
         var cmd = new Command("sample", "Monte Carlo samples of the model (Metropolis or heat-bath single-spin updates).") { model, beta, samples, sampler, burn, thin, seed, output };
         cmd.SetAction(p =>
         {
             string outPath = p.GetValue(output)!;
-            CliIO.CheckOutputPath(outPath, "--out");
+            CliIO.CheckFiles([(p.GetValue(model), "--model")], [(outPath, "--out")]);
             int mCount = p.GetValue(samples), b = p.GetValue(burn), t = p.GetValue(thin);
             if (mCount < 1) throw new UsageException($"--samples {mCount} is not allowed: give at least one sample.");
             if (b < 0) throw new UsageException($"--burn-in {b} is not allowed: give a number of sweeps >= 0.");

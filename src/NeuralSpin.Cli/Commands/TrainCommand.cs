@@ -24,7 +24,7 @@ public static class TrainCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the initialisation and of the data order.", DefaultValueFactory = _ => 0, HelpName = "S" };
         var widths = new Option<string>("--widths") { Description = "Layer widths, input first.", DefaultValueFactory = _ => "784,512,512,512,10", HelpName = "N0,N1,..." };
         var checkpoints = new Option<string>("--checkpoints") { Description = "Checkpoint schedule: 'default' (t = 0, 1/64 ... 1/2 epoch, then integer epochs on a roughly logarithmic grid up to the last), a list of epochs like '0,0.5,1,2,5', or 'every:K'.", DefaultValueFactory = _ => "default", HelpName = "SCHEDULE" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: $NEURALSPIN_THREADS, else 1; more threads only pay on an otherwise idle machine).", HelpName = "T" };
+        var threads = ArgParsing.LibtorchThreadsOption();
         var margin = new Option<double?>("--margin") { Description = "Margin of the squared multi-class hinge loss (default 1).", HelpName = "M" };
         var reduction = new Option<string?>("--reduction") { Description = "Loss over the batch: mean (PyTorch's reduction='mean', the default) or sum (reduction='sum').", HelpName = "mean|sum" };
         var noClassDivision = new Option<bool>("--no-class-division") { Description = "Do not divide each sample's hinge terms by the number of classes C (PyTorch's MultiMarginLoss divides; this is C times it)." };
@@ -63,7 +63,7 @@ public static class TrainCommand
                 Bias = parse.GetValue(bias),
             };
             try { options.Validate(); }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            catch (ArgumentException e) { throw new UsageException(OptionMessage(e)); }
             return Train(io, runDir, options, parse.GetValue(dataDir));
         });
         return cmd;
@@ -100,15 +100,30 @@ public static class TrainCommand
         }
     }
 
-    /// <summary>The thread count: the option, else $NEURALSPIN_THREADS, else 1.</summary>
-    public static int ThreadCount(int? option)
+    /// <summary>The thread count: the option, else $NEURALSPIN_THREADS, else 1, within the bounds of <see cref="ArgParsing.ThreadCount"/>.</summary>
+    public static int ThreadCount(int? option) => ArgParsing.ThreadCount(option);
+
+    /// <summary>
+    /// The message of a <see cref="TrainingOptions.Validate"/> failure in the CLI's terms: the option named instead of
+    /// the property (ArgumentException's " (Parameter 'LearningRate')" never reaches the user).
+    /// </summary>
+    public static string OptionMessage(ArgumentException e)
     {
-        if (option is int t)
+        string text = e.Message;
+        if (e.ParamName != null) text = text.Replace($" (Parameter '{e.ParamName}')", "");
+        string? option = e.ParamName switch
         {
-            if (t < 1) throw new UsageException($"--threads must be at least 1, got {t}.");
-            return t;
-        }
-        return int.TryParse(Environment.GetEnvironmentVariable("NEURALSPIN_THREADS"), out int e) && e > 0 ? e : 1;
+            nameof(TrainingOptions.LearningRate) => "--lr",
+            nameof(TrainingOptions.Epochs) => "--epochs",
+            nameof(TrainingOptions.Threads) => "--threads",
+            nameof(TrainingOptions.Program) => "--program",
+            nameof(TrainingOptions.Schedule) => "--checkpoints",
+            nameof(TrainingOptions.Widths) => "--widths",
+            nameof(TrainingOptions.Seed) => "--seed",
+            _ => null,
+        };
+        text = text.TrimEnd('.');
+        return option != null ? $"{option}: {text}." : text + ".";
     }
 
     /// <summary>MNIST as training data, preprocessed as <paramref name="input"/> says (default: globally standardized pixels, so that the binarized input sign(x) marks ink).</summary>
@@ -122,6 +137,7 @@ public static class TrainCommand
 
     static int Train(CliIO io, string runDir, TrainingOptions options, string? dataDir)
     {
+        CliIO.CheckOutputDirectory(runDir, "--out");
         if (File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' already holds a training run; continue it with --resume {runDir} or choose another --out directory.");
         if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != 10)
@@ -133,6 +149,7 @@ public static class TrainCommand
 
     static int Resume(CliIO io, string runDir, string? dataDir)
     {
+        CliIO.CheckOutputDirectory(runDir, "--resume");
         if (!File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' holds no training run (no run.json); start one with --out {runDir}.");
         TrainingOptions recorded;

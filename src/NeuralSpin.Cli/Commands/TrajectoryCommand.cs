@@ -74,8 +74,12 @@ public static class TrajectoryCommand
             throw new UsageException($"--fit-to {Inv(b)} is not allowed: give a finite positive epoch, e.g. --fit-to 100.");
         if (s.FitFrom is double f && s.FitTo is double t && !(t > f))
             throw new UsageException($"--fit-from {Inv(f)} and --fit-to {Inv(t)} give an empty fit range; --fit-to must be larger than --fit-from.");
-        if (s.Threads is int n && n < 1)
-            throw new UsageException($"--threads {n} is not allowed: give a positive thread count.");
+        ArgParsing.ThreadCount(s.Threads);
+        if (Directory.Exists(s.RunDir))
+        {
+            CliIO.CheckOutputPath(Path.Combine(s.RunDir, RunDirectory.CsvName), "RUN_DIR");
+            CliIO.CheckOutputDirectory(Path.Combine(s.RunDir, RunDirectory.PlotsFolder), "RUN_DIR");
+        }
     }
 
     /// <summary>Runs the command with parsed settings.</summary>
@@ -83,7 +87,7 @@ public static class TrajectoryCommand
     {
         var total = Stopwatch.StartNew();
         Validate(s);
-        TorchLinalg.Configure(s.Threads ?? TorchLinalg.DefaultThreads());
+        TorchLinalg.Configure(ArgParsing.ThreadCount(s.Threads));
         var options = new TrajectoryOptions { BetaMax = s.BetaMax, FitFrom = s.FitFrom, FitTo = s.FitTo, SkipBad = s.SkipBad };
         var (result, plots, csv, plotDir, written) = AnalyzeAndWrite(io, s.RunDir, options);
 
@@ -107,7 +111,7 @@ public static class TrajectoryCommand
 
     /// <summary>
     /// Analyses the run (progress bar on a terminal, plain lines otherwise), renders the plots, and only then
-    /// writes trajectory.csv and plots/*.png, each atomically. Run-directory problems become usage errors.
+    /// writes trajectory.csv and plots/*.png, together (<see cref="OutputSet"/>). Run-directory problems become usage errors.
     /// </summary>
     public static (TrajectoryResult Result, IReadOnlyList<PlotFile> Plots, string Csv, string PlotDir, IReadOnlyList<string> Written)
         AnalyzeAndWrite(CliIO io, string runDir, TrajectoryOptions options)
@@ -125,10 +129,11 @@ public static class TrajectoryCommand
         }
         string csv = Path.Combine(runDir, RunDirectory.CsvName);
         string plotDir = Path.Combine(runDir, RunDirectory.PlotsFolder);
-        CliIO.WriteFile(csv, () => TrajectoryCsv.Write(csv, result.Rows));
-        IReadOnlyList<string> written = [];
-        // (WriteFile creates the directory of its path argument, here plots/, and maps I/O failures to usage errors)
-        CliIO.WriteFile(Path.Combine(plotDir, plots[0].Name), () => written = TrajectoryPlots.Write(plots, plotDir));
+        // the CSV and the plots together, or none of them
+        using var outputs = new OutputSet();
+        outputs.Add(csv, tmp => TrajectoryCsv.Write(tmp, result.Rows));
+        foreach (var p in plots) outputs.AddBytes(Path.Combine(plotDir, p.Name), p.Png);
+        var written = outputs.Commit().Skip(1).ToList();
         return (result, plots, csv, plotDir, written);
     }
 

@@ -33,7 +33,7 @@ public static class Idx
     public const uint LabelsMagic = 0x00000801;
 
     const string Redownload =
-        "Delete it and download it again (MnistFetcher.Ensure, the CLI's 'data mnist' command, fetches and verifies the MNIST files).";
+        "Delete it and fetch it again with 'neuralspin data mnist', which downloads and verifies the MNIST files.";
 
     /// <summary>Reads an IDX file, raw or gzip-compressed.</summary>
     /// <param name="path">The file.</param>

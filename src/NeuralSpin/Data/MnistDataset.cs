@@ -206,5 +206,5 @@ public sealed class MnistDataset
     static string Locate(string dir, string baseName) =>
         FindFile(dir, baseName) ?? throw new DataFileException(Path.Combine(dir, baseName),
             $"neither '{baseName}' nor '{baseName}.gz' exists in '{dir}'",
-            "Fetch MNIST with MnistFetcher.Ensure (the CLI's 'data mnist' command), or put the four IDX files there.");
+            "Fetch MNIST with 'neuralspin data mnist --dir DIR', or put the four IDX files there.");
 }

@@ -22,6 +22,9 @@ public sealed record ExactEnumerationOptions
     /// <summary>Top spins fixed per chunk; the enumeration runs as 2^ChunkBits independent Gray sequences
     /// (default: min(6, N - InnerBits)).</summary>
     public int? ChunkBits { get; init; }
+
+    /// <summary>Receives the number of chunks done (out of <see cref="ExactEnumeration.ChunkCount"/>) as they finish; may be called from several threads.</summary>
+    public IProgress<int>? Progress { get; init; }
 }
 
 /// <summary>
@@ -143,6 +146,14 @@ public static class ExactEnumeration
 
     const double RescaleThreshold = 32;
 
+    /// <summary>The number of independent chunks <see cref="Compute"/> enumerates for <paramref name="spins"/> spins (the units of its progress).</summary>
+    public static int ChunkCount(int spins, ExactEnumerationOptions? options = null)
+    {
+        options ??= new ExactEnumerationOptions();
+        int b = Math.Min(spins, Math.Max(1, options.InnerBits));
+        return 1 << (options.ChunkBits ?? Math.Min(6, spins - b));
+    }
+
     /// <summary>Enumerates the model (see the class remarks).</summary>
     public static ExactResult Compute(IsingModel model, ExactEnumerationOptions? options = null)
     {
@@ -167,11 +178,20 @@ public static class ExactEnumeration
 
         int chunks = 1 << k;
         var results = new Chunk[chunks];
+        int done = 0;
+        var progress = options.Progress;
         if (options.Parallel && chunks > 1)
-            System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
-                c => results[c] = Chunk.Run(layout, j, h, beta, e0, c));
+            System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, c =>
+            {
+                results[c] = Chunk.Run(layout, j, h, beta, e0, c);
+                progress?.Report(Interlocked.Increment(ref done));
+            });
         else
-            for (int c = 0; c < chunks; c++) results[c] = Chunk.Run(layout, j, h, beta, e0, c);
+            for (int c = 0; c < chunks; c++)
+            {
+                results[c] = Chunk.Run(layout, j, h, beta, e0, c);
+                progress?.Report(++done);
+            }
 
         return Combine(model, layout, results, e0);
     }

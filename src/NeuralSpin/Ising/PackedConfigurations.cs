@@ -33,7 +33,7 @@ public sealed class PackedConfigurations
     const int HeaderBytes = 32;
     const uint FlagAccuracy = 1;
     const uint FlagIndices = 2;
-    const string Regenerate = "Regenerate the file with PackedConfigurations.Write (the ensemble collector).";
+    const string Regenerate = "Regenerate the file with 'neuralspin ensemble collect' (and 'neuralspin ensemble merge' for shards).";
 
     readonly List<ulong> _words = [];
     readonly List<double>? _accuracy;
@@ -211,7 +211,7 @@ public sealed class PackedConfigurations
             Span<byte> h = stackalloc byte[HeaderBytes];
             int got = stream.ReadAtLeast(h, HeaderBytes, throwOnEndOfStream: false);
             if (got < 8 || !h[..8].SequenceEqual(Magic))
-                throw Fail("it does not start with the magic \"NSPACKCF\"; it is not a packed-configurations file", "Check the path; .npy configurations are read with Configurations.Read.");
+                throw Fail("it does not start with the magic \"NSPACKCF\"; it is not a packed-configurations file", "Check the path: give an ensemble file written by 'neuralspin ensemble collect' or a .npy of +-1 spins.");
             if (got < HeaderBytes) throw Fail($"the {HeaderBytes}-byte header is truncated ({got} bytes)");
             uint version = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]);
             if (version != Version) throw Fail($"format version {version} is not supported (only {Version})", "Read it with the NeuralSpin version that wrote it, or regenerate it.");

@@ -50,7 +50,7 @@ public class MnistDatasetTests : TempDirFixture
     {
         IdxBytes.WriteFakeMnist(Dir, 3, 2);
         File.Delete(PathOf("t10k-labels-idx1-ubyte"));
-        DataAssert.Throws(PathOf("t10k-labels-idx1-ubyte"), () => MnistDataset.Load(Dir), "t10k-labels-idx1-ubyte.gz", "MnistFetcher.Ensure");
+        DataAssert.Throws(PathOf("t10k-labels-idx1-ubyte"), () => MnistDataset.Load(Dir), "t10k-labels-idx1-ubyte.gz", "neuralspin data mnist");
     }
 
     [Test]

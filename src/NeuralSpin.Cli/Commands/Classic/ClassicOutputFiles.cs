@@ -11,16 +11,20 @@ internal static class ClassicOutputFiles
     /// <summary>The <c>--out DIR</c> option with its default <c>results/classic/&lt;command&gt;</c>.</summary>
     public static System.CommandLine.Option<string> OutOption(string command) => new("--out")
     {
-        Description = "Directory for the CSV and PNG files (created as needed).",
+        Description = "Output directory for the CSV and PNG files (created as needed).",
         DefaultValueFactory = _ => Path.Combine("results", "classic", command),
         HelpName = "DIR",
     };
 
-    /// <summary>Checks that <paramref name="dir"/> can be an output directory (not an existing file, not empty).</summary>
-    public static void CheckOutDir(string dir)
+    /// <summary>
+    /// Checks, before any work, the --out directory (not a file, writable or creatable), the other output files and
+    /// the input files (<see cref="CliIO.CheckFiles"/>): <paramref name="names"/> are the files the command writes
+    /// into the directory.
+    /// </summary>
+    public static void CheckOutputs(string dir, IEnumerable<string> names, IEnumerable<(string? Path, string Option)> inputs, params (string? Path, string Option)[] outputs)
     {
-        if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory, got an empty string. Give one, e.g. --out results/classic.");
-        if (File.Exists(dir)) throw new UsageException($"--out '{dir}' is an existing file, not a directory. Give a directory to write the CSV and PNG files into.");
+        CliIO.CheckOutputDirectory(dir, "--out");
+        CliIO.CheckFiles(inputs, outputs.Concat(names.Select(n => ((string?)Path.Combine(dir, n), "--out"))));
     }
 
     /// <summary>CSV text with a header and invariant round-trip numbers (strings are written as they are).</summary>
@@ -72,18 +76,20 @@ internal static class ClassicOutputFiles
     /// <summary>The PNG bytes of a plot (900 x 600).</summary>
     public static byte[] Png(Plot plot) => NeuralSpin.Reporting.Figures.Png(plot, 900, 600);
 
-    /// <summary>Writes text and PNG files (path -&gt; content) atomically, in order, and returns the paths.</summary>
+    /// <summary>
+    /// Writes text and PNG files (path -&gt; content) together through an <see cref="OutputSet"/> (all of them or none)
+    /// and returns the paths.
+    /// </summary>
     public static List<string> WriteAll(IEnumerable<(string Path, object Content)> files)
     {
-        var written = new List<string>();
+        using var outputs = new OutputSet();
         foreach (var (path, content) in files)
         {
-            if (content is string text) CliIO.WriteText(path, text);
-            else if (content is byte[] bytes) CliIO.WriteFile(path, () => NeuralSpin.IO.AtomicFile.WriteAllBytes(path, bytes));
+            if (content is string text) outputs.AddText(path, text);
+            else if (content is byte[] bytes) outputs.AddBytes(path, bytes);
             else throw new ArgumentException($"unsupported content for {path}");
-            written.Add(path);
         }
-        return written;
+        return outputs.Commit().ToList();
     }
 
     /// <summary>Parses a finite double option value (System.CommandLine already parsed it; this checks finiteness and a bound).</summary>

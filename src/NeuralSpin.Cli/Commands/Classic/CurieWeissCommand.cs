@@ -48,8 +48,7 @@ public static class CurieWeissCommand
             var clock = Stopwatch.StartNew();
             string? jp = p.GetValue(json);
             string dir = p.GetValue(outDir)!;
-            CliIO.CheckOutputPath(jp, "--json");
-            CheckOutDir(dir);
+            CheckOutputs(dir, FileNames, [], (jp, "--json"));
             double t = Finite(p.GetValue(temperature), "--temperature", "0.5");
             double h = Finite(p.GetValue(field), "--field", "0.1");
             double j = Finite(p.GetValue(coupling), "--coupling", "1");
@@ -67,15 +66,19 @@ public static class CurieWeissCommand
             var files = Files(dir, result);
             var dict = Json(result, files.Select(f => f.Path).ToList());
             dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
-            if (jp != null) CliIO.WriteText(jp, CliIO.ToJson(dict));
+            if (jp != null) files.Add((jp, CliIO.ToJson(dict)));
             var written = WriteAll(files);
             Print(io, result);
-            io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) + (jp != null ? $"wrote {jp}\n" : "") +
+            io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) +
                 $"wall time {clock.Elapsed.TotalSeconds:F2} s\n"));
             return CliApp.Ok;
         });
         return cmd;
     }
+
+    /// <summary>The files written into --out.</summary>
+    static readonly string[] FileNames = ["magnetization.csv", "finite_size.csv", "free_energy.csv", "exponents.csv", "distribution.csv",
+        "magnetization.png", "free_energy.png", "exponents.png", "distribution.png"];
 
     static int[] Sizes(string text)
     {

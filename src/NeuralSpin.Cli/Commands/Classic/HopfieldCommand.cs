@@ -44,7 +44,7 @@ public static class HopfieldCommand
         var noPhase = new Option<bool>("--no-phase-diagram") { Description = "Skip the phase diagram (AGS boundaries and its simulation grid)." };
         var seed = new Option<int>("--seed") { Description = "Seed; every run derives its own seed from it, so results do not depend on the thread count.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var json = new Option<string?>("--json") { Description = "Write the curves, the alpha_c(N) estimates, the AGS alpha_c and the boundary tables as JSON (atomically).", HelpName = "PATH" };
-        var outDir = new Option<string>("--out") { Description = "Directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "hopfield"), HelpName = "DIR" };
+        var outDir = new Option<string>("--out") { Description = "Output directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "hopfield"), HelpName = "DIR" };
 
         var cmd = new Command("hopfield",
             "Hopfield retrieval vs load and temperature (Hebbian couplings, T = 0 asynchronous and Glauber dynamics from a stored pattern) " +
@@ -57,9 +57,7 @@ public static class HopfieldCommand
             var total = Stopwatch.StartNew();
             string? jp = p.GetValue(json);
             string dir = p.GetValue(outDir)!;
-            CliIO.CheckOutputPath(jp, "--json");
-            if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory path, got an empty string. Give e.g. --out results/classic/hopfield.");
-            if (File.Exists(dir)) throw new UsageException($"--out '{dir}' is an existing file, not a directory. Give a directory for the CSV and PNG files, e.g. --out results/classic/hopfield.");
+            ClassicOutputFiles.CheckOutputs(dir, FileNames, [], (jp, "--json"));
 
             var ns = PositiveInts(p.GetValue(sizes)!, "--sizes", 8, 20_000, "250,500,1000,2000");
             var loads = Numbers(p.GetValue(alphas)!, "--alphas", 0, 2, false, "0.05,0.1,0.15");
@@ -105,24 +103,24 @@ public static class HopfieldCommand
             var agsM = Enumerable.Range(1, 50).Select(i => alphaC * i / 50).Select(a => (Alpha: a, M: AgsTheory.RetrievalZeroTemperature(a)!.M)).ToList();
 
             // render everything before writing anything
-            var files = new List<(string Name, Action<string> Write)>
+            var files = new List<(string Name, object Content)>
             {
-                ("overlap_vs_alpha.csv", path => CliIO.WriteText(path, PointsCsv(loadPoints))),
-                ("overlap_vs_alpha.png", Png(HopfieldPlots.OverlapVsLoad(loadPoints, t0, lvl))),
-                ("alpha_c_vs_n.csv", path => CliIO.WriteText(path, ClassicOutputFiles.Csv(["n", "alpha_mean_crossing", "alpha_half_success"],
-                    capacities.Select(c => new object[] { c.Size, c.AlphaAtMeanLevel, c.AlphaAtHalfSuccess })))),
-                ("ags_overlap_t0.csv", path => CliIO.WriteText(path, ClassicOutputFiles.Csv(["alpha", "m"], agsM.Select(q => new object[] { q.Alpha, q.M })))),
-                ("overlap_vs_temperature.csv", path => CliIO.WriteText(path, PointsCsv(tPoints))),
-                ("overlap_vs_temperature.png", Png(HopfieldPlots.OverlapVsTemperature(tPoints, ta, agsT))),
+                ("overlap_vs_alpha.csv", PointsCsv(loadPoints)),
+                ("overlap_vs_alpha.png", HopfieldPlots.OverlapVsLoad(loadPoints, t0, lvl)),
+                ("alpha_c_vs_n.csv", ClassicOutputFiles.Csv(["n", "alpha_mean_crossing", "alpha_half_success"],
+                    capacities.Select(c => new object[] { c.Size, c.AlphaAtMeanLevel, c.AlphaAtHalfSuccess }))),
+                ("ags_overlap_t0.csv", ClassicOutputFiles.Csv(["alpha", "m"], agsM.Select(q => new object[] { q.Alpha, q.M }))),
+                ("overlap_vs_temperature.csv", PointsCsv(tPoints)),
+                ("overlap_vs_temperature.png", HopfieldPlots.OverlapVsTemperature(tPoints, ta, agsT)),
             };
             if (diagram != null)
             {
-                files.Add(("phase_points.csv", path => CliIO.WriteText(path, PointsCsv(phasePoints))));
-                files.Add(("ags_boundaries.csv", path => CliIO.WriteText(path, ClassicOutputFiles.Csv(["boundary", "alpha", "temperature"],
+                files.Add(("phase_points.csv", PointsCsv(phasePoints)));
+                files.Add(("ags_boundaries.csv", ClassicOutputFiles.Csv(["boundary", "alpha", "temperature"],
                     diagram.Glass.Select(q => new object[] { "T_g", q.Alpha, q.Temperature })
                         .Concat(diagram.RetrievalLimit.Select(q => new object[] { "T_M", q.Alpha, q.Temperature }))
-                        .Concat(diagram.RetrievalGlobal.Select(q => new object[] { "T_c", q.Alpha, q.Temperature }))))));
-                files.Add(("phase_diagram.png", Png(HopfieldPlots.PhaseDiagram(diagram, phasePoints, PhaseLevel))));
+                        .Concat(diagram.RetrievalGlobal.Select(q => new object[] { "T_c", q.Alpha, q.Temperature })))));
+                files.Add(("phase_diagram.png", HopfieldPlots.PhaseDiagram(diagram, phasePoints, PhaseLevel)));
             }
             var result = new Dictionary<string, object?>
             {
@@ -158,15 +156,10 @@ public static class HopfieldCommand
                 },
             };
 
-            var written = new List<string>();
-            foreach (var (name, write) in files)
-            {
-                string path = Path.Combine(dir, name);
-                write(path);
-                written.Add(path);
-            }
             result["elapsed_seconds"] = total.Elapsed.TotalSeconds;
-            if (jp != null) { CliIO.WriteText(jp, CliIO.ToJson(result)); written.Add(jp); }
+            var all = files.Select(f => (Path.Combine(dir, f.Name), f.Content)).ToList();
+            if (jp != null) all.Add((jp, CliIO.ToJson(result)));
+            var written = ClassicOutputFiles.WriteAll(all);
 
             var table = new Table().Title($"Hopfield retrieval (T = {Inv(t0)}, {k} pattern sets per point, seed {s})")
                 .AddColumn("N").AddColumn($"alpha_c(N): mean m = {Inv(lvl)}").AddColumn("alpha_c(N): half succeed").AddColumn("m at smallest / largest alpha");
@@ -194,6 +187,10 @@ public static class HopfieldCommand
 
     static string Inv(double v) => v.ToString("G", CultureInfo.InvariantCulture);
 
+    /// <summary>The files written into --out (the last three only with the phase diagram).</summary>
+    static readonly string[] FileNames = ["overlap_vs_alpha.csv", "overlap_vs_alpha.png", "alpha_c_vs_n.csv", "ags_overlap_t0.csv", "overlap_vs_temperature.csv",
+        "overlap_vs_temperature.png", "phase_points.csv", "ags_boundaries.csv", "phase_diagram.png"];
+
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     static List<Dictionary<string, double>> Table(IEnumerable<AgsBoundaryPoint> pts) =>
@@ -205,7 +202,6 @@ public static class HopfieldCommand
         ["standard_error"] = Finite(q.StandardError), ["success_fraction"] = q.SuccessFraction,
     };
 
-    static Action<string> Png(byte[] image) => path => CliIO.WriteFile(path, () => NeuralSpin.IO.AtomicFile.Write(path, st => st.Write(image)));
 
     static string PointsCsv(IEnumerable<HopfieldOverlapPoint> pts) =>
         ClassicOutputFiles.Csv(["n", "patterns", "alpha", "temperature", "mean_overlap", "standard_error", "success_fraction", "samples"],

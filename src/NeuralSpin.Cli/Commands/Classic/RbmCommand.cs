@@ -61,9 +61,7 @@ public static class RbmCommand
             string? jp = p.GetValue(json), mo = p.GetValue(modelOut), wf = p.GetValue(weights);
             string dir = p.GetValue(outDir)!;
             bool isDemo = p.GetValue(demo);
-            CliIO.CheckOutputPath(jp, "--json");
-            CliIO.CheckOutputPath(mo, "--model-out");
-            CheckOutDir(dir);
+            CheckOutputs(dir, ["scatter.csv", "scatter.png", "scaling.csv", "scaling.png"], [(wf, "--weights")], (jp, "--json"), (mo, "--model-out"));
             if (mo != null && Path.GetExtension(mo).ToLowerInvariant() is not (".npz" or ".safetensors" or ".txt"))
                 throw new UsageException($"--model-out '{mo}' has no model extension: use .npz, .safetensors or .txt.");
             if ((wf == null) == !isDemo)
@@ -116,11 +114,19 @@ public static class RbmCommand
             }
             var dict = Json(rbm, quad, dev, files.Select(f => f.Path).Concat(mo != null ? [mo] : []).ToList(), sweep, isDemo ? null : wf);
             dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
-            if (mo != null) CliIO.WriteFile(mo, () => IsingModelFile.Write(mo, quad.Model));
-            if (jp != null) CliIO.WriteText(jp, CliIO.ToJson(dict));
-            var written = WriteAll(files);
+            List<string> written;
+            using (var outputs = new OutputSet())
+            {
+                foreach (var (path, content) in files)
+                {
+                    if (content is string text) outputs.AddText(path, text); else outputs.AddBytes(path, (byte[])content);
+                }
+                if (mo != null) outputs.Add(mo, tmp => IsingModelFile.Write(tmp, quad.Model));
+                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict));
+                written = outputs.Commit().ToList();
+            }
             Print(io, rbm, dev, quad, sweep);
-            io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) + (mo != null ? $"wrote {mo}\n" : "") + (jp != null ? $"wrote {jp}\n" : "") +
+            io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) +
                 $"wall time {clock.Elapsed.TotalSeconds:F2} s\n"));
             return CliApp.Ok;
         });

@@ -46,7 +46,7 @@ public static class SkCommand
         var branches = new Option<int>("--branches") { Description = "Field-continuation branches per temperature: each follows the TAP solution in a field h0 xi along a zero-temperature quenched state xi from h0 = 2 J to h0 = 0 (Newton, through folds).", DefaultValueFactory = _ => 8, HelpName = "K" };
         var tapInstances = new Option<int>("--tap-instances") { Description = "Instances of size --n searched for TAP states with Monte Carlo seeds (each state then followed in T).", DefaultValueFactory = _ => 8, HelpName = "K" };
         var tapStarts = new Option<int>("--tap-starts") { Description = "Monte Carlo runs per instance and temperature, each seeding one Newton solve of the TAP equations.", DefaultValueFactory = _ => 4, HelpName = "K" };
-        var output = new Option<string>("--out") { Description = "Directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "sk"), HelpName = "DIR" };
+        var output = new Option<string>("--out") { Description = "Output directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "sk"), HelpName = "DIR" };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var threads = ArgParsing.LibtorchThreadsOption();
         var cmd = new Command("sk", "Sherrington-Kirkpatrick: linearized-TAP curve lambda_min(beta) -> (1 - beta J)^2, the transition T_c = J from instances at growing N (N^-2/3 extrapolation), TAP solutions and TAP states below T_c (Monte Carlo seeds, followed in T), q_EA vs the replica-symmetric q(T).")
@@ -81,16 +81,15 @@ public static class SkCommand
         if (s.TapInstances < 1 || s.TapInstances > 1000) throw new UsageException($"--tap-instances {s.TapInstances} is not allowed: give between 1 and 1000 instances for the TAP-state search, e.g. --tap-instances 8.");
         if (s.TapStarts < 1 || s.TapStarts > 1000) throw new UsageException($"--tap-starts {s.TapStarts} is not allowed: give between 1 and 1000 Monte Carlo runs per instance and temperature, e.g. --tap-starts 4.");
         if (s.N > 1000) throw new UsageException($"--n {s.N} is too large for the field continuation (a dense (N+1) x (N+1) linear solve per Newton step): give --n up to 1000.");
-        if (s.Threads is int t && t < 1) throw new UsageException($"--threads {t} is not allowed: give a positive thread count.");
-        if (File.Exists(s.Out)) throw new UsageException($"--out '{s.Out}' is an existing file, not a directory. Give a directory for the CSV and PNG files, e.g. --out results/classic/sk.");
-        CliIO.CheckOutputPath(s.Json, "--json");
+        ArgParsing.ThreadCount(s.Threads);
+        ClassicOutputFiles.CheckOutputs(s.Out, FileNames, [], (s.Json, "--json"));
     }
 
     static int Run(CliIO io, Settings s)
     {
         Validate(s);
         var total = Stopwatch.StartNew();
-        TorchLinalg.Configure(s.Threads ?? TorchLinalg.DefaultThreads());
+        TorchLinalg.Configure(ArgParsing.ThreadCount(s.Threads));
         int parallelism = Math.Max(1, Environment.ProcessorCount);
         var sizes = s.Sizes.Distinct().OrderBy(x => x).ToArray();
 
@@ -150,17 +149,21 @@ public static class SkCommand
         };
         double wall = total.Elapsed.TotalSeconds;
         string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, states, wall)) : null;
-        foreach (var (name, bytes) in files)
+        using (var outputs = new OutputSet())
         {
-            string path = Path.Combine(s.Out, name);
-            CliIO.WriteFile(path, () => AtomicFile.Write(path, st => st.Write(bytes)));
+            foreach (var (name, bytes) in files) outputs.AddBytes(Path.Combine(s.Out, name), bytes);
+            if (jsonText != null) outputs.AddText(s.Json!, jsonText);
+            outputs.Commit();
         }
-        if (jsonText != null) CliIO.WriteText(s.Json!, jsonText);
 
         Print(io, s, study, tap, continuation, states);
         io.Console_.Write(new Text($"wrote {files.Count} files into {s.Out}" + (s.Json != null ? $" and {s.Json}" : "") + $"\nwall time {total.Elapsed.TotalSeconds:F1} s\n"));
         return CliApp.Ok;
     }
+
+    /// <summary>The files written into --out.</summary>
+    static readonly string[] FileNames = ["lambda_min.csv", "lambda_min.png", "finite_size_instances.csv", "finite_size.csv", "finite_size.png", "tap_qea.csv",
+        "tap_continuation.csv", "tap_qea.png", "tap_states.csv", "tap_branches.csv", "tap_states.png", "tap_marginality.png"];
 
     static string Csv(Action<CsvWriter> body)
     {
