@@ -22,7 +22,7 @@ public static class ReproduceCommand
         var quick = new Option<bool>("--quick") { Description = "Both programs at lr 1e-4 for a short schedule (binarized 30, standard 15 epochs); about a quarter of an hour here." };
         var full = new Option<bool>("--full") { Description = "Table 1's four programs in full (500/60/960/960 epochs; hours); resumable." };
         var output = new Option<string?>("--out") { Description = "Output directory (default results/paper1-quick or results/paper1-full).", HelpName = "DIR" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: $NEURALSPIN_THREADS, else 1).", HelpName = "T" };
+        var threads = ArgParsing.LibtorchThreadsOption();
         var seed = new Option<long>("--seed") { Description = "Seed of every training run.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
         var epochsScale = new Option<double>("--epochs-scale") { Description = "Multiply every program's epoch budget (e.g. 0.1 for a smoke run).", DefaultValueFactory = _ => 1.0, HelpName = "X" };
@@ -45,6 +45,7 @@ public static class ReproduceCommand
             {
                 string calDir = parse.GetValue(output) ?? Path.Combine("results", "paper1-calibration");
                 CliIO.CheckOutputPath(Path.Combine(calDir, "calibration.md"), "--out");
+                CheckWorkers(parse.GetValue(workers));
                 var settings = new CalibrationSettings
                 {
                     Seed = parse.GetValue(seed),
@@ -59,13 +60,13 @@ public static class ReproduceCommand
                 return RunCalibration(io, settings, calDir, parse.GetValue(dataDir), parse.GetValue(worker));
             }
             double scale = parse.GetValue(epochsScale);
-            if (!(scale > 0) || !double.IsFinite(scale)) throw new UsageException($"--epochs-scale must be positive, got {scale}.");
+            if (!(scale > 0) || !double.IsFinite(scale)) throw new UsageException(FormattableString.Invariant($"--epochs-scale must be positive and finite, got {scale}."));
             var programs = (q ? Paper1Report.Quick : Paper1Report.Table1)
                 .Select(p => p with { Epochs = Math.Max(1, (int)Math.Round(p.Epochs * scale)) }).ToList();
             string outDir = parse.GetValue(output) ?? Path.Combine("results", q ? "paper1-quick" : "paper1-full");
             CliIO.CheckOutputPath(Path.Combine(outDir, "report.md"), "--out");
             int w = parse.GetValue(workers);
-            if (w < 1) throw new UsageException($"--workers must be at least 1, got {w}.");
+            CheckWorkers(w);
             var conv = parse.GetValue(conventionOption) is string id ? TrainCommand.ConventionFrom(id, null, false, null, null) : Paper1Report.Convention;
             var p1 = new Paper1Settings
             {
@@ -142,6 +143,14 @@ public static class ReproduceCommand
         io.Console_.Write(t);
         io.Console_.Write(new Text($"total {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min\n"));
         return CliApp.Ok;
+    }
+
+    /// <summary>--workers: 1 to the number of processors (each worker trains on at least one of them).</summary>
+    static void CheckWorkers(int w)
+    {
+        int cores = Environment.ProcessorCount;
+        if (w < 1 || w > cores)
+            throw new UsageException($"--workers {w} is not allowed: give 1 to {cores} (the processors of this machine; each worker process trains one program on --threads libtorch threads).");
     }
 
     /// <summary>

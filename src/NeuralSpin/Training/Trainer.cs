@@ -43,7 +43,7 @@ public static class Trainer
         options.Validate();
         CheckData(data, options);
         if (File.Exists(RunFiles.RunJson(runDir)))
-            throw new InvalidOperationException($"'{runDir}' already holds a training run; resume it with Trainer.Resume or choose another directory");
+            throw new InvalidOperationException($"'{runDir}' already holds a training run; continue it (neuralspin train --resume RUN_DIR) or choose another directory");
         Directory.CreateDirectory(RunFiles.CheckpointDirectory(runDir));
         Directory.CreateDirectory(RunFiles.StateDirectory(runDir));
         if (options.Threads is { } t) torch.set_num_threads(t);
