@@ -122,7 +122,7 @@ public static class ReproduceCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("paper 2", maxValue: 1);
-                    result = Paper2Pipeline.Run(data, options, outDir, explained, progress: new Inline<Paper2Progress>(p =>
+                    result = Paper2Pipeline.Run(data, options, outDir, explained, progress: new NeuralSpin.Reporting.SyncProgress<Paper2Progress>(p =>
                     {
                         task.Value = p.Fraction;
                         task.Description = Markup.Escape(p.Message.Length > 90 ? p.Message[..90] : p.Message);
@@ -132,7 +132,7 @@ public static class ReproduceCommand
         }
         else
         {
-            result = Paper2Pipeline.Run(data, options, outDir, explained, progress: new Inline<Paper2Progress>(p =>
+            result = Paper2Pipeline.Run(data, options, outDir, explained, progress: new NeuralSpin.Reporting.SyncProgress<Paper2Progress>(p =>
                 io.Out.WriteLine(FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}] {100 * p.Fraction:F0}% {p.Stage}: {p.Message}"))));
         }
         var t = new Table().AddColumn("id").AddColumn("claim").AddColumn("obtained").AddColumn("verdict");
@@ -196,7 +196,7 @@ public static class ReproduceCommand
             new(mnist.TrainImagesAsFloat(n), mnist.TrainLabels, mnist.TestImagesAsFloat(n), mnist.TestLabels, NeuralSpin.Data.MnistDataset.PixelsPerImage);
         var last = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTime>();
         var lockObj = new object();
-        var progress = new Inline<CalibrationProgress>(p =>
+        var progress = new NeuralSpin.Reporting.SyncProgress<CalibrationProgress>(p =>
         {
             // plain periodic lines (one per run every 30 s), also on a terminal: several trainings report at once
             var now = DateTime.UtcNow;
@@ -237,10 +237,6 @@ public static class ReproduceCommand
         return CliApp.Ok;
     }
 
-    sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     static int Run(CliIO io, Paper1Settings s, string outDir, int workerCount, string? dataDir, bool isWorker, bool reportOnly)
     {
@@ -256,7 +252,7 @@ public static class ReproduceCommand
             return new TrainingData(mnist.TrainImagesAsFloat(n), mnist.TrainLabels, mnist.TestImagesAsFloat(n), mnist.TestLabels, NeuralSpin.Data.MnistDataset.PixelsPerImage);
         }
         var last = new Dictionary<string, DateTime>();
-        var progress = new Inline<Paper1Progress>(p =>
+        var progress = new NeuralSpin.Reporting.SyncProgress<Paper1Progress>(p =>
         {
             var now = DateTime.UtcNow;
             string key = p.Stage + p.Program;

@@ -181,13 +181,13 @@ public static class TrainCommand
                                 + (p.ValidationError is double v ? $" val err {v:F4}" : "");
                             ctx.Refresh();
                         }
-                        result = run(new SynchronousProgress<TrainingProgress>(Update));
+                        result = run(new NeuralSpin.Reporting.SyncProgress<TrainingProgress>(Update));
                     });
             }
             else
             {
                 DateTime last = DateTime.MinValue;
-                result = run(new SynchronousProgress<TrainingProgress>(p =>
+                result = run(new NeuralSpin.Reporting.SyncProgress<TrainingProgress>(p =>
                 {
                     if ((DateTime.UtcNow - last).TotalSeconds < 10 && p.Step != p.TotalSteps) return;
                     last = DateTime.UtcNow;
@@ -210,8 +210,4 @@ public static class TrainCommand
         return CliApp.Ok;
     }
 
-    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -114,12 +114,15 @@ public static class TrajectoryPlots
         return Figures.Png(plot);
     }
 
-    static byte[] LambdaMinCurve(TrajectoryResult r)
+    static byte[] LambdaMinCurve(TrajectoryResult r) =>
+        Figures.Png(LambdaMinPlot(r, $"Least eigenvalue of I - M(\u03b2) before and after training ({Subtitle(r)})"));
+
+    /// <summary>Fig. 5 for one run: lambda_min(beta) before and after training, the level c_0 and the corrected beta_c marks.</summary>
+    internal static Plot LambdaMinPlot(TrajectoryResult r, string title)
     {
         var first = r.Rows[0];
         var last = r.Rows[^1];
-        var plot = Figures.NewPlot($"Least eigenvalue of I - M(\u03b2) before and after training ({Subtitle(r)})",
-            "inverse temperature \u03b2", "\u03bb_min(I - M(\u03b2))");
+        var plot = Figures.NewPlot(title, "inverse temperature \u03b2", "\u03bb_min(I - M(\u03b2))");
         var zero = plot.Add.HorizontalLine(0, 1, Colors.Gray);
         zero.LinePattern = LinePattern.Dotted;
         var level = plot.Add.HorizontalLine(r.Level, 2, Colors.Black);
@@ -138,7 +141,7 @@ public static class TrajectoryPlots
         plot.Axes.SetLimitsY(lo - 0.06 * (hi - lo), hi + 0.06 * (hi - lo));
         plot.Axes.SetLimitsX(0, r.InitialCurve.Beta[^1]);
         plot.ShowLegend(Alignment.LowerLeft);
-        return Figures.Png(plot);
+        return plot;
     }
 
     internal static void Mark(Plot plot, double x, double y, Color color, string legend)

@@ -321,7 +321,7 @@ public static class Paper1Calibration
                 if (IsFinished(dir)) { pending.Remove(i); continue; }
                 using var held = RunLock.TryAcquire(dir);
                 if (held is null) continue; // another process trains it
-                var p = progress is null ? null : new Relay<TrainingProgress>(tp => progress.Report(new CalibrationProgress(run.Id, offset + i + 1, total, tp)));
+                var p = progress is null ? null : new NeuralSpin.Reporting.SyncProgress<TrainingProgress>(tp => progress.Report(new CalibrationProgress(run.Id, offset + i + 1, total, tp)));
                 RunOne(root, run, s, data, p, ct);
                 pending.Remove(i);
                 worked = true;
@@ -336,10 +336,6 @@ public static class Paper1Calibration
 
     static bool IsFinished(string dir) => File.Exists(Path.Combine(dir, "diverged.txt")) || RunFiles.IsComplete(dir);
 
-    sealed class Relay<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     static string F(double v, string fmt = "F4") => v.ToString(fmt, CultureInfo.InvariantCulture);
 

@@ -131,28 +131,8 @@ public static class Paper1Figures
     static byte[] Panels(IReadOnlyList<Paper1Outcome> outs, Func<Paper1Outcome, Plot> panel, int height) =>
         Stack(outs.Select(panel).ToList(), Figures.Width, height);
 
-    static Plot LambdaMinPanel(Paper1Outcome o)
-    {
-        var r = o.Trajectory!;
-        var plot = Figures.NewPlot($"\u03bb_min of I - M(\u03b2) before and after training: {Label(o)}", "inverse temperature \u03b2", "\u03bb_min(I - M(\u03b2))");
-        var zero = plot.Add.HorizontalLine(0, 1, Colors.Gray);
-        zero.LinePattern = LinePattern.Dotted;
-        var level = plot.Add.HorizontalLine(r.Level, 1.5f, Colors.Black);
-        level.LinePattern = LinePattern.Dashed;
-        level.LegendText = $"c\u2080 = {Fmt(r.Level)}";
-        var a = plot.Add.ScatterLine(r.InitialCurve.Beta, r.InitialCurve.LambdaMin, Before);
-        a.LineWidth = 2.5f;
-        a.LegendText = "before training";
-        var b = plot.Add.ScatterLine(r.FinalCurve.Beta, r.FinalCurve.LambdaMin, After);
-        b.LineWidth = 2.5f;
-        b.LegendText = $"after {Fmt(r.Rows[^1].Epoch)} epochs";
-        var ys = r.InitialCurve.LambdaMin.Concat(r.FinalCurve.LambdaMin).ToList();
-        double lo = Math.Min(ys.Min(), r.Level), hi = Math.Max(ys.Max(), 1);
-        plot.Axes.SetLimitsY(lo - 0.06 * (hi - lo), hi + 0.06 * (hi - lo));
-        plot.Axes.SetLimitsX(0, r.InitialCurve.Beta[^1]);
-        plot.ShowLegend(Alignment.LowerLeft);
-        return plot;
-    }
+    static Plot LambdaMinPanel(Paper1Outcome o) =>
+        LambdaMinPlot(o.Trajectory!, $"\u03bb_min of I - M(\u03b2) before and after training: {Label(o)}");
 
     static Plot TapPanel(Paper1Outcome o)
     {

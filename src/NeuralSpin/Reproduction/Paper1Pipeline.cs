@@ -92,7 +92,7 @@ public static class Paper1Pipeline
                 using var held = RunLock.TryAcquire(runDir);
                 if (held is null) continue;
                 var sw = Stopwatch.StartNew();
-                var relay = progress is null ? null : new Relay<TrainingProgress>(tp => progress.Report(new Paper1Progress("train", p.Name, "", tp)));
+                var relay = progress is null ? null : new NeuralSpin.Reporting.SyncProgress<TrainingProgress>(tp => progress.Report(new Paper1Progress("train", p.Name, "", tp)));
                 if (File.Exists(RunFiles.RunJson(runDir)))
                 {
                     var recorded = RunFiles.ReadRunJson(runDir).Options;
@@ -121,7 +121,7 @@ public static class Paper1Pipeline
                 continue;
             }
             var sw = Stopwatch.StartNew();
-            var tp = progress is null ? null : new Relay<TrajectoryProgress>(x => progress.Report(new Paper1Progress("analyse", p.Name,
+            var tp = progress is null ? null : new NeuralSpin.Reporting.SyncProgress<TrajectoryProgress>(x => progress.Report(new Paper1Progress("analyse", p.Name,
                 $"checkpoint {x.Done}/{x.Total}{(x.Current is { } c ? $" (epoch {c.Epoch.ToString("G4", CultureInfo.InvariantCulture)})" : "")}", null)));
             var result = AnalyzeCached(runDir, s.Analysis, tp, ct);
             outcomes.Add(new Paper1Outcome(p, step, step, result, trainSeconds.GetValueOrDefault(p.Name), sw.Elapsed.TotalSeconds));
@@ -243,8 +243,4 @@ public static class Paper1Pipeline
         return paths;
     }
 
-    sealed class Relay<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -283,7 +283,7 @@ public static class Paper2Pipeline
                 var baseDone = done;
                 double drawnSum = 0;
                 var bests = new List<double>();
-                var summary = EnsembleCollector.Collect(data, eo, list, new InlineProgress<EnsembleProgress>(p =>
+                var summary = EnsembleCollector.Collect(data, eo, list, new NeuralSpin.Reporting.SyncProgress<EnsembleProgress>(p =>
                 {
                     drawnSum += p.MeanSampledAccuracy * options.SamplesPerTraining;
                     bests.Add(p.BestSampledAccuracy);
@@ -591,8 +591,4 @@ public static class Paper2Pipeline
         return (w, acc, (note.Length > 0 ? note + " " : "") + "(reused from an earlier run)");
     }
 
-    sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
