@@ -62,8 +62,14 @@ public static class TrainCommand
                 Convention = ConventionFrom(parse.GetValue(convention), parse.GetValue(reduction), parse.GetValue(noClassDivision), parse.GetValue(margin), parse.GetValue(input)),
                 Bias = parse.GetValue(bias),
             };
+            try { CheckpointSchedule.Parse(options.Schedule).Epochs(Math.Max(options.Epochs, 0)); }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UsageException($"--checkpoints: {e.Message.TrimEnd('.')}. Give 'default', 'every:K' with K a positive whole number of epochs (e.g. every:5), " +
+                    $"or a comma list of epochs between 0 and --epochs {options.Epochs} (decimals or fractions a/b), e.g. --checkpoints 0,0.5,1.", e);
+            }
             try { options.Validate(); }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            catch (Exception e) when (e is ArgumentException or FormatException) { throw new UsageException(e.Message); }
             return Train(io, runDir, options, parse.GetValue(dataDir));
         });
         return cmd;
