@@ -126,8 +126,19 @@ public static class TrainCommand
             m.TestImagesAsFloat(input), m.TestLabels, MnistDataset.PixelsPerImage);
     }
 
+    /// <summary>
+    /// The run's lock, taken before anything else (and held through the training, which then finds it held by this
+    /// process): a second trainer on the directory fails at once, naming the holder.
+    /// </summary>
+    static RunLock LockRun(string runDir)
+    {
+        try { return RunLock.TryAcquire(runDir) ?? throw new RunLockedException(runDir, RunLock.ReadHolder(runDir)); }
+        catch (RunLockedException e) { throw new UsageException(e.Message + ".", e); }
+    }
+
     static int Train(CliIO io, string runDir, TrainingOptions options, string? dataDir)
     {
+        using var held = LockRun(runDir);
         if (File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' already holds a training run; continue it with --resume {runDir} or choose another --out directory.");
         if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != 10)
@@ -141,6 +152,7 @@ public static class TrainCommand
     {
         if (!File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' holds no training run (no run.json); start one with --out {runDir}.");
+        using var held = LockRun(runDir);
         TrainingOptions recorded;
         try { recorded = RunFiles.ReadRunJson(runDir).Options; }
         catch (InvalidDataException e) { throw new UsageException(e.Message.TrimEnd('.') + ".", e); }
