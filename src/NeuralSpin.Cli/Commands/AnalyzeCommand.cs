@@ -108,12 +108,14 @@ public static class AnalyzeCommand
         var loaded = WeightFile.Load(s.Weights, layerNames);
         NoticeIgnored(io, loaded);
         var bonds = loaded.ToBondMatrix();
+        CheckBetaMax(s.BetaMax, s.Weights, bonds);
         BondMatrix? refBonds = null;
         if (s.Reference != null)
         {
             var refLoaded = WeightFile.Load(s.Reference, layerNames);
             NoticeIgnored(io, refLoaded);
             refBonds = refLoaded.ToBondMatrix();
+            CheckBetaMax(s.BetaMax, s.Reference, refBonds);
             if (!refBonds.Widths.SequenceEqual(bonds.Widths))
                 io.Notice($"the reference '{s.Reference}' has widths {Dash(refBonds.Widths)}, the network {Dash(bonds.Widths)}; its curve minimum is used as c_0 all the same.");
         }
@@ -152,6 +154,15 @@ public static class AnalyzeCommand
         if (s.Json != null) io.Console_.Write(new Text($"wrote {s.Json}\n"));
         if (s.Curve != null) io.Console_.Write(new Text($"wrote {s.Curve} ({s.CurvePoints} points)\n"));
         return CliApp.Ok;
+    }
+
+    /// <summary>Refuses a --beta-max past which the weights' TAP matrix overflows float64 (<see cref="LambdaMinCurve.MaxBetaOf"/>).</summary>
+    static void CheckBetaMax(double betaMax, string file, BondMatrix bonds)
+    {
+        double limit = LambdaMinCurve.MaxBetaOf(bonds);
+        if (betaMax <= limit) return;
+        throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+            $"--beta-max {betaMax:R} is too large for the weights in '{file}': past beta = {limit:G3} the linearized TAP matrix I - beta J + beta^2 diag(d) overflows float64. Give a smaller --beta-max (at most {limit:G3}), or rescale the weights."));
     }
 
     /// <summary>The JSON object of the result: the 16 snake_case keys, nulls kept, numbers round-trip.</summary>

@@ -46,6 +46,23 @@ public static class InitCommand
         return cmd;
     }
 
+    /// <summary>
+    /// Refuses networks whose weight matrices the readers could not load back: a tensor is limited to
+    /// <see cref="int.MaxValue"/> bytes (<see cref="SafeTensors"/>, <see cref="Npy"/>), which also keeps the draw
+    /// within one array (before, 50000,50000 overflowed with an internal error).
+    /// </summary>
+    static void CheckBlockSizes(int[] w, string dtype)
+    {
+        int itemSize = dtype switch { "F64" => 8, "F32" => 4, _ => 2 };
+        for (int k = 0; k + 1 < w.Length; k++)
+        {
+            long count = (long)w[k] * w[k + 1];
+            if (count * itemSize <= int.MaxValue) continue;
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--widths {string.Join(",", w)}: block {k + 1} ({w[k]} x {w[k + 1]}) would hold {count:N0} couplings, {count * itemSize:N0} bytes as {dtype}, but a weights file's tensor is limited to {int.MaxValue:N0} bytes (the safetensors and .npy readers refuse larger ones). Give smaller widths (a block of at most {(long)Math.Sqrt(int.MaxValue / (double)itemSize):N0} x {(long)Math.Sqrt(int.MaxValue / (double)itemSize):N0} as {dtype})."));
+        }
+    }
+
     static int Run(CliIO io, string widthsText, string cText, int seed, string output, string dtypeText)
     {
         var w = ArgParsing.Widths(widthsText);
@@ -60,6 +77,7 @@ public static class InitCommand
             throw new UsageException($"--out '{output}': the extension must be .safetensors (or .st) for a safetensors file or .npz for a NumPy archive.");
         if (npz && dtype != "F64")
             throw new UsageException($"--out '{output}' is an .npz archive, which init writes as float64 only; drop --dtype {dtype} or write a .safetensors file.");
+        CheckBlockSizes(w, dtype);
 
         var bonds = BondMatrix.Sample(w, c, new Random(seed));
         var metadata = new Dictionary<string, string>

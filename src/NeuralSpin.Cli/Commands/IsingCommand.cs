@@ -187,6 +187,9 @@ public static class IsingCommand
             var mom = SampleMoments.From(data.Spins, n);
             IsingModel fitted;
             string extra = "";
+            if (mth != "pl" && a2 == 0) CheckInvertible(p.GetValue(configs)!, data, mom.Magnetisations, mth);
+            try
+            {
             switch (mth)
             {
                 case "mf": fitted = MeanFieldInversion.Invert(mom, a2); break;
@@ -203,6 +206,13 @@ public static class IsingCommand
                     fitted = bl.Model;
                     if (!bl.Converged) extra = $"Boltzmann learning stopped after {bl.Steps} steps at BP moment RMS {CliIO.Num(bl.RmsDeviation)} (tolerance 1e-6).";
                     break;
+            }
+            }
+            catch (ArgumentException ex) when (mth != "pl" && ex.Message.Contains("not positive definite", StringComparison.Ordinal))
+            {
+                throw new ConfigurationsFileException(p.GetValue(configs)!,
+                    $"the connected correlation matrix of its {n} spins over {data.SampleCount} samples is singular (fewer samples than spins, or spins that copy each other), so the {mth} inversion C^-1 is undefined",
+                    "Give a small ridge (e.g. --l2 1e-3), more samples, or use --method pl.", ex);
             }
             var (mm, mc) = ModelMoments(fitted);
             double rms = BoltzmannLearning.RmsDeviation(mom.Magnetisations, mom.Correlations, mm, mc, n);
@@ -228,7 +238,30 @@ public static class IsingCommand
         return cmd;
     }
 
+    /// <summary>
+    /// The mean-field and TAP inversions (and bp, which starts from TAP) invert the connected correlation matrix:
+    /// a spin that never changes (or a single sample, where none does) makes it singular. Named up front, with the
+    /// spins, instead of the inversion's bare "not positive definite".
+    /// </summary>
+    static void CheckInvertible(string path, Configurations data, IReadOnlyList<double> m, string method)
+    {
+        const string remedy = "Give a small ridge (e.g. --l2 1e-3), drop the frozen spins, or use --method pl.";
+        if (data.SampleCount == 1)
+            throw new ConfigurationsFileException(path,
+                $"it holds only 1 sample, so every spin is frozen and the connected correlations all vanish; the {method} inversion C^-1 is undefined",
+                "Give more samples, a small ridge (e.g. --l2 1e-3), or use --method pl.");
+        var frozen = Enumerable.Range(0, m.Count).Where(i => Math.Abs(m[i]) == 1).ToList();
+        if (frozen.Count == 0) return;
+        string list = string.Join(", ", frozen.Take(10).Select(i => $"spin {i} ({(m[i] > 0 ? "+1" : "-1")} in all {data.SampleCount} samples)"))
+                      + (frozen.Count > 10 ? $" and {frozen.Count - 10} more" : "");
+        throw new ConfigurationsFileException(path,
+            $"{frozen.Count} of its {m.Count} spins never change: {list}; their connected correlations vanish, so the {method} inversion C^-1 is undefined", remedy);
+    }
+
     // ---------------------------------------------------------------- landscape
+    /// <summary>Largest |x| of the landscape's grid (see the message where it is refused).</summary>
+    const double MaxTilt = 1e6;
+
     static Command Landscape(CliIO io)
     {
         var model = ModelOption(); var beta = BetaOption();
@@ -248,6 +281,8 @@ public static class IsingCommand
             CliIO.CheckFiles([(p.GetValue(model), "--model"), (p.GetValue(reference), "--reference")], [(outPath, "--out"), (png, "--plot"), (jp, "--json")]);
             double lo = p.GetValue(xMin), hi = p.GetValue(xMax); int steps = p.GetValue(xSteps);
             if (!(double.IsFinite(lo) && double.IsFinite(hi) && hi > lo)) throw new UsageException($"--x-min {Inv(lo)} and --x-max {Inv(hi)} must be finite with --x-max > --x-min.");
+            if (Math.Max(Math.Abs(lo), Math.Abs(hi)) > MaxTilt)
+                throw new UsageException($"--x-min {Inv(lo)} and --x-max {Inv(hi)} must lie in [-{Inv(MaxTilt)}, {Inv(MaxTilt)}]: the tilt x pins every spin to s* long before (tanh x = 1 in float64 beyond |x| = 19), and past {Inv(MaxTilt)} the entropy s = ln Z - beta e - x q loses all its digits to cancellation. Give e.g. --x-max 2.");
             if (steps < 2) throw new UsageException($"--x-steps {steps} is not allowed: give at least 2 grid points.");
             var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
             var refs = Configurations.Read(p.GetValue(reference)!);
@@ -387,6 +422,17 @@ public static class IsingCommand
     }
 
     // ---------------------------------------------------------------- sample
+    /// <summary>The samples are kept in memory: one int8 per spin and one float64 energy per sample.</summary>
+    const long MaxSampleBytes = 8L << 30;
+
+    static void CheckSampleSize(int samples, int spins)
+    {
+        long values = (long)samples * spins, bytes = (long)samples * (spins + 8);
+        if (values <= Array.MaxLength && bytes <= MaxSampleBytes) return;
+        throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+            $"--samples {samples} with {spins} spins would hold {values:N0} spins and {bytes:N0} bytes in memory, more than sample keeps ({Array.MaxLength:N0} spins, {MaxSampleBytes:N0} bytes). Give a smaller --samples (at most {Math.Min(Array.MaxLength / spins, MaxSampleBytes / (spins + 8)):N0} for this model), or draw several files with different --seed."));
+    }
+
     static Command Sample(CliIO io)
     {
         var model = ModelOption(); var beta = BetaOption();
@@ -407,6 +453,7 @@ public static class IsingCommand
             if (b < 0) throw new UsageException($"--burn-in {b} is not allowed: give a number of sweeps >= 0.");
             if (t < 1) throw new UsageException($"--thin {t} is not allowed: give at least 1 sweep between samples.");
             var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
+            CheckSampleSize(mCount, m.Size);
             var o = new MonteCarloOptions
             {
                 Update = p.GetValue(sampler) == "metropolis" ? SpinUpdate.Metropolis : SpinUpdate.HeatBath,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using NeuralSpin.Data;
 using NeuralSpin.Training;
 using Spectre.Console;
@@ -9,7 +10,9 @@ namespace NeuralSpin.Cli.Commands;
 /// <summary>
 /// <c>neuralspin train</c>: trains the binarized or the standard (ReLU) MLP of P1 sec. 3.1 / Table 1 on
 /// MNIST (docs/theory.md section 9) with TorchSharp, writing checkpoints along the training, and
-/// <c>--resume RUN_DIR</c> to continue an interrupted run.
+/// <c>--resume RUN_DIR</c> to continue an interrupted run. Ctrl-C (SIGINT) or SIGTERM saves the state and exits
+/// with 130, printing the <c>--resume</c> command; a second Ctrl-C aborts at once. The run's lock is taken first, so a
+/// second trainer on the same directory fails at once (exit 2) naming the first.
 /// </summary>
 public static class TrainCommand
 {
@@ -62,8 +65,15 @@ public static class TrainCommand
                 Convention = ConventionFrom(parse.GetValue(convention), parse.GetValue(reduction), parse.GetValue(noClassDivision), parse.GetValue(margin), parse.GetValue(input)),
                 Bias = parse.GetValue(bias),
             };
+            try { CheckpointSchedule.Parse(options.Schedule).Epochs(Math.Max(options.Epochs, 0)); }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UsageException($"--checkpoints: {e.Message.TrimEnd('.')}. Give 'default', 'every:K' with K a positive whole number of epochs (e.g. every:5), " +
+                    $"or a comma list of epochs between 0 and --epochs {options.Epochs} (decimals or fractions a/b), e.g. --checkpoints 0,0.5,1.", e);
+            }
             try { options.Validate(); }
             catch (ArgumentException e) { throw new UsageException(OptionMessage(e)); }
+            catch (FormatException e) { throw new UsageException(e.Message); }
             return Train(io, runDir, options, parse.GetValue(dataDir));
         });
         return cmd;
@@ -135,16 +145,27 @@ public static class TrainCommand
             m.TestImagesAsFloat(input), m.TestLabels, MnistDataset.PixelsPerImage);
     }
 
+    /// <summary>
+    /// The run's lock, taken before anything else (and held through the training, which then finds it held by this
+    /// process): a second trainer on the directory fails at once, naming the holder.
+    /// </summary>
+    static RunLock LockRun(string runDir)
+    {
+        try { return RunLock.TryAcquire(runDir) ?? throw new RunLockedException(runDir, RunLock.ReadHolder(runDir)); }
+        catch (RunLockedException e) { throw new UsageException(e.Message + ".", e); }
+    }
+
     static int Train(CliIO io, string runDir, TrainingOptions options, string? dataDir)
     {
         CliIO.CheckOutputDirectory(runDir, "--out");
+        using var held = LockRun(runDir);
         if (File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' already holds a training run; continue it with --resume {runDir} or choose another --out directory.");
         if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != 10)
             throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with 10 (classes), got {string.Join(",", options.Widths)}.");
         var data = LoadMnist(io, dataDir, options.Convention.Input);
-        return RunWithProgress(io, $"train {options.Program.Name()} lr {options.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}",
-            progress => Trainer.Train(runDir, data, options, progress));
+        return Interruptible(io, runDir, $"train {options.Program.Name()} lr {options.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}",
+            (progress, ct) => Trainer.Train(runDir, data, options, progress, ct));
     }
 
     static int Resume(CliIO io, string runDir, string? dataDir)
@@ -152,11 +173,50 @@ public static class TrainCommand
         CliIO.CheckOutputDirectory(runDir, "--resume");
         if (!File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' holds no training run (no run.json); start one with --out {runDir}.");
+        using var held = LockRun(runDir);
         TrainingOptions recorded;
         try { recorded = RunFiles.ReadRunJson(runDir).Options; }
         catch (InvalidDataException e) { throw new UsageException(e.Message.TrimEnd('.') + ".", e); }
         var data = LoadMnist(io, dataDir, recorded.Convention.Input);
-        return RunWithProgress(io, $"resume {runDir}", progress => Trainer.Resume(runDir, data, progress));
+        return Interruptible(io, runDir, $"resume {runDir}", (progress, ct) => Trainer.Resume(runDir, data, progress, ct));
+    }
+
+    /// <summary>Exit code of a training stopped by SIGINT (Ctrl-C) or SIGTERM after saving its state (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>
+    /// Runs a training that the first SIGINT (Ctrl-C) or SIGTERM stops cleanly: the trainer saves its state at the next
+    /// step, the command prints how to resume and returns <see cref="Interrupted"/>. A second signal is left to the
+    /// runtime's default, which ends the process at once (the state of the last save stays usable).
+    /// </summary>
+    static int Interruptible(CliIO io, string runDir, string label, Func<IProgress<TrainingProgress>, CancellationToken, TrainingResult> run)
+    {
+        using var cts = new CancellationTokenSource();
+        int signals = 0;
+        bool First()
+        {
+            if (Interlocked.Increment(ref signals) != 1) return false;
+            io.Err.WriteLine($"interrupt: saving the state of '{runDir}' at the next step (interrupt again to abort at once)");
+            cts.Cancel();
+            return true;
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) => e.Cancel = First();
+        Console.CancelKeyPress += onCancel;
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => ctx.Cancel = First());
+        try
+        {
+            return RunWithProgress(io, label, p => run(p, cts.Token));
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            string at = RunFiles.Progress(runDir) is var (step, total) ? $" at step {step}/{total}" : "";
+            io.Err.WriteLine($"interrupted: the training state{at} is saved in '{RunFiles.StateDirectory(runDir)}'; continue it with: neuralspin train --resume {runDir}");
+            return Interrupted;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     /// <summary>Runs a training call with a Spectre progress bar (plain lines when not on a terminal).</summary>

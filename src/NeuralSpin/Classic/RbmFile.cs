@@ -76,7 +76,24 @@ public static class RbmFile
         CheckFinite(path, w, nh);
         if (b != null) CheckFinite(path, b, 1);
         if (c != null) CheckFinite(path, c, 1);
+        CheckScale(path, w, nv, nh);
         return new Rbm(nv, nh, w.Data, b?.Data, c?.Data);
+    }
+
+    /// <summary>Largest sum over the hidden units of W_{i mu}^2 for one visible unit: beyond it the pairwise expansion's couplings overflow float64.</summary>
+    public const double MaxRowSquareSum = 1e300;
+
+    static void CheckScale(string path, NamedTensor w, int nv, int nh)
+    {
+        for (int i = 0; i < nv; i++)
+        {
+            double s = 0;
+            for (int m = 0; m < nh; m++) { double x = w.Data[(long)i * nh + m]; s += x * x; }
+            if (s <= MaxRowSquareSum) continue;
+            throw new RbmFileException(path,
+                string.Create(CultureInfo.InvariantCulture, $"{w.Name} holds finite weights so large that the squares of row {i} sum to {s:G3}, beyond the {MaxRowSquareSum:G0} float64 allows for the couplings J_ik = sum_mu (1 - tanh^2 c_mu) W_i mu W_k mu of the pairwise expansion"),
+                "Rescale the weights; an RBM's weights are normally of order 1/sqrt(N_v).");
+        }
     }
 
     static void CheckFinite(string path, NamedTensor t, int columns)

@@ -9,7 +9,9 @@ namespace NeuralSpin.IO;
 /// Reads and writes the safetensors format: an 8-byte little-endian header length n, n bytes of UTF-8
 /// JSON <c>{name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}}</c>,
 /// then the byte buffer, with offsets relative to the start of the buffer. Floating dtypes F64, F32,
-/// F16 and BF16 are supported.
+/// F16 and BF16 are supported. As the format specifies, the tensors' byte ranges, sorted by offset (the header's
+/// order is free), must be contiguous from 0 and cover the data buffer exactly; overlaps, gaps and trailing bytes are
+/// refused with the tensors named.
 /// </summary>
 public static class SafeTensors
 {
@@ -169,6 +171,7 @@ public static class SafeTensors
                 }
                 entries.Add(ParseEntry(prop, path, bufferLength));
             }
+            CheckLayout(entries, path, bufferLength);
             metadata = meta;
             return entries;
         }
@@ -235,6 +238,32 @@ public static class SafeTensors
             throw Bad(path,
                 $"tensor '{name}' occupies {end - begin} bytes but shape ({string.Join(", ", shape)}) of {dtype} needs {count} x {itemSize} = {expected} bytes");
         return new Entry(name, dtype, shape, count, begin, end);
+    }
+
+    /// <summary>
+    /// The format's layout rule: the byte ranges, sorted by offset (the header's order is free), are contiguous from 0
+    /// and cover the data buffer exactly: no overlap (two tensors sharing bytes), no gap, no trailing bytes.
+    /// </summary>
+    static void CheckLayout(List<Entry> entries, string path, long bufferLength)
+    {
+        var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        long at = 0;
+        Entry? previous = null;
+        foreach (var e in sorted)
+        {
+            if (e.Begin < at)
+                throw Bad(path, $"tensors '{previous!.Name}' [{previous.Begin}, {previous.End}] and '{e.Name}' [{e.Begin}, {e.End}] overlap in the data buffer (data_offsets must not share bytes)");
+            if (e.Begin > at)
+                throw Bad(path, previous is null
+                    ? $"the data buffer starts at byte {e.Begin} with tensor '{e.Name}' [{e.Begin}, {e.End}], leaving bytes 0..{e.Begin} unused (the first tensor must start at offset 0)"
+                    : $"there is a gap of {e.Begin - at} bytes between tensors '{previous.Name}' [{previous.Begin}, {previous.End}] and '{e.Name}' [{e.Begin}, {e.End}] (tensors must be contiguous)");
+            at = e.End;
+            previous = e;
+        }
+        if (at != bufferLength)
+            throw Bad(path, previous is null
+                ? $"it holds no tensors but a data buffer of {bufferLength} bytes"
+                : $"there are {bufferLength - at} bytes after the last tensor '{previous.Name}' [{previous.Begin}, {previous.End}] (the tensors must cover the data buffer of {bufferLength} bytes exactly)");
     }
 
     static long Offset(JsonElement e, string name, string path)

@@ -192,7 +192,19 @@ public static class WeightFile
                 $"layer '{t.Name}' has a {what} weight at flat index {i} (row {i / cols}, column {i % cols})",
                 "The network diverged or the export is broken; analyse a checkpoint with finite weights.");
         }
+        double squares = 0, largest = 0;
+        for (int i = 0; i < d.Length; i++) { squares += d[i] * d[i]; largest = Math.Max(largest, Math.Abs(d[i])); }
+        if (!(squares <= MaxSquareSum))
+            throw new WeightFileException(path,
+                $"layer '{t.Name}' holds finite weights so large (largest |w| = {largest.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}) that their squares sum to {squares.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}, beyond the {MaxSquareSum:G0} the spin-model analysis can represent in float64 (C_k, d_i and beta^2 d_i would overflow)",
+                "Rescale the weights (the model of c W at beta is that of W at c beta), or check the export: weights of a trained network are of order 1/sqrt(N).");
     }
+
+    /// <summary>
+    /// Largest sum of squares of one layer's weights: beyond it C_k, the row sums d_i = sum_j J_ij^2 and the
+    /// TAP matrix I - beta J + beta^2 diag(d) overflow float64. Such layers are refused as bad input.
+    /// </summary>
+    public const double MaxSquareSum = 1e300;
 
     static void CheckChain(string path, List<NamedTensor> layers, bool explicitOrder)
     {

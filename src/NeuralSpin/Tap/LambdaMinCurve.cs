@@ -88,6 +88,25 @@ public sealed class LambdaMinCurve : IDisposable
     /// </summary>
     public double MonotoneFrom => DMin > 0 ? _normJ * (1 + 1e-12) / (2 * DMin) : double.PositiveInfinity;
 
+    /// <summary>The largest beta at which this curve can be evaluated (<see cref="MaxBetaOf(ISymmetricCoupling)"/>).</summary>
+    public double MaxBeta => MaxBetaFor(DMax, _normJ);
+
+    /// <summary>
+    /// The largest beta at which I - M(beta) = I - beta J + beta^2 diag(d) stays representable in float64 with room to
+    /// spare: beta^2 max_i d_i &lt;= 1e300 and beta ||J|| &lt;= 1e300 (||J|| bounded by the Frobenius norm). Past it the
+    /// matrix overflows and the eigensolver fails (it did, with a libtorch error); <see cref="Evaluate"/> refuses such
+    /// a beta. Infinite for J = 0.
+    /// </summary>
+    public static double MaxBetaOf(ISymmetricCoupling j)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        var d = j.RowSquareSums();
+        return MaxBetaFor(d.Length == 0 ? 0 : d.Max(), Math.Sqrt(d.Sum()));
+    }
+
+    static double MaxBetaFor(double dMax, double normJ) =>
+        Math.Min(dMax > 0 ? Math.Sqrt(1e300 / dMax) : double.PositiveInfinity, normJ > 0 ? 1e300 / normJ : double.PositiveInfinity);
+
     /// <summary>An upper bound on ||I - M(beta)||_2.</summary>
     public double OperatorNormBound(double beta) => 1 + beta * _normJ + beta * beta * DMax;
 
@@ -105,6 +124,7 @@ public sealed class LambdaMinCurve : IDisposable
     public CurvePoint Evaluate(double beta, bool certify = false, double? level = null)
     {
         if (!(beta >= 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), "beta must be finite and non-negative");
+        if (beta > MaxBeta) throw new ArgumentOutOfRangeException(nameof(beta), beta, $"beta is past {MaxBeta:G3}, where I - M(beta) overflows float64 (MaxBeta)");
         if (_cache.TryGetValue(beta, out var hit))
         {
             var entry = hit;

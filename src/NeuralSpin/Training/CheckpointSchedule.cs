@@ -5,7 +5,8 @@ namespace NeuralSpin.Training;
 /// <summary>
 /// When a run writes checkpoints, in epochs (fractions allowed). A checkpoint requested at epoch t is
 /// written after step round(t * stepsPerEpoch) (round half away from zero); requests that land on the
-/// same step give one checkpoint.
+/// same step give one checkpoint. Whatever the schedule, <see cref="Trainer.Train"/> also writes the t = 0
+/// checkpoint (the trajectory analysis needs the untrained network).
 /// </summary>
 /// <remarks>
 /// Specifications accepted by <see cref="Parse"/>:

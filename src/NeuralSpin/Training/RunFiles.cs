@@ -20,6 +20,10 @@ namespace NeuralSpin.Training;
 /// </list>
 /// Every file is written atomically (<see cref="AtomicFile"/>): a crash leaves at most a
 /// <c>*.tmp-*</c> file beside the complete previous version, and <see cref="Trainer.Resume"/> removes those.
+/// A start writes the t = 0 checkpoint, then the state, then run.json: run.json's presence means "a run that can be
+/// resumed"; a directory without it is "not started" (a start cut off by a full disk or a kill), which
+/// <see cref="Trainer.Train"/> starts again. <c>RUN_DIR.lock</c> beside the directory is its <see cref="RunLock"/>,
+/// held by the trainer for the whole training.
 /// </summary>
 public static class RunFiles
 {
@@ -190,6 +194,17 @@ public static class RunFiles
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Before a (re)start in a directory without run.json: deletes what an earlier start that was cut off before
+    /// writing run.json left (its checkpoints, its state, temporaries), so the new run's files are all its own.
+    /// </summary>
+    internal static void RemoveUnfinishedStart(string runDir)
+    {
+        RemoveStaleTemporaries(runDir);
+        foreach (var f in ListCheckpoints(runDir)) File.Delete(f);
+        if (File.Exists(StateFile(runDir))) File.Delete(StateFile(runDir));
     }
 
     /// <summary>Deletes temporary files left by interrupted atomic writes in the run's folders.</summary>

@@ -27,13 +27,20 @@ public static class Trainer
     /// <summary>Stream id of the weight-initialisation seed (<see cref="DataOrder.DeriveSeed"/>).</summary>
     public const ulong InitStream = 1;
 
-    /// <summary>Starts a new run in <paramref name="runDir"/> (created if needed; it must not already hold a run).</summary>
+    /// <summary>
+    /// Starts a new run in <paramref name="runDir"/> (created if needed; it must not already hold a run, i.e. a
+    /// run.json). The start writes the t = 0 checkpoint (always, whatever the schedule), the first resume state and
+    /// then run.json, in that order: a directory with run.json can always be resumed, and one without it (a start cut
+    /// off by a full disk or a kill) is "not started", so Train starts it again, removing that start's checkpoints and
+    /// state. The run's <see cref="RunLock"/> is held for the whole call.
+    /// </summary>
     /// <param name="runDir">Run directory.</param>
     /// <param name="data">Training and test data.</param>
     /// <param name="options">The run's configuration.</param>
     /// <param name="progress">Receives progress reports.</param>
     /// <param name="cancellationToken">On cancellation the state is saved, then <see cref="OperationCanceledException"/> is thrown; <see cref="Resume"/> continues.</param>
     /// <param name="stopAfterStep">Stop (saving the state) once this many steps are done; the result has <c>Completed = false</c>.</param>
+    /// <exception cref="RunLockedException">Another process is training in <paramref name="runDir"/> (its <see cref="RunLock"/> is held); nothing is written.</exception>
     public static TrainingResult Train(string runDir, TrainingData data, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, long? stopAfterStep = null)
     {
@@ -42,18 +49,23 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         CheckData(data, options);
+        using var held = Lock(runDir);
         if (File.Exists(RunFiles.RunJson(runDir)))
             throw new InvalidOperationException($"'{runDir}' already holds a training run; continue it (neuralspin train --resume RUN_DIR) or choose another directory");
         Directory.CreateDirectory(RunFiles.CheckpointDirectory(runDir));
         Directory.CreateDirectory(RunFiles.StateDirectory(runDir));
+        RunFiles.RemoveUnfinishedStart(runDir);
         if (options.Threads is { } t) torch.set_num_threads(t);
 
         string fingerprint = data.Fingerprint();
         using var session = new Session(runDir, data, options, fingerprint);
-        RunFiles.WriteRunJson(runDir, options, data, fingerprint, session.StepsPerEpoch, session.TotalSteps);
-        var written = new List<CheckpointInfo>();
-        if (session.IsCheckpointStep(0)) written.Add(session.WriteCheckpoint());
+        // The t = 0 checkpoint is always written (the trajectory needs it), whatever the schedule.
+        var written = new List<CheckpointInfo> { session.WriteCheckpoint() };
         session.SaveState();
+        // run.json last: a start that fails before here (full disk, a kill) leaves no run.json, so the directory is
+        // "not started" and Train may start it again, instead of a run.json without a state that neither Train nor
+        // Resume accepts.
+        RunFiles.WriteRunJson(runDir, options, data, fingerprint, session.StepsPerEpoch, session.TotalSteps);
         return session.Run(written, progress, cancellationToken, stopAfterStep);
     }
 
@@ -65,7 +77,10 @@ public static class Trainer
     {
         ArgumentException.ThrowIfNullOrEmpty(runDir);
         ArgumentNullException.ThrowIfNull(data);
+        using var held = Lock(runDir);
         var (options, sha, _, _, _) = RunFiles.ReadRunJson(runDir);
+        if (!File.Exists(RunFiles.StateFile(runDir)))
+            throw new InvalidDataException($"run '{runDir}' has a run.json but no resume state ({RunFiles.StateFile(runDir)}): its start was cut off before the first state was saved (NeuralSpin before this version wrote run.json first), so nothing was trained. Delete the directory and start it again with the same options");
         options.Validate();
         CheckData(data, options);
         string fingerprint = data.Fingerprint();
@@ -76,6 +91,17 @@ public static class Trainer
         using var session = new Session(runDir, data, options, fingerprint);
         session.LoadState();
         return session.Run([], progress, cancellationToken, stopAfterStep);
+    }
+
+    /// <summary>
+    /// The run's <see cref="RunLock"/> for the whole of a Train or Resume call; null (nothing to release) when this
+    /// process already holds it (a caller that took the lock to pick the run, as the reproduction pipelines do).
+    /// </summary>
+    /// <exception cref="RunLockedException">Another process (or another open lock) holds the run.</exception>
+    static RunLock? Lock(string runDir)
+    {
+        if (RunLock.IsHeldByThisProcess(runDir)) return null;
+        return RunLock.TryAcquire(runDir) ?? throw new RunLockedException(runDir, RunLock.ReadHolder(runDir));
     }
 
     /// <summary>

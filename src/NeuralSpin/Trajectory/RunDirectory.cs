@@ -19,10 +19,11 @@ public static class RunDirectory
     /// Lists the checkpoints of a run, sorted by step (then epoch). Only the safetensors headers are read.
     /// <c>epoch</c> and <c>step</c> must be in every checkpoint's metadata; <c>val_error</c> may be
     /// missing or empty (then <see cref="Checkpoint.ValError"/> is null). Two checkpoints with the same
-    /// step are an error.
+    /// step are an error, and so is a run whose epochs and steps disagree (step 0 at an epoch other than 0, an epoch
+    /// that does not increase with the step, or epoch != step / steps_per_epoch where that is recorded).
     /// </summary>
     /// <param name="runDir">The run directory (containing <c>checkpoints/</c>).</param>
-    /// <exception cref="RunDirectoryException">The directory or its checkpoints folder is missing, or holds no checkpoint, or steps repeat.</exception>
+    /// <exception cref="RunDirectoryException">The directory or its checkpoints folder is missing, or holds no checkpoint, or steps repeat, or epochs and steps disagree.</exception>
     /// <exception cref="WeightFileException">A checkpoint's header is damaged or its epoch/step metadata are missing or not numbers.</exception>
     public static IReadOnlyList<Checkpoint> ListCheckpoints(string runDir) => Sorted(Files(runDir).Select(Read));
 
@@ -75,7 +76,39 @@ public static class RunDirectory
             if (list[i].Step == list[i - 1].Step)
                 throw new RunDirectoryException($"checkpoints '{list[i - 1].Path}' and '{list[i].Path}' both have step {list[i].Step}. Each checkpoint of a run must have its own step; remove the duplicate.");
         }
+        CheckConsistent(list);
         return list;
+    }
+
+    /// <summary>
+    /// The epochs and steps of a run's checkpoints (sorted by step) must tell the same time: step 0 exactly at epoch 0,
+    /// the epoch strictly increasing with the step, and epoch = step / steps_per_epoch where a checkpoint records
+    /// steps_per_epoch (as the trainer does). A run that breaks this was assembled from other runs or edited by hand.
+    /// </summary>
+    static void CheckConsistent(List<Checkpoint> list)
+    {
+        const string Fix = "The checkpoints of one run must tell one time line; remove the checkpoints that belong to another run or correct their metadata.";
+        foreach (var c in list)
+        {
+            if ((c.Step == 0) != (c.Epoch == 0))
+                throw new RunDirectoryException(string.Create(CultureInfo.InvariantCulture,
+                    $"checkpoint '{c.Path}' has step {c.Step} at epoch {c.Epoch:R}, but step 0 (the untrained network) is epoch 0 and no other step is. {Fix}"));
+            if (c.Metadata.TryGetValue("steps_per_epoch", out var text)
+                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long spe) && spe > 0)
+            {
+                double expected = c.Step / (double)spe;
+                if (Math.Abs(c.Epoch - expected) > 1e-9 * Math.Max(1, expected))
+                    throw new RunDirectoryException(string.Create(CultureInfo.InvariantCulture,
+                        $"checkpoint '{c.Path}' has step {c.Step} and steps_per_epoch {spe}, which make epoch {expected:R}, but its epoch is {c.Epoch:R}. {Fix}"));
+            }
+        }
+        for (int i = 1; i < list.Count; i++)
+        {
+            Checkpoint a = list[i - 1], b = list[i];
+            if (!(b.Epoch > a.Epoch))
+                throw new RunDirectoryException(string.Create(CultureInfo.InvariantCulture,
+                    $"the epoch does not increase with the step: checkpoint '{a.Path}' has step {a.Step} at epoch {a.Epoch:R}, but '{b.Path}' has the later step {b.Step} at epoch {b.Epoch:R}. {Fix}"));
+        }
     }
 
     /// <summary>Reads one checkpoint's metadata (header only).</summary>
