@@ -174,7 +174,7 @@ public static class Paper1Report
         sb.AppendLine($"Environment: {environment}").AppendLine();
 
         sb.AppendLine("## Table 1 side by side").AppendLine();
-        sb.AppendLine("| program | lr | epochs (paper) | epochs here | validation error (paper) | validation error here | ratio | training time | analysis time |");
+        sb.AppendLine("| program | lr | epochs (paper) | epochs here | validation error (paper) | validation error here | ratio | training time (this call) | analysis time |");
         sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var o in outcomes)
         {
