@@ -33,6 +33,25 @@ public sealed class TrainInterruptTests : CliFixture
 
     static string Text(List<string> lines) { lock (lines) return string.Join("\n", lines); }
 
+    /// <summary>
+    /// Whether this process ignores SIGINT (SigIgn bit 2 in /proc/self/status): a process started in the background by
+    /// a non-interactive shell does, and its children inherit the ignored disposition, which the .NET runtime keeps
+    /// (as a shell does), so a child cannot receive Ctrl-C there. The SIGINT cases are then skipped; SIGTERM, handled
+    /// the same way, is tested regardless.
+    /// </summary>
+    static bool SigIntIgnored()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+                return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) != 0;
+        return false;
+    }
+
+    static void SkipIfSigIntIgnored()
+    {
+        if (SigIntIgnored()) Assert.Ignore("SIGINT is ignored in this test process (started in the background), so its children cannot receive it; the SIGTERM case covers the handler");
+    }
+
     static void Signal(int pid, string signal)
     {
         using var k = Process.Start("kill", [signal, pid.ToString()])!;
@@ -57,6 +76,7 @@ public sealed class TrainInterruptTests : CliFixture
     [TestCase("-INT"), TestCase("-TERM"), Category("RealMnist")]
     public void SigIntOrTerm_SavesTheState_PrintsHowToResume_Exits130_AndResumeContinues(string signal)
     {
+        if (signal == "-INT") SkipIfSigIntIgnored();
         string run = PathOf("run");
         var s = Start("train", "--program", "standard", "--widths", "784,16,10", "--epochs", "30", "--checkpoints", "0,30",
             "--out", run, "--threads", "1");
@@ -101,6 +121,7 @@ public sealed class TrainInterruptTests : CliFixture
     [Test, Category("RealMnist")]
     public void ASecondSigInt_AbortsAtOnce()
     {
+        SkipIfSigIntIgnored();
         string run = PathOf("run");
         var s = Start("train", "--program", "standard", "--widths", "784,16,10", "--epochs", "30", "--checkpoints", "0,30",
             "--out", run, "--threads", "1");
