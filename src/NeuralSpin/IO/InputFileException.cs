@@ -14,11 +14,25 @@ public abstract class InputFileException : Exception
     /// <param name="remedy">What to do, one or more sentences.</param>
     /// <param name="inner">The low-level cause, if any.</param>
     protected InputFileException(string kind, string path, string problem, string remedy, Exception? inner)
-        : base($"{kind} '{path}': {problem}. {remedy}", inner)
+        : base($"{kind} '{path}': {Printable(problem)}. {remedy}", inner)
     {
         Path = path;
-        Problem = problem;
+        Problem = Printable(problem);
         Remedy = remedy;
+    }
+
+    /// <summary>
+    /// The problem as printed: control characters (line breaks, binary bytes quoted from a damaged header) shown as
+    /// \xNN, so that the message stays one printable paragraph whatever the file holds.
+    /// </summary>
+    static string Printable(string problem)
+    {
+        if (!problem.Any(char.IsControl)) return problem;
+        var sb = new System.Text.StringBuilder(problem.Length + 16);
+        foreach (char c in problem)
+            if (char.IsControl(c)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:X2}");
+            else sb.Append(c);
+        return sb.ToString();
     }
 
     /// <summary>The file concerned.</summary>

@@ -132,8 +132,9 @@ public static class Npy
         if (count > Array.MaxLength || count * dtype.Size > int.MaxValue)
             throw Fail($"the array of shape {ShapeText(shape)} is too large to load", "Split the weights into smaller arrays.");
         int bytes = (int)(count * dtype.Size);
-        var raw = new byte[bytes];
-        int have = ReadFully(stream, raw);
+        // The buffer grows with the bytes actually present, so a header that claims a huge shape over a short file
+        // is refused without allocating what it claims (a 151-byte file claiming 3 x 10^8 int8 took 300 MB).
+        var (raw, have) = ReadAtMost(stream, bytes);
         if (have < bytes)
             throw Fail($"the data are truncated: shape {ShapeText(shape)} of '{descr}' needs {bytes} bytes after the header, but only {have} are present");
 
@@ -290,6 +291,28 @@ public static class Npy
         return result;
     }
 
+    /// <summary>Reads up to <paramref name="bytes"/> bytes; the buffer is allocated in full only once that many are known to be there.</summary>
+    static (byte[] Buffer, int Have) ReadAtMost(Stream s, int bytes)
+    {
+        if (s.CanSeek)
+        {
+            long remaining = Math.Max(0, s.Length - s.Position);
+            if (remaining < bytes) return ([], (int)remaining);
+            var exact = new byte[bytes];
+            return (exact, ReadFully(s, exact));
+        }
+        var buf = new byte[Math.Min(bytes, 1 << 16)];
+        int total = 0;
+        while (total < bytes)
+        {
+            if (total == buf.Length) Array.Resize(ref buf, (int)Math.Min(bytes, 2L * buf.Length));
+            int n = s.Read(buf.AsSpan(total));
+            if (n == 0) break;
+            total += n;
+        }
+        return (buf, total);
+    }
+
     static int ReadFully(Stream s, Span<byte> buffer)
     {
         int total = 0;
@@ -311,9 +334,19 @@ public static class Npy
 
     static string ShapeText(long[] shape) => PyShape(shape);
 
-    static string Quote(string header)
+    /// <summary>
+    /// The header as quoted in a message: trimmed, control characters shown as \xNN (a damaged header may hold line
+    /// breaks or binary bytes, and the message must stay one printable paragraph), at most 120 characters.
+    /// </summary>
+    internal static string Quote(string header)
     {
-        string h = header.Trim();
+        var sb = new StringBuilder();
+        foreach (char c in header.Trim())
+        {
+            if (char.IsControl(c)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:X2}");
+            else sb.Append(c);
+        }
+        string h = sb.ToString();
         return h.Length <= 120 ? $"\"{h}\"" : $"\"{h[..117]}...\"";
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using NeuralSpin.IO;
 
@@ -118,8 +119,9 @@ public static class RunFiles
         ["torch_threads"] = TorchSharp.torch.get_num_threads(),
     };
 
-    /// <summary>Reads the options and data fingerprint of a run directory.</summary>
-    /// <exception cref="InvalidDataException">run.json is missing or malformed.</exception>
+    /// <summary>Reads the options and data fingerprint of a run directory; the options are validated (<see cref="TrainingOptions.Validate"/>).</summary>
+    /// <exception cref="InvalidDataException">The directory has no run.json (it is not a run).</exception>
+    /// <exception cref="RunFileException">run.json is malformed, of another format, or records options that cannot be trained.</exception>
     public static (TrainingOptions Options, string DataSha256, int TrainCount, int TestCount, int InputDim) ReadRunJson(string runDir)
     {
         string path = RunJson(runDir);
@@ -129,7 +131,7 @@ public static class RunFiles
         {
             var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             if ((string?)root["format"] != RunFormat)
-                throw new InvalidDataException($"'{path}' has format '{(string?)root["format"]}', expected '{RunFormat}'");
+                throw new RunFileException(path, $"it has format '{(string?)root["format"]}', expected '{RunFormat}'", RunFileException.Remedy);
             var o = root["options"]!.AsObject();
             var d = root["data"]!.AsObject();
             var options = new TrainingOptions
@@ -149,13 +151,24 @@ public static class RunFiles
                 EvaluationBatchSize = (int)o["evaluation_batch_size"]!,
                 ProgressInterval = (int)o["progress_interval"]!,
             };
-            return (options, (string)d["sha256"]!, (int)d["train_count"]!, (int)d["test_count"]!, (int)d["input_dim"]!);
+            options.Validate();
+            var result = (options, (string)d["sha256"]!, (int)d["train_count"]!, (int)d["test_count"]!, (int)d["input_dim"]!);
+            if (result.Item2 is null) throw new FormatException("data.sha256 is null");
+            return result;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
+        catch (RunFileException) { throw; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException or OverflowException or InvalidCastException or KeyNotFoundException or DecoderFallbackException)
         {
-            throw new InvalidDataException($"'{path}' is malformed: {e.Message}", e);
+            throw new RunFileException(path, $"it is malformed: {CleanMessage(e)}", RunFileException.Remedy, e);
+        }
+        catch (IOException e)
+        {
+            throw new RunFileException(path, $"it could not be read ({e.Message})", "Check that the file is readable.", e);
         }
     }
+
+    static string CleanMessage(Exception e) =>
+        string.Join(" ", e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(x => x.Trim())).TrimEnd('.');
 
     /// <summary>
     /// The convention recorded in run.json's options; a run.json written before conventions were recorded
@@ -220,5 +233,20 @@ public static class RunFiles
                 catch (UnauthorizedAccessException) { }
             }
         }
+    }
+}
+
+/// <summary>
+/// A run's run.json could not be read or records no trainable run. The message is one paragraph:
+/// "run file '&lt;path&gt;': &lt;problem&gt;. &lt;remedy&gt;". Front ends report it as bad input.
+/// </summary>
+public sealed class RunFileException : InputFileException
+{
+    internal const string Remedy = "run.json is written by the trainer and must not be edited; restore it from a copy, or start the run again in a new directory.";
+
+    /// <summary>Creates the exception from its parts.</summary>
+    public RunFileException(string path, string problem, string remedy, Exception? inner = null)
+        : base("run file", path, problem, remedy, inner)
+    {
     }
 }

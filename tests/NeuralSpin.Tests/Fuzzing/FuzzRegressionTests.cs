@@ -1,0 +1,82 @@
+using NeuralSpin.IO;
+using NeuralSpin.Ising;
+using NeuralSpin.Tests.IO;
+using NeuralSpin.Training;
+using NUnit.Framework;
+
+namespace NeuralSpin.Tests.Fuzzing;
+
+/// <summary>
+/// The inputs the fuzzer found that broke the property, each kept as it was found (fuzz seed 20261204, Fast run),
+/// with the check that failed before the fix.
+/// </summary>
+[TestFixture]
+public sealed class FuzzRegressionTests : TempDirFixture
+{
+    // npy case 27: the 2-byte header length cut into the data, so the quoted "header" held data bytes with a line break
+    const string NpyHeaderWithDataBytes = "k05VTVBZAQB2AHsnZGVzY3InOiAnPGY4JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDQsIDYpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIArc0yS77mmyv7DpKlbYdKW/fHX4Pb463L+wtCocV1qVv0oIu6MkhM2/DO4mswZ3s7/+Ifjv/hDcPwiK+n8ERd0/HFr0GA4t2r+AVy8lvqu3P9wTdubtCds/QD4zcCafeb+K7GgDRXbUP4SRbKPBSNa/iNW3zsPqy7+Mq6apxVXDPyhGpUwUo8I/GJMmpYxJsz9A3XV4oO7aP+hT5n/0KdM/cl5+BTkv379O0njJJmncv0AINfgYhIo/pmDpoFKw1L8=";
+
+    // npy case 38: binary bytes inserted into the header text
+    const string NpyHeaderWithBinary = "k05VTVBZAQB2AHsnZGVzY3InOiAERd0/HFr0GA4t2r+AVy8lvqu3P9wTdubtCdsnPGY4JywgJzogKDQsIDYpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIArc0yS77mmyv7DpKlbYdKW/fHX4Pb463L+wtCocV1qVv0oIu6MkhM2/DO4mswZ3s7/+Ifjv/hDcPwiK+n8ERd0/HFr0GA4t2r+AVy8lvqu3P9wTdubtCds/QD4zcCafeb+K7GgDRXbUP4SRbKPBSNa/iNW3zsPqy7+Mq6apxVXDPyhGpUwUo8I/GJMmpYxJsz9A3XV4oO7aP+hT5n/0KdM/cl5+BTkv379O0njJJmncv0AINfgYhIo/pmDpoFKw1L8=";
+
+    // configurations-npy case 1259: a 151-byte file whose header claims shape (3, 100000000) of int8
+    const string ConfigsClaimingHugeShape = "k05VTVBZAQB2AHsnZGVzY3InOiAnfGkxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsIDEwMDAwMDAwMCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgCgH/AQH///8BAQEBAf//AQ==";
+
+    static void OnePrintableParagraph(Exception e)
+    {
+        Assert.That(e.Message, Does.Not.Contain("\n").And.Not.Contain("\r"), "one paragraph");
+        Assert.That(e.Message.Any(char.IsControl), Is.False, "no control characters");
+    }
+
+    [TestCase(NpyHeaderWithDataBytes)]
+    [TestCase(NpyHeaderWithBinary)]
+    public void ADamagedNpyHeaderIsQuotedOnOneLine(string base64)
+    {
+        string p = WriteBytes("w.npy", Convert.FromBase64String(base64));
+        OnePrintableParagraph(ExpectWeightFileError(p, () => Npy.Read(p), ".npy header"));
+        OnePrintableParagraph(Assert.Throws<ConfigurationsFileException>(() => Configurations.Read(p))!);
+    }
+
+    [Test]
+    public void AHeaderClaimingAHugeShapeIsRefusedWithoutAllocatingIt()
+    {
+        string p = WriteBytes("c.npy", Convert.FromBase64String(ConfigsClaimingHugeShape));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ConfigurationsFileException>(() => Configurations.Read(p))!;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(e.Message, Does.Contain("truncated").And.Contain("300000000 bytes"));
+        Assert.That(allocated, Is.LessThan(4 << 20), "the claimed 300 MB are not allocated");
+    }
+
+    [Test]
+    public void AHugeShapeInsideAnNpzIsRefusedWithoutAllocatingIt()
+    {
+        // the same claim inside a deflated .npz member (a stream without a length)
+        string p = PathOf("c.npz");
+        using (var zip = System.IO.Compression.ZipFile.Open(p, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            var entry = zip.CreateEntry("W.npy", System.IO.Compression.CompressionLevel.Optimal);
+            using var s = entry.Open();
+            s.Write(RawFiles.Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (10000, 20000), }", RawFiles.LittleF64(1, 2, 3)));
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ExpectWeightFileError(p, () => Npz.Read(p), "truncated");
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(8 << 20), "the claimed 1.6 GB are not allocated");
+    }
+
+    [TestCase("{\"format\": \"neuralspin.training.run/1\", \"format\": 1}", "malformed")]
+    [TestCase("{\"format\": \"neuralspin.training.run/1\", \"options\": {\"batch_size\": 1e300}}", "malformed")]
+    [TestCase("[1, 2", "malformed")]
+    [TestCase("{\"format\": \"other\"}", "format 'other'")]
+    public void ADamagedRunJsonIsAnInputFileError(string json, string fragment)
+    {
+        string dir = PathOf("run");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(RunFiles.RunJson(dir), json);
+        var e = Assert.Throws<RunFileException>(() => RunFiles.ReadRunJson(dir))!;
+        Assert.That(e, Is.InstanceOf<InputFileException>());
+        Assert.That(e.Path, Is.EqualTo(RunFiles.RunJson(dir)));
+        Assert.That(e.Message, Does.StartWith($"run file '{RunFiles.RunJson(dir)}': ").And.Contain(fragment));
+        OnePrintableParagraph(e);
+    }
+}
