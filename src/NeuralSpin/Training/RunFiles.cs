@@ -131,7 +131,7 @@ public static class RunFiles
         {
             var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             if ((string?)root["format"] != RunFormat)
-                throw new RunFileException(path, $"it has format '{(string?)root["format"]}', expected '{RunFormat}'", RunFileException.Remedy);
+                throw new RunFileException(path, $"it has format '{(string?)root["format"]}', expected '{RunFormat}'", RunFileException.DefaultRemedy);
             var o = root["options"]!.AsObject();
             var d = root["data"]!.AsObject();
             var options = new TrainingOptions
@@ -159,7 +159,7 @@ public static class RunFiles
         catch (RunFileException) { throw; }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException or OverflowException or InvalidCastException or KeyNotFoundException or DecoderFallbackException)
         {
-            throw new RunFileException(path, $"it is malformed: {CleanMessage(e)}", RunFileException.Remedy, e);
+            throw new RunFileException(path, $"it is malformed: {CleanMessage(e)}", RunFileException.DefaultRemedy, e);
         }
         catch (IOException e)
         {
@@ -242,7 +242,7 @@ public static class RunFiles
 /// </summary>
 public sealed class RunFileException : InputFileException
 {
-    internal const string Remedy = "run.json is written by the trainer and must not be edited; restore it from a copy, or start the run again in a new directory.";
+    internal const string DefaultRemedy = "run.json is written by the trainer and must not be edited; restore it from a copy, or start the run again in a new directory.";
 
     /// <summary>Creates the exception from its parts.</summary>
     public RunFileException(string path, string problem, string remedy, Exception? inner = null)
