@@ -228,6 +228,47 @@ public sealed class CliIO
         return result;
     }
 
+    /// <summary>
+    /// Runs a library study that reports <see cref="NeuralSpin.Reporting.StageProgress"/>: on a terminal one Spectre bar per
+    /// stage, otherwise plain periodic lines on standard error naming the stage (<see cref="PlainProgress"/>).
+    /// </summary>
+    public static T WithStages<T>(CliIO io, string label, Func<IProgress<NeuralSpin.Reporting.StageProgress>, T> work)
+    {
+        if (!io.IsTerminal)
+        {
+            using var plain = new PlainProgress(io.Err, label, 0);
+            string? current = null;
+            return work(new NeuralSpin.Reporting.SyncProgress<NeuralSpin.Reporting.StageProgress>(p =>
+            {
+                lock (plain)
+                {
+                    if (p.Stage != current) { current = p.Stage; plain.Stage(p.Stage, p.Total); }
+                    plain.Report(p.Done);
+                }
+            }));
+        }
+        T result = default!;
+        io.Console_.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                     new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                var gate = new object();
+                result = work(new NeuralSpin.Reporting.SyncProgress<NeuralSpin.Reporting.StageProgress>(p =>
+                {
+                    lock (gate)
+                    {
+                        if (!tasks.TryGetValue(p.Stage, out var task))
+                            tasks[p.Stage] = task = ctx.AddTask(Markup.Escape(p.Stage), maxValue: Math.Max(p.Total, 1));
+                        task.Value = Math.Max(task.Value, p.Done);
+                    }
+                }));
+                foreach (var t in tasks.Values) t.Value = t.MaxValue;
+            });
+        return result;
+    }
+
     /// <summary>UTF-8 without a byte-order mark.</summary>
     public static readonly Encoding Utf8 = new UTF8Encoding(false);
 }

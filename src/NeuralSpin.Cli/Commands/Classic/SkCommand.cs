@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -23,12 +22,6 @@ namespace NeuralSpin.Cli.Commands.Classic;
 /// </summary>
 public static class SkCommand
 {
-    /// <summary>Reduced temperatures T/J of the TAP scan.</summary>
-    static readonly double[] TapTemperatures = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.3];
-
-    /// <summary>Reduced temperatures T/J of the Monte Carlo seeded TAP-state search (two above T_c as a control).</summary>
-    static readonly double[] StateTemperatures = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.3];
-
     sealed record Settings(int N, int[] Sizes, int Instances, double Coupling, long Seed, double BetaMax, double Level, int Starts,
         int Branches, int TapInstances, int TapStarts, string Out, string? Json, int? Threads);
 
@@ -88,48 +81,16 @@ public static class SkCommand
     static int Run(CliIO io, Settings s)
     {
         Validate(s);
-        var total = Stopwatch.StartNew();
         TorchLinalg.Configure(ArgParsing.ThreadCount(s.Threads));
-        int parallelism = Math.Max(1, Environment.ProcessorCount);
-        var sizes = s.Sizes.Distinct().OrderBy(x => x).ToArray();
-
-        // 1. lambda_min(beta) of instance 0 of every size
-        double curveMax = Math.Min(s.BetaMax, 2.5 / s.Coupling);
-        var betas = Enumerable.Range(0, 101).Select(i => curveMax * i / 100).ToArray();
-        var curves = CliIO.WithProgress(io, "lambda_min(beta) curves", sizes.Length, prog =>
+        var options = new SkStudyOptions
         {
-            var list = new (int Size, CurvePoint[] Points)[sizes.Length];
-            int done = 0;
-            for (int k = 0; k < sizes.Length; k++)
-            {
-                var inst = SkInstances.Draw(sizes[k], s.Coupling, SkInstances.InstanceSeed(s.Seed, sizes[k], 0));
-                list[k] = (sizes[k], SkLinearizedTap.Curve(inst, betas));
-                prog?.Report(++done);
-            }
-            return list;
-        });
-
-        // 2. finite-size study
-        var study = CliIO.WithProgress(io, $"curve minima: {sizes.Length} sizes x {s.Instances} instances", sizes.Length * s.Instances,
-            prog => SkFiniteSize.Run(sizes, s.Instances, s.Coupling, s.Seed, s.BetaMax, s.Level, 1, prog)); // serial: bit-reproducible (--threads speeds up each eigensolve)
-
-        // 3. TAP solutions of one instance vs T
-        var tapInstance = SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, 0));
-        var temps = TapTemperatures.Select(t => t * s.Coupling).ToArray();
-        var tapOptions = new TapFixedPointOptions { Starts = s.Starts, Seed = unchecked((int)SplitMixSource.Derive(s.Seed, s.N, -1)), MaxIterations = 2000 };
-        var tap = CliIO.WithProgress(io, $"TAP solutions, N = {s.N}, {temps.Length} temperatures", temps.Length,
-            prog => SkTapSolutions.Scan(tapInstance, temps, tapOptions, parallelism, prog));
-
-        // 4. TAP solutions at h = 0 by field continuation from quenched states
-        var continuation = CliIO.WithProgress(io, $"TAP field continuation, N = {s.N}, {s.Branches} branches x {temps.Length} temperatures", temps.Length,
-            prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, SplitMixSource.Derive(s.Seed, s.N, -2), 2, parallelism, prog));
-
-        // 5. TAP states from Monte Carlo seeds, followed in T
-        var stateInstances = Enumerable.Range(0, s.TapInstances).Select(k => SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, k))).ToArray();
-        var stateTemps = StateTemperatures.Select(t => t * s.Coupling).ToArray();
-        var states = CliIO.WithProgress(io, $"TAP states from Monte Carlo seeds, N = {s.N}, {s.TapInstances} instances x {stateTemps.Length} temperatures",
-            s.TapInstances * (stateTemps.Length + 1),
-            prog => SkTapStates.Find(stateInstances, stateTemps, new SkTapStateOptions { Starts = s.TapStarts, Seed = SplitMixSource.Derive(s.Seed, s.N, -3) }, parallelism, prog));
+            N = s.N, Sizes = s.Sizes, Instances = s.Instances, Coupling = s.Coupling, Seed = s.Seed, BetaMax = s.BetaMax, Level = s.Level,
+            Starts = s.Starts, Branches = s.Branches, TapInstances = s.TapInstances, TapStarts = s.TapStarts,
+        };
+        var r = CliIO.WithStages(io, "classic sk", prog => SkStudy.Run(options, prog));
+        var sizes = r.Sizes.ToArray();
+        var curves = r.Curves.Select(c => (c.Size, c.Points)).ToArray();
+        var (study, tap, continuation, states) = (r.FiniteSize, r.Tap, r.Continuation, r.States);
 
         // render everything before writing anything
         var files = new List<(string Name, byte[] Bytes)>
@@ -147,7 +108,7 @@ public static class SkCommand
             ("tap_states.png", SkPlots.TapStates(states, s.Coupling)),
             ("tap_marginality.png", SkPlots.TapMarginality(states, s.Coupling)),
         };
-        double wall = total.Elapsed.TotalSeconds;
+        double wall = r.WallSeconds;
         string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, states, wall)) : null;
         using (var outputs = new OutputSet())
         {
@@ -157,7 +118,7 @@ public static class SkCommand
         }
 
         Print(io, s, study, tap, continuation, states);
-        io.Console_.Write(new Text($"wrote {files.Count} files into {s.Out}" + (s.Json != null ? $" and {s.Json}" : "") + $"\nwall time {total.Elapsed.TotalSeconds:F1} s\n"));
+        io.Console_.Write(new Text($"wrote {files.Count} files into {s.Out}" + (s.Json != null ? $" and {s.Json}" : "") + $"\nwall time {wall:F1} s\n"));
         return CliApp.Ok;
     }
 

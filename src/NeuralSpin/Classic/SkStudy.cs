@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using NeuralSpin.Ising;
+using NeuralSpin.Numerics;
+using NeuralSpin.Reporting;
+using NeuralSpin.Tap;
+
+namespace NeuralSpin.Classic;
+
+/// <summary>
+/// Settings of <see cref="SkStudy.Run"/>. Every field has the default the command line uses
+/// (<c>neuralspin classic sk</c> maps its options one to one onto these fields).
+/// </summary>
+public sealed record SkStudyOptions
+{
+    /// <summary>Spins of the instances whose TAP solutions and TAP states are studied (4 to 1000: the field
+    /// continuation solves a dense (N+1) x (N+1) system per Newton step).</summary>
+    public int N { get; init; } = 100;
+
+    /// <summary>Sizes of the finite-size study and of the lambda_min curves (each 4 to 4000).</summary>
+    public IReadOnlyList<int> Sizes { get; init; } = [50, 100, 200, 400];
+
+    /// <summary>Instances (seeds) per size in the finite-size study.</summary>
+    public int Instances { get; init; } = 6;
+
+    /// <summary>Coupling scale J: J_ij ~ N(0, J^2/N), so T_c = J (docs/theory.md section 8).</summary>
+    public double Coupling { get; init; } = 1.0;
+
+    /// <summary>Master seed; every instance and every stage derives its own stream from it (<see cref="SplitMixSource.Derive"/>).</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Upper end of the beta range searched for the curve minimum and the level crossing; must exceed 1/J.</summary>
+    public double BetaMax { get; init; } = 10.0;
+
+    /// <summary>The small level c in [0, 1) whose first crossing is reported per instance (large N: (1 - sqrt c)/J).</summary>
+    public double Level { get; init; } = 0.05;
+
+    /// <summary>Random starts of the TAP iteration at each temperature.</summary>
+    public int Starts { get; init; } = 20;
+
+    /// <summary>Field-continuation branches per temperature (each from a zero-temperature quenched state).</summary>
+    public int Branches { get; init; } = 8;
+
+    /// <summary>Instances of size <see cref="N"/> searched for TAP states from Monte Carlo seeds.</summary>
+    public int TapInstances { get; init; } = 8;
+
+    /// <summary>Monte Carlo runs per instance and temperature, each seeding one Newton solve of the TAP equations.</summary>
+    public int TapStarts { get; init; } = 4;
+
+    /// <summary>Reduced temperatures T/J of the TAP scan and of the field continuation.</summary>
+    public IReadOnlyList<double> TapTemperatures { get; init; } = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.3];
+
+    /// <summary>Reduced temperatures T/J of the Monte Carlo seeded TAP-state search (the two above T_c are a control).</summary>
+    public IReadOnlyList<double> StateTemperatures { get; init; } = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.3];
+
+    /// <summary>Points of each lambda_min(beta) curve, evenly spaced on [0, min(BetaMax, 2.5/J)].</summary>
+    public int CurvePoints { get; init; } = 101;
+
+    /// <summary>Maximum iterations of one TAP iteration from a random start.</summary>
+    public int TapMaxIterations { get; init; } = 2000;
+
+    /// <summary>Workers of the TAP stages (instances of the finite-size study run one at a time, which keeps them
+    /// bit-reproducible; the libtorch threads speed up each eigensolve). Default: the processor count.</summary>
+    public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field outside its range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string rule)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, rule);
+        }
+        Check(N is >= 4 and <= 1000, nameof(N), N, "between 4 and 1000");
+        Check(Sizes is { Count: > 0 } && Sizes.All(s => s is >= 4 and <= 4000), nameof(Sizes), Sizes?.Count ?? 0, "one or more sizes, each between 4 and 4000");
+        Check(Instances is >= 1 and <= 10000, nameof(Instances), Instances, "between 1 and 10000");
+        Check(Coupling > 0 && double.IsFinite(Coupling), nameof(Coupling), Coupling, "positive and finite");
+        Check(BetaMax > 0 && double.IsFinite(BetaMax) && BetaMax * Coupling > 1, nameof(BetaMax), BetaMax, "finite and beyond the transition at beta = 1/J");
+        Check(Level >= 0 && Level < 1, nameof(Level), Level, "in [0, 1)");
+        Check(Starts is >= 1 and <= 100000, nameof(Starts), Starts, "between 1 and 100000");
+        Check(Branches is >= 1 and <= 10000, nameof(Branches), Branches, "between 1 and 10000");
+        Check(TapInstances is >= 1 and <= 1000, nameof(TapInstances), TapInstances, "between 1 and 1000");
+        Check(TapStarts is >= 1 and <= 1000, nameof(TapStarts), TapStarts, "between 1 and 1000");
+        Check(TapTemperatures is { Count: > 0 } && TapTemperatures.All(t => t > 0 && double.IsFinite(t)), nameof(TapTemperatures), TapTemperatures?.Count ?? 0, "one or more positive reduced temperatures");
+        Check(StateTemperatures is { Count: > 0 } && StateTemperatures.All(t => t > 0 && double.IsFinite(t)), nameof(StateTemperatures), StateTemperatures?.Count ?? 0, "one or more positive reduced temperatures");
+        Check(CurvePoints >= 2, nameof(CurvePoints), CurvePoints, "at least 2");
+        Check(TapMaxIterations >= 1, nameof(TapMaxIterations), TapMaxIterations, "at least 1");
+        Check(Parallelism >= 1, nameof(Parallelism), Parallelism, "at least 1");
+    }
+}
+
+/// <summary>One lambda_min(beta) curve of <see cref="SkStudy"/>: instance 0 of one size.</summary>
+/// <param name="Size">N.</param>
+/// <param name="Points">The curve on the study's beta grid.</param>
+public sealed record SkCurve(int Size, CurvePoint[] Points);
+
+/// <summary>Everything <see cref="SkStudy.Run"/> computes.</summary>
+/// <param name="Options">The settings it ran with.</param>
+/// <param name="Sizes">The distinct sizes in increasing order.</param>
+/// <param name="Curves">lambda_min(beta) of instance 0 of every size, next to its large-N limit (1 - beta J)^2.</param>
+/// <param name="FiniteSize">Curve minima and level crossings over instances, with the N^(-2/3) extrapolation of T*.</param>
+/// <param name="Tap">TAP solutions of one instance of size N from random starts, per temperature.</param>
+/// <param name="Continuation">TAP solutions at zero field by field continuation from quenched states, per temperature.</param>
+/// <param name="States">TAP states from Monte Carlo seeds on several instances, followed in T.</param>
+/// <param name="WallSeconds">Wall time of the study.</param>
+public sealed record SkStudyResult(SkStudyOptions Options, IReadOnlyList<int> Sizes, IReadOnlyList<SkCurve> Curves, SkFiniteSizeResult FiniteSize,
+    IReadOnlyList<SkTapTemperature> Tap, IReadOnlyList<SkTapContinuation> Continuation, SkTapStateResult States, double WallSeconds);
+
+/// <summary>
+/// The Sherrington-Kirkpatrick study behind <c>neuralspin classic sk</c> (docs/theory.md sections 3, 4 and 8), callable
+/// from the library: seeded instances J_ij ~ N(0, J^2/N); (1) the linearized-TAP curve lambda_min(beta) of one instance
+/// per size next to (1 - beta J)^2; (2) the curve minimum beta*(N) and the first crossing of a small level over several
+/// instances per size, with the N^(-2/3) extrapolation of T* = 1/beta* (expected T_c = J, <see cref="SkFiniteSize"/>);
+/// (3) the TAP solutions of one instance against temperature from random starts and (4) by field continuation
+/// (<see cref="SkTapSolutions"/>); (5) TAP states below T_c from Monte Carlo seeds, followed in T (<see cref="SkTapStates"/>).
+/// Seed streams: instance k of size n uses <see cref="SkInstances.InstanceSeed"/>(seed, n, k); the random starts of stage 3
+/// stream -1 of (seed, N), the quenched states of stage 4 stream -2, the Monte Carlo seeds of stage 5 stream -3.
+/// </summary>
+public static class SkStudy
+{
+    /// <summary>Runs the five stages in order, reporting each on <paramref name="progress"/>.</summary>
+    public static SkStudyResult Run(SkStudyOptions? options = null, IProgress<StageProgress>? progress = null)
+    {
+        var s = options ?? new SkStudyOptions();
+        s.Validate();
+        var clock = Stopwatch.StartNew();
+        var sizes = s.Sizes.Distinct().OrderBy(x => x).ToArray();
+
+        double curveMax = Math.Min(s.BetaMax, 2.5 / s.Coupling);
+        var betas = Enumerable.Range(0, s.CurvePoints).Select(i => curveMax * i / (s.CurvePoints - 1)).ToArray();
+        var curves = StageProgress.Run(progress, "lambda_min(beta) curves", sizes.Length, prog =>
+        {
+            var list = new SkCurve[sizes.Length];
+            for (int k = 0; k < sizes.Length; k++)
+            {
+                var inst = SkInstances.Draw(sizes[k], s.Coupling, SkInstances.InstanceSeed(s.Seed, sizes[k], 0));
+                list[k] = new SkCurve(sizes[k], SkLinearizedTap.Curve(inst, betas));
+                prog?.Report(k + 1);
+            }
+            return list;
+        });
+
+        // serial over instances: bit-reproducible
+        var study = StageProgress.Run(progress, $"curve minima: {sizes.Length} sizes x {s.Instances} instances", sizes.Length * s.Instances,
+            prog => SkFiniteSize.Run(sizes, s.Instances, s.Coupling, s.Seed, s.BetaMax, s.Level, 1, prog));
+
+        var tapInstance = SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, 0));
+        var temps = s.TapTemperatures.Select(t => t * s.Coupling).ToArray();
+        var tapOptions = new TapFixedPointOptions { Starts = s.Starts, Seed = unchecked((int)SplitMixSource.Derive(s.Seed, s.N, -1)), MaxIterations = s.TapMaxIterations };
+        var tap = StageProgress.Run(progress, $"TAP solutions, N = {s.N}, {temps.Length} temperatures", temps.Length,
+            prog => SkTapSolutions.Scan(tapInstance, temps, tapOptions, s.Parallelism, prog));
+
+        var continuation = StageProgress.Run(progress, $"TAP field continuation, N = {s.N}, {s.Branches} branches x {temps.Length} temperatures", temps.Length,
+            prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, SplitMixSource.Derive(s.Seed, s.N, -2), 2, s.Parallelism, prog));
+
+        var stateInstances = Enumerable.Range(0, s.TapInstances).Select(k => SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, k))).ToArray();
+        var stateTemps = s.StateTemperatures.Select(t => t * s.Coupling).ToArray();
+        var states = StageProgress.Run(progress, $"TAP states from Monte Carlo seeds, N = {s.N}, {s.TapInstances} instances x {stateTemps.Length} temperatures",
+            s.TapInstances * (stateTemps.Length + 1),
+            prog => SkTapStates.Find(stateInstances, stateTemps, new SkTapStateOptions { Starts = s.TapStarts, Seed = SplitMixSource.Derive(s.Seed, s.N, -3) }, s.Parallelism, prog));
+
+        return new SkStudyResult(s, sizes, curves, study, tap, continuation, states, clock.Elapsed.TotalSeconds);
+    }
+}
