@@ -21,9 +21,6 @@ public static class HopfieldCommand
     const string DefaultPhaseAlphas = "0.02,0.04,0.06,0.08,0.1,0.12,0.14,0.16,0.18";
     const string DefaultPhaseTemperatures = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,1.1";
 
-    /// <summary>Level of the phase-diagram points: a run counts as retrieval when its mean overlap is at least this.</summary>
-    public const double PhaseLevel = 0.3;
-
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
@@ -83,24 +80,16 @@ public static class HopfieldCommand
             if (bi < 0 || bi > 1_000_000) throw new UsageException($"--burn-in {bi} is not allowed: give a number of sweeps in [0, 1000000].");
             if (ms < 1 || ms > 1_000_000) throw new UsageException($"--measure {ms} is not allowed: give a number of sweeps in [1, 1000000].");
             int s = p.GetValue(seed);
-            var settings = new HopfieldRunSettings { FlipFraction = ff, BurnInSweeps = bi, MeasureSweeps = ms };
-
-            // 1. overlap vs load, 2. overlap vs T, 3. phase-diagram points; point indices keep the three grids' seeds apart
-            var loadGrid = ns.SelectMany(n => loads.Select(a => (n, a, t0))).ToList();
-            var tGrid = tList.Select(t => (pn, ta, t)).ToList();
-            var phaseGrid = phase ? paList.SelectMany(a => ptList.Select(t => (pn, a, t))).ToList() : [];
-            var loadPoints = CliIO.WithProgress(io, "overlap vs load", loadGrid.Count * k, pr => HopfieldRetrieval.Scan(loadGrid, k, settings, s, lvl, pr));
-            var tPoints = CliIO.WithProgress(io, "overlap vs temperature", tGrid.Count * pk,
-                pr => HopfieldRetrieval.Scan(tGrid, pk, settings, NeuralSpin.Training.DataOrder.DeriveSeed(s, 1), PhaseLevel, pr));
-            var phasePoints = phase
-                ? CliIO.WithProgress(io, "phase-diagram simulations", phaseGrid.Count * pk,
-                    pr => HopfieldRetrieval.Scan(phaseGrid, pk, settings, NeuralSpin.Training.DataOrder.DeriveSeed(s, 2), PhaseLevel, pr))
-                : [];
-            var diagram = phase ? CliIO.WithProgress(io, "AGS boundaries", 20, pr => AgsTheory.PhaseDiagram(0.2, 20, pr)) : null;
-            var capacities = ns.Select(n => HopfieldRetrieval.Capacity(loadPoints.Where(q => q.Size == n).ToList(), lvl)).ToList();
-            var agsT = Enumerable.Range(0, 121).Select(i => tList.Max() * i / 120.0).Select(t => (T: t, M: AgsTheory.RetrievalOverlap(ta, t))).ToList();
-            double alphaC = AgsTheory.CriticalLoad, mC = AgsTheory.CriticalOverlap, alphaGlobal = AgsTheory.GlobalStabilityLoadZeroTemperature();
-            var agsM = Enumerable.Range(1, 50).Select(i => alphaC * i / 50).Select(a => (Alpha: a, M: AgsTheory.RetrievalZeroTemperature(a)!.M)).ToList();
+            var r = CliIO.WithStages(io, "classic hopfield", pr => HopfieldStudy.Run(new HopfieldStudyOptions
+            {
+                Sizes = ns, Alphas = loads, Temperature = t0, Samples = k, Level = lvl, TemperatureCurveAlpha = ta, Temperatures = tList,
+                PhaseSize = pn, PhaseSamples = pk, PhaseAlphas = paList, PhaseTemperatures = ptList, PhaseDiagram = phase, Seed = s,
+                Run = new HopfieldRunSettings { FlipFraction = ff, BurnInSweeps = bi, MeasureSweeps = ms },
+            }, pr));
+            var (loadPoints, tPoints, phasePoints, diagram, capacities) = (r.LoadPoints, r.TemperaturePoints, r.PhasePoints, r.Diagram, r.Capacities);
+            var agsT = r.AgsOverlapVsTemperature.Select(q => (T: q.Temperature, q.M)).ToList();
+            var agsM = r.AgsOverlapZeroTemperature;
+            double alphaC = r.CriticalLoad, mC = r.CriticalOverlap, alphaGlobal = r.GlobalStabilityLoad;
 
             // render everything before writing anything
             var files = new List<(string Name, object Content)>
@@ -120,7 +109,7 @@ public static class HopfieldCommand
                     diagram.Glass.Select(q => new object[] { "T_g", q.Alpha, q.Temperature })
                         .Concat(diagram.RetrievalLimit.Select(q => new object[] { "T_M", q.Alpha, q.Temperature }))
                         .Concat(diagram.RetrievalGlobal.Select(q => new object[] { "T_c", q.Alpha, q.Temperature })))));
-                files.Add(("phase_diagram.png", HopfieldPlots.PhaseDiagram(diagram, phasePoints, PhaseLevel)));
+                files.Add(("phase_diagram.png", HopfieldPlots.PhaseDiagram(diagram, phasePoints, r.Options.PhaseLevel)));
             }
             var result = new Dictionary<string, object?>
             {
@@ -147,16 +136,16 @@ public static class HopfieldCommand
                 },
                 ["phase_points"] = diagram == null ? null : new Dictionary<string, object>
                 {
-                    ["n"] = pn, ["samples"] = pk, ["level"] = PhaseLevel,
+                    ["n"] = pn, ["samples"] = pk, ["level"] = r.Options.PhaseLevel,
                     ["points"] = phasePoints.Select(q => new Dictionary<string, object?>
                     {
                         ["alpha"] = q.Alpha, ["temperature"] = q.Temperature, ["mean_overlap"] = q.MeanOverlap, ["standard_error"] = Finite(q.StandardError),
-                        ["retrieval"] = q.MeanOverlap >= PhaseLevel,
+                        ["retrieval"] = q.MeanOverlap >= r.Options.PhaseLevel,
                     }).ToList(),
                 },
             };
 
-            result["elapsed_seconds"] = total.Elapsed.TotalSeconds;
+            result["elapsed_seconds"] = r.WallSeconds;
             var all = files.Select(f => (Path.Combine(dir, f.Name), f.Content)).ToList();
             if (jp != null) all.Add((jp, CliIO.ToJson(result)));
             var written = ClassicOutputFiles.WriteAll(all);
