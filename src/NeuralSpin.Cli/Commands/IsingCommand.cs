@@ -129,32 +129,6 @@ public static class IsingCommand
     }
 
     // ---------------------------------------------------------------- fit
-    /// <summary>Model moments (m, raw C row-major with unit diagonal) by enumeration for N &lt;= 20, else BP
-    /// (coupled pairs from BP, uncoupled pairs m_i m_j).</summary>
-    public static (double[] M, double[] C) ModelMoments(IsingModel model, bool exactIfSmall = true)
-    {
-        int n = model.Size;
-        if (exactIfSmall && n <= 20)
-        {
-            var e = ExactEnumeration.Compute(model);
-            return (e.Magnetizations, e.Correlations);
-        }
-        return BpMoments(model);
-    }
-
-    /// <summary>BP moments: m, and raw correlations for coupled pairs; m_i m_j for uncoupled pairs; 1 on the diagonal.</summary>
-    public static (double[] M, double[] C) BpMoments(IsingModel model)
-    {
-        int n = model.Size;
-        var bp = BeliefPropagation.Run(model, new BpOptions { Damping = 0.5, Tolerance = 1e-10, MaxIterations = 5000 });
-        var m = bp.Magnetizations;
-        var c = new double[(long)n * n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) c[(long)i * n + j] = i == j ? 1 : m[i] * m[j];
-        foreach (var pr in bp.Pairs) { c[(long)pr.I * n + pr.J] = pr.Correlation; c[(long)pr.J * n + pr.I] = pr.Correlation; }
-        return (m, c);
-    }
-
     static Command Fit(CliIO io)
     {
         var configs = new Option<string>("--configs") { Description = "Configurations: .npy (samples x spins) of +-1, or a packed ensemble file.", Required = true, HelpName = "CONFIGS" };
@@ -184,29 +158,18 @@ public static class IsingCommand
             if (data.SampleCount < 1) throw new UsageException($"--configs '{p.GetValue(configs)}' holds no samples.");
             string mth = p.GetValue(method)!;
             int n = data.SpinCount;
-            var mom = SampleMoments.From(data.Spins, n);
-            IsingModel fitted;
-            string extra = "";
-            if (mth != "pl" && a2 == 0) CheckInvertible(p.GetValue(configs)!, data, mom.Magnetisations, mth);
+            var inverse = mth switch
+            {
+                "mf" => InverseMethod.MeanField, "tap" => InverseMethod.Tap, "pl" => InverseMethod.PseudoLikelihood, _ => InverseMethod.BoltzmannBp,
+            };
+            if (mth != "pl" && a2 == 0) CheckInvertible(p.GetValue(configs)!, data, SampleMoments.From(data.Spins, n).Magnetisations, mth);
+            InverseFitResult fit;
             try
             {
-            switch (mth)
-            {
-                case "mf": fitted = MeanFieldInversion.Invert(mom, a2); break;
-                case "tap": fitted = TapInversion.Invert(mom, a2).Model; break;
-                case "pl":
-                    var pl = CliIO.WithProgress(io, "pseudolikelihood", 1, _ => PseudoLikelihood.Fit(data.Spins, n, new PlOptions(L2: a2, L1: a1)));
-                    fitted = pl.Model;
-                    if (!pl.Converged) extra = "pseudolikelihood: not every spin's optimisation converged within the budget.";
-                    break;
-                default:
-                    var init = TapInversion.Invert(mom, a2).Model;
-                    var bl = CliIO.WithProgress(io, "Boltzmann learning (BP moments)", 1, _ => BoltzmannLearning.Fit(mom.Magnetisations, mom.Correlations, n, BpMoments,
-                        new BoltzmannOptions(Eta: e, L2: a2, L1: a1, Tolerance: 1e-6, MaxSteps: k, Initial: init)));
-                    fitted = bl.Model;
-                    if (!bl.Converged) extra = $"Boltzmann learning stopped after {bl.Steps} steps at BP moment RMS {CliIO.Num(bl.RmsDeviation)} (tolerance 1e-6).";
-                    break;
-            }
+                fit = CliIO.WithProgress(io, inverse switch
+                {
+                    InverseMethod.PseudoLikelihood => "pseudolikelihood", InverseMethod.BoltzmannBp => "Boltzmann learning (BP moments)", _ => $"{mth} inversion",
+                }, 1, pr => InverseIsing.Fit(data.Spins, n, new InverseFitOptions { Method = inverse, L1 = a1, L2 = a2, Eta = e, MaxSteps = k }, pr));
             }
             catch (ArgumentException ex) when (mth != "pl" && ex.Message.Contains("not positive definite", StringComparison.Ordinal))
             {
@@ -214,12 +177,17 @@ public static class IsingCommand
                     $"the connected correlation matrix of its {n} spins over {data.SampleCount} samples is singular (fewer samples than spins, or spins that copy each other), so the {mth} inversion C^-1 is undefined",
                     "Give a small ridge (e.g. --l2 1e-3), more samples, or use --method pl.", ex);
             }
-            var (mm, mc) = ModelMoments(fitted);
-            double rms = BoltzmannLearning.RmsDeviation(mom.Magnetisations, mom.Correlations, mm, mc, n);
+            var fitted = fit.Model;
+            double rms = fit.RmsMomentError;
+            string extra = fit.Converged ? "" : inverse switch
+            {
+                InverseMethod.PseudoLikelihood => "pseudolikelihood: not every spin's optimisation converged within the budget.",
+                _ => $"Boltzmann learning stopped after {fit.Steps} steps above its RMS tolerance {CliIO.Num(fit.Options.Tolerance)} (final RMS with the reported moments: {CliIO.Num(rms)}).",
+            };
             var dict = new Dictionary<string, object>
             {
                 ["method"] = mth, ["n_samples"] = data.SampleCount, ["n_spins"] = n, ["rms_moment_error"] = rms,
-                ["moments_by"] = n <= 20 ? "exact" : "bp", ["l1"] = a1, ["l2"] = a2, ["model"] = outPath,
+                ["moments_by"] = fit.MomentsBy == MomentMethod.Exact ? "exact" : "bp", ["l1"] = a1, ["l2"] = a2, ["model"] = outPath,
             };
             using (var outputs = new OutputSet())
             {
