@@ -192,8 +192,7 @@ public static class ReproduceCommand
         foreach (var (p, log) in workers) io.Out.WriteLine($"worker process {p.Id} started; its progress goes to {log}");
         var dir = DataCommand.EnsureMnist(io, dataDir);
         var mnist = NeuralSpin.Data.MnistDataset.Load(dir);
-        TrainingData Data(NeuralSpin.Data.MnistNormalization n) =>
-            new(mnist.TrainImagesAsFloat(n), mnist.TrainLabels, mnist.TestImagesAsFloat(n), mnist.TestLabels, NeuralSpin.Data.MnistDataset.PixelsPerImage);
+        TrainingData Data(NeuralSpin.Data.MnistNormalization n) => TrainingData.FromMnist(mnist, n);
         var last = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTime>();
         var lockObj = new object();
         var progress = new NeuralSpin.Reporting.SyncProgress<CalibrationProgress>(p =>
@@ -249,7 +248,7 @@ public static class ReproduceCommand
         TrainingData Data(NeuralSpin.Data.MnistNormalization n)
         {
             mnist ??= NeuralSpin.Data.MnistDataset.Load(DataCommand.EnsureMnist(io, dataDir));
-            return new TrainingData(mnist.TrainImagesAsFloat(n), mnist.TrainLabels, mnist.TestImagesAsFloat(n), mnist.TestLabels, NeuralSpin.Data.MnistDataset.PixelsPerImage);
+            return TrainingData.FromMnist(mnist, n);
         }
         var last = new Dictionary<string, DateTime>();
         var progress = new NeuralSpin.Reporting.SyncProgress<Paper1Progress>(p =>
@@ -286,7 +285,7 @@ public static class ReproduceCommand
             if (p.ExitCode != 0) io.Notice($"worker process {p.Id} ended with exit code {p.ExitCode}; see {log}.");
         }
         if (isWorker) return CliApp.Ok;
-        string env = $"{Environment.ProcessorCount} cores, {workerCount} worker process(es) with {s.Threads} libtorch thread(s) each, .NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch {TorchSharp.torch.__version__}), seed {s.Seed}; this call {total.Elapsed.TotalMinutes:F1} min";
+        string env = Paper1Pipeline.DescribeEnvironment(s, workerCount) + FormattableString.Invariant($"; this call {total.Elapsed.TotalMinutes:F1} min");
         var paths = Paper1Pipeline.WriteOutputs(outDir, outcomes, s, env);
 
         var t = new Table().AddColumn("run").AddColumn("claim").AddColumn("obtained").AddColumn("holds");

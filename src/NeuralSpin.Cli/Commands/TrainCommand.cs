@@ -140,9 +140,7 @@ public static class TrainCommand
     public static TrainingData LoadMnist(CliIO io, string? dataDir, MnistNormalization input = MnistNormalization.Standardized)
     {
         var dir = DataCommand.EnsureMnist(io, dataDir);
-        var m = MnistDataset.Load(dir);
-        return new TrainingData(m.TrainImagesAsFloat(input), m.TrainLabels,
-            m.TestImagesAsFloat(input), m.TestLabels, MnistDataset.PixelsPerImage);
+        return TrainingData.FromMnist(MnistDataset.Load(dir), input);
     }
 
     /// <summary>

@@ -129,6 +129,13 @@ public static class Paper1Pipeline
         return outcomes;
     }
 
+    /// <summary>
+    /// The machine and software a reproduction ran on, as its report states it: cores, worker processes and libtorch
+    /// threads, .NET, TorchSharp and libtorch versions (read from the loaded assemblies), and the seed.
+    /// </summary>
+    public static string DescribeEnvironment(Paper1Settings s, int workers) => FormattableString.Invariant(
+        $"{Environment.ProcessorCount} cores, {workers} worker process(es) with {s.Threads} libtorch thread(s) each, .NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch {TorchSharp.torch.__version__}), seed {s.Seed}");
+
     /// <summary>The training options of a program under the settings (default checkpoint schedule, F32 checkpoints).</summary>
     public static TrainingOptions Options(Paper1Program p, Paper1Settings s) => new()
     {

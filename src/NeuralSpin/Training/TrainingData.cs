@@ -34,6 +34,15 @@ public sealed class TrainingData
         InputDim = inputDim;
     }
 
+    /// <summary>MNIST as training data: the 60,000 training images and 10,000 test images, 784 pixels each, preprocessed as
+    /// <paramref name="input"/> says (docs/theory.md section 9), with their labels.</summary>
+    public static TrainingData FromMnist(NeuralSpin.Data.MnistDataset mnist, NeuralSpin.Data.MnistNormalization input)
+    {
+        ArgumentNullException.ThrowIfNull(mnist);
+        return new TrainingData(mnist.TrainImagesAsFloat(input), mnist.TrainLabels, mnist.TestImagesAsFloat(input), mnist.TestLabels,
+            NeuralSpin.Data.MnistDataset.PixelsPerImage);
+    }
+
     /// <summary>Training inputs, row-major.</summary>
     public float[] TrainX { get; }
     /// <summary>Training labels.</summary>
