@@ -8,6 +8,7 @@ using NeuralSpin.Classic;
 using NeuralSpin.IO;
 using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
+using NeuralSpin.Numerics;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -24,7 +25,7 @@ int n = 5;
 var j = new double[n * n];
 for (int i = 0; i + 1 < n; i++) j[i * n + i + 1] = j[(i + 1) * n + i] = 0.6;
 var planted = new IsingModel(n, j, new double[n]);
-var samples = ExactEnumeration.Sample(planted, 20000, new Random(1));
+var samples = ExactEnumeration.Sample(planted, 20000, new SplitMixSource(1));
 var fit = InverseIsing.Fit(samples.Spins, n, new InverseFitOptions { Method = InverseMethod.PseudoLikelihood });
 Console.WriteLine($"pseudolikelihood fit of a 5-spin chain (J = 0.6): J_01 = {fit.Model.Coupling(0, 1):F3}, RMS moment error {fit.RmsMomentError:G2}");
 

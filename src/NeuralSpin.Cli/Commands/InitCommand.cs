@@ -79,6 +79,9 @@ public static class InitCommand
             throw new UsageException($"--out '{output}' is an .npz archive, which init writes as float64 only; drop --dtype {dtype} or write a .safetensors file.");
         CheckBlockSizes(w, dtype);
 
+        // The one seeded System.Random left (see Seeds): init's generator is documented as System.Random(seed) with
+        // Box-Muller, and its outputs are bundled (examples/) and golden; .NET has kept the seeded algorithm unchanged
+        // since .NET Framework 1.0 for compatibility, and the golden tests would catch a change.
         var bonds = BondMatrix.Sample(w, c, new Random(seed));
         var metadata = new Dictionary<string, string>
         {

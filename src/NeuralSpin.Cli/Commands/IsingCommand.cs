@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -427,7 +428,7 @@ public static class IsingCommand
                 Update = p.GetValue(sampler) == "metropolis" ? SpinUpdate.Metropolis : SpinUpdate.HeatBath,
                 BurnInSweeps = b, Thinning = t, Samples = mCount,
             };
-            var r = io.IsTerminal ? io.Console_.Status().Start("sampling", _ => MonteCarlo.Run(m, o, new Random(p.GetValue(seed)))) : MonteCarlo.Run(m, o, new Random(p.GetValue(seed)));
+            var r = io.IsTerminal ? io.Console_.Status().Start("sampling", _ => MonteCarlo.Run(m, o, new SplitMixSource(p.GetValue(seed)))) : MonteCarlo.Run(m, o, new SplitMixSource(p.GetValue(seed)));
             CliIO.WriteFile(outPath, () => r.Samples.Write(outPath));
             io.Console_.Write(new Text($"{mCount} samples of {m.Size} spins, acceptance {CliIO.Num(r.AcceptanceRate)}, <E>/N = {CliIO.Num(r.Energy.Mean / m.Size)}\nwrote {outPath}\n"));
             return CliApp.Ok;

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using System.Globalization;
 using NeuralSpin.Training;
@@ -91,13 +92,13 @@ public sealed record EnsembleSummary(int TrainingsRun, long Drawn, long Kept, Ti
 public static class EnsembleCollector
 {
     /// <summary>Seed stream of the binary draws within a training (relative to the training's seed).</summary>
-    public const ulong DrawStream = 101;
+    public const ulong DrawStream = SeedStreams.EnsembleDraw;
 
     /// <summary>The seed of training t: DeriveSeed(seed, 1_000_000 + t).</summary>
-    public static long TrainingSeed(long seed, int trainingIndex) => DataOrder.DeriveSeed(seed, 1_000_000UL + (ulong)trainingIndex);
+    public static long TrainingSeed(long seed, int trainingIndex) => Seeds.Stream(seed, SeedStreams.EnsembleTrainingBase + (ulong)trainingIndex);
 
     /// <summary>The noise seed of the group whose first training is t: DeriveSeed(TrainingSeed(seed, t), NoiseStream), the training noise of t alone.</summary>
-    public static long GroupNoiseSeed(long seed, int firstTraining) => DataOrder.DeriveSeed(TrainingSeed(seed, firstTraining), LrNetTrainer.NoiseStream);
+    public static long GroupNoiseSeed(long seed, int firstTraining) => Seeds.Stream(TrainingSeed(seed, firstTraining), LrNetTrainer.NoiseStream);
 
     /// <summary>
     /// The draws kept from one training: indices (ascending) of the at most <paramref name="keep"/> highest accuracies
@@ -141,7 +142,7 @@ public static class EnsembleCollector
             for (int r = 0; r < count; r++)
             {
                 int t = first + r;
-                var rng = new SplitMixRandom(DataOrder.DeriveSeed(seeds[r], DrawStream));
+                var rng = new SplitMixRandom(Seeds.Stream(seeds[r], DrawStream));
                 for (int j = 0; j < options.SamplesPerTraining; j++) nets[j] = BinaryNetwork.Sample(widths, results[r].Thetas, ref rng);
                 var accs = BinaryNetwork.Accuracies(nets, vx, vy);
                 drawn += options.SamplesPerTraining;

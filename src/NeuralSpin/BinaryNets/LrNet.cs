@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NeuralSpin.Training;
 using TorchSharp;
 using TorchSharp.Modules;

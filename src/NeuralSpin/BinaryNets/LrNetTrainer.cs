@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using NeuralSpin.Training;
 using TorchSharp;
@@ -19,7 +20,7 @@ public sealed record LrNetTrainingOptions
     public double L2 { get; init; } = 1e-4;
     /// <summary>Mini-batch size (the last batch of an epoch may be smaller).</summary>
     public int BatchSize { get; init; } = 100;
-    /// <summary>Seed of the run: initial fields, noise, data order and training subset derive from it (<see cref="DataOrder.DeriveSeed"/>).</summary>
+    /// <summary>Seed of the run: initial fields, noise, data order and training subset derive from it (<see cref="Seeds.Stream"/>).</summary>
     public long Seed { get; init; }
     /// <summary>Number of training samples used (a seeded random subset), or null for all: e.g. 100 (over-parameterised) vs 10000 (under-parameterised).</summary>
     public int? TrainSubset { get; init; }
@@ -72,7 +73,7 @@ public sealed record LrNetTrainingResult(IReadOnlyList<int> Widths, float[][] Th
 /// <see cref="DataOrder"/>, no biases.
 /// </summary>
 /// <remarks>
-/// Seeds derived from <see cref="LrNetTrainingOptions.Seed"/> with <see cref="DataOrder.DeriveSeed"/>:
+/// Seeds derived from <see cref="LrNetTrainingOptions.Seed"/> with <see cref="Seeds.Stream"/>:
 /// stream 1 initial fields, 2 training noise, 3 data order, 4 training subset, 5 the noise of the
 /// sampled test accuracy (a generator of its own per evaluation, so evaluating does not change the
 /// training). With the same options and data
@@ -81,7 +82,7 @@ public sealed record LrNetTrainingResult(IReadOnlyList<int> Widths, float[][] Th
 public static class LrNetTrainer
 {
     /// <summary>Seed streams (see the class remarks).</summary>
-    public const ulong InitStream = 1, NoiseStream = 2, OrderStream = 3, SubsetStream = 4, EvaluationStream = 5;
+    public const ulong InitStream = SeedStreams.Initialisation, NoiseStream = SeedStreams.Noise, OrderStream = SeedStreams.Order, SubsetStream = SeedStreams.Subset, EvaluationStream = SeedStreams.Evaluation;
 
     /// <summary>Trains on <paramref name="data"/> (inputs already PCA-projected, InputDim = Widths[0]).</summary>
     public static LrNetTrainingResult Train(TrainingData data, LrNetTrainingOptions options, IProgress<LrNetEpoch>? progress = null, CancellationToken cancellationToken = default)
@@ -106,13 +107,13 @@ public static class LrNetTrainer
             trainY[r] = data.TrainY[subset[r]];
         }
 
-        using var net = new LrNet(options.Widths, DataOrder.DeriveSeed(options.Seed, InitStream), DataOrder.DeriveSeed(options.Seed, NoiseStream), options.InitStd);
+        using var net = new LrNet(options.Widths, Seeds.Stream(options.Seed, InitStream), Seeds.Stream(options.Seed, NoiseStream), options.InitStd);
         using var tx = torch.tensor(trainX, [n, d]);
         using var ty = torch.tensor(trainY);
         using var vx = torch.tensor(data.TestX, [data.TestCount, d]);
         using var vy = torch.tensor(data.TestY.Select(b => (long)b).ToArray());
         using var optimizer = optim.Adam(net.parameters(), options.LearningRate);
-        long orderSeed = DataOrder.DeriveSeed(options.Seed, OrderStream);
+        long orderSeed = Seeds.Stream(options.Seed, OrderStream);
 
         var history = new List<LrNetEpoch> { Evaluate(net, 0, double.NaN, tx, ty, vx, vy, options.Seed) };
         progress?.Report(history[^1]);
@@ -191,7 +192,7 @@ public static class LrNetTrainer
             for (int r = 0; r < kNets; r++)
             {
                 // the initial fields of LrNet(widths, DeriveSeed(seeds[r], InitStream), ...): layer by layer from one generator
-                using var g = new Generator(unchecked((ulong)DataOrder.DeriveSeed(seeds[r], InitStream)), CPU);
+                using var g = new Generator(unchecked((ulong)Seeds.Stream(seeds[r], InitStream)), CPU);
                 for (int l = 0; l < layers; l++)
                 {
                     using var t = torch.empty([widths[l + 1], widths[l]], ScalarType.Float32).normal_(0.0, options.InitStd, g);
@@ -203,7 +204,7 @@ public static class LrNetTrainer
         using var tx = torch.tensor(data.TrainX, [data.TrainCount, d]);
         using var ty = torch.tensor(data.TrainY.Select(b => (long)b).ToArray());
         using var optimizer = optim.Adam(thetas, options.LearningRate);
-        var orderSeeds = seeds.Select(sd => DataOrder.DeriveSeed(sd, OrderStream)).ToArray();
+        var orderSeeds = seeds.Select(sd => Seeds.Stream(sd, OrderStream)).ToArray();
         var flat = new long[(long)kNets * n];
         using var lossSums = torch.zeros(kNets, ScalarType.Float64);
         int steps = 0;
@@ -265,7 +266,7 @@ public static class LrNetTrainer
     {
         if (options.TrainSubset is not { } s || s >= trainCount)
             return Enumerable.Range(0, trainCount).ToArray();
-        var perm = DataOrder.Permutation(DataOrder.DeriveSeed(options.Seed, SubsetStream), 0, trainCount);
+        var perm = DataOrder.Permutation(Seeds.Stream(options.Seed, SubsetStream), 0, trainCount);
         var chosen = perm.Take(s).ToArray();
         Array.Sort(chosen);
         return chosen;
@@ -274,7 +275,7 @@ public static class LrNetTrainer
     static LrNetEpoch Evaluate(LrNet net, int epoch, double trainLoss, Tensor tx, Tensor ty, Tensor vx, Tensor vy, long seed)
     {
         net.eval();
-        using var g = new Generator(unchecked((ulong)DataOrder.DeriveSeed(DataOrder.DeriveSeed(seed, EvaluationStream), (ulong)epoch)), CPU);
+        using var g = new Generator(unchecked((ulong)Seeds.Stream(Seeds.Stream(seed, EvaluationStream), (ulong)epoch)), CPU);
         return new LrNetEpoch(epoch, trainLoss,
             Accuracy(net, tx, ty, LrNetNoise.Mean),
             Accuracy(net, vx, vy, LrNetNoise.Mean),

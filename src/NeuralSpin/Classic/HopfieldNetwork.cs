@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Numerics;
 using NeuralSpin.Ising;
 
@@ -68,7 +69,7 @@ public sealed class HopfieldNetwork
     }
 
     /// <summary>P random patterns of N neurons from a generator seeded with <paramref name="seed"/>.</summary>
-    public static HopfieldNetwork Random(int neurons, int patterns, int seed) => Random(neurons, patterns, new Random(seed));
+    public static HopfieldNetwork Random(int neurons, int patterns, int seed) => Random(neurons, patterns, new SplitMixSource(seed));
 
     /// <summary>Number of neurons N.</summary>
     public int Size { get; }

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NeuralSpin.Ising;
 using NeuralSpin.Training;
 
@@ -45,7 +46,7 @@ public sealed record HopfieldCapacityEstimate(int Size, double AlphaAtMeanLevel,
 /// Retrieval experiments on random Hopfield networks (docs/theory.md section 8): start at (or near) pattern 1 of a fresh
 /// random pattern set and measure the overlap m = (1/N) xi^1 . s, at T = 0 after asynchronous dynamics to a fixed
 /// point, at T &gt; 0 averaged over Glauber sweeps. Every sample has its own seed derived from (seed, N, point, sample)
-/// (<see cref="DataOrder.DeriveSeed"/>), and samples run in parallel with results stored by index, so results are
+/// (<see cref="Seeds.Stream"/>), and samples run in parallel with results stored by index, so results are
 /// bit-for-bit reproducible for a given seed whatever the thread count.
 /// </summary>
 public static class HopfieldRetrieval
@@ -55,7 +56,7 @@ public static class HopfieldRetrieval
 
     /// <summary>The seed of one sample: DeriveSeed(seed, stream) with the stream built from N, the point index and the sample index.</summary>
     public static int SampleSeed(long seed, int size, int point, int sample) =>
-        unchecked((int)DataOrder.DeriveSeed(seed, ((ulong)(uint)size << 40) ^ ((ulong)(uint)point << 20) ^ (uint)sample));
+        unchecked((int)Seeds.Stream(seed, ((ulong)(uint)size << 40) ^ ((ulong)(uint)point << 20) ^ (uint)sample));
 
     /// <summary>
     /// One run: P random patterns of N neurons and the start (pattern 0 with the flip fraction reversed) from one generator
@@ -65,7 +66,7 @@ public static class HopfieldRetrieval
     public static double RunOnce(int size, int patterns, double temperature, HopfieldRunSettings settings, int seed)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var rng = new Random(seed);
+        var rng = new SplitMixSource(seed);
         var net = HopfieldNetwork.Random(size, patterns, rng);
         var start = HopfieldDynamics.StartNear(net, 0, settings.FlipFraction, rng);
         return temperature == 0

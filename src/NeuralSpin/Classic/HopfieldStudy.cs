@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using NeuralSpin.Reporting;
 using NeuralSpin.Training;
@@ -87,7 +88,7 @@ public sealed record HopfieldStudyResult(HopfieldStudyOptions Options, IReadOnly
 /// The Hopfield study behind <c>neuralspin classic hopfield</c> (docs/theory.md section 8), callable from the library:
 /// retrieval of a stored pattern with Hebbian couplings against load at finite N (alpha_c(N)), against temperature, and on
 /// a grid of (alpha, T) next to the AGS replica-symmetric phase diagram. The three simulation grids use the seed streams
-/// 0, 1 and 2 of <see cref="HopfieldStudyOptions.Seed"/> (<see cref="DataOrder.DeriveSeed"/>), so each is reproducible alone.
+/// 0, 1 and 2 of <see cref="HopfieldStudyOptions.Seed"/> (<see cref="Seeds.Stream"/>, <see cref="SeedStreams"/>), so each is reproducible alone.
 /// </summary>
 public static class HopfieldStudy
 {
@@ -108,10 +109,10 @@ public static class HopfieldStudy
         var loadPoints = StageProgress.Run(progress, "overlap vs load", loadGrid.Count * o.Samples,
             pr => HopfieldRetrieval.Scan(loadGrid, o.Samples, o.Run, o.Seed, o.Level, pr));
         var tPoints = StageProgress.Run(progress, "overlap vs temperature", tGrid.Count * o.PhaseSamples,
-            pr => HopfieldRetrieval.Scan(tGrid, o.PhaseSamples, o.Run, DataOrder.DeriveSeed(o.Seed, 1), o.PhaseLevel, pr));
+            pr => HopfieldRetrieval.Scan(tGrid, o.PhaseSamples, o.Run, Seeds.Stream(o.Seed, SeedStreams.HopfieldTemperatureCurve), o.PhaseLevel, pr));
         var phasePoints = o.PhaseDiagram
             ? StageProgress.Run(progress, "phase-diagram simulations", phaseGrid.Count * o.PhaseSamples,
-                pr => HopfieldRetrieval.Scan(phaseGrid, o.PhaseSamples, o.Run, DataOrder.DeriveSeed(o.Seed, 2), o.PhaseLevel, pr))
+                pr => HopfieldRetrieval.Scan(phaseGrid, o.PhaseSamples, o.Run, Seeds.Stream(o.Seed, SeedStreams.HopfieldPhaseGrid), o.PhaseLevel, pr))
             : [];
         var diagram = o.PhaseDiagram ? StageProgress.Run(progress, "AGS boundaries", 20, pr => AgsTheory.PhaseDiagram(0.2, 20, pr)) : null;
         var capacities = ns.Select(n => HopfieldRetrieval.Capacity(loadPoints.Where(q => q.Size == n).ToList(), o.Level)).ToList();

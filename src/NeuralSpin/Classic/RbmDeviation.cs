@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Numerics;
 using NeuralSpin.BinaryNets;
 

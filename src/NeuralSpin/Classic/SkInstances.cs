@@ -108,8 +108,8 @@ public static class SkInstances
 
     /// <summary>
     /// The seed of instance <paramref name="index"/> of size <paramref name="n"/> in a study with master seed
-    /// <paramref name="seed"/>: <see cref="SplitMixSource.Derive"/>(seed, n, index), so that adding sizes or
+    /// <paramref name="seed"/>: <see cref="Seeds.Derive"/>(seed, n, index), so that adding sizes or
     /// instances never changes the others.
     /// </summary>
-    public static long InstanceSeed(long seed, int n, int index) => SplitMixSource.Derive(seed, n, index);
+    public static long InstanceSeed(long seed, int n, int index) => Seeds.Derive(seed, n, index);
 }

@@ -25,7 +25,7 @@ public sealed record SkStudyOptions
     /// <summary>Coupling scale J: J_ij ~ N(0, J^2/N), so T_c = J (docs/theory.md section 8).</summary>
     public double Coupling { get; init; } = 1.0;
 
-    /// <summary>Master seed; every instance and every stage derives its own stream from it (<see cref="SplitMixSource.Derive"/>).</summary>
+    /// <summary>Master seed; every instance and every stage derives its own stream from it (<see cref="Seeds.Derive"/>).</summary>
     public long Seed { get; init; } = 1;
 
     /// <summary>Upper end of the beta range searched for the curve minimum and the level crossing; must exceed 1/J.</summary>
@@ -144,18 +144,18 @@ public static class SkStudy
 
         var tapInstance = SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, 0));
         var temps = s.TapTemperatures.Select(t => t * s.Coupling).ToArray();
-        var tapOptions = new TapFixedPointOptions { Starts = s.Starts, Seed = unchecked((int)SplitMixSource.Derive(s.Seed, s.N, -1)), MaxIterations = s.TapMaxIterations };
+        var tapOptions = new TapFixedPointOptions { Starts = s.Starts, Seed = unchecked((int)Seeds.Derive(s.Seed, s.N, SeedStreams.SkTapStarts)), MaxIterations = s.TapMaxIterations };
         var tap = StageProgress.Run(progress, $"TAP solutions, N = {s.N}, {temps.Length} temperatures", temps.Length,
             prog => SkTapSolutions.Scan(tapInstance, temps, tapOptions, s.Parallelism, prog));
 
         var continuation = StageProgress.Run(progress, $"TAP field continuation, N = {s.N}, {s.Branches} branches x {temps.Length} temperatures", temps.Length,
-            prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, SplitMixSource.Derive(s.Seed, s.N, -2), 2, s.Parallelism, prog));
+            prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, Seeds.Derive(s.Seed, s.N, SeedStreams.SkQuenchedStates), 2, s.Parallelism, prog));
 
         var stateInstances = Enumerable.Range(0, s.TapInstances).Select(k => SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, k))).ToArray();
         var stateTemps = s.StateTemperatures.Select(t => t * s.Coupling).ToArray();
         var states = StageProgress.Run(progress, $"TAP states from Monte Carlo seeds, N = {s.N}, {s.TapInstances} instances x {stateTemps.Length} temperatures",
             s.TapInstances * (stateTemps.Length + 1),
-            prog => SkTapStates.Find(stateInstances, stateTemps, new SkTapStateOptions { Starts = s.TapStarts, Seed = SplitMixSource.Derive(s.Seed, s.N, -3) }, s.Parallelism, prog));
+            prog => SkTapStates.Find(stateInstances, stateTemps, new SkTapStateOptions { Starts = s.TapStarts, Seed = Seeds.Derive(s.Seed, s.N, SeedStreams.SkStateSearch) }, s.Parallelism, prog));
 
         return new SkStudyResult(s, sizes, curves, study, tap, continuation, states, clock.Elapsed.TotalSeconds);
     }

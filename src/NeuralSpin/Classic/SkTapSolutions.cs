@@ -83,7 +83,7 @@ public static class SkTapSolutions
 
     /// <summary>
     /// Seeks TAP solutions at h = 0 by field continuation at each temperature: <paramref name="branches"/> quenched states xi_b
-    /// (<see cref="Quench"/>, seeded by <see cref="SplitMixSource.Derive"/>(seed, N, b), the same at every temperature) give the
+    /// (<see cref="Quench"/>, seeded by <see cref="Seeds.Derive"/>(seed, N, b), the same at every temperature) give the
     /// field directions; <see cref="TapNewton.ContinueInField"/> follows each solution from h0 = <paramref name="startField"/> to h0 = 0
     /// through turning points. Every h = 0 end point is checked (P1 20 residual &lt; 1e-10), non-trivial ones are grouped up to
     /// m -&gt; -m and characterised by q_EA, Plefka's x_P and the smallest Hessian eigenvalue; where the branch followed from the
@@ -106,7 +106,7 @@ public static class SkTapSolutions
         if (branches < 1) throw new ArgumentOutOfRangeException(nameof(branches), branches, "at least one branch");
         if (parallelism < 1) throw new ArgumentOutOfRangeException(nameof(parallelism), parallelism, "parallelism must be at least 1");
         int n = instance.Size;
-        var states = Enumerable.Range(0, branches).Select(b => Quench(instance, new Random(unchecked((int)SplitMixSource.Derive(seed, n, b))))).ToArray();
+        var states = Enumerable.Range(0, branches).Select(b => Quench(instance, new SplitMixSource(Seeds.Derive(seed, n, b)))).ToArray();
         var j = instance.Coupling;
         var result = new SkTapContinuation[temperatures.Count];
         int done = 0;

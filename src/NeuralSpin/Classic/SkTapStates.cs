@@ -234,7 +234,7 @@ public static class SkTapStates
         var result = new Seeded[options.Starts];
         for (int b = 0; b < options.Starts; b++)
         {
-            var rng = new Random(unchecked((int)SplitMixSource.Derive(SplitMixSource.Derive(options.Seed, instance.Seed, temperatureIndex), instance.Size, b)));
+            var rng = new SplitMixSource(Seeds.Derive(Seeds.Derive(options.Seed, instance.Seed, temperatureIndex), instance.Size, b));
             var seed = MonteCarloSeed(instance, temperature, options, rng);
             var r = TapNewton.Solve(instance.Coupling, beta, seed, new TapNewtonOptions { MaxIterations = 30 }); // converging solves took <= 11 steps (320 seeded solves, N = 100, 200, budget 200)
             if (!r.Converged) { result[b] = new Seeded(Outcome.NotConverged, null, double.NaN); continue; }

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 namespace NeuralSpin.Ising;
 
 /// <summary>The order in which <see cref="BeliefPropagation"/> updates its messages.</summary>
@@ -179,7 +180,7 @@ public static class BeliefPropagation
         var uIn = new double[Math.Max(1, g.MaxDegree)];
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        var rng = options.Schedule == BpSchedule.RandomSequential ? new Random(options.Seed) : null;
+        var rng = options.Schedule == BpSchedule.RandomSequential ? new SplitMixSource(options.Seed) : null;
         // a parallel sweep pays once a sweep is long (dense models of a few hundred spins); the result is identical
         bool parallel = g.EdgeCount >= ParallelEdgeThreshold && Environment.ProcessorCount > 1;
 

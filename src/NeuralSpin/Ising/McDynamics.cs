@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 namespace NeuralSpin.Ising;
 
 /// <summary>Settings of <see cref="McDynamics.Run"/>.</summary>
@@ -50,7 +51,7 @@ public static class McDynamics
         double beta = options.Beta ?? model.Beta;
         if (!(beta >= 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(options), beta, "beta must be finite and >= 0");
 
-        var rng = new Random(options.Seed);
+        var rng = new SplitMixSource(options.Seed);
         var s = (sbyte[])reference.Clone();
         var j = model.Couplings.ToArray();
         var field = new double[n];

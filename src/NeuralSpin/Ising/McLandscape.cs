@@ -199,7 +199,7 @@ public static class McLandscape
             _field = new double[_n];
             for (int i = 0; i < _n; i++) _field[i] = model.LocalField(_s, i);
             _beta = model.Beta;
-            _rng = new Random(seed);
+            _rng = new SplitMixSource(seed);
         }
 
         void SweepOnce(double x)

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 
@@ -66,7 +67,7 @@ public static class TapFixedPoints
         int n = model.Size;
         var j = new DenseCoupling(n, model.CouplingsCopy());
         var h = model.FieldsCopy();
-        var rng = new Random(options.Seed);
+        var rng = new SplitMixSource(options.Seed);
         var points = new List<(double[] M, double F, int Count)>();
         int converged = 0, notConverged = 0;
         for (int k = 0; k < options.Starts; k++)

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -278,7 +279,7 @@ public static class Paper2Pipeline
                     },
                     Trainings = options.Trainings, TrainingsPerGroup = options.TrainingsPerGroup, SamplesPerTraining = options.SamplesPerTraining,
                     KeepPerTraining = options.KeepPerTraining, AccuracyThreshold = double.NegativeInfinity,
-                    Seed = DataOrder.DeriveSeed(options.Seed, arch == "deep" ? 21UL : 22UL),
+                    Seed = Seeds.Stream(options.Seed, arch == "deep" ? 21UL : 22UL),
                 };
                 var baseDone = done;
                 double drawnSum = 0;
@@ -419,7 +420,7 @@ public static class Paper2Pipeline
             var mcLand = McLandscape.Sweep(model, refSpins, options.LandscapeXs, new McLandscapeOptions
             {
                 BurnInSweeps = options.McLandscapeBurnIn, MeasureSweeps = options.McLandscapeMeasure, JumpThreshold = JumpThreshold,
-                Seed = unchecked((int)DataOrder.DeriveSeed(options.Seed, 51UL + (ulong)results.Count)),
+                Seed = unchecked((int)Seeds.Stream(options.Seed, 51UL + (ulong)results.Count)),
             }, anchors);
             stageSeconds[$"landscape MC {part.Name}"] = mcLand.Seconds;
             // where BP failed at x = 0, take s(0) and d(0) from the MC landscape (entropy by thermodynamic integration)
@@ -435,7 +436,7 @@ public static class Paper2Pipeline
             // (f) TAP
             var tapFound = TapFixedPoints.Find(model, new TapFixedPointOptions
             {
-                Starts = options.TapStarts, Seed = unchecked((int)DataOrder.DeriveSeed(options.Seed, 31UL + (ulong)results.Count)),
+                Starts = options.TapStarts, Seed = unchecked((int)Seeds.Stream(options.Seed, 31UL + (ulong)results.Count)),
                 Damping = TapDamping, Tolerance = TapTolerance, MaxIterations = options.TapMaxIterations, DistinctTolerance = TapDistinctTolerance,
             });
             var tap = new TapSearch(tapFound.FixedPoints.Select(f => new TapPoint(f.M, f.FreeEnergy, f.FreeEnergyPerSpin)).ToList(),
@@ -455,7 +456,7 @@ public static class Paper2Pipeline
             var mc = McDynamics.Run(model, refSpins, new McDynamicsOptions
             {
                 Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery, Observer = Observe,
-                Seed = unchecked((int)DataOrder.DeriveSeed(options.Seed, 41UL + (ulong)results.Count)),
+                Seed = unchecked((int)Seeds.Stream(options.Seed, 41UL + (ulong)results.Count)),
             }).Select(t => new McTracePoint(t.Sweep, t.EnergyPerSpin, t.Overlap, t.Observed)).ToList();
 
             stageSeconds[$"MC dynamics {part.Name}"] = swMc.Elapsed.TotalSeconds;

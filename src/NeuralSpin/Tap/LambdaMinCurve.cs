@@ -60,7 +60,7 @@ public sealed class LambdaMinCurve : IDisposable
         DMax = _d.Length == 0 ? 0 : _d.Max();
         DMin = _d.Length == 0 ? 0 : _d.Min();
         _normJ = spectralNormJ ?? Math.Sqrt(_d.Sum());
-        _rng = new Random(_options.Seed);
+        _rng = new SplitMixSource(_options.Seed);
         if (j.Size <= _options.DenseThreshold) _dense = j.ToDenseRowMajor();
         else if (j is BondMatrix b) _chi = new ChiRecurrence(b);
         else _dense = j.ToDenseRowMajor(); // dense couplings: Cholesky certification on the dense matrix

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 namespace NeuralSpin.Training;
 
 /// <summary>
@@ -21,47 +22,12 @@ public static class DataOrder
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         var p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
-        var rng = new SplitMix64(Mix(unchecked((ulong)seed ^ (0xD1B54A32D192ED03UL * (ulong)(epoch + 1)))));
+        var rng = new NeuralSpin.Numerics.SplitMixRandom(unchecked(seed ^ (long)(0xD1B54A32D192ED03UL * (ulong)(epoch + 1))));
         for (int i = n - 1; i > 0; i--)
         {
             int j = (int)rng.NextBelow((ulong)i + 1);
             (p[i], p[j]) = (p[j], p[i]);
         }
         return p;
-    }
-
-    /// <summary>A seed for a named purpose (e.g. weight initialisation) derived from the run's seed.</summary>
-    public static long DeriveSeed(long seed, ulong stream) =>
-        unchecked((long)(Mix(Mix((ulong)seed) ^ (stream * 0x9E3779B97F4A7C15UL)) >> 1));
-
-    internal static ulong Mix(ulong z)
-    {
-        unchecked
-        {
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
-
-    private struct SplitMix64(ulong state)
-    {
-        private ulong _state = state;
-
-        public ulong Next()
-        {
-            unchecked { _state += 0x9E3779B97F4A7C15UL; }
-            return Mix(_state);
-        }
-
-        public ulong NextBelow(ulong bound)
-        {
-            ulong threshold = unchecked(0UL - bound) % bound; // 2^64 mod bound
-            while (true)
-            {
-                ulong r = Next();
-                if (r >= threshold) return r % bound;
-            }
-        }
     }
 }

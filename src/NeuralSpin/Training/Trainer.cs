@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using System.Globalization;
 using NeuralSpin.IO;
@@ -24,8 +25,8 @@ namespace NeuralSpin.Training;
 /// </remarks>
 public static class Trainer
 {
-    /// <summary>Stream id of the weight-initialisation seed (<see cref="DataOrder.DeriveSeed"/>).</summary>
-    public const ulong InitStream = 1;
+    /// <summary>Stream id of the weight-initialisation seed (<see cref="Seeds.Stream"/>).</summary>
+    public const ulong InitStream = SeedStreams.Initialisation;
 
     /// <summary>
     /// Starts a new run in <paramref name="runDir"/> (created if needed; it must not already hold a run, i.e. a
@@ -199,7 +200,7 @@ public static class Trainer
             TotalSteps = (long)StepsPerEpoch * options.Epochs;
             _checkpointSteps = [.. CheckpointSchedule.Parse(options.Schedule).Steps(options.Epochs, StepsPerEpoch)];
 
-            _model = Mlp.Create(options.Program, options.Widths, options.Bias, DataOrder.DeriveSeed(options.Seed, InitStream));
+            _model = Mlp.Create(options.Program, options.Widths, options.Bias, Seeds.Stream(options.Seed, InitStream));
             _model.train();
             _parameters = _model.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
             _optimizer = optim.SGD(_parameters.Select(p => p.Value), options.LearningRate, momentum: options.Momentum);

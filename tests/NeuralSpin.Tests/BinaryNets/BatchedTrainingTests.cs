@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NUnit.Framework;
 using NeuralSpin.BinaryNets;
 using NeuralSpin.Training;
@@ -32,7 +33,7 @@ public class BatchedTrainingTests
         // fields by ~1e-2).
         var o = new LrNetTrainingOptions { Widths = widths, Epochs = 2, LearningRate = 0.05, BatchSize = 100, Seed = 31, TrainSubset = 900 };
         var single = LrNetTrainer.Train(_blobs, o);
-        var many = LrNetTrainer.TrainMany(_blobs, o, [31], DataOrder.DeriveSeed(31, LrNetTrainer.NoiseStream));
+        var many = LrNetTrainer.TrainMany(_blobs, o, [31], Seeds.Stream(31, LrNetTrainer.NoiseStream));
         Assert.That(many, Has.Length.EqualTo(1));
         Assert.That(many[0].TrainCount, Is.EqualTo(900));
         for (int k = 0; k < widths.Length - 1; k++)
@@ -50,7 +51,7 @@ public class BatchedTrainingTests
         var many = LrNetTrainer.TrainMany(_blobs, o, seeds, 1);
         for (int r = 0; r < seeds.Length; r++)
         {
-            using var net = new LrNet(o.Widths, DataOrder.DeriveSeed(seeds[r], LrNetTrainer.InitStream), 0, 0.7);
+            using var net = new LrNet(o.Widths, Seeds.Stream(seeds[r], LrNetTrainer.InitStream), 0, 0.7);
             var init = net.GetThetas();
             for (int k = 0; k < 3; k++) Assert.That(many[r].Thetas[k], Is.EqualTo(init[k]), $"network {r}, layer {k}");
         }

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NUnit.Framework;
 using NeuralSpin.BinaryNets;
 using NeuralSpin.Training;

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using NUnit.Framework;
 using NeuralSpin.BinaryNets;

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NUnit.Framework;
 using NeuralSpin.Classic;
 using NeuralSpin.Reporting;
@@ -27,9 +28,9 @@ public class HopfieldStudyTests
 
         var load = HopfieldRetrieval.Scan([(40, 0.05, 0.0), (40, 0.3, 0.0)], 2, Small.Run, 7, Small.Level);
         Assert.That(r.LoadPoints.Select(p => p.MeanOverlap), Is.EqualTo(load.Select(p => p.MeanOverlap)));
-        var temp = HopfieldRetrieval.Scan([(40, 0.05, 0.0), (40, 0.05, 0.5)], 1, Small.Run, DataOrder.DeriveSeed(7, 1), Small.PhaseLevel);
+        var temp = HopfieldRetrieval.Scan([(40, 0.05, 0.0), (40, 0.05, 0.5)], 1, Small.Run, Seeds.Stream(7, 1), Small.PhaseLevel);
         Assert.That(r.TemperaturePoints.Select(p => p.MeanOverlap), Is.EqualTo(temp.Select(p => p.MeanOverlap)));
-        var phase = HopfieldRetrieval.Scan([(40, 0.05, 0.3)], 1, Small.Run, DataOrder.DeriveSeed(7, 2), Small.PhaseLevel);
+        var phase = HopfieldRetrieval.Scan([(40, 0.05, 0.3)], 1, Small.Run, Seeds.Stream(7, 2), Small.PhaseLevel);
         Assert.That(r.PhasePoints.Select(p => p.MeanOverlap), Is.EqualTo(phase.Select(p => p.MeanOverlap)));
         Assert.That(r.Capacities, Has.Count.EqualTo(1));
         Assert.That(r.Diagram, Is.Not.Null);

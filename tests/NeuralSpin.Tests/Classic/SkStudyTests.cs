@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NUnit.Framework;
 using NeuralSpin.Classic;
 using NeuralSpin.Reporting;

@@ -16,7 +16,7 @@ public class SkTapStatesTests
 {
     const int N = 100;
     static readonly double[] Temperatures = [0.4, 0.6, 1.3];
-    static readonly SkTapStateOptions Options = new() { Seed = SplitMixSource.Derive(1, N, -3) };
+    static readonly SkTapStateOptions Options = new() { Seed = Seeds.Derive(1, N, -3) };
     SkInstance[] _instances = null!;
     SkTapStateResult _result = null!;
 

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using NeuralSpin.IO;
 using NUnit.Framework;

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
 using NeuralSpin.Tests.Support;

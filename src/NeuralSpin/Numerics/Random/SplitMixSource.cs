@@ -1,5 +1,3 @@
-using NeuralSpin.BinaryNets;
-
 namespace NeuralSpin.Numerics;
 
 /// <summary>
@@ -54,19 +52,4 @@ public sealed class SplitMixSource : Random
 
     /// <inheritdoc />
     public override void NextBytes(byte[] buffer) => NextBytes(buffer.AsSpan());
-
-    /// <summary>
-    /// A well-mixed seed for sub-stream (<paramref name="a"/>, <paramref name="b"/>) of a master seed:
-    /// Mix(Mix(Mix(seed) + a) + b) with the SplitMix64 finaliser, so that nearby indices give unrelated streams.
-    /// </summary>
-    public static long Derive(long seed, long a, long b)
-    {
-        unchecked
-        {
-            ulong z = SplitMixRandom.Mix((ulong)seed);
-            z = SplitMixRandom.Mix(z + (ulong)a + 0x9E3779B97F4A7C15UL);
-            z = SplitMixRandom.Mix(z + (ulong)b + 0x9E3779B97F4A7C15UL);
-            return (long)z;
-        }
-    }
 }
