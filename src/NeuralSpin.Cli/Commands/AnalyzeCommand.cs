@@ -145,7 +145,7 @@ public static class AnalyzeCommand
         // Files only at the end, together: a failed run leaves no output, not even one of the two.
         using (var outputs = new OutputSet())
         {
-            if (s.Json != null) outputs.AddText(s.Json, ToJson(result));
+            if (s.Json != null) outputs.AddText(s.Json, ToJson(result, [s.Weights, s.Reference]));
             if (curveCsv != null) outputs.AddText(s.Curve!, curveCsv);
             outputs.Commit();
         }
@@ -165,9 +165,9 @@ public static class AnalyzeCommand
             $"--beta-max {betaMax:R} is too large for the weights in '{file}': past beta = {limit:G3} the linearized TAP matrix I - beta J + beta^2 diag(d) overflows float64. Give a smaller --beta-max (at most {limit:G3}), or rescale the weights."));
     }
 
-    /// <summary>The JSON object of the result: the 16 snake_case keys, nulls kept, numbers round-trip.</summary>
-    public static string ToJson(AnalysisResult result) =>
-        JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    /// <summary>The JSON object of the result: the 16 snake_case keys of <see cref="AnalysisResult"/> (nulls kept, numbers
+    /// round-trip) and the provenance of <paramref name="inputs"/>.</summary>
+    public static string ToJson(AnalysisResult result, IEnumerable<string?> inputs) => CliIO.ToJson(result, inputs);
 
     /// <summary>CSV <c>beta,lambda_min</c> on <paramref name="points"/> uniform points over [0, betaMax].</summary>
     static string CurveCsv(BondMatrix bonds, AnalysisResult result, CurveOptions curveOptions, double betaMax, int points, IProgress<int>? progress)
@@ -182,9 +182,10 @@ public static class AnalyzeCommand
             using (csv)
             {
                 csv.WriteHeader(["beta", "lambda_min"]);
+                var grid = NeuralSpin.Numerics.Precision.UniformGrid(betaMax, points);
                 for (int i = 0; i < points; i++)
                 {
-                    double beta = i == points - 1 ? betaMax : betaMax * i / (points - 1);
+                    double beta = grid[i];
                     csv.WriteField(beta, "R");
                     csv.WriteField(curve.Evaluate(beta).Value, "R");
                     csv.EndRecord();

@@ -55,7 +55,7 @@ public static class EnsembleCommand
             var s = Parse(p.GetValue(widths)!, p.GetValue(trainings), p.GetValue(spt), p.GetValue(threshold), p.GetValue(trainSize), p.GetValue(epochs),
                 p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json), p.GetValue(keep), p.GetValue(group));
             var data = LoadMnistPca20(io, p.GetValue(dataDir));
-            return RunCollect(io, s, data);
+            return RunCollect(io, s, data, CliIO.MnistInputs(p.GetValue(dataDir)).ToList());
         });
         return cmd;
     }
@@ -97,7 +97,7 @@ public static class EnsembleCommand
     }
 
     /// <summary>Runs the collection on prepared data (MNIST PCA-20 from the command; any data of the right input size in tests).</summary>
-    public static int RunCollect(CliIO io, CollectSettings s, TrainingData data)
+    public static int RunCollect(CliIO io, CollectSettings s, TrainingData data, IEnumerable<string>? inputs = null)
     {
         var options = new EnsembleOptions
         {
@@ -124,7 +124,7 @@ public static class EnsembleCommand
                     .Start(ctx =>
                     {
                         var task = ctx.AddTask("trainings", maxValue: Math.Max(mine, 1));
-                        result = EnsembleCollector.Collect(data, options, writer, new SyncProgress(pr =>
+                        result = EnsembleCollector.Collect(data, options, writer, new NeuralSpin.Reporting.SyncProgress<EnsembleProgress>(pr =>
                         {
                             task.Value = pr.Done;
                             task.Description = Markup.Escape($"training {pr.TrainingIndex}: kept {pr.Kept}/{s.SamplesPerTraining} (mean net {pr.TestAccuracyMean:F3})");
@@ -133,7 +133,7 @@ public static class EnsembleCommand
                 summary = result!;
             }
             else
-                summary = EnsembleCollector.Collect(data, options, writer, new SyncProgress(pr =>
+                summary = EnsembleCollector.Collect(data, options, writer, new NeuralSpin.Reporting.SyncProgress<EnsembleProgress>(pr =>
                     io.Out.WriteLine($"training {pr.TrainingIndex} ({pr.Done}/{pr.Total}): mean-net test accuracy {pr.TestAccuracyMean:F4}, sampled {pr.MeanSampledAccuracy:F4}, kept {pr.Kept}")));
             try { writer.Complete(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -142,19 +142,14 @@ public static class EnsembleCommand
             }
         }
         if (s.Json != null)
-            outputs.AddText(s.Json, JsonSerializer.Serialize(new Dictionary<string, object>
+            outputs.AddText(s.Json, CliIO.ToJson(new Dictionary<string, object>
             {
                 ["n_weights"] = n, ["trainings_run"] = summary.TrainingsRun, ["drawn"] = summary.Drawn, ["kept"] = summary.Kept,
                 ["threshold"] = s.Threshold, ["shard"] = $"{s.ShardIndex}/{s.ShardCount}", ["seed"] = s.Seed, ["elapsed_seconds"] = summary.Elapsed.TotalSeconds,
-            }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            }, inputs ?? []));
         outputs.Commit();
         io.Console_.Write(new Text($"shard {s.ShardIndex}/{s.ShardCount}: {summary.TrainingsRun} trainings, kept {summary.Kept} of {summary.Drawn} drawn networks ({n} weights each) in {summary.Elapsed.TotalSeconds:F1} s\nwrote {s.Out}\n"));
         return CliApp.Ok;
-    }
-
-    sealed class SyncProgress(Action<EnsembleProgress> report) : IProgress<EnsembleProgress>
-    {
-        public void Report(EnsembleProgress value) => report(value);
     }
 
     static Command Merge(CliIO io)

@@ -93,7 +93,7 @@ public static class IsingCommand
             var r = CliIO.WithProgress(io, $"enumerating 2^{m.Size} states (chunks)", ExactEnumeration.ChunkCount(m.Size),
                 pr => ExactEnumeration.Compute(m, new ExactEnumerationOptions { Progress = pr }));
             var d = ThermoJson(m.Size, true, 0, r.FreeEnergy, r.MeanEnergy, r.Entropy, r.Magnetizations);
-            CliIO.WriteText(jp!, CliIO.ToJson(d));
+            CliIO.WriteText(jp!, CliIO.ToJson(d, [p.GetValue(model)]));
             PrintThermo(io, "exact enumeration", d);
             io.Console_.Write(new Text($"wrote {jp}\n"));
             return CliApp.Ok;
@@ -120,7 +120,7 @@ public static class IsingCommand
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
             var r = BeliefPropagation.Run(m, new BpOptions { Damping = d, MaxIterations = k });
             var dict = ThermoJson(m.Size, r.Converged, r.Iterations, r.FreeEnergy, r.Energy, r.Entropy, r.Magnetizations);
-            CliIO.WriteText(jp!, CliIO.ToJson(dict));
+            CliIO.WriteText(jp!, CliIO.ToJson(dict, [p.GetValue(model)]));
             PrintThermo(io, "belief propagation (Bethe)", dict);
             if (!r.Converged) io.Notice($"BP did not converge in {r.Iterations} sweeps (residual {CliIO.Num(r.FinalChange)}); the values are at the last iterate. Try --damping 0.5.");
             io.Console_.Write(new Text($"wrote {jp}\n"));
@@ -193,7 +193,7 @@ public static class IsingCommand
             using (var outputs = new OutputSet())
             {
                 outputs.Add(outPath, tmp => IsingModelFile.Write(tmp, fitted));
-                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict));
+                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict, [p.GetValue(configs)]));
                 outputs.Commit();
             }
             var t = new Table().Title($"ising fit --method {mth}").AddColumn("quantity").AddColumn("value");
@@ -286,7 +286,7 @@ public static class IsingCommand
             {
                 outputs.AddText(outPath, csv.ToString());
                 if (image != null) outputs.AddBytes(png!, image);
-                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict));
+                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict, [p.GetValue(model), p.GetValue(reference)]));
                 outputs.Commit();
             }
             io.Console_.Write(new Text($"{steps} points, up and down: max jump |Δd| = {CliIO.Num(sweep.MaxJump)}, max hysteresis = {CliIO.Num(sweep.MaxHysteresis)}; " +
@@ -350,7 +350,7 @@ public static class IsingCommand
             byte[]? image = png != null ? HistogramPng(r) : null;
             using (var outputs = new OutputSet())
             {
-                outputs.AddText(jp!, CliIO.ToJson(dict));
+                outputs.AddText(jp!, CliIO.ToJson(dict, [p.GetValue(model)]));
                 if (image != null) outputs.AddBytes(png!, image);
                 outputs.Commit();
             }

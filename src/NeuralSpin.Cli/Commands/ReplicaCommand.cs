@@ -42,7 +42,7 @@ public static class ReplicaCommand
         double tc = ReplicaHessian.CriticalTemperature(w, c);
 
         if (json != null)
-            CliIO.WriteText(json, JsonSerializer.Serialize(new ReplicaResult(w, c, tc), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            CliIO.WriteText(json, CliIO.ToJson(new ReplicaResult(w, c, tc), []));
 
         var t = new Table().AddColumn("quantity").AddColumn("value");
         t.Title = new TableTitle("replica-symmetric transition");

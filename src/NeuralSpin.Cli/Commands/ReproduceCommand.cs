@@ -286,7 +286,7 @@ public static class ReproduceCommand
         }
         if (isWorker) return CliApp.Ok;
         string env = Paper1Pipeline.DescribeEnvironment(s, workerCount) + FormattableString.Invariant($"; this call {total.Elapsed.TotalMinutes:F1} min");
-        var paths = Paper1Pipeline.WriteOutputs(outDir, outcomes, s, env);
+        var paths = Paper1Pipeline.WriteOutputs(outDir, outcomes, s, env, CliIO.MnistInputs(dataDir));
 
         var t = new Table().AddColumn("run").AddColumn("claim").AddColumn("obtained").AddColumn("holds");
         t.Title = new TableTitle($"paper 1 ({s.Mode}, {s.Convention.Id}): {Markup.Escape(Path.Combine(outDir, "report.md"))}");

@@ -89,7 +89,7 @@ public static class NetworkAnalysis
     {
         spectrum = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
         double normJ = Math.Max(Math.Abs(spectrum[0]), Math.Abs(spectrum[^1]));
-        return new LambdaMinCurve(j, normJ * (1 + 1e-12), options);
+        return new LambdaMinCurve(j, Precision.SpectralNormBound(normJ), options);
     }
 
     /// <summary>Runs the analysis.</summary>

@@ -125,7 +125,7 @@ public static class SkStudy
         var sizes = s.Sizes.Distinct().OrderBy(x => x).ToArray();
 
         double curveMax = Math.Min(s.BetaMax, 2.5 / s.Coupling);
-        var betas = Enumerable.Range(0, s.CurvePoints).Select(i => curveMax * i / (s.CurvePoints - 1)).ToArray();
+        var betas = Precision.UniformGrid(curveMax, s.CurvePoints);
         var curves = StageProgress.Run(progress, "lambda_min(beta) curves", sizes.Length, prog =>
         {
             var list = new SkCurve[sizes.Length];

@@ -10,8 +10,8 @@ public sealed class IsingModel
     readonly double[] _j;
     readonly double[] _h;
 
-    /// <summary>Relative asymmetry of J tolerated as rounding (|J_ij - J_ji| &lt;= 1e-9 max |J|).</summary>
-    public const double SymmetryTolerance = 1e-9;
+    /// <summary>Relative asymmetry of J tolerated as rounding (<see cref="NeuralSpin.Numerics.Precision.SymmetryTolerance"/>).</summary>
+    public const double SymmetryTolerance = NeuralSpin.Numerics.Precision.SymmetryTolerance;
 
     /// <summary>Creates the model; J is row-major N x N, h has N entries.</summary>
     /// <exception cref="ArgumentException">Shape mismatch, NaN or infinite entries, a non-zero diagonal, or J asymmetric beyond rounding.</exception>

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NeuralSpin.Replica;
 using NeuralSpin.Reporting;
 using NeuralSpin.Trajectory;
@@ -62,7 +63,7 @@ public static class Paper1Figures
         var plot = Figures.NewPlot($"Replica Hessian vs linearized TAP before training (widths {string.Join("-", widths)})",
             "inverse temperature \u03b2", "least eigenvalue");
         double betaMax = r.InitialCurve.Beta[^1];
-        var betas = Enumerable.Range(0, 200).Select(i => betaMax * i / 199.0).ToArray();
+        var betas = Precision.UniformGrid(betaMax, 200);
         var hess = betas.Select(b => ReplicaHessian.Eigenvalues(widths, [2.0], b).Min()).ToArray();
         var h = plot.Add.ScatterLine(betas, hess, Colors.Black);
         h.LineWidth = 2.5f;

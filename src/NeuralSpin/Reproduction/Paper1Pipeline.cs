@@ -230,13 +230,14 @@ public static class Paper1Pipeline
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// Writes report.md, summary.json and figures/*.png for the outcomes (rendered first, then written, each file
-    /// atomically); returns the paths.
+    /// Writes report.md, summary.json (with the provenance of <paramref name="inputs"/>, the data files read) and
+    /// figures/*.png for the outcomes (rendered first, then written, each file atomically); returns the paths.
     /// </summary>
-    public static IReadOnlyList<string> WriteOutputs(string outDir, IReadOnlyList<Paper1Outcome> outcomes, Paper1Settings s, string environment)
+    public static IReadOnlyList<string> WriteOutputs(string outDir, IReadOnlyList<Paper1Outcome> outcomes, Paper1Settings s, string environment,
+        IEnumerable<string>? inputs = null)
     {
         string report = Paper1Report.Render($"Paper 1 reproduction ({s.Mode})", outcomes, s, environment);
-        string summary = Summary(outcomes, s).ToJsonString(Indented) + "\n";
+        string summary = NeuralSpin.Reporting.Provenance.For(inputs ?? []).Attach(Summary(outcomes, s)).ToJsonString(Indented) + "\n";
         var figures = Paper1Figures.Render(outcomes);
         var paths = new List<string>();
         Directory.CreateDirectory(outDir);

@@ -8,7 +8,9 @@ public sealed class DenseCoupling : ISymmetricCoupling
 {
     readonly double[] _j;
 
-    /// <summary>Wraps a row-major N x N matrix; it must be finite, symmetric (to 1e-12 relative) and zero on the diagonal.</summary>
+    /// <summary>Wraps a row-major N x N matrix; it must be finite, symmetric to rounding
+    /// (<see cref="NeuralSpin.Numerics.Precision.SymmetryTolerance"/> relative) and zero on the diagonal; the stored copy is
+    /// exactly symmetric (the mean of the two triangles).</summary>
     public DenseCoupling(int n, double[] rowMajor)
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), "a coupling matrix needs at least one spin");
@@ -23,11 +25,14 @@ public sealed class DenseCoupling : ISymmetricCoupling
         {
             if (rowMajor[i * n + i] != 0) throw new ArgumentException($"coupling matrix has a nonzero diagonal entry at ({i},{i})");
             for (int j = i + 1; j < n; j++)
-                if (Math.Abs(rowMajor[i * n + j] - rowMajor[j * n + i]) > 1e-12 * scale)
+                if (Math.Abs(rowMajor[i * n + j] - rowMajor[j * n + i]) > NeuralSpin.Numerics.Precision.SymmetryTolerance * scale)
                     throw new ArgumentException($"coupling matrix is not symmetric at ({i},{j})");
         }
         Size = n;
         _j = (double[])rowMajor.Clone();
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+                _j[i * n + j] = _j[j * n + i] = 0.5 * (rowMajor[i * n + j] + rowMajor[j * n + i]);
     }
 
     /// <inheritdoc />

@@ -86,7 +86,7 @@ public sealed class LambdaMinCurve : IDisposable
     /// (I - M(beta)) - (I - M(b)) = (beta - b)[(beta + b) diag(d) - J] is positive semidefinite, so no
     /// eigenvalue can fall. Infinite when some d_i = 0.
     /// </summary>
-    public double MonotoneFrom => DMin > 0 ? _normJ * (1 + 1e-12) / (2 * DMin) : double.PositiveInfinity;
+    public double MonotoneFrom => DMin > 0 ? Precision.SpectralNormBound(_normJ) / (2 * DMin) : double.PositiveInfinity;
 
     /// <summary>The largest beta at which this curve can be evaluated (<see cref="MaxBetaOf(ISymmetricCoupling)"/>).</summary>
     public double MaxBeta => MaxBetaFor(DMax, _normJ);

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Diagnostics;
 using NeuralSpin.Analysis;
 using NeuralSpin.IO;
@@ -304,16 +305,12 @@ public static class TrajectoryAnalyzer
     static CurveSample Sample(BondMatrix bonds, AnalysisResult r, double betaHi, TrajectoryOptions options)
     {
         var spec = r.SpectrumJ;
-        double? normJ = spec.Length == 0 ? null : Math.Max(Math.Abs(spec[0]), Math.Abs(spec[^1])) * (1 + 1e-12);
+        double? normJ = spec.Length == 0 ? null : Precision.SpectralNormBound(Math.Max(Math.Abs(spec[0]), Math.Abs(spec[^1])));
         using var curve = new LambdaMinCurve(bonds, normJ, options.Curve);
         int n = options.CurvePoints;
-        var b = new double[n];
+        var b = Precision.UniformGrid(betaHi, n);
         var l = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            b[i] = i == n - 1 ? betaHi : betaHi * i / (n - 1);
-            l[i] = curve.Evaluate(b[i]).Value;
-        }
+        for (int i = 0; i < n; i++) l[i] = curve.Evaluate(b[i]).Value;
         return new CurveSample(b, l);
     }
 }

@@ -14,7 +14,7 @@ public sealed class AnalyzeCommandTests : CliFixture
     [
         "widths", "n_spins", "coupling_variance_c", "tc_replica", "beta_c", "tc", "level", "beta_c_corrected",
         "tc_corrected", "curve_min_beta", "curve_min_lambda", "lambda_max_j", "lambda_min_r",
-        "first_level_spacing_ratio", "spacing_beta", "elapsed_seconds",
+        "first_level_spacing_ratio", "spacing_beta", "elapsed_seconds", "provenance",
     ];
 
     static JsonElement ReadJson(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
@@ -22,7 +22,7 @@ public sealed class AnalyzeCommandTests : CliFixture
     static double? Num(JsonElement root, string key) =>
         root.GetProperty(key).ValueKind == JsonValueKind.Null ? null : root.GetProperty(key).GetDouble();
 
-    /// <summary>The invariants every result obeys: the 16 keys, T = 1/beta, and the spacing_beta rule.</summary>
+    /// <summary>The invariants every result obeys: the 16 keys of the result and its provenance, T = 1/beta, and the spacing_beta rule.</summary>
     static void AssertConsistent(JsonElement root)
     {
         Assert.That(root.EnumerateObject().Select(p => p.Name).ToHashSet(), Is.EquivalentTo(Keys));
@@ -38,7 +38,7 @@ public sealed class AnalyzeCommandTests : CliFixture
     }
 
     [Test]
-    public void JsonHasExactlyTheSixteenKeysAndConsistentValues()
+    public void JsonHasExactlyTheSixteenKeysAndProvenanceAndConsistentValues()
     {
         string net = InitNetwork();
         string json = PathOf("out/r.json");

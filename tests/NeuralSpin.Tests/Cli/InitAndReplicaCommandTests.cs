@@ -17,7 +17,7 @@ public sealed class ReplicaCommandTests : CliFixture
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var root = doc.RootElement;
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "widths", "c", "tc" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "widths", "c", "tc", "provenance" }));
         Assert.That(root.GetProperty("widths").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(new[] { 784, 512, 512, 512, 10 }));
         Assert.That(root.GetProperty("c").EnumerateArray().Select(e => e.GetDouble()), Is.EqualTo(new[] { 2.0, 2, 2, 2 }), "C expanded per block");
         Assert.That(root.GetProperty("tc").GetDouble(), Is.EqualTo(1.757516).Within(5e-7));

@@ -11,7 +11,7 @@ namespace NeuralSpin.Tests.Cli;
 [TestFixture]
 public class IsingCommandTests : CliFixture
 {
-    static readonly string[] ThermoKeys = ["n_spins", "converged", "iterations", "free_energy_per_spin", "energy_per_spin", "entropy_per_spin", "magnetizations"];
+    static readonly string[] ThermoKeys = ["n_spins", "converged", "iterations", "free_energy_per_spin", "energy_per_spin", "entropy_per_spin", "magnetizations", "provenance"];
 
     string WriteModel(IsingModel model, string name = "model.npz")
     {

@@ -66,7 +66,7 @@ public static class CurieWeissCommand
             var files = Files(dir, result);
             var dict = Json(result, files.Select(f => f.Path).ToList());
             dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
-            if (jp != null) files.Add((jp, CliIO.ToJson(dict)));
+            if (jp != null) files.Add((jp, CliIO.ToJson(dict, [])));
             var written = WriteAll(files);
             Print(io, result);
             io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) +

@@ -147,7 +147,7 @@ public static class HopfieldCommand
 
             result["elapsed_seconds"] = r.WallSeconds;
             var all = files.Select(f => (Path.Combine(dir, f.Name), f.Content)).ToList();
-            if (jp != null) all.Add((jp, CliIO.ToJson(result)));
+            if (jp != null) all.Add((jp, CliIO.ToJson(result, [])));
             var written = ClassicOutputFiles.WriteAll(all);
 
             var table = new Table().Title($"Hopfield retrieval (T = {Inv(t0)}, {k} pattern sets per point, seed {s})")

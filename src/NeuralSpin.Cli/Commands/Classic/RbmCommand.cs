@@ -123,7 +123,7 @@ public static class RbmCommand
                     if (content is string text) outputs.AddText(path, text); else outputs.AddBytes(path, (byte[])content);
                 }
                 if (mo != null) outputs.Add(mo, tmp => IsingModelFile.Write(tmp, quad.Model));
-                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict));
+                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict, [wf]));
                 written = outputs.Commit().ToList();
             }
             Print(io, rbm, dev, quad, sweep);

@@ -109,7 +109,7 @@ public static class SkCommand
             ("tap_marginality.png", SkPlots.TapMarginality(states, s.Coupling)),
         };
         double wall = r.WallSeconds;
-        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, states, wall)) : null;
+        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, states, wall), []) : null;
         using (var outputs = new OutputSet())
         {
             foreach (var (name, bytes) in files) outputs.AddBytes(Path.Combine(s.Out, name), bytes);
