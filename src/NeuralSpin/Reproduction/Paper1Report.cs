@@ -1,3 +1,4 @@
+using NeuralSpin.Reporting;
 using System.Globalization;
 using System.Text;
 using NeuralSpin.Data;

@@ -1,3 +1,4 @@
+using NeuralSpin.Reporting;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;

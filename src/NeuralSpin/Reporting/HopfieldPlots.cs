@@ -1,7 +1,9 @@
 using NeuralSpin.Reporting;
 using ScottPlot;
 
-namespace NeuralSpin.Classic;
+using NeuralSpin.Classic;
+
+namespace NeuralSpin.Reporting;
 
 /// <summary>The PNG figures of <c>classic hopfield</c> (ScottPlot 5): overlap vs load, overlap vs temperature, phase diagram.</summary>
 public static class HopfieldPlots

@@ -5,7 +5,9 @@ using NeuralSpin.Trajectory;
 using ScottPlot;
 using static NeuralSpin.Reporting.TrajectoryPlots;
 
-namespace NeuralSpin.Reproduction;
+using NeuralSpin.Reproduction;
+
+namespace NeuralSpin.Reporting;
 
 /// <summary>
 /// The figures of P1 regenerated from a reproduction, each combining the programs as the paper does:

@@ -2,7 +2,9 @@ using NeuralSpin.Reporting;
 using NeuralSpin.Tap;
 using ScottPlot;
 
-namespace NeuralSpin.Classic;
+using NeuralSpin.Classic;
+
+namespace NeuralSpin.Reporting;
 
 /// <summary>The figures of the SK study (ScottPlot PNG bytes, 960 x 620).</summary>
 public static class SkPlots
