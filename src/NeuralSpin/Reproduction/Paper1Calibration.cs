@@ -339,35 +339,25 @@ public static class Paper1Calibration
     static string F(double v, string fmt = "F4") => v.ToString(fmt, CultureInfo.InvariantCulture);
 
     /// <summary>CSV of every curve: <c>convention,program,lr,seed,epoch,val_error,diverged</c>.</summary>
-    public static string CurvesCsv(IEnumerable<CalibrationCurve> curves)
-    {
-        var sb = new StringBuilder("convention,program,lr,seed,epoch,val_error,diverged\n");
-        foreach (var c in curves)
-        {
-            for (int i = 0; i < c.Epochs.Count; i++)
-                sb.Append(CultureInfo.InvariantCulture, $"{c.Run.Convention.Id},{c.Run.Program.Name()},{c.Run.LearningRate:R},{c.Run.Seed},{c.Epochs[i]:R},{c.ValErrors[i]:R},{(c.Diverged != null ? "true" : "false")}\n");
-            if (c.Epochs.Count == 0)
-                sb.Append(CultureInfo.InvariantCulture, $"{c.Run.Convention.Id},{c.Run.Program.Name()},{c.Run.LearningRate:R},{c.Run.Seed},,,{(c.Diverged != null ? "true" : "false")}\n");
-        }
-        return sb.ToString();
-    }
+    public static string CurvesCsv(IEnumerable<CalibrationCurve> curves) =>
+        NeuralSpin.Reporting.CsvText.Write(["convention", "program", "lr", "seed", "epoch", "val_error", "diverged"], curves.SelectMany(c =>
+            c.Epochs.Count == 0
+                ? [new object?[] { c.Run.Convention.Id, c.Run.Program.Name(), c.Run.LearningRate, c.Run.Seed, null, null, c.Diverged != null }]
+                : Enumerable.Range(0, c.Epochs.Count).Select(i => new object?[] { c.Run.Convention.Id, c.Run.Program.Name(), c.Run.LearningRate, c.Run.Seed, c.Epochs[i], c.ValErrors[i], c.Diverged != null })));
 
     /// <summary>CSV of the scores: one line per convention with each target's mean, min, max, seeds and the ratio to Table 1.</summary>
     public static string ScoresCsv(CalibrationResult r)
     {
-        var sb = new StringBuilder("convention,pytorch_loss,loss_scale,input,finalist,diverged_runs,score");
-        foreach (var t in r.Settings.Targets) sb.Append(CultureInfo.InvariantCulture, $",{t.Name}_mean,{t.Name}_min,{t.Name}_max,{t.Name}_seeds,{t.Name}_ratio");
-        sb.Append('\n');
-        foreach (var x in r.Scores)
+        var header = new List<string> { "convention", "pytorch_loss", "loss_scale", "input", "finalist", "diverged_runs", "score" };
+        foreach (var t in r.Settings.Targets) header.AddRange([$"{t.Name}_mean", $"{t.Name}_min", $"{t.Name}_max", $"{t.Name}_seeds", $"{t.Name}_ratio"]);
+        return NeuralSpin.Reporting.CsvText.Write(header, r.Scores.Select(x =>
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{x.Convention.Id},\"{x.Convention.PyTorchLoss}\",{x.Convention.LossScale(32, 10):R},{TrainingConvention.InputToken(x.Convention.Input)},{(x.Finalist ? "true" : "false")},{x.DivergedRuns},{(double.IsFinite(x.Score) ? x.Score.ToString("R", CultureInfo.InvariantCulture) : "")}");
+            var row = new List<object?> { x.Convention.Id, x.Convention.PyTorchLoss, x.Convention.LossScale(32, 10), TrainingConvention.InputToken(x.Convention.Input),
+                x.Finalist, x.DivergedRuns, double.IsFinite(x.Score) ? x.Score : null };
             foreach (var t in r.Settings.Targets)
-                sb.Append(x.Predictions[t.Name] is { } p
-                    ? string.Create(CultureInfo.InvariantCulture, $",{p.Mean:R},{p.Min:R},{p.Max:R},{p.Count},{p.Mean / t.PaperError:R}")
-                    : ",,,,0,");
-            sb.Append('\n');
-        }
-        return sb.ToString();
+                row.AddRange(x.Predictions[t.Name] is { } p ? [p.Mean, p.Min, p.Max, p.Count, p.Mean / t.PaperError] : [null, null, null, 0, null]);
+            return (IReadOnlyList<object?>)row;
+        }));
     }
 
     /// <summary>The Markdown report of the study.</summary>

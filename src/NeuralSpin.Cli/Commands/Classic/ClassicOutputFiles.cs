@@ -27,36 +27,8 @@ internal static class ClassicOutputFiles
         CliIO.CheckFiles(inputs, outputs.Concat(names.Select(n => ((string?)Path.Combine(dir, n), "--out"))));
     }
 
-    /// <summary>CSV text with a header and invariant round-trip numbers (strings are written as they are).</summary>
-    public static string Csv(string[] header, IEnumerable<object[]> rows)
-    {
-        var sb = new StringBuilder();
-        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
-        {
-            var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true);
-            using (csv)
-            {
-                csv.WriteHeader(header);
-                foreach (var row in rows)
-                {
-                    foreach (var v in row)
-                    {
-                        switch (v)
-                        {
-                            case double d: csv.WriteField(d, "R"); break;
-                            case int i: csv.WriteField(i, ""); break;
-                            case long l: csv.WriteField(l, ""); break;
-                            case bool b: csv.WriteField(b); break;
-                            default: csv.WriteField(Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""); break;
-                        }
-                    }
-                    csv.EndRecord();
-                }
-                csv.Flush();
-            }
-        }
-        return sb.ToString();
-    }
+    /// <summary>CSV text with a header (<see cref="NeuralSpin.Reporting.CsvText"/>: invariant round-trip numbers, empty fields for missing values).</summary>
+    public static string Csv(string[] header, IEnumerable<object[]> rows) => NeuralSpin.Reporting.CsvText.Write(header, rows);
 
     /// <summary>A plot with title and axis labels.</summary>
     public static Plot NewPlot(string title, string xLabel, string yLabel) => NeuralSpin.Reporting.Figures.NewPlot(title, xLabel, yLabel);

@@ -2,7 +2,6 @@ using NeuralSpin.Reporting;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using CsvHelper;
 using NeuralSpin.Classic;
 using NeuralSpin.IO;
 using NeuralSpin.Ising;
@@ -127,86 +126,28 @@ public static class SkCommand
     static readonly string[] FileNames = ["lambda_min.csv", "lambda_min.png", "finite_size_instances.csv", "finite_size.csv", "finite_size.png", "tap_qea.csv",
         "tap_continuation.csv", "tap_qea.png", "tap_states.csv", "tap_branches.csv", "tap_states.png", "tap_marginality.png"];
 
-    static string Csv(Action<CsvWriter> body)
-    {
-        var sb = new StringBuilder();
-        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
-        using (var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true))
-        {
-            body(csv);
-            csv.Flush();
-        }
-        return sb.ToString();
-    }
+    static string Csv(string[] header, IEnumerable<object?[]> rows) => CsvText.Write(header, rows);
 
-    static void Field(CsvWriter csv, double v) => csv.WriteField(v, "R");
+    static string CurveCsv(IReadOnlyList<(int Size, CurvePoint[] Points)> curves, double coupling) => Csv(["n", "beta", "lambda_min", "large_n_limit"],
+        curves.SelectMany(c => c.Points.Select(p => new object?[] { c.Size, p.Beta, p.Value, SkLinearizedTap.LargeSizeLimit(p.Beta, coupling) })));
 
-    static void Field(CsvWriter csv, double? v)
-    {
-        if (v is double x) csv.WriteField(x, "R"); else csv.WriteField("");
-    }
+    static string InstancesCsv(SkFiniteSizeResult r) => Csv(["n", "seed", "beta_star", "t_star", "lambda_min_at_beta_star", "beta_at_level", "beta_zero"],
+        r.Instances.Select(x => new object?[] { x.Size, x.Seed, x.BetaStar, x.TStar, x.MinValue, x.BetaAtLevel, x.BetaZero }));
 
-    static string CurveCsv(IReadOnlyList<(int Size, CurvePoint[] Points)> curves, double coupling) => Csv(csv =>
-    {
-        csv.WriteHeader(["n", "beta", "lambda_min", "large_n_limit"]);
-        foreach (var (n, pts) in curves)
-            foreach (var p in pts)
-            {
-                csv.WriteField(n); Field(csv, p.Beta); Field(csv, p.Value); Field(csv, SkLinearizedTap.LargeSizeLimit(p.Beta, coupling));
-                csv.EndRecord();
-            }
-    });
+    static string SizesCsv(SkFiniteSizeResult r) => Csv(["n", "n_pow_minus_2_3", "instances", "beta_star_mean", "beta_star_se", "t_star_mean", "t_star_se", "min_mean", "min_se",
+            "reached_level", "beta_at_level_mean", "beta_at_level_se", "reached_zero"],
+        r.Sizes.Select(x => new object?[] { x.Size, x.ScalingVariable, x.Instances, x.MeanBetaStar, x.BetaStarError, x.MeanTStar, x.TStarError, x.MeanMinimum,
+            x.MinimumError, x.ReachedLevel, x.MeanBetaAtLevel, x.BetaAtLevelError, x.ReachedZero }));
 
-    static string InstancesCsv(SkFiniteSizeResult r) => Csv(csv =>
-    {
-        csv.WriteHeader(["n", "seed", "beta_star", "t_star", "lambda_min_at_beta_star", "beta_at_level", "beta_zero"]);
-        foreach (var x in r.Instances)
-        {
-            csv.WriteField(x.Size); csv.WriteField(x.Seed); Field(csv, x.BetaStar); Field(csv, x.TStar); Field(csv, x.MinValue);
-            Field(csv, x.BetaAtLevel); Field(csv, x.BetaZero);
-            csv.EndRecord();
-        }
-    });
+    static string TapCsv(IReadOnlyList<SkTapTemperature> rows) => Csv(["temperature", "starts", "converged", "not_converged", "distinct", "non_trivial", "q_ea_lowest_f",
+            "q_ea_mean", "q_ea_max", "lowest_f_per_spin", "plefka_lowest_f", "rs_q"],
+        rows.Select(x => new object?[] { x.Temperature, x.Starts, x.Converged, x.NotConverged, x.Distinct, x.NonTrivial, x.QeaLowest, x.QeaMean, x.QeaMax,
+            x.LowestFreeEnergyPerSpin, x.PlefkaLowest, x.ReplicaSymmetricQ }));
 
-    static string SizesCsv(SkFiniteSizeResult r) => Csv(csv =>
-    {
-        csv.WriteHeader(["n", "n_pow_minus_2_3", "instances", "beta_star_mean", "beta_star_se", "t_star_mean", "t_star_se", "min_mean", "min_se",
-            "reached_level", "beta_at_level_mean", "beta_at_level_se", "reached_zero"]);
-        foreach (var x in r.Sizes)
-        {
-            csv.WriteField(x.Size); Field(csv, x.ScalingVariable); csv.WriteField(x.Instances); Field(csv, x.MeanBetaStar); Field(csv, x.BetaStarError);
-            Field(csv, x.MeanTStar); Field(csv, x.TStarError); Field(csv, x.MeanMinimum); Field(csv, x.MinimumError);
-            csv.WriteField(x.ReachedLevel); Field(csv, x.MeanBetaAtLevel); Field(csv, x.BetaAtLevelError); csv.WriteField(x.ReachedZero);
-            csv.EndRecord();
-        }
-    });
-
-    static string TapCsv(IReadOnlyList<SkTapTemperature> rows) => Csv(csv =>
-    {
-        csv.WriteHeader(["temperature", "starts", "converged", "not_converged", "distinct", "non_trivial", "q_ea_lowest_f", "q_ea_mean", "q_ea_max",
-            "lowest_f_per_spin", "plefka_lowest_f", "rs_q"]);
-        foreach (var x in rows)
-        {
-            Field(csv, x.Temperature); csv.WriteField(x.Starts); csv.WriteField(x.Converged); csv.WriteField(x.NotConverged); csv.WriteField(x.Distinct);
-            csv.WriteField(x.NonTrivial); Field(csv, x.QeaLowest); Field(csv, x.QeaMean); Field(csv, x.QeaMax); Field(csv, x.LowestFreeEnergyPerSpin);
-            Field(csv, x.PlefkaLowest); Field(csv, x.ReplicaSymmetricQ);
-            csv.EndRecord();
-        }
-    });
-
-    static string ContinuationCsv(IReadOnlyList<SkTapContinuation> rows) => Csv(csv =>
-    {
-        csv.WriteHeader(["temperature", "branches", "reached_zero_field", "non_trivial", "q_ea_non_trivial", "plefka_non_trivial", "hessian_min_non_trivial",
-            "folded", "fold_field_mean", "fold_q_ea_mean", "fold_plefka_mean", "rs_q"]);
-        foreach (var x in rows)
-        {
-            Field(csv, x.Temperature); csv.WriteField(x.Branches); csv.WriteField(x.ReachedZeroField); csv.WriteField(x.NonTrivial);
-            Field(csv, Finite(x.QeaNonTrivial)); Field(csv, Finite(x.PlefkaNonTrivial)); Field(csv, Finite(x.HessianMinNonTrivial));
-            csv.WriteField(x.Folded); Field(csv, Finite(x.FoldFieldMean)); Field(csv, Finite(x.FoldQeaMean)); Field(csv, Finite(x.FoldPlefkaMean));
-            Field(csv, x.ReplicaSymmetricQ);
-            csv.EndRecord();
-        }
-    });
+    static string ContinuationCsv(IReadOnlyList<SkTapContinuation> rows) => Csv(["temperature", "branches", "reached_zero_field", "non_trivial", "q_ea_non_trivial",
+            "plefka_non_trivial", "hessian_min_non_trivial", "folded", "fold_field_mean", "fold_q_ea_mean", "fold_plefka_mean", "rs_q"],
+        rows.Select(x => new object?[] { x.Temperature, x.Branches, x.ReachedZeroField, x.NonTrivial, Finite(x.QeaNonTrivial), Finite(x.PlefkaNonTrivial),
+            Finite(x.HessianMinNonTrivial), x.Folded, Finite(x.FoldFieldMean), Finite(x.FoldQeaMean), Finite(x.FoldPlefkaMean), x.ReplicaSymmetricQ }));
 
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
@@ -217,33 +158,15 @@ public static class SkCommand
         _ => "range",
     };
 
-    static string StatesCsv(SkTapStateResult r) => Csv(csv =>
-    {
-        csv.WriteHeader(["temperature", "runs", "not_converged", "trivial", "plefka_violated", "saddles", "valid", "instances_with_valid", "q_ea_mean",
-            "plefka_mean", "seed_cosine_mean", "rs_q"]);
-        foreach (var x in r.Searches)
-        {
-            Field(csv, x.Temperature); csv.WriteField(x.Runs); csv.WriteField(x.NotConverged); csv.WriteField(x.Trivial); csv.WriteField(x.PlefkaViolated);
-            csv.WriteField(x.Saddles); csv.WriteField(x.Valid); csv.WriteField(x.InstancesWithValid); Field(csv, Finite(x.QeaMean)); Field(csv, Finite(x.PlefkaMean));
-            Field(csv, Finite(x.SeedCosineMean)); Field(csv, x.ReplicaSymmetricQ);
-            csv.EndRecord();
-        }
-    });
+    static string StatesCsv(SkTapStateResult r) => Csv(["temperature", "runs", "not_converged", "trivial", "plefka_violated", "saddles", "valid", "instances_with_valid",
+            "q_ea_mean", "plefka_mean", "seed_cosine_mean", "rs_q"],
+        r.Searches.Select(x => new object?[] { x.Temperature, x.Runs, x.NotConverged, x.Trivial, x.PlefkaViolated, x.Saddles, x.Valid, x.InstancesWithValid,
+            Finite(x.QeaMean), Finite(x.PlefkaMean), Finite(x.SeedCosineMean), x.ReplicaSymmetricQ }));
 
-    static string BranchesCsv(SkTapStateResult r) => Csv(csv =>
-    {
-        csv.WriteHeader(["branch", "instance", "found_at", "temperature", "q_ea", "plefka", "hessian_min", "f_per_spin", "valid", "low_end", "high_end"]);
-        for (int k = 0; k < r.Branches.Count; k++)
-        {
-            var b = r.Branches[k];
-            foreach (var p in b.WithEnds)
-            {
-                csv.WriteField(k); csv.WriteField(b.Instance); Field(csv, b.FoundAt); Field(csv, p.Temperature); Field(csv, p.Qea); Field(csv, p.Plefka);
-                Field(csv, p.HessianMin); Field(csv, p.FreeEnergyPerSpin); csv.WriteField(p.Valid ? 1 : 0); csv.WriteField(EndName(b.LowEnd)); csv.WriteField(EndName(b.HighEnd));
-                csv.EndRecord();
-            }
-        }
-    });
+    static string BranchesCsv(SkTapStateResult r) => Csv(["branch", "instance", "found_at", "temperature", "q_ea", "plefka", "hessian_min", "f_per_spin", "valid",
+            "low_end", "high_end"],
+        r.Branches.SelectMany((b, k) => b.WithEnds.Select(p => new object?[] { k, b.Instance, b.FoundAt, p.Temperature, p.Qea, p.Plefka, p.HessianMin,
+            p.FreeEnergyPerSpin, p.Valid ? 1 : 0, EndName(b.LowEnd), EndName(b.HighEnd) })));
 
     static Dictionary<string, object?> JsonOf(Settings s, int[] sizes, IReadOnlyList<(int Size, CurvePoint[] Points)> curves, SkFiniteSizeResult study,
         IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation, SkTapStateResult states, double wall) => new()
