@@ -59,14 +59,14 @@ public class SkInstancesTests
     [Test]
     public void Generator_FollowsItsDocumentedDefinition()
     {
-        // An independent implementation of the documented generator: SplitMix64 (state_0 = Mix(seed), state += golden
-        // gamma, output Mix(state)), uniforms (bits >> 11) 2^-53, Box-Muller cosine branch with u1 = 1 - U, u2 = U,
+        // An independent implementation of the documented generator: SplitMix64 (state_0 = ReferenceSplitMix.Mix(seed), state += golden
+        // gamma, output ReferenceSplitMix.Mix(state)), uniforms (bits >> 11) 2^-53, Box-Muller cosine branch with u1 = 1 - U, u2 = U,
         // upper triangle row by row, entry (J / sqrt N) z. Bitwise equality is expected (same operations in the same order).
         const int n = 9;
         const double scale = 1.7;
         const long seed = 20260101;
-        ulong state = Mix(unchecked((ulong)seed));
-        double Uniform() { unchecked { state += 0x9E3779B97F4A7C15UL; } return (Mix(state) >> 11) * (1.0 / (1UL << 53)); }
+        ulong state = ReferenceSplitMix.Mix(unchecked((ulong)seed));
+        double Uniform() { unchecked { state += 0x9E3779B97F4A7C15UL; } return (ReferenceSplitMix.Mix(state) >> 11) * (1.0 / (1UL << 53)); }
         var inst = SkInstances.Draw(n, scale, seed);
         double sd = scale / Math.Sqrt(n);
         for (int i = 0; i < n; i++)
@@ -78,15 +78,6 @@ public class SkInstancesTests
             }
     }
 
-    static ulong Mix(ulong z)
-    {
-        unchecked
-        {
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
 
     [Test]
     public void Fields_UniformAndRandom()

@@ -1,3 +1,4 @@
+using NeuralSpin.Tests.Support;
 using NUnit.Framework;
 using NeuralSpin.Numerics;
 
@@ -9,16 +10,6 @@ namespace NeuralSpin.Tests.Numerics;
 /// </summary>
 public class SeedsTests
 {
-    /// <summary>SplitMix64's finaliser, transcribed from Steele, Lea and Flood (2014).</summary>
-    static ulong RefMix(ulong z)
-    {
-        unchecked
-        {
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
 
     [Test]
     public void Mix_GivesTheReferenceSplitMix64Outputs()
@@ -34,8 +25,8 @@ public class SeedsTests
     {
         // state_0 = Mix(seed); output k = Mix(state_0 + k inc)
         var g = new SplitMixRandom(42);
-        ulong s0 = RefMix(42);
-        for (ulong k = 1; k <= 5; k++) Assert.That(g.NextUInt64(), Is.EqualTo(RefMix(unchecked(s0 + k * 0x9E3779B97F4A7C15UL))));
+        ulong s0 = ReferenceSplitMix.Mix(42);
+        for (ulong k = 1; k <= 5; k++) Assert.That(g.NextUInt64(), Is.EqualTo(ReferenceSplitMix.Mix(unchecked(s0 + k * 0x9E3779B97F4A7C15UL))));
     }
 
     [TestCase(0L, 0L, 0L)]
@@ -44,7 +35,7 @@ public class SeedsTests
     public void Derive_IsTheDocumentedComposition(long seed, long a, long b)
     {
         const ulong inc = 0x9E3779B97F4A7C15UL;
-        ulong z = unchecked(RefMix(RefMix(RefMix((ulong)seed) + (ulong)a + inc) + (ulong)b + inc));
+        ulong z = unchecked(ReferenceSplitMix.Mix(ReferenceSplitMix.Mix(ReferenceSplitMix.Mix((ulong)seed) + (ulong)a + inc) + (ulong)b + inc));
         Assert.That(Seeds.Derive(seed, a, b), Is.EqualTo(unchecked((long)z)));
     }
 
@@ -52,7 +43,7 @@ public class SeedsTests
     [TestCase(12345L, 1_000_007UL)]
     public void Stream_IsTheDocumentedComposition_AndNonNegative(long seed, ulong stream)
     {
-        long expected = unchecked((long)(RefMix(RefMix((ulong)seed) ^ (stream * 0x9E3779B97F4A7C15UL)) >> 1));
+        long expected = unchecked((long)(ReferenceSplitMix.Mix(ReferenceSplitMix.Mix((ulong)seed) ^ (stream * 0x9E3779B97F4A7C15UL)) >> 1));
         Assert.That(Seeds.Stream(seed, stream), Is.EqualTo(expected));
         Assert.That(Seeds.Stream(seed, stream), Is.GreaterThanOrEqualTo(0));
     }
