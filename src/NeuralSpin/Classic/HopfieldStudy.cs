@@ -61,19 +61,35 @@ public sealed record HopfieldStudyOptions
 }
 
 /// <summary>Everything <see cref="HopfieldStudy.Run"/> computes.</summary>
-/// <param name="Options">The settings it ran with.</param>
-/// <param name="LoadPoints">Overlap against load, for every size (seed stream 0).</param>
-/// <param name="Capacities">alpha_c(N) per size from <see cref="LoadPoints"/>.</param>
-/// <param name="TemperaturePoints">Overlap against temperature at <see cref="HopfieldStudyOptions.TemperatureCurveAlpha"/> (seed stream 1).</param>
-/// <param name="PhasePoints">The phase-diagram simulation grid (seed stream 2; empty without the phase diagram).</param>
-/// <param name="Diagram">The AGS boundaries T_g, T_M, T_c (null without the phase diagram).</param>
-/// <param name="AgsOverlapVsTemperature">AGS m(T) at the curve's load, on an even grid from 0 to the largest simulated T.</param>
-/// <param name="AgsOverlapZeroTemperature">AGS m(alpha) at T = 0 up to alpha_c.</param>
-/// <param name="WallSeconds">Wall time.</param>
-public sealed record HopfieldStudyResult(HopfieldStudyOptions Options, IReadOnlyList<HopfieldOverlapPoint> LoadPoints, IReadOnlyList<HopfieldCapacityEstimate> Capacities,
-    IReadOnlyList<HopfieldOverlapPoint> TemperaturePoints, IReadOnlyList<HopfieldOverlapPoint> PhasePoints, AgsPhaseDiagram? Diagram,
-    IReadOnlyList<(double Temperature, double M)> AgsOverlapVsTemperature, IReadOnlyList<(double Alpha, double M)> AgsOverlapZeroTemperature, double WallSeconds)
+public sealed record HopfieldStudyResult
 {
+    /// <summary>The settings it ran with.</summary>
+    public required HopfieldStudyOptions Options { get; init; }
+
+    /// <summary>Overlap against load, for every size (seed stream 0).</summary>
+    public required IReadOnlyList<HopfieldOverlapPoint> LoadPoints { get; init; }
+
+    /// <summary>alpha_c(N) per size from <see cref="LoadPoints"/>.</summary>
+    public required IReadOnlyList<HopfieldCapacityEstimate> Capacities { get; init; }
+
+    /// <summary>Overlap against temperature at <see cref="HopfieldStudyOptions.TemperatureCurveAlpha"/> (seed stream 1).</summary>
+    public required IReadOnlyList<HopfieldOverlapPoint> TemperaturePoints { get; init; }
+
+    /// <summary>The phase-diagram simulation grid (seed stream 2; empty without the phase diagram).</summary>
+    public required IReadOnlyList<HopfieldOverlapPoint> PhasePoints { get; init; }
+
+    /// <summary>The AGS boundaries T_g, T_M, T_c (null without the phase diagram).</summary>
+    public required AgsPhaseDiagram? Diagram { get; init; }
+
+    /// <summary>AGS m(T) at the curve's load, on an even grid from 0 to the largest simulated T.</summary>
+    public required IReadOnlyList<(double Temperature, double M)> AgsOverlapVsTemperature { get; init; }
+
+    /// <summary>AGS m(alpha) at T = 0 up to alpha_c.</summary>
+    public required IReadOnlyList<(double Alpha, double M)> AgsOverlapZeroTemperature { get; init; }
+
+    /// <summary>Wall time.</summary>
+    public required double WallSeconds { get; init; }
+
     /// <summary>AGS alpha_c at T = 0 (0.138).</summary>
     public double CriticalLoad => AgsTheory.CriticalLoad;
 
@@ -121,7 +137,7 @@ public static class HopfieldStudy
             .Select(t => (t, AgsTheory.RetrievalOverlap(o.TemperatureCurveAlpha, t))).ToList();
         double alphaC = AgsTheory.CriticalLoad;
         var agsM = Enumerable.Range(1, 50).Select(i => alphaC * i / 50).Select(a => (a, AgsTheory.RetrievalZeroTemperature(a)!.M)).ToList();
-        return new HopfieldStudyResult(o, loadPoints, capacities, tPoints, phasePoints, diagram, agsT, agsM, clock.Elapsed.TotalSeconds);
+        return new HopfieldStudyResult { Options = o, LoadPoints = loadPoints, Capacities = capacities, TemperaturePoints = tPoints, PhasePoints = phasePoints, Diagram = diagram, AgsOverlapVsTemperature = agsT, AgsOverlapZeroTemperature = agsM, WallSeconds = clock.Elapsed.TotalSeconds };
     }
 
     static void Validate(HopfieldStudyOptions o)

@@ -3,21 +3,44 @@ using NeuralSpin.Tap;
 namespace NeuralSpin.Classic;
 
 /// <summary>Instance averages of the linearized-TAP transition at one size N (errors are standard errors of the mean).</summary>
-/// <param name="Size">N.</param>
-/// <param name="Instances">Number of instances.</param>
-/// <param name="MeanBetaStar">Mean of beta*(N).</param>
-/// <param name="BetaStarError">Standard error of that mean (NaN for one instance).</param>
-/// <param name="MeanTStar">Mean of T*(N) = 1/beta*(N).</param>
-/// <param name="TStarError">Its standard error.</param>
-/// <param name="MeanMinimum">Mean curve minimum lambda_min(beta*).</param>
-/// <param name="MinimumError">Its standard error.</param>
-/// <param name="ReachedLevel">Instances whose curve reaches the level.</param>
-/// <param name="MeanBetaAtLevel">Mean first crossing of the level over those instances (NaN if none).</param>
-/// <param name="BetaAtLevelError">Its standard error.</param>
-/// <param name="ReachedZero">Instances whose curve reaches 0 (a finite-N beta_c exists).</param>
-public sealed record SkSizeStatistics(int Size, int Instances, double MeanBetaStar, double BetaStarError, double MeanTStar, double TStarError,
-    double MeanMinimum, double MinimumError, int ReachedLevel, double MeanBetaAtLevel, double BetaAtLevelError, int ReachedZero)
+public sealed record SkSizeStatistics
 {
+    /// <summary>N.</summary>
+    public required int Size { get; init; }
+
+    /// <summary>Number of instances.</summary>
+    public required int Instances { get; init; }
+
+    /// <summary>Mean of beta*(N).</summary>
+    public required double MeanBetaStar { get; init; }
+
+    /// <summary>Standard error of that mean (NaN for one instance).</summary>
+    public required double BetaStarError { get; init; }
+
+    /// <summary>Mean of T*(N) = 1/beta*(N).</summary>
+    public required double MeanTStar { get; init; }
+
+    /// <summary>Its standard error.</summary>
+    public required double TStarError { get; init; }
+
+    /// <summary>Mean curve minimum lambda_min(beta*).</summary>
+    public required double MeanMinimum { get; init; }
+
+    /// <summary>Its standard error.</summary>
+    public required double MinimumError { get; init; }
+
+    /// <summary>Instances whose curve reaches the level.</summary>
+    public required int ReachedLevel { get; init; }
+
+    /// <summary>Mean first crossing of the level over those instances (NaN if none).</summary>
+    public required double MeanBetaAtLevel { get; init; }
+
+    /// <summary>Its standard error.</summary>
+    public required double BetaAtLevelError { get; init; }
+
+    /// <summary>Instances whose curve reaches 0 (a finite-N beta_c exists).</summary>
+    public required int ReachedZero { get; init; }
+
     /// <summary>N^(-2/3), the abscissa of the finite-size fit.</summary>
     public double ScalingVariable => Math.Pow(Size, -2.0 / 3.0);
 }
@@ -105,7 +128,7 @@ public static class SkFiniteSize
         var (mv, mve) = MeanAndError(r.Select(x => x.MinValue).ToList());
         var lv = r.Where(x => x.BetaAtLevel.HasValue).Select(x => x.BetaAtLevel!.Value).ToList();
         var (bl, ble) = MeanAndError(lv);
-        return new SkSizeStatistics(n, r.Count, bs, bse, ts, tse, mv, mve, lv.Count, bl, ble, r.Count(x => x.BetaZero.HasValue));
+        return new SkSizeStatistics { Size = n, Instances = r.Count, MeanBetaStar = bs, BetaStarError = bse, MeanTStar = ts, TStarError = tse, MeanMinimum = mv, MinimumError = mve, ReachedLevel = lv.Count, MeanBetaAtLevel = bl, BetaAtLevelError = ble, ReachedZero = r.Count(x => x.BetaZero.HasValue) };
     }
 
     /// <summary>

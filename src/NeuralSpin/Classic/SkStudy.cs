@@ -93,16 +93,32 @@ public sealed record SkStudyOptions
 public sealed record SkCurve(int Size, CurvePoint[] Points);
 
 /// <summary>Everything <see cref="SkStudy.Run"/> computes.</summary>
-/// <param name="Options">The settings it ran with.</param>
-/// <param name="Sizes">The distinct sizes in increasing order.</param>
-/// <param name="Curves">lambda_min(beta) of instance 0 of every size, next to its large-N limit (1 - beta J)^2.</param>
-/// <param name="FiniteSize">Curve minima and level crossings over instances, with the N^(-2/3) extrapolation of T*.</param>
-/// <param name="Tap">TAP solutions of one instance of size N from random starts, per temperature.</param>
-/// <param name="Continuation">TAP solutions at zero field by field continuation from quenched states, per temperature.</param>
-/// <param name="States">TAP states from Monte Carlo seeds on several instances, followed in T.</param>
-/// <param name="WallSeconds">Wall time of the study.</param>
-public sealed record SkStudyResult(SkStudyOptions Options, IReadOnlyList<int> Sizes, IReadOnlyList<SkCurve> Curves, SkFiniteSizeResult FiniteSize,
-    IReadOnlyList<SkTapTemperature> Tap, IReadOnlyList<SkTapContinuation> Continuation, SkTapStateResult States, double WallSeconds);
+public sealed record SkStudyResult
+{
+    /// <summary>The settings it ran with.</summary>
+    public required SkStudyOptions Options { get; init; }
+
+    /// <summary>The distinct sizes in increasing order.</summary>
+    public required IReadOnlyList<int> Sizes { get; init; }
+
+    /// <summary>lambda_min(beta) of instance 0 of every size, next to its large-N limit (1 - beta J)^2.</summary>
+    public required IReadOnlyList<SkCurve> Curves { get; init; }
+
+    /// <summary>Curve minima and level crossings over instances, with the N^(-2/3) extrapolation of T*.</summary>
+    public required SkFiniteSizeResult FiniteSize { get; init; }
+
+    /// <summary>TAP solutions of one instance of size N from random starts, per temperature.</summary>
+    public required IReadOnlyList<SkTapTemperature> Tap { get; init; }
+
+    /// <summary>TAP solutions at zero field by field continuation from quenched states, per temperature.</summary>
+    public required IReadOnlyList<SkTapContinuation> Continuation { get; init; }
+
+    /// <summary>TAP states from Monte Carlo seeds on several instances, followed in T.</summary>
+    public required SkTapStateResult States { get; init; }
+
+    /// <summary>Wall time of the study.</summary>
+    public required double WallSeconds { get; init; }
+}
 
 /// <summary>
 /// The Sherrington-Kirkpatrick study behind <c>neuralspin classic sk</c> (docs/theory.md sections 3, 4 and 8), callable
@@ -157,6 +173,6 @@ public static class SkStudy
             s.TapInstances * (stateTemps.Length + 1),
             prog => SkTapStates.Find(stateInstances, stateTemps, new SkTapStateOptions { Starts = s.TapStarts, Seed = Seeds.Derive(s.Seed, s.N, SeedStreams.SkStateSearch) }, s.Parallelism, prog));
 
-        return new SkStudyResult(s, sizes, curves, study, tap, continuation, states, clock.Elapsed.TotalSeconds);
+        return new SkStudyResult { Options = s, Sizes = sizes, Curves = curves, FiniteSize = study, Tap = tap, Continuation = continuation, States = states, WallSeconds = clock.Elapsed.TotalSeconds };
     }
 }

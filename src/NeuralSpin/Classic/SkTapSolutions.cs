@@ -5,22 +5,47 @@ using NeuralSpin.Tap;
 namespace NeuralSpin.Classic;
 
 /// <summary>TAP solutions of one SK instance at one temperature.</summary>
-/// <param name="Temperature">T.</param>
-/// <param name="Starts">Random starts tried.</param>
-/// <param name="Converged">Starts whose iteration converged.</param>
-/// <param name="NotConverged">Starts that did not converge within the budget (reported, never counted as solutions).</param>
-/// <param name="Distinct">Distinct converged solutions (m and -m count separately).</param>
-/// <param name="NonTrivial">Distinct solutions with q_EA above <see cref="SkTapSolutions.NonTrivialThreshold"/>.</param>
-/// <param name="QeaLowest">q_EA = mean_i m_i^2 of the non-trivial solution of lowest TAP free energy (0 when there is none).</param>
-/// <param name="QeaMean">Mean q_EA over the distinct non-trivial solutions (0 when there is none).</param>
-/// <param name="QeaMax">Largest q_EA among them (0 when there is none).</param>
-/// <param name="LowestFreeEnergyPerSpin">The lowest TAP free energy per spin among all solutions (NaN when none converged).</param>
-/// <param name="PlefkaLowest">Plefka's condition x_P = 1 - beta^2 (1/N) sum_i (1 - m_i^2)^2 at the solution of lowest TAP
 /// free energy (NaN when none converged): the TAP expansion is valid only where x_P &gt;= 0; at the paramagnet x_P = 1 - beta^2,
 /// negative for every T &lt; J.</param>
-/// <param name="ReplicaSymmetricQ">The RS order parameter q(T) of <see cref="SkReplicaSymmetric"/> for comparison.</param>
-public sealed record SkTapTemperature(double Temperature, int Starts, int Converged, int NotConverged, int Distinct, int NonTrivial,
-    double QeaLowest, double QeaMean, double QeaMax, double LowestFreeEnergyPerSpin, double PlefkaLowest, double ReplicaSymmetricQ);
+
+public sealed record SkTapTemperature
+{
+    /// <summary>T.</summary>
+    public required double Temperature { get; init; }
+
+    /// <summary>Random starts tried.</summary>
+    public required int Starts { get; init; }
+
+    /// <summary>Starts whose iteration converged.</summary>
+    public required int Converged { get; init; }
+
+    /// <summary>Starts that did not converge within the budget (reported, never counted as solutions).</summary>
+    public required int NotConverged { get; init; }
+
+    /// <summary>Distinct converged solutions (m and -m count separately).</summary>
+    public required int Distinct { get; init; }
+
+    /// <summary>Distinct solutions with q_EA above <see cref="SkTapSolutions.NonTrivialThreshold"/>.</summary>
+    public required int NonTrivial { get; init; }
+
+    /// <summary>q_EA = mean_i m_i^2 of the non-trivial solution of lowest TAP free energy (0 when there is none).</summary>
+    public required double QeaLowest { get; init; }
+
+    /// <summary>Mean q_EA over the distinct non-trivial solutions (0 when there is none).</summary>
+    public required double QeaMean { get; init; }
+
+    /// <summary>Largest q_EA among them (0 when there is none).</summary>
+    public required double QeaMax { get; init; }
+
+    /// <summary>The lowest TAP free energy per spin among all solutions (NaN when none converged).</summary>
+    public required double LowestFreeEnergyPerSpin { get; init; }
+
+    /// <summary>Plefka's condition x_P = 1 - beta^2 (1/N) sum_i (1 - m_i^2)^2 at the solution of lowest TAP free energy (NaN when none converged): the TAP expansion is valid only where x_P &gt;= 0; at the paramagnet x_P = 1 - beta^2, negative for every T &lt; J.</summary>
+    public required double PlefkaLowest { get; init; }
+
+    /// <summary>The RS order parameter q(T) of <see cref="SkReplicaSymmetric"/> for comparison.</summary>
+    public required double ReplicaSymmetricQ { get; init; }
+}
 
 /// <summary>
 /// TAP solutions of an SK instance below and above T_c = J (docs/theory.md sections 3 and 8): at each temperature the
@@ -127,15 +152,7 @@ public static class SkTapSolutions
                 if (!nonTrivial.Any(o => SameUpToSign(o, z.Magnetizations))) nonTrivial.Add(z.Magnetizations);
             }
             var best = nonTrivial.OrderBy(m => TapFreeEnergy.Evaluate(j, beta, m)).FirstOrDefault();
-            result[ti] = new SkTapContinuation(t, branches, reached, nonTrivial.Count,
-                best != null ? EdwardsAnderson(best) : double.NaN,
-                best != null ? Plefka(best, beta, instance.CouplingScale) : double.NaN,
-                best != null ? TapNewton.SmallestHessianEigenvalue(j, beta, best) : double.NaN,
-                folds.Count,
-                folds.Count > 0 ? folds.Average(f => f.Field) : double.NaN,
-                folds.Count > 0 ? folds.Average(f => EdwardsAnderson(f.Magnetizations)) : double.NaN,
-                folds.Count > 0 ? folds.Average(f => Plefka(f.Magnetizations, beta, instance.CouplingScale)) : double.NaN,
-                SkReplicaSymmetric.OrderParameter(t, instance.CouplingScale));
+            result[ti] = new SkTapContinuation { Temperature = t, Branches = branches, ReachedZeroField = reached, NonTrivial = nonTrivial.Count, QeaNonTrivial = best != null ? EdwardsAnderson(best) : double.NaN, PlefkaNonTrivial = best != null ? Plefka(best, beta, instance.CouplingScale) : double.NaN, HessianMinNonTrivial = best != null ? TapNewton.SmallestHessianEigenvalue(j, beta, best) : double.NaN, Folded = folds.Count, FoldFieldMean = folds.Count > 0 ? folds.Average(f => f.Field) : double.NaN, FoldQeaMean = folds.Count > 0 ? folds.Average(f => EdwardsAnderson(f.Magnetizations)) : double.NaN, FoldPlefkaMean = folds.Count > 0 ? folds.Average(f => Plefka(f.Magnetizations, beta, instance.CouplingScale)) : double.NaN, ReplicaSymmetricQ = SkReplicaSymmetric.OrderParameter(t, instance.CouplingScale) };
             progress?.Report(Interlocked.Increment(ref done));
         });
         return result;
@@ -175,11 +192,7 @@ public static class SkTapSolutions
             var found = TapFixedPoints.Find(instance.ToIsingModel(1 / t), options);
             var nonTrivial = found.FixedPoints.Where(p => EdwardsAnderson(p.M) > NonTrivialThreshold).ToList(); // sorted by F
             var qs = nonTrivial.Select(p => EdwardsAnderson(p.M)).ToList();
-            result[i] = new SkTapTemperature(t, options.Starts, found.Converged, found.NotConverged, found.FixedPoints.Count, nonTrivial.Count,
-                qs.Count > 0 ? qs[0] : 0, qs.Count > 0 ? qs.Average() : 0, qs.Count > 0 ? qs.Max() : 0,
-                found.FixedPoints.Count > 0 ? found.FixedPoints[0].FreeEnergyPerSpin : double.NaN,
-                found.FixedPoints.Count > 0 ? Plefka(found.FixedPoints[0].M, 1 / t, instance.CouplingScale) : double.NaN,
-                SkReplicaSymmetric.OrderParameter(t, instance.CouplingScale));
+            result[i] = new SkTapTemperature { Temperature = t, Starts = options.Starts, Converged = found.Converged, NotConverged = found.NotConverged, Distinct = found.FixedPoints.Count, NonTrivial = nonTrivial.Count, QeaLowest = qs.Count > 0 ? qs[0] : 0, QeaMean = qs.Count > 0 ? qs.Average() : 0, QeaMax = qs.Count > 0 ? qs.Max() : 0, LowestFreeEnergyPerSpin = found.FixedPoints.Count > 0 ? found.FixedPoints[0].FreeEnergyPerSpin : double.NaN, PlefkaLowest = found.FixedPoints.Count > 0 ? Plefka(found.FixedPoints[0].M, 1 / t, instance.CouplingScale) : double.NaN, ReplicaSymmetricQ = SkReplicaSymmetric.OrderParameter(t, instance.CouplingScale) };
             progress?.Report(Interlocked.Increment(ref done));
         });
         return result;
@@ -190,18 +203,43 @@ public static class SkTapSolutions
 /// TAP solutions of one SK instance at one temperature sought by field continuation (<see cref="Tap.TapNewton.ContinueInField"/>):
 /// each branch starts in a strong field h = h0 xi along a zero-temperature quenched state xi and is followed to h0 = 0.
 /// </summary>
-/// <param name="Temperature">T.</param>
-/// <param name="Branches">Branches followed (one per quenched state).</param>
-/// <param name="ReachedZeroField">Branches that reached h0 = 0 with a TAP solution of residual max|F_i| &lt; 1e-10.</param>
-/// <param name="NonTrivial">Distinct h = 0 solutions with q_EA &gt; <see cref="SkTapSolutions.NonTrivialThreshold"/> among them
 /// (m and -m identified: overlap |m.m'| / (|m| |m'|) &gt; 1 - 1e-6).</param>
-/// <param name="QeaNonTrivial">q_EA of the non-trivial h = 0 solution of lowest TAP free energy (NaN when there is none).</param>
-/// <param name="PlefkaNonTrivial">Plefka's x_P of that solution (NaN when there is none).</param>
-/// <param name="HessianMinNonTrivial">Smallest eigenvalue of the TAP free-energy Hessian there (NaN when there is none): &gt; 0 a minimum, &lt; 0 a saddle.</param>
-/// <param name="Folded">Branches with a turning point: the solution continued from the strong field ceases to exist below a field h* &gt; 0.</param>
-/// <param name="FoldFieldMean">Mean h* over the folded branches (NaN when none folded).</param>
-/// <param name="FoldQeaMean">Mean q_EA of the solution at the fold (NaN when none folded).</param>
-/// <param name="FoldPlefkaMean">Mean Plefka x_P at the fold (NaN when none folded).</param>
-/// <param name="ReplicaSymmetricQ">The RS q(T) for comparison.</param>
-public sealed record SkTapContinuation(double Temperature, int Branches, int ReachedZeroField, int NonTrivial, double QeaNonTrivial, double PlefkaNonTrivial,
-    double HessianMinNonTrivial, int Folded, double FoldFieldMean, double FoldQeaMean, double FoldPlefkaMean, double ReplicaSymmetricQ);
+
+public sealed record SkTapContinuation
+{
+    /// <summary>T.</summary>
+    public required double Temperature { get; init; }
+
+    /// <summary>Branches followed (one per quenched state).</summary>
+    public required int Branches { get; init; }
+
+    /// <summary>Branches that reached h0 = 0 with a TAP solution of residual max|F_i| &lt; 1e-10.</summary>
+    public required int ReachedZeroField { get; init; }
+
+    /// <summary>Distinct h = 0 solutions with q_EA &gt; <see cref="SkTapSolutions.NonTrivialThreshold"/> among them (m and -m identified: overlap |m.m'| / (|m| |m'|) &gt; 1 - 1e-6).</summary>
+    public required int NonTrivial { get; init; }
+
+    /// <summary>q_EA of the non-trivial h = 0 solution of lowest TAP free energy (NaN when there is none).</summary>
+    public required double QeaNonTrivial { get; init; }
+
+    /// <summary>Plefka's x_P of that solution (NaN when there is none).</summary>
+    public required double PlefkaNonTrivial { get; init; }
+
+    /// <summary>Smallest eigenvalue of the TAP free-energy Hessian there (NaN when there is none): &gt; 0 a minimum, &lt; 0 a saddle.</summary>
+    public required double HessianMinNonTrivial { get; init; }
+
+    /// <summary>Branches with a turning point: the solution continued from the strong field ceases to exist below a field h* &gt; 0.</summary>
+    public required int Folded { get; init; }
+
+    /// <summary>Mean h* over the folded branches (NaN when none folded).</summary>
+    public required double FoldFieldMean { get; init; }
+
+    /// <summary>Mean q_EA of the solution at the fold (NaN when none folded).</summary>
+    public required double FoldQeaMean { get; init; }
+
+    /// <summary>Mean Plefka x_P at the fold (NaN when none folded).</summary>
+    public required double FoldPlefkaMean { get; init; }
+
+    /// <summary>The RS q(T) for comparison.</summary>
+    public required double ReplicaSymmetricQ { get; init; }
+}

@@ -92,20 +92,44 @@ public sealed record SkTapBranch(int Instance, double FoundAt, double SeedCosine
 }
 
 /// <summary>The Monte Carlo seeded search at one temperature, over all instances and starts.</summary>
-/// <param name="Temperature">T.</param>
-/// <param name="Runs">Newton solves (instances x starts).</param>
-/// <param name="NotConverged">Solves that did not converge (no TAP solution near the Monte Carlo state).</param>
-/// <param name="Trivial">Solves that ended at the paramagnet m = 0.</param>
-/// <param name="PlefkaViolated">Non-trivial solutions with x_P &lt; 0.</param>
-/// <param name="Saddles">Non-trivial solutions with x_P &gt;= 0 that are saddles of F_TAP.</param>
-/// <param name="Valid">Non-trivial solutions with x_P &gt;= 0 that are local minima of F_TAP.</param>
-/// <param name="InstancesWithValid">Instances with at least one valid solution.</param>
-/// <param name="QeaMean">Mean q_EA of the lowest-F valid solution of each instance that has one (NaN when none).</param>
-/// <param name="PlefkaMean">Mean x_P of those solutions (NaN when none).</param>
-/// <param name="SeedCosineMean">Mean cosine between those solutions and their Monte Carlo seeds (NaN when none).</param>
-/// <param name="ReplicaSymmetricQ">The RS q(T) for comparison.</param>
-public sealed record SkTapSearch(double Temperature, int Runs, int NotConverged, int Trivial, int PlefkaViolated, int Saddles, int Valid,
-    int InstancesWithValid, double QeaMean, double PlefkaMean, double SeedCosineMean, double ReplicaSymmetricQ);
+public sealed record SkTapSearch
+{
+    /// <summary>T.</summary>
+    public required double Temperature { get; init; }
+
+    /// <summary>Newton solves (instances x starts).</summary>
+    public required int Runs { get; init; }
+
+    /// <summary>Solves that did not converge (no TAP solution near the Monte Carlo state).</summary>
+    public required int NotConverged { get; init; }
+
+    /// <summary>Solves that ended at the paramagnet m = 0.</summary>
+    public required int Trivial { get; init; }
+
+    /// <summary>Non-trivial solutions with x_P &lt; 0.</summary>
+    public required int PlefkaViolated { get; init; }
+
+    /// <summary>Non-trivial solutions with x_P &gt;= 0 that are saddles of F_TAP.</summary>
+    public required int Saddles { get; init; }
+
+    /// <summary>Non-trivial solutions with x_P &gt;= 0 that are local minima of F_TAP.</summary>
+    public required int Valid { get; init; }
+
+    /// <summary>Instances with at least one valid solution.</summary>
+    public required int InstancesWithValid { get; init; }
+
+    /// <summary>Mean q_EA of the lowest-F valid solution of each instance that has one (NaN when none).</summary>
+    public required double QeaMean { get; init; }
+
+    /// <summary>Mean x_P of those solutions (NaN when none).</summary>
+    public required double PlefkaMean { get; init; }
+
+    /// <summary>Mean cosine between those solutions and their Monte Carlo seeds (NaN when none).</summary>
+    public required double SeedCosineMean { get; init; }
+
+    /// <summary>The RS q(T) for comparison.</summary>
+    public required double ReplicaSymmetricQ { get; init; }
+}
 
 /// <summary>The outcome of <see cref="SkTapStates.Find"/>.</summary>
 /// <param name="Instances">Instances searched.</param>
@@ -176,12 +200,7 @@ public static class SkTapStates
             var best = Enumerable.Range(0, instances.Count)
                 .Select(i => found[i, ti].Where(x => x.Kind == Outcome.Valid).OrderBy(x => x.Point!.FreeEnergyPerSpin).FirstOrDefault())
                 .Where(x => x != null).Select(x => x!).ToArray();
-            searches[ti] = new SkTapSearch(t, all.Length, all.Count(x => x.Kind == Outcome.NotConverged), all.Count(x => x.Kind == Outcome.Trivial),
-                all.Count(x => x.Kind == Outcome.PlefkaViolated), all.Count(x => x.Kind == Outcome.Saddle), all.Count(x => x.Kind == Outcome.Valid), best.Length,
-                best.Length > 0 ? best.Average(x => x.Point!.Qea) : double.NaN,
-                best.Length > 0 ? best.Average(x => x.Point!.Plefka) : double.NaN,
-                best.Length > 0 ? best.Average(x => x.SeedCosine) : double.NaN,
-                SkReplicaSymmetric.OrderParameter(t, instances[0].CouplingScale));
+            searches[ti] = new SkTapSearch { Temperature = t, Runs = all.Length, NotConverged = all.Count(x => x.Kind == Outcome.NotConverged), Trivial = all.Count(x => x.Kind == Outcome.Trivial), PlefkaViolated = all.Count(x => x.Kind == Outcome.PlefkaViolated), Saddles = all.Count(x => x.Kind == Outcome.Saddle), Valid = all.Count(x => x.Kind == Outcome.Valid), InstancesWithValid = best.Length, QeaMean = best.Length > 0 ? best.Average(x => x.Point!.Qea) : double.NaN, PlefkaMean = best.Length > 0 ? best.Average(x => x.Point!.Plefka) : double.NaN, SeedCosineMean = best.Length > 0 ? best.Average(x => x.SeedCosine) : double.NaN, ReplicaSymmetricQ = SkReplicaSymmetric.OrderParameter(t, instances[0].CouplingScale) };
         }
 
         var branches = new List<SkTapBranch>[instances.Count];

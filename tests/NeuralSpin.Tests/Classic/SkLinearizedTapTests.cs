@@ -85,7 +85,7 @@ public class SkLinearizedTapTests
         var stats = new[] { 50, 100, 200, 400 }.Select(n =>
         {
             double x = Math.Pow(n, -2.0 / 3.0);
-            return new SkSizeStatistics(n, 4, 1 / (1 + 0.6 * x), 0.01, 1 + 0.6 * x, 0.01 * (1 + x), 0, 0, 0, double.NaN, double.NaN, 0);
+            return new SkSizeStatistics { Size = n, Instances = 4, MeanBetaStar = 1 / (1 + 0.6 * x), BetaStarError = 0.01, MeanTStar = 1 + 0.6 * x, TStarError = 0.01 * (1 + x), MeanMinimum = 0, MinimumError = 0, ReachedLevel = 0, MeanBetaAtLevel = double.NaN, BetaAtLevelError = double.NaN, ReachedZero = 0 };
         }).ToList();
         var ex = SkFiniteSize.Extrapolate(stats);
         NumericAssert.AreEqualAbsolute(1, ex.TInfinity, 1e-12, "intercept");
