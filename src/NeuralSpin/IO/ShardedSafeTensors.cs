@@ -55,13 +55,17 @@ public static class ShardedSafeTensors
             throw new WeightFileException(index, "its weight map is empty", Remedy);
 
         var tensors = new List<ModelTensor>();
-        foreach (var shard in map.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var shards = map.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var shard in shards)
         {
             if (shard.Length == 0 || Path.IsPathRooted(shard) || shard.Split('/', '\\').Contains(".."))
                 throw new WeightFileException(index, $"shard name '{shard}' is not a file name beside the index", Remedy);
-            string shardPath = Path.Combine(dir, shard);
-            if (!File.Exists(shardPath))
+            if (!File.Exists(Path.Combine(dir, shard)))
                 throw new WeightFileException(index, $"shard '{shard}' named by the weight map does not exist beside the index", "Copy every shard of the model into the index's directory.");
+        }
+        foreach (var shard in shards)
+        {
+            string shardPath = Path.Combine(dir, shard);
             var (inShard, _) = SafeTensors.Describe(shardPath, shardPath);
             var expected = map.Where(kv => kv.Value == shard).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
             foreach (var t in inShard)
