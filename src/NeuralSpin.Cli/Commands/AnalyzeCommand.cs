@@ -24,7 +24,7 @@ public static class AnalyzeCommand
     {
         var weights = new Argument<string>("WEIGHTS")
         {
-            Description = "Weights file: safetensors (.safetensors/.st), .npy or .npz with PyTorch nn.Linear weights W of shape (out, in).",
+            Description = "Weights file: " + ModelFile.Accepted + "; the nn.Linear weights W of shape (out, in) are the layers.",
         };
         var reference = new Option<string?>("--reference")
         {
@@ -38,7 +38,7 @@ public static class AnalyzeCommand
         };
         var layers = new Option<string?>("--layers")
         {
-            Description = "Comma-separated tensor names of the weight matrices in forward order (default: every 2-D tensor in numeric name order). Also applied to --reference.",
+            Description = "Comma-separated tensor names or globs (* and ?) of the weight matrices in forward order (default: every 2-D tensor in numeric name order). Also applied to --reference.",
             HelpName = "a,b,c",
         };
         var betaMax = ArgParsing.BetaMaxOption();

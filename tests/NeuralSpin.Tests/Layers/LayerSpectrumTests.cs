@@ -89,7 +89,7 @@ public sealed class LayerSpectrumTests
     public void Heavy_tailed_matrix_with_known_tail_index_gives_alpha(double alpha)
     {
         // eigenvalues drawn from the Pareto density (alpha - 1) x^-alpha on [1, inf) by inversion x = u^(-1/(alpha - 1))
-        const int n = 1200, m = 800;
+        const int n = 600, m = 400;
         var rng = new Random(Seed + (int)(10 * alpha));
         var lambda = Enumerable.Range(0, m).Select(_ => Math.Pow(1 - rng.NextDouble(), -1 / (alpha - 1))).ToArray();
         var r = LayerSpectrum.Analyze(Tensor("heavy", n, m, WithSpectrum(n, m, lambda, rng)));
