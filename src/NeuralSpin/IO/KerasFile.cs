@@ -23,6 +23,12 @@ public static class KerasFile
     /// <summary>The weights member of a <c>.keras</c> archive.</summary>
     public const string ArchiveWeights = "model.weights.h5";
 
+    /// <summary>
+    /// A dataset may hold at most this many times the file's size (Keras stores weights uncompressed; HDF5 compression of
+    /// float weights gains far less), so that a damaged header cannot make the reader allocate without bound.
+    /// </summary>
+    public const long MaxExpansion = 16;
+
     const string Resave = "Save the model again with model.save('model.keras') or model.save_weights('model.weights.h5'), or check that it is a Keras HDF5 file.";
 
     /// <summary>Opens a Keras <c>.h5</c> file or <c>.keras</c> archive.</summary>
@@ -59,6 +65,7 @@ public static class KerasFile
         }
         try
         {
+            long fileLength = new FileInfo(h5Path).Length;
             var (datasets, layout) = Datasets(file);
             var tensors = new List<ModelTensor>();
             foreach (var (name, ds) in datasets)
@@ -72,6 +79,8 @@ public static class KerasFile
                     throw new WeightFileException(path, $"dataset '{name}' of shape ({string.Join(", ", dims)}) is too large to load", "Split the weights into smaller tensors.");
                 string? dtype = DTypeOf(ds.Type);
                 if (dtype is null) continue; // strings, compounds: not weights
+                if (count * ds.Type.Size > MaxExpansion * fileLength)
+                    throw new WeightFileException(path, $"dataset '{name}' of shape ({string.Join(", ", dims)}) needs {count * ds.Type.Size} bytes, more than {MaxExpansion} times the file's {fileLength} bytes; its header is damaged", Resave);
                 long[] shape = TorchShape(stored);
                 var dataset = ds;
                 tensors.Add(new ModelTensor(name, dtype, shape, () => ToTorchOrder(Read(path, name, dataset, dtype, count), stored)));
@@ -230,7 +239,10 @@ public static class KerasFile
             using var zip = ZipFile.OpenRead(path);
             var entry = zip.GetEntry(ArchiveWeights)
                 ?? throw new WeightFileException(path, $"the zip archive has no '{ArchiveWeights}', so it is not a Keras 3 .keras file", Resave);
-            entry.ExtractToFile(temp);
+            if (entry.Length > new FileInfo(path).Length * MaxExpansion)
+                throw new WeightFileException(path, $"its '{ArchiveWeights}' claims {entry.Length} bytes, implausible for the archive's size; it is damaged", Resave);
+            using (var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                ZipCrc.Check(entry, copy);
             return temp;
         }
         catch (WeightFileException) { TryDelete(temp); throw; }

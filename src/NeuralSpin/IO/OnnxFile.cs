@@ -112,19 +112,20 @@ public static class OnnxFile
 
     static double[] Values(string path, string dir, TensorProto t, string dtype, int itemSize, long count)
     {
-        var data = new double[count];
         if (t.DataLocation == TensorProto.Types.DataLocation.External)
         {
             var bytes = ReadExternal(path, dir, t, count * itemSize);
-            Decode(dtype, bytes, data);
-            return data;
+            var ext = new double[count];
+            Decode(dtype, bytes, ext);
+            return ext;
         }
         if (!t.RawData.IsEmpty)
         {
             if (t.RawData.Length != count * itemSize)
                 throw new WeightFileException(path, $"initializer '{t.Name}' holds {t.RawData.Length} bytes of raw data, but shape ({string.Join(", ", t.Dims)}) of {dtype} needs {count * itemSize}", Reexport);
-            Decode(dtype, t.RawData.Span, data);
-            return data;
+            var raw = new double[count];
+            Decode(dtype, t.RawData.Span, raw);
+            return raw;
         }
         int stored = dtype switch
         {
@@ -135,6 +136,7 @@ public static class OnnxFile
         };
         if (stored != count)
             throw new WeightFileException(path, $"initializer '{t.Name}' holds {stored} values, but its shape ({string.Join(", ", t.Dims)}) needs {count}", Reexport);
+        var data = new double[count];
         for (int i = 0; i < count; i++)
         {
             data[i] = dtype switch

@@ -16,8 +16,9 @@ namespace NeuralSpin.IO;
 /// </list>
 /// Element types F32, F64, F16 and BF16 are converted to float64 (integer tensors, such as batch-norm counters, are kept
 /// with their type and are never layers). The legacy (non-zip) format and pickled whole modules (<c>torch.save(model)</c>)
-/// are refused with the way to re-save them. The tensors are held in their stored precision while the file is open and
-/// converted one at a time when read.
+/// are refused with the way to re-save them. The unpickler is asked to describe the tensors without reading them
+/// (<c>skipTensorRead</c>): each shape is checked against its stored bytes, and each tensor is read from the archive and
+/// converted only when asked for, so memory holds one tensor at a time.
 /// </summary>
 public static class PyTorchFile
 {
@@ -32,6 +33,7 @@ public static class PyTorchFile
     {
         ArgumentNullException.ThrowIfNull(path);
         Hashtable root;
+        FileStream? stream = null;
         try
         {
             using (var head = File.OpenRead(path))
@@ -42,40 +44,76 @@ public static class PyTorchFile
                 if (n < 4 || !b.StartsWith("PK\x03\x04"u8))
                     throw new WeightFileException(path, "it is not a zip-format torch.save file (it does not start with a zip header)", Resave);
             }
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            TorchLinalgSetup();
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            CheckPickle(path, stream);
+            Numerics.TorchLinalg.EnsureConfigured();
             var loaded = Unpickle(path, stream);
             root = loaded as Hashtable ?? throw new WeightFileException(path,
                 $"the pickled object is a {Describe(loaded)}, not a state dict", Resave);
         }
-        catch (WeightFileException) { throw; }
-        catch (FileNotFoundException e) { throw SafeTensors.Missing(path, e); }
-        catch (IOException e) { throw new WeightFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e); }
-        catch (UnauthorizedAccessException e) { throw new WeightFileException(path, $"could not be opened ({e.Message})", "Check the file's permissions.", e); }
-
-        var notes = new List<string>();
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var stateDict = FindStateDict(path, root, notes, metadata);
-        var tensors = new List<ModelTensor>();
-        var held = new List<torch.Tensor>();
-        foreach (var key in stateDict.Keys.Cast<object>().Select(k => k?.ToString() ?? "").Order(LayerNameComparer.Instance))
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            if (stateDict[key] is not torch.Tensor t) continue;
-            held.Add(t);
-            string dtype = DTypeName(t.dtype);
-            long[] shape = t.shape;
-            tensors.Add(new ModelTensor(key, dtype, shape, () => ToDoubles(path, key, t)));
+            stream?.Dispose();
+            throw e switch
+            {
+                WeightFileException w => w,
+                FileNotFoundException => SafeTensors.Missing(path, e),
+                IOException => new WeightFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e),
+                UnauthorizedAccessException => new WeightFileException(path, $"could not be opened ({e.Message})", "Check the file's permissions.", e),
+                _ => new WeightFileException(path, $"it cannot be read ({e.GetType().Name}: {FirstLine(e.Message)})", Resave, e),
+            };
         }
-        if (tensors.Count == 0)
-            throw new WeightFileException(path, "the state dict holds no tensors", Resave);
-        return new ModelFile(path, "pytorch", tensors, metadata, notes, () => { foreach (var t in held) t.Dispose(); });
+
+        try
+        {
+            var notes = new List<string>();
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            var stateDict = FindStateDict(path, root, notes, metadata);
+            var tensors = new List<ModelTensor>();
+            foreach (var key in stateDict.Keys.Cast<object>().Select(k => k?.ToString() ?? "").Order(LayerNameComparer.Instance))
+            {
+                if (!IsTensor(stateDict[key])) continue;
+                var t = new PendingTensor(path, key, stateDict[key]!);
+                tensors.Add(new ModelTensor(key, t.DTypeName, t.Shape, t.Read));
+            }
+            if (tensors.Count == 0)
+                throw new WeightFileException(path, "the state dict holds no tensors", Resave);
+            var open = stream;
+            return new ModelFile(path, "pytorch", tensors, metadata, notes, () => open.Dispose());
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The archive's <c>data.pkl</c> must pass its CRC-32 check before the unpickler reads lengths out of it.</summary>
+    static void CheckPickle(string path, Stream stream)
+    {
+        try
+        {
+            using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+            var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal))
+                ?? throw new WeightFileException(path, "the zip archive has no data.pkl, so it is not a torch.save file", Resave);
+            if (pkl.Length > stream.Length * 64)
+                throw new WeightFileException(path, $"its data.pkl claims {pkl.Length} bytes, implausible for a {stream.Length}-byte file; the file is damaged", Resave);
+            ZipCrc.Check(pkl);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new WeightFileException(path, $"the zip archive is damaged ({FirstLine(e.Message)})", Resave, e);
+        }
+        stream.Position = 0;
     }
 
     static object Unpickle(string path, Stream stream)
     {
         try
         {
-            return PyTorchUnpickler.UnpickleStateDict(stream);
+            // skipTensorRead: the unpickler describes each tensor (shape, stride, storage stream) without reading it, so
+            // that the shapes are checked against the stored bytes first and each tensor is read only when asked for.
+            return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true, skipTensorRead: true);
         }
         catch (NotImplementedException e) when (e.Message.Contains("entire model", StringComparison.Ordinal))
         {
@@ -88,9 +126,102 @@ public static class PyTorchFile
         }
     }
 
+    /// <summary>A tensor as the unpickler describes it before reading (PyBridge's TensorConstructorArgs, read through its public members).</summary>
+    static bool IsTensor(object? o) => o is torch.Tensor || o?.GetType().Name == "TensorConstructorArgs";
+
+    /// <summary>
+    /// One tensor of the state dict, described by the unpickler: its storage stream, element type, shape, stride and
+    /// storage offset. The shape and strides are checked against the storage's length before anything is allocated.
+    /// </summary>
+    sealed class PendingTensor
+    {
+        readonly string _path, _name;
+        readonly object _args;
+        readonly torch.ScalarType _dtype;
+
+        public PendingTensor(string path, string name, object args)
+        {
+            _path = path;
+            _name = name;
+            _args = args;
+            if (args is torch.Tensor t)
+            {
+                _dtype = t.dtype;
+                Shape = t.shape;
+                DTypeName = PyTorchFile.DTypeName(_dtype);
+                return;
+            }
+            var type = args.GetType();
+            T Get<T>(string member) => (T)(type.GetProperty(member)?.GetValue(args)
+                ?? throw new WeightFileException(path, $"tensor '{name}' has no {member} (unexpected unpickler)", Resave));
+            _dtype = Get<torch.ScalarType>("DType");
+            Shape = Get<long[]>("Shape");
+            long[] stride = Get<long[]>("Stride");
+            long offset = Get<int>("StorageOffset");
+            var data = Get<Stream>("Data");
+            DTypeName = PyTorchFile.DTypeName(_dtype);
+            int itemSize = ItemSize(_dtype);
+            if (Shape.Length != stride.Length || Shape.Any(d => d < 0) || stride.Any(d => d < 0) || offset < 0)
+                throw new WeightFileException(path, $"tensor '{name}' has shape ({string.Join(", ", Shape)}), stride ({string.Join(", ", stride)}) and offset {offset}, which do not describe a tensor", Resave);
+            long extent = 0; // elements of storage the view reaches
+            try
+            {
+                if (Shape.All(d => d > 0))
+                {
+                    extent = offset + 1;
+                    for (int i = 0; i < Shape.Length; i++) extent = checked(extent + (Shape[i] - 1) * stride[i]);
+                }
+                long count = Shape.Aggregate(1L, (a, b) => checked(a * b));
+                long storageBytes = data.Length;
+                if (itemSize == 0 || checked(extent * itemSize) > storageBytes || count > Array.MaxLength)
+                    throw new WeightFileException(path, $"tensor '{name}' of shape ({string.Join(", ", Shape)}) and type {DTypeName} reaches {extent} elements, beyond its storage of {storageBytes} bytes", Resave);
+            }
+            catch (OverflowException e)
+            {
+                throw new WeightFileException(path, $"tensor '{name}' of shape ({string.Join(", ", Shape)}) is too large", Resave, e);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new WeightFileException(path, $"tensor '{name}' has a storage of unknown length ({e.Message})", Resave, e);
+            }
+        }
+
+        public long[] Shape { get; }
+
+        public string DTypeName { get; }
+
+        bool _read;
+
+        public double[] Read()
+        {
+            if (_read) throw new InvalidOperationException($"tensor '{_name}' is read once; keep the values");
+            _read = true;
+            try
+            {
+                using var scope = torch.NewDisposeScope();
+                var t = _args as torch.Tensor ?? (torch.Tensor)_args.GetType().GetMethod("ReadTensorFromStream")!.Invoke(_args, null)!;
+                return t.to(torch.ScalarType.Float64).contiguous().data<double>().ToArray();
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or WeightFileException))
+            {
+                var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                throw new WeightFileException(_path, $"tensor '{_name}' of type {DTypeName} cannot be read ({inner.GetType().Name}: {FirstLine(inner.Message)})", Resave, inner);
+            }
+        }
+
+        static int ItemSize(torch.ScalarType t) => t switch
+        {
+            torch.ScalarType.Float64 or torch.ScalarType.Int64 => 8,
+            torch.ScalarType.Float32 or torch.ScalarType.Int32 => 4,
+            torch.ScalarType.Float16 or torch.ScalarType.BFloat16 or torch.ScalarType.Int16 => 2,
+            torch.ScalarType.Int8 or torch.ScalarType.Byte or torch.ScalarType.Bool => 1,
+            _ => 0,
+        };
+    }
+
     static Hashtable FindStateDict(string path, Hashtable root, List<string> notes, Dictionary<string, string> metadata)
     {
-        if (root.Values.OfType<torch.Tensor>().Any()) return root;
+        if (root.Values.Cast<object?>().Any(IsTensor)) return root;
         foreach (DictionaryEntry e in root)
         {
             if (e.Value is string or int or long or double or bool)
@@ -98,13 +229,13 @@ public static class PyTorchFile
         }
         foreach (var key in StateDictKeys)
         {
-            if (root[key] is Hashtable h && h.Values.OfType<torch.Tensor>().Any())
+            if (root[key] is Hashtable h && h.Values.Cast<object?>().Any(IsTensor))
             {
                 notes.Add($"the state dict is the entry '{key}' of the saved dict");
                 return h;
             }
         }
-        var candidates = root.Cast<DictionaryEntry>().Where(e => e.Value is Hashtable h && h.Values.OfType<torch.Tensor>().Any()).ToList();
+        var candidates = root.Cast<DictionaryEntry>().Where(e => e.Value is Hashtable h && h.Values.Cast<object?>().Any(IsTensor)).ToList();
         if (candidates.Count == 1)
         {
             notes.Add($"the state dict is the entry '{candidates[0].Key}' of the saved dict");
@@ -116,21 +247,6 @@ public static class PyTorchFile
                 : $"it holds several dicts of tensors ({string.Join(", ", candidates.Select(c => $"'{c.Key}'"))}) and none under the keys {string.Join(", ", StateDictKeys.Select(k => $"'{k}'"))}, so the model's state dict is ambiguous",
             "Save the model's state dict alone: torch.save(model.state_dict(), 'model.pt').");
     }
-
-    static double[] ToDoubles(string path, string name, torch.Tensor t)
-    {
-        try
-        {
-            using var scope = torch.NewDisposeScope();
-            return t.to(torch.ScalarType.Float64).contiguous().data<double>().ToArray();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new WeightFileException(path, $"tensor '{name}' of type {DTypeName(t.dtype)} cannot be converted to float64 ({FirstLine(e.Message)})", Resave, e);
-        }
-    }
-
-    static void TorchLinalgSetup() => Numerics.TorchLinalg.EnsureConfigured();
 
     /// <summary>The safetensors spelling of a libtorch element type.</summary>
     static string DTypeName(torch.ScalarType t) => t switch

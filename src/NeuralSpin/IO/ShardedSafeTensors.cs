@@ -32,7 +32,10 @@ public static class ShardedSafeTensors
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            string text;
+            try { text = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
+            catch (System.Text.DecoderFallbackException e) { throw new WeightFileException(index, "it is not valid UTF-8 text", Remedy, e); }
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("weight_map", out var wm) || wm.ValueKind != JsonValueKind.Object)
                 throw new WeightFileException(index, "it is not a safetensors index: it has no \"weight_map\" object mapping tensor names to shard files", Remedy);
