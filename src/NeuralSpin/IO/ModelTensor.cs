@@ -3,7 +3,7 @@ namespace NeuralSpin.IO;
 /// <summary>
 /// One tensor of a model file, described by its name, element type and shape before its values are read.
 /// <see cref="Load"/> reads and converts the values (to float64, row-major) only when asked, so that a
-/// caller working layer by layer holds one layer's values at a time (docs/theory.md section 12).
+/// caller working layer by layer holds one layer's values at a time (docs/theory.md section 10).
 /// </summary>
 public sealed class ModelTensor
 {

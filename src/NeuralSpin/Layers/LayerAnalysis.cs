@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -79,6 +80,9 @@ public static class LayerAnalysis
     /// </summary>
     public const double LargeFieldRatio = 0.5;
 
+    /// <summary>Layers of at least this many values are released (full garbage collection) before the next is read.</summary>
+    public const long LargeLayerValues = 1 << 22;
+
     /// <summary>Opens <paramref name="path"/> (any <see cref="ModelFile"/> format) and analyses it.</summary>
     /// <exception cref="WeightFileException">The file cannot be read, has no layer, or --layers selects nothing or a non-layer.</exception>
     public static LayersReport Run(string path, LayerOptions? options = null, IProgress<LayerProgress>? progress = null, CancellationToken cancellation = default)
@@ -117,6 +121,13 @@ public static class LayerAnalysis
                         $"warning: layer '{w.Name}' has bias fields '{h.Name}' of rms {field.Rms:G3}, {field.Ratio:G3} times the couplings' typical local field {field.CouplingField:G3}; the linearized TAP analysis around m = 0 assumes h = 0, so read its transition with care"));
             }
             results.Add(new LayerResult(metrics, field));
+            if (w.Data.LongLength >= LargeLayerValues)
+            {
+                // hand a large layer's arrays back before the next one is read, so that the peak stays one layer
+                w = null!;
+                GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            }
         }
         progress?.Report(new LayerProgress(layers.Count, layers.Count, null));
         return new LayersReport
@@ -211,6 +222,24 @@ public static class LayerAnalysis
                 return (false, $"the matrices do not chain: '{cur.Name}' {cur.ShapeText} takes {cur.Shape[1]} inputs but '{prev.Name}' {prev.ShapeText} has {prev.Shape[0]} outputs: per-layer analysis only (give --layers in forward order if the order is wrong)");
         }
         return (true, "");
+    }
+
+    /// <summary>
+    /// The bias fields of the spin-model layers of <paramref name="weights"/>: each ignored 1-D tensor of the same owner
+    /// and output size as a layer (<c>fc1.bias</c> for <c>fc1.weight</c>) is that layer's field h.
+    /// </summary>
+    public static IReadOnlyList<(string Layer, BiasField Field)> BiasFields(LoadedWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var result = new List<(string, BiasField)>();
+        foreach (var l in weights.Layers)
+        {
+            var candidates = weights.Ignored.Where(t => ModelTensor.IsFloatingType(t.DType) && t.Rank == 1 && t.Shape[0] == l.Shape[0] && Owner(t.Name) == Owner(l.Name)).ToList();
+            if (candidates.Count == 0) continue;
+            var b = candidates.FirstOrDefault(t => t.Name.Contains("bias", StringComparison.OrdinalIgnoreCase)) ?? candidates[0];
+            if (b.Data.All(double.IsFinite)) result.Add((l.Name, Field(l, b)));
+        }
+        return result;
     }
 
     static BiasField Field(NamedTensor w, NamedTensor h)
