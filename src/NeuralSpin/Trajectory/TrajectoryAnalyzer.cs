@@ -57,12 +57,17 @@ public sealed record TrajectoryRow(double Epoch, long Step, double? ValError, do
     /// <summary>The per-layer spectral metrics of this checkpoint's weights, layer k = <c>layers.{k}.weight</c> (docs/theory.md section 10).</summary>
     public IReadOnlyList<LayerPoint> Layers { get; init; } = [];
 
-    /// <summary>Equal when every quantity and every layer's point are equal.</summary>
+    /// <summary>
+    /// Equal when every spin-model quantity is equal and the rows have the same layers with the same spike counts. The
+    /// layers' fitted values are left out: libtorch's eigensolver may differ in the last bits between calls on the same
+    /// matrix (memory alignment picks the kernel), and the CSN scan can move with them; compare them with a tolerance.
+    /// </summary>
     public bool Equals(TrajectoryRow? other) =>
         other is not null && Epoch.Equals(other.Epoch) && Step == other.Step && Nullable.Equals(ValError, other.ValError)
         && Nullable.Equals(Tc, other.Tc) && Nullable.Equals(TcCorrected, other.TcCorrected) && CurveMinLambda.Equals(other.CurveMinLambda)
         && LambdaMaxJ.Equals(other.LambdaMaxJ) && LambdaMinR.Equals(other.LambdaMinR) && LambdaMinRChange.Equals(other.LambdaMinRChange)
-        && Nullable.Equals(FirstLevelSpacingRatio, other.FirstLevelSpacingRatio) && Layers.SequenceEqual(other.Layers);
+        && Nullable.Equals(FirstLevelSpacingRatio, other.FirstLevelSpacingRatio)
+        && Layers.Select(l => (l.Layer, l.Spikes)).SequenceEqual(other.Layers.Select(l => (l.Layer, l.Spikes)));
 
     /// <summary>Hash of the spin-model quantities.</summary>
     public override int GetHashCode() => HashCode.Combine(Epoch, Step, Tc, TcCorrected, LambdaMaxJ, LambdaMinR, Layers.Count);
