@@ -9,6 +9,12 @@ using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 
+if (args is ["large-model", var largeDir, ..])
+{
+    LargeModel.Write(largeDir, args.Length > 2 ? int.Parse(args[2]) : 6, args.Length > 3 ? int.Parse(args[3]) : 4096);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
     // in process: the benchmark runs inside this build's output, whose libLibTorchSharp.so the build has
     // patched (Directory.Build.targets); a separately generated project would carry an unpatched copy

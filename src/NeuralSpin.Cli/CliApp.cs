@@ -84,6 +84,7 @@ public static class CliApp
         root.Add(new HelpOption { Recursive = true });
         root.Add(new VersionOption());
         root.Add(AnalyzeCommand.Create(io));
+        root.Add(LayersCommand.Create(io));
         root.Add(ReplicaCommand.Create(io));
         root.Add(InitCommand.Create(io));
         root.Add(DataCommand.Create(io));

@@ -103,13 +103,13 @@ public sealed class CliIO
     }
 
     /// <summary>
-    /// Checks that an input file named by <paramref name="option"/> is not a directory (a missing file is left to
-    /// the reader, which says what it expected).
+    /// Checks that an input file named by <paramref name="option"/> is not a directory, unless it is the directory of a
+    /// sharded safetensors model (a missing file is left to the reader, which says what it expected).
     /// </summary>
     public static void CheckInputFile(string? path, string option)
     {
         if (path is null) return;
-        if (Directory.Exists(path))
+        if (Directory.Exists(path) && !File.Exists(Path.Combine(path, ShardedSafeTensors.IndexName)))
             throw new UsageException($"{option} '{path}' is a directory, not a file. Give the file itself, e.g. {Path.Combine(path, "FILE")}.");
     }
 

@@ -24,7 +24,7 @@ public static class AnalyzeCommand
     {
         var weights = new Argument<string>("WEIGHTS")
         {
-            Description = "Weights file: safetensors (.safetensors/.st), .npy or .npz with PyTorch nn.Linear weights W of shape (out, in).",
+            Description = "Weights file: " + ModelFile.Accepted + "; the nn.Linear weights W of shape (out, in) are the layers.",
         };
         var reference = new Option<string?>("--reference")
         {
@@ -38,7 +38,7 @@ public static class AnalyzeCommand
         };
         var layers = new Option<string?>("--layers")
         {
-            Description = "Comma-separated tensor names of the weight matrices in forward order (default: every 2-D tensor in numeric name order). Also applied to --reference.",
+            Description = "Comma-separated tensor names or globs (* and ?) of the weight matrices in forward order (default: every 2-D tensor in numeric name order). Also applied to --reference.",
             HelpName = "a,b,c",
         };
         var betaMax = ArgParsing.BetaMaxOption();
@@ -203,6 +203,13 @@ public static class AnalyzeCommand
         var names = loaded.Ignored.Take(6).Select(t => $"{t.Name} {t.ShapeText}").ToList();
         if (loaded.Ignored.Count > 6) names.Add($"and {loaded.Ignored.Count - 6} more");
         io.Notice($"'{loaded.Path}': ignored {loaded.Ignored.Count} tensor(s) that are not layers (biases are not part of H): {string.Join(", ", names)}.");
+        foreach (var (layer, f) in NeuralSpin.Layers.LayerAnalysis.BiasFields(loaded))
+        {
+            if (f.Large)
+                io.Notice(string.Create(CultureInfo.InvariantCulture, $"warning: layer '{layer}' has bias fields '{f.Name}' of rms {f.Rms:G3}, {f.Ratio:G3} times the couplings' typical local field {f.CouplingField:G3}; the linearized TAP around m = 0 assumes h = 0, so read the transition with care."));
+            else
+                io.Notice(string.Create(CultureInfo.InvariantCulture, $"layer '{layer}': bias fields '{f.Name}' of rms {f.Rms:G3}, {f.Ratio:G3} times the couplings' typical local field (small; the analysis takes h = 0)."));
+        }
     }
 
     static string Dash(IEnumerable<int> w) => string.Join("-", w);

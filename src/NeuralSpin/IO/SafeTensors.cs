@@ -65,6 +65,62 @@ public static class SafeTensors
         catch (UnauthorizedAccessException e) { throw new WeightFileException(path, $"could not be opened ({e.Message})", "Check the file's permissions.", e); }
     }
 
+    /// <summary>
+    /// Opens a safetensors file lazily: the header is read and checked as by <see cref="Read(string)"/>, and each
+    /// tensor's bytes are read and decoded only when its <see cref="ModelTensor.Load"/> is called, so that memory holds
+    /// one tensor at a time.
+    /// </summary>
+    /// <exception cref="WeightFileException">The file is missing or its header is damaged.</exception>
+    public static ModelFile Open(string path)
+    {
+        var (tensors, metadata) = Describe(path, path);
+        return new ModelFile(path, "safetensors", tensors, metadata);
+    }
+
+    /// <summary>The lazily read tensors and the metadata of <paramref name="path"/>; messages name <paramref name="shownPath"/>.</summary>
+    internal static (List<ModelTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Describe(string path, string shownPath)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        List<Entry> entries;
+        IReadOnlyDictionary<string, string> metadata;
+        long bufferStart;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+            (entries, metadata, bufferStart) = ReadHeader(stream, shownPath);
+        }
+        catch (FileNotFoundException e) { throw Missing(shownPath, e); }
+        catch (DirectoryNotFoundException e) { throw Missing(shownPath, e); }
+        catch (IOException e) { throw new WeightFileException(shownPath, $"could not be read ({e.Message})", "Check that the file is readable.", e); }
+        catch (UnauthorizedAccessException e) { throw new WeightFileException(shownPath, $"could not be opened ({e.Message})", "Check the file's permissions.", e); }
+        var tensors = entries.Select(e => new ModelTensor(e.Name, e.DType, e.Shape, () => ReadEntry(path, shownPath, bufferStart, e))).ToList();
+        return (tensors, metadata);
+    }
+
+    static double[] ReadEntry(string path, string shownPath, long bufferStart, Entry e)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            if (stream.Length < bufferStart + e.End)
+                throw new WeightFileException(shownPath, $"tensor '{e.Name}' ends past the end of the file, which changed after its header was read", "Do not modify the file while it is read.");
+            var data = new double[e.Count];
+            const int chunk = 1 << 16;
+            int itemSize = FloatFormats.SafeTensorsItemSize(e.DType);
+            var buf = new byte[chunk * itemSize];
+            stream.Position = bufferStart + e.Begin;
+            for (long i = 0; i < e.Count; i += chunk)
+            {
+                int m = (int)Math.Min(chunk, e.Count - i);
+                stream.ReadExactly(buf, 0, m * itemSize);
+                FloatFormats.DecodeLittleEndian(e.DType, buf.AsSpan(0, m * itemSize), data.AsSpan((int)i, m));
+            }
+            return data;
+        }
+        catch (IOException ex) { throw new WeightFileException(shownPath, $"could not be read ({ex.Message})", "Check that the file is readable.", ex); }
+        catch (UnauthorizedAccessException ex) { throw new WeightFileException(shownPath, $"could not be opened ({ex.Message})", "Check the file's permissions.", ex); }
+    }
+
     internal static WeightFileException Missing(string path, Exception? e = null) =>
         new(path, "the file does not exist", "Check the path.", e);
 

@@ -11,13 +11,14 @@ public static class WeightFile
     /// <summary>
     /// Reads a weights file and picks its layers.
     /// <list type="bullet">
-    /// <item>The format follows the extension (<c>.safetensors</c> or <c>.st</c>, <c>.npy</c>, <c>.npz</c>);
-    /// any other extension is recognised from the content.</item>
+    /// <item>Every format of <see cref="ModelFile"/> is read (safetensors, sharded safetensors, .npy, .npz, PyTorch, ONNX,
+    /// Keras); the format follows the extension, and any other extension is recognised from the content.</item>
     /// <item>Without <paramref name="layers"/>, every 2-D tensor is a layer, ordered by
     /// <see cref="LayerNameComparer"/> (<c>net.2.weight</c> before <c>net.10.weight</c>); 1-D tensors
-    /// (biases) go to <see cref="LoadedWeights.Ignored"/>; a tensor of any other rank is an error.</item>
-    /// <item>With <paramref name="layers"/>, exactly the named tensors are the layers, in that order;
-    /// every other tensor is ignored.</item>
+    /// (biases), scalars and integer tensors go to <see cref="LoadedWeights.Ignored"/>; a floating tensor of rank 3 or
+    /// more (a convolution kernel) is an error, since the spin model is that of a fully connected network.</item>
+    /// <item>With <paramref name="layers"/>, exactly the named tensors are the layers, in that order; an entry may be a glob
+    /// (<see cref="LayerPatterns"/>) that selects the matching 2-D tensors in numeric name order; every other tensor is ignored.</item>
     /// <item>Each layer is a PyTorch weight W of shape (out, in); out_k must equal in_{k+1}.
     /// All entries must be finite.</item>
     /// </list>
@@ -80,97 +81,52 @@ public static class WeightFile
         }
     }
 
-    static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
-
     static (IReadOnlyList<NamedTensor>, IReadOnlyDictionary<string, string>) ReadAll(string path)
     {
-        FileInfo info;
-        try { info = new FileInfo(path); }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            throw new WeightFileException(path, $"the path is not valid ({e.Message})", "Check the path.", e);
-        }
-        if (Directory.Exists(path))
-            throw new WeightFileException(path, "the path is a directory, not a file", "Give the weights file itself.");
-        if (!info.Exists) throw SafeTensors.Missing(path);
-        if (info.Length == 0)
-            throw new WeightFileException(path, "the file is empty", WeightFileException.ReExport);
-
-        switch (Path.GetExtension(path).ToLowerInvariant())
-        {
-            case ".safetensors" or ".st":
-                return SafeTensors.Read(path);
-            case ".npy":
-                return ([Npy.Read(path)], NoMetadata);
-            case ".npz":
-                return (Npz.Read(path), NoMetadata);
-        }
-        return Sniff(path) switch
-        {
-            Format.Npy => ([Npy.Read(path)], NoMetadata),
-            Format.Npz => (Npz.Read(path), NoMetadata),
-            Format.SafeTensors => SafeTensors.Read(path),
-            _ => throw new WeightFileException(path,
-                "its format is not recognised (it is not a safetensors file, a .npy array or an .npz archive)",
-                "Save the weights with safetensors.torch.save_file, numpy.save or numpy.savez."),
-        };
+        using var model = ModelFile.Open(path);
+        return (model.Tensors.Select(t => t.Load()).ToList(), model.Metadata);
     }
 
-    enum Format { Unknown, SafeTensors, Npy, Npz }
-
-    static Format Sniff(string path)
-    {
-        Span<byte> head = stackalloc byte[9];
-        int n;
-        try
-        {
-            using var s = File.OpenRead(path);
-            n = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WeightFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e);
-        }
-        head = head[..n];
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'])) return Format.Npy;
-        if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8)) return Format.Npz;
-        if (n == 9 && head[8] == (byte)'{') return Format.SafeTensors;
-        return Format.Unknown;
-    }
+    static bool IsWeight(NamedTensor t) => ModelTensor.IsFloatingType(t.DType);
 
     static (List<NamedTensor>, List<NamedTensor>) ChooseByRank(string path, IReadOnlyList<NamedTensor> tensors)
     {
-        var bad = tensors.Where(t => t.Rank is not (1 or 2)).ToList();
+        var bad = tensors.Where(t => IsWeight(t) && t.Rank >= 3).ToList();
         if (bad.Count > 0)
             throw new WeightFileException(path,
-                $"{Describe(bad)} {(bad.Count == 1 ? "is" : "are")} neither a 2-D weight matrix nor a 1-D bias, so the layers are ambiguous",
-                "Pass --layers with the names of the 2-D weight matrices in forward order, or save only the nn.Linear weights.");
-        var matrices = tensors.Where(t => t.Rank == 2).OrderBy(t => t.Name, LayerNameComparer.Instance).ToList();
+                $"{Describe(bad)} {(bad.Count == 1 ? "is" : "are")} neither a 2-D weight matrix nor a 1-D bias (convolution kernels and other tensors of rank 3 or more are not couplings of the fully connected spin model), so the spin-model layers are ambiguous",
+                "This model gets the per-layer analysis only: run 'neuralspin layers FILE'. For the spin model, pass --layers with the names (or globs) of 2-D weight matrices in forward order, or save only the nn.Linear weights.");
+        var matrices = tensors.Where(t => IsWeight(t) && t.Rank == 2).OrderBy(t => t.Name, LayerNameComparer.Instance).ToList();
         if (matrices.Count == 0)
             throw new WeightFileException(path,
-                $"it holds no 2-D tensor (found {Describe(tensors)}), so there is no weight matrix to analyse",
+                $"it holds no 2-D tensor of floating-point weights (found {Describe(tensors)}), so there is no weight matrix to analyse",
                 "Save the nn.Linear weight matrices, e.g. safetensors.torch.save_file(model.state_dict(), path).");
-        return (matrices, tensors.Where(t => t.Rank == 1).ToList());
+        var used = matrices.ToHashSet();
+        return (matrices, tensors.Where(t => !used.Contains(t)).ToList());
     }
 
     static (List<NamedTensor>, List<NamedTensor>) ChooseByName(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<string> names)
     {
         if (names.Count == 0)
-            throw new WeightFileException(path, "the list of layers to use is empty", "Give at least one tensor name to --layers.");
-        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+            throw new WeightFileException(path, "the list of layers to use is empty", "Give at least one tensor name or glob to --layers.");
         var chosen = new List<NamedTensor>();
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in names)
+        foreach (var (entry, selected) in LayerPatterns.Expand(names, tensors, tensors.Where(t => IsWeight(t) && t.Rank == 2), t => t.Name))
         {
-            if (!byName.TryGetValue(name, out var t))
-                throw new WeightFileException(path, $"it has no tensor named '{name}'; its 2-D tensors are {Available(tensors)}",
-                    "Correct the names given to --layers.");
-            if (!used.Add(name))
-                throw new WeightFileException(path, $"layer '{name}' is listed twice", "Name each layer once in --layers.");
-            if (t.Rank != 2)
-                throw new WeightFileException(path, $"layer '{name}' has shape {t.ShapeText}, not a 2-D weight matrix; its 2-D tensors are {Available(tensors)}",
-                    "Name only 2-D nn.Linear weights in --layers.");
-            chosen.Add(t);
+            if (selected.Count == 0)
+                throw new WeightFileException(path, LayerPatterns.IsPattern(entry)
+                        ? $"the pattern '{entry}' matches none of its 2-D tensors, which are {Available(tensors)}"
+                        : $"it has no tensor named '{entry}'; its 2-D tensors are {Available(tensors)}",
+                    "Correct the names or globs given to --layers.");
+            foreach (var t in selected)
+            {
+                if (!used.Add(t.Name))
+                    throw new WeightFileException(path, $"layer '{t.Name}' is listed twice{(LayerPatterns.IsPattern(entry) ? $" (again by the pattern '{entry}')" : "")}", "Name each layer once in --layers.");
+                if (t.Rank != 2 || !IsWeight(t))
+                    throw new WeightFileException(path, $"layer '{t.Name}' has shape {t.ShapeText}{(IsWeight(t) ? "" : $" and type {t.DType}")}, not a 2-D weight matrix; its 2-D tensors are {Available(tensors)}",
+                        "Name only 2-D nn.Linear weights in --layers.");
+                chosen.Add(t);
+            }
         }
         return (chosen, tensors.Where(t => !used.Contains(t.Name)).ToList());
     }
@@ -215,7 +171,7 @@ public static class WeightFile
             string order = explicitOrder ? "in the order given by --layers" : "in numeric name order";
             throw new WeightFileException(path,
                 $"the layer chain is broken {order}: '{cur.Name}' {cur.ShapeText} takes {cur.Shape[1]} inputs but the previous layer '{prev.Name}' {prev.ShapeText} has {prev.Shape[0]} outputs (weights are PyTorch nn.Linear matrices of shape (out, in))",
-                "Pass --layers to give the forward order explicitly, and transpose any matrix stored as (in, out).");
+                "Pass --layers to give the forward order explicitly, and transpose any matrix stored as (in, out). A model whose matrices do not chain gets the per-layer analysis only: run 'neuralspin layers FILE'.");
         }
     }
 
@@ -228,7 +184,7 @@ public static class WeightFile
 
     static string Available(IEnumerable<NamedTensor> tensors)
     {
-        var names = tensors.Where(t => t.Rank == 2).Select(t => t.Name).Order(LayerNameComparer.Instance).ToList();
+        var names = tensors.Where(t => t.Rank == 2 && IsWeight(t)).Select(t => t.Name).Order(LayerNameComparer.Instance).ToList();
         return names.Count == 0 ? "none" : string.Join(", ", names.Select(n => $"'{n}'"));
     }
 }

@@ -16,7 +16,9 @@ public sealed record PlotFile(string Name, byte[] Png, string Description);
 /// <item><c>lambda_min_curve.png</c> (Fig. 5) lambda_min(beta) of I - M before and after training with the level c_0;</item>
 /// <item><c>evolution.png</c> (Figs. 6/8) T_c and corrected T_c with the power-law fit, lambda_max(J) and s_0/s_typ vs epoch;</item>
 /// <item><c>tap_spectrum.png</c> (Fig. 7) spectral density of I - M at the transition before and after;</item>
-/// <item><c>bond_spectrum.png</c> (Fig. 9) spectral density of J before and after.</item>
+/// <item><c>bond_spectrum.png</c> (Fig. 9) spectral density of J before and after;</item>
+/// <item><c>layer_alpha.png</c> the corrected T_c (top) and each layer's power-law exponent alpha of its ESD (bottom,
+/// with WeightWatcher's bands alpha &lt; 2 and alpha &gt; 6) against the epoch: the two views of the network.</item>
 /// </list>
 /// Epoch axes are linear on [0, 1] and logarithmic beyond (<see cref="EpochAxis"/>); value axes of
 /// Figs. 4, 6, 7 and 9 are logarithmic, as in the paper.
@@ -35,6 +37,8 @@ public static class TrajectoryPlots
         files.Add(new("evolution.png", Evolution(r), "Figs. 6/8: T_c, lambda_max(J), s_0/s_typ vs epoch"));
         files.Add(new("tap_spectrum.png", TapSpectrum(r), "Fig. 7: spectrum of I - M at T_c before and after"));
         files.Add(new("bond_spectrum.png", BondSpectrum(r), "Fig. 9: spectral density of J before and after"));
+        if (r.Rows.Count > 0 && r.Rows[0].Layers.Count > 0)
+            files.Add(new("layer_alpha.png", LayerAlpha(r), "per-layer power-law alpha vs epoch, below the corrected T_c"));
         return files;
     }
 
@@ -191,6 +195,40 @@ public static class TrajectoryPlots
             p.Layout.Fixed(new PixelPadding(100, 30, 60, 50));
         }
         return Stack(panels, Figures.Width, 380);
+    }
+
+    static byte[] LayerAlpha(TrajectoryResult r)
+    {
+        double tMax = r.Rows.Max(x => x.Epoch);
+        var top = Figures.NewPlot($"Spin model and per-layer spectra during training ({Subtitle(r)})", "", "T_c(c\u2080) corrected");
+        Series(top, EpochSeries(r, x => x.TcCorrected, true), After, "T_c(c\u2080) (spin model)");
+        LogY(top, r.Rows.Select(x => x.TcCorrected ?? double.NaN));
+        top.ShowLegend(Alignment.UpperLeft);
+
+        var bottom = Figures.NewPlot("", EpochLabel, "power-law \u03b1 of the layer's ESD");
+        int layers = r.Rows[0].Layers.Count;
+        for (int k = 0; k < layers; k++)
+        {
+            int kk = k;
+            Series(bottom, EpochSeries(r, x => kk < x.Layers.Count ? x.Layers[kk].Alpha : null, false),
+                Figures.Palette[(k + 1) % Figures.Palette.Length], $"\u03b1 of {r.Rows[0].Layers[k].Layer}");
+        }
+        foreach (var (y, label) in new[] { (2.0, "\u03b1 = 2 (below: over-trained)"), (6.0, "\u03b1 = 6 (above: under-trained)") })
+        {
+            var h = bottom.Add.HorizontalLine(y, 1, Colors.Gray);
+            h.LinePattern = LinePattern.Dashed;
+            h.LegendText = label;
+        }
+        var alphas = r.Rows.SelectMany(x => x.Layers.Select(l => l.Alpha ?? double.NaN)).Where(double.IsFinite).ToList();
+        double lo = Math.Min(1.5, alphas.DefaultIfEmpty(2).Min() - 0.5), hi = Math.Max(6.5, alphas.DefaultIfEmpty(6).Max() + 0.5);
+        bottom.Axes.SetLimitsY(lo, hi);
+        bottom.ShowLegend(Alignment.UpperRight);
+        foreach (var p in new[] { top, bottom })
+        {
+            EpochTicks(p, tMax);
+            p.Layout.Fixed(new PixelPadding(100, 30, 60, 50));
+        }
+        return Stack([top, bottom], Figures.Width, 420);
     }
 
     /// <summary>Renders plots one below the other into one PNG.</summary>

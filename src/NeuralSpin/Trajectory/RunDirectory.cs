@@ -3,7 +3,12 @@ using NeuralSpin.IO;
 
 namespace NeuralSpin.Trajectory;
 
-/// <summary>The layout of a training run directory: <c>RUN_DIR/checkpoints/*.safetensors</c>.</summary>
+/// <summary>
+/// The layout of a training run directory: <c>RUN_DIR/checkpoints/*.safetensors</c> as the trainer writes them, or
+/// checkpoints of other producers in the formats that carry scalar metadata: PyTorch (<c>*.pt</c>, <c>*.pth</c>: a dict
+/// with the state dict under a key and scalar entries <c>epoch</c>, <c>step</c>, <c>val_error</c>) and ONNX
+/// (<c>*.onnx</c> with those keys in metadata_props). One run uses one format.
+/// </summary>
 public static class RunDirectory
 {
     /// <summary>The sub-directory that holds the checkpoints.</summary>
@@ -64,7 +69,10 @@ public static class RunDirectory
             throw new RunDirectoryException($"run directory '{runDir}' has no '{CheckpointsFolder}' folder. The trainer writes its checkpoints to RUN_DIR/{CheckpointsFolder}/*.safetensors; give that run's directory.");
         var files = Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
-            throw new RunDirectoryException($"'{folder}' holds no *.safetensors checkpoint. Train the network first, or give the run directory whose {CheckpointsFolder}/ folder holds the checkpoints.");
+            files = Directory.GetFiles(folder).Where(f => ForeignExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            throw new RunDirectoryException($"'{folder}' holds no *.safetensors checkpoint (nor .pt, .pth or .onnx checkpoints with epoch and step metadata). Train the network first, or give the run directory whose {CheckpointsFolder}/ folder holds the checkpoints.");
         return files;
     }
 
@@ -111,11 +119,23 @@ public static class RunDirectory
         }
     }
 
+    /// <summary>Checkpoint formats of other producers, used when the folder holds no *.safetensors file.</summary>
+    public static IReadOnlyList<string> ForeignExtensions { get; } = [".pt", ".pth", ".onnx"];
+
+    static bool IsSafeTensors(string path) => string.Equals(Path.GetExtension(path), ".safetensors", StringComparison.OrdinalIgnoreCase);
+
+    static IReadOnlyDictionary<string, string> Metadata(string path)
+    {
+        if (IsSafeTensors(path)) return SafeTensors.ReadMetadata(path);
+        using var m = ModelFile.Open(path);
+        return m.Metadata;
+    }
+
     /// <summary>Reads one checkpoint's metadata (header only).</summary>
     /// <exception cref="WeightFileException">The file is damaged or lacks a numeric epoch or step.</exception>
     public static Checkpoint Read(string path)
     {
-        var meta = SafeTensors.ReadMetadata(path);
+        var meta = Metadata(path);
         double epoch = Number(path, meta, "epoch");
         double stepValue = Number(path, meta, "step");
         if (stepValue < 0 || stepValue != Math.Floor(stepValue) || stepValue > long.MaxValue)
@@ -143,8 +163,15 @@ public static class RunDirectory
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         string path = checkpoint.Path;
-        var (tensors, metadata) = SafeTensors.Read(path);
-        var bad = tensors.Where(t => t.Rank == 2).OrderBy(t => t.Name, LayerNameComparer.Instance)
+        IReadOnlyList<NamedTensor> tensors;
+        IReadOnlyDictionary<string, string> metadata;
+        if (IsSafeTensors(path)) (tensors, metadata) = SafeTensors.Read(path);
+        else
+        {
+            using var m = ModelFile.Open(path);
+            (tensors, metadata) = (m.Tensors.Select(t => t.Load()).ToList(), m.Metadata);
+        }
+        var bad = tensors.Where(t => t.Rank == 2 && ModelTensor.IsFloatingType(t.DType)).OrderBy(t => t.Name, LayerNameComparer.Instance)
             .Select(t => (Tensor: t, Count: t.Data.Count(v => !double.IsFinite(v))))
             .Where(x => x.Count > 0).ToList();
         if (bad.Count > 0)

@@ -53,7 +53,50 @@ public sealed record TrajectoryProgress(int Done, int Total, Checkpoint? Current
 /// <param name="LambdaMinRChange">(lambda_min(R)(t) - lambda_min(R)(0)) / |lambda_min(R)(0)|.</param>
 /// <param name="FirstLevelSpacingRatio">s_0 / s_typ of I - M at the transition (P1 sec. 3.3).</param>
 public sealed record TrajectoryRow(double Epoch, long Step, double? ValError, double? Tc, double? TcCorrected,
-    double CurveMinLambda, double LambdaMaxJ, double LambdaMinR, double LambdaMinRChange, double? FirstLevelSpacingRatio);
+    double CurveMinLambda, double LambdaMaxJ, double LambdaMinR, double LambdaMinRChange, double? FirstLevelSpacingRatio)
+{
+    /// <summary>The per-layer spectral metrics of this checkpoint's weights, layer k = <c>layers.{k}.weight</c> (docs/theory.md section 10).</summary>
+    public IReadOnlyList<LayerPoint> Layers { get; init; } = [];
+
+    /// <summary>
+    /// Equal when every spin-model quantity is equal and the rows have the same layers with the same spike counts. The
+    /// layers' fitted values are left out: libtorch's eigensolver may differ in the last bits between calls on the same
+    /// matrix (memory alignment picks the kernel), and the CSN scan can move with them; compare them with a tolerance.
+    /// </summary>
+    public bool Equals(TrajectoryRow? other) =>
+        other is not null && Epoch.Equals(other.Epoch) && Step == other.Step && Nullable.Equals(ValError, other.ValError)
+        && Nullable.Equals(Tc, other.Tc) && Nullable.Equals(TcCorrected, other.TcCorrected) && CurveMinLambda.Equals(other.CurveMinLambda)
+        && LambdaMaxJ.Equals(other.LambdaMaxJ) && LambdaMinR.Equals(other.LambdaMinR) && LambdaMinRChange.Equals(other.LambdaMinRChange)
+        && Nullable.Equals(FirstLevelSpacingRatio, other.FirstLevelSpacingRatio)
+        && Layers.Select(l => (l.Layer, l.Spikes)).SequenceEqual(other.Layers.Select(l => (l.Layer, l.Spikes)));
+
+    /// <summary>Hash of the spin-model quantities.</summary>
+    public override int GetHashCode() => HashCode.Combine(Epoch, Step, Tc, TcCorrected, LambdaMaxJ, LambdaMinR, Layers.Count);
+}
+
+/// <summary>
+/// The per-layer metrics of one layer at one checkpoint (<see cref="NeuralSpin.Layers.LayerSpectrum"/>): the columns
+/// <c>layer{k}_*</c> of <c>trajectory.csv</c>.
+/// </summary>
+/// <param name="Layer">Tensor name.</param>
+/// <param name="Alpha">Power-law exponent of the ESD tail (null without a fit).</param>
+/// <param name="KsDistance">KS distance of that fit.</param>
+/// <param name="Spikes">Eigenvalues above the Marchenko-Pastur bulk.</param>
+/// <param name="AlphaWeighted">alpha log10 lambda_max.</param>
+/// <param name="LogSpectralNorm">log10 lambda_max.</param>
+/// <param name="LogFrobeniusNorm">log10 sum lambda.</param>
+/// <param name="StableRank">sum lambda / lambda_max.</param>
+public sealed record LayerPoint(string Layer, double? Alpha, double? KsDistance, int Spikes, double? AlphaWeighted,
+    double LogSpectralNorm, double LogFrobeniusNorm, double StableRank)
+{
+    /// <summary>The point of a layer's metrics.</summary>
+    public static LayerPoint From(NeuralSpin.Layers.LayerMetrics m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return new(m.Name, m.PowerLaw?.Alpha, m.PowerLaw?.KsDistance, m.MarchenkoPastur.Spikes, m.AlphaWeighted,
+            m.LogSpectralNorm, m.LogFrobeniusNorm, m.StableRank);
+    }
+}
 
 /// <summary>lambda_min(beta) on a grid of beta.</summary>
 public sealed record CurveSample(double[] Beta, double[] LambdaMin);
@@ -120,11 +163,20 @@ public sealed record TrajectoryResult
 /// The evolution of the spin model along a training run (P1 secs. 3.2-3.4, Figs. 4-9): every checkpoint of
 /// <c>RUN_DIR/checkpoints/</c> is analysed by <see cref="NetworkAnalysis.Run"/> with the level c_0 = minimum
 /// of lambda_min(beta) of the run's own t = 0 checkpoint (the finite-size correction of sec. 3.2), giving
-/// T_c(t), the corrected T_c(t), lambda_max(J)(t), lambda_min(R)(t) and s_0/s_typ(t).
+/// T_c(t), the corrected T_c(t), lambda_max(J)(t), lambda_min(R)(t) and s_0/s_typ(t); beside them, each layer's spectral
+/// metrics (<see cref="NeuralSpin.Layers.LayerSpectrum"/>, docs/theory.md section 10), so that a run shows both views.
 /// </summary>
 public static class TrajectoryAnalyzer
 {
-    /// <summary>The columns of <c>trajectory.csv</c>, in order.</summary>
+    /// <summary>The per-layer columns that follow <see cref="Columns"/> for each layer k = 0..L-1, as <c>layer{k}_{name}</c>.</summary>
+    public static IReadOnlyList<string> LayerColumnNames { get; } =
+        ["alpha", "ks_distance", "num_spikes", "alpha_weighted", "log_spectral_norm", "log_frobenius_norm", "stable_rank"];
+
+    /// <summary>The columns of <c>trajectory.csv</c> for a network of <paramref name="layers"/> layers: <see cref="Columns"/>, then <see cref="LayerColumnNames"/> per layer.</summary>
+    public static IReadOnlyList<string> AllColumns(int layers) =>
+        [.. Columns, .. Enumerable.Range(0, layers).SelectMany(k => LayerColumnNames.Select(c => $"layer{k}_{c}"))];
+
+    /// <summary>The spin-model columns of <c>trajectory.csv</c>, in order (the per-layer columns follow, <see cref="AllColumns"/>).</summary>
     public static IReadOnlyList<string> Columns { get; } =
     [
         "epoch", "step", "val_error", "tc", "tc_corrected", "curve_min_lambda", "lambda_max_j", "lambda_min_r",
@@ -233,7 +285,9 @@ public static class TrajectoryAnalyzer
             cancellation.ThrowIfCancellationRequested();
             var cp = checkpoints[i];
             progress?.Report(new TrajectoryProgress(i, total, cp, "analysing"));
-            var bonds = i == 0 ? bonds0 : Load(cp);
+            var weights = RunDirectory.LoadWeights(cp);
+            var bonds = i == 0 ? bonds0 : weights.ToBondMatrix();
+            var layerPoints = weights.Layers.Select(l => LayerPoint.From(NeuralSpin.Layers.LayerSpectrum.Analyze(l))).ToList();
             // (checked above already; this guards against a file replaced in the meantime)
             if (!bonds.Widths.SequenceEqual(widths0))
                 throw new RunDirectoryException(
@@ -244,7 +298,7 @@ public static class TrajectoryAnalyzer
             if (i == total - 1) { final = r; finalBonds = bonds; }
             double change = lmr0 == 0 ? (r.LambdaMinR == 0 ? 0 : double.NaN) : (r.LambdaMinR - lmr0) / Math.Abs(lmr0);
             rows.Add(new TrajectoryRow(cp.Epoch, cp.Step, cp.ValError, r.Tc, r.TcCorrected, r.CurveMinLambda, r.LambdaMaxJ,
-                r.LambdaMinR, change, r.FirstLevelSpacingRatio));
+                r.LambdaMinR, change, r.FirstLevelSpacingRatio) { Layers = layerPoints });
         }
         progress?.Report(new TrajectoryProgress(total, total, null, "curves for plots"));
 

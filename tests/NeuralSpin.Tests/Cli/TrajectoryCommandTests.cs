@@ -28,7 +28,7 @@ public sealed class TrajectoryCommandTests : CliFixture
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(r.Stderr, Is.Empty);
         var lines = File.ReadAllLines(Csv);
-        Assert.That(lines[0], Is.EqualTo(string.Join(",", TrajectoryAnalyzer.Columns)));
+        Assert.That(lines[0], Is.EqualTo(string.Join(",", TrajectoryAnalyzer.AllColumns(2))));
         Assert.That(lines.Length, Is.EqualTo(1 + SyntheticRun.DefaultEpochs.Length));
         foreach (var name in new[] { "validation_error.png", "lambda_min_curve.png", "evolution.png", "tap_spectrum.png", "bond_spectrum.png" })
         {
@@ -121,7 +121,7 @@ public sealed class TrajectoryCommandTests : CliFixture
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(r.Stderr, Is.Empty);
         var lines = File.ReadAllLines(Csv);
-        Assert.That(lines[0], Is.EqualTo(string.Join(",", TrajectoryAnalyzer.Columns)));
+        Assert.That(lines[0], Is.EqualTo(string.Join(",", TrajectoryAnalyzer.AllColumns(2))));
         Assert.That(lines.Skip(1).Select(l => l.Split(',')[1]), Is.EqualTo(new[] { "0", "1875", "9375" }), "the good checkpoints' steps, without epoch 2's 3750");
         foreach (var name in new[] { "validation_error.png", "lambda_min_curve.png", "evolution.png", "tap_spectrum.png", "bond_spectrum.png" })
             Assert.That(File.Exists(Path.Combine(Plots, name)), name);

@@ -79,4 +79,28 @@ public sealed class FuzzRegressionTests : TempDirFixture
         Assert.That(e.Message, Does.StartWith($"run file '{RunFiles.RunJson(dir)}': ").And.Contain(fragment));
         OnePrintableParagraph(e);
     }
+
+    // model formats (fuzz seed 20261204, Fast run), kept in tests/fixtures/models/fuzz/ as found: pytorch cases 275 and
+    // 589 and keras-archive case 114 made the readers allocate 0.7-1.4 GB for a few-KB file (a length read from a
+    // damaged pickle or HDF5 header), sharded case 1 escaped as InvalidOperationException (an index that is not UTF-8).
+    [TestCase("pytorch-s20261204-c275.pt")]
+    [TestCase("pytorch-s20261204-c589.pt")]
+    [TestCase("keras-archive-s20261204-c114.keras")]
+    public void DamagedModelArchivesAreRefusedWithinTheAllocationBound(string name)
+    {
+        string p = ModelReaderTests.Fixture(Path.Combine("fuzz", name));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        OnePrintableParagraph(ExpectWeightFileError(p, () => ModelFile.Open(p).Dispose(), "damaged"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(FuzzHarness.AllocationBound(new FileInfo(p).Length)));
+    }
+
+    [Test]
+    public void ShardedIndexThatIsNotUtf8IsRefusedAsBadInput()
+    {
+        string dir = PathOf("sharded");
+        Directory.CreateDirectory(dir);
+        string index = Path.Combine(dir, ShardedSafeTensors.IndexName);
+        File.Copy(ModelReaderTests.Fixture(Path.Combine("fuzz", "sharded-safetensors-s20261204-c1.json")), index);
+        ExpectWeightFileError(index, () => ModelFile.Open(dir).Dispose(), "UTF-8");
+    }
 }

@@ -47,10 +47,39 @@ public sealed class TrajectoryAnalyzerTests
     public void CsvHasExactlyTheColumnsAndOneRowPerCheckpoint()
     {
         var lines = CsvLines();
-        Assert.That(lines[0], Is.EqualTo("epoch,step,val_error,tc,tc_corrected,curve_min_lambda,lambda_max_j,lambda_min_r,lambda_min_r_change,first_level_spacing_ratio"));
+        // the spin-model columns, then seven per-layer columns for each of the two layers (30-20-10)
+        string layerCols(int k) => $"layer{k}_alpha,layer{k}_ks_distance,layer{k}_num_spikes,layer{k}_alpha_weighted,layer{k}_log_spectral_norm,layer{k}_log_frobenius_norm,layer{k}_stable_rank";
+        Assert.That(lines[0], Is.EqualTo("epoch,step,val_error,tc,tc_corrected,curve_min_lambda,lambda_max_j,lambda_min_r,lambda_min_r_change,first_level_spacing_ratio,"
+                                         + layerCols(0) + "," + layerCols(1)));
         Assert.That(lines.Length - 1, Is.EqualTo(SyntheticRun.DefaultEpochs.Length));
-        Assert.That(lines.Skip(1).Select(l => l.Split(',').Length), Is.All.EqualTo(10));
+        Assert.That(lines.Skip(1).Select(l => l.Split(',').Length), Is.All.EqualTo(10 + 2 * 7));
         Assert.That(Directory.GetFiles(_run, "trajectory.csv.tmp-*"), Is.Empty);
+    }
+
+    [Test]
+    public void PerLayerColumnsAreTheSpectraOfEachCheckpointsWeights()
+    {
+        // independent ESD: MathNet's SVD of each checkpoint's layer, lambda = sigma^2 / max(out, in); log10 lambda_max and
+        // the stable rank follow in closed form (docs/theory.md section 10)
+        var lines = CsvLines().Skip(1).Select(l => l.Split(',')).ToList();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var w = RunDirectory.LoadWeights(_result.Checkpoints[i]);
+            for (int k = 0; k < w.Layers.Count; k++)
+            {
+                var l = w.Layers[k];
+                int rows = (int)l.Shape[0], cols = (int)l.Shape[1];
+                var sv = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(cols, rows, l.Data).Svd(false).S; // column-major (cols, rows) is W^T
+                var ev = sv.Select(x => x * x / Math.Max(rows, cols)).ToArray();
+                double lmax = ev.Max(), sum = ev.Sum();
+                int c = 10 + 7 * k;
+                Assert.That(double.Parse(lines[i][c + 4], CultureInfo.InvariantCulture), Is.EqualTo(Math.Log10(lmax)).Within(1e-9), $"row {i} layer {k} log_spectral_norm");
+                Assert.That(double.Parse(lines[i][c + 5], CultureInfo.InvariantCulture), Is.EqualTo(Math.Log10(sum)).Within(1e-9), $"row {i} layer {k} log_frobenius_norm");
+                Assert.That(double.Parse(lines[i][c + 6], CultureInfo.InvariantCulture), Is.EqualTo(sum / lmax).Within(1e-7 * sum / lmax), $"row {i} layer {k} stable_rank");
+                var alpha = _result.Rows[i].Layers[k].Alpha;
+                Assert.That(lines[i][c], Is.EqualTo(alpha is double a ? a.ToString("R", CultureInfo.InvariantCulture) : ""), "alpha round-trips");
+            }
+        }
     }
 
     [Test]
@@ -152,7 +181,7 @@ public sealed class TrajectoryAnalyzerTests
         var paths = TrajectoryPlots.Write(plots, dir);
         TestContext.Progress.WriteLine($"{plots.Count} plots rendered and written in {sw.Elapsed.TotalSeconds:F2} s to {dir}");
         Assert.That(plots.Select(p => p.Name), Is.EquivalentTo(new[]
-            { "validation_error.png", "lambda_min_curve.png", "evolution.png", "tap_spectrum.png", "bond_spectrum.png" }));
+            { "validation_error.png", "lambda_min_curve.png", "evolution.png", "tap_spectrum.png", "bond_spectrum.png", "layer_alpha.png" }));
         foreach (var p in paths)
         {
             var bytes = File.ReadAllBytes(p);

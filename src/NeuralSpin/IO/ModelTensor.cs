@@ -1,0 +1,64 @@
+namespace NeuralSpin.IO;
+
+/// <summary>
+/// One tensor of a model file, described by its name, element type and shape before its values are read.
+/// <see cref="Load"/> reads and converts the values (to float64, row-major) only when asked, so that a
+/// caller working layer by layer holds one layer's values at a time (docs/theory.md section 10).
+/// </summary>
+public sealed class ModelTensor
+{
+    readonly Func<double[]> _read;
+
+    /// <summary>Describes a tensor whose values <paramref name="read"/> produces on demand.</summary>
+    /// <param name="name">Name in the file.</param>
+    /// <param name="dType">Element type, spelled as in safetensors (<c>F64</c>, <c>F32</c>, <c>F16</c>, <c>BF16</c>; integer types <c>I64</c>, <c>I32</c>, ...).</param>
+    /// <param name="shape">Dimensions, outermost first, in PyTorch's orientation (a linear weight is (out, in)).</param>
+    /// <param name="read">Reads the prod(shape) values in row-major order.</param>
+    public ModelTensor(string name, string dType, long[] shape, Func<double[]> read)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(dType);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(read);
+        Name = name;
+        DType = dType;
+        Shape = shape;
+        _read = read;
+    }
+
+    /// <summary>A tensor whose values are already in memory.</summary>
+    public static ModelTensor InMemory(NamedTensor t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return new ModelTensor(t.Name, t.DType, t.Shape, () => t.Data);
+    }
+
+    /// <summary>Name in the file.</summary>
+    public string Name { get; }
+
+    /// <summary>Element type as in safetensors (<c>F32</c>, ...).</summary>
+    public string DType { get; }
+
+    /// <summary>Dimensions, outermost first.</summary>
+    public long[] Shape { get; }
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => Shape.Length;
+
+    /// <summary>Number of values, prod(shape).</summary>
+    public long Count => Shape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>True for floating-point element types (weights); integer and boolean tensors (ONNX shape constants, counters) are not weights.</summary>
+    public bool IsFloating => IsFloatingType(DType);
+
+    /// <summary>The shape written as in NumPy, e.g. <c>(64, 784)</c>.</summary>
+    public string ShapeText => Shape.Length == 1 ? $"({Shape[0]},)" : $"({string.Join(", ", Shape)})";
+
+    /// <summary>Reads the values.</summary>
+    /// <exception cref="WeightFileException">The values cannot be read (the message names the file).</exception>
+    public NamedTensor Load() => new(Name, DType, Shape, _read());
+
+    /// <summary>True for the floating element types of safetensors and NumPy (<c>F64</c>, <c>F32</c>, <c>F16</c>, <c>BF16</c>, <c>&lt;f8</c>, ...).</summary>
+    public static bool IsFloatingType(string dType) =>
+        dType is "F64" or "F32" or "F16" or "BF16" || (dType.Length >= 2 && dType[^2] == 'f');
+}
