@@ -75,6 +75,9 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>Number of eigenvalue computations so far (cache misses).</summary>
     public int Evaluations { get; private set; }
 
+    /// <summary>Called with <see cref="Evaluations"/> and <see cref="InertiaCounts"/> after every evaluation that computed something (progress reports), or null.</summary>
+    public Action<int, int>? Evaluated { get; set; }
+
     /// <summary>Number of spins.</summary>
     public int Size => _j.Size;
 
@@ -162,6 +165,7 @@ public sealed class LambdaMinCurve : IDisposable
             if (certify) (p, vec) = Certify(beta, p, vec);
         }
         _cache[beta] = (p, vec);
+        Evaluated?.Invoke(Evaluations, InertiaCounts);
         return p;
     }
 
