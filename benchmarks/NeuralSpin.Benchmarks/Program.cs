@@ -9,6 +9,8 @@ using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 
+if (args.Length > 0 && args[0] == "analysis-speed") return NeuralSpin.Benchmarks.AnalysisSpeed.Run(args[1..]);
+
 BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
     // in process: the benchmark runs inside this build's output, whose libLibTorchSharp.so the build has
     // patched (Directory.Build.targets); a separately generated project would carry an unpatched copy
@@ -18,6 +20,7 @@ BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
                 .WithInvocationCount(1).WithUnrollFactor(1).WithId("once")
             : Job.ShortRun.WithId("short")).WithToolchain(InProcessEmitToolchain.Instance))
         .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableOptimizationsValidator));
+return 0;
 
 /// <summary>
 /// Kernels of the analysis at the size of the paper's network (784-512-512-512-10, N = 2330,
