@@ -144,7 +144,7 @@ public static class AnalysisSpeed
             AnalysisResult? r = null;
             double t = Time(() => r = NetworkAnalysis.Run(j, new AnalysisOptions { Level = level, Path = path }));
             rows.Add((j.Size, t));
-            Console.WriteLine($"  N = {j.Size}: {F(t)} s ({r!.CurveEvaluations} eigenvalue computations; estimate {F(cost.Seconds(path, AnalysisCost.MeasuredFlopRate()))} s, {AnalysisCost.FormatBytes(cost.Bytes(path))})");
+            Console.WriteLine($"  N = {j.Size}: {F(t)} s ({r!.CurveEvaluations} eigenvalue computations; estimate {F(cost.EstimatedSeconds(path))} s, {AnalysisCost.FormatBytes(cost.Bytes(path))})");
         }
         if (rows.Count >= 2)
         {

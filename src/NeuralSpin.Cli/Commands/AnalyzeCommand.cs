@@ -201,7 +201,7 @@ public static class AnalyzeCommand
             io.Notice($"N = {cost.Spins.ToString(CultureInfo.InvariantCulture)} spins: the dense analysis would need about {AnalysisCost.FormatBytes(cost.DenseBytes)}, more than {limitText}; taking the matrix-free path (about {AnalysisCost.FormatBytes(cost.MatrixFreeBytes)}; no level spacing). Give --memory-limit {AnalysisCost.FormatBytes(cost.DenseBytes * 1.2).Replace(" ", "").Replace("B", "")} for the dense path.");
         if (cost.Flops(path) > 2e11)
         {
-            double seconds = cost.Seconds(path, AnalysisCost.MeasuredFlopRate());
+            double seconds = cost.EstimatedSeconds(path);
             io.Err.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"estimate: N = {cost.Spins} spins, {(path == AnalysisPath.Dense ? "dense" : "matrix-free")} path, about {AnalysisCost.FormatBytes(cost.Bytes(path))} and {seconds:G2} s (order of magnitude)."));
         }

@@ -34,9 +34,10 @@ public enum AnalysisPath
 /// </list>
 /// Time counts floating-point operations: 4/3 N^3 for each of the two dense eigenvalue problems (Householder
 /// tridiagonalisation dominates), and for each of about <see cref="TypicalInertiaCounts"/> inertia counts
-/// sum_k (2 N_{k-1} N_k^2 + N_k^3 / 3 + 2 N_k^2 N_{k+1}); seconds follow from a rate measured on this machine
-/// (<see cref="MeasuredFlopRate"/>). The time is an order-of-magnitude guide (within a factor of about 3), the
-/// memory a close estimate.
+/// sum_k (2 N_{k-1} N_k^2 + N_k^3 / 3 + 2 N_k^2 N_{k+1}); seconds follow from two rates measured on this machine
+/// (<see cref="MeasuredFlopRate"/> for the eigensolver, <see cref="MeasuredInertiaRate"/> for the recurrence). The
+/// time is an order-of-magnitude guide (within a factor of about 3 on the networks measured for REPRODUCE.md, more
+/// when the load changes during the run), the memory a close estimate.
 /// </summary>
 public sealed record AnalysisCost
 {
@@ -58,11 +59,17 @@ public sealed record AnalysisCost
     /// <summary>Bytes of the matrix-free path.</summary>
     public required long MatrixFreeBytes { get; init; }
 
+    /// <summary>Floating-point operations of the two dense eigenvalue problems of the dense path (2 x 4/3 N^3).</summary>
+    public required double DenseEigenFlops { get; init; }
+
+    /// <summary>Floating-point operations of the curve on either path (inertia counts and Lanczos products).</summary>
+    public required double CurveFlops { get; init; }
+
     /// <summary>Floating-point operations of the dense path (two dense eigenvalue problems plus the curve).</summary>
-    public required double DenseFlops { get; init; }
+    public double DenseFlops => DenseEigenFlops + CurveFlops;
 
     /// <summary>Floating-point operations of the matrix-free path (the curve's inertia counts and products).</summary>
-    public required double MatrixFreeFlops { get; init; }
+    public double MatrixFreeFlops => CurveFlops;
 
     /// <summary>Bytes of the given path.</summary>
     public long Bytes(AnalysisPath path) => path == AnalysisPath.Dense ? DenseBytes : MatrixFreeBytes;
@@ -70,8 +77,16 @@ public sealed record AnalysisCost
     /// <summary>Floating-point operations of the given path.</summary>
     public double Flops(AnalysisPath path) => path == AnalysisPath.Dense ? DenseFlops : MatrixFreeFlops;
 
-    /// <summary>Estimated seconds of the given path at <paramref name="flopsPerSecond"/>.</summary>
-    public double Seconds(AnalysisPath path, double flopsPerSecond) => Flops(path) / flopsPerSecond;
+    /// <summary>
+    /// Estimated seconds of the given path: the dense eigenvalue problems at <paramref name="eigenFlopsPerSecond"/>, the
+    /// curve at <paramref name="curveFlopsPerSecond"/> (matrix products and Cholesky factorizations run several times
+    /// faster per operation than a symmetric eigensolver).
+    /// </summary>
+    public double Seconds(AnalysisPath path, double eigenFlopsPerSecond, double curveFlopsPerSecond) =>
+        (path == AnalysisPath.Dense ? DenseEigenFlops / eigenFlopsPerSecond : 0) + CurveFlops / curveFlopsPerSecond;
+
+    /// <summary>Estimated seconds of the given path at the rates measured on this machine (<see cref="MeasuredFlopRate"/>, <see cref="MeasuredInertiaRate"/>).</summary>
+    public double EstimatedSeconds(AnalysisPath path) => Seconds(path, MeasuredFlopRate(), MeasuredInertiaRate());
 
     /// <summary>The estimate for widths N_0..N_L (at least two layers).</summary>
     public static AnalysisCost Of(IReadOnlyList<int> widths)
@@ -99,8 +114,8 @@ public sealed record AnalysisCost
             Weights = (long)w,
             DenseBytes = (long)(baseBytes + chiBytes + 3 * 8 * n * n),
             MatrixFreeBytes = (long)(baseBytes + chiBytes),
-            DenseFlops = 2 * denseOne + curveFlops,
-            MatrixFreeFlops = curveFlops,
+            DenseEigenFlops = 2 * denseOne,
+            CurveFlops = curveFlops,
         };
     }
 
@@ -135,6 +150,27 @@ public sealed record AnalysisCost
         double s = Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
         _rate = 4.0 / 3 * m * m * (double)m / s;
         return _rate;
+    }
+
+    static double _inertiaRate;
+
+    /// <summary>
+    /// Floating-point operations per second of the chi recurrence (docs/theory.md section 5) on this machine, measured
+    /// once per process on a positive-definite 400-400-400 network (about 20 ms) and counted as in <see cref="Of"/>.
+    /// </summary>
+    public static double MeasuredInertiaRate()
+    {
+        if (_inertiaRate > 0) return _inertiaRate;
+        var j = SpinModel.BondMatrix.Sample(new[] { 400, 400, 400 }, new[] { 2.0 }, new SplitMixSource(7));
+        using var chi = new Tap.ChiRecurrence(j);
+        chi.IsPositiveDefinite(0.05); // warm-up
+        var sw = Stopwatch.StartNew();
+        chi.IsPositiveDefinite(0.05);
+        double s = Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
+        double n = 400;
+        double flops = (2 * n * n * n + n * n * n / 3 + 2 * n * n * n) + (2 * n * n * n + n * n * n / 3);
+        _inertiaRate = flops / s;
+        return _inertiaRate;
     }
 
     /// <summary>Bytes as text with one decimal: "3.5 GB", "120.0 MB".</summary>
