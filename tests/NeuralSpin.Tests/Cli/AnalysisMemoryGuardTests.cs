@@ -72,7 +72,7 @@ public sealed class AnalysisMemoryGuardTests : ReliabilityFixture
 
     /// <summary>
     /// A limit below both paths' needs: exit 2, one paragraph with N, the memory needed and --memory-limit, no output.
-    /// Widths 20,400,10: N = 430, dense about 5.3 MB (3 N^2 float64 plus the rest), matrix-free about 5.1 MB (the chi
+    /// Widths 20,400,10: N = 430, dense about 9.8 MB (3 N^2 float64 plus the rest), matrix-free about 5.3 MB (the chi
     /// recurrence's 400 x 400 blocks), both above 1 MB.
     /// </summary>
     [Test]
