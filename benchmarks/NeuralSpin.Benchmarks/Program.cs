@@ -12,8 +12,9 @@ using NeuralSpin.Tap;
 if (args is ["large-model", var largeDir, ..])
 {
     LargeModel.Write(largeDir, args.Length > 2 ? int.Parse(args[2]) : 6, args.Length > 3 ? int.Parse(args[3]) : 4096);
-    return;
+    return 0;
 }
+if (args.Length > 0 && args[0] == "analysis-speed") return NeuralSpin.Benchmarks.AnalysisSpeed.Run(args[1..]);
 
 BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
     // in process: the benchmark runs inside this build's output, whose libLibTorchSharp.so the build has
@@ -24,6 +25,7 @@ BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
                 .WithInvocationCount(1).WithUnrollFactor(1).WithId("once")
             : Job.ShortRun.WithId("short")).WithToolchain(InProcessEmitToolchain.Instance))
         .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableOptimizationsValidator));
+return 0;
 
 /// <summary>
 /// Kernels of the analysis at the size of the paper's network (784-512-512-512-10, N = 2330,

@@ -194,6 +194,25 @@ public static class ArgParsing
         return ok ? guess : null;
     }
 
+    /// <summary>
+    /// A memory size for <c>--memory-limit</c>: a number with an optional unit K, M, G or T (powers of 1000, "B" after
+    /// it allowed, case ignored), e.g. 1.5G, 800M, 2000000000. Positive and at most 1000 T.
+    /// </summary>
+    public static long MemorySize(string text, string option = "--memory-limit")
+    {
+        string t = text.Trim().ToUpperInvariant();
+        if (t.EndsWith('B')) t = t[..^1];
+        double unit = 1;
+        if (t.Length > 0 && "KMGT".Contains(t[^1]))
+        {
+            unit = t[^1] switch { 'K' => 1e3, 'M' => 1e6, 'G' => 1e9, _ => 1e12 };
+            t = t[..^1];
+        }
+        if (!double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double v) || !(v * unit >= 1) || v * unit > 1e15)
+            throw new UsageException($"{option} '{text}' is not a memory size: give a positive number with an optional unit K, M, G or T (powers of 1000) and a decimal point, no comma, e.g. {option} 4G or {option} 800M.");
+        return (long)(v * unit);
+    }
+
     /// <summary>Tensor names for <c>--layers a,b,c</c>.</summary>
     public static string[] Layers(string text) => Items(text, "--layers", "fc1.weight,fc2.weight,fc3.weight");
 }

@@ -59,10 +59,20 @@ public static class AnalyzeCommand
             HelpName = "N",
         };
         var threads = ArgParsing.LibtorchThreadsOption();
+        var memoryLimit = new Option<string?>("--memory-limit")
+        {
+            Description = "Memory the analysis may use, e.g. 4G or 800M (powers of 1000). Default: half of the memory available when the command starts. " +
+                          "The dense path (exact level spacing) is taken when its estimate fits, else the matrix-free path (no N x N matrix, no level spacing), else the command refuses.",
+            HelpName = "SIZE",
+        };
+        var matrixFree = new Option<bool>("--matrix-free")
+        {
+            Description = "Take the matrix-free path even when the dense one fits: lambda_max(J) by Lanczos, the curve by Lanczos certified by chi-recurrence inertia counts, no level spacing.",
+        };
 
         var cmd = new Command("analyze", "Analyse a network's weights as a multi-layer spin model: replica T_c, the linearized-TAP curve lambda_min(beta) and its minimum, beta_c, the corrected beta_c(c_0), lambda_max(J), lambda_min(R) and the first level spacing.")
         {
-            weights, reference, level, layers, betaMax, json, curve, curvePoints, threads,
+            weights, reference, level, layers, betaMax, json, curve, curvePoints, threads, memoryLimit, matrixFree,
         };
         cmd.SetAction(parse => Run(io, new Settings(
             parse.GetValue(weights)!,
@@ -73,13 +83,15 @@ public static class AnalyzeCommand
             parse.GetValue(json),
             parse.GetValue(curve),
             parse.GetValue(curvePoints),
-            parse.GetValue(threads))));
+            parse.GetValue(threads),
+            parse.GetValue(memoryLimit),
+            parse.GetValue(matrixFree))));
         return cmd;
     }
 
     /// <summary>The parsed options of one run.</summary>
     public sealed record Settings(string Weights, string? Reference, double? Level, string? Layers, double BetaMax,
-        string? Json, string? Curve, int CurvePoints, int? Threads);
+        string? Json, string? Curve, int CurvePoints, int? Threads, string? MemoryLimit = null, bool MatrixFree = false);
 
     static void Validate(Settings s)
     {
@@ -94,6 +106,7 @@ public static class AnalyzeCommand
         if (s.CurvePoints > ArgParsing.MaxCurvePoints)
             throw new UsageException($"--curve-points {s.CurvePoints} is too large: give at most {ArgParsing.MaxCurvePoints} points (default 201); a finer grid shows nothing more.");
         ArgParsing.ThreadCount(s.Threads);
+        if (s.MemoryLimit != null) ArgParsing.MemorySize(s.MemoryLimit);
         CliIO.CheckFiles([(s.Weights, "WEIGHTS"), (s.Reference, "--reference")], [(s.Json, "--json"), (s.Curve, "--curve")]);
     }
 
@@ -120,7 +133,8 @@ public static class AnalyzeCommand
                 io.Notice($"the reference '{s.Reference}' has widths {Dash(refBonds.Widths)}, the network {Dash(bonds.Widths)}; its curve minimum is used as c_0 all the same.");
         }
 
-        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds };
+        var path = ChoosePath(io, s, bonds, refBonds);
+        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds, Path = path };
         AnalysisResult result;
         string? curveCsv = null;
         if (io.IsTerminal)
@@ -154,6 +168,44 @@ public static class AnalyzeCommand
         if (s.Json != null) io.Console_.Write(new Text($"wrote {s.Json}\n"));
         if (s.Curve != null) io.Console_.Write(new Text($"wrote {s.Curve} ({s.CurvePoints} points)\n"));
         return CliApp.Ok;
+    }
+
+    /// <summary>
+    /// The path of the analysis from the estimate made before any work (<see cref="AnalysisCost"/>): dense when it fits
+    /// the memory limit (and --matrix-free is not given), else matrix-free when that fits, else a refusal naming N, the
+    /// memory needed and the option that raises the limit. A run estimated to take long says so on standard error.
+    /// </summary>
+    static AnalysisPath ChoosePath(CliIO io, Settings s, BondMatrix bonds, BondMatrix? refBonds)
+    {
+        var cost = AnalysisCost.Of(bonds.Widths.ToArray());
+        long limit = s.MemoryLimit != null ? ArgParsing.MemorySize(s.MemoryLimit) : MachineMemory.DefaultAnalysisLimit();
+        string limitText = s.MemoryLimit != null
+            ? $"the limit --memory-limit {s.MemoryLimit} ({AnalysisCost.FormatBytes(limit)})"
+            : $"the default limit of {AnalysisCost.FormatBytes(limit)} (half of the memory available now)";
+        var chosen = s.MatrixFree ? (cost.MatrixFreeBytes <= limit ? AnalysisPath.MatrixFree : (AnalysisPath?)null) : cost.Choose(limit);
+        if (chosen is not AnalysisPath path)
+            throw new UsageException(
+                $"the network in '{s.Weights}' has N = {cost.Spins.ToString(CultureInfo.InvariantCulture)} spins (widths {Dash(bonds.Widths)}): " +
+                (s.MatrixFree ? "" : $"the dense analysis needs about {AnalysisCost.FormatBytes(cost.DenseBytes)} and ") +
+                $"the matrix-free one about {AnalysisCost.FormatBytes(cost.MatrixFreeBytes)} (its widest layer, {bonds.Widths.Max().ToString(CultureInfo.InvariantCulture)} spins, costs O(N_k^2) in the inertia counts), more than {limitText}. " +
+                $"Give a larger --memory-limit (e.g. --memory-limit {AnalysisCost.FormatBytes(s.MatrixFree ? cost.MatrixFreeBytes * 1.2 : Math.Min(cost.DenseBytes, cost.MatrixFreeBytes) * 1.2).Replace(" ", "").Replace("B", "")}) if the machine has that much memory free, or analyse a smaller network.");
+        if (refBonds != null)
+        {
+            // the reference's curve minimum is computed on the same path's curve machinery (dense spectrum of J on the dense path)
+            var refCost = AnalysisCost.Of(refBonds.Widths.ToArray());
+            if (refCost.Bytes(path) > limit)
+                throw new UsageException(
+                    $"the reference '{s.Reference}' has N = {refCost.Spins.ToString(CultureInfo.InvariantCulture)} spins and its curve needs about {AnalysisCost.FormatBytes(refCost.Bytes(path))}, more than {limitText}. Give a larger --memory-limit, or --level C0 instead of --reference.");
+        }
+        if (path == AnalysisPath.MatrixFree && !s.MatrixFree)
+            io.Notice($"N = {cost.Spins.ToString(CultureInfo.InvariantCulture)} spins: the dense analysis would need about {AnalysisCost.FormatBytes(cost.DenseBytes)}, more than {limitText}; taking the matrix-free path (about {AnalysisCost.FormatBytes(cost.MatrixFreeBytes)}; no level spacing). Give --memory-limit {AnalysisCost.FormatBytes(cost.DenseBytes * 1.2).Replace(" ", "").Replace("B", "")} for the dense path.");
+        if (cost.Flops(path) > 2e11)
+        {
+            double seconds = cost.EstimatedSeconds(path);
+            io.Err.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"estimate: N = {cost.Spins} spins, {(path == AnalysisPath.Dense ? "dense" : "matrix-free")} path, about {AnalysisCost.FormatBytes(cost.Bytes(path))} and {seconds:G2} s (order of magnitude)."));
+        }
+        return path;
     }
 
     /// <summary>Refuses a --beta-max past which the weights' TAP matrix overflows float64 (<see cref="LambdaMinCurve.MaxBetaOf"/>).</summary>
@@ -237,10 +289,16 @@ public static class AnalyzeCommand
         Row("level c_0", levelText);
         Row("corrected beta_c / T_c (lambda_min = c_0)", r.Level is null ? "-" : r.BetaCCorrected is double bcc ? BetaT(bcc) : none);
         Row("curve minimum", $"lambda_min = {CliIO.Num(r.CurveMinLambda)} at beta = {CliIO.Num(r.CurveMinBeta)}");
-        Row("lambda_max(J)", CliIO.Num(r.LambdaMaxJ));
+        Row("lambda_max(J)", r.Path == AnalysisPath.Dense ? CliIO.Num(r.LambdaMaxJ)
+            : $"{CliIO.Num(r.LambdaMaxJ)} (Lanczos; an eigenvalue within {CliIO.Num(r.LambdaMaxJResidual)}, not certified the largest)");
         Row("lambda_min(R) = -max_i d_i", CliIO.Num(r.LambdaMinR));
         string where = r.BetaCCorrected.HasValue ? "corrected beta_c" : r.BetaC.HasValue ? "beta_c" : "curve minimum";
-        Row("s_0 / s_typ (I - M)", $"{(r.FirstLevelSpacingRatio is double q ? CliIO.Num(q) : "undefined")} at beta = {CliIO.Num(r.SpacingBeta)} ({where})");
+        Row("s_0 / s_typ (I - M)", r.Path == AnalysisPath.Dense
+            ? $"{(r.FirstLevelSpacingRatio is double q ? CliIO.Num(q) : "undefined")} at beta = {CliIO.Num(r.SpacingBeta)} ({where})"
+            : "not computed on the matrix-free path (null in the JSON)");
+        Row("path", r.Path == AnalysisPath.Dense
+            ? "dense (exact spectra of J and I - M; curve certified by inertia counts)"
+            : "matrix-free (no N x N matrix; curve minimum, beta_c and corrected beta_c certified by chi-recurrence inertia counts)");
         Row("elapsed", $"{r.ElapsedSeconds:F2} s analysis, {totalSeconds:F2} s in total");
         return t;
     }

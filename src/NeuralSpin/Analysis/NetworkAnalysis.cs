@@ -23,8 +23,14 @@ public sealed record AnalysisOptions
     /// <summary>Options of the lambda_min(beta) evaluation.</summary>
     public CurveOptions Curve { get; init; } = new();
 
-    /// <summary>Progress messages (stage names), or null.</summary>
+    /// <summary>Progress messages (stage names, with the eigenvalue computations done in the long stages), or null.</summary>
     public Action<string>? Progress { get; init; }
+
+    /// <summary>
+    /// How the spectra are computed (default <see cref="AnalysisPath.Dense"/>); choose with
+    /// <see cref="AnalysisCost.Choose"/> under a memory limit.
+    /// </summary>
+    public AnalysisPath Path { get; init; } = AnalysisPath.Dense;
 }
 
 /// <summary>
@@ -64,6 +70,15 @@ public sealed record AnalysisResult
 
     /// <summary>A certified lower bound of the curve over (0, beta_max].</summary>
     [JsonIgnore] public double CurveCertifiedLowerBound { get; init; }
+
+    /// <summary>The path the spectra were computed on.</summary>
+    [JsonIgnore] public AnalysisPath Path { get; init; } = AnalysisPath.Dense;
+
+    /// <summary>
+    /// An eigenvalue of J lies within this of <see cref="LambdaMaxJ"/> (0 on the dense path, where it is exact to
+    /// rounding; the Lanczos residual on the matrix-free path, where it is not certified to be the largest).
+    /// </summary>
+    [JsonIgnore] public double LambdaMaxJResidual { get; init; }
 }
 
 /// <summary>
@@ -71,13 +86,22 @@ public sealed record AnalysisResult
 /// C_k (P1 15-18), the linearized-TAP curve lambda_min(beta) with its minimum, beta_c and the corrected
 /// beta_c(c_0) (P1 21-25, sec. 3.2), lambda_max(J), lambda_min(R) = -max_i d_i (sec. 3.4) and the
 /// normalized first level spacing of I - M (sec. 3.3).
+/// Two paths (<see cref="AnalysisPath"/>): the dense one computes the spectra of J and of I - M exactly; the
+/// matrix-free one forms no N x N matrix (lambda_max(J) by Lanczos with its residual, ||J|| bounded by the
+/// Frobenius norm, the curve by Lanczos certified by chi-recurrence inertia counts as on the dense path, so the
+/// minimum, beta_c and beta_c(c_0) carry the same guarantees) and reports no level spacing.
+/// <see cref="AnalysisCost"/> estimates both before any work.
 /// </summary>
 public static class NetworkAnalysis
 {
     /// <summary>The minimum of the curve of a network over (0, beta_max] (used as c_0 for a reference network).</summary>
-    public static CurveMinimum CurveMinimum(ISymmetricCoupling j, double betaMax, CurveOptions? options = null)
+    /// <param name="j">The coupling.</param>
+    /// <param name="betaMax">Upper end of the range.</param>
+    /// <param name="options">Curve options.</param>
+    /// <param name="path">Dense: ||J|| from the dense spectrum; matrix-free: bounded by the Frobenius norm (no N x N matrix).</param>
+    public static CurveMinimum CurveMinimum(ISymmetricCoupling j, double betaMax, CurveOptions? options = null, AnalysisPath path = AnalysisPath.Dense)
     {
-        using var curve = BuildCurve(j, options, out _);
+        using var curve = path == AnalysisPath.Dense ? BuildCurve(j, options, out _) : new LambdaMinCurve(j, null, options);
         return TransitionSearch.GlobalMinimum(curve, betaMax);
     }
 
@@ -90,6 +114,23 @@ public static class NetworkAnalysis
         spectrum = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
         double normJ = Math.Max(Math.Abs(spectrum[0]), Math.Abs(spectrum[^1]));
         return new LambdaMinCurve(j, Precision.SpectralNormBound(normJ), options);
+    }
+
+    /// <summary>
+    /// The largest eigenvalue of J by Lanczos on the block products (the smallest of -J), with its residual: an
+    /// eigenvalue of J lies within the residual of the value (Weyl). Memory O(N), no N x N matrix.
+    /// </summary>
+    public static (double Value, double Residual) LargestEigenvalueMatrixFree(ISymmetricCoupling j, int seed = 12345)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        double frob = Math.Sqrt(j.RowSquareSums().Sum());
+        if (frob == 0) return (0, 0);
+        var r = Lanczos.SmallestEigenpair((x, y) =>
+        {
+            j.Multiply(x, y);
+            for (int i = 0; i < y.Length; i++) y[i] = -y[i];
+        }, j.Size, null, new SplitMixSource(seed), 1e-10 * frob, maxDimension: 200, maxRestarts: 20);
+        return (-r.Value, r.Residual);
     }
 
     /// <summary>Runs the analysis.</summary>
@@ -106,15 +147,36 @@ public static class NetworkAnalysis
         var c = j.CouplingVariances();
         double tcReplica = ReplicaHessian.CriticalTemperature(widths, c);
 
-        options.Progress?.Invoke("spectrum of J");
-        using var curve = BuildCurve(j, options.Curve, out var specJ);
-        double lambdaMaxJ = specJ[^1];
+        bool dense = options.Path == AnalysisPath.Dense;
+        double[] specJ;
+        double lambdaMaxJ, lambdaMaxJResidual = 0;
+        LambdaMinCurve curve;
+        if (dense)
+        {
+            options.Progress?.Invoke("spectrum of J");
+            curve = BuildCurve(j, options.Curve, out specJ);
+            lambdaMaxJ = specJ[^1];
+        }
+        else
+        {
+            // no spectrum of J: ||J|| is bounded by the Frobenius norm inside the curve (certified, looser)
+            options.Progress?.Invoke("lambda_max(J) by Lanczos");
+            (lambdaMaxJ, lambdaMaxJResidual) = LargestEigenvalueMatrixFree(j, options.Curve.Seed);
+            specJ = Array.Empty<double>();
+            curve = new LambdaMinCurve(j, null, options.Curve);
+        }
+        using var curveScope = curve;
+        string stage = "";
+        if (options.Progress is { } report)
+            curve.Evaluated = (evaluations, inertia) => report($"{stage} ({evaluations} eigenvalue computations, {inertia} inertia counts so far)");
         var d = j.RowSquareSums();
         double lambdaMinR = -d.Max();
-        options.Progress?.Invoke("curve minimum");
+        stage = "curve minimum";
+        options.Progress?.Invoke(stage);
         var min = TransitionSearch.GlobalMinimum(curve, options.BetaMax);
 
-        options.Progress?.Invoke("beta_c");
+        stage = "beta_c";
+        options.Progress?.Invoke(stage);
         double? betaC = min.Value > 0 && min.CertifiedLowerBound > 0
             ? null
             : TransitionSearch.FirstCrossing(curve, 0, options.BetaMax);
@@ -124,22 +186,28 @@ public static class NetworkAnalysis
         if (options.Reference != null)
         {
             options.Progress?.Invoke("reference curve");
-            level = CurveMinimum(options.Reference, options.BetaMax, options.Curve).Value;
+            level = CurveMinimum(options.Reference, options.BetaMax, options.Curve, options.Path).Value;
             source = "reference";
         }
         double? betaCorr = null;
         if (level is double c0)
         {
-            options.Progress?.Invoke("corrected beta_c");
+            stage = "corrected beta_c";
+            options.Progress?.Invoke(stage);
             betaCorr = c0 < min.CertifiedLowerBound - TransitionSearch.CertificationSlack
                 ? null
                 : TransitionSearch.FirstCrossing(curve, c0, options.BetaMax);
         }
 
         double spacingBeta = betaCorr ?? betaC ?? min.Beta;
-        options.Progress?.Invoke("spectrum of I - M");
-        var specTap = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(spacingBeta), j.Size);
-        var ratio = LevelSpacing.FirstSpacingRatio(specTap);
+        double[] specTap = Array.Empty<double>();
+        double? ratio = null;
+        if (dense)
+        {
+            options.Progress?.Invoke("spectrum of I - M");
+            specTap = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(spacingBeta), j.Size);
+            ratio = LevelSpacing.FirstSpacingRatio(specTap);
+        }
 
         return new AnalysisResult
         {
@@ -164,6 +232,8 @@ public static class NetworkAnalysis
             LevelSource = source,
             CurveEvaluations = curve.Evaluations,
             CurveCertifiedLowerBound = min.CertifiedLowerBound,
+            Path = options.Path,
+            LambdaMaxJResidual = lambdaMaxJResidual,
         };
     }
 }

@@ -75,6 +75,9 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>Number of eigenvalue computations so far (cache misses).</summary>
     public int Evaluations { get; private set; }
 
+    /// <summary>Called with <see cref="Evaluations"/> and <see cref="InertiaCounts"/> after every evaluation that computed something (progress reports), or null.</summary>
+    public Action<int, int>? Evaluated { get; set; }
+
     /// <summary>Number of spins.</summary>
     public int Size => _j.Size;
 
@@ -162,6 +165,7 @@ public sealed class LambdaMinCurve : IDisposable
             if (certify) (p, vec) = Certify(beta, p, vec);
         }
         _cache[beta] = (p, vec);
+        Evaluated?.Invoke(Evaluations, InertiaCounts);
         return p;
     }
 
@@ -232,20 +236,44 @@ public sealed class LambdaMinCurve : IDisposable
     }
 
     /// <summary>
-    /// Certified lower bound of lambda_min over [a.Beta, b.Beta] from the two endpoint bounds.
-    /// For beta = t a + (1 - t) b: I - M(beta) = t (I - M(a)) + (1 - t)(I - M(b)) - t (1 - t)(b - a)^2 diag(d)
+    /// Certified lower bound of lambda_min over [a.Beta, b.Beta] from the two endpoint bounds: the largest of three
+    /// bounds, each valid on its own.
+    /// (1) For beta = t a + (1 - t) b: I - M(beta) = t (I - M(a)) + (1 - t)(I - M(b)) - t (1 - t)(b - a)^2 diag(d)
     /// (the linear terms cancel), and lambda_min is concave, so
     /// lambda_min(beta) &gt;= t L_a + (1 - t) L_b - t (1 - t)(b - a)^2 max_i d_i; minimised over t in [0, 1].
+    /// (2) Weyl from the left end: I - M(beta) = I - M(a) + (beta - a)[(beta + a) diag(d) - J], so
+    /// lambda_min(beta) &gt;= L_a + (beta - a)((beta + a) min_i d_i - ||J||); minimised over [a, b] (convex in beta).
+    /// (3) Weyl from the right end: I - M(beta) = I - M(b) - (b - beta)[(b + beta) diag(d) - J], so
+    /// lambda_min(beta) &gt;= L_b - (b - beta)((b + beta) max_i d_i + ||J||), smallest at beta = a.
+    /// ||J|| is the upper bound the curve was built with. (2) is what clears long stretches where the curve falls
+    /// steadily (the approach to a crossing, docs/theory.md section 4); (1) is sharp on short intervals.
     /// </summary>
     public double IntervalLowerBound(CurvePoint a, CurvePoint b)
     {
         double h = b.Beta - a.Beta;
         double k = h * h * DMax;
         double la = a.LowerBound, lb = b.LowerBound;
-        if (k <= 0) return Math.Min(la, lb);
-        double t = Math.Clamp((k - (la - lb)) / (2 * k), 0, 1);
-        return t * la + (1 - t) * lb - t * (1 - t) * k;
+        double concave;
+        if (k <= 0) concave = Math.Min(la, lb);
+        else
+        {
+            double t = Math.Clamp((k - (la - lb)) / (2 * k), 0, 1);
+            concave = t * la + (1 - t) * lb - t * (1 - t) * k;
+        }
+        return Math.Max(concave, Math.Max(LeftWeylBound(a, b.Beta), RightWeylBound(a.Beta, b)));
     }
+
+    /// <summary>Bound (2) of <see cref="IntervalLowerBound"/>: lambda_min on [a.Beta, b] from a's certified lower bound alone.</summary>
+    public double LeftWeylBound(CurvePoint a, double b)
+    {
+        double x = a.Beta;
+        double stationary = DMin > 0 ? _normJ / (2 * DMin) : double.PositiveInfinity;
+        double beta = Math.Clamp(stationary, x, b);
+        return a.LowerBound + (beta - x) * ((beta + x) * DMin - _normJ);
+    }
+
+    double RightWeylBound(double a, CurvePoint b) =>
+        b.LowerBound - (b.Beta - a) * ((b.Beta + a) * DMax + _normJ);
 
     /// <inheritdoc />
     public void Dispose() => _chi?.Dispose();

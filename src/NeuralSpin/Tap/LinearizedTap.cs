@@ -74,6 +74,9 @@ public sealed class LinearizedTap
         return j;
     }
 
+    /// <summary>I - beta J + beta^2 diag(d) from a dense row-major J (n x n), which is left unchanged.</summary>
+    public static double[] DenseFromJ(double[] j, ReadOnlySpan<double> d, double beta) => DenseInPlace((double[])j.Clone(), d, beta);
+
     /// <summary>The dense N x N matrix I - beta J + beta^2 diag(d) (row-major, symmetric).</summary>
     public double[] Dense()
     {

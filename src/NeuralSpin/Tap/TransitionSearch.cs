@@ -61,7 +61,10 @@ public static class TransitionSearch
         var prev = curve.Evaluate(0);
         for (int i = 1; i <= gridIntervals; i++)
         {
-            var next = Eval(curve, betaMax * i / gridIntervals, level);
+            double beta = betaMax * i / gridIntervals;
+            // a stretch the Weyl bound from the last evaluated point already clears needs no evaluation
+            if (i < gridIntervals && curve.LeftWeylBound(prev, beta) > level - CertificationSlack) continue;
+            var next = Eval(curve, beta, level);
             var r = Find(curve, prev, next, level, relativeTolerance);
             if (r.HasValue) return r;
             prev = next;

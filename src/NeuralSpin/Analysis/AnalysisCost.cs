@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using NeuralSpin.Numerics;
+
+namespace NeuralSpin.Analysis;
+
+/// <summary>How <see cref="NetworkAnalysis.Run"/> computes the spectral quantities.</summary>
+public enum AnalysisPath
+{
+    /// <summary>
+    /// Dense eigenvalue problems of size N for the spectrum of J and of I - M (exact level spacing, sec. 3.3);
+    /// memory O(N^2), time O(N^3).
+    /// </summary>
+    Dense,
+
+    /// <summary>
+    /// Nothing of size N x N: lambda_max(J) by Lanczos on the block products, the curve by Lanczos certified by
+    /// chi-recurrence inertia counts (cost sum_k N_k^3, memory max_k N_k^2), no level spacing.
+    /// </summary>
+    MatrixFree,
+}
+
+/// <summary>
+/// An estimate, made before any work, of the memory and time of <see cref="NetworkAnalysis.Run"/> on a layered
+/// network of widths N_0..N_L, for both paths. Memory counts the arrays the analysis allocates (float64):
+/// <list type="bullet">
+/// <item>always: the blocks J^(k) three times (the bond matrix, its transposes for the products, the copies of the
+/// chi recurrence), W = sum_k N_{k-1} N_k numbers each;</item>
+/// <item>the chi recurrence (docs/theory.md section 5) at its widest step k: Phi_k and its Cholesky factor (2 N_k^2),
+/// J^(k)^T Phi_{k-1}^{-1} J^(k) (N_k^2) and the solves Phi^{-1} J on both sides (N_{k-1} N_k + N_k N_{k+1});</item>
+/// <item>the Lanczos basis of the curve (at most 301 vectors of N);</item>
+/// <item>dense path only: 3 N^2 for one dense eigenvalue problem (the managed matrix, the libtorch copy and the
+/// copy LAPACK overwrites); measured 3.5 GB at N = 12002 against 3.46 GB estimated.</item>
+/// </list>
+/// Time counts floating-point operations: 4/3 N^3 for each of the two dense eigenvalue problems (Householder
+/// tridiagonalisation dominates), and for each of about <see cref="TypicalInertiaCounts"/> inertia counts
+/// sum_k (2 N_{k-1} N_k^2 + N_k^3 / 3 + 2 N_k^2 N_{k+1}); seconds follow from two rates measured on this machine
+/// (<see cref="MeasuredFlopRate"/> for the eigensolver, <see cref="MeasuredInertiaRate"/> for the recurrence). The
+/// time is an order-of-magnitude guide (within a factor of about 3 on the networks measured for REPRODUCE.md, more
+/// when the load changes during the run), the memory a close estimate.
+/// </summary>
+public sealed record AnalysisCost
+{
+    /// <summary>Inertia counts of a typical analysis (the paper's network: 40 to 50).</summary>
+    public const int TypicalInertiaCounts = 50;
+
+    /// <summary>Krylov vectors the curve's Lanczos keeps at most (restart dimension 300 plus one).</summary>
+    public const int LanczosVectors = 301;
+
+    /// <summary>Number of spins N.</summary>
+    public required int Spins { get; init; }
+
+    /// <summary>Number of weights W = sum_k N_{k-1} N_k.</summary>
+    public required long Weights { get; init; }
+
+    /// <summary>Bytes of the dense path.</summary>
+    public required long DenseBytes { get; init; }
+
+    /// <summary>Bytes of the matrix-free path.</summary>
+    public required long MatrixFreeBytes { get; init; }
+
+    /// <summary>Floating-point operations of the two dense eigenvalue problems of the dense path (2 x 4/3 N^3).</summary>
+    public required double DenseEigenFlops { get; init; }
+
+    /// <summary>Floating-point operations of the curve on either path (inertia counts and Lanczos products).</summary>
+    public required double CurveFlops { get; init; }
+
+    /// <summary>Floating-point operations of the dense path (two dense eigenvalue problems plus the curve).</summary>
+    public double DenseFlops => DenseEigenFlops + CurveFlops;
+
+    /// <summary>Floating-point operations of the matrix-free path (the curve's inertia counts and products).</summary>
+    public double MatrixFreeFlops => CurveFlops;
+
+    /// <summary>Bytes of the given path.</summary>
+    public long Bytes(AnalysisPath path) => path == AnalysisPath.Dense ? DenseBytes : MatrixFreeBytes;
+
+    /// <summary>Floating-point operations of the given path.</summary>
+    public double Flops(AnalysisPath path) => path == AnalysisPath.Dense ? DenseFlops : MatrixFreeFlops;
+
+    /// <summary>
+    /// Estimated seconds of the given path: the dense eigenvalue problems at <paramref name="eigenFlopsPerSecond"/>, the
+    /// curve at <paramref name="curveFlopsPerSecond"/> (matrix products and Cholesky factorizations run several times
+    /// faster per operation than a symmetric eigensolver).
+    /// </summary>
+    public double Seconds(AnalysisPath path, double eigenFlopsPerSecond, double curveFlopsPerSecond) =>
+        (path == AnalysisPath.Dense ? DenseEigenFlops / eigenFlopsPerSecond : 0) + CurveFlops / curveFlopsPerSecond;
+
+    /// <summary>Estimated seconds of the given path at the rates measured on this machine (<see cref="MeasuredFlopRate"/>, <see cref="MeasuredInertiaRate"/>).</summary>
+    public double EstimatedSeconds(AnalysisPath path) => Seconds(path, MeasuredFlopRate(), MeasuredInertiaRate());
+
+    /// <summary>The estimate for widths N_0..N_L (at least two layers).</summary>
+    public static AnalysisCost Of(IReadOnlyList<int> widths)
+    {
+        ArgumentNullException.ThrowIfNull(widths);
+        if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers", nameof(widths));
+        double n = 0, w = 0, chiBytes = 0, chiFlops = 0;
+        for (int k = 0; k < widths.Count; k++)
+        {
+            double nk = widths[k];
+            n += nk;
+            double prev = k > 0 ? widths[k - 1] : 0, next = k + 1 < widths.Count ? widths[k + 1] : 0;
+            if (k > 0) w += prev * nk;
+            if (k == 0) continue; // Phi_0 is diagonal
+            chiBytes = Math.Max(chiBytes, 8 * (3 * nk * nk + prev * nk + nk * next));
+            chiFlops += 2 * prev * nk * nk + nk * nk * nk / 3 + 2 * nk * nk * next;
+        }
+        double baseBytes = 3 * 8 * w + 8 * LanczosVectors * n + 16 * 8 * n;
+        // each curve evaluation: a Lanczos run of about 100 products of J (4 W flops each)
+        double curveFlops = TypicalInertiaCounts * (chiFlops + 100 * 4 * w);
+        double denseOne = 4.0 / 3 * n * n * n;
+        return new AnalysisCost
+        {
+            Spins = (int)n,
+            Weights = (long)w,
+            DenseBytes = (long)(baseBytes + chiBytes + 3 * 8 * n * n),
+            MatrixFreeBytes = (long)(baseBytes + chiBytes),
+            DenseEigenFlops = 2 * denseOne,
+            CurveFlops = curveFlops,
+        };
+    }
+
+    /// <summary>
+    /// The path under a memory limit: dense when it fits (it gives the exact level spacing), else matrix-free when
+    /// that fits, else null (the analysis cannot be done within the limit).
+    /// </summary>
+    public AnalysisPath? Choose(long memoryLimitBytes) =>
+        DenseBytes <= memoryLimitBytes ? AnalysisPath.Dense
+        : MatrixFreeBytes <= memoryLimitBytes ? AnalysisPath.MatrixFree
+        : null;
+
+    static double _rate;
+
+    /// <summary>
+    /// Floating-point operations per second of a dense symmetric eigenvalue problem of 600 spins on this machine,
+    /// measured once per process (about 30 ms); used to turn <see cref="Flops"/> into seconds. Larger problems
+    /// run faster per operation, so the seconds are on the safe side.
+    /// </summary>
+    public static double MeasuredFlopRate()
+    {
+        if (_rate > 0) return _rate;
+        const int m = 600;
+        var rng = new SplitMixSource(7);
+        var a = new double[m * m];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j <= i; j++)
+                a[i * m + j] = a[j * m + i] = rng.NextDouble() - 0.5;
+        TorchLinalg.SymmetricEigenvalues(a, m); // warm-up (library loading, thread pool)
+        var sw = Stopwatch.StartNew();
+        TorchLinalg.SymmetricEigenvalues(a, m);
+        double s = Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
+        _rate = 4.0 / 3 * m * m * (double)m / s;
+        return _rate;
+    }
+
+    static double _inertiaRate;
+
+    /// <summary>
+    /// Floating-point operations per second of the chi recurrence (docs/theory.md section 5) on this machine, measured
+    /// once per process on a positive-definite 400-400-400 network (about 20 ms) and counted as in <see cref="Of"/>.
+    /// </summary>
+    public static double MeasuredInertiaRate()
+    {
+        if (_inertiaRate > 0) return _inertiaRate;
+        var j = SpinModel.BondMatrix.Sample(new[] { 400, 400, 400 }, new[] { 2.0 }, new SplitMixSource(7));
+        using var chi = new Tap.ChiRecurrence(j);
+        chi.IsPositiveDefinite(0.05); // warm-up
+        var sw = Stopwatch.StartNew();
+        chi.IsPositiveDefinite(0.05);
+        double s = Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
+        double n = 400;
+        double flops = (2 * n * n * n + n * n * n / 3 + 2 * n * n * n) + (2 * n * n * n + n * n * n / 3);
+        _inertiaRate = flops / s;
+        return _inertiaRate;
+    }
+
+    /// <summary>Bytes as text with one decimal: "3.5 GB", "120.0 MB".</summary>
+    public static string FormatBytes(double bytes) =>
+        bytes >= 1e9 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:F1} GB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
+}
+
+/// <summary>The memory this machine can give a new computation.</summary>
+public static class MachineMemory
+{
+    /// <summary>
+    /// Bytes available now: MemAvailable of /proc/meminfo on Linux (free memory plus reclaimable caches), else the
+    /// runtime's total available memory; never more than the runtime's limit (a container's cgroup limit).
+    /// </summary>
+    public static long AvailableBytes()
+    {
+        long runtime = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        try
+        {
+            if (File.Exists("/proc/meminfo"))
+                foreach (var line in File.ReadLines("/proc/meminfo"))
+                {
+                    if (!line.StartsWith("MemAvailable:", StringComparison.Ordinal)) continue;
+                    var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kb))
+                        return runtime > 0 ? Math.Min(runtime, kb * 1024) : kb * 1024;
+                }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return runtime;
+    }
+
+    /// <summary>The default limit of an analysis: half of <see cref="AvailableBytes"/> (room for the runtime and other work).</summary>
+    public static long DefaultAnalysisLimit() => AvailableBytes() / 2;
+}
