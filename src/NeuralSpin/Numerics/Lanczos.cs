@@ -22,8 +22,11 @@ public static class Lanczos
     /// <param name="tolerance">Stop when the residual is below this (absolute).</param>
     /// <param name="maxDimension">Krylov dimension per restart.</param>
     /// <param name="maxRestarts">Number of restarts.</param>
+    /// <param name="startNoise">Size, relative to ||start||, of the random vector added to a given start vector so that
+    /// every eigenvector has a component in it (default 1e-4). 0 keeps the start vector as it is: the iteration then stays
+    /// in any invariant subspace the start vector lies in (tests use this to make Lanczos miss an eigenvalue on purpose).</param>
     public static LanczosResult SmallestEigenpair(Action<double[], double[]> apply, int n, double[]? start, Random rng,
-        double tolerance, int maxDimension = 200, int maxRestarts = 20)
+        double tolerance, int maxDimension = 200, int maxRestarts = 20, double startNoise = 1e-4)
     {
         int mMax = Math.Min(maxDimension, n);
         var q = new double[mMax + 1][];
@@ -36,7 +39,8 @@ public static class Lanczos
             Array.Copy(start, v0, n);
             double ns = Blas.Norm(v0);
             // keep every direction present so no eigenvector is missed
-            for (int i = 0; i < n; i++) v0[i] += 1e-4 * ns / Math.Sqrt(n) * Gaussian.Sample(rng);
+            if (startNoise > 0)
+                for (int i = 0; i < n; i++) v0[i] += startNoise * ns / Math.Sqrt(n) * Gaussian.Sample(rng);
         }
         else
             for (int i = 0; i < n; i++) v0[i] = Gaussian.Sample(rng);

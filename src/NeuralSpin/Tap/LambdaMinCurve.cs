@@ -26,6 +26,13 @@ public sealed record CurveOptions
 
     /// <summary>Seed of the generator for Lanczos start vectors.</summary>
     public int Seed { get; init; } = 12345;
+
+    /// <summary>
+    /// Testability seam: when set, the first Lanczos run at a beta starts from exactly this vector (no warm start from
+    /// the cache, no random part). A start vector inside an invariant subspace keeps Lanczos there, so it converges to
+    /// an eigenvalue that is not the smallest: the failure the inertia certificate exists to catch (tests only).
+    /// </summary>
+    internal Func<double, double[]>? StartVectorOverride { get; init; }
 }
 
 /// <summary>
@@ -160,7 +167,8 @@ public sealed class LambdaMinCurve : IDisposable
         }
         else
         {
-            (p, vec) = LanczosPoint(beta, NearestVector(beta), fine: false);
+            if (_options.StartVectorOverride is { } startAt) (p, vec) = LanczosPoint(beta, startAt(beta), fine: false, forced: true);
+            else (p, vec) = LanczosPoint(beta, NearestVector(beta), fine: false);
             if (level is double lv && NeedsRefinement(p, lv)) (p, vec) = LanczosPoint(beta, vec, fine: true);
             if (certify) (p, vec) = Certify(beta, p, vec);
         }
@@ -187,12 +195,12 @@ public sealed class LambdaMinCurve : IDisposable
         return uncertainty > 4 * _options.FineTolerance * OperatorNormBound(p.Beta) && Math.Abs(p.Value - level) < 50 * uncertainty;
     }
 
-    (CurvePoint, double[]?) LanczosPoint(double beta, double[]? start, bool fine, int attempt = 0)
+    (CurvePoint, double[]?) LanczosPoint(double beta, double[]? start, bool fine, int attempt = 0, bool forced = false)
     {
         double norm = OperatorNormBound(beta);
         double tol = (fine ? _options.FineTolerance : _options.CoarseTolerance) * norm;
         var r = Lanczos.SmallestEigenpair((x, y) => Apply(beta, x, y), _j.Size, start, _rng, tol,
-            maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30);
+            maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30, startNoise: forced ? 0 : 1e-4);
         double rho = Math.Max(r.Residual, 1e-13 * norm);
         return (new CurvePoint(beta, r.Value, r.Value - 2 * rho, Certified: false), r.Vector);
     }

@@ -194,3 +194,41 @@ public class AgsTheoryTests
         NumericAssert.AreEqualAbsolute(AgsTheory.CriticalLoad, AgsTheory.RetrievalLimitLoad(0.02), 2e-3, "alpha_M(0.02)");
     }
 }
+
+/// <summary><see cref="AgsTheory.PhaseDiagram"/>: its three boundaries against the closed form and the point solvers.</summary>
+public class AgsPhaseDiagramTests
+{
+    [Test]
+    public void PhaseDiagram_BoundariesAreTheClosedFormAndThePointSolvers()
+    {
+        // T_g = 1 + sqrt(alpha) exactly (AGS 1987) on 5 points + 1 quadratically spaced loads in [0, alpha_max]; T_M and T_c
+        // on the temperatures k / points, each equal to RetrievalLimitLoad / GlobalStabilityLoad at that T (the diagram
+        // only tabulates them; same code path, so equal to 1e-12), starting at the T = 0 values alpha_c = 0.138 and 0.051
+        // (AGS, three and two digits) and closing at (0, 1).
+        const int points = 2;
+        var d = AgsTheory.PhaseDiagram(0.2, points);
+        Assert.That(d.Glass, Has.Count.EqualTo(5 * points + 1));
+        NumericAssert.AreEqualAbsolute(0.2, d.Glass[^1].Alpha, 1e-15, "alpha_max");
+        foreach (var p in d.Glass) NumericAssert.AreEqualAbsolute(1 + Math.Sqrt(p.Alpha), p.Temperature, 1e-15, $"T_g({p.Alpha})");
+        Assert.That(d.Glass.Select(p => p.Alpha), Is.Ordered.Ascending);
+        Assert.That(d.RetrievalLimit, Has.Count.EqualTo(points + 1));
+        for (int k = 0; k < points; k++)
+        {
+            double t = (double)k / points;
+            NumericAssert.AreEqualAbsolute(t, d.RetrievalLimit[k].Temperature, 0, "temperature grid");
+            NumericAssert.AreEqualAbsolute(AgsTheory.RetrievalLimitLoad(t), d.RetrievalLimit[k].Alpha, 1e-12, $"alpha_M({t})");
+        }
+        NumericAssert.AreEqualAbsolute(0.138, d.RetrievalLimit[0].Alpha, 5e-4, "alpha_c at T = 0");
+        NumericAssert.AreEqualAbsolute(0.051, d.RetrievalGlobal[0].Alpha, 1e-3, "alpha where retrieval is global at T = 0");
+        foreach (var p in d.RetrievalGlobal.Take(d.RetrievalGlobal.Count - 1))
+            NumericAssert.AreEqualAbsolute(AgsTheory.GlobalStabilityLoad(p.Temperature), p.Alpha, 1e-9, $"alpha_c({p.Temperature})");
+        Assert.That(d.RetrievalLimit[^1], Is.EqualTo(new AgsBoundaryPoint(0, 1)));
+        Assert.That(d.RetrievalGlobal[^1], Is.EqualTo(new AgsBoundaryPoint(0, 1)));
+        // the retrieval limit shrinks with temperature; the global-stability line lies inside it
+        Assert.That(d.RetrievalLimit.Select(p => p.Alpha), Is.Ordered.Descending);
+        foreach (var p in d.RetrievalGlobal.Take(d.RetrievalGlobal.Count - 1))
+            Assert.That(p.Alpha, Is.LessThan(d.RetrievalLimit.First(q => q.Temperature == p.Temperature).Alpha));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AgsTheory.PhaseDiagram(0, points));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AgsTheory.PhaseDiagram(0.2, 1));
+    }
+}

@@ -64,6 +64,32 @@ public class SkLinearizedTapTests
         for (int k = 0; k < 3; k++) NumericAssert.AreEqualAbsolute(b[k].Value, a[k].Value, 1e-11, $"point {k}");
     }
 
+    [TestCase(0.5)]
+    [TestCase(2.0)]
+    [TestCase(3.0)]
+    public void LargeSizeLimit_AtOtherCouplingScales_MatchesAFiniteInstance(double scale)
+    {
+        // docs/theory.md section 4: J_ij ~ N(0, J^2/N) gives lambda_min(beta) -> (1 - beta J)^2. A finite instance at scale
+        // J (N = 400) must lie within the edge fluctuations of the scale-1 test above taken at x = beta J:
+        // x 6 N^(-2/3) + x^2 10/N (same seed, so the same false-failure rate ~1e-3). The betas put x at 0.25..1, so a
+        // limit that ignored the scale (1 - beta)^2 would be off by up to 0.56 at J = 3, 0.19 at J = 0.5.
+        const int n = 400;
+        var inst = SkInstances.Draw(n, scale, CurveSeed);
+        double edge = Math.Pow(n, -2.0 / 3.0);
+        var betas = new[] { 0.25, 0.5, 0.75, 1.0 }.Select(x => x / scale).ToArray();
+        foreach (var p in SkLinearizedTap.Curve(inst, betas))
+        {
+            double x = p.Beta * scale;
+            NumericAssert.AreEqualAbsolute(SkLinearizedTap.LargeSizeLimit(p.Beta, scale), p.Value, x * 6 * edge + x * x * 10.0 / n,
+                $"lambda_min({p.Beta}) at J = {scale}");
+        }
+        // the closed forms agree with each other: the limit vanishes at beta = 1/J and equals c at the large-N crossing
+        NumericAssert.AreEqualAbsolute(0, SkLinearizedTap.LargeSizeLimit(1 / scale, scale), 1e-15, "limit at beta = 1/J");
+        foreach (double c in new[] { 0.0, 0.1, 0.5 })
+            NumericAssert.AreEqualAbsolute(c, SkLinearizedTap.LargeSizeLimit(SkLinearizedTap.LargeSizeBetaAtLevel(c, scale), scale), 1e-14,
+                $"limit at the large-N crossing of {c}");
+    }
+
     [Test]
     public void Transition_MinimumAndCrossings_AreConsistent()
     {

@@ -45,6 +45,29 @@ public class PseudoLikelihoodTests
         }
     }
 
+    [TestCase(PlSolver.PerSpin)]
+    [TestCase(PlSolver.Joint)]
+    public void Model_IsTheSymmetrisedAverageOfThePerSpinRows(PlSolver solver)
+    {
+        // P2 21-22 / docs/theory.md section 7: spin r's regression gives its own J_rj^(r); the model is
+        // J_ij = (J_ij^(i) + J_ji^(j)) / 2, symmetric, with h_i = h_i^(i). The premise: at M = 400 the two estimates of
+        // a bond differ by their statistical error (~M^-1/2 = 0.05), so keeping one row or the other is visible.
+        // Exact to rounding of one addition and halving (1e-15 at |J| < 1).
+        var data = ExactIsing.Sample(Planted(), 400, new Random(SampleSeeds[0]));
+        var fit = PseudoLikelihood.Fit(data, 6, new PlOptions(Solver: solver));
+        const int n = 6;
+        double largestAsymmetry = 0;
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
+            {
+                if (a == b) { Assert.That(fit.Model.Coupling(a, a), Is.EqualTo(0.0), "zero diagonal"); continue; }
+                double ab = fit.RowCouplings[a * n + b], ba = fit.RowCouplings[b * n + a];
+                largestAsymmetry = Math.Max(largestAsymmetry, Math.Abs(ab - ba));
+                NumericAssert.AreEqualAbsolute(0.5 * (ab + ba), fit.Model.Coupling(a, b), 1e-15, $"J_{a}{b}");
+            }
+        Assert.That(largestAsymmetry, Is.GreaterThan(0.01), "premise: the per-spin rows differ at finite M");
+    }
+
     [Test]
     public void Objective_EqualsNaiveConditionalLogLikelihood()
     {
