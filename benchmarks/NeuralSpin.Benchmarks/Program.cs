@@ -9,6 +9,9 @@ using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 
+// ensemble-throughput: the tool's own timing of the batched ensemble kernel against the machine's torch.mm rate (EnsembleThroughput.cs)
+if (args.Length > 0 && args[0] == "ensemble-throughput") { EnsembleThroughput.Run(args); return; }
+
 BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
     // in process: the benchmark runs inside this build's output, whose libLibTorchSharp.so the build has
     // patched (Directory.Build.targets); a separately generated project would carry an unpatched copy
