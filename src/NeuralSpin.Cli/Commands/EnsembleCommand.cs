@@ -28,32 +28,40 @@ public static class EnsembleCommand
 
     /// <summary>The parsed options of <c>ensemble collect</c>.</summary>
     public sealed record CollectSettings(int[] Widths, int Trainings, int SamplesPerTraining, double Threshold, int? TrainSize, int Epochs,
-        double LearningRate, int ShardIndex, int ShardCount, long Seed, string Out, string? Json, int? KeepPerTraining = null, int TrainingsPerGroup = 1);
+        double LearningRate, int ShardIndex, int ShardCount, long Seed, string Out, string? Json, int? KeepPerTraining = null, int TrainingsPerGroup = 1,
+        EnsembleKernel Kernel = EnsembleKernel.Batched);
 
     static Command Collect(CliIO io)
     {
         var widths = new Option<string>("--widths") { Description = "LR-net widths, input (20 principal components) first.", DefaultValueFactory = _ => "20,15,15,10", HelpName = "20,15,15,10" };
         var trainings = new Option<int>("--trainings") { Description = "Trainings (random starts) of the whole ensemble, over all shards.", Required = true, HelpName = "K" };
-        var spt = new Option<int>("--samples-per-training") { Description = "Binary networks drawn from each trained set of fields.", Required = true, HelpName = "S" };
+        var spt = new Option<int>("--samples-per-training") { Description = "K, the binary networks drawn from each trained set of fields (default 50: the draws whose best test accuracy the authors' LR-net script reports).", DefaultValueFactory = _ => EnsembleOptions.DefaultSamplesPerTraining, HelpName = "K" };
         var threshold = new Option<double>("--threshold") { Description = "Keep a drawn network when its test accuracy is at least this (in [0, 1]).", Required = true, HelpName = "A" };
-        var trainSize = new Option<int?>("--train-size") { Description = "Train on this many MNIST training images (default: all 60 000).", HelpName = "N" };
+        var trainSize = new Option<int?>("--train-size") { Description = "Train on this many MNIST training images, a seeded subset per training (default: all 60 000, the under-parameterized setting; e.g. 100 for the over-parameterized one).", HelpName = "N" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per training.", DefaultValueFactory = _ => 10, HelpName = "E" };
         var lr = new Option<double>("--lr", "--learning-rate") { Description = "Adam learning rate of the LR-net trainings (--learning-rate is the old name of this option).", DefaultValueFactory = _ => 0.1, HelpName = "LR" };
-        var keep = new Option<int?>("--keep-per-training") { Description = "Keep at most this many draws per training, those of highest test accuracy at or above the threshold (1: P2's best draw per training; default: every draw that passes).", HelpName = "K" };
-        var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one batched libtorch computation (faster; each network equals its single training).", DefaultValueFactory = _ => 1, HelpName = "G" };
+        var keep = new Option<int?>("--keep-per-training") { Description = "Keep at most this many draws per training, those of highest test accuracy at or above the threshold (default 1: P2's rule, one configuration per training, the best of its K draws).", DefaultValueFactory = _ => 1, HelpName = "M" };
+        var keepAll = new Option<bool>("--keep-all") { Description = "Keep every draw at or above the threshold instead of the best per training." };
+        var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one batched libtorch computation (faster; each network equals its single training).", DefaultValueFactory = _ => 256, HelpName = "G" };
+        var kernel = new Option<string>("--kernel") { Description = "batched: the trainings of a group share one data order rotated by per-network random offsets (fast; docs/theory.md section 7); per-training: each training has its own permutation (the earlier, slower scheme).", DefaultValueFactory = _ => "batched", HelpName = "batched|per-training" };
+        kernel.AcceptOnlyFromAmong("batched", "per-training");
         var shard = new Option<string>("--shard") { Description = "Run shard i of n (the groups of trainings g with g mod n = i; with one training per group the trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => "0/1", HelpName = "i/n" };
         var seed = new Option<long>("--seed") { Description = "Seed of the ensemble (training t derives its seed from (seed, t)).", DefaultValueFactory = _ => 0, HelpName = "S" };
         var output = new Option<string>("--out") { Description = "Ensemble file to write when the collection finishes (together with --json).", Required = true, HelpName = "ENSEMBLE" };
         var json = new Option<string?>("--json") { Description = "Write a JSON summary to this file.", HelpName = "PATH" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use; the PCA-20 projection is cached there as pca20.safetensors.", HelpName = "PATH" };
         var cmd = new Command("collect", "Run LR-net trainings on MNIST PCA-20, draw binary networks from each, keep those with test accuracy >= the threshold.")
-            { widths, trainings, spt, threshold, keep, group, trainSize, epochs, lr, shard, seed, output, json, dataDir };
+            { widths, trainings, spt, threshold, keep, keepAll, group, kernel, trainSize, epochs, lr, shard, seed, output, json, dataDir };
         cmd.SetAction(p =>
         {
             if (p.GetResult(lr)?.IdentifierToken?.Value == "--learning-rate")
                 io.Notice("--learning-rate is now called --lr (as in 'train'); the old name still works.");
+            bool all = p.GetValue(keepAll);
+            if (all && p.GetResult(keep) is { Implicit: false })
+                throw new UsageException("--keep-all and --keep-per-training contradict each other: give one of them (--keep-all keeps every draw at or above the threshold, --keep-per-training M the best M of each training).");
             var s = Parse(p.GetValue(widths)!, p.GetValue(trainings), p.GetValue(spt), p.GetValue(threshold), p.GetValue(trainSize), p.GetValue(epochs),
-                p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json), p.GetValue(keep), p.GetValue(group));
+                p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json), all ? null : p.GetValue(keep), p.GetValue(group),
+                p.GetValue(kernel) == "per-training" ? EnsembleKernel.PerTraining : EnsembleKernel.Batched);
             var data = LoadMnistPca20(io, p.GetValue(dataDir));
             return RunCollect(io, s, data, CliIO.MnistInputs(p.GetValue(dataDir)).ToList());
         });
@@ -62,7 +70,8 @@ public static class EnsembleCommand
 
     /// <summary>Validates the raw option values.</summary>
     public static CollectSettings Parse(string widths, int trainings, int samplesPerTraining, double threshold, int? trainSize, int epochs,
-        double learningRate, string shard, long seed, string output, string? json, int? keepPerTraining = null, int trainingsPerGroup = 1)
+        double learningRate, string shard, long seed, string output, string? json, int? keepPerTraining = null, int trainingsPerGroup = 1,
+        EnsembleKernel kernel = EnsembleKernel.Batched)
     {
         CliIO.CheckFiles([], [(output, "--out"), (json, "--json")]);
         var w = ArgParsing.Widths(widths);
@@ -80,7 +89,7 @@ public static class EnsembleCommand
         try { sh = EnsembleOptions.ParseShard(shard); }
         catch (FormatException) { throw new UsageException($"--shard '{shard}' is not i/n with 0 <= i < n, e.g. --shard 0/2."); }
         return new CollectSettings(w, trainings, samplesPerTraining, threshold, trainSize, epochs, learningRate, sh.Index, sh.Count, seed, output, json,
-            keepPerTraining, trainingsPerGroup);
+            keepPerTraining, trainingsPerGroup, kernel);
     }
 
     /// <summary>MNIST (pixels in [0, 1]) projected on its top 20 principal components, fitted on the training images and cached in the data directory.</summary>
@@ -104,7 +113,7 @@ public static class EnsembleCommand
             Training = new LrNetTrainingOptions { Widths = s.Widths, Epochs = s.Epochs, LearningRate = s.LearningRate, TrainSubset = s.TrainSize },
             Trainings = s.Trainings, SamplesPerTraining = s.SamplesPerTraining, AccuracyThreshold = s.Threshold,
             ShardIndex = s.ShardIndex, ShardCount = s.ShardCount, Seed = s.Seed,
-            KeepPerTraining = s.KeepPerTraining, TrainingsPerGroup = s.TrainingsPerGroup,
+            KeepPerTraining = s.KeepPerTraining, TrainingsPerGroup = s.TrainingsPerGroup, Kernel = s.Kernel,
         };
         int n = LrNet.WeightCountOf(s.Widths);
         int mine = 0;
@@ -145,7 +154,9 @@ public static class EnsembleCommand
             outputs.AddText(s.Json, CliIO.ToJson(new Dictionary<string, object>
             {
                 ["n_weights"] = n, ["trainings_run"] = summary.TrainingsRun, ["drawn"] = summary.Drawn, ["kept"] = summary.Kept,
-                ["threshold"] = s.Threshold, ["shard"] = $"{s.ShardIndex}/{s.ShardCount}", ["seed"] = s.Seed, ["elapsed_seconds"] = summary.Elapsed.TotalSeconds,
+                ["threshold"] = s.Threshold, ["samples_per_training"] = s.SamplesPerTraining,
+                ["keep_per_training"] = s.KeepPerTraining is int kp ? (object)kp : "all", ["kernel"] = s.Kernel == EnsembleKernel.Batched ? "batched" : "per-training",
+                ["train_size"] = s.TrainSize is int ts ? Math.Min(ts, data.TrainCount) : data.TrainCount, ["shard"] = $"{s.ShardIndex}/{s.ShardCount}", ["seed"] = s.Seed, ["elapsed_seconds"] = summary.Elapsed.TotalSeconds,
             }, inputs ?? []));
         outputs.Commit();
         io.Console_.Write(new Text($"shard {s.ShardIndex}/{s.ShardCount}: {summary.TrainingsRun} trainings, kept {summary.Kept} of {summary.Drawn} drawn networks ({n} weights each) in {summary.Elapsed.TotalSeconds:F1} s\nwrote {s.Out}\n"));

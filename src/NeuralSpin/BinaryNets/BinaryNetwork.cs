@@ -83,7 +83,7 @@ public sealed class BinaryNetwork
     /// by one, up to float rounding of the batched products): the networks are evaluated <paramref name="chunk"/> at a
     /// time with batched matrix products.
     /// </summary>
-    public static double[] Accuracies(IReadOnlyList<BinaryNetwork> networks, Tensor x, Tensor y, int chunk = 32)
+    public static double[] Accuracies(IReadOnlyList<BinaryNetwork> networks, Tensor x, Tensor y, int chunk = 100)
     {
         ArgumentNullException.ThrowIfNull(networks);
         ArgumentNullException.ThrowIfNull(x);
@@ -102,7 +102,7 @@ public sealed class BinaryNetwork
         {
             using var scope = NewDisposeScope();
             int m = Math.Min(chunk, networks.Count - c0);
-            var a = x.unsqueeze(0).expand(m, -1, -1);
+            Tensor a = x;
             int offset = 0;
             for (int k = 0; k < layers; k++)
             {
@@ -114,7 +114,11 @@ public sealed class BinaryNetwork
                     for (int i = 0; i < count; i++) f[r * count + i] = w[offset + i];
                 }
                 var wt = torch.tensor(f, [m, widths[k + 1], widths[k]]);
-                var z = a.bmm(wt.transpose(1, 2)).div(Math.Sqrt(widths[k]));
+                // the first layer: the shared inputs times all m networks' weights in one product (n x N_0 by N_0 x m N_1)
+                var z = k == 0
+                    ? x.mm(wt.view(m * widths[1], widths[0]).t()).view(n, m, widths[1]).permute(1, 0, 2)
+                    : a.bmm(wt.transpose(1, 2));
+                z = z.div(Math.Sqrt(widths[k]));
                 a = k + 1 < layers ? LrNet.LeakyRelu(z) : z;
                 offset += count;
             }

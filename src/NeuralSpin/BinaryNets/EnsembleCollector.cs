@@ -6,6 +6,20 @@ using static TorchSharp.torch;
 
 namespace NeuralSpin.BinaryNets;
 
+/// <summary>How the trainings of an ensemble are computed.</summary>
+public enum EnsembleKernel
+{
+    /// <summary>
+    /// <see cref="LrNetBatchTrainer"/>: a group's trainings share one data order rotated by per-network random offsets
+    /// (docs/theory.md section 7, "Many trainings at once"); each training equals its own training alone with the same
+    /// seed. The default.
+    /// </summary>
+    Batched,
+
+    /// <summary><see cref="LrNetTrainer.TrainMany"/>: every training has its own permutation of the data (the earlier scheme; slower).</summary>
+    PerTraining,
+}
+
 /// <summary>Configuration of an ensemble collection (P2 sec. II, App. D).</summary>
 public sealed record EnsembleOptions
 {
@@ -13,21 +27,30 @@ public sealed record EnsembleOptions
     public LrNetTrainingOptions Training { get; init; } = new();
     /// <summary>Number of trainings (random starts) of the whole ensemble, over all shards.</summary>
     public int Trainings { get; init; } = 1;
-    /// <summary>Binary networks drawn from each trained set of fields.</summary>
-    public int SamplesPerTraining { get; init; } = 100;
+    /// <summary>
+    /// K, the binary networks drawn from each trained set of fields. The default 50 is the number of weight draws whose
+    /// best test accuracy the authors' LR-net script reports after a training.
+    /// </summary>
+    public int SamplesPerTraining { get; init; } = DefaultSamplesPerTraining;
+    /// <summary>The default of <see cref="SamplesPerTraining"/>.</summary>
+    public const int DefaultSamplesPerTraining = 50;
     /// <summary>A drawn network is kept when its test accuracy is at least this.</summary>
     public double AccuracyThreshold { get; init; }
     /// <summary>
     /// Keep at most this many draws per training: those of highest test accuracy among the draws at or above the
-    /// threshold (ties: lower draw index first). 1 is P2's "select the one with the optimal test accuracy" per
-    /// training trial; null keeps every draw at or above the threshold.
+    /// threshold (ties: lower draw index first). The default 1 is P2's rule, "select the one with the optimal test
+    /// accuracy" per training trial (one configuration per training); null keeps every draw at or above the threshold.
     /// </summary>
-    public int? KeepPerTraining { get; init; }
+    public int? KeepPerTraining { get; init; } = 1;
     /// <summary>
-    /// Trainings run together in one batched computation (<see cref="LrNetTrainer.TrainMany"/>): group g holds the
-    /// trainings g G .. g G + G - 1. Group size 1 trains each network with <see cref="LrNetTrainer.Train"/>'s noise.
+    /// Trainings run together in one batched computation (<see cref="Kernel"/>): group g holds the
+    /// trainings g G .. g G + G - 1. With <see cref="EnsembleKernel.PerTraining"/>, group size 1 trains each network
+    /// with <see cref="LrNetTrainer.Train"/>'s noise; with <see cref="EnsembleKernel.Batched"/> the results do not
+    /// depend on the grouping beyond float rounding.
     /// </summary>
     public int TrainingsPerGroup { get; init; } = 1;
+    /// <summary>How the trainings are computed (default <see cref="EnsembleKernel.Batched"/>).</summary>
+    public EnsembleKernel Kernel { get; init; } = EnsembleKernel.Batched;
     /// <summary>This process's shard i (0-based) of <see cref="ShardCount"/>: it runs the groups g with g mod n = i (with one training per group, the trainings t with t mod n = i).</summary>
     public int ShardIndex { get; init; }
     /// <summary>Number of shards n.</summary>
@@ -138,19 +161,32 @@ public static class EnsembleCollector
             cancellationToken.ThrowIfCancellationRequested();
             int first = g * groupSize, count = Math.Min(groupSize, options.Trainings - first);
             var seeds = Enumerable.Range(first, count).Select(t => TrainingSeed(options.Seed, t)).ToArray();
-            var results = LrNetTrainer.TrainMany(data, options.Training, seeds, GroupNoiseSeed(options.Seed, first), cancellationToken);
+            float[][][] fields;
+            double[] meanAccuracies;
+            if (options.Kernel == EnsembleKernel.Batched)
+            {
+                var results = LrNetBatchTrainer.Train(data, options.Training, seeds, LrNetBatchTrainer.SharedOrderSeed(options.Seed), cancellationToken);
+                fields = results.Select(x => x.Thetas).ToArray();
+                meanAccuracies = results.Select(x => x.TestAccuracyMean).ToArray();
+            }
+            else
+            {
+                var results = LrNetTrainer.TrainMany(data, options.Training, seeds, GroupNoiseSeed(options.Seed, first), cancellationToken);
+                fields = results.Select(x => x.Thetas).ToArray();
+                meanAccuracies = results.Select(x => x.Final.TestAccuracyMean).ToArray();
+            }
             for (int r = 0; r < count; r++)
             {
                 int t = first + r;
                 var rng = new SplitMixRandom(Seeds.Stream(seeds[r], DrawStream));
-                for (int j = 0; j < options.SamplesPerTraining; j++) nets[j] = BinaryNetwork.Sample(widths, results[r].Thetas, ref rng);
+                for (int j = 0; j < options.SamplesPerTraining; j++) nets[j] = BinaryNetwork.Sample(widths, fields[r], ref rng);
                 var accs = BinaryNetwork.Accuracies(nets, vx, vy);
                 drawn += options.SamplesPerTraining;
                 var keep = SelectKept(accs, options.AccuracyThreshold, options.KeepPerTraining);
                 foreach (int j in keep) writer.Write(new EnsembleSample(nets[j].Weights, accs[j], t, j));
                 kept += keep.Length;
                 done++;
-                progress?.Report(new EnsembleProgress(t, done, total, results[r].Final.TestAccuracyMean, keep.Length,
+                progress?.Report(new EnsembleProgress(t, done, total, meanAccuracies[r], keep.Length,
                     options.SamplesPerTraining > 0 ? accs.Average() : double.NaN, watch.Elapsed,
                     options.SamplesPerTraining > 0 ? accs.Max() : double.NaN));
             }

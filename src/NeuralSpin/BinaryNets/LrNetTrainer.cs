@@ -262,7 +262,8 @@ public static class LrNetTrainer
         return results;
     }
 
-    static int[] ChooseSubset(int trainCount, LrNetTrainingOptions options)
+    /// <summary>The training subset of a run: all indices, or the first TrainSubset entries of the permutation of seed stream 4, sorted.</summary>
+    internal static int[] ChooseSubset(int trainCount, LrNetTrainingOptions options)
     {
         if (options.TrainSubset is not { } s || s >= trainCount)
             return Enumerable.Range(0, trainCount).ToArray();

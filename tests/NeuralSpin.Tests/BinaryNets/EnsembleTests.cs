@@ -28,6 +28,7 @@ public class EnsembleTests
         Training = new LrNetTrainingOptions { Widths = [20, 15, 15, 10], Epochs = 10, LearningRate = 0.05, BatchSize = 50 },
         Trainings = 5,
         SamplesPerTraining = 12,
+        KeepPerTraining = null, // every draw at or above the threshold (the collector's default keeps the best one per training)
         AccuracyThreshold = threshold,
         Seed = 2024,
     };

@@ -84,6 +84,8 @@ public class EnsembleCommandTests : CliFixture
     [TestCase("--trainings", "0", "--trainings")]
     [TestCase("--keep-per-training", "0", "--keep-per-training")]
     [TestCase("--trainings-per-group", "0", "--trainings-per-group")]
+    [TestCase("--kernel", "fast", "per-training")]
+    [TestCase("--keep-all", "--keep-per-training=2", "--keep-all")]
     public void CollectBadOptions_ExitTwo_BeforeAnyWork(string option, string value, string fragment)
     {
         var args = new Dictionary<string, string>

@@ -60,6 +60,9 @@ public static class SeedStreams
     /// <summary>Draws of binary weights from a trained network's fields in an ensemble.</summary>
     public const ulong EnsembleDraw = 101;
 
+    /// <summary>The data order shared by all trainings of an ensemble under the batched kernel (docs/theory.md section 7).</summary>
+    public const ulong SharedOrder = 102;
+
     /// <summary>Training t of an ensemble uses stream <c>EnsembleTrainingBase + t</c>.</summary>
     public const ulong EnsembleTrainingBase = 1_000_000;
 
