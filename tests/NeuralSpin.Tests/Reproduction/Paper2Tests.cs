@@ -232,8 +232,9 @@ public class Paper2Tests
         Assert.That((basePart with { McLandscape = McSweep(xs, StepUp, StepUp, 0.005) }).FirstOrder, Is.False, "a steep switch without a loop is smooth by the rule");
         Assert.That((basePart with { McLandscape = McSweep(xs, SmallUp, _ => 0.05, 1e-4) }).FirstOrder, Is.False, "a loop smaller than MinLoopGap");
         Assert.That((basePart with { McLandscape = McSweep(xs, StepUp, StepDown, 1.0) }).FirstOrder, Is.False, "a loop within the noise");
-        // with an MC landscape nothing is unresolved, even where BP failed across the jump
-        Assert.That((basePart with { RefinedConvergedFraction = 0, McLandscape = McSweep(xs, StepUp, StepUp, 0.005) }).LandscapeUnresolved, Is.False);
+        // BP failed across the jump and the MC curve, without a loop, still steps by 0.4 on the coarse grid: neither method settles
+        // it, so the shared rule says unresolved (a smooth MC curve would have settled it)
+        Assert.That((basePart with { RefinedJump = 0, RefinedConvergedFraction = 0, McLandscape = McSweep(xs, StepUp, StepUp, 0.005) }).LandscapeUnresolved, Is.True);
     }
 
     [Test]
