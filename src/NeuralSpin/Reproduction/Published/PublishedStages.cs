@@ -149,7 +149,7 @@ public static class DynamicsStage
 /// <param name="Eta">Initial learning rate (controlled: halved on a rejected step, times 1.2 on an accepted one).</param>
 /// <param name="MaxSteps">Budget of BP moment evaluations (accepted and rejected steps).</param>
 /// <param name="Tolerance">Stop once the RMS moment deviation is below this.</param>
-public sealed record BoltzmannStageOptions(double Eta = 0.02, int MaxSteps = 60, double Tolerance = 1e-4);
+public sealed record BoltzmannStageOptions(double Eta = 0.02, int MaxSteps = 20, double Tolerance = 1e-4);
 
 /// <summary>Result of <see cref="BoltzmannStage"/>: our model learned from the published data moments against the published one.</summary>
 /// <param name="Learned">Our model.</param>
@@ -175,8 +175,8 @@ public sealed record BoltzmannStageResult(IsingModel Learned, int Steps, double 
 /// </summary>
 public static class BoltzmannStage
 {
-    /// <summary>BP of the moments: damping 0.5, tolerance 1e-7 (moments to ~1e-7, far below the 1e-2 deviations compared), at most 1000 sweeps.</summary>
-    public static BpOptions Bp => new() { Damping = 0.5, Tolerance = 1e-7, MaxIterations = 1000 };
+    /// <summary>BP of the moments: damping 0.5, tolerance 1e-7 (moments to ~1e-7, far below the 1e-2 deviations compared), at most 200 sweeps (a step whose BP does not converge is rejected).</summary>
+    public static BpOptions Bp => new() { Damping = 0.5, Tolerance = 1e-7, MaxIterations = 200 };
 
     /// <summary>Runs the stage.</summary>
     public static BoltzmannStageResult Run(IsingModel published, double[] dataM, double[] dataC, BoltzmannStageOptions options)
