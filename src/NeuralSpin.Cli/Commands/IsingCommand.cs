@@ -264,6 +264,8 @@ public static class IsingCommand
             var sweep = io.IsTerminal
                 ? io.Console_.Status().Start("sweeping x up and down", _ => isIso ? EntropyLandscape.IsoEnergy(m, sStar, xs) : EntropyLandscape.Sweep(m, sStar, xs))
                 : isIso ? EntropyLandscape.IsoEnergy(m, sStar, xs) : EntropyLandscape.Sweep(m, sStar, xs);
+            // the shared verdict rule (docs/theory.md section 7): coarse jumps re-examined on finer grids, x = 0 splits degenerate
+            var verdict = isIso ? LandscapeVerdict.Decide(new LandscapeEvidence(sweep, [])) : LandscapeVerdict.Judge(m, sStar, sweep);
             var csv = new StringBuilder("x,q,d,e,s,bound,direction,beta,converged\n");
             void Rows(IEnumerable<LandscapePoint> pts, string dir)
             {
@@ -278,7 +280,8 @@ public static class IsingCommand
             {
                 ["n_spins"] = m.Size, ["iso_energy"] = isIso, ["n_points"] = steps, ["all_converged"] = sweep.AllConverged,
                 ["has_jump"] = sweep.HasJump, ["max_jump"] = sweep.MaxJump, ["has_hysteresis"] = sweep.HasHysteresis,
-                ["max_hysteresis"] = sweep.MaxHysteresis, ["looks_first_order"] = sweep.LooksFirstOrder,
+                ["max_hysteresis"] = sweep.MaxHysteresis, ["verdict"] = verdict.Name, ["verdict_reason"] = verdict.Reason,
+                ["degenerate_at_x0"] = verdict.DegenerateAtZero, ["max_hysteresis_excluding_degenerate_x0"] = verdict.MaxHysteresis,
                 ["jumps"] = sweep.Jumps.Select(j => new Dictionary<string, object> { ["x_from"] = j.XFrom, ["x_to"] = j.XTo, ["d_from"] = j.DistanceFrom, ["d_to"] = j.DistanceTo, ["upward"] = j.Upward }).ToList(),
                 ["hysteresis_at"] = sweep.HysteresisAt,
             };
@@ -290,7 +293,7 @@ public static class IsingCommand
                 outputs.Commit();
             }
             io.Console_.Write(new Text($"{steps} points, up and down: max jump |Δd| = {CliIO.Num(sweep.MaxJump)}, max hysteresis = {CliIO.Num(sweep.MaxHysteresis)}; " +
-                (sweep.LooksFirstOrder ? $"FIRST-ORDER signature ({sweep.Jumps.Count} jumps, hysteresis at {sweep.HysteresisAt.Count} points)" : "smooth (no jump, no hysteresis)") + "\n"));
+                $"verdict: {verdict.Name} ({verdict.Reason})\n"));
             if (!sweep.AllConverged) io.Notice("BP did not converge at some points (see the 'converged' column).");
             io.Console_.Write(new Text($"wrote {outPath}\n" + (png != null ? $"wrote {png}\n" : "") + (jp != null ? $"wrote {jp}\n" : "")));
             return CliApp.Ok;

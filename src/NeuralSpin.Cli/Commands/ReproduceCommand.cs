@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NeuralSpin.Reporting;
 using NeuralSpin.Reproduction;
+using NeuralSpin.Reproduction.Published;
 using NeuralSpin.Training;
 using NeuralSpin.Trajectory;
 using Spectre.Console;
@@ -89,14 +90,23 @@ public static class ReproduceCommand
         var threads = new Option<int?>("--threads") { Description = "Threads of libtorch and of the pseudolikelihood fit (default: $NEURALSPIN_THREADS, else 1 for libtorch; the fit uses all processors unless given).", HelpName = "T" };
         var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
+        var published = new Option<string?>("--published") { Description = "Analyse the authors' published models instead of our ensembles: DIR is a clone of their repository (data/Ising_model, data/data_moments, task/Entropy/ref_sigma, task/DoubleDescent/testPCA50.npy); whatever subset is present is used. About 15-25 min on 2 cores.", HelpName = "DIR" };
         var paper2 = new Command("paper2", "Reproduce P2 (Zou, Huang): ensembles of binary networks, effective Ising models, entropy landscapes, TAP and MC; report each claim.")
         {
-            quick, full, output, threads, seed, dataDir,
+            quick, full, output, threads, seed, dataDir, published,
         };
         paper2.SetAction(parse =>
         {
             bool q = parse.GetValue(quick), f = parse.GetValue(full);
-            if (q == f) throw new UsageException("give exactly one of --quick or --full.");
+            if (parse.GetValue(published) is { } pubDir)
+            {
+                if (q || f) throw new UsageException("--published analyses the authors' models and trains nothing: give it without --quick or --full.");
+                string pubOut = parse.GetValue(output) ?? Path.Combine("results", "paper2-published");
+                CliIO.CheckOutputPath(Path.Combine(pubOut, "report.md"), "--out");
+                NeuralSpin.Numerics.TorchLinalg.Configure(TrainCommand.ThreadCount(parse.GetValue(threads)));
+                return RunPublished(io, pubDir, new PublishedOptions { Seed = parse.GetValue(seed) }, pubOut);
+            }
+            if (q == f) throw new UsageException("give exactly one of --quick or --full (or --published DIR).");
             string outDir = parse.GetValue(output) ?? Path.Combine("results", q ? "paper2-quick" : "paper2-full");
             CliIO.CheckOutputPath(Path.Combine(outDir, "report.md"), "--out");
             int? t = parse.GetValue(threads);
@@ -104,6 +114,22 @@ public static class ReproduceCommand
             return RunPaper2(io, options, outDir, TrainCommand.ThreadCount(t), parse.GetValue(dataDir));
         });
         return paper2;
+    }
+
+    static int RunPublished(CliIO io, string dir, PublishedOptions options, string outDir)
+    {
+        var total = Stopwatch.StartNew();
+        var data = PublishedRepository.Read(dir);
+        io.Out.WriteLine($"{data.Models.Count} published models: {string.Join(", ", data.Models.Select(m => m.Id))}");
+        if (data.Missing.Count > 0) io.Notice($"absent, not analysed: {string.Join(", ", data.Missing)}");
+        var result = PublishedPipeline.Run(data, options, outDir, new NeuralSpin.Reporting.SyncProgress<Paper2Progress>(p =>
+            io.Out.WriteLine(FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}] {p.Stage}: {p.Message}"))));
+        var t = new Table().AddColumn("id").AddColumn("claim").AddColumn("verdict");
+        t.Title = new TableTitle($"paper 2 on the published models: {Markup.Escape(Path.Combine(outDir, "report.md"))}");
+        foreach (var c in PublishedClaims.Evaluate(result)) t.AddRow(new Text(c.Id), new Text(c.Claim), new Text(c.Verdict));
+        io.Console_.Write(t);
+        io.Console_.Write(new Text($"total {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min\n"));
+        return CliApp.Ok;
     }
 
     static int RunPaper2(CliIO io, Paper2Options options, string outDir, int torchThreads, string? dataDir)

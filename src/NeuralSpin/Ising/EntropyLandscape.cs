@@ -76,9 +76,6 @@ public sealed record LandscapeSweep(IReadOnlyList<LandscapePoint> Up, IReadOnlyL
     /// <summary>The up and down sweeps disagree somewhere beyond the hysteresis tolerance.</summary>
     public bool HasHysteresis => HysteresisAt.Count > 0;
 
-    /// <summary>A jump or a hysteresis loop: the signature of a first-order transition (the shallow-network case of P2).</summary>
-    public bool LooksFirstOrder => HasJump || HasHysteresis;
-
     /// <summary>Every point of both sweeps converged.</summary>
     public bool AllConverged => Up.All(p => p.Converged) && Down.All(p => p.Converged);
 }
@@ -91,7 +88,7 @@ public sealed record LandscapeSweep(IReadOnlyList<LandscapePoint> Up, IReadOnlyL
 /// the Gibbs entropy per spin of P_x (the Legendre transform of ln Z(x) in beta and x). P2 absorbs beta (beta = 1), where
 /// this is the s = (1/N) ln Z + e - x q of P2 (docs/theory.md section 7); x is never multiplied by beta. The sweep visits the grid upward and then
 /// downward with warm-started messages, so that metastable BP fixed points persist: a jump in d(x) or disagreeing sweeps
-/// (hysteresis) flag a first-order transition. Exact on trees (tests: enumeration to 1e-10); s &lt;= -d ln d - (1-d) ln(1-d)
+/// (hysteresis) are the evidence that <see cref="LandscapeVerdict"/> weighs (a coarse jump alone may be a steep but continuous curve). Exact on trees (tests: enumeration to 1e-10); s &lt;= -d ln d - (1-d) ln(1-d)
 /// holds exactly for the true measure and up to the Bethe error on loopy graphs.
 /// <see cref="IsoEnergy"/> instead solves, at each x, for the beta at which e equals the reference's E(s*)/N.
 /// </summary>

@@ -131,25 +131,29 @@ public sealed record Paper2Ensemble(string Architecture, int[] Widths, int Train
 public sealed record Paper2PartResult(Paper2Part Part, int FitSamples, bool FitConverged, double FitSeconds, double MaxAbsField, double MeanAbsCoupling,
     double ReferenceAccuracy, double ReferenceEnergyPerSpin, LandscapeSweep Landscape, double ConvergedHysteresis, int NonConvergedPoints,
     double EntropyAtZero, double DistanceAtZero, double BoundAtZero, TapSearch Tap, IReadOnlyList<McTracePoint> Mc, double AnalysisSeconds,
-    double RefinedJump = double.NaN, double RefinedConvergedFraction = double.NaN, McLandscapeSweep? McLandscape = null)
+    double RefinedJump = double.NaN, double RefinedConvergedFraction = double.NaN, McLandscapeSweep? McLandscape = null,
+    IReadOnlyList<LandscapeRefinement>? Refinements = null)
 {
-    /// <summary>Without an MC landscape: a coarse jump that the refined grid could not resolve (fewer than 80 % of its BP points
-    /// converged), so neither smooth nor first order can be claimed. With one, the MC loop decides and nothing is unresolved.</summary>
-    public bool LandscapeUnresolved => McLandscape is null && Landscape.HasJump && ConvergedHysteresis <= Paper2Pipeline.HysteresisTolerance && !(RefinedConvergedFraction >= 0.8);
+    /// <summary>The evidence of the landscape verdict: the BP sweeps, the refinements of their jumps (when only the largest
+    /// refined step is known, as in older results, one refinement level across the largest coarse jump), the MC sweeps.</summary>
+    public LandscapeEvidence Evidence => new(Landscape, Refinements ?? LegacyRefinements(), McLandscape);
 
-    /// <summary>BP's own first-order signature (see <see cref="FirstOrder"/>), reported beside the MC verdict.</summary>
-    public bool BpFirstOrder => ConvergedHysteresis > Paper2Pipeline.HysteresisTolerance
-        || (Landscape.HasJump && RefinedJump > Math.Max(Paper2Pipeline.JumpThreshold, 0.5 * Landscape.MaxJump));
+    /// <summary>The shared landscape verdict (<see cref="LandscapeVerdict.Decide"/>; docs/theory.md section 7).</summary>
+    public LandscapeVerdictResult Verdict => LandscapeVerdict.Decide(Evidence);
 
-    /// <summary>
-    /// The verdict rule "first order vs smooth". With an MC landscape (the pipeline always runs one): first order iff the
-    /// annealed MC sweeps in x leave a significant hysteresis loop, signed area A = ∫ (d_up - d_down) dx above
-    /// <see cref="Paper2Pipeline.LoopSigmas"/> standard errors AND a largest gap d_up - d_down of at least
-    /// <see cref="Paper2Pipeline.MinLoopGap"/>; smooth otherwise. Without one (older results): BP's signature, hysteresis at
-    /// converged points, or a coarse-grid jump that survives refinement (the largest |Δd| on a finer grid across it still above
-    /// the jump threshold and above half the coarse jump; a steep but continuous curve shrinks its steps with the grid).
-    /// </summary>
-    public bool FirstOrder => McLandscape is { } mc ? mc.HasLoop(Paper2Pipeline.LoopSigmas, Paper2Pipeline.MinLoopGap) : BpFirstOrder;
+    /// <summary>The verdict is unresolved.</summary>
+    public bool LandscapeUnresolved => Verdict.Kind == LandscapeKind.Unresolved;
+
+    /// <summary>The verdict is first order.</summary>
+    public bool FirstOrder => Verdict.Kind == LandscapeKind.FirstOrder;
+
+    IReadOnlyList<LandscapeRefinement> LegacyRefinements()
+    {
+        if (double.IsNaN(RefinedJump) || !Landscape.HasJump) return [];
+        var big = Landscape.Jumps.OrderByDescending(j => Math.Abs(j.DistanceTo - j.DistanceFrom)).First();
+        return [new LandscapeRefinement(Math.Min(big.XFrom, big.XTo), Math.Max(big.XFrom, big.XTo), Landscape.MaxJump, RefinedJump, 1,
+            double.IsNaN(RefinedConvergedFraction) ? 1 : RefinedConvergedFraction, 0)]; // results without the fraction counted only converged steps
+    }
 }
 
 /// <summary>The whole outcome.</summary>
@@ -169,24 +173,14 @@ public sealed record Paper2Progress(string Stage, double Fraction, string Messag
 /// </summary>
 public static class Paper2Pipeline
 {
-    /// <summary>|d_up - d_down| above this at converged points counts as hysteresis.</summary>
-    public const double HysteresisTolerance = 1e-3;
+    /// <summary>|d_up - d_down| above this at converged points counts as hysteresis (<see cref="LandscapeVerdict.HysteresisTolerance"/>).</summary>
+    public const double HysteresisTolerance = LandscapeVerdict.HysteresisTolerance;
 
     /// <summary>TAP iteration damping gamma (m &lt;- (1 - gamma) m_new + gamma m), tolerance (max |dm|) and the max-norm distance under which two solutions are one fixed point.</summary>
     public const double TapDamping = 0.7, TapTolerance = 1e-6, TapDistinctTolerance = 1e-3;
 
-    /// <summary>A coarse jump is re-examined on a grid this many times finer.</summary>
-    public const int RefineSteps = 10;
-
-    /// <summary>Verdict rule: an MC hysteresis loop counts when its signed area exceeds this many standard errors (one-sided
-    /// Gaussian false-alarm rate 3e-7 per part when the sweeps agree in distribution)...</summary>
-    public const double LoopSigmas = 5;
-
-    /// <summary>...and its largest gap d_up - d_down is at least this (a macroscopic loop, far above the ~1e-2 errors of d).</summary>
-    public const double MinLoopGap = 0.05;
-
-    /// <summary>|Δd| between neighbouring grid points above this counts as a (coarse) jump.</summary>
-    public const double JumpThreshold = 0.1;
+    /// <summary>Verdict rule constants, defined once in <see cref="LandscapeVerdict"/>.</summary>
+    public const double LoopSigmas = LandscapeVerdict.LoopSigmas, MinLoopGap = LandscapeVerdict.MinLoopGap, JumpThreshold = LandscapeVerdict.JumpThreshold;
 
     /// <summary>The analysed parts for the deep 20-15-15-10 and shallow 20-10 architectures (generalised to any widths).</summary>
     public static IReadOnlyList<Paper2Part> Parts(IReadOnlyList<int> deep, IReadOnlyList<int> shallow, bool fullDeep)
@@ -391,21 +385,13 @@ public static class Paper2Pipeline
                 if (!sweep.Down[k].Converged) nonConv++;
                 if (sweep.Up[k].Converged && sweep.Down[k].Converged) hyst = Math.Max(hyst, Math.Abs(sweep.Up[k].Distance - sweep.Down[k].Distance));
             }
-            double refined = double.NaN, refinedConverged = double.NaN, bpRefineSeconds = 0;
-            if (sweep.HasJump)
-            {
-                // refine across the largest coarse jump: a true discontinuity keeps its size, a steep crossover does not
-                var big = sweep.Jumps.OrderByDescending(jp => Math.Abs(jp.DistanceTo - jp.DistanceFrom)).First();
-                double a = Math.Min(big.XFrom, big.XTo), b = Math.Max(big.XFrom, big.XTo);
-                var fine = Enumerable.Range(0, RefineSteps + 1).Select(k => a + (b - a) * k / RefineSteps).ToArray();
-                var fineSweep = EntropyLandscape.Sweep(model, refSpins, fine, lo with { Bp = lo.Bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) }, MaxTotalIterations = Math.Max(2L * (RefineSteps + 1), lo.MaxTotalIterations!.Value / 2) });
-                bpRefineSeconds = fineSweep.Seconds;
-                refined = Math.Max(ConvergedMaxStep(fineSweep.Up), ConvergedMaxStep(fineSweep.Down));
-                refinedConverged = (fineSweep.Up.Count(q => q.Converged) + fineSweep.Down.Count(q => q.Converged)) / (2.0 * fine.Length);
-                for (int k = 0; k < fine.Length; k++)
-                    if (fineSweep.Up[k].Converged && fineSweep.Down[k].Converged)
-                        hyst = Math.Max(hyst, Math.Abs(fineSweep.Up[k].Distance - fineSweep.Down[k].Distance));
-            }
+            // the shared verdict rule re-examines every coarse jump (up to three) on finer grids
+            var swRefine = Stopwatch.StartNew();
+            var refinements = LandscapeVerdict.RefineJumps(model, refSpins, sweep, lo with { Bp = lo.Bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) } });
+            double bpRefineSeconds = swRefine.Elapsed.TotalSeconds;
+            var largest = refinements.OrderByDescending(r => r.CoarseJump).FirstOrDefault();
+            double refined = largest?.FinestStep ?? double.NaN, refinedConverged = largest?.ConvergedFraction ?? double.NaN;
+            foreach (var r in refinements) hyst = Math.Max(hyst, r.Hysteresis);
             int zero = Enumerable.Range(0, sweep.Up.Count).OrderBy(k => Math.Abs(sweep.Up[k].X)).First();
             // x = 0 seen from the reference's side first: the down sweep comes from large x, i.e. from the reference's basin
             var p0 = sweep.Down[zero].Converged || !sweep.Up[zero].Converged ? sweep.Down[zero] : sweep.Up[zero];
@@ -470,7 +456,7 @@ public static class Paper2Pipeline
             double maxH = 0;
             for (int i = 0; i < part.Count; i++) maxH = Math.Max(maxH, Math.Abs(model.Field(i)));
             var result = new Paper2PartResult(part, take, fitConverged, fitSeconds, maxH, meanAbsJ, reference.Accuracy, refEnergy, sweep, hyst, nonConv,
-                s0, d0, EntropyLandscape.BinaryEntropy(d0), tap, mc, sw.Elapsed.TotalSeconds, refined, refinedConverged, mcLand);
+                s0, d0, EntropyLandscape.BinaryEntropy(d0), tap, mc, sw.Elapsed.TotalSeconds, refined, refinedConverged, mcLand, refinements);
             results.Add(result);
             WritePartCsvs(outDir, result);
             stageSeconds[$"fit {part.Name}"] = fitSeconds;
