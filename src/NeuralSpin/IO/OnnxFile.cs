@@ -168,6 +168,8 @@ public static class OnnxFile
         }
         if (string.IsNullOrEmpty(location))
             throw new WeightFileException(path, $"initializer '{t.Name}' is stored externally but names no location", Reexport);
+        if (location.IndexOfAny(['\0', '\n', '\r']) >= 0 || location.Any(char.IsControl))
+            throw new WeightFileException(path, $"initializer '{t.Name}' has an external-data location with control characters, which is not a file name", "The model file is damaged; export it again with onnx.save_model.");
         if (Path.IsPathRooted(location) || location.Split('/', '\\').Contains(".."))
             throw new WeightFileException(path, $"initializer '{t.Name}' has external-data location '{location}' outside the model's directory", "Keep the external-data file beside the model, as onnx.save_model writes it.");
         if (length >= 0 && length != expected)

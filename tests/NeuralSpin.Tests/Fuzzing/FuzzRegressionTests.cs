@@ -94,6 +94,23 @@ public sealed class FuzzRegressionTests : TempDirFixture
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(FuzzHarness.AllocationBound(new FileInfo(p).Length)));
     }
 
+    // onnx seed 7 case 4788 (Slow run): an external-data location with a NUL character escaped as ArgumentException
+    // from the path API; a location that is not a file name is now refused as a damaged model.
+    [Test]
+    public void OnnxExternalLocationWithControlCharactersIsRefusedAsBadInput()
+    {
+        string dir = PathOf("onnx-nul");
+        Directory.CreateDirectory(dir);
+        string p = Path.Combine(dir, "case.onnx");
+        File.Copy(ModelReaderTests.Fixture(Path.Combine("fuzz", "onnx-s7-c4788.onnx")), p);
+        File.Copy(ModelReaderTests.Fixture("mlp_external.onnx.data"), Path.Combine(dir, "mlp_external.onnx.data"));
+        OnePrintableParagraph(ExpectWeightFileError(p, () =>
+        {
+            using var m = ModelFile.Open(p);
+            foreach (var t in m.Tensors) t.Load();
+        }, "control characters"));
+    }
+
     [Test]
     public void ShardedIndexThatIsNotUtf8IsRefusedAsBadInput()
     {
