@@ -34,12 +34,17 @@ public static class MultiClassHingeLoss
         if (!Enum.IsDefined(reduction)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, null);
         using var scope = NewDisposeScope();
         long c = scores.shape[1];
+        // explicit scalars held to the end of the method: an implicitly converted Scalar can be finalized (its native
+        // value freed) while libtorch still reads it, which once made a long run fail in masked_fill's toFloat
+        using var zero = 0.0.ToScalar();
+        using var marginScalar = margin.ToScalar();
+        using var classes = ((double)c).ToScalar();
         var y = labels.unsqueeze(1);
         var xy = scores.gather(1, y);
-        var violation = scores.sub(xy).add(margin).clamp_min(0);
+        var violation = scores.sub(xy).add(marginScalar).clamp_min(zero);
         var isLabel = arange(c, dtype: ScalarType.Int64, device: scores.device).unsqueeze(0).eq(y);
-        var perSample = violation.mul(violation).masked_fill(isLabel, 0).sum(1);
-        if (divideByClasses) perSample = perSample.div(c);
+        var perSample = violation.mul(violation).masked_fill(isLabel, zero).sum(1);
+        if (divideByClasses) perSample = perSample.div(classes);
         var loss = reduction == LossReduction.Mean ? perSample.mean() : perSample.sum();
         return loss.MoveToOuterDisposeScope();
     }
