@@ -62,7 +62,11 @@ public sealed record Paper2Options
     public IReadOnlyList<double> LandscapeXs { get; init; } = Grid(-1.0, 3.0, 0.1);
     /// <summary>BP iteration budget per landscape point (non-converged points are counted and reported).</summary>
     public int BpMaxIterations { get; init; } = 400;
-    /// <summary>BP budget of a point that follows a non-converged one (random sequential updates, damping 0.5), so that a
+    /// <summary>BP damping of the landscape points (and of the points after a non-converged one).</summary>
+    public double BpDamping { get; init; } = 0.5;
+    /// <summary>BP convergence tolerance of the landscape points (largest change of a cavity field in a sweep).</summary>
+    public double BpTolerance { get; init; } = 1e-8;
+    /// <summary>BP budget of a point that follows a non-converged one (random sequential updates, damping <see cref="BpDamping"/>), so that a
     /// region without a stable BP fixed point costs a bounded amount of work while BP can still recover beyond it.</summary>
     public int BpStuckIterations { get; init; } = 150;
     /// <summary>BP work allowed for one part's landscape, in message updates (a sweep updates the N(N-1) directed edges): the
@@ -369,8 +373,8 @@ public static class Paper2Pipeline
             // (d) landscape
             var lo = new EntropyLandscapeOptions
             {
-                Bp = new BpOptions { Tolerance = 1e-8, MaxIterations = options.BpMaxIterations, Damping = 0.5 },
-                StuckBp = new BpOptions { Tolerance = 1e-8, MaxIterations = options.BpStuckIterations, Damping = 0.5, Schedule = BpSchedule.RandomSequential, Seed = 7 },
+                Bp = new BpOptions { Tolerance = options.BpTolerance, MaxIterations = options.BpMaxIterations, Damping = options.BpDamping },
+                StuckBp = new BpOptions { Tolerance = options.BpTolerance, MaxIterations = options.BpStuckIterations, Damping = options.BpDamping, Schedule = BpSchedule.RandomSequential, Seed = 7 },
                 MaxTotalIterations = Math.Max(2L * options.LandscapeXs.Count, options.BpTotalMessageUpdates / Math.Max(1L, (long)part.Count * (part.Count - 1))),
                 JumpThreshold = JumpThreshold,
                 HysteresisTolerance = HysteresisTolerance,
