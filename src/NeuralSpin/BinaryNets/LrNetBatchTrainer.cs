@@ -53,15 +53,8 @@ public static class LrNetBatchTrainer
     public static BatchedTraining[] Train(TrainingData data, LrNetTrainingOptions options, IReadOnlyList<long> seeds, long orderSeed,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(seeds);
-        options.Validate();
-        if (seeds.Count == 0) return [];
-        if (data.InputDim != options.Widths[0]) throw new ArgumentException($"the data are {data.InputDim}-dimensional but the network's input width is {options.Widths[0]}");
+        if (!LrNetTrainer.CheckInputs(data, options, seeds)) return [];
         int classes = options.Widths[^1];
-        if (data.TrainY.Any(y => y >= classes) || data.TestY.Any(y => y >= classes))
-            throw new ArgumentException($"a label is outside 0..{classes - 1}");
         NativeHeap.LimitFragmentation();
         int d = data.InputDim, kNets = seeds.Count, layers = options.Widths.Count - 1, batch = options.BatchSize;
         var widths = options.Widths;

@@ -156,6 +156,25 @@ public static class LrNetTrainer
     }
 
     /// <summary>
+    /// The argument checks shared by <see cref="TrainMany"/> and <see cref="LrNetBatchTrainer.Train"/>: options valid, the
+    /// data's width equal to the network's input width, every label a class of the output layer. False when there are
+    /// no seeds (nothing to train).
+    /// </summary>
+    internal static bool CheckInputs(TrainingData data, LrNetTrainingOptions options, IReadOnlyList<long> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(seeds);
+        options.Validate();
+        if (seeds.Count == 0) return false;
+        if (data.InputDim != options.Widths[0]) throw new ArgumentException($"the data are {data.InputDim}-dimensional but the network's input width is {options.Widths[0]}");
+        int classes = options.Widths[^1];
+        if (data.TrainY.Any(y => y >= classes) || data.TestY.Any(y => y >= classes))
+            throw new ArgumentException($"a label is outside 0..{classes - 1}");
+        return true;
+    }
+
+    /// <summary>
     /// Trains K = <paramref name="seeds"/>.Count independent LR-nets in one batched computation
     /// (<see cref="LrNet.StackedForward"/>), which costs far less than K calls of <see cref="Train"/> for networks as
     /// small as P2's. Network r is the training of <see cref="Train"/> with Seed = seeds[r]: the same initial fields,
@@ -170,16 +189,9 @@ public static class LrNetTrainer
     public static LrNetTrainingResult[] TrainMany(TrainingData data, LrNetTrainingOptions options, IReadOnlyList<long> seeds, long noiseSeed,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(seeds);
-        options.Validate();
-        if (seeds.Count == 0) return [];
+        if (!CheckInputs(data, options, seeds)) return [];
         NativeHeap.LimitFragmentation();
-        if (data.InputDim != options.Widths[0]) throw new ArgumentException($"the data are {data.InputDim}-dimensional but the network's input width is {options.Widths[0]}");
         int classes = options.Widths[^1];
-        if (data.TrainY.Any(y => y >= classes) || data.TestY.Any(y => y >= classes))
-            throw new ArgumentException($"a label is outside 0..{classes - 1}");
         var watch = Stopwatch.StartNew();
         int d = data.InputDim, kNets = seeds.Count, layers = options.Widths.Count - 1;
         var widths = options.Widths;
