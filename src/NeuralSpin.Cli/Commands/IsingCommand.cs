@@ -163,7 +163,7 @@ public static class IsingCommand
             {
                 "mf" => InverseMethod.MeanField, "tap" => InverseMethod.Tap, "pl" => InverseMethod.PseudoLikelihood, _ => InverseMethod.BoltzmannBp,
             };
-            if (mth != "pl" && a2 == 0) CheckInvertible(p.GetValue(configs)!, data, SampleMoments.From(data.Spins, n).Magnetisations, mth);
+            if (mth != "pl" && a2 == 0) CheckInvertible(p.GetValue(configs)!, data, SampleMoments.From(data.Spins, n).Magnetizations, mth);
             InverseFitResult fit;
             try
             {

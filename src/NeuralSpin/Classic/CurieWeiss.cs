@@ -12,7 +12,7 @@ public enum BranchStability
 }
 
 /// <summary>One root m of m = tanh(beta (J m + h)) with its mean-field free energy per spin and stability.</summary>
-/// <param name="M">The magnetisation per spin.</param>
+/// <param name="M">The magnetization per spin.</param>
 /// <param name="FreeEnergy">f(m) = -J m^2/2 - h m - T s(m) at the root.</param>
 /// <param name="Curvature">f''(m) = -J + T/(1 - m^2) (+infinity at |m| = 1; -J inside (-1, 1) at T = 0).</param>
 /// <param name="Stability">Stable, metastable or unstable.</param>

@@ -20,7 +20,7 @@ public sealed record FiniteSizeResult(int Size, double Temperature, double Field
 }
 
 /// <summary>
-/// The exact finite-N Curie-Weiss model through its magnetisation (papers/002; docs/theory.md section 8), with the
+/// The exact finite-N Curie-Weiss model through its magnetization (papers/002; docs/theory.md section 8), with the
 /// convention of <see cref="CurieWeiss"/>: E(M) = -(J/2N)(M^2 - N) - h M, M = 2k - N, and
 /// Z_N = sum_k binom(N, k) exp(-E(M)/T). Everything is in log space: ln binom(N, k) from cumulative sums of ln i,
 /// log weights w_k = ln binom(N, k) - E(M)/T shifted by their maximum (log-sum-exp), so any N up to
@@ -50,7 +50,7 @@ public static class CurieWeissFiniteSize
         return lb;
     }
 
-    /// <summary>E(M) = -(J/2N)(M^2 - N) - h M, the energy of any configuration with magnetisation M.</summary>
+    /// <summary>E(M) = -(J/2N)(M^2 - N) - h M, the energy of any configuration with magnetization M.</summary>
     public static double EnergyOf(int n, int magnetization, double field, double coupling) =>
         -coupling / (2.0 * n) * ((double)magnetization * magnetization - n) - field * magnetization;
 

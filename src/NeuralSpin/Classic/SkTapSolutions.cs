@@ -5,8 +5,6 @@ using NeuralSpin.Tap;
 namespace NeuralSpin.Classic;
 
 /// <summary>TAP solutions of one SK instance at one temperature.</summary>
-/// free energy (NaN when none converged): the TAP expansion is valid only where x_P &gt;= 0; at the paramagnet x_P = 1 - beta^2,
-/// negative for every T &lt; J.</param>
 
 public sealed record SkTapTemperature
 {
@@ -203,7 +201,6 @@ public static class SkTapSolutions
 /// TAP solutions of one SK instance at one temperature sought by field continuation (<see cref="Tap.TapNewton.ContinueInField"/>):
 /// each branch starts in a strong field h = h0 xi along a zero-temperature quenched state xi and is followed to h0 = 0.
 /// </summary>
-/// (m and -m identified: overlap |m.m'| / (|m| |m'|) &gt; 1 - 1e-6).</param>
 
 public sealed record SkTapContinuation
 {

@@ -13,26 +13,6 @@ public static class Blas
             y[i] = square ? DotSquared(a.AsSpan(i * cols, cols), x) : Dot(a.AsSpan(i * cols, cols), x);
     }
 
-    /// <summary>y += alpha A x.</summary>
-    public static void GemvAdd(double[] a, int rows, int cols, ReadOnlySpan<double> x, Span<double> y, double alpha, bool square)
-    {
-        for (int i = 0; i < rows; i++)
-            y[i] += alpha * (square ? DotSquared(a.AsSpan(i * cols, cols), x) : Dot(a.AsSpan(i * cols, cols), x));
-    }
-
-    /// <summary>y += alpha A^T x (A row-major rows x cols, x of length rows, y of length cols).</summary>
-    public static void GemvTransposedAdd(double[] a, int rows, int cols, ReadOnlySpan<double> x, Span<double> y, double alpha, bool square)
-    {
-        for (int i = 0; i < rows; i++)
-        {
-            double xi = alpha * x[i];
-            if (xi == 0) continue;
-            var row = a.AsSpan(i * cols, cols);
-            if (square) AxpySquared(xi, row, y);
-            else Axpy(xi, row, y);
-        }
-    }
-
     /// <summary>sum_i a_i b_i, or sum_i a_i^2 b_i when <paramref name="square"/>.</summary>
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, bool square) => square ? DotSquared(a, b) : Dot(a, b);
 
@@ -81,14 +61,6 @@ public static class Blas
         for (int i = vx.Length * Vector<double>.Count; i < x.Length; i++) y[i] += alpha * x[i];
     }
 
-    static void AxpySquared(double alpha, ReadOnlySpan<double> x, Span<double> y)
-    {
-        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
-        var va = new Vector<double>(alpha);
-        for (int k = 0; k < vx.Length; k++) vy[k] += va * vx[k] * vx[k];
-        for (int i = vx.Length * Vector<double>.Count; i < x.Length; i++) y[i] += alpha * x[i] * x[i];
-    }
 
     public static double Norm(ReadOnlySpan<double> x) => Math.Sqrt(Dot(x, x));
 

@@ -187,6 +187,10 @@ public static class Trainer
         double _ckptLossSum, _ckptSeconds;
         long _ckptLossCount, _ckptSamples;
         double? _lastValError;
+        // The resume state is also written at least this often between checkpoints, so a long run that dies
+        // between two distant checkpoints loses minutes, not hours (resuming at any step is exact).
+        static readonly TimeSpan StateSaveInterval = TimeSpan.FromMinutes(5);
+        readonly Stopwatch _sinceStateSave = Stopwatch.StartNew();
         int[]? _order;
         long _orderEpoch = -1;
 
@@ -275,6 +279,8 @@ public static class Trainer
                     written.Add(WriteCheckpoint());
                     SaveState();
                 }
+                else if (_sinceStateSave.Elapsed >= StateSaveInterval)
+                    SaveState();
                 if (progress is not null && (checkpoint || windowSteps >= _o.ProgressInterval || _step == TotalSteps))
                 {
                     double rate = Rate(windowSamples, windowSeconds);
@@ -364,6 +370,7 @@ public static class Trainer
             };
             // F32 holds the float32 parameters and buffers exactly.
             SafeTensors.Write(RunFiles.StateFile(_runDir), tensors, metadata, "F32");
+            _sinceStateSave.Restart();
         }
 
         public void LoadState()

@@ -278,7 +278,7 @@ public class CurieWeissTests
     }
 
     [Test]
-    public void FiniteSize_AtTc_MagnetisationScalesAsNToMinusQuarter()
+    public void FiniteSize_AtTc_MagnetizationScalesAsNToMinusQuarter()
     {
         // At T_c, h = 0, P(m) ~ exp(-N m^4/12): <m^2> = sqrt(12/N) Gamma(3/4)/Gamma(1/4), so N^{1/2} <m^2> tends to that
         // constant 1.1710 (3.4641 * 0.33799) with an O(N^{-1/2}) correction; at N = 10^6 the correction is ~1e-3 relative.

@@ -225,7 +225,7 @@ public class RbmTests
     [Test]
     public void QuadraticIsingModel_Enumerated_ApproachesExactMarginal_ToExpectedOrder()
     {
-        // Magnetisations of the quadratic IsingModel (ExactEnumeration) vs those of the exact marginal: they differ by
+        // Magnetizations of the quadratic IsingModel (ExactEnumeration) vs those of the exact marginal: they differ by
         // O(D) = O(W^4) at c = 0 and O(W^3) at c != 0, so halving W shrinks the largest difference ~16-fold resp. ~8-fold
         // (accepted [14, 18] and [7, 9]: the next orders change the ratio by ~1-5% at these scales).
         foreach (var (zero, scale, lo, hi) in new[] { (true, 0.05, 14.0, 18.0), (false, 0.02, 7.0, 9.0) })

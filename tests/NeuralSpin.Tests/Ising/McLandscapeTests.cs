@@ -131,7 +131,7 @@ public class McLandscapeTests
     public void CurieWeiss_OrderedPhaseShowsALoop_ParamagnetDoesNot()
     {
         // x s.s* with s* = all +1 is a uniform field on a Curie-Weiss magnet. At J = 1.5 (ordered, m0 ≈ 0.86) the field switches
-        // the magnetisation discontinuously at x = 0, and for N = 200 the barrier (about N times 0.1 in free energy) cannot be
+        // the magnetization discontinuously at x = 0, and for N = 200 the barrier (about N times 0.1 in free energy) cannot be
         // crossed in 300 sweeps, so the annealed sweeps trace a hysteresis loop out to the spinodals (|x| ≈ 0.17): area and gap
         // far above the verdict rule's 5 sigma and 0.05. At J = 0.5 (paramagnet) d(x) is smooth and single-valued: the signed
         // area is noise around 0 (seeds 4121, 4122).

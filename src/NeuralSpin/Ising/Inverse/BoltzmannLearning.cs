@@ -4,7 +4,7 @@ namespace NeuralSpin.Ising.Inverse;
 /// <param name="Eta">Learning rate eta.</param>
 /// <param name="L2">lambda_2: the step adds -eta lambda_2 J_ij (weight decay on couplings).</param>
 /// <param name="L1">lambda_1: after the step, J_ij is soft-thresholded by eta lambda_1 (proximal L1 step).</param>
-/// <param name="Tolerance">Stop when the RMS deviation of all moments (N magnetisations and N(N-1)/2 correlations) is below this.</param>
+/// <param name="Tolerance">Stop when the RMS deviation of all moments (N magnetizations and N(N-1)/2 correlations) is below this.</param>
 /// <param name="MaxSteps">Step budget.</param>
 /// <param name="Initial">Starting model (default: J = 0, h = 0).</param>
 public sealed record BoltzmannOptions(double Eta = 0.1, double L2 = 0, double L1 = 0, double Tolerance = 1e-6,
@@ -74,7 +74,7 @@ public static class BoltzmannLearning
         return new BoltzmannResult(model, steps, rms, rms < options.Tolerance, history.ToArray());
     }
 
-    /// <summary>sqrt of the mean squared deviation over the N magnetisations and the N(N-1)/2 pairs i &lt; j.</summary>
+    /// <summary>sqrt of the mean squared deviation over the N magnetizations and the N(N-1)/2 pairs i &lt; j.</summary>
     public static double RmsDeviation(double[] m1, double[] c1, double[] m2, double[] c2, int n)
     {
         double s = 0;

@@ -41,7 +41,7 @@ public sealed record InverseFitOptions
 /// <summary>The outcome of <see cref="InverseIsing.Fit"/>.</summary>
 /// <param name="Model">The fitted model (beta = 1).</param>
 /// <param name="Options">The settings it ran with.</param>
-/// <param name="RmsMomentError">RMS deviation between the data moments and the fitted model's moments (N magnetisations and N(N-1)/2 correlations).</param>
+/// <param name="RmsMomentError">RMS deviation between the data moments and the fitted model's moments (N magnetizations and N(N-1)/2 correlations).</param>
 /// <param name="MomentsBy">How the model's moments were computed for that comparison (<see cref="ModelMoments.Estimate"/>).</param>
 /// <param name="Converged">Whether the method's own iteration converged (always true for the closed-form inversions).</param>
 /// <param name="Steps">Boltzmann-learning steps taken (0 for the other methods).</param>
@@ -82,7 +82,7 @@ public static class InverseIsing
                 break;
             default:
                 var init = TapInversion.Invert(mom, o.L2).Model;
-                var bl = BoltzmannLearning.Fit(mom.Magnetisations, mom.Correlations, nSpins, ModelMoments.BpPair,
+                var bl = BoltzmannLearning.Fit(mom.Magnetizations, mom.Correlations, nSpins, ModelMoments.BpPair,
                     new BoltzmannOptions(Eta: o.Eta, L2: o.L2, L1: o.L1, Tolerance: o.Tolerance, MaxSteps: o.MaxSteps, Initial: init));
                 fitted = bl.Model;
                 converged = bl.Converged;
@@ -91,7 +91,7 @@ public static class InverseIsing
         }
         progress?.Report(1);
         var est = ModelMoments.Estimate(fitted);
-        double rms = BoltzmannLearning.RmsDeviation(mom.Magnetisations, mom.Correlations, est.Magnetizations, est.Correlations, nSpins);
+        double rms = BoltzmannLearning.RmsDeviation(mom.Magnetizations, mom.Correlations, est.Magnetizations, est.Correlations, nSpins);
         return new InverseFitResult(fitted, o, rms, est.Method, converged, steps);
     }
 }

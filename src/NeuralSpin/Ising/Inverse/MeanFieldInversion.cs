@@ -12,18 +12,18 @@ namespace NeuralSpin.Ising.Inverse;
 /// A cheap baseline and initialiser. Exact to first order in the couplings: for weak couplings J = eps K
 /// the error of J is O(eps^2) (the neglected Onsager term -2 J_ij^2 m_i m_j of <see cref="TapInversion"/>),
 /// which the tests check as a scaling law on exact moments.
-/// Magnetisations are clipped to |m| &lt;= 1 - <see cref="MagnetisationClip"/> so atanh stays finite for
+/// Magnetizations are clipped to |m| &lt;= 1 - <see cref="MagnetizationClip"/> so atanh stays finite for
 /// a spin that never flipped in the sample; the inverse is a Cholesky solve of C + ridge I, which must be
 /// positive definite (a frozen spin makes C singular: pass a small ridge).
 /// </remarks>
 public static class MeanFieldInversion
 {
     /// <summary>epsilon: |m_i| is clipped to 1 - epsilon before atanh (atanh(1 - 1e-6) ~ 7.25).</summary>
-    public const double MagnetisationClip = 1e-6;
+    public const double MagnetizationClip = 1e-6;
 
     /// <summary>The naive mean-field model from sample moments.</summary>
     public static IsingModel Invert(SampleMoments moments, double ridge = 0) =>
-        Invert(moments.Magnetisations, moments.Connected, moments.Size, ridge);
+        Invert(moments.Magnetizations, moments.Connected, moments.Size, ridge);
 
     /// <summary>The naive mean-field model from m and the connected correlations (row-major N x N).</summary>
     public static IsingModel Invert(double[] m, double[] connected, int n, double ridge = 0)
@@ -68,7 +68,7 @@ public static class MeanFieldInversion
         for (int i = 0; i < m.Length; i++)
         {
             if (!double.IsFinite(m[i]) || Math.Abs(m[i]) > 1) throw new ArgumentException($"m[{i}] = {m[i]} is not in [-1, 1]");
-            r[i] = Math.Clamp(m[i], -1 + MagnetisationClip, 1 - MagnetisationClip);
+            r[i] = Math.Clamp(m[i], -1 + MagnetizationClip, 1 - MagnetizationClip);
         }
         return r;
     }

@@ -10,7 +10,7 @@ public enum MomentMethod
     BeliefPropagation,
 }
 
-/// <summary>A model's magnetisations and raw pair correlations (row-major N x N, unit diagonal).</summary>
+/// <summary>A model's magnetizations and raw pair correlations (row-major N x N, unit diagonal).</summary>
 /// <param name="Magnetizations">m_i = &lt;s_i&gt;.</param>
 /// <param name="Correlations">&lt;s_i s_j&gt;, row-major, 1 on the diagonal.</param>
 /// <param name="Method">How they were computed.</param>

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NeuralSpin.Ising.Inverse;
 
 /// <summary>
-/// Empirical moments of M configurations of N spins s_i = +-1 (docs/theory.md section 7): magnetisations
+/// Empirical moments of M configurations of N spins s_i = +-1 (docs/theory.md section 7): magnetizations
 /// m_i = &lt;s_i&gt;, raw correlations C_ij = &lt;s_i s_j&gt; (diagonal 1) and connected correlations
 /// C_ij - m_i m_j, all row-major N x N and exactly symmetric.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class SampleMoments
 {
     SampleMoments(int samples, int n, double[] m, double[] c, double[] connected)
     {
-        Samples = samples; Size = n; Magnetisations = m; Correlations = c; Connected = connected;
+        Samples = samples; Size = n; Magnetizations = m; Correlations = c; Connected = connected;
     }
 
     /// <summary>Number of configurations M.</summary>
@@ -26,7 +26,7 @@ public sealed class SampleMoments
     public int Size { get; }
 
     /// <summary>m_i = (1/M) sum_mu s_i^mu.</summary>
-    public double[] Magnetisations { get; }
+    public double[] Magnetizations { get; }
 
     /// <summary>Raw C_ij = (1/M) sum_mu s_i^mu s_j^mu, row-major, diagonal 1.</summary>
     public double[] Correlations { get; }

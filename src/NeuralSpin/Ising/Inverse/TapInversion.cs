@@ -13,7 +13,7 @@ namespace NeuralSpin.Ising.Inverse;
 /// <see cref="MeanFieldInversion"/> (checked by the tests on exact moments); at m = 0 both coincide.
 /// When 1 - 8 (C^-1)_ij m_i m_j &lt; 0 (strong correlations, no real TAP solution) the square root is
 /// taken as 0, i.e. J_ij = -2 (C^-1)_ij, and the pair is counted in <see cref="Result.Clipped"/>.
-/// Magnetisations are clipped as in <see cref="MeanFieldInversion.MagnetisationClip"/>.
+/// Magnetizations are clipped as in <see cref="MeanFieldInversion.MagnetizationClip"/>.
 /// </remarks>
 public static class TapInversion
 {
@@ -22,7 +22,7 @@ public static class TapInversion
 
     /// <summary>The TAP model from sample moments.</summary>
     public static Result Invert(SampleMoments moments, double ridge = 0) =>
-        Invert(moments.Magnetisations, moments.Connected, moments.Size, ridge);
+        Invert(moments.Magnetizations, moments.Connected, moments.Size, ridge);
 
     /// <summary>The TAP model from m and the connected correlations (row-major N x N).</summary>
     public static Result Invert(double[] m, double[] connected, int n, double ridge = 0)

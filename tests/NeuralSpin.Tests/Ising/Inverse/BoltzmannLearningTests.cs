@@ -20,13 +20,13 @@ public class BoltzmannLearningTests
         const int samples = 20000;
         var mom = SampleMoments.From(ExactIsing.Sample(model, samples, new Random(SampleSeed)), 6);
         const double tol = 1e-7;
-        var fit = BoltzmannLearning.Fit(mom.Magnetisations, mom.Correlations, 6, ExactIsing.Moments,
+        var fit = BoltzmannLearning.Fit(mom.Magnetizations, mom.Correlations, 6, ExactIsing.Moments,
             new BoltzmannOptions(Eta: 0.3, Tolerance: tol, MaxSteps: 20000));
         TestContext.Out.WriteLine($"steps {fit.Steps}, rms {fit.RmsDeviation:E2}, max |dJ| {ExactIsing.MaxCouplingError(model, fit.Model):F4}, max |dh| {ExactIsing.MaxFieldError(model, fit.Model):F4}");
         Assert.That(fit.Converged, Is.True);
         // independent check of the learned model's moments against the data
         var (m, c) = ExactIsing.Moments(fit.Model);
-        Assert.That(BoltzmannLearning.RmsDeviation(mom.Magnetisations, mom.Correlations, m, c, 6), Is.LessThan(tol));
+        Assert.That(BoltzmannLearning.RmsDeviation(mom.Magnetizations, mom.Correlations, m, c, 6), Is.LessThan(tol));
         // maximum likelihood at M = 20,000: standard error ~0.6 / sqrt(M) ~ 0.004 per coupling (as for PL,
         // measured in PseudoLikelihoodTests), so 0.04 is ~10 standard errors for the max over 15 couplings
         Assert.That(ExactIsing.MaxCouplingError(model, fit.Model), Is.LessThan(0.04));

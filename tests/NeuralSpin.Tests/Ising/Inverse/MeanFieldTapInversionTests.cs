@@ -65,7 +65,7 @@ public class MeanFieldTapInversionTests
     }
 
     [Test]
-    public void ZeroMagnetisation_TapEqualsMeanField_TwoSpinClosedForm()
+    public void ZeroMagnetization_TapEqualsMeanField_TwoSpinClosedForm()
     {
         // two spins, h = 0: m = 0, C = [[1, t], [t, 1]] with t = tanh J, so -(C^-1)_12 = t / (1 - t^2),
         // which is not J; instead check TAP == MF (m = 0 kills the Onsager term) and the closed form

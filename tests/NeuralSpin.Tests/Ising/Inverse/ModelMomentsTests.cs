@@ -56,7 +56,7 @@ public class ModelMomentsTests
         Assert.That(fit.MomentsBy, Is.EqualTo(MomentMethod.Exact));
         var mom = SampleMoments.From(spins, 6);
         var (m, c) = ExactIsing.Moments(fit.Model);
-        Assert.That(fit.RmsMomentError, Is.EqualTo(BoltzmannLearning.RmsDeviation(mom.Magnetisations, mom.Correlations, m, c, 6)).Within(1e-12));
+        Assert.That(fit.RmsMomentError, Is.EqualTo(BoltzmannLearning.RmsDeviation(mom.Magnetizations, mom.Correlations, m, c, 6)).Within(1e-12));
     }
 
     [Test]

@@ -30,7 +30,7 @@ public class SampleMomentsTests
         for (int k = 0; k < c.Length; k++) c[k] /= samples;
         // counts are exact integers; the only rounding is one division (1 ulp-level), hence 1e-15
         Assert.That(mom.Samples, Is.EqualTo(samples));
-        NumericAssert.AllEqual(m, mom.Magnetisations, 1e-15, 0, "m");
+        NumericAssert.AllEqual(m, mom.Magnetizations, 1e-15, 0, "m");
         NumericAssert.AllEqual(c, mom.Correlations, 1e-15, 0, "C");
         NumericAssert.AllEqual(ExactIsing.Connected(m, c), mom.Connected, 1e-15, 0, "connected C");
     }
