@@ -32,12 +32,18 @@ public sealed record FuzzFormat(
 public sealed class FuzzPropertyException(string message) : Exception(message);
 
 /// <summary>What a fuzz run did: cases, how many inputs were accepted or refused, time, and the violations found.</summary>
-public sealed record FuzzReport(string Format, int Cases, int Accepted, int Refused, double Seconds, long MaxAllocated, IReadOnlyList<string> Violations);
+public sealed record FuzzReport(string Format, int Cases, int Accepted, int Refused, double Seconds, long MaxAllocated, IReadOnlyList<string> Violations)
+{
+    /// <summary>The largest growth of the process's resident peak over one case, in bytes (-1 where it cannot be measured).</summary>
+    public long MaxResidentGrowth { get; init; } = -1;
+}
 
 /// <summary>
 /// Runs the mutated cases of a format and checks the property: the read either succeeds with a sound result or
 /// throws the format's <see cref="InputFileException"/> subclass naming the file (one paragraph); never another
-/// exception type, never past <see cref="CaseTimeout"/>, never allocating more than <see cref="AllocationBound"/>.
+/// exception type, never past <see cref="CaseTimeout"/>, never allocating more than <see cref="AllocationBound"/>
+/// (managed bytes allocated by the reading thread), and never growing the process's resident peak
+/// (<see cref="ResidentMemory"/>, where Linux lets it be measured) by more than that bound.
 /// Every case is reproducible from (format, seed, index); violating inputs are saved under
 /// <c>fuzz-failures/</c> in the test's work directory.
 /// </summary>
@@ -58,7 +64,7 @@ public static class FuzzHarness
         Directory.CreateDirectory(root);
         var violations = new List<string>();
         int accepted = 0, refused = 0;
-        long maxAlloc = 0;
+        long maxAlloc = 0, maxResident = ResidentMemory.Available ? 0 : -1;
         var total = Stopwatch.StartNew();
         try
         {
@@ -72,13 +78,15 @@ public static class FuzzHarness
                 var (target, file) = format.Place(caseDir, bytes, s);
 
                 Exception? error = null;
-                long allocated = 0;
+                long allocated = 0, resident = -1;
                 var task = Task.Run(() =>
                 {
+                    long rssBefore = ResidentMemory.Available ? ResidentMemory.ResetPeak() : 0;
                     long before = GC.GetAllocatedBytesForCurrentThread();
                     try { format.Read(target); }
                     catch (Exception e) { error = e; }
                     allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    if (ResidentMemory.Available) resident = Math.Max(0, ResidentMemory.Peak() - rssBefore);
                 });
                 string? problem = null;
                 if (!task.Wait(CaseTimeout))
@@ -86,8 +94,12 @@ public static class FuzzHarness
                 else
                 {
                     maxAlloc = Math.Max(maxAlloc, allocated);
-                    if (allocated > AllocationBound(bytes.Length))
-                        problem = $"allocated {allocated:N0} bytes for a {bytes.Length}-byte input (bound {AllocationBound(bytes.Length):N0})";
+                    maxResident = Math.Max(maxResident, resident);
+                    long bound = AllocationBound(bytes.Length);
+                    if (resident > bound)
+                        problem = $"the resident peak grew by {resident:N0} bytes for a {bytes.Length}-byte input (bound {bound:N0})";
+                    else if (allocated > bound)
+                        problem = $"allocated {allocated:N0} bytes for a {bytes.Length}-byte input (bound {bound:N0})";
                     else if (error is null) accepted++;
                     else if (IsProperRefusal(error, target, file, format)) refused++;
                     else problem = $"{error.GetType().Name}: {error.Message}";
@@ -105,7 +117,7 @@ public static class FuzzHarness
         {
             TryDelete(root);
         }
-        return new FuzzReport(format.Name, cases, accepted, refused, total.Elapsed.TotalSeconds, maxAlloc, violations);
+        return new FuzzReport(format.Name, cases, accepted, refused, total.Elapsed.TotalSeconds, maxAlloc, violations) { MaxResidentGrowth = maxResident };
     }
 
     static bool IsProperRefusal(Exception e, string target, string file, FuzzFormat format)
@@ -135,7 +147,7 @@ public static class FuzzHarness
     /// <summary>Prints the report and fails on any violation.</summary>
     public static void Check(FuzzReport r)
     {
-        TestContext.Out.WriteLine($"fuzz {r.Format}: {r.Cases} cases in {r.Seconds:F2} s ({r.Cases / Math.Max(r.Seconds, 1e-9):F0}/s): {r.Accepted} accepted, {r.Refused} refused, max allocation {r.MaxAllocated:N0} bytes, {r.Violations.Count} violations");
+        TestContext.Out.WriteLine($"fuzz {r.Format}: {r.Cases} cases in {r.Seconds:F2} s ({r.Cases / Math.Max(r.Seconds, 1e-9):F0}/s): {r.Accepted} accepted, {r.Refused} refused, max allocation {r.MaxAllocated:N0} bytes, max resident growth {(r.MaxResidentGrowth < 0 ? "not measured" : r.MaxResidentGrowth.ToString("N0"))} bytes, {r.Violations.Count} violations");
         foreach (var v in r.Violations) TestContext.Out.WriteLine("  " + v);
         Assert.That(r.Violations, Is.Empty, $"{r.Format}: {r.Violations.Count} property violations (first: {r.Violations.FirstOrDefault()})");
     }

@@ -120,4 +120,28 @@ public sealed class FuzzRegressionTests : TempDirFixture
         File.Copy(ModelReaderTests.Fixture(Path.Combine("fuzz", "sharded-safetensors-s20261204-c1.json")), index);
         ExpectWeightFileError(index, () => ModelFile.Open(dir).Dispose(), "UTF-8");
     }
+
+    // keras-h5 seed 7 (Slow run), cases 10066 ... 20468: damaged attribute headers that claim 134 MB - 1.7 GB in a few-KB
+    // file. Each is refused as a damaged model, naming the file, in one paragraph (checked here). Open: PureHDF (2.2.0,
+    // its newest release; AttributeMessage decoding) allocates the claimed byte count before reading the attribute, so
+    // the read allocates that much; measured in one process reading the eight files twice, the resident peak grew by up
+    // to 1.5 GB (fresh pages are not touched, reused ones are zeroed). No reader option bounds it, and the HDF5 structure
+    // cannot be checked before PureHDF decodes it without parsing HDF5 by hand (REPRODUCE.md, "Reliability").
+    [TestCase("keras-h5-s7-c10066.h5")]
+    [TestCase("keras-h5-s7-c10856.h5")]
+    [TestCase("keras-h5-s7-c12273.h5")]
+    [TestCase("keras-h5-s7-c12728.h5")]
+    [TestCase("keras-h5-s7-c13410.h5")]
+    [TestCase("keras-h5-s7-c16590.h5")]
+    [TestCase("keras-h5-s7-c19793.h5")]
+    [TestCase("keras-h5-s7-c20468.h5")]
+    public void DamagedKerasAttributeHeadersAreRefusedAsBadInput(string name)
+    {
+        string p = ModelReaderTests.Fixture(Path.Combine("fuzz", name));
+        OnePrintableParagraph(ExpectWeightFileError(p, () =>
+        {
+            using var m = ModelFile.Open(p);
+            foreach (var t in m.Tensors) t.Load();
+        }));
+    }
 }
