@@ -24,7 +24,7 @@ public static class TrajectoryCommand
     {
         var runDir = new Argument<string>("RUN_DIR")
         {
-            Description = "Training run directory: checkpoints/*.safetensors with metadata epoch, step (0 for the untrained network) and optionally val_error.",
+            Description = "Training run directory: checkpoints/*.safetensors (or .pt/.pth/.onnx/.h5/.keras files, or sharded checkpoint directories) with metadata epoch, step (0 for the untrained network) and optionally val_error.",
         };
         var betaMax = ArgParsing.BetaMaxOption();
         var fitFrom = new Option<double?>("--fit-from")

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using PureHDF;
 using PureHDF.VOL.Native;
@@ -88,7 +89,7 @@ public static class KerasFile
             if (tensors.Count == 0)
                 throw new WeightFileException(path, "it holds no numeric dataset, so there are no weights", Resave);
             var notes = new List<string> { $"Keras layout: {layout}; kernels turned from Keras's (in, out) and (k..., in, out) into (out, in) and (out, in, k...)" };
-            return new ModelFile(path, temp is null ? "keras h5" : "keras", tensors, ModelFile.NoMetadata, notes, () =>
+            return new ModelFile(path, temp is null ? "keras h5" : "keras", tensors, RootScalars(file), notes, () =>
             {
                 file.Dispose();
                 if (temp != null) TryDelete(temp);
@@ -159,6 +160,32 @@ public static class KerasFile
     }
 
     static string[] ReadStrings(IH5Attribute a) => a.Read<string[]>();
+
+    /// <summary>
+    /// The file's metadata: every attribute of the HDF5 root that holds one number or one string (Keras's own
+    /// <c>keras_version</c>, <c>backend</c>, and what a training script adds, e.g. <c>f.attrs["epoch"] = 3</c>), numbers
+    /// as invariant round-trip text. Attributes that hold arrays (<c>layer_names</c>) are not metadata.
+    /// </summary>
+    static Dictionary<string, string> RootScalars(NativeFile file)
+    {
+        var md = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in file.Attributes())
+        {
+            bool scalar = a.Space.Type == H5DataspaceType.Scalar;
+            if (!scalar && !(a.Space.Type == H5DataspaceType.Simple && a.Space.Dimensions.All(d => d == 1))) continue;
+            string? value = (a.Type.Class, a.Type.Size) switch
+            {
+                (H5DataTypeClass.FloatingPoint, 8) => a.Read<double>().ToString("R", CultureInfo.InvariantCulture),
+                (H5DataTypeClass.FloatingPoint, 4) => ((double)a.Read<float>()).ToString("R", CultureInfo.InvariantCulture),
+                (H5DataTypeClass.FixedPoint, 8) => a.Read<long>().ToString(CultureInfo.InvariantCulture),
+                (H5DataTypeClass.FixedPoint, 4) => a.Read<int>().ToString(CultureInfo.InvariantCulture),
+                (H5DataTypeClass.String or H5DataTypeClass.VariableLength, _) when scalar => a.Read<string>(),
+                _ => null,
+            };
+            if (value is not null) md[a.Name] = value;
+        }
+        return md;
+    }
 
     static string? DTypeOf(IH5DataType t) => (t.Class, t.Size) switch
     {

@@ -6,8 +6,11 @@ namespace NeuralSpin.Trajectory;
 /// <summary>
 /// The layout of a training run directory: <c>RUN_DIR/checkpoints/*.safetensors</c> as the trainer writes them, or
 /// checkpoints of other producers in the formats that carry scalar metadata: PyTorch (<c>*.pt</c>, <c>*.pth</c>: a dict
-/// with the state dict under a key and scalar entries <c>epoch</c>, <c>step</c>, <c>val_error</c>) and ONNX
-/// (<c>*.onnx</c> with those keys in metadata_props). One run uses one format.
+/// with the state dict under a key and scalar entries <c>epoch</c>, <c>step</c>, <c>val_error</c>), ONNX
+/// (<c>*.onnx</c> with those keys in metadata_props), Keras (<c>*.h5</c>, <c>*.keras</c>: those keys as attributes of
+/// the HDF5 root, as <c>f.attrs["epoch"] = ...</c> writes them) and sharded safetensors (one sub-directory per
+/// checkpoint holding <c>model.safetensors.index.json</c>: the keys in the index's <c>metadata</c>, or else the time
+/// line of transformers' Trainer in <c>trainer_state.json</c> beside it, <see cref="TrainerStateName"/>).
 /// </summary>
 public static class RunDirectory
 {
@@ -70,9 +73,10 @@ public static class RunDirectory
         var files = Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
             files = Directory.GetFiles(folder).Where(f => ForeignExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Concat(Directory.GetDirectories(folder).Where(d => File.Exists(Path.Combine(d, ShardedSafeTensors.IndexName))))
                 .Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
-            throw new RunDirectoryException($"'{folder}' holds no *.safetensors checkpoint (nor .pt, .pth or .onnx checkpoints with epoch and step metadata). Train the network first, or give the run directory whose {CheckpointsFolder}/ folder holds the checkpoints.");
+            throw new RunDirectoryException($"'{folder}' holds no *.safetensors checkpoint (nor .pt, .pth, .onnx, .h5 or .keras checkpoints, nor sharded checkpoint directories, with epoch and step metadata). Train the network first, or give the run directory whose {CheckpointsFolder}/ folder holds the checkpoints.");
         return files;
     }
 
@@ -119,8 +123,16 @@ public static class RunDirectory
         }
     }
 
-    /// <summary>Checkpoint formats of other producers, used when the folder holds no *.safetensors file.</summary>
-    public static IReadOnlyList<string> ForeignExtensions { get; } = [".pt", ".pth", ".onnx"];
+    /// <summary>Checkpoint file formats of other producers, used when the folder holds no *.safetensors file (sharded checkpoints are directories).</summary>
+    public static IReadOnlyList<string> ForeignExtensions { get; } = [".pt", ".pth", ".onnx", ".h5", ".keras"];
+
+    /// <summary>
+    /// The file in which transformers' Trainer keeps a checkpoint's time line (<c>checkpoint-STEP/trainer_state.json</c>):
+    /// <c>epoch</c>, <c>global_step</c> (the step), and <c>log_history</c>, whose entry at that step with
+    /// <c>eval_accuracy</c> gives val_error = 1 - eval_accuracy. Read for a sharded checkpoint whose index metadata has no
+    /// epoch and step.
+    /// </summary>
+    public const string TrainerStateName = "trainer_state.json";
 
     static bool IsSafeTensors(string path) => string.Equals(Path.GetExtension(path), ".safetensors", StringComparison.OrdinalIgnoreCase);
 
@@ -128,7 +140,46 @@ public static class RunDirectory
     {
         if (IsSafeTensors(path)) return SafeTensors.ReadMetadata(path);
         using var m = ModelFile.Open(path);
+        string state = Path.Combine(path, TrainerStateName);
+        if (Directory.Exists(path) && !(m.Metadata.ContainsKey("epoch") && m.Metadata.ContainsKey("step")) && File.Exists(state))
+            return new Dictionary<string, string>(m.Metadata.Concat(TrainerState(state)).DistinctBy(kv => kv.Key), StringComparer.Ordinal);
         return m.Metadata;
+    }
+
+    /// <summary>epoch, step and val_error from a Trainer's <see cref="TrainerStateName"/> (invariant text).</summary>
+    /// <exception cref="WeightFileException">The file cannot be read or is not a JSON object.</exception>
+    static Dictionary<string, string> TrainerState(string path)
+    {
+        const string Fix = "Give the checkpoint directory as transformers' Trainer wrote it, or put epoch and step into the index's \"metadata\".";
+        var md = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path), new System.Text.Json.JsonDocumentOptions { MaxDepth = 16 });
+            var root = doc.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+                throw new WeightFileException(path, "it is not a JSON object", Fix);
+            string? Num(System.Text.Json.JsonElement e, string key) =>
+                e.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetRawText() : null;
+            if (Num(root, "epoch") is { } epoch) md["epoch"] = epoch;
+            if (Num(root, "global_step") is { } step)
+            {
+                md["step"] = step;
+                if (root.TryGetProperty("log_history", out var log) && log.ValueKind == System.Text.Json.JsonValueKind.Array)
+                    foreach (var entry in log.EnumerateArray())
+                        if (entry.ValueKind == System.Text.Json.JsonValueKind.Object && Num(entry, "step") == step
+                            && entry.TryGetProperty("eval_accuracy", out var acc) && acc.ValueKind == System.Text.Json.JsonValueKind.Number)
+                            md["val_error"] = (1 - acc.GetDouble()).ToString("R", CultureInfo.InvariantCulture);
+            }
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new WeightFileException(path, $"it is not valid JSON (line {(e.LineNumber ?? 0) + 1})", Fix, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WeightFileException(path, $"could not be read ({e.Message})", "Check that the file is readable.", e);
+        }
+        return md;
     }
 
     /// <summary>Reads one checkpoint's metadata (header only).</summary>
@@ -195,7 +246,7 @@ public static class RunDirectory
         return WeightFile.Choose(path, tensors, metadata);
     }
 
-    const string Remedy = "Checkpoints of a run carry string metadata 'epoch' (training time in epochs), 'step' (optimizer steps, 0 for the untrained network) and optionally 'val_error'; re-save the checkpoint with them.";
+    const string Remedy = "Checkpoints of a run carry metadata 'epoch' (training time in epochs), 'step' (optimizer steps, 0 for the untrained network) and optionally 'val_error' (safetensors metadata, PyTorch dict entries, ONNX metadata_props, HDF5 root attributes, or a sharded index's \"metadata\"); re-save the checkpoint with them.";
 
     static double Number(string path, IReadOnlyDictionary<string, string> meta, string key)
     {
