@@ -27,7 +27,7 @@ public class AnalysisPathProperties
     /// both absent (both bracket a transversal root to 1e-10 relative); lambda_min(R) identical (same row sums); no level
     /// spacing and the path recorded.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 25)]
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 25)]
     public Property MatrixFreeAnalysis_AgreesWithTheDenseReference(LayeredCase c)
     {
         var j = c.Coupling();

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.NUnit;
+using NeuralSpin.PropertyTests.Support;
 using NeuralSpin.Classic;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
@@ -34,7 +35,7 @@ public class CurieWeissProperties
     /// outside (points within 1e-9 of the spinodal are skipped, where the count is decided by rounding), and the stable
     /// branch has the lowest f among the branches and the sign of h when h != 0.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(CurieWeissArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(CurieWeissArbitraries) })]
     public Property BranchesSolveEquation_CountMatchesSpinodal_StableIsLowest(CurieWeissPoint p)
     {
         var sol = CurieWeiss.Solve(p.Temperature, p.Field, p.Coupling);

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.NUnit;
+using NeuralSpin.PropertyTests.Support;
 using NeuralSpin.Classic;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
@@ -43,7 +44,7 @@ public class HopfieldProperties
     /// changes it by -2|h_i| &lt; 0), the run ends at a fixed point (s_i h_i &gt;= 0 with the dense J), and its recorded energy
     /// equals the dense-J definition. Energies are exact rationals with denominator N of size &lt;= N P / 2 = 120: 1e-12.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(HopfieldArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(HopfieldArbitraries) })]
     public Property ZeroTemperatureDynamics_LowersEnergy_AndEndsAtFixedPoint(HopfieldCase c)
     {
         var net = c.Network();
@@ -58,7 +59,7 @@ public class HopfieldProperties
     }
 
     /// <summary>The overlap identity h_i = sum_mu xi_i^mu m_mu - alpha s_i equals sum_j J_ij s_j of the dense Hebbian J (rounding only: 1e-12).</summary>
-    [Property(Arbitrary = new[] { typeof(HopfieldArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(HopfieldArbitraries) })]
     public bool LocalFieldFromOverlaps_EqualsDenseField(HopfieldCase c)
     {
         var net = c.Network();

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.NUnit;
+using NeuralSpin.PropertyTests.Support;
 using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
 using NeuralSpin.IO;
 using NeuralSpin.SpinModel;
@@ -73,7 +74,7 @@ public class WeightFileProperties
         finally { File.Delete(path); }
     }
 
-    [Property(Arbitrary = [typeof(NetworkArbitraries)])]
+    [SeededProperty(Arbitrary = [typeof(NetworkArbitraries)])]
     public bool Saving_as_safetensors_F64_and_loading_reproduces_every_bond_block_exactly(LayeredNetwork net) =>
         WithFile(".safetensors", path =>
         {
@@ -82,7 +83,7 @@ public class WeightFileProperties
             return SameBlocks(bonds, WeightFile.Load(path).ToBondMatrix());
         });
 
-    [Property(Arbitrary = [typeof(NetworkArbitraries)])]
+    [SeededProperty(Arbitrary = [typeof(NetworkArbitraries)])]
     public bool Saving_as_npz_and_loading_reproduces_every_bond_block_exactly(LayeredNetwork net) =>
         WithFile(".npz", path =>
         {
@@ -91,7 +92,7 @@ public class WeightFileProperties
             return SameBlocks(bonds, WeightFile.Load(path).ToBondMatrix());
         });
 
-    [Property(Arbitrary = [typeof(NetworkArbitraries)])]
+    [SeededProperty(Arbitrary = [typeof(NetworkArbitraries)])]
     public bool Compressed_npz_of_the_raw_weights_loads_as_the_same_network(LayeredNetwork net) =>
         WithFile(".npz", path =>
         {
@@ -102,7 +103,7 @@ public class WeightFileProperties
             return SameBlocks(net.ToBondMatrix(), WeightFile.Load(path).ToBondMatrix());
         });
 
-    [Property(Arbitrary = [typeof(DecimalNetworkArbitraries)])]
+    [SeededProperty(Arbitrary = [typeof(DecimalNetworkArbitraries)])]
     public bool Saving_as_F32_stores_the_float_cast_of_every_weight(LayeredNetwork net) =>
         WithFile(".safetensors", path =>
         {
@@ -112,7 +113,7 @@ public class WeightFileProperties
                 && layers.Select((l, k) => l.Data.SequenceEqual(net.Weights[k].Select(v => (double)(float)v))).All(ok => ok);
         });
 
-    [Property(Arbitrary = [typeof(DecimalNetworkArbitraries)])]
+    [SeededProperty(Arbitrary = [typeof(DecimalNetworkArbitraries)])]
     public bool Saving_as_F16_or_BF16_stores_the_nearest_representable_value(LayeredNetwork net, bool half) =>
         WithFile(".safetensors", path =>
         {
@@ -129,11 +130,11 @@ public class WeightFileProperties
 [TestFixture]
 public class FloatFormatProperties
 {
-    [Property]
+    [SeededProperty]
     public bool Narrowing_to_half_agrees_with_System_Half_for_any_finite_double(NormalFloat x) =>
         FloatFormats.DoubleToHalfBits(x.Get) == BitConverter.HalfToUInt16Bits((Half)x.Get);
 
-    [Property]
+    [SeededProperty]
     public bool Narrowing_to_bfloat16_gives_a_neighbour_of_the_value_no_farther_than_the_other(NormalFloat x)
     {
         double v = x.Get;
@@ -146,7 +147,7 @@ public class FloatFormatProperties
         return Math.Abs(v - r) <= Math.Abs(v - o);
     }
 
-    [Property]
+    [SeededProperty]
     public bool Numeric_name_order_sorts_layer_indices_as_numbers(int[] indices)
     {
         var distinct = indices.Select(Math.Abs).Distinct().ToArray();

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.NUnit;
+using NeuralSpin.PropertyTests.Support;
 using NeuralSpin.Ising;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
@@ -56,7 +57,7 @@ public class BpProperties
     /// to a residual of 1e-13; observables are sums of at most 2N O(1) terms (|beta J| &lt;= 3.75, |beta h| &lt;= 2.5, so no
     /// saturation), giving ~1e-13 errors; tolerance 1e-9.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(BpArbitraries) }, MaxTest = 200)]
+    [SeededProperty(Arbitrary = new[] { typeof(BpArbitraries) }, MaxTest = 200)]
     public Property BpOnTreesEqualsEnumeration(BpTreeCase c)
     {
         bool ok = Check(c, out string label);

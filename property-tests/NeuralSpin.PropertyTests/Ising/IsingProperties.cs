@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.NUnit;
+using NeuralSpin.PropertyTests.Support;
 using NeuralSpin.Ising;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 using TestFixtureAttribute = NUnit.Framework.TestFixtureAttribute;
@@ -61,7 +62,7 @@ public class IsingProperties
 
     /// <summary>E(s) = -1/2 sum_ij J_ij s_i s_j - sum_i h_i s_i. Both sides sum at most 8 + 64 grid values of size
     /// &lt;= 1.5: rounding below 1e-13.</summary>
-    [Property(Arbitrary = new[] { typeof(IsingArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(IsingArbitraries) })]
     public bool EnergyEqualsDefinition(IsingCase c)
     {
         var model = c.Model();
@@ -71,7 +72,7 @@ public class IsingProperties
 
     /// <summary>The Gray-code enumeration (any inner/chunk layout) equals a naive loop over 2^N configurations:
     /// ln Z (relative 1e-12), &lt;E&gt;, m, &lt;s_i s_j&gt; and &lt;s_i s_j s_k&gt; (absolute 1e-12; at most 256 positive terms).</summary>
-    [Property(Arbitrary = new[] { typeof(IsingArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(IsingArbitraries) })]
     public Property GrayCodeEnumerationEqualsBruteForce(IsingCase c)
     {
         var model = c.Model();

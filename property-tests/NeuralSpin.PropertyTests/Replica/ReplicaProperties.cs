@@ -39,7 +39,7 @@ public static class ReplicaArbitraries
 public class ReplicaProperties
 {
     /// <summary>P1 17: for equal layers the general T_c = sqrt(lambda_max(D^-1/2 B D^-1/2)) equals [2 C cos(pi/(L+2))]^(1/2).</summary>
-    [Property(Arbitrary = new[] { typeof(ReplicaArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(ReplicaArbitraries) })]
     public Property EqualLayers_GeneralCriticalTemperature_EqualsClosedFormP1_17(EqualLayerCase e)
     {
         var widths = Enumerable.Repeat(e.Width, e.LayerCount).ToArray();
@@ -50,7 +50,7 @@ public class ReplicaProperties
     }
 
     /// <summary>P1 16: for equal layers the eigenvalues of H(beta) are n [1 - 2 beta^2 C cos((k+1) pi/(L+2))].</summary>
-    [Property(Arbitrary = new[] { typeof(ReplicaArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(ReplicaArbitraries) })]
     public Property EqualLayers_HessianEigenvalues_EqualP1_16(EqualLayerCase e)
     {
         var widths = Enumerable.Repeat(e.Width, e.LayerCount).ToArray();
@@ -69,7 +69,7 @@ public class ReplicaProperties
     /// General widths: H(beta) = D^1/2 (I - beta^2 A) D^1/2 with A = D^-1/2 B D^-1/2, so at beta = 1/T_c its smallest
     /// eigenvalue is 0; just above T_c (beta 1e-6 relative smaller) it is positive definite, just below indefinite.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(ReplicaArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(ReplicaArbitraries) })]
     public Property GeneralWidths_HessianSingularAtTc_PositiveDefiniteAbove(GeneralWidthCase g)
     {
         double tc = ReplicaHessian.CriticalTemperature(g.Widths, g.C);

@@ -32,7 +32,7 @@ public class LevelSpacingProperties
     /// Rounding of a e + b is ~1e-15 * 30 absolute against spacings &gt;= 0.05 (the grid, halved by the median's mean),
     /// so the ratio agrees to 1e-12 relative. Exact ties stay exact ties (same operation on equal numbers).
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(SpectrumArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(SpectrumArbitraries) })]
     public Property FirstSpacingRatio_InvariantUnderShiftAndPositiveScaling(SpectrumCase s)
     {
         var r0 = LevelSpacing.FirstSpacingRatio(s.Values);

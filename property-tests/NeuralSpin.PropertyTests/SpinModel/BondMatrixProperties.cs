@@ -16,7 +16,7 @@ public class BondMatrixProperties
     /// dense products and RowSquareSums the naive d_i; CouplingVariances equal N_{k-1} mean (J^(k)_ij)^2.
     /// Products sum at most 8 terms of size <= 1 * 1: rounding ~1e-15, so 1e-13 absolute is safe.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(SpinArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) })]
     public Property StructuredProducts_EqualNaiveDense(LayeredCase c)
     {
         var j = c.Coupling();
@@ -52,7 +52,7 @@ public class BondMatrixProperties
 
     /// <summary>FromLinearWeights(LinearWeight(k) for all k) reproduces the blocks exactly (transposition is a copy), and
     /// LinearWeight(k) is W^(k) = J^(k)^T of shape N_k x N_{k-1}.</summary>
-    [Property(Arbitrary = new[] { typeof(SpinArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) })]
     public Property LinearWeights_RoundTrip(LayeredCase c)
     {
         var j = c.Coupling();

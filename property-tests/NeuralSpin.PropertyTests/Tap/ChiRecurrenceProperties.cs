@@ -17,7 +17,7 @@ public class ChiRecurrenceProperties
     /// negative count, log|det| and sign of the dense matrix's MathNet spectrum, and so does DenseInertia.Of.
     /// Shifts c = (knob - 4)/4 + 0.0123 in [-0.99, 2.01] make I - M - cI indefinite for many cases.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 100)]
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 100)]
     public Property Inertia_AddsUpOverPhiK_AndDetIsProductOfDetPhiK(LayeredCase c)
     {
         double shift = (c.Knob - 4) * 0.25 + 0.0123;

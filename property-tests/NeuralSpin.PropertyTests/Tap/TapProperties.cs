@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.NUnit;
+using NeuralSpin.PropertyTests.Support;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
@@ -47,7 +48,7 @@ public class TapProperties
     /// by central differences through <see cref="TapSolver.Step"/>, equals M = beta J - beta^2 diag(d), and
     /// <see cref="LinearizedTap.Dense"/> equals I - M.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(TapArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(TapArbitraries) })]
     public Property JacobianOfTapMapAtZeroEqualsM(LayeredTapCase c)
     {
         var j = c.Coupling();
@@ -88,7 +89,7 @@ public class TapProperties
     /// A converged damped TAP iteration (damping 0.5, beta reduced until the iteration contracts) satisfies the TAP
     /// equations P1 20 to 1e-8.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(TapArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(TapArbitraries) })]
     public Property ConvergedFixedPointSolvesTapEquations(LayeredTapCase c)
     {
         var (_, beta, r) = SolveAtSmallEnoughBeta(c);
@@ -101,7 +102,7 @@ public class TapProperties
     /// <summary>
     /// The gradient of the TAP free energy (P1 19 with fields) vanishes at converged fixed points of the iteration.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(TapArbitraries) })]
+    [SeededProperty(Arbitrary = new[] { typeof(TapArbitraries) })]
     public Property FreeEnergyGradientVanishesAtFixedPoints(LayeredTapCase c)
     {
         var (j, beta, r) = SolveAtSmallEnoughBeta(c);

@@ -67,7 +67,7 @@ public class TransitionProperties
     /// certification) and the dense path (DenseThreshold 10000), equals the chi-recurrence bisection reference to
     /// 1e-8 relative (both locate a transversal root to ~1e-10 relative; the slope |d lambda_min / d beta| is O(1)).
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 25)]
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 25)]
     public Property BetaC_FromChiRecurrence_EqualsDenseDiagonalization(LayeredCase c)
     {
         var s = Prepare(c);
@@ -86,7 +86,7 @@ public class TransitionProperties
     /// FirstCrossing's guarantee: on 2000 points of (0, beta_c) the dense MathNet lambda_min stays &gt;= level - 1e-9
     /// (the library's CertificationSlack), and at beta_c it is within 1e-8 of the level (root bracketed to 1e-10 relative).
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 25)]
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 25)]
     public Property FirstCrossing_HasNoCrossingBeforeIt(LayeredCase c)
     {
         var s = Prepare(c);
@@ -111,7 +111,7 @@ public class TransitionProperties
     /// GlobalMinimum: its value is at most the dense MathNet scan minimum on 1000 points + 1e-9 (a polished minimiser
     /// can only be lower than a scan), and its CertifiedLowerBound is at most the scan minimum.
     /// </summary>
-    [Property(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 40)]
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) }, MaxTest = 40)]
     public Property GlobalMinimum_IsBelowDenseScan_AndCertifiedBoundHolds(LayeredCase c)
     {
         var j = c.Coupling();
