@@ -91,6 +91,23 @@ public sealed class AnalyzeCommandTests : CliFixture
         Assert.That(r.Stdout, Does.Contain("curve minimum of reference"));
     }
 
+    // A reference of other widths (an untrained network of another architecture) still gives its curve minimum as c_0,
+    // with a notice naming both widths; the level is checked against the slow independent reference (dense MathNet
+    // spectra, grid + golden section), whose minimum is accurate to 1e-9 (GoldenReferenceTests' tolerance).
+    [Test]
+    public void ReferenceOfOtherWidths_GivesItsOwnCurveMinimum_WithANotice()
+    {
+        string net = InitNetwork("trained.safetensors", seed: 1, widths: "20,15,10");
+        string reference = InitNetwork("other.safetensors", seed: 2, widths: "12,9,6,4");
+        string json = PathOf("r.json");
+        var r = Cli("analyze", net, "--reference", reference, "--json", json);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        string said = System.Text.RegularExpressions.Regex.Replace(r.Stdout + r.Stderr, @"\s+", " "); // notices are wrapped
+        Assert.That(said, Does.Contain("has widths 12-9-6-4, the network 20-15-10"));
+        var (_, expected) = Golden.IndependentReference.FromSafeTensors(reference).CurveMinimum(10);
+        Assert.That(Num(ReadJson(json), "level"), Is.EqualTo(expected).Within(1e-9));
+    }
+
     [Test]
     public void CurveCsvHasTheGrid()
     {
