@@ -10,6 +10,17 @@ namespace NeuralSpin.Reporting;
 public sealed record PlotFile(string Name, byte[] Png, string Description);
 
 /// <summary>
+/// A figure before rendering: its file name, what it shows, and its panels (ScottPlot models, stacked top to bottom,
+/// each <see cref="PanelHeight"/> pixels high), so that its content (series, ranges, labels) can be inspected.
+/// </summary>
+public sealed record Figure(string Name, string Description, IReadOnlyList<Plot> Panels, int PanelHeight = Figures.Height)
+{
+    /// <summary>The figure as a PNG: one panel as is, several stacked.</summary>
+    public PlotFile Render() => new(Name, Panels.Count == 1 && PanelHeight == Figures.Height ? Figures.Png(Panels[0])
+        : TrajectoryPlots.Stack(Panels, Figures.Width, PanelHeight), Description);
+}
+
+/// <summary>
 /// The figures of P1 secs. 3.1-3.4 for one training run, as PNGs:
 /// <list type="bullet">
 /// <item><c>validation_error.png</c> (Fig. 4) validation error vs epoch (only if the checkpoints record it);</item>
@@ -29,17 +40,21 @@ public static class TrajectoryPlots
     internal static readonly Color After = Colors.OrangeRed;
 
     /// <summary>Renders every figure the result supports (in memory).</summary>
-    public static IReadOnlyList<PlotFile> Render(TrajectoryResult r)
+    public static IReadOnlyList<PlotFile> Render(TrajectoryResult r) => Build(r).Select(f => f.Render()).ToList();
+
+    /// <summary>Every figure the result supports, as plot models (not rendered).</summary>
+    public static IReadOnlyList<Figure> Build(TrajectoryResult r)
     {
-        var files = new List<PlotFile>();
-        if (r.Rows.Any(x => x.ValError is > 0)) files.Add(new("validation_error.png", ValidationError(r), "Fig. 4: validation error vs epoch"));
-        files.Add(new("lambda_min_curve.png", LambdaMinCurve(r), "Fig. 5: lambda_min(beta) of I - M before and after training"));
-        files.Add(new("evolution.png", Evolution(r), "Figs. 6/8: T_c, lambda_max(J), s_0/s_typ vs epoch"));
-        files.Add(new("tap_spectrum.png", TapSpectrum(r), "Fig. 7: spectrum of I - M at T_c before and after"));
-        files.Add(new("bond_spectrum.png", BondSpectrum(r), "Fig. 9: spectral density of J before and after"));
+        var figures = new List<Figure>();
+        if (r.Rows.Any(x => x.ValError is > 0)) figures.Add(new("validation_error.png", "Fig. 4: validation error vs epoch", [ValidationError(r)]));
+        figures.Add(new("lambda_min_curve.png", "Fig. 5: lambda_min(beta) of I - M before and after training",
+            [LambdaMinPlot(r, $"Least eigenvalue of I - M(\u03b2) before and after training ({Subtitle(r)})")]));
+        figures.Add(new("evolution.png", "Figs. 6/8: T_c, lambda_max(J), s_0/s_typ vs epoch", Evolution(r), 380));
+        figures.Add(new("tap_spectrum.png", "Fig. 7: spectrum of I - M at T_c before and after", [TapSpectrum(r)]));
+        figures.Add(new("bond_spectrum.png", "Fig. 9: spectral density of J before and after", [BondSpectrum(r)]));
         if (r.Rows.Count > 0 && r.Rows[0].Layers.Count > 0)
-            files.Add(new("layer_alpha.png", LayerAlpha(r), "per-layer power-law alpha vs epoch, below the corrected T_c"));
-        return files;
+            figures.Add(new("layer_alpha.png", "per-layer power-law alpha vs epoch, below the corrected T_c", LayerAlpha(r), 420));
+        return figures;
     }
 
     /// <summary>Writes the plots into <paramref name="dir"/> (created if needed), each atomically; returns the paths.</summary>
@@ -106,7 +121,10 @@ public static class TrajectoryPlots
 
     internal const string EpochLabel = "training time t (epochs; linear on [0, 1], logarithmic beyond)";
 
-    static byte[] ValidationError(TrajectoryResult r)
+    /// <summary>The label of every epoch axis.</summary>
+    public static string EpochLabelText => EpochLabel;
+
+    static Plot ValidationError(TrajectoryResult r)
     {
         var plot = Figures.NewPlot($"Validation error during training ({Subtitle(r)})", EpochLabel, "validation error rate");
         double tMax = r.Rows.Max(x => x.Epoch);
@@ -115,11 +133,8 @@ public static class TrajectoryPlots
         EpochTicks(plot, tMax);
         LogY(plot, r.Rows.Select(x => x.ValError ?? double.NaN));
         plot.ShowLegend(Alignment.UpperRight);
-        return Figures.Png(plot);
+        return plot;
     }
-
-    static byte[] LambdaMinCurve(TrajectoryResult r) =>
-        Figures.Png(LambdaMinPlot(r, $"Least eigenvalue of I - M(\u03b2) before and after training ({Subtitle(r)})"));
 
     /// <summary>Fig. 5 for one run: lambda_min(beta) before and after training, the level c_0 and the corrected beta_c marks.</summary>
     internal static Plot LambdaMinPlot(TrajectoryResult r, string title)
@@ -155,7 +170,7 @@ public static class TrajectoryPlots
         m.MarkerLineWidth = 2;
     }
 
-    static byte[] Evolution(TrajectoryResult r)
+    static List<Plot> Evolution(TrajectoryResult r)
     {
         double tMax = r.Rows.Max(x => x.Epoch);
         var panels = new List<Plot>();
@@ -194,10 +209,10 @@ public static class TrajectoryPlots
             // equal left margins so that the three epoch axes line up
             p.Layout.Fixed(new PixelPadding(100, 30, 60, 50));
         }
-        return Stack(panels, Figures.Width, 380);
+        return panels;
     }
 
-    static byte[] LayerAlpha(TrajectoryResult r)
+    static List<Plot> LayerAlpha(TrajectoryResult r)
     {
         double tMax = r.Rows.Max(x => x.Epoch);
         var top = Figures.NewPlot($"Spin model and per-layer spectra during training ({Subtitle(r)})", "", "T_c(c\u2080) corrected");
@@ -228,7 +243,7 @@ public static class TrajectoryPlots
             EpochTicks(p, tMax);
             p.Layout.Fixed(new PixelPadding(100, 30, 60, 50));
         }
-        return Stack([top, bottom], Figures.Width, 420);
+        return [top, bottom];
     }
 
     /// <summary>Renders plots one below the other into one PNG.</summary>
@@ -250,7 +265,7 @@ public static class TrajectoryPlots
         return data.ToArray();
     }
 
-    static byte[] TapSpectrum(TrajectoryResult r)
+    static Plot TapSpectrum(TrajectoryResult r)
     {
         var plot = Figures.NewPlot($"Spectrum of I - M at the transition ({Subtitle(r)})", "eigenvalue of I - M(\u03b2_c)", "spectral density (log scale)");
         Densities(plot, r.Initial.SpectrumTap, r.Final.SpectrumTap,
@@ -259,15 +274,15 @@ public static class TrajectoryPlots
         v.LinePattern = LinePattern.Dashed;
         v.LegendText = $"c\u2080 = {Fmt(r.Level)}";
         plot.ShowLegend(Alignment.UpperRight);
-        return Figures.Png(plot);
+        return plot;
     }
 
-    static byte[] BondSpectrum(TrajectoryResult r)
+    static Plot BondSpectrum(TrajectoryResult r)
     {
         var plot = Figures.NewPlot($"Spectral density of the bond matrix J ({Subtitle(r)})", "eigenvalue of J", "spectral density (log scale)");
         Densities(plot, r.Initial.SpectrumJ, r.Final.SpectrumJ, "before training", "after training");
         plot.ShowLegend(Alignment.UpperRight);
-        return Figures.Png(plot);
+        return plot;
     }
 
     /// <summary>Two histograms on common bins as step lines, log10 density; empty bins drop below the axis.</summary>

@@ -17,7 +17,8 @@ public static class SpectralDensity
         double a = lo ?? values.Min(), b = hi ?? values.Max();
         if (b <= a) { a -= 0.5; b += 0.5; }
         var edges = new double[bins + 1];
-        for (int i = 0; i <= bins; i++) edges[i] = a + (b - a) * i / bins;
+        for (int i = 0; i < bins; i++) edges[i] = a + (b - a) * i / bins;
+        edges[bins] = b; // a + (b - a) can round below b: the last edge is the closed end itself
         var counts = new int[bins];
         int total = 0;
         foreach (var v in values)

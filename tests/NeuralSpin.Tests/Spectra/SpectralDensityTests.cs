@@ -78,4 +78,15 @@ public class SpectralDensityTests
         Assert.That(LevelSpacing.FirstSpacingRatio(new[] { 1.0, 1, 1, 2 }), Is.Null, "median spacing 0");
         Assert.Throws<ArgumentException>(() => LevelSpacing.Median(Array.Empty<double>()));
     }
+
+    // -1.1 + (0.3 - -1.1) * 7 / 7 is 0.30000000000000004 in doubles: the edges must still end exactly at hi (the last bin
+    // is closed at hi), and start exactly at lo
+    [Test]
+    public void Edges_StartAtLoAndEndExactlyAtHi()
+    {
+        var h = SpectralDensity.Of([-1.1, 0.3, 0.0], 7, -1.1, 0.3);
+        Assert.That(h.Edges[0], Is.EqualTo(-1.1));
+        Assert.That(h.Edges[^1], Is.EqualTo(0.3));
+        Assert.That(h.Counts.Sum(), Is.EqualTo(3), "both ends are inside");
+    }
 }
