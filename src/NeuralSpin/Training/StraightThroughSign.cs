@@ -26,10 +26,10 @@ public static class StraightThroughSign
     {
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
-        var h = x.clamp(-1.0, 1.0);
+        var h = x.clamp(MinusOne, One);
         Tensor step;
         using (no_grad())
-            step = x.ge(0).to(x.dtype).mul(2).sub(1);
+            step = x.ge(Zero).to(x.dtype).mul(Two).sub(One);
         return h.add(step.sub(h).detach()).MoveToOuterDisposeScope();
     }
 
@@ -39,6 +39,10 @@ public static class StraightThroughSign
         ArgumentNullException.ThrowIfNull(x);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        return x.ge(0).to(x.dtype).mul(2).sub(1).MoveToOuterDisposeScope();
+        return x.ge(Zero).to(x.dtype).mul(Two).sub(One).MoveToOuterDisposeScope();
     }
+
+    // Held for the process's life: TorchSharp's implicitly converted Scalars are finalizable temporaries that can be freed
+    // while libtorch reads them (MomentumSgd's remarks); these are never collected.
+    static readonly Scalar Zero = 0.0.ToScalar(), One = 1.0.ToScalar(), MinusOne = (-1.0).ToScalar(), Two = 2.0.ToScalar();
 }

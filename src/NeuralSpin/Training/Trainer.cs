@@ -10,7 +10,7 @@ namespace NeuralSpin.Training;
 
 /// <summary>
 /// Trains the networks of P1 sec. 3.1 (Table 1, docs/theory.md section 9): SGD with momentum
-/// (<c>torch.optim.SGD</c>), mini-batches in a seeded order (<see cref="DataOrder"/>), the squared
+/// (<see cref="MomentumSgd"/>, PyTorch's <c>torch.optim.SGD</c> update), mini-batches in a seeded order (<see cref="DataOrder"/>), the squared
 /// multi-class hinge loss (<see cref="MultiClassHingeLoss"/>), checkpoints on a schedule
 /// (<see cref="CheckpointSchedule"/>) with the test-set error, and a resume state (<see cref="RunFiles"/>).
 /// </summary>
@@ -111,17 +111,17 @@ public static class Trainer
     /// b = mu b + g, p = p - lr b; b = g at the first step). Returns the loss before the step; when it is NaN or
     /// infinite nothing is changed (no backward pass, no step), so the caller can stop with finite weights.
     /// </summary>
-    public static double Step(Mlp model, optim.Optimizer optimizer, Tensor x, Tensor y, TrainingConvention convention)
+    public static double Step(Mlp model, MomentumSgd optimizer, Tensor x, Tensor y, TrainingConvention convention)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         using var scope = NewDisposeScope();
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var l = MultiClassHingeLoss.Squared(model.forward(x), y, convention);
         double loss = l.ToDouble();
         if (!double.IsFinite(loss)) return loss;
         l.backward();
-        optimizer.step();
+        optimizer.Step();
         return loss;
     }
 
@@ -176,7 +176,7 @@ public static class Trainer
         readonly TrainingOptions _o;
         readonly string _fingerprint;
         readonly Mlp _model;
-        readonly SGD _optimizer;
+        readonly MomentumSgd _optimizer;
         readonly Tensor _trainX, _trainY, _testX, _testY;
         readonly int _trainCount;
         readonly HashSet<long> _checkpointSteps;
@@ -207,7 +207,7 @@ public static class Trainer
             _model = Mlp.Create(options.Program, options.Widths, options.Bias, Seeds.Stream(options.Seed, InitStream));
             _model.train();
             _parameters = _model.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
-            _optimizer = optim.SGD(_parameters.Select(p => p.Value), options.LearningRate, momentum: options.Momentum);
+            _optimizer = new MomentumSgd(_parameters.Select(p => p.Value), options.LearningRate, options.Momentum);
 
             _trainX = torch.tensor(data.TrainX, [data.TrainCount, data.InputDim]);
             _trainY = torch.tensor(data.TrainY.Select(b => (long)b).ToArray());
@@ -350,9 +350,8 @@ public static class Trainer
             CheckFinite();
             var tensors = new List<NamedTensor>();
             foreach (var (name, p) in _parameters) tensors.Add(ToNamed("model." + name, p));
-            var states = _optimizer.state_dict().State;
             for (int i = 0; i < _parameters.Length; i++)
-                if (((SGD.State)states[i]).momentum_buffer is { } buf)
+                if (_optimizer.MomentumBuffer(i) is { } buf)
                     tensors.Add(ToNamed("momentum." + _parameters[i].Name, buf));
             var metadata = new Dictionary<string, string>
             {
@@ -390,7 +389,6 @@ public static class Trainer
                 throw new InvalidDataException($"resume state '{path}' is at step {step}, outside the run's 0..{TotalSteps}");
 
             var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-            var states = _optimizer.state_dict().State;
             using (no_grad())
             {
                 for (int i = 0; i < _parameters.Length; i++)
@@ -399,12 +397,8 @@ public static class Trainer
                     if (!byName.TryGetValue("model." + name, out var w))
                         throw new InvalidDataException($"resume state '{path}' has no tensor 'model.{name}'");
                     using (var src = FromNamed(w, p.shape, path)) p.copy_(src);
-                    var st = (SGD.State)states[i];
                     if (byName.TryGetValue("momentum." + name, out var b))
-                    {
-                        st.momentum_buffer?.Dispose();
-                        st.momentum_buffer = FromNamed(b, p.shape, path);
-                    }
+                        _optimizer.SetMomentumBuffer(i, FromNamed(b, p.shape, path));
                 }
             }
             _step = step;

@@ -15,7 +15,7 @@ namespace NeuralSpin.Tests.Training;
 /// <c>torch.autograd.Function</c> straight-through sign, <c>nn.MultiMarginLoss(p=2)</c> (times C when the
 /// convention does not divide by C), <c>torch.optim.SGD(momentum=0.9)</c>) on a 12-10-8-4 network without
 /// biases. Each test copies PyTorch's weights and momentum buffers into a C# <see cref="Mlp"/> and a TorchSharp
-/// <c>optim.SGD</c>, runs <see cref="Trainer.Step"/> and compares the loss, the gradients, the momentum buffers
+/// <see cref="MomentumSgd"/>, runs <see cref="Trainer.Step"/> and compares the loss, the gradients, the momentum buffers
 /// and the weights with PyTorch's. The tests need no Python: the fixtures are committed.
 /// </summary>
 /// <remarks>
@@ -152,17 +152,17 @@ public class PyTorchOracleTests
 
     /// <summary>
     /// A C# network of <paramref name="program"/> in <paramref name="dtype"/> holding PyTorch's weights, and an
-    /// optim.SGD(lr, momentum) over its parameters whose momentum buffers are PyTorch's (none when
+    /// MomentumSgd(lr, momentum) over its parameters whose momentum buffers are PyTorch's (none when
     /// <paramref name="buffer"/> gives null), set as Trainer.LoadState sets them.
     /// </summary>
-    static (Mlp Model, SGD Optimizer) Build(TrainingProgram program, ScalarType dtype, Func<int, Tensor> weight,
+    static (Mlp Model, MomentumSgd Optimizer) Build(TrainingProgram program, ScalarType dtype, Func<int, Tensor> weight,
         Func<int, Tensor?> buffer, double lr, double momentum)
     {
         var model = Mlp.Create(program, Widths, bias: false, initSeed: 1);
         if (dtype != ScalarType.Float32) model.to(dtype);
         var parameters = model.parameters().ToArray();
         Assert.That(parameters, Has.Length.EqualTo(LayerCount));
-        var optimizer = optim.SGD(parameters, lr, momentum: momentum);
+        var optimizer = new MomentumSgd(parameters, lr, momentum);
         SetState(model, optimizer, weight, buffer);
         for (int k = 0; k < LayerCount; k++)
             Assert.That(model.Layer(k).weight!.dtype, Is.EqualTo(dtype), $"layer {k} dtype");
@@ -170,24 +170,20 @@ public class PyTorchOracleTests
     }
 
     /// <summary>Copies weights into the model and replaces the optimizer's momentum buffers (parameter i is layers.{i}.weight).</summary>
-    static void SetState(Mlp model, SGD optimizer, Func<int, Tensor> weight, Func<int, Tensor?> buffer)
+    static void SetState(Mlp model, MomentumSgd optimizer, Func<int, Tensor> weight, Func<int, Tensor?> buffer)
     {
-        var states = optimizer.state_dict().State;
         using (no_grad())
         {
             for (int k = 0; k < LayerCount; k++)
             {
                 model.Layer(k).weight!.copy_(weight(k));
-                var st = (SGD.State)states[k];
-                var b = buffer(k);
-                if (!ReferenceEquals(st.momentum_buffer, b)) st.momentum_buffer?.Dispose();
-                st.momentum_buffer = b;
+                optimizer.SetMomentumBuffer(k, buffer(k));
             }
         }
     }
 
-    static Tensor Buffer(SGD optimizer, int k) =>
-        ((SGD.State)optimizer.state_dict().State[k]).momentum_buffer ?? throw new AssertionException($"layer {k}: the optimizer holds no momentum buffer after the step");
+    static Tensor Buffer(MomentumSgd optimizer, int k) =>
+        optimizer.MomentumBuffer(k) ?? throw new AssertionException($"layer {k}: the optimizer holds no momentum buffer after the step");
 
     static TrainingConvention Convention(LossReduction reduction, bool divideByC, double margin) =>
         new(reduction, divideByC, margin, MnistNormalization.Standardized); // the input preprocessing plays no part in Step
@@ -211,7 +207,7 @@ public class PyTorchOracleTests
         public readonly string P;
         public readonly Fixture F = Single.Value;
         public readonly Mlp Model;
-        public readonly SGD Optimizer;
+        public readonly MomentumSgd Optimizer;
         public readonly float Loss;
         readonly DisposeScope _scope;
 
@@ -222,7 +218,7 @@ public class PyTorchOracleTests
             catch { _scope.Dispose(); throw; }
         }
 
-        (string, Mlp, SGD, float) Run(TrainingProgram program, LossReduction r, bool d, double m, double? momentumOverride)
+        (string, Mlp, MomentumSgd, float) Run(TrainingProgram program, LossReduction r, bool d, double m, double? momentumOverride)
         {
             string prefix = Prefix(program, r, d, m);
             Assert.That(F.Scalar($"{prefix}.margin"), Is.EqualTo(m), "fixture margin");
@@ -262,7 +258,7 @@ public class PyTorchOracleTests
     [TestCaseSource(nameof(SingleStepCases))]
     public void SingleStep_MomentumBuffer_IsMuTimesBufferPlusGradient(TrainingProgram program, LossReduction r, bool d, double m)
     {
-        // b' = mu b + g (torch.optim.SGD, no dampening). First the fixture itself obeys it (PyTorch's b' against
+        // b' = mu b + g (torch.optim.MomentumSgd, no dampening). First the fixture itself obeys it (PyTorch's b' against
         // mu b + g formed here in float64 from PyTorch's b and g: one float32 multiply-add of rounding), then C#'s b'
         // equals PyTorch's.
         using var s = new SingleStep(program, r, d, m);
@@ -379,8 +375,8 @@ public class PyTorchOracleTests
     [TestCase(TrainingProgram.Binarized)]
     public void TrainerTrain_IsTrainerStepWithSgdMomentum_TheUpdateTheOracleChecks(TrainingProgram program)
     {
-        // The tests above give Trainer.Step an optim.SGD(lr, momentum 0.9) built here. Trainer.Train builds its own
-        // optimizer; this test checks that its run is exactly Trainer.Step with optim.SGD(lr, momentum: 0.9) over the
+        // The tests above give Trainer.Step a MomentumSgd(lr, momentum 0.9) built here. Trainer.Train builds its own
+        // optimizer; this test checks that its run is exactly Trainer.Step with MomentumSgd(lr, 0.9) over the
         // batches of DataOrder, so what the oracle checks (b' = mu b + g, p' = p - lr b' as in torch.optim.SGD)
         // holds for Train too (a Train that built SGD without momentum, with dampening or with weight decay fails).
         // Same libtorch, one thread on both sides (Threads = 1, and the fixture's OneThread), same operations in the same order: the final weights and momentum

@@ -72,7 +72,7 @@ public class TrainingConventionTests : TempDirFixture
             using var scope = NewDisposeScope();
             var model = Mlp.Create(TrainingProgram.Standard, [20, 16, 12, 4], false, 5);
             model.to(ScalarType.Float64);
-            using var opt = optim.SGD(model.parameters(), lr, momentum: 0.9);
+            using var opt = new MomentumSgd(model.parameters(), lr, 0.9);
             var x = torch.tensor(data.TrainX.Select(v => (double)v).ToArray(), [data.TrainCount, 20]);
             var y = torch.tensor(data.TrainY.Select(b => (long)b).ToArray());
             for (int s = 0; s < 30; s++)
@@ -181,7 +181,7 @@ public class TrainingConventionTests : TempDirFixture
     {
         using var scope = NewDisposeScope();
         var model = Mlp.Create(TrainingProgram.Standard, [4, 3, 2], false, 1);
-        using var opt = optim.SGD(model.parameters(), 0.1, momentum: 0.9);
+        using var opt = new MomentumSgd(model.parameters(), 0.1, 0.9);
         var before = model.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
         var x = torch.tensor(new float[] { 1, float.NaN, 0, 0 }, [1, 4]);
         double loss = Trainer.Step(model, opt, x, torch.tensor(new long[] { 1 }), TrainingConvention.Default);
