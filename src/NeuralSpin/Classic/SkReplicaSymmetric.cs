@@ -46,12 +46,11 @@ public static class SkReplicaSymmetric
         rule ??= DefaultRule.Value;
         // g(q) = F(q) - q: g(q) ~ (beta^2 J^2 - 1) q > 0 for small q; g(1) = F(1) - 1 < 0
         double lo = 0, hi = 1;
-        double small = 1e-300;
         while (hi - lo > 1e-14)
         {
             double mid = 0.5 * (lo + hi);
             double g = RightHandSide(mid, temperature, couplingScale, rule) - mid;
-            if (g > 0 || mid <= small) lo = mid; else hi = mid;
+            if (g > 0 || mid <= Precision.Tiny) lo = mid; else hi = mid;
         }
         return 0.5 * (lo + hi);
     }

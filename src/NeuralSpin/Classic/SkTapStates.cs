@@ -281,7 +281,7 @@ public static class SkTapStates
         var q = branch.Points.MinBy(x => Math.Abs(x.Temperature - p.Temperature))!;
         double gap = Math.Abs(q.Temperature - p.Temperature);
         if (gap > step) return false;
-        var m = gap < 1e-9 * Math.Max(1, p.Temperature) ? q.Magnetizations : Advance(instance, q.Magnetizations, q.Temperature, p.Temperature);
+        var m = Precision.AlmostEqualRelative(q.Temperature, p.Temperature) ? q.Magnetizations : Advance(instance, q.Magnetizations, q.Temperature, p.Temperature);
         return m != null && SkTapSolutions.SameUpToSign(m, p.Magnetizations);
     }
 

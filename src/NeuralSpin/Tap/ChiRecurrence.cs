@@ -123,7 +123,7 @@ public sealed class ChiRecurrence : IDisposable
 
     static void Count(double v, double scale, double tol, ref int neg, ref int zero, ref int pos, ref int sign, ref double logdet)
     {
-        if (Math.Abs(v) <= tol * Math.Max(scale, 1e-300)) { zero++; return; }
+        if (Math.Abs(v) <= tol * Math.Max(scale, Precision.Tiny)) { zero++; return; }
         if (v < 0) { neg++; sign = -sign; } else pos++;
         logdet += Math.Log(Math.Abs(v));
     }
@@ -140,7 +140,7 @@ public sealed class ChiRecurrence : IDisposable
         {
             // pseudo-inverse on the eigenbasis; a zero eigenvalue makes the matrix singular (det 0)
             var inv = w.clone();
-            var mask = w.abs() <= tol * Math.Max(scale, 1e-300);
+            var mask = w.abs() <= tol * Math.Max(scale, Precision.Tiny);
             inv = torch.where(mask, torch.zeros_like(w), 1.0 / torch.where(mask, torch.ones_like(w), w));
             solve = v.matmul(inv.unsqueeze(1) * v.t().matmul(rhs));
         }
@@ -168,7 +168,7 @@ public static class DenseInertia
         double logdet = 0;
         foreach (var v in w)
         {
-            if (Math.Abs(v) <= zeroTolerance * Math.Max(scale, 1e-300)) { zero++; continue; }
+            if (Math.Abs(v) <= zeroTolerance * Math.Max(scale, Precision.Tiny)) { zero++; continue; }
             if (v < 0) { neg++; sign = -sign; } else pos++;
             logdet += Math.Log(Math.Abs(v));
         }

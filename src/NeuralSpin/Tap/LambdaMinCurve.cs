@@ -161,8 +161,8 @@ public sealed class LambdaMinCurve : IDisposable
         {
             var a = MatrixAt(beta);
             var w = TorchLinalg.SymmetricEigenvalues(a, _j.Size);
-            // LAPACK's backward-stable eigensolver: error well below 1e-12 ||A|| at these sizes
-            double err = 1e-12 * OperatorNormBound(beta);
+            // LAPACK's backward-stable eigensolver: error well below SpectralNormMargin ||A|| at these sizes
+            double err = Precision.SpectralNormMargin * OperatorNormBound(beta);
             p = new CurvePoint(beta, w[0], w[0] - err);
         }
         else
@@ -217,7 +217,7 @@ public sealed class LambdaMinCurve : IDisposable
         }
         Evaluations++;
         var w = TorchLinalg.SymmetricEigenvalues(MatrixAt(beta), _j.Size);
-        return (new CurvePoint(beta, w[0], w[0] - 1e-12 * OperatorNormBound(beta)), null);
+        return (new CurvePoint(beta, w[0], w[0] - Precision.SpectralNormMargin * OperatorNormBound(beta)), null);
     }
 
     /// <summary>True when I - M(beta) - shift I is positive definite (inertia count).</summary>
