@@ -81,6 +81,9 @@ public sealed record AnalysisResult
     [JsonIgnore] public double LambdaMaxJResidual { get; init; }
 }
 
+/// <summary>lambda_min(beta) on a grid of beta.</summary>
+public sealed record CurveSample(double[] Beta, double[] LambdaMin);
+
 /// <summary>
 /// The full spin-model analysis of a network (the `analyze` command): replica T_c from the estimated
 /// C_k (P1 15-18), the linearized-TAP curve lambda_min(beta) with its minimum, beta_c and the corrected
@@ -112,8 +115,39 @@ public static class NetworkAnalysis
     static LambdaMinCurve BuildCurve(ISymmetricCoupling j, CurveOptions? options, out double[] spectrum)
     {
         spectrum = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
-        double normJ = Math.Max(Math.Abs(spectrum[0]), Math.Abs(spectrum[^1]));
-        return new LambdaMinCurve(j, Precision.SpectralNormBound(normJ), options);
+        return Curve(j, spectrum, options);
+    }
+
+    /// <summary>
+    /// The curve lambda_min(beta) of <paramref name="j"/> given the dense spectrum of J (ascending, e.g.
+    /// <see cref="AnalysisResult.SpectrumJ"/>): ||J|| is the larger of |lambda_min(J)| and |lambda_max(J)| widened into a
+    /// bound by <see cref="Precision.SpectralNormBound"/>. An empty spectrum (the matrix-free path) leaves ||J|| to the
+    /// curve's Frobenius bound. The caller disposes the curve.
+    /// </summary>
+    public static LambdaMinCurve Curve(ISymmetricCoupling j, IReadOnlyList<double> spectrumJ, CurveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        ArgumentNullException.ThrowIfNull(spectrumJ);
+        double? normJ = spectrumJ.Count == 0 ? null : Precision.SpectralNormBound(Math.Max(Math.Abs(spectrumJ[0]), Math.Abs(spectrumJ[^1])));
+        return new LambdaMinCurve(j, normJ, options);
+    }
+
+    /// <summary>
+    /// lambda_min(beta) of <paramref name="j"/> on <paramref name="points"/> uniform points over [0, <paramref name="betaMax"/>]
+    /// (<see cref="Precision.UniformGrid(double, int)"/>), on the curve of <see cref="Curve"/>; reports the points done.
+    /// </summary>
+    public static CurveSample SampleCurve(ISymmetricCoupling j, IReadOnlyList<double> spectrumJ, double betaMax, int points, CurveOptions? options = null,
+        IProgress<int>? progress = null)
+    {
+        using var curve = Curve(j, spectrumJ, options);
+        var b = Precision.UniformGrid(betaMax, points);
+        var l = new double[points];
+        for (int i = 0; i < points; i++)
+        {
+            l[i] = curve.Evaluate(b[i]).Value;
+            progress?.Report(i + 1);
+        }
+        return new CurveSample(b, l);
     }
 
     /// <summary>

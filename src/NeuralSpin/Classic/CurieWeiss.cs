@@ -1,3 +1,5 @@
+using NeuralSpin.Numerics;
+
 namespace NeuralSpin.Classic;
 
 /// <summary>Stability of one solution of the Curie-Weiss mean-field equation, judged on f(m).</summary>
@@ -193,9 +195,10 @@ public static class CurieWeiss
         double tc = CriticalTemperature(coupling);
         var x = new double[points];
         var y = new double[points];
+        var reduced = Precision.LogGrid(reducedMin, reducedMax, points);
         for (int k = 0; k < points; k++)
         {
-            double r = LogSpaced(reducedMin, reducedMax, points, k);
+            double r = reduced[k];
             double dt = r * tc;
             double m = Solve(tc - dt, 0, coupling).Stable.M;
             x[k] = dt; y[k] = m;
@@ -214,9 +217,10 @@ public static class CurieWeiss
         double tc = CriticalTemperature(coupling);
         var x = new double[points];
         var y = new double[points];
+        var reduced = Precision.LogGrid(reducedMin, reducedMax, points);
         for (int k = 0; k < points; k++)
         {
-            double dt = LogSpaced(reducedMin, reducedMax, points, k) * tc;
+            double dt = reduced[k] * tc;
             double dh = 1e-4 * dt;
             double mp = Solve(tc + dt, dh, coupling).Stable.M, mm = Solve(tc + dt, -dh, coupling).Stable.M;
             x[k] = dt; y[k] = (mp - mm) / (2 * dh);
@@ -224,9 +228,6 @@ public static class CurieWeiss
         var fit = PowerFit.Fit(x, y);
         return fit with { Exponent = -fit.Exponent };
     }
-
-    static double LogSpaced(double lo, double hi, int points, int k) =>
-        points == 1 ? lo : Math.Exp(Math.Log(lo) + (Math.Log(hi) - Math.Log(lo)) * k / (points - 1));
 
     static void CheckRange(double lo, double hi, int points)
     {
