@@ -31,6 +31,16 @@ public sealed record AnalysisOptions
     /// <see cref="AnalysisCost.Choose"/> under a memory limit.
     /// </summary>
     public AnalysisPath Path { get; init; } = AnalysisPath.Dense;
+
+    /// <summary>
+    /// Points of the curve lambda_min(beta) sampled on the uniform grid over [0, <see cref="BetaMax"/>] by
+    /// <see cref="NetworkAnalysis.SampleCurve"/> (the analyze command's <c>--curve</c> file); <see cref="NetworkAnalysis.Run"/>
+    /// does not sample the curve. Default 201 (steps of BetaMax/200); between 2 and <see cref="MaxCurvePoints"/>.
+    /// </summary>
+    public int CurvePoints { get; init; } = 201;
+
+    /// <summary>The largest <see cref="CurvePoints"/>: a grid finer than 100 000 points shows nothing more and only costs time.</summary>
+    public const int MaxCurvePoints = 100_000;
 }
 
 /// <summary>

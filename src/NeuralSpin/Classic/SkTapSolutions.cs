@@ -117,7 +117,7 @@ public static class SkTapSolutions
     /// <param name="temperatures">Temperatures T &gt; 0.</param>
     /// <param name="branches">Branches per temperature, at least 1.</param>
     /// <param name="seed">Seed of the quenched states.</param>
-    /// <param name="startField">h0 at the start of every branch, &gt; 0 (default 2 J: one solution there).</param>
+    /// <param name="startField">h0 at the start of every branch, &gt; 0, in the units of the couplings (default 2: one solution there for J = 1).</param>
     /// <param name="parallelism">Temperatures computed at once.</param>
     /// <param name="progress">Receives the number of finished temperatures.</param>
     public static IReadOnlyList<SkTapContinuation> ContinueFromQuenchedStates(SkInstance instance, IReadOnlyList<double> temperatures, int branches, long seed,
