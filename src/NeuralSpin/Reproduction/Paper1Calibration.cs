@@ -106,6 +106,12 @@ public sealed record CalibrationSettings
     /// <summary>The Table 1 targets (default <see cref="Paper1Calibration.Targets"/>).</summary>
     public IReadOnlyList<CalibrationTarget> Targets { get; init; } = Paper1Calibration.Targets;
 
+    /// <summary>
+    /// These settings with <paramref name="finalists"/> conventions taken to the third stage and at least as many
+    /// probed with the binarized program in the second (<see cref="Probes"/> raised to the finalists when it is smaller).
+    /// </summary>
+    public CalibrationSettings WithFinalists(int finalists) => this with { Finalists = finalists, Probes = Math.Max(Probes, finalists) };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
