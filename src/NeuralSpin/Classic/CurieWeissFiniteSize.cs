@@ -17,6 +17,9 @@ public sealed record FiniteSizeResult(int Size, double Temperature, double Field
 {
     /// <summary>The susceptibility per spin chi_N = N (&lt;m^2&gt; - &lt;m&gt;^2)/T (T &gt; 0); at h = 0 above T_c it tends to 1/(T - T_c).</summary>
     public double Susceptibility => Temperature > 0 ? Size * (MeanM2 - MeanM * MeanM) / Temperature : 0;
+
+    /// <summary>The magnetization per spin m = M/N = (2k - N)/N of index <paramref name="k"/> of <see cref="Probabilities"/>.</summary>
+    public double MagnetizationPerSpin(int k) => (2.0 * k - Size) / Size;
 }
 
 /// <summary>

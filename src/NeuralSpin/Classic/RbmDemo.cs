@@ -39,6 +39,12 @@ public sealed record RbmScaleSweep(double[] Scales, RbmDeviationResult[] Zero, R
 /// </summary>
 public static class RbmDemo
 {
+    /// <summary>The exponent of the deviation against the weight scale with c = 0: the first neglected term of ln 2cosh is quartic.</summary>
+    public const int ExpectedExponentWithoutHiddenBias = 4;
+
+    /// <summary>The exponent of the deviation against the weight scale with hidden biases c != 0: a cubic term appears.</summary>
+    public const int ExpectedExponentWithHiddenBias = 3;
+
     /// <summary>Standard deviation of the visible biases of the demo machine (small against the weights' couplings).</summary>
     public const double VisibleBiasScale = 0.1;
 

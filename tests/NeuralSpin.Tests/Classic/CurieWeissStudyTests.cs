@@ -19,6 +19,7 @@ public class CurieWeissStudyTests
         Assert.That(r.Gamma.Exponent, Is.EqualTo(CurieWeiss.FitGammaExponent(1.3).Exponent));
         Assert.That(r.AtPoint[1].FreeEnergy, Is.EqualTo(CurieWeissFiniteSize.Compute(40, 0.7, 0.05, 1.3).FreeEnergy));
         Assert.That(r.AtPoint[0].Probabilities, Has.Length.EqualTo(6));
+        Assert.That(Enumerable.Range(0, 6).Select(r.AtPoint[0].MagnetizationPerSpin), Is.EqualTo(new[] { -1, -0.6, -0.2, 0.2, 0.6, 1 }).Within(1e-15));
         // the sweep ends at the default 2 J and runs on the uniform grid
         Assert.That(o.SweepEnd, Is.EqualTo(CurieWeissStudyOptions.DefaultSweepMaxOverCoupling * 1.3));
         Assert.That(r.Sweep.Select(p => p.Temperature), Is.EqualTo(Precision.UniformGrid(0.2, 2.6, 9)).AsCollection);

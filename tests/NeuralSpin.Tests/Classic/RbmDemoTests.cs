@@ -47,6 +47,8 @@ public class RbmDemoTests
         Assert.That(sweep.Biased[3].MaxAbsDeviation, Is.EqualTo(RbmDeviation.Compute(unit.WithWeightScale(scales[3])).MaxAbsDeviation));
         Assert.That(sweep.SlopeZero.Exponent, Is.EqualTo(4).Within(0.1));
         Assert.That(sweep.SlopeBiased.Exponent, Is.EqualTo(3).Within(0.1));
+        Assert.That(RbmDemo.ExpectedExponentWithoutHiddenBias, Is.EqualTo(4));
+        Assert.That(RbmDemo.ExpectedExponentWithHiddenBias, Is.EqualTo(3));
         // the fit uses the small-scale half, points above the floor only
         Assert.That(sweep.SlopeZero.X, Is.SubsetOf(scales.Take(4)));
         Assert.That(sweep.SlopeZero.Y.All(y => y > RbmDemo.FitFloor), Is.True);

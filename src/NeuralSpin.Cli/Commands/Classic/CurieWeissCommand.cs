@@ -150,7 +150,7 @@ public static class CurieWeissCommand
             r.Beta.X.Select((x, i) => new object[] { "beta: x = T_c - T, y = m0", x, r.Beta.Y[i] })
                 .Concat(r.Gamma.X.Select((x, i) => new object[] { "gamma: x = T - T_c, y = chi", x, r.Gamma.Y[i] })))));
         files.Add((Path.Combine(dir, "distribution.csv"), Csv(["n", "M", "m", "probability"],
-            r.AtPoint.Where(f => f.Size <= MaxDistributionSize).SelectMany(f => f.Probabilities.Select((pk, kk) => new object[] { f.Size, 2 * kk - f.Size, (2.0 * kk - f.Size) / f.Size, pk })))));
+            r.AtPoint.Where(f => f.Size <= MaxDistributionSize).SelectMany(f => f.Probabilities.Select((pk, kk) => new object[] { f.Size, 2 * kk - f.Size, f.MagnetizationPerSpin(kk), pk })))));
         files.Add((Path.Combine(dir, "magnetization.png"), Png(MagnetizationPlot(r))));
         files.Add((Path.Combine(dir, "free_energy.png"), Png(FreeEnergyPlot(r))));
         files.Add((Path.Combine(dir, "exponents.png"), Png(ExponentPlot(r))));
@@ -251,7 +251,7 @@ public static class CurieWeissCommand
         {
             var f = r.AtPoint[s];
             if (f.Size > MaxDistributionSize) continue;
-            Line(plot, Enumerable.Range(0, f.Size + 1).Select(kk => (2.0 * kk - f.Size) / f.Size).ToArray(), f.Probabilities.Select(pk => pk * f.Size / 2).ToArray(),
+            Line(plot, Enumerable.Range(0, f.Size + 1).Select(f.MagnetizationPerSpin).ToArray(), f.Probabilities.Select(pk => pk * f.Size / 2).ToArray(),
                 SizeColors[s % SizeColors.Length], $"N = {f.Size}", null, f.Size <= 40, 1.5f);
         }
         foreach (var b in r.Solution.StableBranches)

@@ -194,12 +194,13 @@ public static class RbmCommand
     {
         var plot = NewPlot("Deviation of the quadratic expansion vs weight scale (log10-log10)", "log10 scale s (W -> s W)", "log10 max_v |H_eff - H_quad|");
         var lx = s.Scales.Select(Math.Log10).ToArray();
-        Line(plot, lx, s.Zero.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Blue, $"c = 0 (fitted slope {s.SlopeZero.Exponent:F3}, expected 4)", null, true);
-        Line(plot, lx, s.Biased.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Red, $"c != 0 (fitted slope {s.SlopeBiased.Exponent:F3}, expected 3)", null, true);
-        // reference lines through the smallest-scale point with slopes 4 and 3
+        Line(plot, lx, s.Zero.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Blue, $"c = 0 (fitted slope {s.SlopeZero.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithoutHiddenBias})", null, true);
+        Line(plot, lx, s.Biased.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Red, $"c != 0 (fitted slope {s.SlopeBiased.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithHiddenBias})", null, true);
+        // reference lines through the smallest-scale point with the expected slopes
         double x0 = lx[0];
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Zero[0].MaxAbsDeviation) + 4 * (x - x0)).ToArray(), Colors.Blue, "slope 4", LinePattern.Dashed, false, 1);
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Biased[0].MaxAbsDeviation) + 3 * (x - x0)).ToArray(), Colors.Red, "slope 3", LinePattern.Dashed, false, 1);
+        int p0 = RbmDemo.ExpectedExponentWithoutHiddenBias, p1 = RbmDemo.ExpectedExponentWithHiddenBias;
+        Line(plot, lx, lx.Select(x => Math.Log10(s.Zero[0].MaxAbsDeviation) + p0 * (x - x0)).ToArray(), Colors.Blue, $"slope {p0}", LinePattern.Dashed, false, 1);
+        Line(plot, lx, lx.Select(x => Math.Log10(s.Biased[0].MaxAbsDeviation) + p1 * (x - x0)).ToArray(), Colors.Red, $"slope {p1}", LinePattern.Dashed, false, 1);
         plot.ShowLegend();
         return plot;
     }
@@ -215,8 +216,8 @@ public static class RbmCommand
         t.AddRow("max |J_ij|", CliIO.Num(quad.MaxAbsCoupling));
         if (sweep != null)
         {
-            t.AddRow("slope, c = 0", $"{sweep.SlopeZero.Exponent:F3} (expected 4)");
-            t.AddRow("slope, c != 0", $"{sweep.SlopeBiased.Exponent:F3} (expected 3)");
+            t.AddRow("slope, c = 0", $"{sweep.SlopeZero.Exponent:F3} (expected {RbmDemo.ExpectedExponentWithoutHiddenBias})");
+            t.AddRow("slope, c != 0", $"{sweep.SlopeBiased.Exponent:F3} (expected {RbmDemo.ExpectedExponentWithHiddenBias})");
         }
         io.Console_.Write(t);
         if (!dev.Exhaustive) io.Notice($"N_v = {rbm.Visible} > {DeviationDefaults.MaxExhaustiveVisible}: the deviation is the maximum over {dev.StatesChecked} random states (seed {dev.Seed}), a lower bound on the true maximum; no KL.");
