@@ -41,8 +41,8 @@ public sealed record SkStudyOptions
     public int Branches { get; init; } = 8;
 
     /// <summary>
-    /// Field strength h0 at the start of every field-continuation branch (h = h0 xi, in the units of the couplings; the
-    /// same for every J): strong enough that the TAP equations have one solution there for J = 1.
+    /// Field strength h0 at the start of every field-continuation branch, in units of J (h = h0 J xi): strong enough that
+    /// the TAP equations have one solution there.
     /// </summary>
     public double ContinuationStartField { get; init; } = 2;
 
