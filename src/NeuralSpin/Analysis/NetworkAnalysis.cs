@@ -161,6 +161,12 @@ public static class NetworkAnalysis
     }
 
     /// <summary>
+    /// Residual tolerance of the matrix-free lambda_max(J), relative to the Frobenius norm of J (an upper bound on
+    /// ||J||): 1e-10, so that the value carries ten significant digits, beyond anything the analysis reports.
+    /// </summary>
+    public const double MatrixFreeEigenTolerance = 1e-10;
+
+    /// <summary>
     /// The largest eigenvalue of J by Lanczos on the block products (the smallest of -J), with its residual: an
     /// eigenvalue of J lies within the residual of the value (Weyl). Memory O(N), no N x N matrix.
     /// </summary>
@@ -173,7 +179,7 @@ public static class NetworkAnalysis
         {
             j.Multiply(x, y);
             for (int i = 0; i < y.Length; i++) y[i] = -y[i];
-        }, j.Size, null, new SplitMixSource(seed), 1e-10 * frob, maxDimension: 200, maxRestarts: 20);
+        }, j.Size, null, new SplitMixSource(seed), MatrixFreeEigenTolerance * frob, maxDimension: 200, maxRestarts: 20);
         return (-r.Value, r.Residual);
     }
 

@@ -14,6 +14,12 @@ public sealed record LanczosResult(double Value, double[] Vector, double Residua
 /// </summary>
 public static class Lanczos
 {
+    /// <summary>
+    /// The Krylov space is exhausted (an invariant subspace reached) when a new off-diagonal b_j is at most this times
+    /// max(1, |a_j|): about a hundred ulps of the diagonal, below which b_j is rounding and the next Lanczos vector noise.
+    /// </summary>
+    public const double BreakdownTolerance = 1e-14;
+
     /// <summary>Smallest eigenpair of the symmetric operator <paramref name="apply"/> (y = A x) of size n.</summary>
     /// <param name="apply">The product y = A x.</param>
     /// <param name="n">Dimension.</param>
@@ -77,7 +83,7 @@ public static class Lanczos
                 }
                 beta[j + 1] = bj;
                 m = j + 1;
-                bool breakdown = bj <= 1e-14 * Math.Max(1.0, Math.Abs(aj));
+                bool breakdown = bj <= BreakdownTolerance * Math.Max(1.0, Math.Abs(aj));
                 if (breakdown || m == mMax || m % 8 == 0 || m == n)
                 {
                     var a = alpha.AsSpan(0, m);

@@ -46,6 +46,12 @@ public sealed record CurveOptions
 /// </summary>
 public sealed class LambdaMinCurve : IDisposable
 {
+    /// <summary>
+    /// The Ritz residual taken for a Lanczos point is at least this times the norm bound of I - M: the residual computed
+    /// in float64 is itself no more accurate than rounding of the product, a few hundred ulps of the norm.
+    /// </summary>
+    const double ResidualFloor = 1e-13;
+
     readonly ISymmetricCoupling _j;
     readonly double[] _d;
     readonly double[]? _dense;
@@ -201,7 +207,7 @@ public sealed class LambdaMinCurve : IDisposable
         double tol = (fine ? _options.FineTolerance : _options.CoarseTolerance) * norm;
         var r = Lanczos.SmallestEigenpair((x, y) => Apply(beta, x, y), _j.Size, start, _rng, tol,
             maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30, startNoise: forced ? 0 : 1e-4);
-        double rho = Math.Max(r.Residual, 1e-13 * norm);
+        double rho = Math.Max(r.Residual, ResidualFloor * norm);
         return (new CurvePoint(beta, r.Value, r.Value - 2 * rho, Certified: false), r.Vector);
     }
 

@@ -32,6 +32,27 @@ public static class TransitionSearch
     public const double PolishTolerance = 3e-9;
 
     /// <summary>
+    /// First step of the walk that brackets a tangential touch, relative to where the curve came within the slack
+    /// (at least <see cref="TouchStepFloor"/>); the step doubles until the curve rises again.
+    /// </summary>
+    const double TouchStepRelative = 1e-6;
+
+    /// <summary>The smallest first step of the touch walk, for a touch at beta near 0.</summary>
+    const double TouchStepFloor = 1e-12;
+
+    /// <summary>
+    /// A bracket of a crossing is handed to Brent's root finder once it is at most this relative width: short enough that
+    /// the interval bound can clear the stretch before the root without many more curve evaluations.
+    /// </summary>
+    const double RootBracketWidth = 1e-3;
+
+    /// <summary>
+    /// The branch and bound of the minimum stops splitting an interval narrower than this relative width: beta is then
+    /// resolved to a few hundred ulps and a split would only repeat the end points.
+    /// </summary>
+    const double MinimumIntervalWidth = 1e-13;
+
+    /// <summary>
     /// The first beta in (0, beta_max] with lambda_min(beta) &lt;= level, or null when the curve stays above
     /// the level. Guarantee: no beta below the returned one has lambda_min(beta) &lt; level - <see cref="CertificationSlack"/>;
     /// a transversal crossing is bracketed to relative width <paramref name="relativeTolerance"/>. A curve that
@@ -51,7 +72,7 @@ public static class TransitionSearch
         // it first comes within the slack of the level and return the local minimiser there.
         var near = Scan(curve, level + CertificationSlack, betaMax, relativeTolerance, gridIntervals);
         if (!near.HasValue) return null;
-        double lo = near.Value, step = Math.Max(1e-6 * lo, 1e-12);
+        double lo = near.Value, step = Math.Max(TouchStepRelative * lo, TouchStepFloor);
         double prev = curve.Evaluate(lo).Value, hi = lo;
         for (int i = 0; i < 60 && hi < betaMax; i++)
         {
@@ -101,7 +122,7 @@ public static class TransitionSearch
             var (pa, pb) = stack.Pop();
             if (curve.IntervalLowerBound(pa, pb) > target) continue;
             double h = pb.Beta - pa.Beta;
-            if (pb.Value <= level && h <= 1e-3 * pb.Beta)
+            if (pb.Value <= level && h <= RootBracketWidth * pb.Beta)
             {
                 double root = pa.Value <= level ? pa.Beta : BrentRoot(curve, pa, pb, level, relTol);
                 double before = root * (1 - relTol);
@@ -187,7 +208,7 @@ public static class TransitionSearch
         {
             if (lb >= best.Value - tolerance) { globalLower = Math.Min(globalLower, lb); break; }
             double h = iv.B.Beta - iv.A.Beta;
-            if (h <= 1e-13 * iv.B.Beta) { globalLower = Math.Min(globalLower, lb); continue; }
+            if (h <= MinimumIntervalWidth * iv.B.Beta) { globalLower = Math.Min(globalLower, lb); continue; }
             var m = curve.Evaluate(iv.A.Beta + 0.5 * h, certify);
             if (m.Value < best.Value) best = m;
             queue.Enqueue((iv.A, m), curve.IntervalLowerBound(iv.A, m));
