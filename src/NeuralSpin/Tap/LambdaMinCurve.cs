@@ -206,7 +206,7 @@ public sealed class LambdaMinCurve : IDisposable
         double norm = OperatorNormBound(beta);
         double tol = (fine ? _options.FineTolerance : _options.CoarseTolerance) * norm;
         var r = Lanczos.SmallestEigenpair((x, y) => Apply(beta, x, y), _j.Size, start, _rng, tol,
-            maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30, startNoise: forced ? 0 : 1e-4);
+            maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30, startNoise: forced ? 0 : Lanczos.DefaultStartNoise);
         double rho = Math.Max(r.Residual, ResidualFloor * norm);
         return (new CurvePoint(beta, r.Value, r.Value - 2 * rho, Certified: false), r.Vector);
     }
