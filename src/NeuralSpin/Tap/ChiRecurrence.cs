@@ -11,6 +11,12 @@ namespace NeuralSpin.Tap;
 /// </summary>
 public sealed record Inertia(int Negative, int Zero, int Positive, double LogAbsDeterminant, int DeterminantSign)
 {
+    /// <summary>
+    /// The default size, relative to the largest |eigenvalue|, below which an eigenvalue counts as zero: 1e-13, a few
+    /// hundred ulps, the accuracy of a backward-stable symmetric eigensolver on the matrices counted.
+    /// </summary>
+    public const double DefaultZeroTolerance = 1e-13;
+
     /// <summary>All eigenvalues positive.</summary>
     public bool PositiveDefinite => Negative == 0 && Zero == 0;
 }
@@ -56,7 +62,7 @@ public sealed class ChiRecurrence : IDisposable
     /// <param name="beta">Inverse temperature.</param>
     /// <param name="shift">The level c subtracted from the diagonal (0 for I - M itself).</param>
     /// <param name="zeroTolerance">Relative size below which an eigenvalue of a Phi_k counts as zero.</param>
-    public Inertia Evaluate(double beta, double shift = 0, double zeroTolerance = 1e-13)
+    public Inertia Evaluate(double beta, double shift = 0, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
@@ -160,7 +166,7 @@ public sealed class ChiRecurrence : IDisposable
 public static class DenseInertia
 {
     /// <summary>Inertia and log|det| of the symmetric n x n row-major matrix from its eigenvalues.</summary>
-    public static Inertia Of(double[] rowMajor, int n, double zeroTolerance = 1e-13)
+    public static Inertia Of(double[] rowMajor, int n, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
         var w = TorchLinalg.SymmetricEigenvalues(rowMajor, n);
         double scale = w.Length == 0 ? 0 : Math.Max(Math.Abs(w[0]), Math.Abs(w[^1]));
