@@ -15,19 +15,22 @@ public static class ArgParsing
         return items;
     }
 
-    /// <summary>The <c>--beta-max B</c> option (default 10) of the commands that search the curve lambda_min(beta).</summary>
-    public static System.CommandLine.Option<double> BetaMaxOption() => new("--beta-max")
+    /// <summary>
+    /// The <c>--beta-max B</c> option of the commands that search the curve lambda_min(beta), with the default of the
+    /// library options the command runs (e.g. <see cref="NeuralSpin.Analysis.AnalysisOptions.BetaMax"/>).
+    /// </summary>
+    public static System.CommandLine.Option<double> BetaMaxOption(double defaultValue) => new("--beta-max")
     {
         Description = "Upper end of the beta range (0, B] searched for the minimum and the transitions.",
-        DefaultValueFactory = _ => 10.0,
+        DefaultValueFactory = _ => defaultValue,
         HelpName = "B",
     };
 
     /// <summary>Environment variable that lifts the upper bound of <c>--threads</c> (and of $NEURALSPIN_THREADS) when set to 1.</summary>
     public const string ForceThreadsVariable = "NEURALSPIN_FORCE_THREADS";
 
-    /// <summary>The largest <c>--curve-points</c> (a grid finer than this says nothing more and only costs time).</summary>
-    public const int MaxCurvePoints = 100_000;
+    /// <summary>The largest <c>--curve-points</c> (<see cref="NeuralSpin.Analysis.AnalysisOptions.MaxCurvePoints"/>).</summary>
+    public const int MaxCurvePoints = NeuralSpin.Analysis.AnalysisOptions.MaxCurvePoints;
 
     /// <summary>The <c>--threads T</c> option of the commands that use libtorch (the same text everywhere).</summary>
     public static System.CommandLine.Option<int?> LibtorchThreadsOption() => new("--threads")

@@ -69,7 +69,8 @@ public sealed class PlainProgress : IProgress<int>, IDisposable
                 text += string.Create(inv, $" {_done}/{_total} ({100.0 * _done / _total:F0}%)");
             }
             text += string.Create(inv, $", elapsed {elapsed:F0} s");
-            if (_total > 0 && _done > 0 && _done < _total) text += string.Create(inv, $", ETA {elapsed * (_total - _done) / _done:F0} s");
+            if (_total > 0 && _done < _total && NeuralSpin.Reporting.ProgressRate.RemainingSeconds(_done, _total, elapsed) is double eta)
+                text += string.Create(inv, $", ETA {eta:F0} s");
             return text;
         }
     }

@@ -19,6 +19,9 @@ namespace NeuralSpin.Cli.Commands;
 /// </summary>
 public static class AnalyzeCommand
 {
+    /// <summary>The library's defaults of the analysis options.</summary>
+    static readonly AnalysisOptions Defaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
@@ -41,7 +44,7 @@ public static class AnalyzeCommand
             Description = "Comma-separated tensor names or globs (* and ?) of the weight matrices in forward order (default: every 2-D tensor in numeric name order). Also applied to --reference.",
             HelpName = "a,b,c",
         };
-        var betaMax = ArgParsing.BetaMaxOption();
+        var betaMax = ArgParsing.BetaMaxOption(Defaults.BetaMax);
         var json = new Option<string?>("--json")
         {
             Description = "Write the result as a JSON object to this file. Written only when the analysis succeeds, together with --curve (both or neither); it may not be an input file.",
@@ -54,8 +57,8 @@ public static class AnalyzeCommand
         };
         var curvePoints = new Option<int>("--curve-points")
         {
-            Description = $"Number of grid points of --curve (2 to {ArgParsing.MaxCurvePoints}).",
-            DefaultValueFactory = _ => 201,
+            Description = $"Number of grid points of --curve (2 to {AnalysisOptions.MaxCurvePoints}).",
+            DefaultValueFactory = _ => Defaults.CurvePoints,
             HelpName = "N",
         };
         var threads = ArgParsing.LibtorchThreadsOption();
@@ -100,11 +103,11 @@ public static class AnalyzeCommand
         if (s.Level is double lv && !(double.IsFinite(lv) && lv < 1))
             throw new UsageException($"--level {lv.ToString(CultureInfo.InvariantCulture)} is not allowed: the level c_0 must be finite and below lambda_min(0) = 1. Give e.g. --level 0.05, or use --reference UNTRAINED_WEIGHTS.");
         if (!(double.IsFinite(s.BetaMax) && s.BetaMax > 0))
-            throw new UsageException($"--beta-max {s.BetaMax.ToString(CultureInfo.InvariantCulture)} is not allowed: it must be finite and positive (default 10).");
+            throw new UsageException($"--beta-max {s.BetaMax.ToString(CultureInfo.InvariantCulture)} is not allowed: it must be finite and positive (default {Defaults.BetaMax.ToString(CultureInfo.InvariantCulture)}).");
         if (s.CurvePoints < 2)
-            throw new UsageException($"--curve-points {s.CurvePoints} is too small: the grid over [0, beta_max] needs at least 2 points (default 201).");
-        if (s.CurvePoints > ArgParsing.MaxCurvePoints)
-            throw new UsageException($"--curve-points {s.CurvePoints} is too large: give at most {ArgParsing.MaxCurvePoints} points (default 201); a finer grid shows nothing more.");
+            throw new UsageException($"--curve-points {s.CurvePoints} is too small: the grid over [0, beta_max] needs at least 2 points (default {Defaults.CurvePoints}).");
+        if (s.CurvePoints > AnalysisOptions.MaxCurvePoints)
+            throw new UsageException($"--curve-points {s.CurvePoints} is too large: give at most {AnalysisOptions.MaxCurvePoints} points (default {Defaults.CurvePoints}); a finer grid shows nothing more.");
         ArgParsing.ThreadCount(s.Threads);
         if (s.MemoryLimit != null) ArgParsing.MemorySize(s.MemoryLimit);
         CliIO.CheckFiles([(s.Weights, "WEIGHTS"), (s.Reference, "--reference")], [(s.Json, "--json"), (s.Curve, "--curve")]);
@@ -199,7 +202,7 @@ public static class AnalyzeCommand
         }
         if (path == AnalysisPath.MatrixFree && !s.MatrixFree)
             io.Notice($"N = {cost.Spins.ToString(CultureInfo.InvariantCulture)} spins: the dense analysis would need about {AnalysisCost.FormatBytes(cost.DenseBytes)}, more than {limitText}; taking the matrix-free path (about {AnalysisCost.FormatBytes(cost.MatrixFreeBytes)}; no level spacing). Give --memory-limit {AnalysisCost.FormatBytes(cost.DenseBytes * 1.2).Replace(" ", "").Replace("B", "")} for the dense path.");
-        if (cost.Flops(path) > 2e11)
+        if (cost.IsLong(path))
         {
             double seconds = cost.EstimatedSeconds(path);
             io.Err.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -221,12 +224,10 @@ public static class AnalyzeCommand
     /// round-trip) and the provenance of <paramref name="inputs"/>.</summary>
     public static string ToJson(AnalysisResult result, IEnumerable<string?> inputs) => CliIO.ToJson(result, inputs);
 
-    /// <summary>CSV <c>beta,lambda_min</c> on <paramref name="points"/> uniform points over [0, betaMax].</summary>
+    /// <summary>CSV <c>beta,lambda_min</c> of <see cref="NetworkAnalysis.SampleCurve"/> on <paramref name="points"/> uniform points over [0, betaMax].</summary>
     static string CurveCsv(BondMatrix bonds, AnalysisResult result, CurveOptions curveOptions, double betaMax, int points, IProgress<int>? progress)
     {
-        var spec = result.SpectrumJ;
-        double? normJ = spec.Length == 0 ? null : Math.Max(Math.Abs(spec[0]), Math.Abs(spec[^1])) * (1 + 1e-12);
-        using var curve = new LambdaMinCurve(bonds, normJ, curveOptions);
+        var sample = NetworkAnalysis.SampleCurve(bonds, result.SpectrumJ, betaMax, points, curveOptions, progress);
         var sb = new StringBuilder();
         using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
         {
@@ -234,14 +235,11 @@ public static class AnalyzeCommand
             using (csv)
             {
                 csv.WriteHeader(["beta", "lambda_min"]);
-                var grid = NeuralSpin.Numerics.Precision.UniformGrid(betaMax, points);
                 for (int i = 0; i < points; i++)
                 {
-                    double beta = grid[i];
-                    csv.WriteField(beta, "R");
-                    csv.WriteField(curve.Evaluate(beta).Value, "R");
+                    csv.WriteField(sample.Beta[i], "R");
+                    csv.WriteField(sample.LambdaMin[i], "R");
                     csv.EndRecord();
-                    progress?.Report(i + 1);
                 }
                 csv.Flush();
             }

@@ -31,22 +31,25 @@ public static class EnsembleCommand
         double LearningRate, int ShardIndex, int ShardCount, long Seed, string Out, string? Json, int? KeepPerTraining = null, int TrainingsPerGroup = 1,
         EnsembleKernel Kernel = EnsembleKernel.Batched);
 
+    /// <summary>The library's settings of a stand-alone collection.</summary>
+    static readonly EnsembleOptions Defaults = EnsembleOptions.Collection;
+
     static Command Collect(CliIO io)
     {
-        var widths = new Option<string>("--widths") { Description = "LR-net widths, input (20 principal components) first.", DefaultValueFactory = _ => "20,15,15,10", HelpName = "20,15,15,10" };
+        var widths = new Option<string>("--widths") { Description = $"LR-net widths, input ({Pca.PaperComponentCount} principal components) first.", DefaultValueFactory = _ => string.Join(",", Defaults.Training.Widths), HelpName = "20,15,15,10" };
         var trainings = new Option<int>("--trainings") { Description = "Trainings (random starts) of the whole ensemble, over all shards.", Required = true, HelpName = "K" };
-        var spt = new Option<int>("--samples-per-training") { Description = "K, the binary networks drawn from each trained set of fields (default 50: the draws whose best test accuracy the authors' LR-net script reports).", DefaultValueFactory = _ => EnsembleOptions.DefaultSamplesPerTraining, HelpName = "K" };
+        var spt = new Option<int>("--samples-per-training") { Description = $"K, the binary networks drawn from each trained set of fields (default {Defaults.SamplesPerTraining}: the draws whose best test accuracy the authors' LR-net script reports).", DefaultValueFactory = _ => Defaults.SamplesPerTraining, HelpName = "K" };
         var threshold = new Option<double>("--threshold") { Description = "Keep a drawn network when its test accuracy is at least this (in [0, 1]).", Required = true, HelpName = "A" };
         var trainSize = new Option<int?>("--train-size") { Description = "Train on this many MNIST training images, a seeded subset per training (default: all 60 000, the under-parameterized setting; e.g. 100 for the over-parameterized one).", HelpName = "N" };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per training.", DefaultValueFactory = _ => 10, HelpName = "E" };
-        var lr = new Option<double>("--lr", "--learning-rate") { Description = "Adam learning rate of the LR-net trainings (--learning-rate is the old name of this option).", DefaultValueFactory = _ => 0.1, HelpName = "LR" };
-        var keep = new Option<int?>("--keep-per-training") { Description = "Keep at most this many draws per training, those of highest test accuracy at or above the threshold (default 1: P2's rule, one configuration per training, the best of its K draws).", DefaultValueFactory = _ => 1, HelpName = "M" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per training.", DefaultValueFactory = _ => Defaults.Training.Epochs, HelpName = "E" };
+        var lr = new Option<double>("--lr", "--learning-rate") { Description = "Adam learning rate of the LR-net trainings (--learning-rate is the old name of this option).", DefaultValueFactory = _ => Defaults.Training.LearningRate, HelpName = "LR" };
+        var keep = new Option<int?>("--keep-per-training") { Description = $"Keep at most this many draws per training, those of highest test accuracy at or above the threshold (default {Defaults.KeepPerTraining}: P2's rule, one configuration per training, the best of its K draws).", DefaultValueFactory = _ => Defaults.KeepPerTraining, HelpName = "M" };
         var keepAll = new Option<bool>("--keep-all") { Description = "Keep every draw at or above the threshold instead of the best per training." };
-        var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one batched libtorch computation (faster; each network equals its single training).", DefaultValueFactory = _ => 256, HelpName = "G" };
-        var kernel = new Option<string>("--kernel") { Description = "batched: the trainings of a group share one data order rotated by per-network random offsets (fast; docs/theory.md section 7); per-training: each training has its own permutation (the earlier, slower scheme).", DefaultValueFactory = _ => "batched", HelpName = "batched|per-training" };
+        var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one batched libtorch computation (faster; each network equals its single training).", DefaultValueFactory = _ => Defaults.TrainingsPerGroup, HelpName = "G" };
+        var kernel = new Option<string>("--kernel") { Description = "batched: the trainings of a group share one data order rotated by per-network random offsets (fast; docs/theory.md section 7); per-training: each training has its own permutation (the earlier, slower scheme).", DefaultValueFactory = _ => Defaults.Kernel == EnsembleKernel.PerTraining ? "per-training" : "batched", HelpName = "batched|per-training" };
         kernel.AcceptOnlyFromAmong("batched", "per-training");
-        var shard = new Option<string>("--shard") { Description = "Run shard i of n (the groups of trainings g with g mod n = i; with one training per group the trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => "0/1", HelpName = "i/n" };
-        var seed = new Option<long>("--seed") { Description = "Seed of the ensemble (training t derives its seed from (seed, t)).", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var shard = new Option<string>("--shard") { Description = "Run shard i of n (the groups of trainings g with g mod n = i; with one training per group the trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => $"{Defaults.ShardIndex}/{Defaults.ShardCount}", HelpName = "i/n" };
+        var seed = new Option<long>("--seed") { Description = "Seed of the ensemble (training t derives its seed from (seed, t)).", DefaultValueFactory = _ => Defaults.Seed, HelpName = "S" };
         var output = new Option<string>("--out") { Description = "Ensemble file to write when the collection finishes (together with --json).", Required = true, HelpName = "ENSEMBLE" };
         var json = new Option<string?>("--json") { Description = "Write a JSON summary to this file.", HelpName = "PATH" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use; the PCA-20 projection is cached there as pca20.safetensors.", HelpName = "PATH" };

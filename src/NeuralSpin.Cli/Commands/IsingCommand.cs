@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
+using NeuralSpin.Reporting;
 using ScottPlot;
 using Spectre.Console;
 
@@ -105,8 +106,9 @@ public static class IsingCommand
     static Command Bethe(CliIO io)
     {
         var model = ModelOption(); var beta = BetaOption(); var json = JsonOption(true);
-        var damping = new Option<double>("--damping") { Description = "BP damping in [0, 1): h <- (1 - d) F(h) + d h.", DefaultValueFactory = _ => 0.0, HelpName = "D" };
-        var maxIt = new Option<int>("--max-iterations") { Description = "BP sweep budget.", DefaultValueFactory = _ => 10_000, HelpName = "K" };
+        var bpDefaults = new BpOptions();
+        var damping = new Option<double>("--damping") { Description = "BP damping in [0, 1): h <- (1 - d) F(h) + d h.", DefaultValueFactory = _ => bpDefaults.Damping, HelpName = "D" };
+        var maxIt = new Option<int>("--max-iterations") { Description = "BP sweep budget.", DefaultValueFactory = _ => bpDefaults.MaxIterations, HelpName = "K" };
         var cmd = new Command("bethe", "Belief propagation and the Bethe free energy: F/N = -ln Z_Bethe/(beta N), <E>/N, S/N, magnetizations (exact on trees).")
             { model, beta, damping, maxIt, json };
         cmd.SetAction(p =>
@@ -135,10 +137,11 @@ public static class IsingCommand
         var configs = new Option<string>("--configs") { Description = "Configurations: .npy (samples x spins) of +-1, or a packed ensemble file.", Required = true, HelpName = "CONFIGS" };
         var method = new Option<string>("--method") { Description = "bp (Boltzmann learning with BP moments, started from the TAP inversion), pl (pseudolikelihood), mf (mean-field inversion), tap (TAP inversion).", Required = true, HelpName = "bp|pl|mf|tap" };
         method.AcceptOnlyFromAmong("bp", "pl", "mf", "tap");
-        var l1 = new Option<double>("--l1") { Description = "L1 penalty on couplings (pl, bp).", DefaultValueFactory = _ => 0.0, HelpName = "LAMBDA" };
-        var l2 = new Option<double>("--l2") { Description = "L2 penalty on couplings (pl, bp; ridge for mf, tap).", DefaultValueFactory = _ => 0.0, HelpName = "LAMBDA" };
-        var eta = new Option<double>("--eta") { Description = "Learning rate of Boltzmann learning (bp).", DefaultValueFactory = _ => 0.1, HelpName = "ETA" };
-        var steps = new Option<int>("--max-steps") { Description = "Step budget of Boltzmann learning (bp).", DefaultValueFactory = _ => 2000, HelpName = "K" };
+        var fitDefaults = new InverseFitOptions();
+        var l1 = new Option<double>("--l1") { Description = "L1 penalty on couplings (pl, bp).", DefaultValueFactory = _ => fitDefaults.L1, HelpName = "LAMBDA" };
+        var l2 = new Option<double>("--l2") { Description = "L2 penalty on couplings (pl, bp; ridge for mf, tap).", DefaultValueFactory = _ => fitDefaults.L2, HelpName = "LAMBDA" };
+        var eta = new Option<double>("--eta") { Description = "Learning rate of Boltzmann learning (bp).", DefaultValueFactory = _ => fitDefaults.Eta, HelpName = "ETA" };
+        var steps = new Option<int>("--max-steps") { Description = "Step budget of Boltzmann learning (bp).", DefaultValueFactory = _ => fitDefaults.MaxSteps, HelpName = "K" };
         var output = new Option<string>("--out") { Description = "Model file to write the fitted model to (.npz, .safetensors or .txt); written together with --json.", Required = true, HelpName = "MODEL" };
         var json = JsonOption(false);
         var cmd = new Command("fit", "Inverse Ising: fit (J, h) at beta = 1 to configurations; reports the RMS deviation between data moments and the model's moments (exact for N <= 20, else BP).")
@@ -228,16 +231,17 @@ public static class IsingCommand
     }
 
     // ---------------------------------------------------------------- landscape
-    /// <summary>Largest |x| of the landscape's grid (see the message where it is refused).</summary>
-    const double MaxTilt = 1e6;
+    /// <summary>Largest |x| of the landscape's grid (<see cref="LandscapeGrid.MaxTilt"/>; see the message where it is refused).</summary>
+    const double MaxTilt = LandscapeGrid.MaxTilt;
 
     static Command Landscape(CliIO io)
     {
         var model = ModelOption(); var beta = BetaOption();
+        var gridDefaults = new LandscapeGrid();
         var reference = new Option<string>("--reference") { Description = "Reference configuration s*: .npy of +-1 with one row (the first row is used).", Required = true, HelpName = "CONFIG.npy" };
-        var xMin = new Option<double>("--x-min") { Description = "Smallest coupling field x.", DefaultValueFactory = _ => 0.0, HelpName = "X" };
-        var xMax = new Option<double>("--x-max") { Description = "Largest coupling field x.", DefaultValueFactory = _ => 2.0, HelpName = "X" };
-        var xSteps = new Option<int>("--x-steps") { Description = "Number of grid points (>= 2).", DefaultValueFactory = _ => 41, HelpName = "K" };
+        var xMin = new Option<double>("--x-min") { Description = "Smallest coupling field x.", DefaultValueFactory = _ => gridDefaults.XMin, HelpName = "X" };
+        var xMax = new Option<double>("--x-max") { Description = "Largest coupling field x.", DefaultValueFactory = _ => gridDefaults.XMax, HelpName = "X" };
+        var xSteps = new Option<int>("--x-steps") { Description = "Number of grid points (>= 2).", DefaultValueFactory = _ => gridDefaults.Points, HelpName = "K" };
         var iso = new Option<bool>("--iso-energy") { Description = "At each x solve for the beta at which <E>/N equals E(s*)/N (iso-energy curve)." };
         var output = new Option<string>("--out") { Description = "CSV file to write: x, q, d, e, s, bound, direction (up sweep, then down sweep).", Required = true, HelpName = "CSV" };
         var plot = new Option<string?>("--plot") { Description = "PNG of s(d) with the bound -d ln d - (1-d) ln(1-d).", HelpName = "PNG" };
@@ -259,7 +263,7 @@ public static class IsingCommand
             if (refs.SpinCount != m.Size)
                 throw new UsageException($"--reference '{p.GetValue(reference)}' has {refs.SpinCount} spins but the model has {m.Size}; give a reference of the model's size.");
             var sStar = refs.Sample(0).ToArray();
-            var xs = Enumerable.Range(0, steps).Select(i => lo + (hi - lo) * i / (steps - 1)).ToArray();
+            var xs = new LandscapeGrid { XMin = lo, XMax = hi, Points = steps }.Xs();
             bool isIso = p.GetValue(iso);
             var sweep = io.IsTerminal
                 ? io.Console_.Status().Start("sweeping x up and down", _ => isIso ? EntropyLandscape.IsoEnergy(m, sStar, xs) : EntropyLandscape.Sweep(m, sStar, xs))
@@ -304,7 +308,7 @@ public static class IsingCommand
     static byte[] LandscapePng(LandscapeSweep sweep)
     {
         var plot = new Plot();
-        var bx = Enumerable.Range(1, 199).Select(i => i / 400.0).ToArray(); // d in (0, 1/2)
+        var bx = Precision.UniformGrid(0.5, 201)[1..^1]; // d in (0, 1/2)
         var bound = plot.Add.ScatterLine(bx, bx.Select(EntropyLandscape.BinaryEntropy).ToArray(), Colors.Gray);
         bound.LegendText = "bound -d ln d - (1-d) ln(1-d)";
         var up = plot.Add.Scatter(sweep.Up.Select(q => q.Distance).ToArray(), sweep.Up.Select(q => q.EntropyDensity).ToArray(), Colors.Blue);
@@ -323,9 +327,10 @@ public static class IsingCommand
     static Command Tap(CliIO io)
     {
         var model = ModelOption(); var beta = BetaOption();
-        var starts = new Option<int>("--starts") { Description = "Random starts m0 ~ U(-1, 1).", DefaultValueFactory = _ => 200, HelpName = "K" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the starts.", DefaultValueFactory = _ => 0, HelpName = "S" };
-        var damping = new Option<double>("--damping") { Description = "Damping of the TAP iteration in [0, 1).", DefaultValueFactory = _ => 0.5, HelpName = "D" };
+        var tapDefaults = new TapFixedPointOptions();
+        var starts = new Option<int>("--starts") { Description = "Random starts m0 ~ U(-1, 1).", DefaultValueFactory = _ => tapDefaults.Starts, HelpName = "K" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the starts.", DefaultValueFactory = _ => tapDefaults.Seed, HelpName = "S" };
+        var damping = new Option<double>("--damping") { Description = "Damping of the TAP iteration in [0, 1).", DefaultValueFactory = _ => tapDefaults.Damping, HelpName = "D" };
         var json = JsonOption(true);
         var plot = new Option<string?>("--plot") { Description = "PNG histogram of the fixed points' TAP free energies per spin.", HelpName = "PNG" };
         var cmd = new Command("tap", "TAP fixed points from random starts (correct Onsager term, fields included): distinct solutions, their TAP free energies and how many starts reach each.")
@@ -376,16 +381,11 @@ public static class IsingCommand
     static byte[] HistogramPng(TapFixedPointsResult r)
     {
         var plot = new Plot();
-        var f = r.FixedPoints.Select(x => x.FreeEnergyPerSpin).ToArray();
-        if (f.Length > 0)
+        var h = BarHistogram.Of(r.FixedPoints.Select(x => x.FreeEnergyPerSpin).ToArray());
+        if (h.Bins > 0)
         {
-            double lo = f.Min(), hi = f.Max();
-            int bins = Math.Clamp((int)Math.Ceiling(Math.Sqrt(f.Length)) * 2, 1, 40);
-            double width = hi > lo ? (hi - lo) / bins : Math.Max(Math.Abs(lo) * 1e-3, 1e-3);
-            var counts = new double[bins];
-            foreach (var v in f) counts[Math.Min(bins - 1, (int)((v - lo) / width))]++;
-            var bars = plot.Add.Bars(Enumerable.Range(0, bins).Select(i => lo + (i + 0.5) * width).ToArray(), counts);
-            foreach (var b in bars.Bars) b.Size = width * 0.9;
+            var bars = plot.Add.Bars(Enumerable.Range(0, h.Bins).Select(h.Center).ToArray(), h.Counts);
+            foreach (var b in bars.Bars) b.Size = h.Width * 0.9;
         }
         plot.XLabel("TAP free energy per spin");
         plot.YLabel("distinct fixed points");
@@ -409,11 +409,12 @@ public static class IsingCommand
     {
         var model = ModelOption(); var beta = BetaOption();
         var samples = new Option<int>("--samples") { Description = "Number of configurations M.", Required = true, HelpName = "M" };
-        var sampler = new Option<string>("--sampler") { Description = "Single-spin update.", DefaultValueFactory = _ => "heat-bath", HelpName = "metropolis|heat-bath" };
+        var mcDefaults = MonteCarloOptions.Sampling;
+        var sampler = new Option<string>("--sampler") { Description = "Single-spin update.", DefaultValueFactory = _ => mcDefaults.Update == SpinUpdate.Metropolis ? "metropolis" : "heat-bath", HelpName = "metropolis|heat-bath" };
         sampler.AcceptOnlyFromAmong("metropolis", "heat-bath");
-        var burn = new Option<int>("--burn-in") { Description = "Burn-in sweeps.", DefaultValueFactory = _ => 1000, HelpName = "SWEEPS" };
-        var thin = new Option<int>("--thin") { Description = "Sweeps between samples.", DefaultValueFactory = _ => 10, HelpName = "SWEEPS" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the chain.", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var burn = new Option<int>("--burn-in") { Description = "Burn-in sweeps.", DefaultValueFactory = _ => mcDefaults.BurnInSweeps, HelpName = "SWEEPS" };
+        var thin = new Option<int>("--thin") { Description = "Sweeps between samples.", DefaultValueFactory = _ => mcDefaults.Thinning, HelpName = "SWEEPS" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the chain.", DefaultValueFactory = _ => (int)mcDefaults.Seed, HelpName = "S" };
         var output = new Option<string>("--out") { Description = "Configurations file to write: an int8 .npy of shape (M, N) with +-1 spins (atomically).", Required = true, HelpName = "CONFIGS.npy" };
         var cmd = new Command("sample", "Monte Carlo samples of the model (Metropolis or heat-bath single-spin updates).") { model, beta, samples, sampler, burn, thin, seed, output };
         cmd.SetAction(p =>
@@ -426,12 +427,12 @@ public static class IsingCommand
             if (t < 1) throw new UsageException($"--thin {t} is not allowed: give at least 1 sweep between samples.");
             var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
             CheckSampleSize(mCount, m.Size);
-            var o = new MonteCarloOptions
+            var o = MonteCarloOptions.Sampling with
             {
                 Update = p.GetValue(sampler) == "metropolis" ? SpinUpdate.Metropolis : SpinUpdate.HeatBath,
-                BurnInSweeps = b, Thinning = t, Samples = mCount,
+                BurnInSweeps = b, Thinning = t, Samples = mCount, Seed = p.GetValue(seed),
             };
-            var r = io.IsTerminal ? io.Console_.Status().Start("sampling", _ => MonteCarlo.Run(m, o, new SplitMixSource(p.GetValue(seed)))) : MonteCarlo.Run(m, o, new SplitMixSource(p.GetValue(seed)));
+            var r = io.IsTerminal ? io.Console_.Status().Start("sampling", _ => MonteCarlo.Run(m, o)) : MonteCarlo.Run(m, o);
             CliIO.WriteFile(outPath, () => r.Samples.Write(outPath));
             io.Console_.Write(new Text($"{mCount} samples of {m.Size} spins, acceptance {CliIO.Num(r.AcceptanceRate)}, <E>/N = {CliIO.Num(r.Energy.Mean / m.Size)}\nwrote {outPath}\n"));
             return CliApp.Ok;

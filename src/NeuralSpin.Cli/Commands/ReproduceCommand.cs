@@ -17,23 +17,27 @@ namespace NeuralSpin.Cli.Commands;
 /// </summary>
 public static class ReproduceCommand
 {
+    /// <summary>The library's defaults of a paper-1 reproduction and of its calibration study.</summary>
+    static readonly Paper1Settings Paper1Defaults = new();
+    static readonly CalibrationSettings CalibrationDefaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
-        var quick = new Option<bool>("--quick") { Description = "Both programs at lr 1e-4 for a short schedule (binarized 30, standard 15 epochs); about a quarter of an hour here." };
-        var full = new Option<bool>("--full") { Description = "Table 1's four programs in full (500/60/960/960 epochs; hours); resumable." };
+        var quick = new Option<bool>("--quick") { Description = $"A short schedule: {Programs(Paper1Report.Quick)}; about a quarter of an hour here." };
+        var full = new Option<bool>("--full") { Description = $"Table 1's programs in full ({Programs(Paper1Report.Table1)}; hours); resumable." };
         var output = new Option<string?>("--out") { Description = "Output directory (default results/paper1-quick or results/paper1-full).", HelpName = "DIR" };
         var threads = ArgParsing.LibtorchThreadsOption();
-        var seed = new Option<long>("--seed") { Description = "Seed of every training run.", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var seed = new Option<long>("--seed") { Description = "Seed of every training run.", DefaultValueFactory = _ => Paper1Defaults.Seed, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
-        var epochsScale = new Option<double>("--epochs-scale") { Description = "Multiply every program's epoch budget (e.g. 0.1 for a smoke run).", DefaultValueFactory = _ => 1.0, HelpName = "X" };
-        var calibrate = new Option<bool>("--calibrate") { Description = "The calibration study of the training convention against Table 1: the standard program at lr 1e-4 for 60 epochs under 12 conventions, then the best with 3 seeds and the binarized program (hours; resumable)." };
-        var workers = new Option<int>("--workers") { Description = "Trainings run at once, each in its own process on --threads libtorch threads (default 2: the programs of --quick/--full, the runs of --calibrate).", DefaultValueFactory = _ => 2, HelpName = "W" };
-        var finalists = new Option<int>("--finalists") { Description = "Conventions --calibrate takes to its second stage.", DefaultValueFactory = _ => 2, HelpName = "K" };
+        var epochsScale = new Option<double>("--epochs-scale") { Description = "Multiply every program's epoch budget (e.g. 0.1 for a smoke run).", DefaultValueFactory = _ => Paper1Settings.DefaultEpochsScale, HelpName = "X" };
+        var calibrate = new Option<bool>("--calibrate") { Description = FormattableString.Invariant($"The calibration study of the training convention against Table 1: the standard program at lr {CalibrationDefaults.LearningRate:G2} for {CalibrationDefaults.StandardEpochs} epochs under {CalibrationDefaults.Candidates.Count} conventions, then the best with {CalibrationDefaults.Seeds} seeds and the binarized program (hours; resumable).") };
+        var workers = new Option<int>("--workers") { Description = $"Trainings run at once, each in its own process on --threads libtorch threads (default {CalibrationDefaults.Workers}: the programs of --quick/--full, the runs of --calibrate).", DefaultValueFactory = _ => CalibrationDefaults.Workers, HelpName = "W" };
+        var finalists = new Option<int>("--finalists") { Description = "Conventions --calibrate takes to its second stage.", DefaultValueFactory = _ => CalibrationDefaults.Finalists, HelpName = "K" };
         var conventionOption = new Option<string?>("--convention") { Description = "Training convention of --quick/--full (default: the one the calibration study chose, sum-c_global); see 'train --help'.", HelpName = "ID" };
         var statusOnly = new Option<bool>("--report-only") { Description = "Train nothing: analyse the finished programs and write the report, summary and figures of what is done so far (for a run in progress)." };
         var worker = new Option<bool>("--worker") { Description = "Internal: a helper process of --calibrate --workers W (trains its share of the runs, writes no report).", Hidden = true };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds per finalist in --calibrate.", DefaultValueFactory = _ => 3, HelpName = "N" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per finalist in --calibrate.", DefaultValueFactory = _ => CalibrationDefaults.Seeds, HelpName = "N" };
         var paper1 = new Command("paper1", "Reproduce P1 (Barney, Winer, Galitski): train, analyse the trajectory, plot, and report each checkable claim.")
         {
             quick, full, calibrate, output, threads, seed, dataDir, epochsScale, workers, finalists, seeds, conventionOption, statusOnly, worker,
@@ -52,18 +56,15 @@ public static class ReproduceCommand
                     Seed = parse.GetValue(seed),
                     Workers = parse.GetValue(workers),
                     Threads = TrainCommand.ThreadCount(parse.GetValue(threads)),
-                    Finalists = parse.GetValue(finalists),
-                    Probes = Math.Max(4, parse.GetValue(finalists)),
                     Seeds = parse.GetValue(seeds),
-                };
+                }.WithFinalists(parse.GetValue(finalists));
                 try { settings.Validate(); }
                 catch (ArgumentException e) { throw new UsageException(e.Message.TrimEnd('.') + "."); }
                 return RunCalibration(io, settings, calDir, parse.GetValue(dataDir), parse.GetValue(worker));
             }
             double scale = parse.GetValue(epochsScale);
             if (!(scale > 0) || !double.IsFinite(scale)) throw new UsageException(FormattableString.Invariant($"--epochs-scale must be positive and finite, got {scale}."));
-            var programs = (q ? Paper1Report.Quick : Paper1Report.Table1)
-                .Select(p => p with { Epochs = Math.Max(1, (int)Math.Round(p.Epochs * scale)) }).ToList();
+            var programs = Paper1Settings.ScaleEpochs(q ? Paper1Report.Quick : Paper1Report.Table1, scale);
             string outDir = parse.GetValue(output) ?? Path.Combine("results", q ? "paper1-quick" : "paper1-full");
             CliIO.CheckOutputPath(Path.Combine(outDir, "report.md"), "--out");
             int w = parse.GetValue(workers);
@@ -81,6 +82,9 @@ public static class ReproduceCommand
         });
         return new Command("reproduce", "Reproduce a paper's results with one command.") { paper1, CreatePaper2(io) };
     }
+
+    /// <summary>"name for E epochs, ..." of a list of programs, for the help text.</summary>
+    static string Programs(IEnumerable<Paper1Program> programs) => string.Join(", ", programs.Select(p => $"{p.Name} for {p.Epochs} epochs"));
 
     static Command CreatePaper2(CliIO io)
     {

@@ -16,19 +16,22 @@ namespace NeuralSpin.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
+    /// <summary>The library's defaults of a training run.</summary>
+    static readonly TrainingOptions Defaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
         var program = new Option<string?>("--program") { Description = "binarized (step activations, straight-through hard-tanh gradient) or standard (ReLU hidden units, linear output).", HelpName = "binarized|standard" };
-        var lr = new Option<double>("--lr") { Description = "Learning rate of SGD with momentum 0.9 (Table 1: 1e-4 or 1e-6).", DefaultValueFactory = _ => 1e-4, HelpName = "LR" };
-        var epochs = new Option<int>("--epochs") { Description = "Number of epochs (Table 1: binarized 500 / standard 60 at lr 1e-4; 960 at lr 1e-6).", DefaultValueFactory = _ => 1, HelpName = "E" };
+        var lr = new Option<double>("--lr") { Description = $"Learning rate of SGD with momentum {Defaults.Momentum.ToString(CultureInfo.InvariantCulture)} (Table 1: 1e-4 or 1e-6).", DefaultValueFactory = _ => Defaults.LearningRate, HelpName = "LR" };
+        var epochs = new Option<int>("--epochs") { Description = "Number of epochs (Table 1: binarized 500 / standard 60 at lr 1e-4; 960 at lr 1e-6).", DefaultValueFactory = _ => Defaults.Epochs, HelpName = "E" };
         var output = new Option<string?>("--out") { Description = "Run directory (must not hold a run yet): checkpoints/, state/, run.json.", HelpName = "RUN_DIR" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in RUN_DIR from its last saved state (same data, same result as an uninterrupted run).", HelpName = "RUN_DIR" };
-        var seed = new Option<long>("--seed") { Description = "Seed of the initialisation and of the data order.", DefaultValueFactory = _ => 0, HelpName = "S" };
-        var widths = new Option<string>("--widths") { Description = "Layer widths, input first.", DefaultValueFactory = _ => "784,512,512,512,10", HelpName = "N0,N1,..." };
-        var checkpoints = new Option<string>("--checkpoints") { Description = "Checkpoint schedule: 'default' (t = 0, 1/64 ... 1/2 epoch, then integer epochs on a roughly logarithmic grid up to the last), a list of epochs like '0,0.5,1,2,5', or 'every:K'.", DefaultValueFactory = _ => "default", HelpName = "SCHEDULE" };
+        var seed = new Option<long>("--seed") { Description = "Seed of the initialisation and of the data order.", DefaultValueFactory = _ => Defaults.Seed, HelpName = "S" };
+        var widths = new Option<string>("--widths") { Description = "Layer widths, input first.", DefaultValueFactory = _ => string.Join(",", Defaults.Widths), HelpName = "N0,N1,..." };
+        var checkpoints = new Option<string>("--checkpoints") { Description = "Checkpoint schedule: 'default' (t = 0, 1/64 ... 1/2 epoch, then integer epochs on a roughly logarithmic grid up to the last), a list of epochs like '0,0.5,1,2,5', or 'every:K'.", DefaultValueFactory = _ => Defaults.Schedule, HelpName = "SCHEDULE" };
         var threads = ArgParsing.LibtorchThreadsOption();
-        var margin = new Option<double?>("--margin") { Description = "Margin of the squared multi-class hinge loss (default 1).", HelpName = "M" };
+        var margin = new Option<double?>("--margin") { Description = $"Margin of the squared multi-class hinge loss (default {TrainingConvention.Default.Margin.ToString(CultureInfo.InvariantCulture)}).", HelpName = "M" };
         var reduction = new Option<string?>("--reduction") { Description = "Loss over the batch: mean (PyTorch's reduction='mean', the default) or sum (reduction='sum').", HelpName = "mean|sum" };
         var noClassDivision = new Option<bool>("--no-class-division") { Description = "Do not divide each sample's hinge terms by the number of classes C (PyTorch's MultiMarginLoss divides; this is C times it)." };
         var input = new Option<string?>("--input") { Description = "Input preprocessing: global ((x/255 - 0.1307)/0.3081, the default), unit (x/255) or pixel (per-pixel standardization with the training set's mean and deviation).", HelpName = "global|unit|pixel" };

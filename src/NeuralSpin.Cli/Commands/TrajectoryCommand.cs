@@ -19,6 +19,9 @@ public static class TrajectoryCommand
     /// <summary>At most this many rows are printed; longer runs are thinned (the CSV has them all).</summary>
     public const int MaxPrintedRows = 60;
 
+    /// <summary>The library's defaults of a trajectory analysis.</summary>
+    static readonly TrajectoryOptions Defaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
@@ -26,7 +29,7 @@ public static class TrajectoryCommand
         {
             Description = "Training run directory: checkpoints/*.safetensors (or .pt/.pth/.onnx/.h5/.keras files, or sharded checkpoint directories) with metadata epoch, step (0 for the untrained network) and optionally val_error.",
         };
-        var betaMax = ArgParsing.BetaMaxOption();
+        var betaMax = ArgParsing.BetaMaxOption(Defaults.BetaMax);
         var fitFrom = new Option<double?>("--fit-from")
         {
             Description = "First epoch of the power-law fit T_c(t) ~ t^alpha (default: 1 if at least two checkpoints lie at t >= 1, else every t > 0).",
@@ -67,7 +70,7 @@ public static class TrajectoryCommand
     static void Validate(Settings s)
     {
         if (!(double.IsFinite(s.BetaMax) && s.BetaMax > 0))
-            throw new UsageException($"--beta-max {Inv(s.BetaMax)} is not allowed: it must be finite and positive (default 10).");
+            throw new UsageException($"--beta-max {Inv(s.BetaMax)} is not allowed: it must be finite and positive (default {Inv(Defaults.BetaMax)}).");
         if (s.FitFrom is double a && !(double.IsFinite(a) && a >= 0))
             throw new UsageException($"--fit-from {Inv(a)} is not allowed: give a finite epoch >= 0, e.g. --fit-from 1.");
         if (s.FitTo is double b && !(double.IsFinite(b) && b > 0))
@@ -152,7 +155,7 @@ public static class TrajectoryCommand
                 {
                     task.MaxValue = p.Total;
                     task.Value = p.Done;
-                    double rate = p.Done / Math.Max(sw.Elapsed.TotalSeconds, 1e-9);
+                    double rate = ProgressRate.PerSecond(p.Done, sw.Elapsed.TotalSeconds);
                     string what = p.Current is { } c ? $"epoch {CliIO.Num(c.Epoch)}" : p.Stage;
                     task.Description = Markup.Escape($"{p.Done}/{p.Total} {what} ({rate:F2} checkpoints/s)");
                 });
@@ -170,7 +173,8 @@ public static class TrajectoryCommand
         public void Report(TrajectoryProgress p)
         {
             double elapsed = _sw.Elapsed.TotalSeconds;
-            string rate = p.Done > 0 ? $", {p.Done / elapsed:F2} checkpoints/s, ETA {(p.Total - p.Done) * elapsed / p.Done:F1} s" : "";
+            string rate = ProgressRate.RemainingSeconds(p.Done, p.Total, elapsed) is double eta
+                ? $", {ProgressRate.PerSecond(p.Done, elapsed):F2} checkpoints/s, ETA {eta:F1} s" : "";
             string what = p.Current is { } c ? $"epoch {CliIO.Num(c.Epoch)}, step {c.Step}: {p.Stage}" : p.Stage;
             io.Out.WriteLine($"[{p.Done}/{p.Total}] {what} (elapsed {elapsed:F1} s{rate})");
         }
@@ -192,9 +196,7 @@ public static class TrajectoryCommand
             $"Trajectory of {s.RunDir} ({r.Rows.Count} checkpoints, widths {string.Join("-", r.Initial.Widths)}, c_0 = {CliIO.Num(r.Level)} at beta = {CliIO.Num(r.LevelBeta)})"));
         foreach (var h in new[] { "epoch", "step", "val_error", "T_c", "T_c(c_0)", "min lambda_min", "lambda_max(J)", "lambda_min(R)", "lambda_min(R) rel. change", "s_0/s_typ" })
             t.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned());
-        var indices = Enumerable.Range(0, r.Rows.Count).ToList();
-        if (indices.Count > MaxPrintedRows)
-            indices = Enumerable.Range(0, MaxPrintedRows).Select(i => (int)Math.Round(i * (r.Rows.Count - 1.0) / (MaxPrintedRows - 1))).Distinct().ToList();
+        var indices = RowSelection.Evenly(r.Rows.Count, MaxPrintedRows);
         foreach (int i in indices)
         {
             var x = r.Rows[i];

@@ -47,6 +47,21 @@ public sealed record AnalysisCost
     /// <summary>Krylov vectors the curve's Lanczos keeps at most (restart dimension 300 plus one).</summary>
     public const int LanczosVectors = 301;
 
+    /// <summary>
+    /// Floating-point operations above which an analysis is long enough (seconds to minutes) for its estimated time to be
+    /// announced before it starts (<see cref="IsLong"/>); below it, measuring the machine's rates (about 50 ms) is not worth it.
+    /// </summary>
+    public const double AnnounceFlops = 2e11;
+
+    /// <summary>
+    /// The shortest time a rate measurement is taken over (0.1 ms): a measurement below the timer's resolution would
+    /// give an infinite rate; a floor makes the rate, and the time estimated from it, merely optimistic.
+    /// </summary>
+    const double MinimumTimedSeconds = 1e-4;
+
+    /// <summary>Whether the path costs more than <see cref="AnnounceFlops"/>.</summary>
+    public bool IsLong(AnalysisPath path) => Flops(path) > AnnounceFlops;
+
     /// <summary>Number of spins N.</summary>
     public required int Spins { get; init; }
 
@@ -147,7 +162,7 @@ public sealed record AnalysisCost
         TorchLinalg.SymmetricEigenvalues(a, m); // warm-up (library loading, thread pool)
         var sw = Stopwatch.StartNew();
         TorchLinalg.SymmetricEigenvalues(a, m);
-        double s = Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
+        double s = Math.Max(sw.Elapsed.TotalSeconds, MinimumTimedSeconds);
         _rate = 4.0 / 3 * m * m * (double)m / s;
         return _rate;
     }
@@ -166,7 +181,7 @@ public sealed record AnalysisCost
         chi.IsPositiveDefinite(0.05); // warm-up
         var sw = Stopwatch.StartNew();
         chi.IsPositiveDefinite(0.05);
-        double s = Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
+        double s = Math.Max(sw.Elapsed.TotalSeconds, MinimumTimedSeconds);
         double n = 400;
         double flops = (2 * n * n * n + n * n * n / 3 + 2 * n * n * n) + (2 * n * n * n + n * n * n / 3);
         _inertiaRate = flops / s;

@@ -31,6 +31,16 @@ public sealed record AnalysisOptions
     /// <see cref="AnalysisCost.Choose"/> under a memory limit.
     /// </summary>
     public AnalysisPath Path { get; init; } = AnalysisPath.Dense;
+
+    /// <summary>
+    /// Points of the curve lambda_min(beta) sampled on the uniform grid over [0, <see cref="BetaMax"/>] by
+    /// <see cref="NetworkAnalysis.SampleCurve"/> (the analyze command's <c>--curve</c> file); <see cref="NetworkAnalysis.Run"/>
+    /// does not sample the curve. Default 201 (steps of BetaMax/200); between 2 and <see cref="MaxCurvePoints"/>.
+    /// </summary>
+    public int CurvePoints { get; init; } = 201;
+
+    /// <summary>The largest <see cref="CurvePoints"/>: a grid finer than 100 000 points shows nothing more and only costs time.</summary>
+    public const int MaxCurvePoints = 100_000;
 }
 
 /// <summary>
@@ -81,6 +91,9 @@ public sealed record AnalysisResult
     [JsonIgnore] public double LambdaMaxJResidual { get; init; }
 }
 
+/// <summary>lambda_min(beta) on a grid of beta.</summary>
+public sealed record CurveSample(double[] Beta, double[] LambdaMin);
+
 /// <summary>
 /// The full spin-model analysis of a network (the `analyze` command): replica T_c from the estimated
 /// C_k (P1 15-18), the linearized-TAP curve lambda_min(beta) with its minimum, beta_c and the corrected
@@ -112,9 +125,46 @@ public static class NetworkAnalysis
     static LambdaMinCurve BuildCurve(ISymmetricCoupling j, CurveOptions? options, out double[] spectrum)
     {
         spectrum = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
-        double normJ = Math.Max(Math.Abs(spectrum[0]), Math.Abs(spectrum[^1]));
-        return new LambdaMinCurve(j, Precision.SpectralNormBound(normJ), options);
+        return Curve(j, spectrum, options);
     }
+
+    /// <summary>
+    /// The curve lambda_min(beta) of <paramref name="j"/> given the dense spectrum of J (ascending, e.g.
+    /// <see cref="AnalysisResult.SpectrumJ"/>): ||J|| is the larger of |lambda_min(J)| and |lambda_max(J)| widened into a
+    /// bound by <see cref="Precision.SpectralNormBound"/>. An empty spectrum (the matrix-free path) leaves ||J|| to the
+    /// curve's Frobenius bound. The caller disposes the curve.
+    /// </summary>
+    public static LambdaMinCurve Curve(ISymmetricCoupling j, IReadOnlyList<double> spectrumJ, CurveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        ArgumentNullException.ThrowIfNull(spectrumJ);
+        double? normJ = spectrumJ.Count == 0 ? null : Precision.SpectralNormBound(Math.Max(Math.Abs(spectrumJ[0]), Math.Abs(spectrumJ[^1])));
+        return new LambdaMinCurve(j, normJ, options);
+    }
+
+    /// <summary>
+    /// lambda_min(beta) of <paramref name="j"/> on <paramref name="points"/> uniform points over [0, <paramref name="betaMax"/>]
+    /// (<see cref="Precision.UniformGrid(double, int)"/>), on the curve of <see cref="Curve"/>; reports the points done.
+    /// </summary>
+    public static CurveSample SampleCurve(ISymmetricCoupling j, IReadOnlyList<double> spectrumJ, double betaMax, int points, CurveOptions? options = null,
+        IProgress<int>? progress = null)
+    {
+        using var curve = Curve(j, spectrumJ, options);
+        var b = Precision.UniformGrid(betaMax, points);
+        var l = new double[points];
+        for (int i = 0; i < points; i++)
+        {
+            l[i] = curve.Evaluate(b[i]).Value;
+            progress?.Report(i + 1);
+        }
+        return new CurveSample(b, l);
+    }
+
+    /// <summary>
+    /// Residual tolerance of the matrix-free lambda_max(J), relative to the Frobenius norm of J (an upper bound on
+    /// ||J||): 1e-10, so that the value carries ten significant digits, beyond anything the analysis reports.
+    /// </summary>
+    public const double MatrixFreeEigenTolerance = 1e-10;
 
     /// <summary>
     /// The largest eigenvalue of J by Lanczos on the block products (the smallest of -J), with its residual: an
@@ -129,7 +179,7 @@ public static class NetworkAnalysis
         {
             j.Multiply(x, y);
             for (int i = 0; i < y.Length; i++) y[i] = -y[i];
-        }, j.Size, null, new SplitMixSource(seed), 1e-10 * frob, maxDimension: 200, maxRestarts: 20);
+        }, j.Size, null, new SplitMixSource(seed), MatrixFreeEigenTolerance * frob, maxDimension: 200, maxRestarts: 20);
         return (-r.Value, r.Residual);
     }
 

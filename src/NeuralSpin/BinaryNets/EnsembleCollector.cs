@@ -58,6 +58,14 @@ public sealed record EnsembleOptions
     /// <summary>Seed of the ensemble; training t uses <see cref="EnsembleCollector.TrainingSeed"/>(seed, t).</summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// The settings of a stand-alone collection (<c>neuralspin ensemble collect</c>) where they depart from the defaults:
+    /// Adam at learning rate 0.1, the rate of paper 2's pipeline (<see cref="NeuralSpin.Reproduction.Paper2Options.LearningRate"/>),
+    /// and 256 trainings per group on the batched kernel, whose networks do not depend on the grouping beyond float
+    /// rounding, so that the group size only sets the throughput.
+    /// </summary>
+    public static EnsembleOptions Collection { get; } = new() { Training = new LrNetTrainingOptions { LearningRate = 0.1 }, TrainingsPerGroup = 256 };
+
     /// <summary>Parses "i/n" (e.g. "0/2") into (i, n).</summary>
     public static (int Index, int Count) ParseShard(string text)
     {

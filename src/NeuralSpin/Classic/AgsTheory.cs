@@ -66,6 +66,30 @@ public static class AgsTheory
     /// <summary>Iteration budget of <see cref="Solve"/>.</summary>
     public const int MaxIterations = 200_000;
 
+    /// <summary>
+    /// The low end of the bisections for the load where retrieval becomes the global minimum: a load at which retrieval
+    /// is surely the global minimum (its advantage grows as alpha falls), yet positive, where the spin glass exists.
+    /// </summary>
+    const double SmallestLoad = 1e-4;
+
+    /// <summary>
+    /// The high end of that bisection at T &gt; 0 is the retrieval limit alpha_M(T) times (1 - this): just inside the region
+    /// where the retrieval solution still exists (it vanishes at alpha_M).
+    /// </summary>
+    const double LimitBackoff = 1e-4;
+
+    /// <summary>
+    /// Floor of d = 1 - beta (1 - q) in r(q) = q/d^2: outside the physical region d &gt; 0 the floor keeps r finite, and
+    /// the map then sends q back towards 1.
+    /// </summary>
+    const double PhysicalFloor = 1e-12;
+
+    /// <summary>
+    /// The scan for the symmetric solution ends this fraction of (1 - q_min) above q_min = 1 - T, where d = 0 and r(q)
+    /// diverges, so that its last point is still inside the physical region.
+    /// </summary>
+    const double ScanInset = 1e-9;
+
     const int HermiteNodes = 128, LaguerreNodes = 64;
     const double SplitThreshold = 1.0;
     static readonly double SqrtPi = Math.Sqrt(Math.PI), InvSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
@@ -123,7 +147,7 @@ public static class AgsTheory
 
     /// <summary>The load below which the T = 0 retrieval state has a lower energy than the spin glass (alpha = 0.051).</summary>
     public static double GlobalStabilityLoadZeroTemperature() =>
-        Bisect(a => RetrievalZeroTemperature(a)!.FreeEnergy - SpinGlassZeroTemperature(a).FreeEnergy, 1e-4, CriticalLoad);
+        Bisect(a => RetrievalZeroTemperature(a)!.FreeEnergy - SpinGlassZeroTemperature(a).FreeEnergy, SmallestLoad, CriticalLoad);
 
     // ------------------------------------------------------------------ finite T
 
@@ -236,7 +260,7 @@ public static class AgsTheory
     static double RFrom(double q, double beta)
     {
         double d = 1 - beta * (1 - q);
-        if (d < 1e-12) d = 1e-12; // outside the physical region; the map then sends q back towards 1
+        if (d < PhysicalFloor) d = PhysicalFloor;
         return q / (d * d);
     }
 
@@ -265,7 +289,7 @@ public static class AgsTheory
             for (int k = 1; k <= Steps; k++)
             {
                 double lo = 1 - (1 - qMin) * k / Steps;
-                if (k == Steps) lo = qMin + (1 - qMin) * 1e-9;
+                if (k == Steps) lo = qMin + (1 - qMin) * ScanInset;
                 double gLo = Excess(lo);
                 if (gLo > 0 && gHi <= 0) { q = Bisect(Excess, lo, hi); break; }
                 (hi, gHi) = (lo, gLo);
@@ -320,13 +344,13 @@ public static class AgsTheory
         if (!(temperature >= 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "T must be >= 0");
         if (temperature == 0) return GlobalStabilityLoadZeroTemperature();
         if (temperature >= 1) return double.NaN;
-        double top = (retrievalLimit ?? RetrievalLimitLoad(temperature)) * (1 - 1e-4);
+        double top = (retrievalLimit ?? RetrievalLimitLoad(temperature)) * (1 - LimitBackoff);
         double Gap(double a)
         {
             var r = Retrieval(a, temperature);
             return r is null ? double.NaN : r.FreeEnergy - SpinGlass(a, temperature).FreeEnergy;
         }
-        double lo = Math.Min(1e-4, top / 4);
+        double lo = Math.Min(SmallestLoad, top / 4);
         double gLo = Gap(lo), gHi = Gap(top);
         if (!(gLo < 0 && gHi > 0)) return double.NaN;
         return Bisect(Gap, lo, top);

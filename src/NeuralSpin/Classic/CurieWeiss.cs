@@ -1,3 +1,5 @@
+using NeuralSpin.Numerics;
+
 namespace NeuralSpin.Classic;
 
 /// <summary>Stability of one solution of the Curie-Weiss mean-field equation, judged on f(m).</summary>
@@ -67,6 +69,12 @@ public sealed record MeanFieldSolution(double Temperature, double Field, double 
 /// </summary>
 public static class CurieWeiss
 {
+    /// <summary>
+    /// The field step of the central difference for chi, relative to T - T_c: small against the width T - T_c of the
+    /// linear response, so that chi is exact to O(1e-8) relative, and large enough that m(+dh) - m(-dh) keeps its digits.
+    /// </summary>
+    public const double SusceptibilityFieldStep = 1e-4;
+
     /// <summary>T_c = J (docs/theory.md section 8).</summary>
     public static double CriticalTemperature(double coupling = 1.0)
     {
@@ -193,9 +201,10 @@ public static class CurieWeiss
         double tc = CriticalTemperature(coupling);
         var x = new double[points];
         var y = new double[points];
+        var reduced = Precision.LogGrid(reducedMin, reducedMax, points);
         for (int k = 0; k < points; k++)
         {
-            double r = LogSpaced(reducedMin, reducedMax, points, k);
+            double r = reduced[k];
             double dt = r * tc;
             double m = Solve(tc - dt, 0, coupling).Stable.M;
             x[k] = dt; y[k] = m;
@@ -206,7 +215,7 @@ public static class CurieWeiss
     /// <summary>
     /// The susceptibility exponent gamma: minus the least-squares slope of ln chi against ln(T - T_c) at h = 0
     /// above T_c, chi the central difference [m(+dh) - m(-dh)]/(2 dh) of the solver's stable root with
-    /// dh = 1e-4 (T - T_c) (so chi is exact to O(dh^2) relative). Expected 1.
+    /// dh = <see cref="SusceptibilityFieldStep"/> (T - T_c) (so chi is exact to O(dh^2) relative). Expected 1.
     /// </summary>
     public static PowerFit FitGammaExponent(double coupling = 1.0, double reducedMin = 1e-4, double reducedMax = 1e-2, int points = 25)
     {
@@ -214,19 +223,17 @@ public static class CurieWeiss
         double tc = CriticalTemperature(coupling);
         var x = new double[points];
         var y = new double[points];
+        var reduced = Precision.LogGrid(reducedMin, reducedMax, points);
         for (int k = 0; k < points; k++)
         {
-            double dt = LogSpaced(reducedMin, reducedMax, points, k) * tc;
-            double dh = 1e-4 * dt;
+            double dt = reduced[k] * tc;
+            double dh = SusceptibilityFieldStep * dt;
             double mp = Solve(tc + dt, dh, coupling).Stable.M, mm = Solve(tc + dt, -dh, coupling).Stable.M;
             x[k] = dt; y[k] = (mp - mm) / (2 * dh);
         }
         var fit = PowerFit.Fit(x, y);
         return fit with { Exponent = -fit.Exponent };
     }
-
-    static double LogSpaced(double lo, double hi, int points, int k) =>
-        points == 1 ? lo : Math.Exp(Math.Log(lo) + (Math.Log(hi) - Math.Log(lo)) * k / (points - 1));
 
     static void CheckRange(double lo, double hi, int points)
     {

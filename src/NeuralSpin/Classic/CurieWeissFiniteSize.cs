@@ -17,6 +17,9 @@ public sealed record FiniteSizeResult(int Size, double Temperature, double Field
 {
     /// <summary>The susceptibility per spin chi_N = N (&lt;m^2&gt; - &lt;m&gt;^2)/T (T &gt; 0); at h = 0 above T_c it tends to 1/(T - T_c).</summary>
     public double Susceptibility => Temperature > 0 ? Size * (MeanM2 - MeanM * MeanM) / Temperature : 0;
+
+    /// <summary>The magnetization per spin m = M/N = (2k - N)/N of index <paramref name="k"/> of <see cref="Probabilities"/>.</summary>
+    public double MagnetizationPerSpin(int k) => (2.0 * k - Size) / Size;
 }
 
 /// <summary>
@@ -38,6 +41,13 @@ public static class CurieWeissFiniteSize
 {
     /// <summary>The largest N accepted (the O(N) arrays stay below a gigabyte).</summary>
     public const int MaxSize = 50_000_000;
+
+    /// <summary>
+    /// At T = 0 the magnetizations whose energy lies within this fraction of the energy scale (J + |h|) N above the
+    /// minimum are the ground states: degenerate energies (M and -M at h = 0) computed along different roundings differ
+    /// by a few ulps of that scale.
+    /// </summary>
+    const double GroundStateTolerance = 1e-12;
 
     /// <summary>ln binom(N, k) for k = 0..N (cumulative sums of ln i; absolute error about 1e-16 N ln N).</summary>
     public static double[] LogBinomials(int n)
@@ -72,7 +82,7 @@ public static class CurieWeissFiniteSize
             double de = EnergyOf(n, 2 * k - n, field, coupling) - minE;
             logw[k] = temperature > 0
                 ? logBinomials[k] - de / temperature
-                : de <= 1e-12 * scale ? logBinomials[k] : double.NegativeInfinity;
+                : de <= GroundStateTolerance * scale ? logBinomials[k] : double.NegativeInfinity;
         }
         double max = logw.Max();
         var p = new double[n + 1];

@@ -98,6 +98,15 @@ public sealed record HopfieldStudyResult
 
     /// <summary>AGS load below which retrieval is the global minimum at T = 0 (0.051).</summary>
     public double GlobalStabilityLoad => AgsTheory.GlobalStabilityLoadZeroTemperature();
+
+    /// <summary>
+    /// T_M at the curve's load as the grid of <see cref="AgsOverlapVsTemperature"/> resolves it: the last temperature with
+    /// m &gt; 0 (0 when there is none).
+    /// </summary>
+    public double AgsRetrievalLimitOnGrid => AgsOverlapVsTemperature.LastOrDefault(q => q.M > 0).Temperature;
+
+    /// <summary>Whether a phase-diagram point counts as retrieval: its mean overlap is at least <see cref="HopfieldStudyOptions.PhaseLevel"/>.</summary>
+    public bool IsRetrieval(HopfieldOverlapPoint point) => point.MeanOverlap >= Options.PhaseLevel;
 }
 
 /// <summary>

@@ -184,4 +184,15 @@ public sealed record RbmQuadraticModel(IsingModel Model, double Constant)
 {
     /// <summary>H_quad(v) = Constant - 1/2 v^T J v - h^T v.</summary>
     public double Energy(ReadOnlySpan<sbyte> v) => Constant + Model.Energy(v);
+
+    /// <summary>max_ij |J_ij| (0 for a single unit).</summary>
+    public double MaxAbsCoupling
+    {
+        get
+        {
+            double max = 0;
+            for (int i = 0; i < Model.Size; i++) for (int k = 0; k < Model.Size; k++) max = Math.Max(max, Math.Abs(Model.Coupling(i, k)));
+            return max;
+        }
+    }
 }

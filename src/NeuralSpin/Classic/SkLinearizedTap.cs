@@ -32,6 +32,12 @@ public sealed record SkCurveMinimum(int Size, long Seed, double BetaStar, double
 public static class SkLinearizedTap
 {
     /// <summary>
+    /// Absolute tolerance of the certified minimum of an instance's curve: 1e-7, far below the differences between
+    /// instances and sizes (of order N^(-2/3)) that the finite-size study averages and extrapolates.
+    /// </summary>
+    public const double MinimumTolerance = 1e-7;
+
+    /// <summary>
     /// Curve options for SK: the dense symmetric eigensolver up to 2000 spins. For a dense coupling the
     /// Lanczos path certifies each value by a full dense spectrum anyway (<see cref="Tap.DenseInertia"/>), so
     /// the direct eigensolver is both exact and cheaper.
@@ -75,7 +81,7 @@ public static class SkLinearizedTap
         ArgumentNullException.ThrowIfNull(instance);
         if (!(level >= 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the level must lie in [0, 1)");
         using var curve = new LambdaMinCurve(instance.Coupling, null, options ?? DefaultCurveOptions);
-        var min = TransitionSearch.GlobalMinimum(curve, betaMax, tolerance: 1e-7);
+        var min = TransitionSearch.GlobalMinimum(curve, betaMax, tolerance: MinimumTolerance);
         // the certified lower bound decides: above the level (beyond the slack) no crossing can exist
         double? atLevel = min.CertifiedLowerBound <= level + TransitionSearch.CertificationSlack ? TransitionSearch.FirstCrossing(curve, level, betaMax) : null;
         double? zero = min.CertifiedLowerBound <= TransitionSearch.CertificationSlack ? TransitionSearch.FirstCrossing(curve, 0, betaMax) : null;

@@ -40,6 +40,12 @@ public sealed record SkStudyOptions
     /// <summary>Field-continuation branches per temperature (each from a zero-temperature quenched state).</summary>
     public int Branches { get; init; } = 8;
 
+    /// <summary>
+    /// Field strength h0 at the start of every field-continuation branch, in units of J (h = h0 J xi): strong enough that
+    /// the TAP equations have one solution there.
+    /// </summary>
+    public double ContinuationStartField { get; init; } = 2;
+
     /// <summary>Instances of size <see cref="N"/> searched for TAP states from Monte Carlo seeds.</summary>
     public int TapInstances { get; init; } = 8;
 
@@ -77,6 +83,7 @@ public sealed record SkStudyOptions
         Check(Level >= 0 && Level < 1, nameof(Level), Level, "in [0, 1)");
         Check(Starts is >= 1 and <= 100000, nameof(Starts), Starts, "between 1 and 100000");
         Check(Branches is >= 1 and <= 10000, nameof(Branches), Branches, "between 1 and 10000");
+        Check(ContinuationStartField > 0 && double.IsFinite(ContinuationStartField), nameof(ContinuationStartField), ContinuationStartField, "positive and finite");
         Check(TapInstances is >= 1 and <= 1000, nameof(TapInstances), TapInstances, "between 1 and 1000");
         Check(TapStarts is >= 1 and <= 1000, nameof(TapStarts), TapStarts, "between 1 and 1000");
         Check(TapTemperatures is { Count: > 0 } && TapTemperatures.All(t => t > 0 && double.IsFinite(t)), nameof(TapTemperatures), TapTemperatures?.Count ?? 0, "one or more positive reduced temperatures");
@@ -165,7 +172,7 @@ public static class SkStudy
             prog => SkTapSolutions.Scan(tapInstance, temps, tapOptions, s.Parallelism, prog));
 
         var continuation = StageProgress.Run(progress, $"TAP field continuation, N = {s.N}, {s.Branches} branches x {temps.Length} temperatures", temps.Length,
-            prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, Seeds.Derive(s.Seed, s.N, SeedStreams.SkQuenchedStates), 2, s.Parallelism, prog));
+            prog => SkTapSolutions.ContinueFromQuenchedStates(tapInstance, temps, s.Branches, Seeds.Derive(s.Seed, s.N, SeedStreams.SkQuenchedStates), s.ContinuationStartField, s.Parallelism, prog));
 
         var stateInstances = Enumerable.Range(0, s.TapInstances).Select(k => SkInstances.Draw(s.N, s.Coupling, SkInstances.InstanceSeed(s.Seed, s.N, k))).ToArray();
         var stateTemps = s.StateTemperatures.Select(t => t * s.Coupling).ToArray();

@@ -60,6 +60,18 @@ public static class SkTapSolutions
     /// <summary>A solution with q_EA at or below this (the paramagnet up to the iteration tolerance) is trivial.</summary>
     public const double NonTrivialThreshold = 1e-8;
 
+    /// <summary>
+    /// A continuation branch counts as having reached a TAP solution at h = 0 when the residual max_i |F_i| there is below
+    /// this: two orders above the Newton polish's 1e-12, far below any residual of a point that is not a solution.
+    /// </summary>
+    public const double ZeroFieldResidual = 1e-10;
+
+    /// <summary>
+    /// Two solutions are the same up to m -&gt; -m when |cos(m, m')| &gt; 1 - 1e-6: distinct TAP solutions of one instance
+    /// differ in a finite fraction of the spins, so their cosine stays well below this.
+    /// </summary>
+    public const double SameStateCosine = 1 - 1e-6;
+
     /// <summary>q_EA = (1/N) sum_i m_i^2.</summary>
     public static double EdwardsAnderson(IReadOnlyList<double> m)
     {
@@ -117,7 +129,7 @@ public static class SkTapSolutions
     /// <param name="temperatures">Temperatures T &gt; 0.</param>
     /// <param name="branches">Branches per temperature, at least 1.</param>
     /// <param name="seed">Seed of the quenched states.</param>
-    /// <param name="startField">h0 at the start of every branch, &gt; 0 (default 2 J: one solution there).</param>
+    /// <param name="startField">h0 at the start of every branch in units of J, &gt; 0 (default 2, i.e. 2 J: one solution there).</param>
     /// <param name="parallelism">Temperatures computed at once.</param>
     /// <param name="progress">Receives the number of finished temperatures.</param>
     public static IReadOnlyList<SkTapContinuation> ContinueFromQuenchedStates(SkInstance instance, IReadOnlyList<double> temperatures, int branches, long seed,
@@ -144,7 +156,7 @@ public static class SkTapSolutions
                 var c = TapNewton.ContinueInField(j, beta, xi, startField * instance.CouplingScale);
                 if (c.FirstFold is { } fold) folds.Add(fold);
                 if (c.AtZeroField is not { Converged: true } z) continue;
-                if (TapSolver.Residuals(j, beta, default, z.Magnetizations).Max(Math.Abs) >= 1e-10) continue;
+                if (TapSolver.Residuals(j, beta, default, z.Magnetizations).Max(Math.Abs) >= ZeroFieldResidual) continue;
                 reached++;
                 if (EdwardsAnderson(z.Magnetizations) <= NonTrivialThreshold) continue;
                 if (!nonTrivial.Any(o => SameUpToSign(o, z.Magnetizations))) nonTrivial.Add(z.Magnetizations);
@@ -156,8 +168,8 @@ public static class SkTapSolutions
         return result;
     }
 
-    /// <summary>m and m' are the same solution up to the symmetry m -&gt; -m: |cos(m, m')| &gt; 1 - 1e-6.</summary>
-    internal static bool SameUpToSign(double[] a, double[] b) => Math.Abs(Cosine(a, b)) > 1 - 1e-6;
+    /// <summary>m and m' are the same solution up to the symmetry m -&gt; -m: |cos(m, m')| &gt; <see cref="SameStateCosine"/>.</summary>
+    internal static bool SameUpToSign(double[] a, double[] b) => Math.Abs(Cosine(a, b)) > SameStateCosine;
 
     /// <summary>The cosine m.m' / (|m| |m'|) between two magnetization vectors of equal length (0 when either is zero).</summary>
     public static double Cosine(IReadOnlyList<double> a, IReadOnlyList<double> b)
@@ -210,10 +222,10 @@ public sealed record SkTapContinuation
     /// <summary>Branches followed (one per quenched state).</summary>
     public required int Branches { get; init; }
 
-    /// <summary>Branches that reached h0 = 0 with a TAP solution of residual max|F_i| &lt; 1e-10.</summary>
+    /// <summary>Branches that reached h0 = 0 with a TAP solution of residual max|F_i| &lt; <see cref="SkTapSolutions.ZeroFieldResidual"/>.</summary>
     public required int ReachedZeroField { get; init; }
 
-    /// <summary>Distinct h = 0 solutions with q_EA &gt; <see cref="SkTapSolutions.NonTrivialThreshold"/> among them (m and -m identified: overlap |m.m'| / (|m| |m'|) &gt; 1 - 1e-6).</summary>
+    /// <summary>Distinct h = 0 solutions with q_EA &gt; <see cref="SkTapSolutions.NonTrivialThreshold"/> among them (m and -m identified: overlap |m.m'| / (|m| |m'|) &gt; <see cref="SkTapSolutions.SameStateCosine"/>).</summary>
     public required int NonTrivial { get; init; }
 
     /// <summary>q_EA of the non-trivial h = 0 solution of lowest TAP free energy (NaN when there is none).</summary>

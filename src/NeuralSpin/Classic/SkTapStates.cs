@@ -157,6 +157,12 @@ public sealed record SkTapStateResult(int Instances, int Size, IReadOnlyList<SkT
 /// </summary>
 public static class SkTapStates
 {
+    /// <summary>
+    /// A continuation temperature T0 + k step counts as inside the followed range up to this beyond its end: the
+    /// temperatures of the grid carry a rounding of a few ulps, which must not drop the range's last point.
+    /// </summary>
+    const double RangeSlack = 1e-12;
+
     /// <summary>Runs the search on every instance at every temperature, then follows each distinct valid state in T.</summary>
     /// <param name="instances">SK instances of one size (their own fields are ignored: h = 0).</param>
     /// <param name="temperatures">Temperatures of the search grid, T &gt; 0.</param>
@@ -281,7 +287,7 @@ public static class SkTapStates
         var q = branch.Points.MinBy(x => Math.Abs(x.Temperature - p.Temperature))!;
         double gap = Math.Abs(q.Temperature - p.Temperature);
         if (gap > step) return false;
-        var m = gap < 1e-9 * Math.Max(1, p.Temperature) ? q.Magnetizations : Advance(instance, q.Magnetizations, q.Temperature, p.Temperature);
+        var m = Precision.AlmostEqualRelative(q.Temperature, p.Temperature) ? q.Magnetizations : Advance(instance, q.Magnetizations, q.Temperature, p.Temperature);
         return m != null && SkTapSolutions.SameUpToSign(m, p.Magnetizations);
     }
 
@@ -309,7 +315,7 @@ public static class SkTapStates
         {
             double target = start.Temperature + direction * k * step;
             var last = points.Count > 0 ? points[^1] : start;
-            if (direction * (target - limit) > 1e-12) return (points, SkTapBranchEnd.Range, last);
+            if (direction * (target - limit) > RangeSlack) return (points, SkTapBranchEnd.Range, last);
             var next = Advance(instance, m, t, target);
             if (next == null) return (points, SkTapBranchEnd.Vanished, LocateEnd(instance, last, target));
             if (SkTapSolutions.EdwardsAnderson(next) <= SkTapSolutions.NonTrivialThreshold) return (points, SkTapBranchEnd.Paramagnet, last);

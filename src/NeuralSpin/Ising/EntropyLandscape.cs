@@ -94,6 +94,12 @@ public sealed record LandscapeSweep(IReadOnlyList<LandscapePoint> Up, IReadOnlyL
 /// </summary>
 public static class EntropyLandscape
 {
+    /// <summary>
+    /// The iso-energy bisection on beta stops when its bracket is at most this relative width, a few tens of ulps of beta
+    /// (below it the energy cannot be moved closer to the target in float64).
+    /// </summary>
+    const double BetaResolution = 1e-14;
+
     /// <summary>Sweeps x over the grid (strictly increasing) up and then down at the model's beta.</summary>
     public static LandscapeSweep Sweep(IsingModel model, ReadOnlySpan<sbyte> reference, IReadOnlyList<double> xs, EntropyLandscapeOptions? options = null)
     {
@@ -168,7 +174,7 @@ public static class EntropyLandscape
             // invariant: e(lo) > target >= e(hi)
             var best = rHi;
             double bestBeta = hi;
-            for (int k = 0; k < 200 && Math.Abs(best.EnergyPerSpin - target) > options.EnergyTolerance && hi - lo > 1e-14 * hi; k++)
+            for (int k = 0; k < 200 && Math.Abs(best.EnergyPerSpin - target) > options.EnergyTolerance && hi - lo > BetaResolution * hi; k++)
             {
                 double mid = 0.5 * (lo + hi);
                 var rMid = At(mid);

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 namespace NeuralSpin.Ising;
 
 /// <summary>Quadrature rule over the beta grid.</summary>
@@ -124,7 +125,7 @@ public static class HeatCapacityEntropy
         if (intervals % 2 != 0) return null;
         double step = (x[^1] - x[0]) / intervals;
         for (int k = 0; k < count; k++)
-            if (Math.Abs(x[k] - (x[0] + k * step)) > 1e-9 * Math.Max(1, Math.Abs(x[^1]))) return null;
+            if (!Precision.AlmostEqualOnScale(x[k], x[0] + k * step, x[^1])) return null;
         for (int k = 0; k < count; k++)
             w[k] = step / 3 * (k == 0 || k == intervals ? 1 : k % 2 == 1 ? 4 : 2);
         return w;

@@ -1,3 +1,5 @@
+using NeuralSpin.Numerics;
+
 namespace NeuralSpin.Ising;
 
 /// <summary>The single-spin update of <see cref="MonteCarlo"/>.</summary>
@@ -18,7 +20,7 @@ public enum SweepOrder
     Sequential,
 }
 
-/// <summary>Options of <see cref="MonteCarlo.Run"/>.</summary>
+/// <summary>Options of <see cref="MonteCarlo.Run(IsingModel, MonteCarloOptions, Random)"/>.</summary>
 public sealed record MonteCarloOptions
 {
     /// <summary>The single-spin update.</summary>
@@ -38,6 +40,19 @@ public sealed record MonteCarloOptions
 
     /// <summary>Starting configuration (+-1, length N); null for a uniformly random one.</summary>
     public sbyte[]? Initial { get; init; }
+
+    /// <summary>
+    /// Seed of the chain for <see cref="MonteCarlo.Run(IsingModel, MonteCarloOptions)"/>, which draws from a
+    /// <see cref="SplitMixSource"/> of it (the overload that takes a <see cref="Random"/> draws from that instead).
+    /// </summary>
+    public long Seed { get; init; }
+
+    /// <summary>
+    /// The settings of a file of samples (<c>neuralspin ising sample</c>): the defaults, but 10 sweeps between recorded
+    /// samples, so that the samples a later fit or histogram treats as draws are further apart in the chain than
+    /// single sweeps.
+    /// </summary>
+    public static MonteCarloOptions Sampling { get; } = new() { Thinning = 10 };
 }
 
 /// <summary>Running mean and variance (Welford), mergeable.</summary>
@@ -78,7 +93,7 @@ public sealed class RunningMoments
     }
 }
 
-/// <summary>The outcome of <see cref="MonteCarlo.Run"/>.</summary>
+/// <summary>The outcome of <see cref="MonteCarlo.Run(IsingModel, MonteCarloOptions, Random)"/>.</summary>
 public sealed class MonteCarloResult
 {
     internal MonteCarloResult(Configurations samples, double acceptance, double[] energies, RunningMoments energy, double[] m, double[] c)
@@ -121,6 +136,13 @@ public sealed class MonteCarloResult
 /// </summary>
 public static class MonteCarlo
 {
+    /// <summary>Runs the chain on a <see cref="SplitMixSource"/> of <see cref="MonteCarloOptions.Seed"/>.</summary>
+    public static MonteCarloResult Run(IsingModel model, MonteCarloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Run(model, options, new SplitMixSource(options.Seed));
+    }
+
     /// <summary>Runs the chain: burn-in, then <see cref="MonteCarloOptions.Samples"/> samples every <see cref="MonteCarloOptions.Thinning"/> sweeps.</summary>
     public static MonteCarloResult Run(IsingModel model, MonteCarloOptions options, Random random)
     {

@@ -14,6 +14,15 @@ public sealed record LanczosResult(double Value, double[] Vector, double Residua
 /// </summary>
 public static class Lanczos
 {
+    /// <summary>
+    /// The Krylov space is exhausted (an invariant subspace reached) when a new off-diagonal b_j is at most this times
+    /// max(1, |a_j|): about a hundred ulps of the diagonal, below which b_j is rounding and the next Lanczos vector noise.
+    /// </summary>
+    public const double BreakdownTolerance = 1e-14;
+
+    /// <summary>The default relative size of the random perturbation added to a given start vector (see the startNoise parameter).</summary>
+    public const double DefaultStartNoise = 1e-4;
+
     /// <summary>Smallest eigenpair of the symmetric operator <paramref name="apply"/> (y = A x) of size n.</summary>
     /// <param name="apply">The product y = A x.</param>
     /// <param name="n">Dimension.</param>
@@ -23,10 +32,10 @@ public static class Lanczos
     /// <param name="maxDimension">Krylov dimension per restart.</param>
     /// <param name="maxRestarts">Number of restarts.</param>
     /// <param name="startNoise">Size, relative to ||start||, of the random vector added to a given start vector so that
-    /// every eigenvector has a component in it (default 1e-4). 0 keeps the start vector as it is: the iteration then stays
+    /// every eigenvector has a component in it (default <see cref="DefaultStartNoise"/>). 0 keeps the start vector as it is: the iteration then stays
     /// in any invariant subspace the start vector lies in (tests use this to make Lanczos miss an eigenvalue on purpose).</param>
     public static LanczosResult SmallestEigenpair(Action<double[], double[]> apply, int n, double[]? start, Random rng,
-        double tolerance, int maxDimension = 200, int maxRestarts = 20, double startNoise = 1e-4)
+        double tolerance, int maxDimension = 200, int maxRestarts = 20, double startNoise = DefaultStartNoise)
     {
         int mMax = Math.Min(maxDimension, n);
         var q = new double[mMax + 1][];
@@ -77,7 +86,7 @@ public static class Lanczos
                 }
                 beta[j + 1] = bj;
                 m = j + 1;
-                bool breakdown = bj <= 1e-14 * Math.Max(1.0, Math.Abs(aj));
+                bool breakdown = bj <= BreakdownTolerance * Math.Max(1.0, Math.Abs(aj));
                 if (breakdown || m == mMax || m % 8 == 0 || m == n)
                 {
                     var a = alpha.AsSpan(0, m);

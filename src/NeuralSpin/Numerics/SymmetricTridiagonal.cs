@@ -7,17 +7,28 @@ namespace NeuralSpin.Numerics;
 /// </summary>
 public static class SymmetricTridiagonal
 {
+    /// <summary>
+    /// Bisection for an eigenvalue stops when the bracket is at most this times the Gershgorin scale: about one ulp
+    /// (2.2e-16), machine precision for an eigenvalue of a matrix of that norm.
+    /// </summary>
+    const double BisectionTolerance = 2e-16;
+
+    /// <summary>
+    /// Inverse iteration runs on T - (lambda - 1e-13 scale) I: a shift just off the eigenvalue keeps the LU factors finite
+    /// while the eigenvalue still dominates by a factor of about 1e13 against the rest of the spectrum.
+    /// </summary>
+    const double InverseIterationOffset = 1e-13;
+
     /// <summary>Number of eigenvalues strictly below x (Sturm count, LDL^T pivots).</summary>
     public static int CountBelow(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double x)
     {
         int count = 0;
         double q = 1;
-        double tiny = 1e-300;
         for (int i = 0; i < a.Length; i++)
         {
             double bb = i == 0 ? 0 : b[i] * b[i];
             q = a[i] - x - (i == 0 ? 0 : bb / q);
-            if (q == 0) q = -tiny;
+            if (q == 0) q = -Precision.Tiny;
             if (q < 0) count++;
         }
         return count;
@@ -35,7 +46,7 @@ public static class SymmetricTridiagonal
             hi = Math.Max(hi, a[i] + r);
         }
         double scale = Math.Max(Math.Abs(lo), Math.Abs(hi));
-        for (int it = 0; it < 200 && hi - lo > 2e-16 * scale + 1e-300; it++)
+        for (int it = 0; it < 200 && hi - lo > BisectionTolerance * scale + Precision.Tiny; it++)
         {
             double mid = 0.5 * (lo + hi);
             if (mid <= lo || mid >= hi) break;
@@ -52,7 +63,7 @@ public static class SymmetricTridiagonal
         if (m == 1) { y[0] = 1; return y; }
         double scale = 0;
         for (int i = 0; i < m; i++) scale = Math.Max(scale, Math.Abs(a[i]) + (i > 0 ? Math.Abs(b[i]) : 0));
-        double shift = lambda - 1e-13 * Math.Max(scale, 1e-300);
+        double shift = lambda - InverseIterationOffset * Math.Max(scale, Precision.Tiny);
         // LU with partial pivoting of the tridiagonal T - shift I (as in LAPACK dgttrf)
         var d = new double[m]; var du = new double[m]; var du2 = new double[m]; var dl = new double[m];
         var piv = new bool[m];
@@ -62,7 +73,7 @@ public static class SymmetricTridiagonal
         {
             if (Math.Abs(d[i]) >= Math.Abs(dl[i]))
             {
-                if (d[i] == 0) d[i] = 1e-300;
+                if (d[i] == 0) d[i] = Precision.Tiny;
                 double f = dl[i] / d[i];
                 dl[i] = f;
                 d[i + 1] -= f * du[i];
@@ -80,7 +91,7 @@ public static class SymmetricTridiagonal
                 piv[i] = true;
             }
         }
-        if (d[m - 1] == 0) d[m - 1] = 1e-300;
+        if (d[m - 1] == 0) d[m - 1] = Precision.Tiny;
         for (int i = 0; i < m; i++) y[i] = 1.0 / Math.Sqrt(m) * (1 + 0.01 * ((i * 7919) % 13));
         for (int it = 0; it < iterations; it++)
         {

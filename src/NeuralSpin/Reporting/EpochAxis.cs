@@ -9,6 +9,12 @@ namespace NeuralSpin.Reporting;
 /// </summary>
 public static class EpochAxis
 {
+    /// <summary>
+    /// Slack subtracted from log10(tMax) before rounding up to whole decades: log10 of an exact power of ten (100
+    /// epochs) can come out a few ulps above the integer, which must not add an empty decade to the axis.
+    /// </summary>
+    const double DecadeRounding = 1e-12;
+
     /// <summary>x'(t).</summary>
     public static double Transform(double t) => t <= 1 ? t : 1 + Math.Log10(t);
 
@@ -22,7 +28,7 @@ public static class EpochAxis
         var minor = new List<double> { 0.25, 0.75 };
         if (tMax > 1)
         {
-            int decades = Math.Max(1, (int)Math.Ceiling(Math.Log10(tMax) - 1e-12));
+            int decades = Math.Max(1, (int)Math.Ceiling(Math.Log10(tMax) - DecadeRounding));
             for (int k = 0; k < decades; k++)
             {
                 for (int m = 2; m <= 9; m++) minor.Add(Transform(m * Math.Pow(10, k)));
@@ -36,6 +42,25 @@ public static class EpochAxis
 /// <summary>Ticks of a log10-scaled axis (values are plotted as log10 y).</summary>
 public static class LogAxis
 {
+    /// <summary>
+    /// Relative slack of the range test of a tick value m 10^k: the value is computed with a rounding of a few ulps, so
+    /// a tick that equals an end of the range (lo = 1e-3, hi = 2) must still count as inside it.
+    /// </summary>
+    const double RangeSlack = 1e-9;
+
+    /// <summary>
+    /// Slack of the rounding of -log10(step) to the decimals of a label: log10 of an exact power of ten (0.01) can come
+    /// out a few ulps off the integer, which must not add a spurious decimal.
+    /// </summary>
+    const double DecimalsRounding = 1e-9;
+
+    /// <summary>
+    /// Relative slack of the comparisons of an accumulated tick value or a nice step with the range end and the raw
+    /// step: the values v = v0 + k step and m 10^p carry a rounding of a few ulps, so an end that a tick meets exactly
+    /// still gets its tick, and a raw step that is exactly 1, 2 or 5 times a power of ten picks that step.
+    /// </summary>
+    const double StepRounding = 1e-12;
+
     /// <summary>
     /// Major ticks (position log10 y, label) covering [lo, hi] (in y), at least three where possible: decades,
     /// else 1-2-5 mantissas, else every integer mantissa; minor ticks at the remaining mantissas.
@@ -54,7 +79,7 @@ public static class LogAxis
                 for (int m = 1; m <= 9; m++)
                 {
                     double v = m * Math.Pow(10, k);
-                    if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9)) continue;
+                    if (v < lo * (1 - RangeSlack) || v > hi * (1 + RangeSlack)) continue;
                     if (mant.Contains(m)) major.Add((Math.Log10(v), Label(v)));
                     else minor.Add(Math.Log10(v));
                 }
@@ -63,9 +88,9 @@ public static class LogAxis
         }
         // a range narrower than one integer mantissa step (e.g. 1.78 .. 1.90): evenly spaced "nice" values
         double step = NiceStep((hi - lo) / 4);
-        int decimals = Math.Max(0, (int)Math.Ceiling(-Math.Log10(step) - 1e-9));
+        int decimals = Math.Max(0, (int)Math.Ceiling(-Math.Log10(step) - DecimalsRounding));
         var fine = new List<(double, string)>();
-        for (double v = Math.Ceiling(lo / step) * step; v <= hi * (1 + 1e-12); v += step)
+        for (double v = Math.Ceiling(lo / step) * step; v <= hi * (1 + StepRounding); v += step)
             if (v > 0) fine.Add((Math.Log10(v), v.ToString("F" + decimals, CultureInfo.InvariantCulture)));
         return (fine, new List<double>());
     }
@@ -75,7 +100,7 @@ public static class LogAxis
     {
         double p = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         foreach (var m in new[] { 1.0, 2.0, 5.0, 10.0 })
-            if (m * p >= raw * (1 - 1e-12)) return m * p;
+            if (m * p >= raw * (1 - StepRounding)) return m * p;
         return 10 * p;
     }
 

@@ -10,6 +10,12 @@ namespace NeuralSpin.Reporting;
 /// </summary>
 public static class EsdPlot
 {
+    /// <summary>
+    /// The Marchenko-Pastur density is drawn up to log10(edge) minus this, so that 10^(log10 x) cannot round beyond the
+    /// edge, where the square root of the density would see a negative argument.
+    /// </summary>
+    const double EdgeInset = 1e-9;
+
     /// <summary>Logarithmic bins of the histogram.</summary>
     public const int Bins = 60;
 
@@ -63,7 +69,7 @@ public static class EsdPlot
             double from = Math.Max(lm, pos[0]);
             if (lp > from)
             {
-                var mx = Grid(Math.Log10(from), Math.Log10(lp), 80).Select(l => Math.Min(l, Math.Log10(lp) - 1e-9)).ToArray();
+                var mx = Grid(Math.Log10(from), Math.Log10(lp), 80).Select(l => Math.Min(l, Math.Log10(lp) - EdgeInset)).ToArray();
                 var my = mx.Select(l =>
                 {
                     double x = Math.Pow(10, l);

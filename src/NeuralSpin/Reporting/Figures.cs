@@ -8,6 +8,23 @@ namespace NeuralSpin.Reporting;
 /// </summary>
 public static class Figures
 {
+    /// <summary>The smallest epoch at which a fitted power law is drawn (its fit range may start at t = 0, where t^alpha has no logarithm).</summary>
+    public const double PowerLawMinEpoch = 1e-12;
+
+    /// <summary>Points of the line of a fitted power law.</summary>
+    public const int PowerLawPoints = 60;
+
+    /// <summary>
+    /// The epochs at which a fitted power law is drawn: <see cref="PowerLawPoints"/> geometrically spaced values from
+    /// max(TMin, <see cref="PowerLawMinEpoch"/>) to TMax, t0 (t1/t0)^(i/(points - 1)).
+    /// </summary>
+    public static double[] PowerLawEpochs(NeuralSpin.Trajectory.PowerLaw fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        double t0 = Math.Max(fit.TMin, PowerLawMinEpoch), t1 = fit.TMax;
+        return Enumerable.Range(0, PowerLawPoints).Select(i => t0 * Math.Pow(t1 / t0, i / (PowerLawPoints - 1.0))).ToArray();
+    }
+
     /// <summary>Default PNG width in pixels.</summary>
     public const int Width = 960;
 

@@ -109,8 +109,7 @@ public static class Paper1Figures
             Series(p1, EpochSeries(r, x => x.TcCorrected, true), c, Label(outs[i]));
             if (r.TcCorrectedFit is { } fit)
             {
-                double t0 = Math.Max(fit.TMin, 1e-12), t1 = fit.TMax;
-                var xs = Enumerable.Range(0, 60).Select(k => t0 * Math.Pow(t1 / t0, k / 59.0)).ToArray();
+                var xs = Figures.PowerLawEpochs(fit);
                 var line = p1.Add.ScatterLine(xs.Select(EpochAxis.Transform).ToArray(), xs.Select(t => Math.Log10(fit.At(t))).ToArray(), c);
                 line.LinePattern = LinePattern.Dashed;
                 line.LegendText = $"fit ~ t^{Fmt(fit.Exponent)} (t \u2208 [{Fmt(fit.TMin)}, {Fmt(fit.TMax)}])";

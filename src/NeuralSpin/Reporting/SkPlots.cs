@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using NeuralSpin.Reporting;
 using NeuralSpin.Tap;
 using ScottPlot;
@@ -99,7 +100,7 @@ public static class SkPlots
         rs.LegendText = "replica-symmetric q(T)";
         rs.LineWidth = 2;
         BranchLines(plot, result, p => p.Qea, "q_EA of a TAP state (solid: valid; dotted: x_P < 0 or saddle)");
-        var found = result.Branches.Select(b => b.Points.First(p => Math.Abs(p.Temperature - b.FoundAt) < 1e-9 * Math.Max(1, b.FoundAt))).ToArray();
+        var found = result.Branches.Select(b => b.Points.First(p => Precision.AlmostEqualRelative(p.Temperature, b.FoundAt))).ToArray();
         if (found.Length > 0)
         {
             Figures.Markers(plot, found.Select(p => p.Temperature).ToArray(), found.Select(p => p.Qea).ToArray(), Colors.Black, "where Monte Carlo + Newton found the state", 8, MarkerShape.OpenCircle);

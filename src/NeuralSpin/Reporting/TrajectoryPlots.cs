@@ -180,8 +180,7 @@ public static class TrajectoryPlots
         Series(p1, EpochSeries(r, x => x.Tc, true), Before, "T_c (\u03bb_min = 0)", MarkerShape.OpenSquare);
         if (r.TcCorrectedFit is PowerLaw fit)
         {
-            double t0 = Math.Max(fit.TMin, 1e-12), t1 = fit.TMax;
-            var xs = Enumerable.Range(0, 60).Select(i => t0 * Math.Pow(t1 / t0, i / 59.0)).ToArray();
+            var xs = Figures.PowerLawEpochs(fit);
             var line = p1.Add.ScatterLine(xs.Select(EpochAxis.Transform).ToArray(), xs.Select(t => Math.Log10(fit.At(t))).ToArray(), Colors.Black);
             line.LinePattern = LinePattern.Dashed;
             line.LineWidth = 2;

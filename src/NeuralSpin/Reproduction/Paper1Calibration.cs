@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -28,11 +29,11 @@ public sealed record CalibrationRun(TrainingConvention Convention, TrainingProgr
 /// <param name="Diverged">Null, or the message of the divergence that stopped the run.</param>
 public sealed record CalibrationCurve(CalibrationRun Run, IReadOnlyList<double> Epochs, IReadOnlyList<double> ValErrors, string? Diverged)
 {
-    /// <summary>The validation error at a checkpoint epoch (to 1e-9), or null if the run has no checkpoint there.</summary>
+    /// <summary>The validation error at a checkpoint epoch (to <see cref="Precision.EpochTolerance"/>), or null if the run has no checkpoint there.</summary>
     public double? ErrorAt(double epoch)
     {
         for (int i = 0; i < Epochs.Count; i++)
-            if (Math.Abs(Epochs[i] - epoch) <= 1e-9) return ValErrors[i];
+            if (Math.Abs(Epochs[i] - epoch) <= Precision.EpochTolerance) return ValErrors[i];
         return null;
     }
 }
@@ -105,6 +106,12 @@ public sealed record CalibrationSettings
     /// <summary>The Table 1 targets (default <see cref="Paper1Calibration.Targets"/>).</summary>
     public IReadOnlyList<CalibrationTarget> Targets { get; init; } = Paper1Calibration.Targets;
 
+    /// <summary>
+    /// These settings with <paramref name="finalists"/> conventions taken to the third stage and at least as many
+    /// probed with the binarized program in the second (<see cref="Probes"/> raised to the finalists when it is smaller).
+    /// </summary>
+    public CalibrationSettings WithFinalists(int finalists) => this with { Finalists = finalists, Probes = Math.Max(Probes, finalists) };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -118,7 +125,7 @@ public sealed record CalibrationSettings
         if (Seeds < 1) throw new ArgumentException($"seeds must be at least 1, got {Seeds}", nameof(Seeds));
         if (Workers < 1 || Threads < 1) throw new ArgumentException("workers and threads must be positive");
         foreach (var t in Targets)
-            if (t.AtEpoch > (t.Program == TrainingProgram.Standard ? StandardEpochs : BinarizedEpochs) + 1e-9)
+            if (t.AtEpoch > (t.Program == TrainingProgram.Standard ? StandardEpochs : BinarizedEpochs) + Precision.EpochTolerance)
                 throw new ArgumentException($"target {t.Name} is read at epoch {t.AtEpoch}, beyond the {t.Program.Name()} runs' epochs", nameof(Targets));
     }
 }
@@ -164,7 +171,7 @@ public static class Paper1Calibration
     public static string Schedule(int epochs, IEnumerable<double> extra)
     {
         double[] grid = [0, 0.25, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100];
-        var all = grid.Concat(extra).Where(e => e <= epochs + 1e-9).Append(epochs).Distinct().Order();
+        var all = grid.Concat(extra).Where(e => e <= epochs + Precision.EpochTolerance).Append(epochs).Distinct().Order();
         return string.Join(",", all.Select(e => e.ToString("R", CultureInfo.InvariantCulture)));
     }
 

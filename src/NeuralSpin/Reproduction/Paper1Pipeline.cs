@@ -27,6 +27,20 @@ public sealed record Paper1Settings
     public IReadOnlyList<int> Widths { get; init; } = [784, 512, 512, 512, 10];
     /// <summary>Options of the trajectory analysis.</summary>
     public TrajectoryOptions Analysis { get; init; } = new();
+
+    /// <summary>The factor on every program's epoch budget when none is given: 1, the budgets as listed.</summary>
+    public const double DefaultEpochsScale = 1;
+
+    /// <summary>
+    /// The programs with their epoch budgets multiplied by <paramref name="scale"/> (&gt; 0; e.g. 0.1 for a smoke run),
+    /// rounded to whole epochs and at least one.
+    /// </summary>
+    public static IReadOnlyList<Paper1Program> ScaleEpochs(IEnumerable<Paper1Program> programs, double scale)
+    {
+        ArgumentNullException.ThrowIfNull(programs);
+        if (!(scale > 0) || !double.IsFinite(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "the epoch scale must be positive and finite");
+        return programs.Select(p => p with { Epochs = Math.Max(1, (int)Math.Round(p.Epochs * scale)) }).ToList();
+    }
 }
 
 /// <summary>What a paper-1 program reached: its training state and, once trained, its analysed trajectory.</summary>

@@ -11,6 +11,12 @@ namespace NeuralSpin.Tap;
 /// </summary>
 public sealed record Inertia(int Negative, int Zero, int Positive, double LogAbsDeterminant, int DeterminantSign)
 {
+    /// <summary>
+    /// The default size, relative to the largest |eigenvalue|, below which an eigenvalue counts as zero: 1e-13, a few
+    /// hundred ulps, the accuracy of a backward-stable symmetric eigensolver on the matrices counted.
+    /// </summary>
+    public const double DefaultZeroTolerance = 1e-13;
+
     /// <summary>All eigenvalues positive.</summary>
     public bool PositiveDefinite => Negative == 0 && Zero == 0;
 }
@@ -56,7 +62,7 @@ public sealed class ChiRecurrence : IDisposable
     /// <param name="beta">Inverse temperature.</param>
     /// <param name="shift">The level c subtracted from the diagonal (0 for I - M itself).</param>
     /// <param name="zeroTolerance">Relative size below which an eigenvalue of a Phi_k counts as zero.</param>
-    public Inertia Evaluate(double beta, double shift = 0, double zeroTolerance = 1e-13)
+    public Inertia Evaluate(double beta, double shift = 0, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
@@ -123,7 +129,7 @@ public sealed class ChiRecurrence : IDisposable
 
     static void Count(double v, double scale, double tol, ref int neg, ref int zero, ref int pos, ref int sign, ref double logdet)
     {
-        if (Math.Abs(v) <= tol * Math.Max(scale, 1e-300)) { zero++; return; }
+        if (Math.Abs(v) <= tol * Math.Max(scale, Precision.Tiny)) { zero++; return; }
         if (v < 0) { neg++; sign = -sign; } else pos++;
         logdet += Math.Log(Math.Abs(v));
     }
@@ -140,7 +146,7 @@ public sealed class ChiRecurrence : IDisposable
         {
             // pseudo-inverse on the eigenbasis; a zero eigenvalue makes the matrix singular (det 0)
             var inv = w.clone();
-            var mask = w.abs() <= tol * Math.Max(scale, 1e-300);
+            var mask = w.abs() <= tol * Math.Max(scale, Precision.Tiny);
             inv = torch.where(mask, torch.zeros_like(w), 1.0 / torch.where(mask, torch.ones_like(w), w));
             solve = v.matmul(inv.unsqueeze(1) * v.t().matmul(rhs));
         }
@@ -160,7 +166,7 @@ public sealed class ChiRecurrence : IDisposable
 public static class DenseInertia
 {
     /// <summary>Inertia and log|det| of the symmetric n x n row-major matrix from its eigenvalues.</summary>
-    public static Inertia Of(double[] rowMajor, int n, double zeroTolerance = 1e-13)
+    public static Inertia Of(double[] rowMajor, int n, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
         var w = TorchLinalg.SymmetricEigenvalues(rowMajor, n);
         double scale = w.Length == 0 ? 0 : Math.Max(Math.Abs(w[0]), Math.Abs(w[^1]));
@@ -168,7 +174,7 @@ public static class DenseInertia
         double logdet = 0;
         foreach (var v in w)
         {
-            if (Math.Abs(v) <= zeroTolerance * Math.Max(scale, 1e-300)) { zero++; continue; }
+            if (Math.Abs(v) <= zeroTolerance * Math.Max(scale, Precision.Tiny)) { zero++; continue; }
             if (v < 0) { neg++; sign = -sign; } else pos++;
             logdet += Math.Log(Math.Abs(v));
         }

@@ -46,6 +46,12 @@ public sealed record CurveOptions
 /// </summary>
 public sealed class LambdaMinCurve : IDisposable
 {
+    /// <summary>
+    /// The Ritz residual taken for a Lanczos point is at least this times the norm bound of I - M: the residual computed
+    /// in float64 is itself no more accurate than rounding of the product, a few hundred ulps of the norm.
+    /// </summary>
+    const double ResidualFloor = 1e-13;
+
     readonly ISymmetricCoupling _j;
     readonly double[] _d;
     readonly double[]? _dense;
@@ -161,8 +167,8 @@ public sealed class LambdaMinCurve : IDisposable
         {
             var a = MatrixAt(beta);
             var w = TorchLinalg.SymmetricEigenvalues(a, _j.Size);
-            // LAPACK's backward-stable eigensolver: error well below 1e-12 ||A|| at these sizes
-            double err = 1e-12 * OperatorNormBound(beta);
+            // LAPACK's backward-stable eigensolver: error well below SpectralNormMargin ||A|| at these sizes
+            double err = Precision.SpectralNormMargin * OperatorNormBound(beta);
             p = new CurvePoint(beta, w[0], w[0] - err);
         }
         else
@@ -200,8 +206,8 @@ public sealed class LambdaMinCurve : IDisposable
         double norm = OperatorNormBound(beta);
         double tol = (fine ? _options.FineTolerance : _options.CoarseTolerance) * norm;
         var r = Lanczos.SmallestEigenpair((x, y) => Apply(beta, x, y), _j.Size, start, _rng, tol,
-            maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30, startNoise: forced ? 0 : 1e-4);
-        double rho = Math.Max(r.Residual, 1e-13 * norm);
+            maxDimension: attempt == 0 ? 120 : 300, maxRestarts: 30, startNoise: forced ? 0 : Lanczos.DefaultStartNoise);
+        double rho = Math.Max(r.Residual, ResidualFloor * norm);
         return (new CurvePoint(beta, r.Value, r.Value - 2 * rho, Certified: false), r.Vector);
     }
 
@@ -217,7 +223,7 @@ public sealed class LambdaMinCurve : IDisposable
         }
         Evaluations++;
         var w = TorchLinalg.SymmetricEigenvalues(MatrixAt(beta), _j.Size);
-        return (new CurvePoint(beta, w[0], w[0] - 1e-12 * OperatorNormBound(beta)), null);
+        return (new CurvePoint(beta, w[0], w[0] - Precision.SpectralNormMargin * OperatorNormBound(beta)), null);
     }
 
     /// <summary>True when I - M(beta) - shift I is positive definite (inertia count).</summary>

@@ -59,6 +59,25 @@ public static class TapNewton
     public const double MaxField = 18;
 
     /// <summary>
+    /// Sufficient-decrease constant of the damped Newton step on the residual: a step of length t (as a fraction of the
+    /// full step) is accepted when |F(u + t d)| &lt; (1 - 1e-4 t) |F(u)|, the standard Armijo constant for Newton's method on
+    /// nonlinear equations (as in Dennis and Schnabel's line search).
+    /// </summary>
+    public const double SufficientDecrease = 1e-4;
+
+    /// <summary>A start magnetization of magnitude 1 is moved to 1 - 1e-16 (the largest double below 1) so that atanh is finite.</summary>
+    const double StartEdge = 1e-16;
+
+    /// <summary>The field continuation gives up when its arclength step has been halved below this.</summary>
+    public const double MinArclengthStep = 1e-7;
+
+    /// <summary>
+    /// A corrected point that lands beyond h0 = 0 by more than this below the previous field is refused and the step
+    /// shortened, so that h0 = 0 is approached in short steps and the interpolation to it is accurate.
+    /// </summary>
+    const double ZeroFieldOvershoot = 1e-3;
+
+    /// <summary>
     /// The Hessian d^2 F_TAP / dm_i dm_k of the TAP free energy (<see cref="TapFreeEnergy.Evaluate"/>, P1 19 with
     /// field term) as a row-major N x N array: T delta_ik / (1 - m_i^2) + beta delta_ik sum_j J_ij^2 (1 - m_j^2)
     /// - J_ik - 2 beta J_ik^2 m_i m_k. A TAP solution is a local minimum of F_TAP when its smallest eigenvalue is positive.
@@ -131,7 +150,7 @@ public static class TapNewton
         for (int i = 0; i < n; i++)
         {
             if (!(Math.Abs(initial[i]) <= 1)) throw new ArgumentException($"starting magnetization m[{i}] = {initial[i]} is outside [-1, 1]", nameof(initial));
-            u[i] = Math.Clamp(Math.Atanh(Math.Clamp(initial[i], -1 + 1e-16, 1 - 1e-16)), -MaxField, MaxField);
+            u[i] = Math.Clamp(Math.Atanh(Math.Clamp(initial[i], -1 + StartEdge, 1 - StartEdge)), -MaxField, MaxField);
         }
         var m = new double[n];
         var w = new double[n]; // 1 - m_i^2 = sech^2 u_i, computed without cancellation
@@ -163,7 +182,7 @@ public static class TapNewton
                 for (int i = 0; i < n; i++) trialU[i] = Math.Clamp(u[i] + scale * d[i], -MaxField, MaxField);
                 ResidualInU(j, beta, h, trialU, trialM, trialW, trialS, jm, trialF);
                 double tn = Norm2(trialF);
-                if (tn < (1 - 1e-4 * scale) * norm || (tn <= norm && MaxAbs(trialF) <= options.Tolerance)) { accepted = true; norm = tn; break; }
+                if (tn < (1 - SufficientDecrease * scale) * norm || (tn <= norm && MaxAbs(trialF) <= options.Tolerance)) { accepted = true; norm = tn; break; }
             }
             if (!accepted) break;
             (u, trialU) = (trialU, u);
@@ -182,7 +201,7 @@ public static class TapNewton
     /// Newton corrector on the TAP equations bordered by the arclength condition, tangents from the bordered system, so the
     /// branch is followed through turning points (folds, where the solution at fixed h0 annihilates with a saddle). When h0
     /// changes sign the solution at h0 = 0 is polished by <see cref="Solve"/>. The branch is abandoned when it returns above
-    /// twice the start field, when the step falls below 1e-7 or after <paramref name="maxSteps"/> steps.
+    /// twice the start field, when the step falls below <see cref="MinArclengthStep"/> or after <paramref name="maxSteps"/> steps.
     /// </summary>
     /// <param name="j">Dense symmetric zero-diagonal coupling.</param>
     /// <param name="beta">Inverse temperature, finite and &gt; 0.</param>
@@ -231,7 +250,7 @@ public static class TapNewton
         int steps = 0, folds = 0;
         TapBranchPoint? firstFold = null;
         var rhs = new double[n + 1];
-        while (steps < maxSteps && ds > 1e-7)
+        while (steps < maxSteps && ds > MinArclengthStep)
         {
             var uP = new double[n];
             for (int i = 0; i < n; i++) uP[i] = u[i] + ds * tU[i];
@@ -255,7 +274,7 @@ public static class TapNewton
                 if (!inside) break;
             }
             if (!ok) { ds *= 0.5; continue; }
-            if (lC <= 0 && lambda - lC > 1e-3) { ds *= 0.25; continue; } // approach h0 = 0 in short steps
+            if (lC <= 0 && lambda - lC > ZeroFieldOvershoot) { ds *= 0.25; continue; }
             // new tangent from the bordered system at the corrected point, oriented along the old one
             for (int i = 0; i < n; i++) rhs[i] = 0;
             rhs[n] = 1;
@@ -275,7 +294,7 @@ public static class TapNewton
                 double frac = lambda / (lambda - lC);
                 var start = new double[n];
                 for (int i = 0; i < n; i++) start[i] = Math.Tanh(u[i] + frac * (uC[i] - u[i]));
-                var polished = Solve(j, beta, start, new TapNewtonOptions { Tolerance = 1e-12 });
+                var polished = Solve(j, beta, start, new TapNewtonOptions());
                 return new TapFieldContinuationResult(polished, 0, steps, folds, firstFold);
             }
             u = uC; lambda = lC; tU = nU; tL = nL;

@@ -64,6 +64,12 @@ public static class TapSolver
     /// <summary>|m| is kept at or below 1 - 1e-15.</summary>
     public const double MagnetizationClamp = 1e-15;
 
+    /// <summary>
+    /// The scalar Newton iteration of one spin stops when its step is at most this times (1 + |x|): a few ulps, where the
+    /// iterate no longer changes in float64.
+    /// </summary>
+    const double ScalarStepTolerance = 1e-15;
+
     /// <summary>Runs the damped iteration; the result says whether it converged.</summary>
     /// <param name="j">Any symmetric zero-diagonal coupling.</param>
     /// <param name="beta">Inverse temperature, finite and &gt;= 0.</param>
@@ -215,7 +221,7 @@ public static class TapSolver
             if (f > 0) hi = x; else lo = x;
             double next = x - f / (1 + c * (1 - t * t));
             if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-            if (Math.Abs(next - x) <= 1e-15 * (1 + Math.Abs(x))) { x = next; break; }
+            if (Math.Abs(next - x) <= ScalarStepTolerance * (1 + Math.Abs(x))) { x = next; break; }
             x = next;
         }
         return Clamp(Math.Tanh(x));

@@ -1,3 +1,5 @@
+using NeuralSpin.Numerics;
+
 namespace NeuralSpin.Tap;
 
 /// <summary>Global minimum of lambda_min(beta) over (0, beta_max].</summary>
@@ -22,6 +24,35 @@ public static class TransitionSearch
     public const double CertificationSlack = 1e-9;
 
     /// <summary>
+    /// Relative tolerance of the Brent polish of a minimiser (the curve minimum and a tangential touch): 3e-9, a fifth
+    /// of sqrt(machine epsilon) = 1.5e-8. Near a minimum the curve is flat to rounding within about sqrt(epsilon)
+    /// relative in beta, so a minimiser is determined no better than that; asking for less lets Brent's method run to
+    /// that limit instead of stopping short of it.
+    /// </summary>
+    public const double PolishTolerance = 3e-9;
+
+    /// <summary>
+    /// First step of the walk that brackets a tangential touch, relative to where the curve came within the slack
+    /// (at least <see cref="TouchStepFloor"/>); the step doubles until the curve rises again.
+    /// </summary>
+    const double TouchStepRelative = 1e-6;
+
+    /// <summary>The smallest first step of the touch walk, for a touch at beta near 0.</summary>
+    const double TouchStepFloor = 1e-12;
+
+    /// <summary>
+    /// A bracket of a crossing is handed to Brent's root finder once it is at most this relative width: short enough that
+    /// the interval bound can clear the stretch before the root without many more curve evaluations.
+    /// </summary>
+    const double RootBracketWidth = 1e-3;
+
+    /// <summary>
+    /// The branch and bound of the minimum stops splitting an interval narrower than this relative width: beta is then
+    /// resolved to a few hundred ulps and a split would only repeat the end points.
+    /// </summary>
+    const double MinimumIntervalWidth = 1e-13;
+
+    /// <summary>
     /// The first beta in (0, beta_max] with lambda_min(beta) &lt;= level, or null when the curve stays above
     /// the level. Guarantee: no beta below the returned one has lambda_min(beta) &lt; level - <see cref="CertificationSlack"/>;
     /// a transversal crossing is bracketed to relative width <paramref name="relativeTolerance"/>. A curve that
@@ -41,7 +72,7 @@ public static class TransitionSearch
         // it first comes within the slack of the level and return the local minimiser there.
         var near = Scan(curve, level + CertificationSlack, betaMax, relativeTolerance, gridIntervals);
         if (!near.HasValue) return null;
-        double lo = near.Value, step = Math.Max(1e-6 * lo, 1e-12);
+        double lo = near.Value, step = Math.Max(TouchStepRelative * lo, TouchStepFloor);
         double prev = curve.Evaluate(lo).Value, hi = lo;
         for (int i = 0; i < 60 && hi < betaMax; i++)
         {
@@ -52,16 +83,17 @@ public static class TransitionSearch
             prev = v;
             step *= 2;
         }
-        double touch = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, 0.5 * (lo + hi), 3e-9);
+        double touch = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, 0.5 * (lo + hi), PolishTolerance);
         return curve.Evaluate(touch).Value <= level + CertificationSlack ? touch : near.Value;
     }
 
     static double? Scan(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals)
     {
         var prev = curve.Evaluate(0);
+        var grid = Precision.UniformGrid(betaMax, gridIntervals + 1);
         for (int i = 1; i <= gridIntervals; i++)
         {
-            double beta = betaMax * i / gridIntervals;
+            double beta = grid[i];
             // a stretch the Weyl bound from the last evaluated point already clears needs no evaluation
             if (i < gridIntervals && curve.LeftWeylBound(prev, beta) > level - CertificationSlack) continue;
             var next = Eval(curve, beta, level);
@@ -90,7 +122,7 @@ public static class TransitionSearch
             var (pa, pb) = stack.Pop();
             if (curve.IntervalLowerBound(pa, pb) > target) continue;
             double h = pb.Beta - pa.Beta;
-            if (pb.Value <= level && h <= 1e-3 * pb.Beta)
+            if (pb.Value <= level && h <= RootBracketWidth * pb.Beta)
             {
                 double root = pa.Value <= level ? pa.Beta : BrentRoot(curve, pa, pb, level, relTol);
                 double before = root * (1 - relTol);
@@ -157,7 +189,7 @@ public static class TransitionSearch
     /// <param name="curve">The curve.</param>
     /// <param name="betaMax">Upper end of the range.</param>
     /// <param name="tolerance">Absolute tolerance of the certificate: no value below (minimum - tolerance) is missed.</param>
-    /// <param name="gridIntervals">Initial uniform grid.</param>
+    /// <param name="gridIntervals">Intervals of the initial uniform grid over [0, beta_max] (<see cref="Precision.UniformGrid(double, int)"/>; at least 1).</param>
     /// <param name="certify">Prove every lower bound used by an inertia count (else Lanczos residual bounds are trusted).</param>
     public static CurveMinimum GlobalMinimum(LambdaMinCurve curve, double betaMax, double tolerance = 1e-5, int gridIntervals = 16, bool certify = true)
     {
@@ -166,7 +198,8 @@ public static class TransitionSearch
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         int before = curve.Evaluations;
         var pts = new List<CurvePoint> { curve.Evaluate(0) };
-        for (int i = 1; i <= gridIntervals; i++) pts.Add(curve.Evaluate(betaMax * i / gridIntervals, certify));
+        var grid = Precision.UniformGrid(betaMax, gridIntervals + 1);
+        for (int i = 1; i <= gridIntervals; i++) pts.Add(curve.Evaluate(grid[i], certify));
         CurvePoint best = pts.Skip(1).MinBy(p => p.Value)!;
         var queue = new PriorityQueue<(CurvePoint A, CurvePoint B), double>();
         for (int i = 0; i + 1 < pts.Count; i++) queue.Enqueue((pts[i], pts[i + 1]), curve.IntervalLowerBound(pts[i], pts[i + 1]));
@@ -175,7 +208,7 @@ public static class TransitionSearch
         {
             if (lb >= best.Value - tolerance) { globalLower = Math.Min(globalLower, lb); break; }
             double h = iv.B.Beta - iv.A.Beta;
-            if (h <= 1e-13 * iv.B.Beta) { globalLower = Math.Min(globalLower, lb); continue; }
+            if (h <= MinimumIntervalWidth * iv.B.Beta) { globalLower = Math.Min(globalLower, lb); continue; }
             var m = curve.Evaluate(iv.A.Beta + 0.5 * h, certify);
             if (m.Value < best.Value) best = m;
             queue.Enqueue((iv.A, m), curve.IntervalLowerBound(iv.A, m));
@@ -188,7 +221,7 @@ public static class TransitionSearch
         for (int i = 0; i < all.Count; i++) if (all[i].Beta == best.Beta) { idx = i; break; }
         double lo = idx > 0 ? all[idx - 1].Beta : 0;
         double hi = idx + 1 < all.Count ? Math.Min(all[idx + 1].Beta, betaMax) : betaMax;
-        var polished = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, best.Beta, 3e-9);
+        var polished = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, best.Beta, PolishTolerance);
         var pb = curve.Evaluate(polished, certify);
         if (pb.Value < best.Value) best = pb;
         globalLower = Math.Min(globalLower, best.LowerBound);
@@ -209,7 +242,7 @@ public static class TransitionSearch
         for (int iter = 0; iter < maxIter; iter++)
         {
             double xm = 0.5 * (a + b);
-            double tol1 = relTol * Math.Abs(x) + 1e-300, tol2 = 2 * tol1;
+            double tol1 = relTol * Math.Abs(x) + Precision.Tiny, tol2 = 2 * tol1;
             if (Math.Abs(x - xm) <= tol2 - 0.5 * (b - a)) break;
             bool golden = true;
             if (Math.Abs(e) > tol1)

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using System.Globalization;
 using NeuralSpin.IO;
 
@@ -109,7 +110,7 @@ public static class RunDirectory
                 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long spe) && spe > 0)
             {
                 double expected = c.Step / (double)spe;
-                if (Math.Abs(c.Epoch - expected) > 1e-9 * Math.Max(1, expected))
+                if (!Precision.AlmostEqualRelative(c.Epoch, expected))
                     throw new RunDirectoryException(string.Create(CultureInfo.InvariantCulture,
                         $"checkpoint '{c.Path}' has step {c.Step} and steps_per_epoch {spe}, which make epoch {expected:R}, but its epoch is {c.Epoch:R}. {Fix}"));
             }

@@ -98,9 +98,6 @@ public sealed record LayerPoint(string Layer, double? Alpha, double? KsDistance,
     }
 }
 
-/// <summary>lambda_min(beta) on a grid of beta.</summary>
-public sealed record CurveSample(double[] Beta, double[] LambdaMin);
-
 /// <summary>The result of <see cref="TrajectoryAnalyzer.Analyze"/>.</summary>
 public sealed record TrajectoryResult
 {
@@ -356,15 +353,6 @@ public static class TrajectoryAnalyzer
         return skipped.Count > shown ? $"{text}; and {skipped.Count - shown} more" : text;
     }
 
-    static CurveSample Sample(BondMatrix bonds, AnalysisResult r, double betaHi, TrajectoryOptions options)
-    {
-        var spec = r.SpectrumJ;
-        double? normJ = spec.Length == 0 ? null : Precision.SpectralNormBound(Math.Max(Math.Abs(spec[0]), Math.Abs(spec[^1])));
-        using var curve = new LambdaMinCurve(bonds, normJ, options.Curve);
-        int n = options.CurvePoints;
-        var b = Precision.UniformGrid(betaHi, n);
-        var l = new double[n];
-        for (int i = 0; i < n; i++) l[i] = curve.Evaluate(b[i]).Value;
-        return new CurveSample(b, l);
-    }
+    static CurveSample Sample(BondMatrix bonds, AnalysisResult r, double betaHi, TrajectoryOptions options) =>
+        NetworkAnalysis.SampleCurve(bonds, r.SpectrumJ, betaHi, options.CurvePoints, options.Curve);
 }

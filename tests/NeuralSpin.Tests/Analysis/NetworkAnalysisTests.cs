@@ -97,4 +97,33 @@ public class NetworkAnalysisTests
         TestContext.Out.WriteLine($"beta_c_corrected {r.BetaCCorrected:R}, curve_min_beta {r.CurveMinBeta:R}, relative difference {rel:G3}");
         NumericAssert.AreEqualRelative(r.CurveMinBeta, r.BetaCCorrected.Value, 1e-4, "beta_c_corrected vs curve_min_beta");
     }
+
+    [Test]
+    public void SampleCurve_IsTheCurveWithTheSpectralNormBoundOnTheUniformGrid()
+    {
+        var j = BondMatrix.Sample(Widths, new[] { 2.0 }, new Random(ReferenceSeed));
+        var r = NetworkAnalysis.Run(j, new AnalysisOptions { BetaMax = 3 });
+        int reported = 0;
+        var sample = NetworkAnalysis.SampleCurve(j, r.SpectrumJ, 3, 7, progress: new NeuralSpin.Reporting.SyncProgress<int>(d => reported = d));
+        Assert.That(reported, Is.EqualTo(7));
+        Assert.That(sample.Beta, Is.EqualTo(NeuralSpin.Numerics.Precision.UniformGrid(3.0, 7)).AsCollection);
+        double normJ = Math.Max(Math.Abs(r.SpectrumJ[0]), Math.Abs(r.SpectrumJ[^1])) * (1 + 1e-12);
+        using var curve = new LambdaMinCurve(j, normJ);
+        for (int i = 0; i < 7; i++) Assert.That(sample.LambdaMin[i], Is.EqualTo(curve.Evaluate(sample.Beta[i]).Value), $"beta {sample.Beta[i]}");
+        // without a spectrum (the matrix-free path) the curve takes the Frobenius bound
+        using var frobenius = new LambdaMinCurve(j);
+        using var fromEmpty = NetworkAnalysis.Curve(j, []);
+        Assert.That(fromEmpty.MonotoneFrom, Is.EqualTo(frobenius.MonotoneFrom));
+    }
+
+    [Test]
+    public void AnalysisCost_IsLongAboveTheAnnouncedFlops()
+    {
+        var small = AnalysisCost.Of([12, 10, 8]);
+        Assert.That(small.IsLong(AnalysisPath.Dense), Is.False);
+        Assert.That(small.Flops(AnalysisPath.Dense), Is.LessThan(AnalysisCost.AnnounceFlops));
+        var large = AnalysisCost.Of([4000, 4000, 4000]);
+        Assert.That(large.IsLong(AnalysisPath.Dense), Is.EqualTo(large.Flops(AnalysisPath.Dense) > AnalysisCost.AnnounceFlops));
+        Assert.That(large.IsLong(AnalysisPath.Dense), Is.True);
+    }
 }

@@ -50,4 +50,14 @@ public class HopfieldStudyTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => HopfieldStudy.Run(Small with { Level = 1.5 }));
         Assert.That(e!.ParamName, Is.EqualTo("Level"));
     }
+
+    [Test]
+    public void RetrievalHelpers_AreTheirRules()
+    {
+        var r = HopfieldStudy.Run(Small);
+        Assert.That(r.AgsRetrievalLimitOnGrid,
+            Is.EqualTo(r.AgsOverlapVsTemperature.Where(q => q.M > 0).Select(q => q.Temperature).DefaultIfEmpty(0).Last()));
+        Assert.That(r.PhasePoints, Is.Not.Empty);
+        foreach (var p in r.PhasePoints) Assert.That(r.IsRetrieval(p), Is.EqualTo(p.MeanOverlap >= Small.PhaseLevel));
+    }
 }

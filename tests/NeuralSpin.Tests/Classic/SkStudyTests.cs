@@ -56,4 +56,12 @@ public class SkStudyTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => SkStudy.Run(bad));
         Assert.That(e!.ParamName, Is.EqualTo(field));
     }
+
+    [Test]
+    public void ContinuationStartField_MustBePositiveAndFinite()
+    {
+        Assert.That(new SkStudyOptions().ContinuationStartField, Is.EqualTo(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SkStudyOptions { ContinuationStartField = 0 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SkStudyOptions { ContinuationStartField = double.PositiveInfinity }.Validate());
+    }
 }

@@ -17,26 +17,29 @@ namespace NeuralSpin.Cli.Commands.Classic;
 /// </summary>
 public static class CurieWeissCommand
 {
-    /// <summary>Largest size accepted by --sizes.</summary>
-    public const int MaxSize = 10_000_000;
+    /// <summary>Largest size accepted by --sizes (<see cref="CurieWeissStudyOptions.MaxSize"/>).</summary>
+    public const int MaxSize = CurieWeissStudyOptions.MaxSize;
 
     /// <summary>P(M) is written to distribution.csv for sizes up to this.</summary>
     public const int MaxDistributionSize = 100_000;
 
     static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>The library's defaults of the study.</summary>
+    static readonly CurieWeissStudyOptions Defaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
         var temperature = new Option<double>("--temperature") { Description = "Temperature T >= 0 (k_B = 1) of the reported solution.", Required = true, HelpName = "T" };
-        var field = new Option<double>("--field") { Description = "External field h.", DefaultValueFactory = _ => 0.0, HelpName = "H" };
-        var coupling = new Option<double>("--coupling") { Description = "Coupling J > 0 (T_c = J).", DefaultValueFactory = _ => 1.0, HelpName = "J" };
+        var field = new Option<double>("--field") { Description = "External field h.", DefaultValueFactory = _ => Defaults.Field, HelpName = "H" };
+        var coupling = new Option<double>("--coupling") { Description = "Coupling J > 0 (T_c = J).", DefaultValueFactory = _ => Defaults.Coupling, HelpName = "J" };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var outDir = OutOption("curie-weiss");
-        var sizes = new Option<string>("--sizes") { Description = $"Finite sizes N for the exact binomial sums, comma-separated (1 <= N <= {MaxSize}).", DefaultValueFactory = _ => "10,100,1000", HelpName = "N1,N2,..." };
-        var tMin = new Option<double>("--t-min") { Description = "Lowest temperature of the m(T), f(T) sweep.", DefaultValueFactory = _ => 0.0, HelpName = "T" };
-        var tMax = new Option<double?>("--t-max") { Description = "Highest temperature of the sweep (default 2 J).", HelpName = "T" };
-        var points = new Option<int>("--points") { Description = "Temperatures in the sweep (2..100000).", DefaultValueFactory = _ => 201, HelpName = "K" };
+        var sizes = new Option<string>("--sizes") { Description = $"Finite sizes N for the exact binomial sums, comma-separated (1 <= N <= {MaxSize}).", DefaultValueFactory = _ => string.Join(",", Defaults.Sizes), HelpName = "N1,N2,..." };
+        var tMin = new Option<double>("--t-min") { Description = "Lowest temperature of the m(T), f(T) sweep.", DefaultValueFactory = _ => Defaults.SweepMin, HelpName = "T" };
+        var tMax = new Option<double?>("--t-max") { Description = $"Highest temperature of the sweep (default {Inv(CurieWeissStudyOptions.DefaultSweepMaxOverCoupling)} J).", HelpName = "T" };
+        var points = new Option<int>("--points") { Description = "Temperatures in the sweep (2..100000).", DefaultValueFactory = _ => Defaults.SweepPoints, HelpName = "K" };
         var cmd = new Command("curie-weiss",
             "Curie-Weiss model: all branches of m = tanh(beta (J m + h)) with stability from f(m) = -J m^2/2 - h m - T s(m), T_c = J, " +
             "the fitted exponents beta = 1/2 and gamma = 1, and exact finite-N results (binomial sum over M) converging to mean field. " +
@@ -56,13 +59,14 @@ public static class CurieWeissCommand
             if (j <= 0) throw new UsageException($"--coupling {Inv(j)} is not allowed: the Curie-Weiss coupling must be J > 0 (ferromagnetic), e.g. --coupling 1.");
             var ns = Sizes(p.GetValue(sizes)!);
             double lo = Finite(p.GetValue(tMin), "--t-min", "0");
-            double hi = Finite(p.GetValue(tMax) ?? 2 * j, "--t-max", "2");
+            double hi = Finite((Defaults with { Coupling = j, SweepMax = p.GetValue(tMax) }).SweepEnd, "--t-max", "2");
             int k = p.GetValue(points);
             if (lo < 0) throw new UsageException($"--t-min {Inv(lo)} is negative. Give a sweep start T >= 0, e.g. --t-min 0.");
             if (!(hi > lo)) throw new UsageException($"--t-max {Inv(hi)} must be larger than --t-min {Inv(lo)}. Give a sweep range, e.g. --t-min 0 --t-max 2.");
             if (k < 2 || k > 100_000) throw new UsageException($"--points {k} is not allowed: give between 2 and 100000 temperatures, e.g. --points 201.");
 
-            var result = CliIO.WithProgress(io, "Curie-Weiss sweep", k * (ns.Length + 1), pr => Run(t, h, j, ns, lo, hi, k, pr));
+            var study = new CurieWeissStudyOptions { Temperature = t, Field = h, Coupling = j, Sizes = ns, SweepMin = lo, SweepMax = hi, SweepPoints = k };
+            var result = CliIO.WithProgress(io, "Curie-Weiss sweep", CurieWeissStudy.WorkUnits(study), pr => CurieWeissStudy.Run(study, pr));
             var files = Files(dir, result);
             var dict = Json(result, files.Select(f => f.Path).ToList());
             dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
@@ -90,32 +94,6 @@ public static class CurieWeissCommand
         return ns.Distinct().Order().ToArray();
     }
 
-    sealed record SweepPoint(double T, MeanFieldSolution Solution, FiniteSizeResult[] Finite);
-
-    sealed record CwResult(double T, double H, double J, MeanFieldSolution Solution, PowerFit Beta, PowerFit Gamma,
-        int[] Sizes, FiniteSizeResult[] AtPoint, List<SweepPoint> Sweep);
-
-    static CwResult Run(double t, double h, double j, int[] ns, double lo, double hi, int k, IProgress<int>? progress)
-    {
-        var sol = CurieWeiss.Solve(t, h, j);
-        var beta = CurieWeiss.FitBetaExponent(j);
-        var gamma = CurieWeiss.FitGammaExponent(j);
-        var logB = ns.Select(CurieWeissFiniteSize.LogBinomials).ToArray();
-        var at = ns.Select((n, i) => CurieWeissFiniteSize.Compute(n, t, h, j, logB[i])).ToArray();
-        var temps = Enumerable.Range(0, k).Select(i => i == k - 1 ? hi : lo + (hi - lo) * i / (k - 1)).ToArray();
-        var sweep = new SweepPoint[k];
-        int done = 0;
-        // temperatures in parallel; each point is independent and deterministic, so the output does not depend on threads
-        Parallel.For(0, k, i =>
-        {
-            var fin = new FiniteSizeResult[ns.Length];
-            for (int s = 0; s < ns.Length; s++) fin[s] = CurieWeissFiniteSize.Compute(ns[s], temps[i], h, j, logB[s]) with { Probabilities = [] };
-            sweep[i] = new SweepPoint(temps[i], CurieWeiss.Solve(temps[i], h, j), fin);
-            progress?.Report(Interlocked.Add(ref done, ns.Length + 1));
-        });
-        return new CwResult(t, h, j, sol, beta, gamma, ns, at, sweep.ToList());
-    }
-
     static string Stability(BranchStability s) => s switch
     {
         BranchStability.Stable => "stable",
@@ -123,7 +101,7 @@ public static class CurieWeissCommand
         _ => "unstable",
     };
 
-    static Dictionary<string, object?> Json(CwResult r, List<string> files)
+    static Dictionary<string, object?> Json(CurieWeissStudyResult r, List<string> files)
     {
         var st = r.Solution.Stable;
         return new Dictionary<string, object?>
@@ -158,21 +136,21 @@ public static class CurieWeissCommand
         };
     }
 
-    static List<(string Path, object Content)> Files(string dir, CwResult r)
+    static List<(string Path, object Content)> Files(string dir, CurieWeissStudyResult r)
     {
         var files = new List<(string, object)>();
         // CSV: every branch at every swept temperature
         files.Add((Path.Combine(dir, "magnetization.csv"), Csv(["temperature", "branch", "m", "free_energy", "stability"],
-            r.Sweep.SelectMany(s => s.Solution.Branches.Select((b, i) => new object[] { s.T, i, b.M, b.FreeEnergy, Stability(b.Stability) })))));
+            r.Sweep.SelectMany(s => s.Solution.Branches.Select((b, i) => new object[] { s.Temperature, i, b.M, b.FreeEnergy, Stability(b.Stability) })))));
         files.Add((Path.Combine(dir, "finite_size.csv"), Csv(["temperature", "n", "mean_m", "mean_abs_m", "mean_m2", "free_energy", "energy"],
-            r.Sweep.SelectMany(s => s.Finite.Select(f => new object[] { s.T, f.Size, f.MeanM, f.MeanAbsM, f.MeanM2, f.FreeEnergy, f.Energy })))));
+            r.Sweep.SelectMany(s => s.Finite.Select(f => new object[] { s.Temperature, f.Size, f.MeanM, f.MeanAbsM, f.MeanM2, f.FreeEnergy, f.Energy })))));
         files.Add((Path.Combine(dir, "free_energy.csv"), Csv(["temperature", "mean_field_free_energy", .. r.Sizes.Select(n => $"f_N{n}")],
-            r.Sweep.Select(s => new object[] { s.T, s.Solution.Stable.FreeEnergy }.Concat(s.Finite.Select(f => (object)f.FreeEnergy)).ToArray()))));
+            r.Sweep.Select(s => new object[] { s.Temperature, s.Solution.Stable.FreeEnergy }.Concat(s.Finite.Select(f => (object)f.FreeEnergy)).ToArray()))));
         files.Add((Path.Combine(dir, "exponents.csv"), Csv(["exponent", "x", "y"],
             r.Beta.X.Select((x, i) => new object[] { "beta: x = T_c - T, y = m0", x, r.Beta.Y[i] })
                 .Concat(r.Gamma.X.Select((x, i) => new object[] { "gamma: x = T - T_c, y = chi", x, r.Gamma.Y[i] })))));
         files.Add((Path.Combine(dir, "distribution.csv"), Csv(["n", "M", "m", "probability"],
-            r.AtPoint.Where(f => f.Size <= MaxDistributionSize).SelectMany(f => f.Probabilities.Select((pk, kk) => new object[] { f.Size, 2 * kk - f.Size, (2.0 * kk - f.Size) / f.Size, pk })))));
+            r.AtPoint.Where(f => f.Size <= MaxDistributionSize).SelectMany(f => f.Probabilities.Select((pk, kk) => new object[] { f.Size, 2 * kk - f.Size, f.MagnetizationPerSpin(kk), pk })))));
         files.Add((Path.Combine(dir, "magnetization.png"), Png(MagnetizationPlot(r))));
         files.Add((Path.Combine(dir, "free_energy.png"), Png(FreeEnergyPlot(r))));
         files.Add((Path.Combine(dir, "exponents.png"), Png(ExponentPlot(r))));
@@ -193,7 +171,7 @@ public static class CurieWeissCommand
     /// Splits the branches into three continuous families (lower, middle, upper root; a single root belongs to the
     /// family aligned with h, and to both outer ones at h = 0) and draws each in runs of equal stability.
     /// </summary>
-    static void Branches(Plot plot, CwResult r, Func<MeanFieldBranch, double> value)
+    static void Branches(Plot plot, CurieWeissStudyResult r, Func<MeanFieldBranch, double> value)
     {
         var seen = new HashSet<BranchStability>();
         for (int family = 0; family < 3; family++)
@@ -222,18 +200,18 @@ public static class CurieWeissCommand
                     run.Add(last); // keep the curve connected across a change of stability
                 }
                 current = b.Stability;
-                run.Add((s.T, value(b)));
+                run.Add((s.Temperature, value(b)));
             }
             Flush();
         }
     }
 
-    static Plot MagnetizationPlot(CwResult r)
+    static Plot MagnetizationPlot(CurieWeissStudyResult r)
     {
         var plot = NewPlot($"Curie-Weiss m(T) at h = {CliIO.Num(r.H)}, J = {CliIO.Num(r.J)} (T_c = J)", "temperature T", "magnetization m");
         Branches(plot, r, b => b.M);
         for (int s = 0; s < r.Sizes.Length; s++)
-            Line(plot, r.Sweep.Select(q => q.T).ToArray(), r.Sweep.Select(q => q.Finite[s].MeanAbsM).ToArray(), SizeColors[s % SizeColors.Length],
+            Line(plot, r.Sweep.Select(q => q.Temperature).ToArray(), r.Sweep.Select(q => q.Finite[s].MeanAbsM).ToArray(), SizeColors[s % SizeColors.Length],
                 $"exact <|m|>, N = {r.Sizes[s]}", null, false, 1.5f);
         var tc = plot.Add.VerticalLine(r.J, 1, Colors.Black);
         tc.LinePattern = LinePattern.Dotted;
@@ -242,18 +220,18 @@ public static class CurieWeissCommand
         return plot;
     }
 
-    static Plot FreeEnergyPlot(CwResult r)
+    static Plot FreeEnergyPlot(CurieWeissStudyResult r)
     {
         var plot = NewPlot($"Curie-Weiss free energy per spin at h = {CliIO.Num(r.H)}", "temperature T", "f (per spin)");
         Branches(plot, r, b => b.FreeEnergy);
         for (int s = 0; s < r.Sizes.Length; s++)
-            Line(plot, r.Sweep.Select(q => q.T).ToArray(), r.Sweep.Select(q => q.Finite[s].FreeEnergy).ToArray(), SizeColors[s % SizeColors.Length],
+            Line(plot, r.Sweep.Select(q => q.Temperature).ToArray(), r.Sweep.Select(q => q.Finite[s].FreeEnergy).ToArray(), SizeColors[s % SizeColors.Length],
                 $"exact f_N, N = {r.Sizes[s]}", null, false, 1.5f);
         plot.ShowLegend();
         return plot;
     }
 
-    static Plot ExponentPlot(CwResult r)
+    static Plot ExponentPlot(CurieWeissStudyResult r)
     {
         var plot = NewPlot("Critical exponents from the mean-field solution (h = 0)", "ln |T - T_c|", "ln m0   /   ln chi");
         var lxb = r.Beta.X.Select(v => Math.Log(v)).ToArray();
@@ -266,14 +244,14 @@ public static class CurieWeissCommand
         return plot;
     }
 
-    static Plot DistributionPlot(CwResult r)
+    static Plot DistributionPlot(CurieWeissStudyResult r)
     {
         var plot = NewPlot($"Exact P(m) at T = {CliIO.Num(r.T)}, h = {CliIO.Num(r.H)} (density N P(M)/2)", "m = M/N", "probability density");
         for (int s = 0; s < r.AtPoint.Length; s++)
         {
             var f = r.AtPoint[s];
             if (f.Size > MaxDistributionSize) continue;
-            Line(plot, Enumerable.Range(0, f.Size + 1).Select(kk => (2.0 * kk - f.Size) / f.Size).ToArray(), f.Probabilities.Select(pk => pk * f.Size / 2).ToArray(),
+            Line(plot, Enumerable.Range(0, f.Size + 1).Select(f.MagnetizationPerSpin).ToArray(), f.Probabilities.Select(pk => pk * f.Size / 2).ToArray(),
                 SizeColors[s % SizeColors.Length], $"N = {f.Size}", null, f.Size <= 40, 1.5f);
         }
         foreach (var b in r.Solution.StableBranches)
@@ -285,7 +263,7 @@ public static class CurieWeissCommand
         return plot;
     }
 
-    static void Print(CliIO io, CwResult r)
+    static void Print(CliIO io, CurieWeissStudyResult r)
     {
         var t = new Table().Title($"Curie-Weiss at T = {CliIO.Num(r.T)}, h = {CliIO.Num(r.H)}, J = {CliIO.Num(r.J)}").AddColumn("quantity").AddColumn("value");
         t.AddRow("T_c", CliIO.Num(r.J));

@@ -17,30 +17,31 @@ namespace NeuralSpin.Cli.Commands.Classic;
 /// </summary>
 public static class HopfieldCommand
 {
-    const string DefaultAlphas = "0.02,0.04,0.06,0.08,0.1,0.11,0.12,0.13,0.14,0.15,0.16,0.17,0.18,0.2,0.22,0.24";
-    const string DefaultTemperatures = "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,1.1,1.2";
-    const string DefaultPhaseAlphas = "0.02,0.04,0.06,0.08,0.1,0.12,0.14,0.16,0.18";
-    const string DefaultPhaseTemperatures = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,1.1";
+    /// <summary>The library's defaults of the study.</summary>
+    static readonly HopfieldStudyOptions Defaults = new();
+
+    /// <summary>A default list of the library as the comma-separated text of the option.</summary>
+    static string List(IEnumerable<double> values) => string.Join(",", values.Select(Inv));
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
-        var sizes = new Option<string>("--sizes") { Description = "Network sizes N of the overlap-vs-load curves, comma-separated.", DefaultValueFactory = _ => "250,500,1000,2000", HelpName = "N1,N2,..." };
-        var alphas = new Option<string>("--alphas") { Description = "Loads alpha = P/N of the overlap-vs-load curves (P = round(alpha N)).", DefaultValueFactory = _ => DefaultAlphas, HelpName = "A1,A2,..." };
-        var temperature = new Option<double>("--temperature") { Description = "Temperature of the overlap-vs-load curves: 0 runs asynchronous T = 0 dynamics to a fixed point, T > 0 Glauber dynamics.", DefaultValueFactory = _ => 0.0, HelpName = "T" };
-        var samples = new Option<int>("--samples") { Description = "Independent pattern sets per point of the overlap-vs-load curves (error bars are standard errors over them).", DefaultValueFactory = _ => 20, HelpName = "K" };
-        var level = new Option<double>("--level") { Description = "Overlap level defining alpha_c(N): where the mean overlap falls through it, and where the fraction of runs reaching it falls through 1/2.", DefaultValueFactory = _ => 0.8, HelpName = "L" };
-        var flip = new Option<double>("--flip-fraction") { Description = "Fraction of the pattern's spins reversed in the start configuration, in [0, 0.5].", DefaultValueFactory = _ => 0.0, HelpName = "F" };
-        var tAlpha = new Option<double>("--t-alpha") { Description = "Load of the overlap-vs-temperature curve.", DefaultValueFactory = _ => 0.05, HelpName = "A" };
-        var temps = new Option<string>("--temperatures") { Description = "Temperatures of the overlap-vs-temperature curve.", DefaultValueFactory = _ => DefaultTemperatures, HelpName = "T1,T2,..." };
-        var phaseSize = new Option<int>("--phase-size") { Description = "N of the overlap-vs-temperature curve and of the phase-diagram points.", DefaultValueFactory = _ => 1000, HelpName = "N" };
-        var phaseSamples = new Option<int>("--phase-samples") { Description = "Pattern sets per point of the overlap-vs-temperature curve and of the phase diagram.", DefaultValueFactory = _ => 3, HelpName = "K" };
-        var phaseAlphas = new Option<string>("--phase-alphas") { Description = "Loads of the phase-diagram simulation grid.", DefaultValueFactory = _ => DefaultPhaseAlphas, HelpName = "A1,A2,..." };
-        var phaseTemps = new Option<string>("--phase-temperatures") { Description = "Temperatures (> 0) of the phase-diagram simulation grid.", DefaultValueFactory = _ => DefaultPhaseTemperatures, HelpName = "T1,T2,..." };
-        var burnIn = new Option<int>("--burn-in") { Description = "Glauber sweeps before measuring (T > 0 runs).", DefaultValueFactory = _ => 50, HelpName = "SWEEPS" };
-        var measure = new Option<int>("--measure") { Description = "Glauber sweeps over which the overlap is averaged (T > 0 runs).", DefaultValueFactory = _ => 50, HelpName = "SWEEPS" };
+        var sizes = new Option<string>("--sizes") { Description = "Network sizes N of the overlap-vs-load curves, comma-separated.", DefaultValueFactory = _ => string.Join(",", Defaults.Sizes), HelpName = "N1,N2,..." };
+        var alphas = new Option<string>("--alphas") { Description = "Loads alpha = P/N of the overlap-vs-load curves (P = round(alpha N)).", DefaultValueFactory = _ => List(Defaults.Alphas), HelpName = "A1,A2,..." };
+        var temperature = new Option<double>("--temperature") { Description = "Temperature of the overlap-vs-load curves: 0 runs asynchronous T = 0 dynamics to a fixed point, T > 0 Glauber dynamics.", DefaultValueFactory = _ => Defaults.Temperature, HelpName = "T" };
+        var samples = new Option<int>("--samples") { Description = "Independent pattern sets per point of the overlap-vs-load curves (error bars are standard errors over them).", DefaultValueFactory = _ => Defaults.Samples, HelpName = "K" };
+        var level = new Option<double>("--level") { Description = "Overlap level defining alpha_c(N): where the mean overlap falls through it, and where the fraction of runs reaching it falls through 1/2.", DefaultValueFactory = _ => Defaults.Level, HelpName = "L" };
+        var flip = new Option<double>("--flip-fraction") { Description = "Fraction of the pattern's spins reversed in the start configuration, in [0, 0.5].", DefaultValueFactory = _ => Defaults.Run.FlipFraction, HelpName = "F" };
+        var tAlpha = new Option<double>("--t-alpha") { Description = "Load of the overlap-vs-temperature curve.", DefaultValueFactory = _ => Defaults.TemperatureCurveAlpha, HelpName = "A" };
+        var temps = new Option<string>("--temperatures") { Description = "Temperatures of the overlap-vs-temperature curve.", DefaultValueFactory = _ => List(Defaults.Temperatures), HelpName = "T1,T2,..." };
+        var phaseSize = new Option<int>("--phase-size") { Description = "N of the overlap-vs-temperature curve and of the phase-diagram points.", DefaultValueFactory = _ => Defaults.PhaseSize, HelpName = "N" };
+        var phaseSamples = new Option<int>("--phase-samples") { Description = "Pattern sets per point of the overlap-vs-temperature curve and of the phase diagram.", DefaultValueFactory = _ => Defaults.PhaseSamples, HelpName = "K" };
+        var phaseAlphas = new Option<string>("--phase-alphas") { Description = "Loads of the phase-diagram simulation grid.", DefaultValueFactory = _ => List(Defaults.PhaseAlphas), HelpName = "A1,A2,..." };
+        var phaseTemps = new Option<string>("--phase-temperatures") { Description = "Temperatures (> 0) of the phase-diagram simulation grid.", DefaultValueFactory = _ => List(Defaults.PhaseTemperatures), HelpName = "T1,T2,..." };
+        var burnIn = new Option<int>("--burn-in") { Description = "Glauber sweeps before measuring (T > 0 runs).", DefaultValueFactory = _ => Defaults.Run.BurnInSweeps, HelpName = "SWEEPS" };
+        var measure = new Option<int>("--measure") { Description = "Glauber sweeps over which the overlap is averaged (T > 0 runs).", DefaultValueFactory = _ => Defaults.Run.MeasureSweeps, HelpName = "SWEEPS" };
         var noPhase = new Option<bool>("--no-phase-diagram") { Description = "Skip the phase diagram (AGS boundaries and its simulation grid)." };
-        var seed = new Option<int>("--seed") { Description = "Seed; every run derives its own seed from it, so results do not depend on the thread count.", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var seed = new Option<int>("--seed") { Description = "Seed; every run derives its own seed from it, so results do not depend on the thread count.", DefaultValueFactory = _ => Defaults.Seed, HelpName = "S" };
         var json = new Option<string?>("--json") { Description = "Write the curves, the alpha_c(N) estimates, the AGS alpha_c and the boundary tables as JSON (atomically).", HelpName = "PATH" };
         var outDir = new Option<string>("--out") { Description = "Output directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "hopfield"), HelpName = "DIR" };
 
@@ -141,7 +142,7 @@ public static class HopfieldCommand
                     ["points"] = phasePoints.Select(q => new Dictionary<string, object?>
                     {
                         ["alpha"] = q.Alpha, ["temperature"] = q.Temperature, ["mean_overlap"] = q.MeanOverlap, ["standard_error"] = Finite(q.StandardError),
-                        ["retrieval"] = q.MeanOverlap >= r.Options.PhaseLevel,
+                        ["retrieval"] = r.IsRetrieval(q),
                     }).ToList(),
                 },
             };
@@ -165,7 +166,7 @@ public static class HopfieldCommand
             ags.AddRow("m at alpha_c (T = 0)", CliIO.Num(mC), "0.967");
             ags.AddRow("alpha where retrieval becomes the global minimum (T = 0)", CliIO.Num(alphaGlobal), "0.051");
             ags.AddRow($"m(T = 0) at alpha = {Inv(ta)}", CliIO.Num(AgsTheory.RetrievalOverlap(ta, 0)), "");
-            ags.AddRow($"T_M at alpha = {Inv(ta)} (last T of the AGS m(T) grid with m > 0)", CliIO.Num(agsT.LastOrDefault(q => q.M > 0).T), "");
+            ags.AddRow($"T_M at alpha = {Inv(ta)} (last T of the AGS m(T) grid with m > 0)", CliIO.Num(r.AgsRetrievalLimitOnGrid), "");
             io.Console_.Write(ags);
             if (capacities.Any(c => double.IsNaN(c.AlphaAtMeanLevel)))
                 io.Notice($"for some N the mean overlap never falls through {Inv(lvl)} inside the --alphas range; extend the range (e.g. up to 0.24) to locate alpha_c(N).");

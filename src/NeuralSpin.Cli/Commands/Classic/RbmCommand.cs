@@ -25,6 +25,10 @@ public static class RbmCommand
 
     static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>The library's defaults of the deviation and of the demo.</summary>
+    static readonly RbmDeviationOptions DeviationDefaults = new();
+    static readonly RbmDemoOptions DemoDefaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
@@ -33,7 +37,7 @@ public static class RbmCommand
             Description = "RBM file: .npz or .safetensors with W (N_v x N_h; or 'weights'), optional b (N_v; or 'visible_bias') and c (N_h; or 'hidden_bias'); or a .npy with W alone.",
             HelpName = "FILE",
         };
-        var demo = new Option<bool>("--demo") { Description = "Draw a random RBM (W ~ N(0, 1/N_v), b ~ N(0, 0.1^2), c ~ N(0, 1)) and sweep its weight scale." };
+        var demo = new Option<bool>("--demo") { Description = $"Draw a random RBM (W ~ N(0, 1/N_v), b ~ N(0, {Inv(RbmDemo.VisibleBiasScale)}^2), c ~ N(0, 1)) and sweep its weight scale." };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var outDir = OutOption("rbm");
         var modelOut = new Option<string?>("--model-out")
@@ -41,14 +45,14 @@ public static class RbmCommand
             Description = "Write the effective pairwise model (J, h, beta = 1) as an Ising model file (.npz, .safetensors or .txt) for 'ising enumerate|bethe'.",
             HelpName = "MODEL",
         };
-        var samples = new Option<int>("--samples") { Description = $"Random visible states checked when N_v > {RbmDeviationOptionsDefaults.MaxExhaustive} (no KL then).", DefaultValueFactory = _ => 100_000, HelpName = "K" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the demo machine and of the random states.", DefaultValueFactory = _ => 1, HelpName = "S" };
-        var visible = new Option<int>("--visible") { Description = $"Demo: visible units N_v (1..{RbmDeviationOptionsDefaults.MaxExhaustive}).", DefaultValueFactory = _ => 12, HelpName = "NV" };
-        var hidden = new Option<int>("--hidden") { Description = "Demo: hidden units N_h (1..1000).", DefaultValueFactory = _ => 3, HelpName = "NH" };
-        var scale = new Option<double>("--scale") { Description = "Demo: weight scale s of the reported machine (W -> s W).", DefaultValueFactory = _ => 0.5, HelpName = "S" };
-        var scaleMin = new Option<double>("--scale-min") { Description = "Demo: smallest scale of the sweep.", DefaultValueFactory = _ => 0.01, HelpName = "S" };
-        var scaleMax = new Option<double>("--scale-max") { Description = "Demo: largest scale of the sweep.", DefaultValueFactory = _ => 2.0, HelpName = "S" };
-        var points = new Option<int>("--points") { Description = "Demo: log-spaced scales in the sweep (2..200).", DefaultValueFactory = _ => 15, HelpName = "K" };
+        var samples = new Option<int>("--samples") { Description = $"Random visible states checked when N_v > {DeviationDefaults.MaxExhaustiveVisible} (no KL then).", DefaultValueFactory = _ => DeviationDefaults.Samples, HelpName = "K" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the demo machine and of the random states.", DefaultValueFactory = _ => (int)DeviationDefaults.Seed, HelpName = "S" };
+        var visible = new Option<int>("--visible") { Description = $"Demo: visible units N_v (1..{DeviationDefaults.MaxExhaustiveVisible}).", DefaultValueFactory = _ => DemoDefaults.Visible, HelpName = "NV" };
+        var hidden = new Option<int>("--hidden") { Description = "Demo: hidden units N_h (1..1000).", DefaultValueFactory = _ => DemoDefaults.Hidden, HelpName = "NH" };
+        var scale = new Option<double>("--scale") { Description = "Demo: weight scale s of the reported machine (W -> s W).", DefaultValueFactory = _ => DemoDefaults.Scale, HelpName = "S" };
+        var scaleMin = new Option<double>("--scale-min") { Description = "Demo: smallest scale of the sweep.", DefaultValueFactory = _ => DemoDefaults.ScaleMin, HelpName = "S" };
+        var scaleMax = new Option<double>("--scale-max") { Description = "Demo: largest scale of the sweep.", DefaultValueFactory = _ => DemoDefaults.ScaleMax, HelpName = "S" };
+        var points = new Option<int>("--points") { Description = "Demo: log-spaced scales in the sweep (2..200).", DefaultValueFactory = _ => DemoDefaults.Points, HelpName = "K" };
         var cmd = new Command("rbm",
             "RBM with +-1 units: exact H_eff(v) by summing out the hidden units vs its quadratic (pairwise Ising) expansion " +
             "J = sum_mu (1 - tanh^2 c_mu) W W^T, h = b + W tanh c (Hopfield form J = W W^T at c = 0). Reports the largest |H_eff - H_quad| over " +
@@ -74,22 +78,22 @@ public static class RbmCommand
             var options = new RbmDeviationOptions { Samples = k, Seed = sd };
 
             Rbm rbm;
-            DemoSweep? sweep = null;
+            RbmScaleSweep? sweep = null;
             if (isDemo)
             {
                 int nv = p.GetValue(visible), nh = p.GetValue(hidden), pts = p.GetValue(points);
                 double s = p.GetValue(scale), lo = p.GetValue(scaleMin), hi = p.GetValue(scaleMax);
-                if (nv < 1 || nv > RbmDeviationOptionsDefaults.MaxExhaustive)
-                    throw new UsageException($"--visible {nv} is not allowed: the demo enumerates all 2^N_v states, so give 1..{RbmDeviationOptionsDefaults.MaxExhaustive}, e.g. --visible 12.");
+                if (nv < 1 || nv > DeviationDefaults.MaxExhaustiveVisible)
+                    throw new UsageException($"--visible {nv} is not allowed: the demo enumerates all 2^N_v states, so give 1..{DeviationDefaults.MaxExhaustiveVisible}, e.g. --visible {DemoDefaults.Visible}.");
                 if (nh < 1 || nh > 1000) throw new UsageException($"--hidden {nh} is not allowed: give 1..1000 hidden units, e.g. --hidden 3.");
                 if (!(double.IsFinite(s) && s > 0)) throw new UsageException($"--scale {Inv(s)} is not allowed: give a finite positive weight scale, e.g. --scale 0.5.");
                 if (!(double.IsFinite(lo) && double.IsFinite(hi) && lo > 0 && hi > lo))
                     throw new UsageException($"--scale-min {Inv(lo)} and --scale-max {Inv(hi)} must be finite with 0 < --scale-min < --scale-max, e.g. --scale-min 0.01 --scale-max 2.");
                 if (pts < 2 || pts > 200) throw new UsageException($"--points {pts} is not allowed: give 2..200 scales, e.g. --points 15.");
-                var unit = DemoMachine(nv, nh, sd);
+                var unit = RbmDemo.Machine(nv, nh, sd);
                 rbm = unit.WithWeightScale(s);
-                var scales = Enumerable.Range(0, pts).Select(i => Math.Exp(Math.Log(lo) + (Math.Log(hi) - Math.Log(lo)) * i / (pts - 1))).ToArray();
-                sweep = CliIO.WithProgress(io, "scale sweep", 2 * pts, pr => Sweep(unit, scales, options, pr));
+                var scales = RbmDemo.Scales(new RbmDemoOptions { ScaleMin = lo, ScaleMax = hi, Points = pts });
+                sweep = CliIO.WithProgress(io, "scale sweep", RbmDemo.WorkUnits(scales), pr => RbmDemo.Sweep(unit, scales, options, pr));
             }
             else
             {
@@ -134,55 +138,7 @@ public static class RbmCommand
         return cmd;
     }
 
-    static class RbmDeviationOptionsDefaults
-    {
-        public static readonly int MaxExhaustive = new RbmDeviationOptions().MaxExhaustiveVisible;
-    }
-
-    /// <summary>The demo machine at unit scale: W ~ N(0, 1/N_v), b ~ N(0, 0.1^2), c ~ N(0, 1) from a SplitMix stream (Box-Muller).</summary>
-    static Rbm DemoMachine(int nv, int nh, int seed)
-    {
-        var rng = new SplitMixRandom(seed);
-        double Normal()
-        {
-            double u = 1 - rng.NextDouble(), v = rng.NextDouble();
-            return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v);
-        }
-        var w = new double[nv * nh];
-        for (int i = 0; i < w.Length; i++) w[i] = Normal() / Math.Sqrt(nv);
-        var b = new double[nv];
-        for (int i = 0; i < nv; i++) b[i] = 0.1 * Normal();
-        var c = new double[nh];
-        for (int m = 0; m < nh; m++) c[m] = Normal();
-        return new Rbm(nv, nh, w, b, c);
-    }
-
-    sealed record DemoSweep(double[] Scales, RbmDeviationResult[] Zero, RbmDeviationResult[] Biased, PowerFit SlopeZero, PowerFit SlopeBiased);
-
-    static DemoSweep Sweep(Rbm unit, double[] scales, RbmDeviationOptions options, IProgress<int>? progress)
-    {
-        var zeroC = unit.WithHiddenBias(new double[unit.Hidden]);
-        var zero = new RbmDeviationResult[scales.Length];
-        var biased = new RbmDeviationResult[scales.Length];
-        for (int i = 0; i < scales.Length; i++)
-        {
-            zero[i] = RbmDeviation.Compute(zeroC.WithWeightScale(scales[i]), options);
-            progress?.Report(2 * i + 1);
-            biased[i] = RbmDeviation.Compute(unit.WithWeightScale(scales[i]), options);
-            progress?.Report(2 * i + 2);
-        }
-        // slopes on the small-scale half of the sweep (the asymptotic regime), where the deviation is still far above rounding
-        int half = Math.Max(2, (scales.Length + 1) / 2);
-        PowerFit Fit(RbmDeviationResult[] r)
-        {
-            var idx = Enumerable.Range(0, half).Where(i => r[i].MaxAbsDeviation > 1e-13).ToArray();
-            return idx.Length >= 2 ? PowerFit.Fit(idx.Select(i => scales[i]).ToArray(), idx.Select(i => r[i].MaxAbsDeviation).ToArray())
-                : new PowerFit(double.NaN, double.NaN, double.NaN, [], []);
-        }
-        return new DemoSweep(scales, zero, biased, Fit(zero), Fit(biased));
-    }
-
-    static Dictionary<string, object?> Json(Rbm rbm, RbmQuadraticModel quad, RbmDeviationResult dev, List<string> files, DemoSweep? sweep, string? weightsFile)
+    static Dictionary<string, object?> Json(Rbm rbm, RbmQuadraticModel quad, RbmDeviationResult dev, List<string> files, RbmScaleSweep? sweep, string? weightsFile)
     {
         int n = rbm.Visible;
         var j = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(k => quad.Model.Coupling(i, k)).ToArray()).ToArray();
@@ -234,21 +190,22 @@ public static class RbmCommand
         return plot;
     }
 
-    static Plot ScalingPlot(DemoSweep s)
+    static Plot ScalingPlot(RbmScaleSweep s)
     {
         var plot = NewPlot("Deviation of the quadratic expansion vs weight scale (log10-log10)", "log10 scale s (W -> s W)", "log10 max_v |H_eff - H_quad|");
         var lx = s.Scales.Select(Math.Log10).ToArray();
-        Line(plot, lx, s.Zero.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Blue, $"c = 0 (fitted slope {s.SlopeZero.Exponent:F3}, expected 4)", null, true);
-        Line(plot, lx, s.Biased.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Red, $"c != 0 (fitted slope {s.SlopeBiased.Exponent:F3}, expected 3)", null, true);
-        // reference lines through the smallest-scale point with slopes 4 and 3
+        Line(plot, lx, s.Zero.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Blue, $"c = 0 (fitted slope {s.SlopeZero.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithoutHiddenBias})", null, true);
+        Line(plot, lx, s.Biased.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Red, $"c != 0 (fitted slope {s.SlopeBiased.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithHiddenBias})", null, true);
+        // reference lines through the smallest-scale point with the expected slopes
         double x0 = lx[0];
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Zero[0].MaxAbsDeviation) + 4 * (x - x0)).ToArray(), Colors.Blue, "slope 4", LinePattern.Dashed, false, 1);
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Biased[0].MaxAbsDeviation) + 3 * (x - x0)).ToArray(), Colors.Red, "slope 3", LinePattern.Dashed, false, 1);
+        int p0 = RbmDemo.ExpectedExponentWithoutHiddenBias, p1 = RbmDemo.ExpectedExponentWithHiddenBias;
+        Line(plot, lx, lx.Select(x => Math.Log10(s.Zero[0].MaxAbsDeviation) + p0 * (x - x0)).ToArray(), Colors.Blue, $"slope {p0}", LinePattern.Dashed, false, 1);
+        Line(plot, lx, lx.Select(x => Math.Log10(s.Biased[0].MaxAbsDeviation) + p1 * (x - x0)).ToArray(), Colors.Red, $"slope {p1}", LinePattern.Dashed, false, 1);
         plot.ShowLegend();
         return plot;
     }
 
-    static void Print(CliIO io, Rbm rbm, RbmDeviationResult dev, RbmQuadraticModel quad, DemoSweep? sweep)
+    static void Print(CliIO io, Rbm rbm, RbmDeviationResult dev, RbmQuadraticModel quad, RbmScaleSweep? sweep)
     {
         var t = new Table().Title($"RBM N_v = {rbm.Visible}, N_h = {rbm.Hidden}: exact H_eff vs quadratic expansion").AddColumn("quantity").AddColumn("value");
         t.AddRow("states checked", $"{dev.StatesChecked} ({(dev.Exhaustive ? "all, exhaustive" : $"random, seed {dev.Seed}")})");
@@ -256,15 +213,13 @@ public static class RbmCommand
         t.AddRow("spread max - min", CliIO.Num(dev.Spread));
         t.AddRow("KL(P_eff || P_quad)", dev.KlDivergence is double kl ? CliIO.Num(kl) : "not enumerable");
         t.AddRow("constant", CliIO.Num(quad.Constant));
-        double maxJ = 0;
-        for (int i = 0; i < rbm.Visible; i++) for (int k = 0; k < rbm.Visible; k++) maxJ = Math.Max(maxJ, Math.Abs(quad.Model.Coupling(i, k)));
-        t.AddRow("max |J_ij|", CliIO.Num(maxJ));
+        t.AddRow("max |J_ij|", CliIO.Num(quad.MaxAbsCoupling));
         if (sweep != null)
         {
-            t.AddRow("slope, c = 0", $"{sweep.SlopeZero.Exponent:F3} (expected 4)");
-            t.AddRow("slope, c != 0", $"{sweep.SlopeBiased.Exponent:F3} (expected 3)");
+            t.AddRow("slope, c = 0", $"{sweep.SlopeZero.Exponent:F3} (expected {RbmDemo.ExpectedExponentWithoutHiddenBias})");
+            t.AddRow("slope, c != 0", $"{sweep.SlopeBiased.Exponent:F3} (expected {RbmDemo.ExpectedExponentWithHiddenBias})");
         }
         io.Console_.Write(t);
-        if (!dev.Exhaustive) io.Notice($"N_v = {rbm.Visible} > {new RbmDeviationOptions().MaxExhaustiveVisible}: the deviation is the maximum over {dev.StatesChecked} random states (seed {dev.Seed}), a lower bound on the true maximum; no KL.");
+        if (!dev.Exhaustive) io.Notice($"N_v = {rbm.Visible} > {DeviationDefaults.MaxExhaustiveVisible}: the deviation is the maximum over {dev.StatesChecked} random states (seed {dev.Seed}), a lower bound on the true maximum; no KL.");
     }
 }

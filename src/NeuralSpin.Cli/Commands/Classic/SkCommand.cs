@@ -25,20 +25,23 @@ public static class SkCommand
     sealed record Settings(int N, int[] Sizes, int Instances, double Coupling, long Seed, double BetaMax, double Level, int Starts,
         int Branches, int TapInstances, int TapStarts, string Out, string? Json, int? Threads);
 
+    /// <summary>The library's defaults of the study.</summary>
+    static readonly SkStudyOptions Defaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
-        var n = new Option<int>("--n") { Description = "Spins of the instance whose TAP solutions are scanned over T.", DefaultValueFactory = _ => 100, HelpName = "N" };
-        var sizes = new Option<string>("--sizes") { Description = "Sizes N of the finite-size study and of the lambda_min curves, comma-separated.", DefaultValueFactory = _ => "50,100,200,400", HelpName = "N1,N2,..." };
-        var instances = new Option<int>("--instances") { Description = "Instances (seeds) per size.", DefaultValueFactory = _ => 6, HelpName = "K" };
-        var coupling = new Option<double>("--coupling") { Description = "Coupling scale J: J_ij ~ N(0, J^2/N); T_c = J.", DefaultValueFactory = _ => 1.0, HelpName = "J" };
-        var seed = new Option<long>("--seed") { Description = "Master seed (instance seeds derive from it, the size and the index).", DefaultValueFactory = _ => 1L, HelpName = "S" };
-        var betaMax = ArgParsing.BetaMaxOption();
-        var level = new Option<double>("--level") { Description = "Small level c in [0, 1): the first beta with lambda_min(beta) = c is reported per instance (large N: (1 - sqrt c)/J).", DefaultValueFactory = _ => 0.05, HelpName = "C" };
-        var starts = new Option<int>("--starts") { Description = "Random starts of the TAP iteration at each temperature.", DefaultValueFactory = _ => 20, HelpName = "K" };
-        var branches = new Option<int>("--branches") { Description = "Field-continuation branches per temperature: each follows the TAP solution in a field h0 xi along a zero-temperature quenched state xi from h0 = 2 J to h0 = 0 (Newton, through folds).", DefaultValueFactory = _ => 8, HelpName = "K" };
-        var tapInstances = new Option<int>("--tap-instances") { Description = "Instances of size --n searched for TAP states with Monte Carlo seeds (each state then followed in T).", DefaultValueFactory = _ => 8, HelpName = "K" };
-        var tapStarts = new Option<int>("--tap-starts") { Description = "Monte Carlo runs per instance and temperature, each seeding one Newton solve of the TAP equations.", DefaultValueFactory = _ => 4, HelpName = "K" };
+        var n = new Option<int>("--n") { Description = "Spins of the instance whose TAP solutions are scanned over T.", DefaultValueFactory = _ => Defaults.N, HelpName = "N" };
+        var sizes = new Option<string>("--sizes") { Description = "Sizes N of the finite-size study and of the lambda_min curves, comma-separated.", DefaultValueFactory = _ => string.Join(",", Defaults.Sizes), HelpName = "N1,N2,..." };
+        var instances = new Option<int>("--instances") { Description = "Instances (seeds) per size.", DefaultValueFactory = _ => Defaults.Instances, HelpName = "K" };
+        var coupling = new Option<double>("--coupling") { Description = "Coupling scale J: J_ij ~ N(0, J^2/N); T_c = J.", DefaultValueFactory = _ => Defaults.Coupling, HelpName = "J" };
+        var seed = new Option<long>("--seed") { Description = "Master seed (instance seeds derive from it, the size and the index).", DefaultValueFactory = _ => Defaults.Seed, HelpName = "S" };
+        var betaMax = ArgParsing.BetaMaxOption(Defaults.BetaMax);
+        var level = new Option<double>("--level") { Description = "Small level c in [0, 1): the first beta with lambda_min(beta) = c is reported per instance (large N: (1 - sqrt c)/J).", DefaultValueFactory = _ => Defaults.Level, HelpName = "C" };
+        var starts = new Option<int>("--starts") { Description = "Random starts of the TAP iteration at each temperature.", DefaultValueFactory = _ => Defaults.Starts, HelpName = "K" };
+        var branches = new Option<int>("--branches") { Description = $"Field-continuation branches per temperature: each follows the TAP solution in a field h0 xi along a zero-temperature quenched state xi from h0 = {Defaults.ContinuationStartField.ToString(CultureInfo.InvariantCulture)} J to h0 = 0 (Newton, through folds).", DefaultValueFactory = _ => Defaults.Branches, HelpName = "K" };
+        var tapInstances = new Option<int>("--tap-instances") { Description = "Instances of size --n searched for TAP states with Monte Carlo seeds (each state then followed in T).", DefaultValueFactory = _ => Defaults.TapInstances, HelpName = "K" };
+        var tapStarts = new Option<int>("--tap-starts") { Description = "Monte Carlo runs per instance and temperature, each seeding one Newton solve of the TAP equations.", DefaultValueFactory = _ => Defaults.TapStarts, HelpName = "K" };
         var output = new Option<string>("--out") { Description = "Output directory for the CSV and PNG files (created as needed).", DefaultValueFactory = _ => Path.Combine("results", "classic", "sk"), HelpName = "DIR" };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (atomically).", HelpName = "PATH" };
         var threads = ArgParsing.LibtorchThreadsOption();
@@ -266,7 +269,7 @@ public static class SkCommand
             st.AddRow(CliIO.Num(x.Temperature), x.NotConverged.ToString(), x.Trivial.ToString(), x.PlefkaViolated.ToString(), x.Saddles.ToString(), x.Valid.ToString(),
                 $"{x.InstancesWithValid}/{states.Instances}", N(x.QeaMean), N(x.PlefkaMean), N(x.SeedCosineMean), CliIO.Num(x.ReplicaSymmetricQ));
         io.Console_.Write(st);
-        var bt = new Table().Title("Each state followed in T (Newton, step 0.01 J): where it exists, where it is valid, how it ends")
+        var bt = new Table().Title($"Each state followed in T (Newton, step {CliIO.Num(new SkTapStateOptions().TemperatureStep)} J): where it exists, where it is valid, how it ends")
             .AddColumn("instance").AddColumn("found at T").AddColumn("exists for T in").AddColumn("valid for T in").AddColumn("q_EA at the ends").AddColumn("ends (low / high)")
             .AddColumn("Hessian min at the ends");
         foreach (var b in states.Branches)

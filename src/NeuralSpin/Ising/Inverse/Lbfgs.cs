@@ -13,6 +13,20 @@ public static class Lbfgs
     /// <summary>Objective value at x, writing the gradient into <c>gradient</c>.</summary>
     public delegate double Objective(ReadOnlySpan<double> x, Span<double> gradient);
 
+    /// <summary>
+    /// Sufficient-decrease (Armijo) constant c1 of the backtracking line search: a step t is accepted when
+    /// f(x + t d) &lt;= f(x) + c1 t grad f . d. 1e-4 is the standard value (Nocedal and Wright, Numerical Optimization,
+    /// sec. 3.1): any decrease of a small fraction of the linear prediction, so the full quasi-Newton step is nearly always taken.
+    /// </summary>
+    public const double ArmijoConstant = 1e-4;
+
+    /// <summary>
+    /// A step pair (s, y) enters the memory only when s.y &gt; this times |s| |y|: the curvature condition with a
+    /// relative margin, so that pairs whose s.y is rounding noise (or negative, on a non-convex stretch) cannot make
+    /// the inverse-Hessian approximation indefinite or blow it up.
+    /// </summary>
+    public const double CurvatureTolerance = 1e-12;
+
     /// <summary>Minimiser, its value, iterations, whether max |gradient| fell below the tolerance, and the
     /// objective after every accepted step (entry 0 is the start).</summary>
     public sealed record Result(double[] X, double Value, int Iterations, bool Converged, double[] History);
@@ -75,7 +89,7 @@ public static class Lbfgs
             {
                 for (int k = 0; k < n; k++) xNew[k] = x[k] + t * d[k];
                 fNew = f(xNew, gNew);
-                if (double.IsFinite(fNew) && fNew <= fx + 1e-4 * t * slope) { accepted = true; break; }
+                if (double.IsFinite(fNew) && fNew <= fx + ArmijoConstant * t * slope) { accepted = true; break; }
                 t *= 0.5;
             }
             it++;
@@ -84,7 +98,7 @@ public static class Lbfgs
             var yv = new double[n];
             for (int k = 0; k < n; k++) { sv[k] = xNew[k] - x[k]; yv[k] = gNew[k] - g[k]; }
             double sy = Dot(sv, yv);
-            if (sy > 1e-12 * Math.Sqrt(Dot(sv, sv) * Dot(yv, yv)))
+            if (sy > CurvatureTolerance * Math.Sqrt(Dot(sv, sv) * Dot(yv, yv)))
             {
                 s[head] = sv; y[head] = yv; rho[head] = 1 / sy;
                 head = (head + 1) % memory;

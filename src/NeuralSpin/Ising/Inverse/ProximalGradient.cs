@@ -10,6 +10,13 @@ namespace NeuralSpin.Ising.Inverse;
 /// </summary>
 public static class ProximalGradient
 {
+    /// <summary>
+    /// Relative slack of the backtracking test f(z) &lt;= f(y) + g.(z - y) + L/2 |z - y|^2 on the Lipschitz estimate L:
+    /// 1e-12 |f(y)|, the rounding of f itself, so that a step whose decrease lies below the resolution of f is accepted
+    /// instead of doubling L without end.
+    /// </summary>
+    public const double DecreaseSlack = 1e-12;
+
     /// <summary>Minimiser, composite objective, iterations, convergence flag, composite objective per iteration.</summary>
     public sealed record Result(double[] X, double Value, int Iterations, bool Converged, double[] History);
 
@@ -49,7 +56,7 @@ public static class ProximalGradient
                     d2 += dk * dk; gdot += gy[k] * dk; dmax = Math.Max(dmax, Math.Abs(dk));
                 }
                 fz = f(z, scratch);
-                if (fz <= fy + gdot + 0.5 * L * d2 + 1e-12 * Math.Abs(fy)) break;
+                if (fz <= fy + gdot + 0.5 * L * d2 + DecreaseSlack * Math.Abs(fy)) break;
                 L *= 2;
                 if (L > 1e30) throw new InvalidOperationException("FISTA: the Lipschitz estimate diverged (objective not smooth?)");
             }

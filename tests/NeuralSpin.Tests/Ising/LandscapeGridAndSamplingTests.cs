@@ -1,0 +1,51 @@
+using NeuralSpin.Ising;
+using NeuralSpin.Numerics;
+using NUnit.Framework;
+
+namespace NeuralSpin.Tests.Ising;
+
+/// <summary><see cref="LandscapeGrid"/> against its formula, and the seeded overload and sampling settings of <see cref="MonteCarlo"/>.</summary>
+public class LandscapeGridAndSamplingTests
+{
+    [Test]
+    public void LandscapeGrid_IsItsFormula()
+    {
+        var g = new LandscapeGrid { XMin = -1, XMax = 3, Points = 41 }.Xs();
+        Assert.That(g, Has.Length.EqualTo(41));
+        for (int i = 0; i < 41; i++) Assert.That(g[i], Is.EqualTo(-1 + 4.0 * i / 40), $"point {i}");
+        var d = new LandscapeGrid().Xs();
+        Assert.That(d[0], Is.EqualTo(0.0));
+        Assert.That(d[^1], Is.EqualTo(2.0));
+        Assert.That(d, Has.Length.EqualTo(41));
+        // from 0 it is the uniform grid
+        Assert.That(d, Is.EqualTo(Precision.UniformGrid(2.0, 41)).AsCollection);
+    }
+
+    [Test]
+    public void LandscapeGrid_RefusesBadGrids()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LandscapeGrid { Points = 1 }.Xs());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LandscapeGrid { XMin = 2, XMax = 1 }.Xs());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LandscapeGrid { XMax = 2 * LandscapeGrid.MaxTilt }.Xs());
+    }
+
+    [Test]
+    public void MonteCarlo_SeededOverload_IsTheRunOnASplitMixSourceOfTheSeed()
+    {
+        var model = IsingReference.RandomModel(5, new Random(11), scale: 0.5, fieldScale: 0.3, beta: 1);
+        var o = MonteCarloOptions.Sampling with { Samples = 50, BurnInSweeps = 20, Seed = 99 };
+        var a = MonteCarlo.Run(model, o);
+        var b = MonteCarlo.Run(model, o, new SplitMixSource(99));
+        Assert.That(a.Samples.Spins, Is.EqualTo(b.Samples.Spins).AsCollection);
+        Assert.That(a.Energy.Mean, Is.EqualTo(b.Energy.Mean));
+    }
+
+    [Test]
+    public void Sampling_IsTheDefaultsWithTenSweepsBetweenSamples()
+    {
+        var d = new MonteCarloOptions();
+        var s = MonteCarloOptions.Sampling;
+        Assert.That(s.Thinning, Is.EqualTo(10));
+        Assert.That(s with { Thinning = d.Thinning }, Is.EqualTo(d));
+    }
+}
