@@ -85,7 +85,7 @@ public static class LrNetBatchTrainer
         {
             using var tx = torch.tensor(data.TrainX, [data.TrainCount, d]);
             using var ty = torch.tensor(data.TrainY.Select(b => (long)b).ToArray());
-            using var optimizer = optim.Adam(thetas, options.LearningRate);
+            using var optimizer = new NeuralSpin.Training.AdamOptimizer(thetas, options.LearningRate);
             using var noise = torch.empty([kNets, NoiseChunkSteps, batch, units], ScalarType.Float32);
             using var lossSums = torch.zeros(kNets, ScalarType.Float64);
             var idx = new long[(long)kNets * batch];
@@ -133,13 +133,13 @@ public static class LrNetBatchTrainer
                     var xb = tx.index_select(0, it).view(kNets, m, d);
                     var yb = ty.index_select(0, it);
                     var eps = noise.select(1, slotIndex).narrow(1, 0, m);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var scores = StackedForward(thetas, xb, eps);
                     var perNet = nn.functional.cross_entropy(scores.reshape(kNets * m, classes), yb, reduction: nn.Reduction.None).view(kNets, m).mean([1]);
                     if (options.L2 > 0)
                         for (int l = 0; l < layers; l++) perNet = perNet.add(thetas[l].square().sum([1, 2]).mul(options.L2));
                     perNet.sum().backward();
-                    optimizer.step();
+                    optimizer.Step();
                     using (no_grad()) lossSums.add_(perNet.detach().to(ScalarType.Float64));
                     lastEpochSteps++;
                 }

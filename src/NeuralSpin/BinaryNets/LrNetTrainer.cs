@@ -112,7 +112,7 @@ public static class LrNetTrainer
         using var ty = torch.tensor(trainY);
         using var vx = torch.tensor(data.TestX, [data.TestCount, d]);
         using var vy = torch.tensor(data.TestY.Select(b => (long)b).ToArray());
-        using var optimizer = optim.Adam(net.parameters(), options.LearningRate);
+        using var optimizer = new NeuralSpin.Training.AdamOptimizer(net.parameters(), options.LearningRate);
         long orderSeed = Seeds.Stream(options.Seed, OrderStream);
 
         var history = new List<LrNetEpoch> { Evaluate(net, 0, double.NaN, tx, ty, vx, vy, options.Seed) };
@@ -132,7 +132,7 @@ public static class LrNetTrainer
                 var idx = permT.narrow(0, b0, m);
                 var xb = tx.index_select(0, idx);
                 var yb = ty.index_select(0, idx);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var scores = net.Forward(xb, LrNetNoise.Sampled);
                 var loss = nn.functional.cross_entropy(scores, yb);
                 if (options.L2 > 0)
@@ -142,7 +142,7 @@ public static class LrNetTrainer
                     loss = loss.add(penalty.mul(options.L2).squeeze());
                 }
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 lossSum += loss.item<float>();
                 steps++;
             }
@@ -215,7 +215,7 @@ public static class LrNetTrainer
         using var noise = new Generator(unchecked((ulong)noiseSeed), CPU);
         using var tx = torch.tensor(data.TrainX, [data.TrainCount, d]);
         using var ty = torch.tensor(data.TrainY.Select(b => (long)b).ToArray());
-        using var optimizer = optim.Adam(thetas, options.LearningRate);
+        using var optimizer = new NeuralSpin.Training.AdamOptimizer(thetas, options.LearningRate);
         var orderSeeds = seeds.Select(sd => Seeds.Stream(sd, OrderStream)).ToArray();
         var flat = new long[(long)kNets * n];
         using var lossSums = torch.zeros(kNets, ScalarType.Float64);
@@ -239,13 +239,13 @@ public static class LrNetTrainer
                 var idx = order.narrow(1, b0, m).reshape(-1);
                 var xb = tx.index_select(0, idx).view(kNets, m, d);
                 var yb = ty.index_select(0, idx);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var scores = LrNet.StackedForward(thetas, xb, LrNetNoise.Sampled, noise);
                 var perNet = nn.functional.cross_entropy(scores.reshape(kNets * m, classes), yb, reduction: nn.Reduction.None).view(kNets, m).mean([1]);
                 if (options.L2 > 0)
                     for (int l = 0; l < layers; l++) perNet = perNet.add(thetas[l].square().sum([1, 2]).mul(options.L2));
                 perNet.sum().backward();
-                optimizer.step();
+                optimizer.Step();
                 using (no_grad()) lossSums.add_(perNet.detach().to(ScalarType.Float64));
                 steps++;
             }
