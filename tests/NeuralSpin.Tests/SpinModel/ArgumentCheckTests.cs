@@ -66,7 +66,96 @@ public class ArgumentCheckTests
             () => new DenseCoupling(2, new[] { 0, 1.0, 1.0 + 1e-6, 0 }));
     }
 
-    static IEnumerable<TestCaseData> Cases() => Checks().Select(c => c.ToCase());
+    static ArgumentCheck Null(string rule, string param, string message, TestDelegate call) =>
+        ArgumentCheck.Of<ArgumentNullException>(rule, param, message, call);
+
+    /// <summary>Widths 2-3-1: blocks J^(1) (2 x 3) and J^(2) (3 x 1), N = 6.</summary>
+    static BondMatrix Bonds() => BondMatrix.Sample(new[] { 2, 3, 1 }, new[] { 1.0 }, new Random(7));
+
+    static DenseCoupling J2() => new(2, new[] { 0, 0.3, 0.3, 0 });
+
+    /// <summary>Checks of null arguments, index ranges and vector lengths.</summary>
+    static IEnumerable<ArgumentCheck> MoreChecks()
+    {
+        yield return Null("BondMatrix: the widths must not be null", "widths", "Value cannot be null",
+            () => new BondMatrix(null!, new[] { new double[6] }));
+        yield return Null("BondMatrix: the blocks must not be null", "blocks", "Value cannot be null",
+            () => new BondMatrix(new[] { 2, 3 }, null!));
+        yield return Null("BondMatrix: no block may be null", "blocks", "block J^(2) is null",
+            () => new BondMatrix(new[] { 2, 3, 1 }, new[] { new double[6], null! }));
+        yield return Null("FromLinearWeights: the weights must not be null", "weights", "Value cannot be null",
+            () => BondMatrix.FromLinearWeights(null!));
+        yield return Null("FromLinearWeights: every weight must have data", "weights", "weight 0 has no data",
+            () => BondMatrix.FromLinearWeights(new[] { (3, 2, (double[])null!) }));
+        yield return Null("Sample: the widths must not be null", "widths", "Value cannot be null",
+            () => BondMatrix.Sample(null!, new[] { 1.0 }, new Random(1)));
+        yield return Null("Sample: C must not be null", "c", "Value cannot be null",
+            () => BondMatrix.Sample(new[] { 2, 3 }, null!, new Random(1)));
+        yield return Null("Sample: the generator must not be null", "rng", "Value cannot be null",
+            () => BondMatrix.Sample(new[] { 2, 3 }, new[] { 1.0 }, null!));
+        yield return Arg("Sample: layer widths must be positive - zero", null, "layer widths must be positive",
+            () => BondMatrix.Sample(new[] { 2, 0 }, new[] { 1.0 }, new Random(1)));
+        yield return Arg("Sample: layer widths must be positive - negative", null, "layer widths must be positive",
+            () => BondMatrix.Sample(new[] { -2, 3 }, new[] { 1.0 }, new Random(1)));
+        yield return Range("BondMatrix.LayerOffset: the layer index must not be negative", "k", "the layer index must lie in 0..3",
+            () => Bonds().LayerOffset(-1));
+        yield return Range("BondMatrix.LayerOffset: the layer index must not pass L + 1", "k", "the layer index must lie in 0..3",
+            () => Bonds().LayerOffset(4));
+        yield return Range("BondMatrix.Block: blocks are numbered from 1", "k", "the block index must lie in 1..2",
+            () => Bonds().Block(0));
+        yield return Range("BondMatrix.BlockCopy: the block index must not pass L", "k", "the block index must lie in 1..2",
+            () => Bonds().BlockCopy(3));
+        yield return Range("BondMatrix.LinearWeight: the block index must lie in 1..L", "k", "the block index must lie in 1..2",
+            () => Bonds().LinearWeight(0));
+        yield return Arg("BondMatrix.Multiply: x has length N", "x", "expected 6 entries in x, got 5",
+            () => Bonds().Multiply(new double[5], new double[6]));
+        yield return Arg("BondMatrix.Multiply: y has length N", "y", "expected 6 entries in y, got 7",
+            () => Bonds().Multiply(new double[6], new double[7]));
+        yield return Arg("BondMatrix.MultiplySquared: x has length N", "x", "expected 6 entries in x, got 7",
+            () => Bonds().MultiplySquared(new double[7], new double[6]));
+        yield return Arg("BondMatrix.Multiply: the output must not overlap the input", "y", "the output must not overlap the input",
+            () => { var x = new double[6]; x[0] = 1; Bonds().Multiply(x, x); });
+
+        yield return Null("DenseCoupling: the matrix must not be null", "rowMajor", "Value cannot be null",
+            () => new DenseCoupling(2, null!));
+        yield return Range("DenseCoupling indexer: the row index must lie in 0..N-1", "i", "the spin index must lie in 0..1",
+            () => _ = J2()[2, 0]);
+        yield return Range("DenseCoupling indexer: the column index must lie in 0..N-1", "j", "the spin index must lie in 0..1",
+            () => _ = J2()[0, -1]);
+        yield return Arg("DenseCoupling.Multiply: x has length N", "x", "expected 2 entries in x, got 3",
+            () => J2().Multiply(new double[3], new double[2]));
+        yield return Arg("DenseCoupling.Multiply: y has length N", "y", "expected 2 entries in y, got 1",
+            () => J2().Multiply(new double[2], new double[1]));
+        yield return Arg("DenseCoupling.MultiplySquared: the output must not overlap the input", "y", "the output must not overlap the input",
+            () => { var x = new double[2]; J2().MultiplySquared(x, x); });
+        yield return Range("SherringtonKirkpatrick: at least one spin", "n", "at least one spin",
+            () => DenseCoupling.SherringtonKirkpatrick(-3, 1, new Random(1)));
+        yield return Range("SherringtonKirkpatrick: the coupling scale must be finite and non-negative - NaN", "couplingScale",
+            "the coupling scale J must be finite and non-negative", () => DenseCoupling.SherringtonKirkpatrick(3, double.NaN, new Random(1)));
+        yield return Range("SherringtonKirkpatrick: the coupling scale must be finite and non-negative - negative", "couplingScale",
+            "the coupling scale J must be finite and non-negative", () => DenseCoupling.SherringtonKirkpatrick(3, -1, new Random(1)));
+        yield return Range("SherringtonKirkpatrick: the coupling scale must be finite and non-negative - infinity", "couplingScale",
+            "the coupling scale J must be finite and non-negative", () => DenseCoupling.SherringtonKirkpatrick(1, double.PositiveInfinity, new Random(1)));
+        yield return Null("SherringtonKirkpatrick: the generator must not be null", "rng", "Value cannot be null",
+            () => DenseCoupling.SherringtonKirkpatrick(3, 1, null!));
+    }
+
+    /// <summary>The bounds of the new index and length checks are exact: the first and last valid values still work.</summary>
+    [Test]
+    public void ValidEdgesAreAccepted()
+    {
+        var j = Bonds();
+        Assert.That(j.LayerOffset(0), Is.EqualTo(0));
+        Assert.That(j.LayerOffset(3), Is.EqualTo(6), "L + 1 gives N");
+        Assert.That(j.Block(1).Length, Is.EqualTo(6));
+        Assert.That(j.BlockCopy(2), Has.Length.EqualTo(3));
+        Assert.That(j.LinearWeight(2).Rows, Is.EqualTo(1));
+        var d = J2();
+        Assert.That(d[1, 0], Is.EqualTo(0.3));
+        Assert.That(DenseCoupling.SherringtonKirkpatrick(3, 0, new Random(1)).ToDenseRowMajor(), Is.All.EqualTo(0));
+    }
+
+    static IEnumerable<TestCaseData> Cases() => Checks().Concat(MoreChecks()).Select(c => c.ToCase());
 
     [TestCaseSource(nameof(Cases))]
     public void Rejects(ArgumentCheck check) => check.Verify();
