@@ -216,8 +216,73 @@ public class ArgumentCheckTests
             "beta_max must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); TransitionSearch.GlobalMinimum(c, double.PositiveInfinity); });
     }
 
+    /// <summary>Checks of beta and fields in the low-level TAP maps, non-finite Newton inputs, the chi recurrence's beta,
+    /// shift and zero tolerance, the dense inertia and the dense operator.</summary>
+    static IEnumerable<ArgumentCheck> MoreChecks()
+    {
+        yield return Range("TapSolver.Step: beta must be finite and non-negative - NaN", "beta", "beta must be finite and >= 0",
+            () => TapSolver.Step(J2(), double.NaN, default, new double[2], new double[2], new double[2]));
+        yield return Range("TapSolver.Step: beta must be finite and non-negative - negative", "beta", "beta must be finite and >= 0",
+            () => TapSolver.Step(J2(), -1, default, new double[2], new double[2], new double[2]));
+        yield return Arg("TapSolver.Step: fields must be finite", "h", "fields must be finite",
+            () => TapSolver.Step(J2(), 1, new[] { double.NaN, 0 }, new double[2], new double[2], new double[2]));
+        yield return Range("TapSolver.Residuals: beta must be finite and non-negative", "beta", "beta must be finite and >= 0",
+            () => TapSolver.Residuals(J2(), double.PositiveInfinity, default, Zero2));
+        yield return Range("TapSolver.MaxResidual: beta must be finite and non-negative", "beta", "beta must be finite and >= 0",
+            () => TapSolver.MaxResidual(J2(), -0.5, default, Zero2));
+        yield return Arg("TapSolver.Residuals: fields must be finite", "h", "fields must be finite",
+            () => TapSolver.Residuals(J2(), 1, new[] { 0, double.NegativeInfinity }, Zero2));
+        yield return Arg("TapNewton.Solve: fields must be finite", "options", "fields must be finite",
+            () => TapNewton.Solve(J2(), 1, Zero2, new TapNewtonOptions { Fields = new[] { double.NaN, 0 } }));
+        yield return Arg("TapNewton.ContinueInField: the direction must be finite", "direction", "the field direction must be finite",
+            () => TapNewton.ContinueInField(J2(), 1, new[] { 1, double.PositiveInfinity }, 1));
+
+        yield return Null("ChiRecurrence: the bond matrix must not be null", "bonds", () => _ = new ChiRecurrence(null!));
+        yield return Range("ChiRecurrence.Evaluate: beta must be finite - NaN", "beta", "beta must be finite",
+            () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.Evaluate(double.NaN); });
+        yield return Range("ChiRecurrence.Evaluate: the shift must be finite", "shift", "the shift must be finite",
+            () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.Evaluate(0.5, double.NaN); });
+        yield return Range("ChiRecurrence.Evaluate: the zero tolerance must be finite and non-negative", "zeroTolerance",
+            "the zero tolerance must be finite and non-negative",
+            () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.Evaluate(0.5, 0, -1e-13); });
+        yield return Range("ChiRecurrence.IsPositiveDefinite: beta must be finite - infinity", "beta", "beta must be finite",
+            () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.IsPositiveDefinite(double.PositiveInfinity); });
+        yield return Range("ChiRecurrence.IsPositiveDefinite: the shift must be finite", "shift", "the shift must be finite",
+            () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.IsPositiveDefinite(0.5, double.NaN); });
+        yield return Range("DenseInertia.Of: the zero tolerance must be finite and non-negative", "zeroTolerance",
+            "the zero tolerance must be finite and non-negative", () => DenseInertia.Of(new[] { 1.0 }, 1, double.NaN));
+        yield return Arg("DenseInertia.Of: the matrix must be symmetric", "rowMajor", "the matrix is not symmetric at (0,1)",
+            () => DenseInertia.Of(new[] { 1, 0.5, -0.5, 1 }, 2));
+
+        yield return Null("LinearizedTap.DenseFromJ: the matrix must not be null", "j", () => LinearizedTap.DenseFromJ(null!, new double[2], 1));
+        yield return Arg("LinearizedTap.DenseFromJ: the matrix has one row per d_i", "j", "expected 2x2 = 4 entries (one row per d_i), got 9",
+            () => LinearizedTap.DenseFromJ(new double[9], new double[2], 1));
+        yield return Range("LinearizedTap.DenseFromJ: beta must be finite", "beta", "beta must be finite",
+            () => LinearizedTap.DenseFromJ(new double[4], new double[2], double.NaN));
+    }
+
+    /// <summary>The new checks keep the documented valid range: beta = 0 in the maps, negative beta in the linearized
+    /// operator and the chi recurrence (I - M(beta) is defined for every real beta), zero tolerance in the inertia count.</summary>
+    [Test]
+    public void ValidEdgesAreAccepted()
+    {
+        var next = new double[2];
+        TapSolver.Step(J2(), 0, default, new[] { 0.5, 0.5 }, new[] { 0.5, 0.5 }, next);
+        Assert.That(next, Is.EqualTo(new[] { 0.0, 0.0 }), "beta = 0: tanh 0");
+        Assert.That(TapSolver.MaxResidual(J2(), 0, default, new[] { 0.0, 0.0 }), Is.EqualTo(0));
+        var bonds = TapTestSupport.SmallBondMatrix(1);
+        using var chi = new ChiRecurrence(bonds);
+        var neg = chi.Evaluate(-0.7, 0.1, zeroTolerance: 0);
+        var pos = chi.Evaluate(0.7, 0.1, zeroTolerance: 0);
+        Assert.That((neg.Negative, neg.Zero, neg.Positive), Is.EqualTo((pos.Negative, pos.Zero, pos.Positive)),
+            "flipping the sign of every other layer maps J to -J, so I - M(-beta) and I - M(beta) share their spectrum");
+        Assert.That(chi.IsPositiveDefinite(-0.7, 0.1), Is.EqualTo(chi.IsPositiveDefinite(0.7, 0.1)));
+        var dense = LinearizedTap.DenseFromJ(J2().ToDenseRowMajor(), new[] { 0.09, 0.09 }, -1);
+        Assert.That(dense, Is.EqualTo(new[] { 1.09, 0.3, 0.3, 1.09 }).Within(1e-15));
+    }
+
     static IEnumerable<TestCaseData> Cases() =>
-        TapSolverChecks().Concat(TapNewtonChecks()).Concat(OperatorChecks()).Concat(CurveChecks()).Select(c => c.ToCase());
+        TapSolverChecks().Concat(TapNewtonChecks()).Concat(OperatorChecks()).Concat(CurveChecks()).Concat(MoreChecks()).Select(c => c.ToCase());
 
     [TestCaseSource(nameof(Cases))]
     public void Rejects(ArgumentCheck check) => check.Verify();
