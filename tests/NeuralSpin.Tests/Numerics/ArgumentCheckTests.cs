@@ -5,7 +5,7 @@ using NeuralSpin.Tests.Support;
 namespace NeuralSpin.Tests.Numerics;
 
 /// <summary>
-/// The argument checks of the numerical kernels (Gauss rules, the SplitMix generators, the uniform grid), one row per
+/// The argument checks of the numerical kernels (Gauss rules, the SplitMix generators, the grids of Precision), one row per
 /// throw site: the call with one invalid argument, the exact exception type, its ParamName and what its message says.
 /// </summary>
 public class ArgumentCheckTests
@@ -43,6 +43,24 @@ public class ArgumentCheckTests
             () => Precision.UniformGrid(double.NaN, 5));
         yield return Range("Precision.UniformGrid: the end must be finite - infinity", "max", "the end of the grid must be finite",
             () => Precision.UniformGrid(double.PositiveInfinity, 5));
+        yield return Range("Precision.UniformGrid from min: at least two points", "points", "a grid needs at least two points",
+            () => Precision.UniformGrid(0.5, 1.0, 1));
+        yield return Range("Precision.UniformGrid from min: the start must be finite", "min", "the start of the grid must be finite",
+            () => Precision.UniformGrid(double.NegativeInfinity, 1.0, 3));
+        yield return Range("Precision.UniformGrid from min: the end must be finite", "max", "the end of the grid must be finite",
+            () => Precision.UniformGrid(0.5, double.NaN, 3));
+
+        // Precision.LogGrid
+        yield return Range("Precision.LogGrid: at least one point", "points", "a grid needs at least one point",
+            () => Precision.LogGrid(1, 10, 0));
+        yield return Range("Precision.LogGrid: the start must be positive and finite - zero", "min",
+            "the start of a logarithmic grid must be positive and finite", () => Precision.LogGrid(0, 10, 3));
+        yield return Range("Precision.LogGrid: the start must be positive and finite - NaN", "min",
+            "the start of a logarithmic grid must be positive and finite", () => Precision.LogGrid(double.NaN, 10, 3));
+        yield return Range("Precision.LogGrid: the end must be positive and finite - negative", "max",
+            "the end of a logarithmic grid must be positive and finite", () => Precision.LogGrid(1, -10, 3));
+        yield return Range("Precision.LogGrid: the end must be positive and finite - infinity", "max",
+            "the end of a logarithmic grid must be positive and finite", () => Precision.LogGrid(1, double.PositiveInfinity, 3));
     }
 
     static void Identity(double[] x, double[] y) => Array.Copy(x, y, x.Length);
