@@ -6,19 +6,33 @@ namespace NeuralSpin;
 /// <summary>Small managed dense kernels (SIMD) for matrix-vector products on row-major blocks.</summary>
 public static class Blas
 {
-    /// <summary>y = A x (or (A o A) x when <paramref name="square"/>), A row-major rows x cols.</summary>
+    /// <summary>y = A x (or (A o A) x when <paramref name="square"/>), A row-major rows x cols; the first cols entries of
+    /// <paramref name="x"/> and the first rows entries of <paramref name="y"/> are used.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="cols"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="a"/> holds fewer than rows x cols entries, <paramref name="x"/>
+    /// fewer than cols or <paramref name="y"/> fewer than rows.</exception>
     public static void Gemv(double[] a, int rows, int cols, ReadOnlySpan<double> x, Span<double> y, bool square)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "the row count must not be negative");
+        if (cols < 0) throw new ArgumentOutOfRangeException(nameof(cols), cols, "the column count must not be negative");
+        if (a.LongLength < (long)rows * cols) throw new ArgumentException($"a {rows}x{cols} matrix needs {(long)rows * cols} entries, got {a.LongLength}", nameof(a));
+        if (x.Length < cols) throw new ArgumentException($"x needs at least {cols} entries, got {x.Length}", nameof(x));
+        if (y.Length < rows) throw new ArgumentException($"y needs at least {rows} entries, got {y.Length}", nameof(y));
         for (int i = 0; i < rows; i++)
             y[i] = square ? DotSquared(a.AsSpan(i * cols, cols), x) : Dot(a.AsSpan(i * cols, cols), x);
     }
 
-    /// <summary>sum_i a_i b_i, or sum_i a_i^2 b_i when <paramref name="square"/>.</summary>
+    /// <summary>sum_i a_i b_i, or sum_i a_i^2 b_i when <paramref name="square"/>, over the length of <paramref name="a"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, bool square) => square ? DotSquared(a, b) : Dot(a, b);
 
-    /// <summary>sum_i a_i b_i (SIMD).</summary>
+    /// <summary>sum_i a_i b_i (SIMD) over the length of <paramref name="a"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
+        CheckDot(a, b);
         int n = a.Length, i = 0;
         var acc = Vector<double>.Zero;
         var acc2 = Vector<double>.Zero;
@@ -38,8 +52,14 @@ public static class Blas
         return s;
     }
 
+    static void CheckDot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
+    }
+
     static double DotSquared(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
+        CheckDot(a, b);
         int n = a.Length, i = 0;
         var acc = Vector<double>.Zero;
         var va = MemoryMarshal.Cast<double, Vector<double>>(a);
@@ -51,9 +71,11 @@ public static class Blas
         return s;
     }
 
-    /// <summary>y += alpha x.</summary>
+    /// <summary>y += alpha x over the length of <paramref name="x"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
     public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
+        if (y.Length < x.Length) throw new ArgumentException($"y has {y.Length} entries, fewer than the {x.Length} of x", nameof(y));
         var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
         var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
         var va = new Vector<double>(alpha);
@@ -74,8 +96,10 @@ public static class Blas
 public static class Gaussian
 {
     /// <summary>One N(0,1) draw from <paramref name="rng"/> (two uniforms consumed).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rng"/> is null.</exception>
     public static double Sample(Random rng)
     {
+        ArgumentNullException.ThrowIfNull(rng);
         double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }

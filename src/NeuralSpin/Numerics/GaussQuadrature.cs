@@ -4,9 +4,25 @@ namespace NeuralSpin.Numerics;
 
 /// <summary>An n-point Gauss rule: sum_k Weights[k] f(Nodes[k]) approximates the integral of f against the rule's measure.</summary>
 /// <param name="Nodes">The nodes, ascending.</param>
-/// <param name="Weights">The weights (positive, summing to the measure's total mass, 1 here).</param>
+/// <param name="Weights">The weights (positive, summing to the measure's total mass, 1 here), one per node.</param>
+/// <exception cref="ArgumentNullException"><paramref name="Nodes"/> or <paramref name="Weights"/> is null.</exception>
+/// <exception cref="ArgumentException">The counts of nodes and weights differ.</exception>
 public sealed record GaussRule(double[] Nodes, double[] Weights)
 {
+    /// <summary>The nodes, ascending.</summary>
+    public double[] Nodes { get; init; } = Nodes ?? throw new ArgumentNullException(nameof(Nodes));
+
+    /// <summary>The weights, one per node.</summary>
+    public double[] Weights { get; init; } = CheckWeights(Nodes, Weights);
+
+    static double[] CheckWeights(double[] nodes, double[] weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights, nameof(Weights));
+        if (weights.Length != nodes.Length)
+            throw new ArgumentException($"expected one weight per node ({nodes.Length}), got {weights.Length}", nameof(Weights));
+        return weights;
+    }
+
     /// <summary>sum_k w_k f(x_k).</summary>
     public double Integrate(Func<double, double> f)
     {

@@ -34,16 +34,41 @@ public static class Lanczos
     /// <param name="startNoise">Size, relative to ||start||, of the random vector added to a given start vector so that
     /// every eigenvector has a component in it (default <see cref="DefaultStartNoise"/>). 0 keeps the start vector as it is: the iteration then stays
     /// in any invariant subspace the start vector lies in (tests use this to make Lanczos miss an eigenvalue on purpose).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="apply"/> or <paramref name="rng"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> or <paramref name="maxDimension"/> is below 1,
+    /// <paramref name="maxRestarts"/> negative, or <paramref name="tolerance"/> or <paramref name="startNoise"/> negative or
+    /// NaN (the noise also infinite).</exception>
+    /// <exception cref="ArgumentException"><paramref name="start"/> is not of length n, or is zero, or has a NaN or infinite
+    /// entry.</exception>
     public static LanczosResult SmallestEigenpair(Action<double[], double[]> apply, int n, double[]? start, Random rng,
         double tolerance, int maxDimension = 200, int maxRestarts = 20, double startNoise = DefaultStartNoise)
     {
+        ArgumentNullException.ThrowIfNull(apply);
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "the operator needs at least one dimension");
+        ArgumentNullException.ThrowIfNull(rng);
+        if (start != null)
+        {
+            if (start.Length != n) throw new ArgumentException($"expected a start vector of length {n}, got {start.Length}", nameof(start));
+            bool nonzero = false;
+            foreach (var v in start)
+            {
+                if (!double.IsFinite(v)) throw new ArgumentException("the start vector has a NaN or infinite entry", nameof(start));
+                nonzero |= v != 0;
+            }
+            if (!nonzero) throw new ArgumentException("the start vector must not be zero", nameof(start));
+        }
+        if (!(tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "the tolerance must be non-negative");
+        if (maxDimension < 1) throw new ArgumentOutOfRangeException(nameof(maxDimension), maxDimension, "the Krylov dimension must be at least 1");
+        if (maxRestarts < 0) throw new ArgumentOutOfRangeException(nameof(maxRestarts), maxRestarts, "the number of restarts must not be negative");
+        if (!(startNoise >= 0) || !double.IsFinite(startNoise))
+            throw new ArgumentOutOfRangeException(nameof(startNoise), startNoise, "the start noise must be finite and non-negative");
         int mMax = Math.Min(maxDimension, n);
         var q = new double[mMax + 1][];
         var w = new double[n];
         var alpha = new double[mMax];
         var beta = new double[mMax + 1];
         var v0 = new double[n];
-        if (start != null && start.Length == n)
+        if (start != null)
         {
             Array.Copy(start, v0, n);
             double ns = Blas.Norm(v0);

@@ -2,8 +2,8 @@ namespace NeuralSpin.Numerics;
 
 /// <summary>
 /// Extreme eigenpairs of a real symmetric tridiagonal matrix with diagonal a[0..m-1] and
-/// off-diagonal b[1..m-1] (b[i] couples i-1 and i): Sturm-sequence bisection for the eigenvalue,
-/// inverse iteration (LU with partial pivoting) for its eigenvector.
+/// off-diagonal b[1..m-1] (b[i] couples i-1 and i; b has length m, b[0] is not read): Sturm-sequence bisection for the
+/// eigenvalue, inverse iteration (LU with partial pivoting) for its eigenvector. The entries read must be finite.
 /// </summary>
 public static class SymmetricTridiagonal
 {
@@ -20,7 +20,17 @@ public static class SymmetricTridiagonal
     const double InverseIterationOffset = 1e-13;
 
     /// <summary>Number of eigenvalues strictly below x (Sturm count, LDL^T pivots).</summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> is not as long as <paramref name="a"/>, or an entry read is
+    /// NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="x"/> is NaN.</exception>
     public static int CountBelow(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double x)
+    {
+        Check(a, b);
+        if (double.IsNaN(x)) throw new ArgumentOutOfRangeException(nameof(x), x, "the point x must not be NaN");
+        return Count(a, b, x);
+    }
+
+    static int Count(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double x)
     {
         int count = 0;
         double q = 1;
@@ -35,9 +45,14 @@ public static class SymmetricTridiagonal
     }
 
     /// <summary>The k-th smallest eigenvalue (k = 0 is the smallest), to about machine precision.</summary>
+    /// <exception cref="ArgumentException">The matrix is empty, <paramref name="b"/> is not as long as <paramref name="a"/>,
+    /// or an entry read is NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 0..m-1.</exception>
     public static double Eigenvalue(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int k)
     {
+        CheckNonEmpty(a, b);
         int m = a.Length;
+        if (k < 0 || k >= m) throw new ArgumentOutOfRangeException(nameof(k), k, $"the eigenvalue index must lie in 0..{m - 1}");
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         for (int i = 0; i < m; i++)
         {
@@ -50,14 +65,21 @@ public static class SymmetricTridiagonal
         {
             double mid = 0.5 * (lo + hi);
             if (mid <= lo || mid >= hi) break;
-            if (CountBelow(a, b, mid) > k) hi = mid; else lo = mid;
+            if (Count(a, b, mid) > k) hi = mid; else lo = mid;
         }
         return 0.5 * (lo + hi);
     }
 
     /// <summary>Unit eigenvector for the eigenvalue <paramref name="lambda"/> by inverse iteration.</summary>
+    /// <exception cref="ArgumentException">The matrix is empty, <paramref name="b"/> is not as long as <paramref name="a"/>,
+    /// or an entry read is NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> is NaN or infinite, or
+    /// <paramref name="iterations"/> is below 1.</exception>
     public static double[] Eigenvector(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double lambda, int iterations = 3)
     {
+        CheckNonEmpty(a, b);
+        if (!double.IsFinite(lambda)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "the eigenvalue must be finite");
+        if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "at least one iteration");
         int m = a.Length;
         var y = new double[m];
         if (m == 1) { y[0] = 1; return y; }
@@ -112,5 +134,21 @@ public static class SymmetricTridiagonal
             for (int i = 0; i < m; i++) y[i] /= nrm;
         }
         return y;
+    }
+
+    static void Check(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        if (b.Length != a.Length)
+            throw new ArgumentException($"the off-diagonal must have the diagonal's length {a.Length} (b[0] is not read), got {b.Length}", nameof(b));
+        for (int i = 0; i < a.Length; i++)
+            if (!double.IsFinite(a[i])) throw new ArgumentException($"diagonal entry a[{i}] is {a[i]}: entries must be finite", nameof(a));
+        for (int i = 1; i < b.Length; i++)
+            if (!double.IsFinite(b[i])) throw new ArgumentException($"off-diagonal entry b[{i}] is {b[i]}: entries must be finite", nameof(b));
+    }
+
+    static void CheckNonEmpty(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        if (a.IsEmpty) throw new ArgumentException("an empty matrix has no eigenpairs", nameof(a));
+        Check(a, b);
     }
 }

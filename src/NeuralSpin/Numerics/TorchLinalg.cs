@@ -43,8 +43,13 @@ public static class TorchLinalg
     }
 
     /// <summary>Ascending eigenvalues of the symmetric n x n matrix (row-major; the lower triangle is read).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rowMajor"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have n x n entries, has a NaN or infinite entry, or is not
+    /// symmetric to rounding (<see cref="Precision.SymmetryTolerance"/> relative to its largest entry).</exception>
     public static double[] SymmetricEigenvalues(double[] rowMajor, int n)
     {
+        CheckSymmetric(rowMajor, n);
         Ensure();
         using var scope = NewDisposeScope();
         var a = torch.tensor(rowMajor, new long[] { n, n }, ScalarType.Float64);
@@ -54,8 +59,14 @@ public static class TorchLinalg
 
     /// <summary>Solves A x = b for a square A (row-major n x n) by LU with partial pivoting (LAPACK gesv); null when A is
     /// exactly singular or the solution is not finite.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rowMajor"/> or <paramref name="rhs"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have n x n entries or the right-hand side n.</exception>
     public static double[]? Solve(double[] rowMajor, double[] rhs, int n)
     {
+        CheckSquare(rowMajor, n);
+        ArgumentNullException.ThrowIfNull(rhs);
+        if (rhs.Length != n) throw new ArgumentException($"expected a right-hand side of length {n}, got {rhs.Length}", nameof(rhs));
         Ensure();
         using var scope = NewDisposeScope();
         var a = torch.tensor(rowMajor, new long[] { n, n }, ScalarType.Float64);
@@ -67,13 +78,43 @@ public static class TorchLinalg
     }
 
     /// <summary>Ascending eigenvalues and the matching orthonormal eigenvectors (column j of the row-major result).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rowMajor"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have n x n entries, has a NaN or infinite entry, or is not
+    /// symmetric to rounding (<see cref="Precision.SymmetryTolerance"/> relative to its largest entry).</exception>
     public static (double[] Values, double[] VectorsRowMajor) SymmetricEigen(double[] rowMajor, int n)
     {
+        CheckSymmetric(rowMajor, n);
         Ensure();
         using var scope = NewDisposeScope();
         var a = torch.tensor(rowMajor, new long[] { n, n }, ScalarType.Float64);
         var (w, v) = torch.linalg.eigh(a);
         return (w.data<double>().ToArray(), v.contiguous().data<double>().ToArray());
+    }
+
+    static void CheckSquare(double[] rowMajor, int n)
+    {
+        ArgumentNullException.ThrowIfNull(rowMajor);
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "the order of the matrix must not be negative");
+        if (rowMajor.LongLength != (long)n * n)
+            throw new ArgumentException($"expected {n}x{n} = {(long)n * n} entries, got {rowMajor.LongLength}", nameof(rowMajor));
+    }
+
+    /// <summary>The symmetric solvers read one triangle: an asymmetric matrix would be answered for another matrix.</summary>
+    static void CheckSymmetric(double[] rowMajor, int n)
+    {
+        CheckSquare(rowMajor, n);
+        double scale = 0;
+        foreach (var v in rowMajor)
+        {
+            if (!double.IsFinite(v)) throw new ArgumentException("the matrix has a NaN or infinite entry", nameof(rowMajor));
+            scale = Math.Max(scale, Math.Abs(v));
+        }
+        double tol = Precision.SymmetryTolerance * scale;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+                if (Math.Abs(rowMajor[(long)i * n + j] - rowMajor[(long)j * n + i]) > tol)
+                    throw new ArgumentException($"the matrix is not symmetric at ({i},{j})", nameof(rowMajor));
     }
 
     internal static Tensor FromRowMajor(double[] data, int rows, int cols) =>

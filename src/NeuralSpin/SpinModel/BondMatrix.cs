@@ -15,8 +15,13 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <summary>Builds the bond matrix from blocks J^(k) (row-major, N_{k-1} x N_k).</summary>
     /// <param name="widths">N_0..N_L (at least two layers, all positive).</param>
     /// <param name="blocks">L blocks; block k-1 holds J^(k) with N_{k-1} * N_k finite entries.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="widths"/>, <paramref name="blocks"/> or one of the blocks is null.</exception>
+    /// <exception cref="ArgumentException">Fewer than two layers, a block count other than L, a width below 1, or a block
+    /// of the wrong size or with a NaN or infinite entry.</exception>
     public BondMatrix(IReadOnlyList<int> widths, IReadOnlyList<double[]> blocks)
     {
+        ArgumentNullException.ThrowIfNull(widths);
+        ArgumentNullException.ThrowIfNull(blocks);
         if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers (one weight matrix)");
         if (blocks.Count != widths.Count - 1) throw new ArgumentException($"{widths.Count} layers need {widths.Count - 1} blocks, got {blocks.Count}");
         foreach (var w in widths) if (w < 1) throw new ArgumentException("layer widths must be positive");
@@ -24,6 +29,7 @@ public sealed class BondMatrix : ISymmetricCoupling
         _blocks = new double[blocks.Count][];
         for (int k = 0; k < blocks.Count; k++)
         {
+            if (blocks[k] is null) throw new ArgumentNullException(nameof(blocks), $"block J^({k + 1}) is null");
             long expect = (long)Widths[k] * Widths[k + 1];
             if (blocks[k].LongLength != expect)
                 throw new ArgumentException($"block J^({k + 1}) should have {Widths[k]}x{Widths[k + 1]} entries, got {blocks[k].Length}");
@@ -40,14 +46,19 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// From PyTorch <c>nn.Linear</c> weights W^(k) (row-major, shape N_k x N_{k-1}), in forward order:
     /// J^(k) = W^(k)^T. The chain out_k == in_{k+1} must hold.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="weights"/> or the data of one weight is null.</exception>
+    /// <exception cref="ArgumentException">No weights, a broken chain, a weight of the wrong size, or any check of the
+    /// constructor.</exception>
     public static BondMatrix FromLinearWeights(IReadOnlyList<(int Rows, int Cols, double[] Data)> weights)
     {
+        ArgumentNullException.ThrowIfNull(weights);
         if (weights.Count == 0) throw new ArgumentException("no weight matrices");
         var widths = new List<int> { weights[0].Cols };
         var blocks = new List<double[]>();
         for (int k = 0; k < weights.Count; k++)
         {
             var (rows, cols, w) = weights[k];
+            if (w is null) throw new ArgumentNullException(nameof(weights), $"weight {k} has no data");
             if (cols != widths[^1])
                 throw new ArgumentException($"layer chain broken: weight {k} has {cols} inputs but the previous layer has {widths[^1]} outputs");
             if (w.LongLength != (long)rows * cols) throw new ArgumentException($"weight {k} should have {rows}x{cols} entries, got {w.Length}");
@@ -68,25 +79,43 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <inheritdoc />
     public int Size { get; }
 
-    /// <summary>Global index of the first spin of layer k (P1 2).</summary>
-    public int LayerOffset(int k) => _offsets[k];
+    /// <summary>Global index of the first spin of layer k (P1 2), k = 0..L; k = L + 1 gives N, the end of the last layer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 0..L + 1.</exception>
+    public int LayerOffset(int k)
+    {
+        if (k < 0 || k > _widths.Length) throw new ArgumentOutOfRangeException(nameof(k), k, $"the layer index must lie in 0..{_widths.Length} (layers 0..L, then N)");
+        return _offsets[k];
+    }
 
     /// <summary>Block J^(k), k = 1..L, row-major N_{k-1} x N_k (a read-only view of the stored data).</summary>
-    public ReadOnlySpan<double> Block(int k) => _blocks[k - 1];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 1..L.</exception>
+    public ReadOnlySpan<double> Block(int k) => _blocks[CheckBlock(k) - 1];
 
     /// <summary>A copy of block J^(k) as a fresh array.</summary>
-    public double[] BlockCopy(int k) => (double[])_blocks[k - 1].Clone();
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 1..L.</exception>
+    public double[] BlockCopy(int k) => (double[])_blocks[CheckBlock(k) - 1].Clone();
+
+    int CheckBlock(int k) =>
+        k >= 1 && k <= _blocks.Length ? k : throw new ArgumentOutOfRangeException(nameof(k), k, $"the block index must lie in 1..{_blocks.Length} (blocks are numbered from 1)");
 
     /// <summary>y = J x using the blocks only (cost 2 sum_k N_{k-1} N_k).</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> or <paramref name="y"/> does not have length N, or
+    /// <paramref name="y"/> overlaps <paramref name="x"/>.</exception>
     public void Multiply(ReadOnlySpan<double> x, Span<double> y) => Apply(x, y, square: false);
 
     /// <summary>y = (J o J) x using the blocks only.</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> or <paramref name="y"/> does not have length N, or
+    /// <paramref name="y"/> overlaps <paramref name="x"/>.</exception>
     public void MultiplySquared(ReadOnlySpan<double> x, Span<double> y) => Apply(x, y, square: true);
 
     double[][]? _transposed; // J^(k)^T row-major N_k x N_{k-1}, built on first product
 
     void Apply(ReadOnlySpan<double> x, Span<double> y, bool square)
     {
+        if (x.Length != Size) throw new ArgumentException($"expected {Size} entries in x, got {x.Length}", nameof(x));
+        if (y.Length != Size) throw new ArgumentException($"expected {Size} entries in y, got {y.Length}", nameof(y));
+        // y is cleared before x is read: an output on top of the input would give J 0 = 0
+        if (x.Overlaps(y)) throw new ArgumentException("the output must not overlap the input", nameof(y));
         var tr = _transposed ??= _blocks.Select((b, i) => Transpose(b, Widths[i], Widths[i + 1])).ToArray();
         y[..Size].Clear();
         // Each output row is one contiguous dot product (J^(k) rows for layer k-1, J^(k)^T rows for layer k),
@@ -194,9 +223,16 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <param name="widths">N_0..N_L.</param>
     /// <param name="c">One C for all blocks, or one per block.</param>
     /// <param name="rng">Seeded generator.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="widths"/>, <paramref name="c"/> or <paramref name="rng"/> is null.</exception>
+    /// <exception cref="ArgumentException">Fewer than two layers, a width below 1, a count of C other than 1 or L, or a
+    /// C_k that is negative, NaN or infinite.</exception>
     public static BondMatrix Sample(IReadOnlyList<int> widths, IReadOnlyList<double> c, Random rng)
     {
+        ArgumentNullException.ThrowIfNull(widths);
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(rng);
         if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers");
+        foreach (var w in widths) if (w < 1) throw new ArgumentException("layer widths must be positive");
         int l = widths.Count - 1;
         if (c.Count != 1 && c.Count != l) throw new ArgumentException($"give one C or one per block ({l}), got {c.Count}");
         var blocks = new List<double[]>();
@@ -216,8 +252,10 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// The PyTorch weights W^(k) = J^(k)^T (row-major, N_k x N_{k-1}), the inverse of
     /// <see cref="FromLinearWeights"/>.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 1..L.</exception>
     public (int Rows, int Cols, double[] Data) LinearWeight(int k)
     {
+        CheckBlock(k);
         int r = Widths[k - 1], c = Widths[k];
         return (c, r, Transpose(_blocks[k - 1], r, c));
     }

@@ -39,8 +39,10 @@ public sealed class ChiRecurrence : IDisposable
     bool _disposed;
 
     /// <summary>Prepares the layer blocks of <paramref name="bonds"/> for repeated evaluation.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="bonds"/> is null.</exception>
     public ChiRecurrence(BondMatrix bonds)
     {
+        ArgumentNullException.ThrowIfNull(bonds);
         TorchLinalg.EnsureConfigured();
         _bonds = bonds;
         int l = bonds.BlockCount;
@@ -59,12 +61,17 @@ public sealed class ChiRecurrence : IDisposable
     /// <summary>
     /// Inertia and determinant of I - M(beta) - shift I from the Phi_k.
     /// </summary>
-    /// <param name="beta">Inverse temperature.</param>
+    /// <param name="beta">Inverse temperature, finite (as for <see cref="LinearizedTap"/>).</param>
     /// <param name="shift">The level c subtracted from the diagonal (0 for I - M itself).</param>
     /// <param name="zeroTolerance">Relative size below which an eigenvalue of a Phi_k counts as zero.</param>
+    /// <exception cref="ObjectDisposedException">The recurrence has been disposed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> or <paramref name="shift"/> is NaN or infinite,
+    /// or <paramref name="zeroTolerance"/> negative, NaN or infinite.</exception>
     public Inertia Evaluate(double beta, double shift = 0, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckBetaAndShift(beta, shift);
+        CheckZeroTolerance(zeroTolerance);
         using var scope = NewDisposeScope();
         double b2 = beta * beta;
         int neg = 0, zero = 0, pos = 0, sign = 1;
@@ -107,9 +114,12 @@ public sealed class ChiRecurrence : IDisposable
     }
 
     /// <summary>True when I - M(beta) - shift I is positive definite (stops at the first indefinite Phi_k).</summary>
+    /// <exception cref="ObjectDisposedException">The recurrence has been disposed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> or <paramref name="shift"/> is NaN or infinite.</exception>
     public bool IsPositiveDefinite(double beta, double shift = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckBetaAndShift(beta, shift);
         using var scope = NewDisposeScope();
         double b2 = beta * beta;
         var phi0 = (1 - shift) + b2 * _dLayer[0];
@@ -125,6 +135,19 @@ public sealed class ChiRecurrence : IDisposable
             if (k < _blocks.Length) prev = torch.cholesky_solve(_blocks[k], l);
         }
         return true;
+    }
+
+    /// <summary>A NaN beta or shift makes every pivot comparison false, and the count would call the matrix positive.</summary>
+    static void CheckBetaAndShift(double beta, double shift)
+    {
+        if (!double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be finite");
+        if (!double.IsFinite(shift)) throw new ArgumentOutOfRangeException(nameof(shift), shift, "the shift must be finite");
+    }
+
+    internal static void CheckZeroTolerance(double zeroTolerance)
+    {
+        if (!(zeroTolerance >= 0) || !double.IsFinite(zeroTolerance))
+            throw new ArgumentOutOfRangeException(nameof(zeroTolerance), zeroTolerance, "the zero tolerance must be finite and non-negative");
     }
 
     static void Count(double v, double scale, double tol, ref int neg, ref int zero, ref int pos, ref int sign, ref double logdet)
@@ -166,8 +189,14 @@ public sealed class ChiRecurrence : IDisposable
 public static class DenseInertia
 {
     /// <summary>Inertia and log|det| of the symmetric n x n row-major matrix from its eigenvalues.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rowMajor"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative, or <paramref name="zeroTolerance"/>
+    /// negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have n x n entries, has a NaN or infinite entry, or is not
+    /// symmetric to rounding (<see cref="TorchLinalg.SymmetricEigenvalues"/>).</exception>
     public static Inertia Of(double[] rowMajor, int n, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
+        ChiRecurrence.CheckZeroTolerance(zeroTolerance);
         var w = TorchLinalg.SymmetricEigenvalues(rowMajor, n);
         double scale = w.Length == 0 ? 0 : Math.Max(Math.Abs(w[0]), Math.Abs(w[^1]));
         int neg = 0, zero = 0, pos = 0, sign = 1;

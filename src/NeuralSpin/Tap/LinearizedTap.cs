@@ -74,8 +74,18 @@ public sealed class LinearizedTap
         return j;
     }
 
-    /// <summary>I - beta J + beta^2 diag(d) from a dense row-major J (n x n), which is left unchanged.</summary>
-    public static double[] DenseFromJ(double[] j, ReadOnlySpan<double> d, double beta) => DenseInPlace((double[])j.Clone(), d, beta);
+    /// <summary>I - beta J + beta^2 diag(d) from a dense row-major J (n x n, n the length of d), which is left unchanged.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="j"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="j"/> does not have n x n entries.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is NaN or infinite.</exception>
+    public static double[] DenseFromJ(double[] j, ReadOnlySpan<double> d, double beta)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        if (j.LongLength != (long)d.Length * d.Length)
+            throw new ArgumentException($"expected {d.Length}x{d.Length} = {(long)d.Length * d.Length} entries (one row per d_i), got {j.LongLength}", nameof(j));
+        if (!double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be finite");
+        return DenseInPlace((double[])j.Clone(), d, beta);
+    }
 
     /// <summary>The dense N x N matrix I - beta J + beta^2 diag(d) (row-major, symmetric).</summary>
     public double[] Dense()

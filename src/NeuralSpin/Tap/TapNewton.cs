@@ -145,6 +145,7 @@ public static class TapNewton
         if (!(options.MaxStep > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.MaxStep, "MaxStep must be > 0");
         var h = options.Fields ?? new double[n];
         if (h.Length != n) throw new ArgumentException($"expected {n} fields, got {h.Length}", nameof(options));
+        foreach (var v in h) if (!double.IsFinite(v)) throw new ArgumentException("fields must be finite", nameof(options));
 
         var u = new double[n];
         for (int i = 0; i < n; i++)
@@ -214,6 +215,7 @@ public static class TapNewton
         ArgumentNullException.ThrowIfNull(direction);
         int n = j.Size;
         if (direction.Length != n) throw new ArgumentException($"expected {n} field directions, got {direction.Length}", nameof(direction));
+        foreach (var x in direction) if (!double.IsFinite(x)) throw new ArgumentException("the field direction must be finite", nameof(direction));
         if (!(startField > 0) || !double.IsFinite(startField)) throw new ArgumentOutOfRangeException(nameof(startField), startField, "the start field must be positive and finite");
         if (!(beta > 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be finite and > 0");
         if (maxSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "at least one step");

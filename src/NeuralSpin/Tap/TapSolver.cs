@@ -239,6 +239,10 @@ public static class TapSolver
     /// <param name="previous">m(t-1), length N.</param>
     /// <param name="current">m(t), length N.</param>
     /// <param name="next">Receives m(t+1), length N; must not overlap the inputs.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="j"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">A vector is not of length N (fields: N or empty), a field is NaN or infinite,
+    /// or <paramref name="next"/> overlaps an input.</exception>
     public static void Step(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> previous,
                             ReadOnlySpan<double> current, Span<double> next)
     {
@@ -248,6 +252,7 @@ public static class TapSolver
             throw new ArgumentException($"all vectors must have length {n} (fields may be empty)");
         if (next.Overlaps(previous) || next.Overlaps(current) || next.Overlaps(h))
             throw new ArgumentException("the output must not overlap the inputs", nameof(next));
+        CheckBetaAndFields(beta, h);
         StepCore(j, beta, h, previous, current, next, new double[2 * n]);
     }
 
@@ -255,6 +260,9 @@ public static class TapSolver
     /// max_i |atanh m_i - beta (h_i + (J m)_i) + beta^2 m_i ((J o J)(1 - m^2))_i|, the violation of the TAP
     /// equations P1 20 at m (|m_i| &lt; 1 required for a finite value).
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="j"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">A vector is not of length N (fields: N or empty), or a field is NaN or infinite.</exception>
     public static double MaxResidual(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> m)
     {
         double worst = 0;
@@ -270,11 +278,15 @@ public static class TapSolver
     /// The residuals r_i = atanh m_i - beta (h_i + (J m)_i) + beta^2 m_i ((J o J)(1 - m^2))_i of the TAP
     /// equations P1 20 (zero at a solution; T r is the gradient of the TAP free energy).
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="j"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">A vector is not of length N (fields: N or empty), or a field is NaN or infinite.</exception>
     public static double[] Residuals(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> m)
     {
         ArgumentNullException.ThrowIfNull(j);
         int n = j.Size;
         if (m.Length != n || (!h.IsEmpty && h.Length != n)) throw new ArgumentException($"vectors must have length {n}");
+        CheckBetaAndFields(beta, h);
         var jm = new double[n];
         j.Multiply(m, jm);
         var u = new double[n];
@@ -288,6 +300,12 @@ public static class TapSolver
             r[i] = Math.Atanh(m[i]) - beta * (hi + jm[i]) + beta * beta * m[i] * j2u[i];
         }
         return r;
+    }
+
+    static void CheckBetaAndFields(double beta, ReadOnlySpan<double> h)
+    {
+        if (!(beta >= 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be finite and >= 0");
+        foreach (var v in h) if (!double.IsFinite(v)) throw new ArgumentException("fields must be finite", nameof(h));
     }
 
     static void StepCore(ISymmetricCoupling j, double beta, ReadOnlySpan<double> h, ReadOnlySpan<double> previous,

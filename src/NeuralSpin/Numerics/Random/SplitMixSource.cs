@@ -51,5 +51,10 @@ public sealed class SplitMixSource : Random
     }
 
     /// <inheritdoc />
-    public override void NextBytes(byte[] buffer) => NextBytes(buffer.AsSpan());
+    /// <exception cref="ArgumentNullException"><paramref name="buffer"/> is null.</exception>
+    public override void NextBytes(byte[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        NextBytes(buffer.AsSpan());
+    }
 }
