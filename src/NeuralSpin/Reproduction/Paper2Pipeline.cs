@@ -134,7 +134,7 @@ public sealed record Paper2Ensemble(string Architecture, int[] Widths, int Train
 /// <summary>Everything computed on one part.</summary>
 public sealed record Paper2PartResult(Paper2Part Part, int FitSamples, bool FitConverged, double FitSeconds, double MaxAbsField, double MeanAbsCoupling,
     double ReferenceAccuracy, double ReferenceEnergyPerSpin, LandscapeSweep Landscape, double ConvergedHysteresis, int NonConvergedPoints,
-    double EntropyAtZero, double DistanceAtZero, double BoundAtZero, TapSearch Tap, IReadOnlyList<McTracePoint> Mc, double AnalysisSeconds,
+    double EntropyAtZero, double DistanceAtZero, double BoundAtZero, TapFixedPointsResult Tap, IReadOnlyList<McDynamicsPoint> Mc, double AnalysisSeconds,
     double RefinedJump = double.NaN, double RefinedConvergedFraction = double.NaN, McLandscapeSweep? McLandscape = null,
     IReadOnlyList<LandscapeRefinement>? Refinements = null)
 {
@@ -427,14 +427,11 @@ public static class Paper2Pipeline
             var swTap = Stopwatch.StartNew();
 
             // (f) TAP
-            var tapFound = TapFixedPoints.Find(model, new TapFixedPointOptions
+            var tap = TapFixedPoints.Find(model, new TapFixedPointOptions
             {
                 Starts = options.TapStarts, Seed = unchecked((int)Seeds.Stream(options.Seed, 31UL + (ulong)results.Count)),
                 Damping = TapDamping, Tolerance = TapTolerance, MaxIterations = options.TapMaxIterations, DistinctTolerance = TapDistinctTolerance,
             });
-            var tap = new TapSearch(tapFound.FixedPoints.Select(f => new TapPoint(f.M, f.FreeEnergy, f.FreeEnergyPerSpin)).ToList(),
-                tapFound.Converged, tapFound.NotConverged,
-                tapFound.FixedPoints.SelectMany(f => Enumerable.Repeat(f.FreeEnergyPerSpin, f.Count)).ToList());
             stageSeconds[$"TAP {part.Name}"] = swTap.Elapsed.TotalSeconds;
             Report("tap", perPart * 0.8, $"{part.Name}: TAP {tap.Converged} converged starts, {tap.FixedPoints.Count} distinct fixed points");
             var swMc = Stopwatch.StartNew();
@@ -450,7 +447,7 @@ public static class Paper2Pipeline
             {
                 Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery, Observer = Observe,
                 Seed = unchecked((int)Seeds.Stream(options.Seed, 41UL + (ulong)results.Count)),
-            }).Select(t => new McTracePoint(t.Sweep, t.EnergyPerSpin, t.Overlap, t.Observed)).ToList();
+            });
 
             stageSeconds[$"MC dynamics {part.Name}"] = swMc.Elapsed.TotalSeconds;
             var J = model.Couplings;
@@ -466,7 +463,7 @@ public static class Paper2Pipeline
             stageSeconds[$"fit {part.Name}"] = fitSeconds;
             stageSeconds[$"analysis {part.Name}"] = sw.Elapsed.TotalSeconds;
             done += perPart;
-            Report("analysis", 0, FormattableString.Invariant($"{part.Name}: MC final overlap {mc[^1].Overlap:F3}, accuracy {mc[^1].Observer:F3}"));
+            Report("analysis", 0, FormattableString.Invariant($"{part.Name}: MC final overlap {mc[^1].Overlap:F3}, accuracy {mc[^1].Observed:F3}"));
         }
 
         var res = new Paper2Result(options, pcaExplained, ensembles, results, stageSeconds, total.Elapsed);
@@ -549,7 +546,7 @@ public static class Paper2Pipeline
         foreach (var f in r.Tap.StartFreeEnergiesPerSpin) sb.Append(I(f)).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(dir, $"tap-{r.Part.Name}.csv"), sb.ToString());
         sb.Clear().Append("sweep,energy_per_spin,overlap,test_accuracy\n");
-        foreach (var p in r.Mc) sb.Append($"{p.Sweep},{I(p.EnergyPerSpin)},{I(p.Overlap)},{I(p.Observer)}\n");
+        foreach (var p in r.Mc) sb.Append($"{p.Sweep},{I(p.EnergyPerSpin)},{I(p.Overlap)},{I(p.Observed)}\n");
         AtomicFile.WriteAllText(Path.Combine(dir, $"mc-{r.Part.Name}.csv"), sb.ToString());
     }
 

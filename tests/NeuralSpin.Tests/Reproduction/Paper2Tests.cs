@@ -72,7 +72,7 @@ public class Paper2Tests
         {
             Assert.That(p.Landscape.Up.Count, Is.EqualTo(7));
             Assert.That(p.Mc[0].Overlap, Is.EqualTo(1.0));
-            Assert.That(p.Mc[0].Observer, Is.EqualTo(p.ReferenceAccuracy).Within(1e-12));
+            Assert.That(p.Mc[0].Observed, Is.EqualTo(p.ReferenceAccuracy).Within(1e-12));
         }
 
         // resumable: a second run reuses the ensembles and models
@@ -101,8 +101,8 @@ public class Paper2Tests
     static Paper2PartResult Part(string name, string arch, LandscapeSweep sweep, double s0, double[] tapF, double finalOverlap)
     {
         double hyst = sweep.Up.Select((p, k) => Math.Abs(p.Distance - sweep.Down[k].Distance)).Max();
-        var tap = new TapSearch([], tapF.Length, 0, tapF);
-        var mc = new[] { new McTracePoint(0, -1, 1, 0.9), new McTracePoint(10, -0.5, finalOverlap, 0.5) };
+        var tap = new TapFixedPointsResult(tapF.Select(f => new TapFixedPoint([0.0], f, 1)).ToList(), tapF.Length, 0);
+        var mc = new[] { new McDynamicsPoint(0, -1, 1, 0.9), new McDynamicsPoint(10, -0.5, finalOverlap, 0.5) };
         return new(new Paper2Part(name, arch, 0, 10, name), 100, true, 1, 1, 0.1, 0.9, -1, sweep, hyst, 0, s0, 0.3, EntropyLandscape.BinaryEntropy(0.3), tap, mc, 1);
     }
 

@@ -65,7 +65,7 @@ public static class PublishedClaims
         claims.Add(new("C8", "TAP free-energy distribution: two peaks for the shallow network (sec. IV.4, Fig. 8)",
             shallow is null ? "missing" : Tap(shallow), "double peak", shallow is null || shallow.Tap.Search.Converged == 0 ? null : shallow.Tap.Peaks >= 2, ""));
         string Mc(PublishedModelResult m) => m.Dynamics is { } d
-            ? $"{m.Model.Id}: overlap {F(d.Trace[0].Overlap, "F3")} -> {F(d.Trace[^1].Overlap, "F3")}, test accuracy {F(d.Trace[0].Observer, "F3")} -> {F(d.Trace[^1].Observer, "F3")} after {d.Trace[^1].Sweep} sweeps"
+            ? $"{m.Model.Id}: overlap {F(d.Trace[0].Overlap, "F3")} -> {F(d.Trace[^1].Overlap, "F3")}, test accuracy {F(d.Trace[0].Observed, "F3")} -> {F(d.Trace[^1].Observed, "F3")} after {d.Trace[^1].Sweep} sweeps"
             : $"{m.Model.Id}: no dynamics (no reference or test set)";
         var deepMc = (full is not null ? new[] { full } : up.ToArray()).Where(m => m.Dynamics is not null).ToList();
         claims.Add(new("C9", "MC dynamics from a reference: the deep model drifts away freely (sec. IV.4, Fig. 9)",

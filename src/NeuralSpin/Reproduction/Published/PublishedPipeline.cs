@@ -178,7 +178,7 @@ public static class PublishedPipeline
                 {
                     Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery, Seed = unchecked((int)Seeds.Stream(options.Seed, stream + 20)),
                 }));
-                Report("dynamics", FormattableString.Invariant($"MC dynamics: overlap {dyn.Trace[^1].Overlap:F3}, accuracy {dyn.Trace[0].Observer:F3} -> {dyn.Trace[^1].Observer:F3}"));
+                Report("dynamics", FormattableString.Invariant($"MC dynamics: overlap {dyn.Trace[^1].Overlap:F3}, accuracy {dyn.Trace[0].Observed:F3} -> {dyn.Trace[^1].Observed:F3}"));
             }
 
             BoltzmannStageResult? bm = null;
