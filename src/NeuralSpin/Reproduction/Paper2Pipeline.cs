@@ -7,7 +7,6 @@ using NeuralSpin.IO;
 using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
 using NeuralSpin.Training;
-using static TorchSharp.torch;
 
 namespace NeuralSpin.Reproduction;
 
@@ -180,9 +179,6 @@ public static class Paper2Pipeline
     /// <summary>|d_up - d_down| above this at converged points counts as hysteresis (<see cref="LandscapeVerdict.HysteresisTolerance"/>).</summary>
     public const double HysteresisTolerance = LandscapeVerdict.HysteresisTolerance;
 
-    /// <summary>TAP iteration damping gamma (m &lt;- (1 - gamma) m_new + gamma m), tolerance (max |dm|) and the max-norm distance under which two solutions are one fixed point.</summary>
-    public const double TapDamping = 0.7, TapTolerance = 1e-6, TapDistinctTolerance = 1e-3;
-
     /// <summary>Verdict rule constants, defined once in <see cref="LandscapeVerdict"/>.</summary>
     public const double LoopSigmas = LandscapeVerdict.LoopSigmas, MinLoopGap = LandscapeVerdict.MinLoopGap, JumpThreshold = LandscapeVerdict.JumpThreshold;
 
@@ -242,8 +238,7 @@ public static class Paper2Pipeline
         double done = 0;
         void Report(string stage, double share, string message) { progress?.Report(new Paper2Progress(stage, Math.Min(1, done + share), message)); }
 
-        using var vx = tensor(data.TestX, [data.TestCount, data.InputDim]);
-        using var vy = tensor(data.TestY.Select(b => (long)b).ToArray());
+        var testSet = TestExamples.Of(data);
 
         // (b) ensembles
         var ensembles = new List<Paper2Ensemble>();
@@ -370,17 +365,23 @@ public static class Paper2Pipeline
             var refSpins = reference.Weights.AsSpan(part.Offset, part.Count).ToArray();
             double refEnergy = model.Energy(refSpins) / part.Count;
 
-            // (d) landscape
-            var lo = new EntropyLandscapeOptions
+            // (d) landscape: BP up and down, its jumps refined, the MC landscape always (the shared stage and verdict rule)
+            var bp = new BpOptions { Tolerance = options.BpTolerance, MaxIterations = options.BpMaxIterations, Damping = options.BpDamping };
+            var lo = LandscapeStage.Options(bp, options.BpStuckIterations, options.BpDamping, options.BpTotalMessageUpdates, part.Count, options.LandscapeXs.Count);
+            Report("landscape", perPart * 0.5, $"{part.Name}: entropy landscape by BP, {options.LandscapeXs.Count} points up and down, and by MC");
+            var land = LandscapeStage.Run(new LandscapeStageInput(model, refSpins, part.Name, options.LandscapeXs, lo, new McLandscapeOptions
             {
-                Bp = new BpOptions { Tolerance = options.BpTolerance, MaxIterations = options.BpMaxIterations, Damping = options.BpDamping },
-                StuckBp = new BpOptions { Tolerance = options.BpTolerance, MaxIterations = options.BpStuckIterations, Damping = options.BpDamping, Schedule = BpSchedule.RandomSequential, Seed = 7 },
-                MaxTotalIterations = Math.Max(2L * options.LandscapeXs.Count, options.BpTotalMessageUpdates / Math.Max(1L, (long)part.Count * (part.Count - 1))),
-                JumpThreshold = JumpThreshold,
-                HysteresisTolerance = HysteresisTolerance,
-            };
-            Report("landscape", perPart * 0.5, $"{part.Name}: entropy landscape by BP, {options.LandscapeXs.Count} points up and down");
-            var sweep = EntropyLandscape.Sweep(model, refSpins, options.LandscapeXs, lo);
+                BurnInSweeps = options.McLandscapeBurnIn, MeasureSweeps = options.McLandscapeMeasure, JumpThreshold = JumpThreshold,
+                Seed = unchecked((int)Seeds.Stream(options.Seed, 51UL + (ulong)results.Count)),
+            })
+            {
+                Refine = lo with { Bp = bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) } },
+                AlwaysMc = true,
+                AnchorAtLargestX = true,
+            });
+            var sweep = land.Bp;
+            var mcLand = land.Mc!;
+            var refinements = land.Refinements;
             double hyst = 0;
             int nonConv = 0;
             for (int k = 0; k < sweep.Up.Count; k++)
@@ -389,67 +390,29 @@ public static class Paper2Pipeline
                 if (!sweep.Down[k].Converged) nonConv++;
                 if (sweep.Up[k].Converged && sweep.Down[k].Converged) hyst = Math.Max(hyst, Math.Abs(sweep.Up[k].Distance - sweep.Down[k].Distance));
             }
-            // the shared verdict rule re-examines every coarse jump (up to three) on finer grids
-            var swRefine = Stopwatch.StartNew();
-            var refinements = LandscapeVerdict.RefineJumps(model, refSpins, sweep, lo with { Bp = lo.Bp with { MaxIterations = Math.Max(1, options.BpMaxIterations / 2) } });
-            double bpRefineSeconds = swRefine.Elapsed.TotalSeconds;
             var largest = refinements.OrderByDescending(r => r.CoarseJump).FirstOrDefault();
             double refined = largest?.FinestStep ?? double.NaN, refinedConverged = largest?.ConvergedFraction ?? double.NaN;
             foreach (var r in refinements) hyst = Math.Max(hyst, r.Hysteresis);
-            int zero = Enumerable.Range(0, sweep.Up.Count).OrderBy(k => Math.Abs(sweep.Up[k].X)).First();
-            // x = 0 seen from the reference's side first: the down sweep comes from large x, i.e. from the reference's basin
-            var p0 = sweep.Down[zero].Converged || !sweep.Up[zero].Converged ? sweep.Down[zero] : sweep.Up[zero];
-            stageSeconds[$"landscape BP {part.Name}"] = sweep.Seconds + bpRefineSeconds;
-            Report("landscape", perPart * 0.6, FormattableString.Invariant($"{part.Name}: BP landscape done in {sweep.Seconds + bpRefineSeconds:F0} s ({sweep.TotalIterations} BP sweeps{(sweep.BudgetExhausted ? ", budget exhausted" : "")}, {nonConv} non-converged points), s(x=0) = {p0.EntropyDensity:F4}; MC landscape"));
-
-            // (d') MC landscape, annealed up and down in x, entropy by thermodynamic integration from converged BP points; if the
-            // budget left no converged point, one cold BP solve at the largest x (strong tilt: BP converges easily) is the anchor
-            var anchors = sweep;
-            if (!sweep.Up.Concat(sweep.Down).Any(q => q.Converged))
-            {
-                var top = EntropyLandscape.Sweep(model, refSpins, [options.LandscapeXs[^1]], lo with { MaxTotalIterations = null });
-                if (top.Up[0].Converged) anchors = sweep with { Down = sweep.Down.Take(sweep.Down.Count - 1).Append(top.Up[0]).ToList() };
-            }
-            var mcLand = McLandscape.Sweep(model, refSpins, options.LandscapeXs, new McLandscapeOptions
-            {
-                BurnInSweeps = options.McLandscapeBurnIn, MeasureSweeps = options.McLandscapeMeasure, JumpThreshold = JumpThreshold,
-                Seed = unchecked((int)Seeds.Stream(options.Seed, 51UL + (ulong)results.Count)),
-            }, anchors);
+            double s0 = land.EntropyAtZero, d0 = land.DistanceAtZero;
+            stageSeconds[$"landscape BP {part.Name}"] = land.BpSeconds;
+            Report("landscape", perPart * 0.6, FormattableString.Invariant($"{part.Name}: BP landscape done in {land.BpSeconds:F0} s ({sweep.TotalIterations} BP sweeps{(sweep.BudgetExhausted ? ", budget exhausted" : "")}, {nonConv} non-converged points), s(x=0) = {s0:F4}"));
             stageSeconds[$"landscape MC {part.Name}"] = mcLand.Seconds;
-            // where BP failed at x = 0, take s(0) and d(0) from the MC landscape (entropy by thermodynamic integration)
-            double s0 = p0.EntropyDensity, d0 = p0.Distance;
-            if (!p0.Converged)
-            {
-                var m0 = double.IsFinite(mcLand.Down[zero].EntropyDensity) || !double.IsFinite(mcLand.Up[zero].EntropyDensity) ? mcLand.Down[zero] : mcLand.Up[zero];
-                (s0, d0) = (m0.EntropyDensity, m0.Distance);
-            }
             Report("landscape", perPart * 0.7, FormattableString.Invariant($"{part.Name}: MC landscape done in {mcLand.Seconds:F0} s, loop area {mcLand.LoopArea:G3} +- {mcLand.LoopAreaError:G2}, largest gap {mcLand.MaxGap:F3}"));
-            var swTap = Stopwatch.StartNew();
 
             // (f) TAP
-            var tap = TapFixedPoints.Find(model, new TapFixedPointOptions
-            {
-                Starts = options.TapStarts, Seed = unchecked((int)Seeds.Stream(options.Seed, 31UL + (ulong)results.Count)),
-                Damping = TapDamping, Tolerance = TapTolerance, MaxIterations = options.TapMaxIterations, DistinctTolerance = TapDistinctTolerance,
-            });
-            stageSeconds[$"TAP {part.Name}"] = swTap.Elapsed.TotalSeconds;
+            var tapStage = TapStage.Run(model, TapStage.Options(options.TapStarts, options.TapMaxIterations, unchecked((int)Seeds.Stream(options.Seed, 31UL + (ulong)results.Count))));
+            var tap = tapStage.Search;
+            stageSeconds[$"TAP {part.Name}"] = tapStage.Seconds;
             Report("tap", perPart * 0.8, $"{part.Name}: TAP {tap.Converged} converged starts, {tap.FixedPoints.Count} distinct fixed points");
-            var swMc = Stopwatch.StartNew();
 
             // (g) MC dynamics, observing the test accuracy with the other weights held at the reference
-            var full = (sbyte[])reference.Weights.Clone();
-            double Observe(sbyte[] s)
+            var dynamics = DynamicsStage.Run(new DynamicsStageInput(model, part.Offset, widths, reference.Weights, testSet, new McDynamicsOptions
             {
-                Array.Copy(s, 0, full, part.Offset, part.Count);
-                return new BinaryNetwork(widths, full).Accuracy(vx, vy);
-            }
-            var mc = McDynamics.Run(model, refSpins, new McDynamicsOptions
-            {
-                Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery, Observer = Observe,
+                Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery,
                 Seed = unchecked((int)Seeds.Stream(options.Seed, 41UL + (ulong)results.Count)),
-            });
-
-            stageSeconds[$"MC dynamics {part.Name}"] = swMc.Elapsed.TotalSeconds;
+            }));
+            var mc = dynamics.Trace;
+            stageSeconds[$"MC dynamics {part.Name}"] = dynamics.Seconds;
             var J = model.Couplings;
             double meanAbsJ = 0;
             for (int i = 0; i < J.Length; i++) meanAbsJ += Math.Abs(J[i]);
