@@ -47,6 +47,9 @@ public sealed record LandscapeVerdictResult(LandscapeKind Kind, string Reason, d
 
     /// <summary>Kind is <see cref="LandscapeKind.FirstOrder"/>.</summary>
     public bool FirstOrder => Kind == LandscapeKind.FirstOrder;
+
+    /// <summary>Kind is <see cref="LandscapeKind.Unresolved"/>.</summary>
+    public bool Unresolved => Kind == LandscapeKind.Unresolved;
 }
 
 /// <summary>

@@ -71,9 +71,6 @@ public sealed record PublishedOptions
 public sealed record PublishedModelResult(PublishedModel Model, double BetheFreeEnergyPerSpin, double BetheEntropyPerSpin, bool BetheConverged,
     IReadOnlyList<LandscapeStageResult> Landscapes, TapStageResult Tap, DynamicsStageResult? Dynamics, BoltzmannStageResult? Boltzmann, double Seconds)
 {
-    /// <summary>The model's verdict over its references (<see cref="LandscapeVerdict.Combine"/>; unresolved without a landscape).</summary>
-    public LandscapeKind Verdict => LandscapeVerdict.Combine(Landscapes.Select(l => l.Verdict.Kind));
-
     /// <summary>Largest BP hysteresis (degenerate x = 0 excluded) over the references.</summary>
     public double MaxHysteresis => Landscapes.Count == 0 ? double.NaN : Landscapes.Max(l => l.Verdict.MaxHysteresis);
 
@@ -225,7 +222,7 @@ public static class PublishedPipeline
                 ["n_spins"] = m.Model.Model.Size,
                 ["bethe_free_energy_per_spin"] = N(m.BetheFreeEnergyPerSpin),
                 ["bethe_entropy_per_spin"] = N(m.BetheEntropyPerSpin),
-                ["landscape_verdict"] = LandscapeVerdict.NameOf(m.Verdict),
+                ["landscape_verdict"] = LandscapeVerdict.NameOf(PublishedClaims.Verdict(m)),
                 ["max_hysteresis"] = N(m.MaxHysteresis),
                 ["entropy_at_x0"] = N(m.EntropyAtZero),
                 ["tap_peaks"] = m.Tap.Peaks,

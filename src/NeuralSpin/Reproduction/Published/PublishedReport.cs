@@ -43,7 +43,7 @@ public static class PublishedReport
         foreach (var m in r.Models)
         {
             var d = m.Dynamics;
-            sb.AppendLine($"| {m.Model.Id} | {(m.Model.Method == "bm" ? "Boltzmann (BP)" : "pseudolikelihood")} | {m.Model.Model.Size} | {F(m.BetheFreeEnergyPerSpin)}{(m.BetheConverged ? "" : " (BP not converged)")} | {F(m.BetheEntropyPerSpin)} | {LandscapeVerdict.NameOf(m.Verdict)} | {F(m.MaxHysteresis, "G3")} | {F(m.EntropyAtZero)} | {F(m.EntropyAtZero / Math.Log(2), "F3")} | {F(m.DistanceAtZero, "F3")} | {m.Tap.Search.Converged}/{m.Tap.Search.Converged + m.Tap.Search.NotConverged} | {m.Tap.Search.FixedPoints.Count} | {m.Tap.Peaks} | {(d is null ? "-" : F(d.Trace[^1].Overlap, "F3"))} | {(d is null ? "-" : $"{F(d.Trace[0].Observed, "F3")} -> {F(d.Trace[^1].Observed, "F3")}")} | {F(m.Seconds, "F0")} s |");
+            sb.AppendLine($"| {m.Model.Id} | {(m.Model.Method == "bm" ? "Boltzmann (BP)" : "pseudolikelihood")} | {m.Model.Model.Size} | {F(m.BetheFreeEnergyPerSpin)}{(m.BetheConverged ? "" : " (BP not converged)")} | {F(m.BetheEntropyPerSpin)} | {LandscapeVerdict.NameOf(PublishedClaims.Verdict(m))} | {F(m.MaxHysteresis, "G3")} | {F(m.EntropyAtZero)} | {F(m.EntropyAtZero / Math.Log(2), "F3")} | {F(m.DistanceAtZero, "F3")} | {m.Tap.Search.Converged}/{m.Tap.Search.Converged + m.Tap.Search.NotConverged} | {m.Tap.Search.FixedPoints.Count} | {m.Tap.Peaks} | {(d is null ? "-" : F(d.Trace[^1].Overlap, "F3"))} | {(d is null ? "-" : $"{F(d.Trace[0].Observed, "F3")} -> {F(d.Trace[^1].Observed, "F3")}")} | {F(m.Seconds, "F0")} s |");
         }
         sb.AppendLine();
         sb.AppendLine("### Landscapes").AppendLine();
