@@ -6,6 +6,7 @@ using NeuralSpin.BinaryNets;
 using NeuralSpin.IO;
 using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
+using NeuralSpin.Reporting;
 using NeuralSpin.Training;
 
 namespace NeuralSpin.Reproduction;
@@ -258,7 +259,7 @@ public static class Paper2Pipeline
                 var baseDone = done;
                 double drawnSum = 0;
                 var bests = new List<double>();
-                var summary = EnsembleCollector.Collect(data, eo, list, new NeuralSpin.Reporting.SyncProgress<EnsembleProgress>(p =>
+                var summary = EnsembleCollector.Collect(data, eo, list, new SyncProgress<EnsembleProgress>(p =>
                 {
                     drawnSum += p.MeanSampledAccuracy * options.SamplesPerTraining;
                     bests.Add(p.BestSampledAccuracy);

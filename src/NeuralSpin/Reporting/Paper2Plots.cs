@@ -1,10 +1,10 @@
 using NeuralSpin.Ising;
-using NeuralSpin.Reporting;
+using NeuralSpin.Reproduction;
 using ScottPlot;
 
-namespace NeuralSpin.Reproduction;
+namespace NeuralSpin.Reporting;
 
-/// <summary>The figures of the paper-2 reproduction (ScottPlot PNGs, the style of <see cref="TrajectoryPlots"/>).</summary>
+/// <summary>The figures of the paper-2 reproduction (<see cref="Paper2Pipeline"/>; ScottPlot PNGs, the style of <see cref="TrajectoryPlots"/>).</summary>
 public static class Paper2Plots
 {
 
