@@ -81,6 +81,44 @@ public class Paper2Tests
         Assert.That(r2.Parts.Select(p => p.EntropyAtZero), Is.EqualTo(r.Parts.Select(p => p.EntropyAtZero)).Within(1e-9));
     }
 
+    static HashSet<string> Entries(string dir) => Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).ToHashSet();
+
+    [Test]
+    public void Compute_WritesNoFile_AndGivesWhatRunWrites()
+    {
+        // the compute-only entry on the toy configuration: nothing appears in the output directory or the working directory;
+        // then Run (Compute with the directory as cache, and the files stage) on the same seed writes exactly these numbers
+        var data = Synthetic.Blobs(6, 3, 300, 100, separation: 1.5, 99);
+        string cwd = Environment.CurrentDirectory;
+        var cwdBefore = Entries(cwd);
+        var computed = Paper2Pipeline.Compute(data, Toy with { DeepWidths = [6, 3, 3, 3], ShallowWidths = [6, 3] });
+        Assert.That(Entries(_dir), Is.Empty, "Compute wrote into the output directory");
+        Assert.That(Entries(cwd).Except(cwdBefore), Is.Empty, "Compute wrote into the working directory");
+
+        var written = Paper2Pipeline.Run(data, Toy, _dir, 0.5, [6, 3, 3, 3], [6, 3]);
+        Assert.That(computed.Parts.Select(p => p.Part.Name), Is.EqualTo(written.Parts.Select(p => p.Part.Name)));
+        // the verdicts: every part's landscape verdict and every claim, as the report states them
+        var vc = Paper2Verdicts.Run(computed);
+        var vw = Paper2Verdicts.Run(written);
+        Assert.That(vc.Parts.Select(v => (v.Part, v.Landscape.Name, v.Landscape.Reason)), Is.EqualTo(vw.Parts.Select(v => (v.Part, v.Landscape.Name, v.Landscape.Reason))));
+        Assert.That(vc.Claims.Select(c => (c.Id, c.Holds, c.Obtained)), Is.EqualTo(vw.Claims.Select(c => (c.Id, c.Holds, c.Obtained))));
+        string report = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        foreach (var c in vc.Claims) Assert.That(report, Does.Contain($"| {c.Id} | {c.Claim} | {c.Obtained} |"), c.Id);
+        foreach (var (p, v) in computed.Parts.Zip(vc.Parts))
+        {
+            // a CSV column (d of the BP up sweep) and every CSV of the part, byte for byte
+            var lines = File.ReadAllLines(Path.Combine(_dir, "csv", $"landscape-{p.Part.Name}.csv"));
+            Assert.That(lines[0].Split(',')[1], Is.EqualTo("d_up"));
+            Assert.That(lines.Skip(1).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(p.Landscape.Up.Select(q => q.Distance)), p.Part.Name);
+            Assert.That(File.ReadAllText(Path.Combine(_dir, "csv", $"landscape-{p.Part.Name}.csv")), Is.EqualTo(Paper2Files.LandscapeCsv(p)), p.Part.Name);
+            Assert.That(File.ReadAllText(Path.Combine(_dir, "csv", $"landscape-mc-{p.Part.Name}.csv")), Is.EqualTo(Paper2Files.McLandscapeCsv(p)), p.Part.Name);
+            Assert.That(File.ReadAllText(Path.Combine(_dir, "csv", $"tap-{p.Part.Name}.csv")), Is.EqualTo(Paper2Files.TapCsv(p)), p.Part.Name);
+            Assert.That(File.ReadAllText(Path.Combine(_dir, "csv", $"mc-{p.Part.Name}.csv")), Is.EqualTo(Paper2Files.DynamicsCsv(p)), p.Part.Name);
+            Assert.That(report, Does.Contain($"| {v.Landscape.Name} |"), p.Part.Name);
+        }
+        Assert.That(computed.Ensembles.Select(e => (e.Kept, e.Threshold, e.Note)), Is.EqualTo(written.Ensembles.Select(e => (e.Kept, e.Threshold, e.Note))));
+    }
+
     static LandscapeSweep Sweep(double[] xs, Func<double, double> dUp, Func<double, double> dDown)
     {
         LandscapePoint P(double x, double d) => new(x, 1, 1 - 2 * d, d, 0, 0.5 * EntropyLandscape.BinaryEntropy(d), EntropyLandscape.BinaryEntropy(d), 0, true, 1);
