@@ -228,7 +228,7 @@ public static class DynamicsStage
     }
 
     /// <summary>The first <paramref name="features"/> features of every example as a float32 (count x features) tensor.</summary>
-    static Tensor Inputs(TestExamples t, int features)
+    static TorchSharp.torch.Tensor Inputs(TestExamples t, int features)
     {
         if (features > t.Features) throw new ArgumentException($"the network takes {features} inputs, the test set has {t.Features} features");
         var x = new float[(long)t.Count * features];

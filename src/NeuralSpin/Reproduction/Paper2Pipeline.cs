@@ -235,8 +235,9 @@ public static class Paper2Pipeline
         void Report(string stage, double share, string message) { progress?.Report(new Paper2Progress(stage, Math.Min(1, done + share), message)); }
         IProgress<Paper2Progress>? Within(double share)
         {
+            if (progress is not { } target) return null;
             double from = done;
-            return progress is null ? null : new SyncProgress<Paper2Progress>(p => progress.Report(p with { Fraction = Math.Min(1, from + share * p.Fraction) }));
+            return new SyncProgress<Paper2Progress>(p => target.Report(p with { Fraction = Math.Min(1, from + share * p.Fraction) }));
         }
 
         // (b) ensembles
