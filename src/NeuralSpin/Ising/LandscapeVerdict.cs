@@ -47,6 +47,9 @@ public sealed record LandscapeVerdictResult(LandscapeKind Kind, string Reason, d
 
     /// <summary>Kind is <see cref="LandscapeKind.FirstOrder"/>.</summary>
     public bool FirstOrder => Kind == LandscapeKind.FirstOrder;
+
+    /// <summary>Kind is <see cref="LandscapeKind.Unresolved"/>.</summary>
+    public bool Unresolved => Kind == LandscapeKind.Unresolved;
 }
 
 /// <summary>
@@ -110,6 +113,18 @@ public static class LandscapeVerdict
     /// <summary>The rule in one paragraph, with its tolerances (for reports).</summary>
     public static string Describe() => FormattableString.Invariant(
         $"Landscape verdict rule: a hysteresis loop is first-order (where MC ran: signed loop area above {LoopSigmas} standard errors and largest gap d_up - d_down at least {MinLoopGap}; elsewhere: BP sweeps apart by more than {HysteresisTolerance} where both converged, a split at x = 0 alone being degenerate, not a loop). Without a loop: no step |Δd| above {JumpThreshold} is smooth; a jump is re-examined on grids {RefineSteps} times finer (up to {RefineLevels} levels): shrinking to at most {JumpThreshold} is steep-continuous, keeping more than {KeptFraction} of its size and {JumpThreshold} is a discontinuity (first-order). Fewer than {MinConvergedFraction:P0} converged BP points with no MC landscape to decide is unresolved.");
+
+    /// <summary>One verdict for several landscapes of one model (around different references): first-order if any is, else
+    /// unresolved if any is, else steep-continuous if any is, else smooth; unresolved when there is none.</summary>
+    public static LandscapeKind Combine(IEnumerable<LandscapeKind> kinds)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        var list = kinds.ToList();
+        if (list.Count == 0) return LandscapeKind.Unresolved;
+        foreach (var k in new[] { LandscapeKind.FirstOrder, LandscapeKind.Unresolved, LandscapeKind.SteepContinuous })
+            if (list.Contains(k)) return k;
+        return LandscapeKind.Smooth;
+    }
 
     /// <summary>Runs the BP refinements of <paramref name="sweep"/>'s coarse jumps (at most <paramref name="maxJumps"/>, largest first) and decides.</summary>
     public static LandscapeVerdictResult Judge(IsingModel model, ReadOnlySpan<sbyte> reference, LandscapeSweep sweep, EntropyLandscapeOptions? options = null,

@@ -45,7 +45,12 @@ public sealed record TapFixedPoint(double[] M, double FreeEnergy, int Count)
 /// <param name="FixedPoints">Distinct fixed points, sorted by free energy (lowest first).</param>
 /// <param name="Converged">Starts whose iteration converged.</param>
 /// <param name="NotConverged">Starts whose iteration did not converge within the budget (not counted in any fixed point).</param>
-public sealed record TapFixedPointsResult(IReadOnlyList<TapFixedPoint> FixedPoints, int Converged, int NotConverged);
+public sealed record TapFixedPointsResult(IReadOnlyList<TapFixedPoint> FixedPoints, int Converged, int NotConverged)
+{
+    /// <summary>F / N once per converged start (each fixed point's value repeated <see cref="TapFixedPoint.Count"/> times, in the
+    /// order of <see cref="FixedPoints"/>): the sample behind the histogram of TAP free energies (docs/theory.md section 7).</summary>
+    public IReadOnlyList<double> StartFreeEnergiesPerSpin => FixedPoints.SelectMany(f => Enumerable.Repeat(f.FreeEnergyPerSpin, f.Count)).ToList();
+}
 
 /// <summary>
 /// Enumerates TAP solutions of an <see cref="IsingModel"/> by running the damped TAP iteration

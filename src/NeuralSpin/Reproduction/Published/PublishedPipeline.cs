@@ -71,9 +71,6 @@ public sealed record PublishedOptions
 public sealed record PublishedModelResult(PublishedModel Model, double BetheFreeEnergyPerSpin, double BetheEntropyPerSpin, bool BetheConverged,
     IReadOnlyList<LandscapeStageResult> Landscapes, TapStageResult Tap, DynamicsStageResult? Dynamics, BoltzmannStageResult? Boltzmann, double Seconds)
 {
-    /// <summary>The model's verdict over its references (<see cref="LandscapeStage.Combine"/>; unresolved without a landscape).</summary>
-    public LandscapeKind Verdict => LandscapeStage.Combine(Landscapes.Select(l => l.Verdict.Kind));
-
     /// <summary>Largest BP hysteresis (degenerate x = 0 excluded) over the references.</summary>
     public double MaxHysteresis => Landscapes.Count == 0 ? double.NaN : Landscapes.Max(l => l.Verdict.MaxHysteresis);
 
@@ -117,7 +114,7 @@ public static class PublishedPipeline
             foreach (var (folder, refs) in data.References)
             {
                 var sc = data.Scenarios.Single(s => s.Folder == folder);
-                check[folder] = refs.Max(r => Math.Abs(r.Accuracy - DynamicsStage.Accuracy(sc.Widths, r.Weights, ts)));
+                check[folder] = refs.Max(r => Math.Abs(r.Accuracy - DynamicsStage.Accuracy(sc.Widths, r.Weights, ts.Examples)));
             }
         for (int index = 0; index < data.Models.Count; index++)
         {
@@ -144,13 +141,7 @@ public static class PublishedPipeline
             if (references.Count == 0 && !data.References.ContainsKey(pm.Scenario.Folder) && n <= options.LandscapeUpTo) references.Add(("MC draw", [], DrawReference(model, options.DrawnReferenceSweeps, unchecked((int)Seeds.Stream(options.Seed, stream + 1)))));
 
             var landscapes = new List<LandscapeStageResult>();
-            var lo = new EntropyLandscapeOptions
-            {
-                Bp = bpOptions,
-                StuckBp = bpOptions with { MaxIterations = 150, Damping = 0.5, Schedule = BpSchedule.RandomSequential, Seed = 7 },
-                MaxTotalIterations = Math.Max(2L * options.LandscapeXs.Count, options.BpTotalMessageUpdates / Math.Max(1L, (long)n * (n - 1))),
-                JumpThreshold = LandscapeVerdict.JumpThreshold, HysteresisTolerance = LandscapeVerdict.HysteresisTolerance,
-            };
+            var lo = LandscapeStage.Options(bpOptions, stuckIterations: 150, stuckDamping: 0.5, options.BpTotalMessageUpdates, n, options.LandscapeXs.Count);
             foreach (var (label, _, spins) in references)
             {
                 var mcOptions = new McLandscapeOptions
@@ -163,22 +154,18 @@ public static class PublishedPipeline
                 Report("landscape", FormattableString.Invariant($"landscape around {label}: {l.Verdict.Name} ({l.Seconds:F0} s{(l.Mc is null ? "" : ", with MC")})"));
             }
 
-            var tap = TapStage.Run(model, new TapFixedPointOptions
-            {
-                Starts = options.TapStarts, Seed = unchecked((int)Seeds.Stream(options.Seed, stream + 10)), Damping = Paper2Pipeline.TapDamping,
-                Tolerance = Paper2Pipeline.TapTolerance, MaxIterations = options.TapMaxIterations, DistinctTolerance = Paper2Pipeline.TapDistinctTolerance,
-            });
+            var tap = TapStage.Run(model, TapStage.Options(options.TapStarts, options.TapMaxIterations, unchecked((int)Seeds.Stream(options.Seed, stream + 10))));
             Report("tap", $"TAP: {tap.Search.Converged}/{options.TapStarts} starts converged, {tap.Search.FixedPoints.Count} fixed points, {tap.Peaks} peak(s)");
 
             DynamicsStageResult? dyn = null;
             var dynRef = refs?.FirstOrDefault(r => r.Set == "Em") ?? refs?.FirstOrDefault();
             if (data.TestSet is { } test && dynRef is not null)
             {
-                dyn = DynamicsStage.Run(new DynamicsStageInput(model, pm.Segment, pm.Scenario.Widths, dynRef.Weights, test, new McDynamicsOptions
+                dyn = DynamicsStage.Run(new DynamicsStageInput(model, pm.Segment.Offset, pm.Scenario.Widths, dynRef.Weights, test.Examples, new McDynamicsOptions
                 {
                     Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery, Seed = unchecked((int)Seeds.Stream(options.Seed, stream + 20)),
                 }));
-                Report("dynamics", FormattableString.Invariant($"MC dynamics: overlap {dyn.Trace[^1].Overlap:F3}, accuracy {dyn.Trace[0].Observer:F3} -> {dyn.Trace[^1].Observer:F3}"));
+                Report("dynamics", FormattableString.Invariant($"MC dynamics: overlap {dyn.Trace[^1].Overlap:F3}, accuracy {dyn.Trace[0].Observed:F3} -> {dyn.Trace[^1].Observed:F3}"));
             }
 
             BoltzmannStageResult? bm = null;
@@ -235,7 +222,7 @@ public static class PublishedPipeline
                 ["n_spins"] = m.Model.Model.Size,
                 ["bethe_free_energy_per_spin"] = N(m.BetheFreeEnergyPerSpin),
                 ["bethe_entropy_per_spin"] = N(m.BetheEntropyPerSpin),
-                ["landscape_verdict"] = LandscapeVerdict.NameOf(m.Verdict),
+                ["landscape_verdict"] = LandscapeVerdict.NameOf(PublishedClaims.Verdict(m)),
                 ["max_hysteresis"] = N(m.MaxHysteresis),
                 ["entropy_at_x0"] = N(m.EntropyAtZero),
                 ["tap_peaks"] = m.Tap.Peaks,

@@ -93,6 +93,9 @@ public sealed record PublishedTestSet(float[] X, long[] Y, int Features, string 
 {
     /// <summary>Number of examples.</summary>
     public int Count => Y.Length;
+
+    /// <summary>The examples, for <see cref="DynamicsStage"/>.</summary>
+    public TestExamples Examples => new(X, Y, Features);
 }
 
 /// <summary>What was found in a directory of the published layout, and what was not.</summary>

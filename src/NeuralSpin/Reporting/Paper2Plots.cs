@@ -1,10 +1,10 @@
 using NeuralSpin.Ising;
-using NeuralSpin.Reporting;
+using NeuralSpin.Reproduction;
 using ScottPlot;
 
-namespace NeuralSpin.Reproduction;
+namespace NeuralSpin.Reporting;
 
-/// <summary>The figures of the paper-2 reproduction (ScottPlot PNGs, the style of <see cref="TrajectoryPlots"/>).</summary>
+/// <summary>The figures of the paper-2 reproduction (<see cref="Paper2Pipeline"/>; ScottPlot PNGs, the style of <see cref="TrajectoryPlots"/>).</summary>
 public static class Paper2Plots
 {
 
@@ -142,7 +142,7 @@ public static class Paper2Plots
             var c = ColorOf(p.Part.Name);
             var x = p.Mc.Select(t => (double)t.Sweep).ToArray();
             Line(plot, x, p.Mc.Select(t => t.Overlap).ToArray(), c, $"{p.Part.Name} q", false);
-            Line(plot, x, p.Mc.Select(t => t.Observer).ToArray(), c, $"{p.Part.Name} accuracy", false, LinePattern.Dashed);
+            Line(plot, x, p.Mc.Select(t => t.Observed).ToArray(), c, $"{p.Part.Name} accuracy", false, LinePattern.Dashed);
         }
         plot.ShowLegend(Alignment.LowerLeft);
         return Figures.Png(plot);
