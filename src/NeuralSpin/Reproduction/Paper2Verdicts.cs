@@ -145,7 +145,7 @@ public static class Paper2Verdicts
 
         // 11. not judged: full deep model at this scale, permutation symmetry, over-parametrisation, iso-energy
         claims.Add(new("C11", "The full deep network (675 weights) behaves like the right boundary (sec. IV.1)",
-            full is null ? "not fitted in this mode" : $"{string.Join("; ", new[] { full, input, middle, output }.Where(p => p is not null).Select(p => $"{S0(p!)}, landscape {(FirstOrder(p!) ? "first order" : "smooth")}, MC final overlap {F(p.Mc[^1].Overlap, "F3")}"))}", "full ~ output layer",
+            full is null ? "not fitted in this mode" : $"{string.Join("; ", new[] { full, input, middle, output }.Where(p => p is not null).Select(p => $"{S0(p!)}, landscape {(FirstOrder(p!) ? "first order" : "smooth")}, MC final overlap {F(p!.Mc[^1].Overlap, "F3")}"))}", "full ~ output layer",
             full is null || !haveThree || !Finite(full, input!, middle!, output!) ? null : FullLikeOutput(full, input!, middle!, output!),
             "holds if the full model's s(0) is closer to the output layer's than to the input's and the middle's, and its landscape verdict (first order or smooth) is the output layer's"));
         claims.Add(new("C12", "Over-parametrisation, iso-energy curves, permutation symmetry and the frozen-interior training (secs. IV.2, IV.5, IV.6)",
