@@ -25,19 +25,8 @@ public sealed class AdamOptimizerTests
         var b = new Parameter(w0.clone());
         using var ours = new AdamOptimizer([a], lr, beta1, beta2, eps);
         using var theirs = optim.Adam([b], lr, beta1, beta2, eps);
-        foreach (var g in grads)
-        {
-            ours.ZeroGrad();
-            theirs.zero_grad();
-            using (no_grad())
-            {
-                a.grad = g.clone();
-                b.grad = g.clone();
-            }
-            ours.Step();
-            theirs.step();
-            Assert.That(a.data<float>().ToArray(), Is.EqualTo(b.data<float>().ToArray()), "parameters");
-        }
+        OptimizerComparison.StepBoth(a, ours.ZeroGrad, ours.Step, b, theirs.zero_grad, () => theirs.step(), grads,
+            (x, y) => Assert.That(x.data<float>().ToArray(), Is.EqualTo(y.data<float>().ToArray()), "parameters"));
     }
 
     [Test]

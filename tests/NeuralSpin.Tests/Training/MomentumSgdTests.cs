@@ -25,19 +25,8 @@ public sealed class MomentumSgdTests
         var b = new Parameter(w0.clone());
         using var ours = new MomentumSgd([a], lr, momentum);
         using var theirs = optim.SGD([b], lr, momentum: momentum);
-        foreach (var g in grads)
-        {
-            ours.ZeroGrad();
-            theirs.zero_grad();
-            using (no_grad())
-            {
-                a.grad = g.clone();
-                b.grad = g.clone();
-            }
-            ours.Step();
-            theirs.step();
-            Assert.That(a.data<float>().ToArray(), Is.EqualTo(b.data<float>().ToArray()), "parameters");
-        }
+        OptimizerComparison.StepBoth(a, ours.ZeroGrad, ours.Step, b, theirs.zero_grad, () => theirs.step(), grads,
+            (x, y) => Assert.That(x.data<float>().ToArray(), Is.EqualTo(y.data<float>().ToArray()), "parameters"));
         if (momentum > 0)
             Assert.That(ours.MomentumBuffer(0)!.data<float>().ToArray(),
                 Is.EqualTo(((SGD.State)theirs.state_dict().State[0]).momentum_buffer!.data<float>().ToArray()), "momentum buffer");
