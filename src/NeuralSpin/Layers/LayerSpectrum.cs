@@ -33,7 +33,8 @@ public static class LayerSpectrum
         // (out, in, K) -> K slices of (out, in)
         var t = torch.tensor(w.Data, [outC, inC, k], ScalarType.Float64).permute(2, 0, 1);
         var gram = outC >= inC ? t.transpose(1, 2).bmm(t) : t.bmm(t.transpose(1, 2));
-        gram = gram.div(n);
+        using var nScalar = n.ToScalar(); // explicit: an implicit Scalar can be freed during the call
+        gram = gram.div(nScalar);
         var ev = torch.linalg.eigvalsh(gram).flatten();
         var values = ev.data<double>().ToArray();
         for (int i = 0; i < values.Length; i++) if (values[i] < 0) values[i] = 0; // rounding of a positive semidefinite X

@@ -74,10 +74,15 @@ public sealed class ChiRecurrence : IDisposable
         CheckZeroTolerance(zeroTolerance);
         using var scope = NewDisposeScope();
         double b2 = beta * beta;
+        // explicit scalars held to the end of the method: TorchSharp's implicitly converted Scalars can be finalized
+        // while libtorch reads them (Training/MomentumSgd's remarks)
+        using var b2Scalar = b2.ToScalar();
+        using var diagonalScalar = (1 - shift).ToScalar();
+        using var halfScalar = 0.5.ToScalar();
         int neg = 0, zero = 0, pos = 0, sign = 1;
         double logdet = 0;
         // Phi_0 is diagonal
-        var phi0 = (1 - shift) + b2 * _dLayer[0];
+        var phi0 = _dLayer[0].mul(b2Scalar).add(diagonalScalar);
         var p0 = phi0.data<double>().ToArray();
         double scale0 = p0.Select(Math.Abs).DefaultIfEmpty(0).Max();
         foreach (var v in p0) Count(v, scale0, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet);
@@ -88,8 +93,8 @@ public sealed class ChiRecurrence : IDisposable
         {
             var jk = _blocks[k - 1];
             int nk = _bonds.Widths[k];
-            var phi = torch.diag((1 - shift) + b2 * _dLayer[k]) - b2 * jk.t().matmul(prevInvTimesBlock);
-            phi = 0.5 * (phi + phi.t());
+            var phi = torch.diag(_dLayer[k].mul(b2Scalar).add(diagonalScalar)) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
+            phi = (phi + phi.t()).mul(halfScalar);
             if (k == _blocks.Length)
             {
                 AccumulateSpectrum(phi, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet, out _, null);
@@ -122,14 +127,19 @@ public sealed class ChiRecurrence : IDisposable
         CheckBetaAndShift(beta, shift);
         using var scope = NewDisposeScope();
         double b2 = beta * beta;
-        var phi0 = (1 - shift) + b2 * _dLayer[0];
+        // explicit scalars held to the end of the method: TorchSharp's implicitly converted Scalars can be finalized
+        // while libtorch reads them (Training/MomentumSgd's remarks)
+        using var b2Scalar = b2.ToScalar();
+        using var diagonalScalar = (1 - shift).ToScalar();
+        using var halfScalar = 0.5.ToScalar();
+        var phi0 = _dLayer[0].mul(b2Scalar).add(diagonalScalar);
         if (phi0.min().item<double>() <= 0) return false;
         var prev = _blocks[0] / phi0.unsqueeze(1);
         for (int k = 1; k <= _blocks.Length; k++)
         {
             var jk = _blocks[k - 1];
-            var phi = torch.diag((1 - shift) + b2 * _dLayer[k]) - b2 * jk.t().matmul(prev);
-            phi = 0.5 * (phi + phi.t());
+            var phi = torch.diag(_dLayer[k].mul(b2Scalar).add(diagonalScalar)) - jk.t().matmul(prev).mul(b2Scalar);
+            phi = (phi + phi.t()).mul(halfScalar);
             var (l, info) = torch.linalg.cholesky_ex(phi);
             if (info.item<int>() != 0) return false;
             if (k < _blocks.Length) prev = torch.cholesky_solve(_blocks[k], l);
@@ -169,7 +179,8 @@ public sealed class ChiRecurrence : IDisposable
         {
             // pseudo-inverse on the eigenbasis; a zero eigenvalue makes the matrix singular (det 0)
             var inv = w.clone();
-            var mask = w.abs() <= tol * Math.Max(scale, Precision.Tiny);
+            using var bound = (tol * Math.Max(scale, Precision.Tiny)).ToScalar();
+            var mask = w.abs().le(bound);
             inv = torch.where(mask, torch.zeros_like(w), 1.0 / torch.where(mask, torch.ones_like(w), w));
             solve = v.matmul(inv.unsqueeze(1) * v.t().matmul(rhs));
         }
