@@ -119,8 +119,8 @@ public sealed class LrNet : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         double nIn = Widths[k];
         var mu = _thetas[k].tanh();
-        var g = a.matmul(mu.t()).div(Math.Sqrt(nIn));
-        var delta = a.square().matmul(mu.square().neg().add(1.0).t()).div(nIn);
+        var g = a.matmul(mu.t()).DivBy(Math.Sqrt(nIn));
+        var delta = a.square().matmul(mu.square().neg().AddScalar(1.0).t()).DivBy(nIn);
         return (g.MoveToOuterDisposeScope(), delta.MoveToOuterDisposeScope());
     }
 
@@ -142,7 +142,7 @@ public sealed class LrNet : nn.Module<Tensor, Tensor>
                 Tensor eps;
                 using (no_grad())
                     eps = torch.empty_like(g).normal_(0.0, 1.0, generator ?? _noise);
-                z = g.add(delta.add(DeltaFloor).sqrt().mul(eps));
+                z = g.add(delta.AddScalar(DeltaFloor).sqrt().mul(eps));
             }
             a = k + 1 < _thetas.Length ? LeakyRelu(z) : z;
         }
@@ -167,14 +167,14 @@ public sealed class LrNet : nn.Module<Tensor, Tensor>
         {
             double nIn = thetas[k].shape[2];
             var mu = thetas[k].tanh();
-            var z = a.bmm(mu.transpose(1, 2)).div(Math.Sqrt(nIn));
+            var z = a.bmm(mu.transpose(1, 2)).DivBy(Math.Sqrt(nIn));
             if (noise == LrNetNoise.Sampled)
             {
-                var delta = a.square().bmm(mu.square().neg().add(1.0).transpose(1, 2)).div(nIn);
+                var delta = a.square().bmm(mu.square().neg().AddScalar(1.0).transpose(1, 2)).DivBy(nIn);
                 Tensor eps;
                 using (no_grad())
                     eps = torch.empty_like(z).normal_(0.0, 1.0, generator);
-                z = z.add(delta.add(DeltaFloor).sqrt().mul(eps));
+                z = z.add(delta.AddScalar(DeltaFloor).sqrt().mul(eps));
             }
             a = k + 1 < thetas.Count ? LeakyRelu(z) : z;
         }
@@ -182,7 +182,7 @@ public sealed class LrNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>max(x, 0.1 x): the leaky ReLU of P2 (slope 0.1 for x &lt; 0).</summary>
-    public static Tensor LeakyRelu(Tensor x) => x.maximum(x.mul(LeakySlope));
+    public static Tensor LeakyRelu(Tensor x) => x.maximum(x.MulBy(LeakySlope));
 
     /// <summary>Draws a binary network w = +-1 with P(w = +1) = (1 + tanh theta) / 2 from <paramref name="rng"/> (layer by layer, row-major).</summary>
     public BinaryNetwork Sample(ref SplitMixRandom rng) => BinaryNetwork.Sample(Widths, GetThetas(), ref rng);

@@ -137,14 +137,14 @@ public static class LrNetBatchTrainer
                     var scores = StackedForward(thetas, xb, eps);
                     var perNet = nn.functional.cross_entropy(scores.reshape(kNets * m, classes), yb, reduction: nn.Reduction.None).view(kNets, m).mean([1]);
                     if (options.L2 > 0)
-                        for (int l = 0; l < layers; l++) perNet = perNet.add(thetas[l].square().sum([1, 2]).mul(options.L2));
+                        for (int l = 0; l < layers; l++) perNet = perNet.add(thetas[l].square().sum([1, 2]).MulBy(options.L2));
                     perNet.sum().backward();
                     optimizer.Step();
                     using (no_grad()) lossSums.add_(perNet.detach().to(ScalarType.Float64));
                     lastEpochSteps++;
                 }
             }
-            var losses = lastEpochSteps > 0 ? lossSums.div(lastEpochSteps).data<double>().ToArray() : Enumerable.Repeat(double.NaN, kNets).ToArray();
+            var losses = lastEpochSteps > 0 ? lossSums.DivBy(lastEpochSteps).data<double>().ToArray() : Enumerable.Repeat(double.NaN, kNets).ToArray();
 
             var fields = new float[kNets][][];
             for (int r = 0; r < kNets; r++) fields[r] = new float[layers][];
@@ -181,9 +181,9 @@ public static class LrNetBatchTrainer
             long nOut = thetas[k].shape[1];
             var mu = thetas[k].tanh();
             var muT = mu.transpose(1, 2);
-            var g = a.bmm(muT).div(Math.Sqrt(nIn));
-            var delta = a.square().bmm(mu.square().neg().add(1.0).transpose(1, 2)).div(nIn);
-            var z = g.add(delta.add(LrNet.DeltaFloor).sqrt().mul(eps.narrow(2, u0, nOut)));
+            var g = a.bmm(muT).DivBy(Math.Sqrt(nIn));
+            var delta = a.square().bmm(mu.square().neg().AddScalar(1.0).transpose(1, 2)).DivBy(nIn);
+            var z = g.add(delta.AddScalar(LrNet.DeltaFloor).sqrt().mul(eps.narrow(2, u0, nOut)));
             u0 += nOut;
             a = k + 1 < thetas.Count ? LrNet.LeakyRelu(z) : z;
         }
@@ -213,7 +213,7 @@ public static class LrNetBatchTrainer
                 Tensor z = k == 0
                     ? vx.mm(mu.reshape(m * nOut, nIn).t()).view(-1, m, nOut).permute(1, 0, 2)
                     : a!.bmm(mu.transpose(1, 2));
-                z = z.div(Math.Sqrt(nIn));
+                z = z.DivBy(Math.Sqrt(nIn));
                 a = k + 1 < thetas.Count ? LrNet.LeakyRelu(z) : z;
             }
             var correct = a!.argmax(2).eq(vy.unsqueeze(0)).sum(1).data<long>().ToArray();

@@ -139,7 +139,7 @@ public static class LrNetTrainer
                 {
                     Tensor penalty = torch.zeros(1);
                     for (int k = 0; k < net.LayerCount; k++) penalty = penalty.add(net.Theta(k).square().sum());
-                    loss = loss.add(penalty.mul(options.L2).squeeze());
+                    loss = loss.add(penalty.MulBy(options.L2).squeeze());
                 }
                 loss.backward();
                 optimizer.Step();
@@ -243,14 +243,14 @@ public static class LrNetTrainer
                 var scores = LrNet.StackedForward(thetas, xb, LrNetNoise.Sampled, noise);
                 var perNet = nn.functional.cross_entropy(scores.reshape(kNets * m, classes), yb, reduction: nn.Reduction.None).view(kNets, m).mean([1]);
                 if (options.L2 > 0)
-                    for (int l = 0; l < layers; l++) perNet = perNet.add(thetas[l].square().sum([1, 2]).mul(options.L2));
+                    for (int l = 0; l < layers; l++) perNet = perNet.add(thetas[l].square().sum([1, 2]).MulBy(options.L2));
                 perNet.sum().backward();
                 optimizer.Step();
                 using (no_grad()) lossSums.add_(perNet.detach().to(ScalarType.Float64));
                 steps++;
             }
         }
-        var losses = options.Epochs > 0 && steps > 0 ? lossSums.div(steps).data<double>().ToArray() : Enumerable.Repeat(double.NaN, kNets).ToArray();
+        var losses = options.Epochs > 0 && steps > 0 ? lossSums.DivBy(steps).data<double>().ToArray() : Enumerable.Repeat(double.NaN, kNets).ToArray();
 
         using var vx = torch.tensor(data.TestX, [data.TestCount, d]);
         using var vy = torch.tensor(data.TestY.Select(b => (long)b).ToArray());
