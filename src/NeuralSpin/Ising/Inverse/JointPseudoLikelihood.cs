@@ -78,22 +78,28 @@ public sealed class JointPlObjective : IDisposable
         var grad = torch.zeros(n, n, ScalarType.Float64);
         var gh = torch.zeros(n, ScalarType.Float64);
         var loss = torch.zeros(n, ScalarType.Float64);
+        // explicit scalars held to the end of the method (TorchSharp's implicit Scalars can be freed during a call)
+        using var minusTwo = (-2.0).ToScalar();
+        using var zero = 0.ToScalar();
         foreach (var s in _chunks)
         {
             using var inner = NewDisposeScope();
             var H = torch.addmm(h.unsqueeze(0), s, wt, 1.0f, 1.0f);
             var e = H.tanh().sub_(s);
-            var z = H.mul(s).mul_(-2.0);
-            var sp = z.clamp_min(0).add_(z.abs().neg_().exp_().log1p_());
+            var z = H.mul(s).mul_(minusTwo);
+            var sp = z.clamp_min(zero).add_(z.abs().neg_().exp_().log1p_());
             loss.add_(sp.sum(dim: 0));
             gh.add_(e.sum(dim: 0));
             grad.add_(e.t().matmul(s));
         }
         double inv = 1.0 / Samples;
-        grad.mul_(inv).mul_(_offDiagonal).add_(w, alpha: 2 * L2);
-        grad.add_(torch.diag(gh.mul(inv)));
-        var penalty = w.square().sum(dim: 1).mul_(L2);
-        var total = loss.mul(inv).add_(penalty);
+        using var invScalar = inv.ToScalar();
+        using var twoL2 = (2 * L2).ToScalar();
+        using var l2 = L2.ToScalar();
+        grad.mul_(invScalar).mul_(_offDiagonal).add_(w, twoL2);
+        grad.add_(torch.diag(gh.mul(invScalar)));
+        var penalty = w.square().sum(dim: 1).mul_(l2);
+        var total = loss.mul(invScalar).add_(penalty);
         grad.contiguous().data<double>().CopyTo(gradient);
         if (perSpin is not null) total.data<double>().CopyTo(perSpin);
         return total.sum().item<double>();
