@@ -61,6 +61,12 @@ public sealed record CurieWeissStudyResult(CurieWeissStudyOptions Options, MeanF
 
     /// <summary>J.</summary>
     public double J => Options.Coupling;
+
+    /// <summary>
+    /// P(M) at the reported point is written out (the distribution table and figure) for sizes up to this; larger sizes
+    /// keep it in <see cref="AtPoint"/> but would add N + 1 rows each.
+    /// </summary>
+    public const int MaxDistributionSize = 100_000;
 }
 
 /// <summary>
