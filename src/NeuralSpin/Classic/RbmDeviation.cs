@@ -37,6 +37,15 @@ public sealed record RbmDeviationResult(long StatesChecked, bool Exhaustive, lon
     public double Spread => MaxDeviation - MinDeviation;
 }
 
+/// <summary>The exact and the quadratic H_eff of one visible state (see <see cref="RbmDeviation.Scatter"/>).</summary>
+/// <param name="Exact">H_eff(v), the hidden units summed out.</param>
+/// <param name="Quadratic">H_quad(v) of the pairwise expansion, with its constant.</param>
+public readonly record struct RbmEnergyPair(double Exact, double Quadratic)
+{
+    /// <summary>H_eff(v) - H_quad(v).</summary>
+    public double Difference => Exact - Quadratic;
+}
+
 /// <summary>
 /// The deviation of the quadratic expansion H_quad (<see cref="Rbm.QuadraticExpansion"/>) from the exact marginal
 /// H_eff of an RBM (docs/theory.md section 8): D(v) = H_eff(v) - H_quad(v) = -sum_mu r(c_mu, x_mu(v)) with the
@@ -207,6 +216,21 @@ public static class RbmDeviation
         foreach (var a in accs) total.Merge(a);
         double maxAbs = Math.Max(Math.Abs(total.Min), Math.Abs(total.Max));
         return new RbmDeviationResult(o.Samples, false, o.Seed, maxAbs, total.Min, total.Max, null, null, null);
+    }
+
+    /// <summary>Visible states in the comparison of exact and quadratic H_eff state by state (<see cref="Scatter"/>): all of them up to N_v = 12.</summary>
+    public const int ScatterStates = 4096;
+
+    /// <summary>
+    /// Exact H_eff(v) and quadratic H_quad(v) of <paramref name="quadratic"/> (the machine's <see cref="Rbm.QuadraticExpansion"/>)
+    /// on the visible states of <see cref="States"/>: all 2^N_v when at most <paramref name="states"/>, else that many
+    /// uniform ones drawn with <paramref name="seed"/>.
+    /// </summary>
+    public static RbmEnergyPair[] Scatter(Rbm rbm, RbmQuadraticModel quadratic, long seed, int states = ScatterStates)
+    {
+        ArgumentNullException.ThrowIfNull(rbm);
+        ArgumentNullException.ThrowIfNull(quadratic);
+        return States(rbm.Visible, states, seed).Select(v => new RbmEnergyPair(rbm.EffectiveEnergy(v), quadratic.Energy(v))).ToArray();
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using System.Globalization;
 using NeuralSpin.BinaryNets;
 using NeuralSpin.Classic;
 using NeuralSpin.Ising;
-using ScottPlot;
+using NeuralSpin.Reporting;
 using Spectre.Console;
 using static NeuralSpin.Cli.Commands.Classic.ClassicOutputFiles;
 
@@ -20,9 +20,6 @@ namespace NeuralSpin.Cli.Commands.Classic;
 /// </summary>
 public static class RbmCommand
 {
-    /// <summary>Visible states shown in the scatter of exact vs quadratic H_eff.</summary>
-    const int ScatterStates = 4096;
-
     static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The library's defaults of the deviation and of the demo.</summary>
@@ -102,20 +99,20 @@ public static class RbmCommand
             var quad = rbm.QuadraticExpansion();
             var dev = CliIO.WithProgress(io, rbm.Visible <= options.MaxExhaustiveVisible ? $"enumerating 2^{rbm.Visible} visible states" : $"{k} random visible states",
                 RbmDeviation.WorkUnits(rbm, options), pr => RbmDeviation.Compute(rbm, options, pr));
-            var states = RbmDeviation.States(rbm.Visible, ScatterStates, sd);
-            var scatter = states.Select(v => (Exact: rbm.EffectiveEnergy(v), Quadratic: quad.Energy(v))).ToArray();
+            var scatter = RbmDeviation.Scatter(rbm, quad, sd);
+            var plots = RbmPlots.Render(rbm, dev, scatter, sweep).ToDictionary(f => f.Name, f => f.Png);
 
             var files = new List<(string Path, object Content)>
             {
-                (Path.Combine(dir, "scatter.csv"), Csv(["h_eff_exact", "h_eff_quadratic", "difference"], scatter.Select(q => new object[] { q.Exact, q.Quadratic, q.Exact - q.Quadratic }))),
-                (Path.Combine(dir, "scatter.png"), Png(ScatterPlot(scatter, dev, rbm))),
+                (Path.Combine(dir, "scatter.csv"), Csv(["h_eff_exact", "h_eff_quadratic", "difference"], scatter.Select(q => new object[] { q.Exact, q.Quadratic, q.Difference }))),
+                (Path.Combine(dir, "scatter.png"), plots["scatter.png"]),
             };
             if (sweep != null)
             {
                 files.Add((Path.Combine(dir, "scaling.csv"), Csv(["scale", "max_deviation_c0", "spread_c0", "kl_c0", "max_deviation_c", "spread_c", "kl_c"],
                     sweep.Scales.Select((s, i) => new object[] { s, sweep.Zero[i].MaxAbsDeviation, sweep.Zero[i].Spread, sweep.Zero[i].KlDivergence!.Value,
                         sweep.Biased[i].MaxAbsDeviation, sweep.Biased[i].Spread, sweep.Biased[i].KlDivergence!.Value }))));
-                files.Add((Path.Combine(dir, "scaling.png"), Png(ScalingPlot(sweep))));
+                files.Add((Path.Combine(dir, "scaling.png"), plots["scaling.png"]));
             }
             var dict = Json(rbm, quad, dev, files.Select(f => f.Path).Concat(mo != null ? [mo] : []).ToList(), sweep, isDemo ? null : wf);
             dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
@@ -177,32 +174,6 @@ public static class RbmCommand
             };
         }
         return d;
-    }
-
-    static Plot ScatterPlot((double Exact, double Quadratic)[] pts, RbmDeviationResult dev, Rbm rbm)
-    {
-        var plot = NewPlot($"RBM H_eff: exact vs quadratic (N_v = {rbm.Visible}, N_h = {rbm.Hidden}, {pts.Length} states)", "exact H_eff(v)", "quadratic H_quad(v)");
-        Line(plot, pts.Select(q => q.Exact).ToArray(), pts.Select(q => q.Quadratic).ToArray(), Colors.Blue,
-            $"states; max |H_eff - H_quad| = {CliIO.Num(dev.MaxAbsDeviation)} over {dev.StatesChecked} {(dev.Exhaustive ? "(all)" : "random")} states", null, true);
-        double lo = pts.Min(q => Math.Min(q.Exact, q.Quadratic)), hi = pts.Max(q => Math.Max(q.Exact, q.Quadratic));
-        Line(plot, new[] { lo, hi }, new[] { lo, hi }, Colors.Gray, "diagonal", LinePattern.Dashed, false, 1);
-        plot.ShowLegend();
-        return plot;
-    }
-
-    static Plot ScalingPlot(RbmScaleSweep s)
-    {
-        var plot = NewPlot("Deviation of the quadratic expansion vs weight scale (log10-log10)", "log10 scale s (W -> s W)", "log10 max_v |H_eff - H_quad|");
-        var lx = s.Scales.Select(Math.Log10).ToArray();
-        Line(plot, lx, s.Zero.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Blue, $"c = 0 (fitted slope {s.SlopeZero.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithoutHiddenBias})", null, true);
-        Line(plot, lx, s.Biased.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Red, $"c != 0 (fitted slope {s.SlopeBiased.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithHiddenBias})", null, true);
-        // reference lines through the smallest-scale point with the expected slopes
-        double x0 = lx[0];
-        int p0 = RbmDemo.ExpectedExponentWithoutHiddenBias, p1 = RbmDemo.ExpectedExponentWithHiddenBias;
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Zero[0].MaxAbsDeviation) + p0 * (x - x0)).ToArray(), Colors.Blue, $"slope {p0}", LinePattern.Dashed, false, 1);
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Biased[0].MaxAbsDeviation) + p1 * (x - x0)).ToArray(), Colors.Red, $"slope {p1}", LinePattern.Dashed, false, 1);
-        plot.ShowLegend();
-        return plot;
     }
 
     static void Print(CliIO io, Rbm rbm, RbmDeviationResult dev, RbmQuadraticModel quad, RbmScaleSweep? sweep)
