@@ -7,10 +7,16 @@ namespace NeuralSpin.Classic;
 /// <summary>Options of <see cref="RbmDeviation.Compute"/>.</summary>
 public sealed record RbmDeviationOptions
 {
-    /// <summary>Enumerate all 2^N_v visible states when N_v is at most this (default 22, at most 30).</summary>
-    public int MaxExhaustiveVisible { get; init; } = 22;
+    /// <summary>The default of <see cref="MaxExhaustiveVisible"/>: 2^22 states, a few seconds per machine.</summary>
+    public const int DefaultMaxExhaustiveVisible = 22;
 
-    /// <summary>Number of uniformly drawn visible states when N_v is larger (default 100000).</summary>
+    /// <summary>The most drawn visible states (<see cref="Samples"/>): the sampled pass costs O(N_v N_h) per state.</summary>
+    public const int MaxSamples = 100_000_000;
+
+    /// <summary>Enumerate all 2^N_v visible states when N_v is at most this (default <see cref="DefaultMaxExhaustiveVisible"/>, at most <see cref="RbmDeviation.MaxEnumerableVisible"/>).</summary>
+    public int MaxExhaustiveVisible { get; init; } = DefaultMaxExhaustiveVisible;
+
+    /// <summary>Number of uniformly drawn visible states when N_v is larger (default 100000, 1 to <see cref="MaxSamples"/>).</summary>
     public int Samples { get; init; } = 100_000;
 
     /// <summary>Seed of the drawn states (the result depends only on it, not on the thread count).</summary>
@@ -98,6 +104,8 @@ public static class RbmDeviation
         var o = options ?? new RbmDeviationOptions();
         if (o.MaxExhaustiveVisible < 0 || o.MaxExhaustiveVisible > MaxEnumerableVisible)
             throw new ArgumentOutOfRangeException(nameof(options), $"MaxExhaustiveVisible must lie in [0, {MaxEnumerableVisible}]");
+        if (o.Samples < 1 || o.Samples > RbmDeviationOptions.MaxSamples)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Samples must lie in [1, {RbmDeviationOptions.MaxSamples}]");
         return rbm.Visible <= o.MaxExhaustiveVisible ? Enumerate(rbm, o, progress) : Sample(rbm, o, progress);
     }
 
