@@ -35,7 +35,7 @@ public static class CurieWeissCommand
         var sizes = new Option<string>("--sizes") { Description = $"Finite sizes N for the exact binomial sums, comma-separated (1 <= N <= {MaxSize}).", DefaultValueFactory = _ => string.Join(",", Defaults.Sizes), HelpName = "N1,N2,..." };
         var tMin = new Option<double>("--t-min") { Description = "Lowest temperature of the m(T), f(T) sweep.", DefaultValueFactory = _ => Defaults.SweepMin, HelpName = "T" };
         var tMax = new Option<double?>("--t-max") { Description = $"Highest temperature of the sweep (default {Inv(CurieWeissStudyOptions.DefaultSweepMaxOverCoupling)} J).", HelpName = "T" };
-        var points = new Option<int>("--points") { Description = "Temperatures in the sweep (2..100000).", DefaultValueFactory = _ => Defaults.SweepPoints, HelpName = "K" };
+        var points = new Option<int>("--points") { Description = $"Temperatures in the sweep ({CurieWeissStudyOptions.MinSweepPoints}..{CurieWeissStudyOptions.MaxSweepPoints}).", DefaultValueFactory = _ => Defaults.SweepPoints, HelpName = "K" };
         var cmd = new Command("curie-weiss",
             "Curie-Weiss model: all branches of m = tanh(beta (J m + h)) with stability from f(m) = -J m^2/2 - h m - T s(m), T_c = J, " +
             "the fitted exponents beta = 1/2 and gamma = 1, and exact finite-N results (binomial sum over M) converging to mean field. " +
@@ -59,7 +59,8 @@ public static class CurieWeissCommand
             int k = p.GetValue(points);
             if (lo < 0) throw new UsageException($"--t-min {Inv(lo)} is negative. Give a sweep start T >= 0, e.g. --t-min 0.");
             if (!(hi > lo)) throw new UsageException($"--t-max {Inv(hi)} must be larger than --t-min {Inv(lo)}. Give a sweep range, e.g. --t-min 0 --t-max 2.");
-            if (k < 2 || k > 100_000) throw new UsageException($"--points {k} is not allowed: give between 2 and 100000 temperatures, e.g. --points 201.");
+            if (k < CurieWeissStudyOptions.MinSweepPoints || k > CurieWeissStudyOptions.MaxSweepPoints)
+                throw new UsageException($"--points {k} is not allowed: give between {CurieWeissStudyOptions.MinSweepPoints} and {CurieWeissStudyOptions.MaxSweepPoints} temperatures, e.g. --points 201.");
 
             var study = new CurieWeissStudyOptions { Temperature = t, Field = h, Coupling = j, Sizes = ns, SweepMin = lo, SweepMax = hi, SweepPoints = k };
             var result = CliIO.WithProgress(io, "Curie-Weiss sweep", CurieWeissStudy.WorkUnits(study), pr => CurieWeissStudy.Run(study, pr));
