@@ -360,15 +360,13 @@ public static class IsingCommand
     }
 
     // ---------------------------------------------------------------- sample
-    /// <summary>The samples are kept in memory: one int8 per spin and one float64 energy per sample.</summary>
-    const long MaxSampleBytes = 8L << 30;
-
+    /// <summary>The samples are kept in memory (<see cref="MonteCarloOptions.SampleBytes"/>, at most <see cref="MonteCarloOptions.MaxSampleBytes"/>).</summary>
     static void CheckSampleSize(int samples, int spins)
     {
-        long values = (long)samples * spins, bytes = (long)samples * (spins + 8);
-        if (values <= Array.MaxLength && bytes <= MaxSampleBytes) return;
+        long values = (long)samples * spins, bytes = MonteCarloOptions.SampleBytes(samples, spins);
+        if (values <= Array.MaxLength && bytes <= MonteCarloOptions.MaxSampleBytes) return;
         throw new UsageException(string.Create(CultureInfo.InvariantCulture,
-            $"--samples {samples} with {spins} spins would hold {values:N0} spins and {bytes:N0} bytes in memory, more than sample keeps ({Array.MaxLength:N0} spins, {MaxSampleBytes:N0} bytes). Give a smaller --samples (at most {Math.Min(Array.MaxLength / spins, MaxSampleBytes / (spins + 8)):N0} for this model), or draw several files with different --seed."));
+            $"--samples {samples} with {spins} spins would hold {values:N0} spins and {bytes:N0} bytes in memory, more than sample keeps ({Array.MaxLength:N0} spins, {MonteCarloOptions.MaxSampleBytes:N0} bytes). Give a smaller --samples (at most {MonteCarloOptions.MaxSamples(spins):N0} for this model), or draw several files with different --seed."));
     }
 
     static Command Sample(CliIO io)
