@@ -162,8 +162,8 @@ public static class TrainCommand
         using var held = LockRun(runDir);
         if (File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' already holds a training run; continue it with --resume {runDir} or choose another --out directory.");
-        if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != 10)
-            throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with 10 (classes), got {string.Join(",", options.Widths)}.");
+        if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != MnistDataset.ClassCount)
+            throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with {MnistDataset.ClassCount} (classes), got {string.Join(",", options.Widths)}.");
         var data = LoadMnist(io, dataDir, options.Convention.Input);
         return Interruptible(io, runDir, $"train {options.Program.Name()} lr {options.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}",
             (progress, ct) => Trainer.Train(runDir, data, options, progress, ct));
