@@ -211,7 +211,7 @@ public static class ArgParsing
             unit = t[^1] switch { 'K' => 1e3, 'M' => 1e6, 'G' => 1e9, _ => 1e12 };
             t = t[..^1];
         }
-        if (!double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double v) || !(v * unit >= 1) || v * unit > 1e15)
+        if (!double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double v) || !(v * unit >= 1) || v * unit > NeuralSpin.Analysis.MachineMemory.MaxLimitBytes)
             throw new UsageException($"{option} '{text}' is not a memory size: give a positive number with an optional unit K, M, G or T (powers of 1000) and a decimal point, no comma, e.g. {option} 4G or {option} 800M.");
         return (long)(v * unit);
     }

@@ -191,7 +191,7 @@ public static class AnalyzeCommand
                 $"the network in '{s.Weights}' has N = {cost.Spins.ToString(CultureInfo.InvariantCulture)} spins (widths {Dash(bonds.Widths)}): " +
                 (s.MatrixFree ? "" : $"the dense analysis needs about {AnalysisCost.FormatBytes(cost.DenseBytes)} and ") +
                 $"the matrix-free one about {AnalysisCost.FormatBytes(cost.MatrixFreeBytes)} (its widest layer, {bonds.Widths.Max().ToString(CultureInfo.InvariantCulture)} spins, costs O(N_k^2) in the inertia counts), more than {limitText}. " +
-                $"Give a larger --memory-limit (e.g. --memory-limit {AnalysisCost.FormatBytes(s.MatrixFree ? cost.MatrixFreeBytes * 1.2 : Math.Min(cost.DenseBytes, cost.MatrixFreeBytes) * 1.2).Replace(" ", "").Replace("B", "")}) if the machine has that much memory free, or analyse a smaller network.");
+                $"Give a larger --memory-limit (e.g. --memory-limit {AnalysisCost.FormatBytes(s.MatrixFree ? cost.MatrixFreeBytes * AnalysisCost.SuggestedLimitHeadroom : Math.Min(cost.DenseBytes, cost.MatrixFreeBytes) * AnalysisCost.SuggestedLimitHeadroom).Replace(" ", "").Replace("B", "")}) if the machine has that much memory free, or analyse a smaller network.");
         if (refBonds != null)
         {
             // the reference's curve minimum is computed on the same path's curve machinery (dense spectrum of J on the dense path)
@@ -201,7 +201,7 @@ public static class AnalyzeCommand
                     $"the reference '{s.Reference}' has N = {refCost.Spins.ToString(CultureInfo.InvariantCulture)} spins and its curve needs about {AnalysisCost.FormatBytes(refCost.Bytes(path))}, more than {limitText}. Give a larger --memory-limit, or --level C0 instead of --reference.");
         }
         if (path == AnalysisPath.MatrixFree && !s.MatrixFree)
-            io.Notice($"N = {cost.Spins.ToString(CultureInfo.InvariantCulture)} spins: the dense analysis would need about {AnalysisCost.FormatBytes(cost.DenseBytes)}, more than {limitText}; taking the matrix-free path (about {AnalysisCost.FormatBytes(cost.MatrixFreeBytes)}; no level spacing). Give --memory-limit {AnalysisCost.FormatBytes(cost.DenseBytes * 1.2).Replace(" ", "").Replace("B", "")} for the dense path.");
+            io.Notice($"N = {cost.Spins.ToString(CultureInfo.InvariantCulture)} spins: the dense analysis would need about {AnalysisCost.FormatBytes(cost.DenseBytes)}, more than {limitText}; taking the matrix-free path (about {AnalysisCost.FormatBytes(cost.MatrixFreeBytes)}; no level spacing). Give --memory-limit {AnalysisCost.FormatBytes(cost.DenseBytes * AnalysisCost.SuggestedLimitHeadroom).Replace(" ", "").Replace("B", "")} for the dense path.");
         if (cost.IsLong(path))
         {
             double seconds = cost.EstimatedSeconds(path);

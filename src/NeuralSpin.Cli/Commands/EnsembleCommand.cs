@@ -78,8 +78,8 @@ public static class EnsembleCommand
     {
         CliIO.CheckFiles([], [(output, "--out"), (json, "--json")]);
         var w = ArgParsing.Widths(widths);
-        if (w[0] != Pca.PaperComponentCount || w[^1] != 10)
-            throw new UsageException($"--widths '{widths}' must start with {Pca.PaperComponentCount} (the MNIST principal components) and end with 10 (the classes), e.g. --widths 20,15,15,10.");
+        if (w[0] != Pca.PaperComponentCount || w[^1] != MnistDataset.ClassCount)
+            throw new UsageException($"--widths '{widths}' must start with {Pca.PaperComponentCount} (the MNIST principal components) and end with {MnistDataset.ClassCount} (the classes), e.g. --widths 20,15,15,10.");
         if (trainings < 1) throw new UsageException($"--trainings {trainings} is not allowed: give at least one training.");
         if (samplesPerTraining < 1) throw new UsageException($"--samples-per-training {samplesPerTraining} is not allowed: give at least one draw per training.");
         if (!(threshold >= 0 && threshold <= 1)) throw new UsageException($"--threshold {threshold.ToString(CultureInfo.InvariantCulture)} is not allowed: give a test accuracy in [0, 1], e.g. --threshold 0.8.");

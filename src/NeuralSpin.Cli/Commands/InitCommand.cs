@@ -53,7 +53,7 @@ public static class InitCommand
     /// </summary>
     static void CheckBlockSizes(int[] w, string dtype)
     {
-        int itemSize = dtype switch { "F64" => 8, "F32" => 4, _ => 2 };
+        int itemSize = FloatFormats.SafeTensorsItemSize(dtype);
         for (int k = 0; k + 1 < w.Length; k++)
         {
             long count = (long)w[k] * w[k + 1];

@@ -6,7 +6,6 @@ using System.Text.Json;
 using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
 using NeuralSpin.Reporting;
-using ScottPlot;
 using Spectre.Console;
 
 namespace NeuralSpin.Cli.Commands;
@@ -279,7 +278,7 @@ public static class IsingCommand
             }
             Rows(sweep.Up, "up");
             Rows(sweep.Down.Reverse(), "down");
-            byte[]? image = png != null ? LandscapePng(sweep) : null;
+            byte[]? image = png != null ? IsingPlots.LandscapeFigure(sweep).Render().Png : null;
             var dict = new Dictionary<string, object>
             {
                 ["n_spins"] = m.Size, ["iso_energy"] = isIso, ["n_points"] = steps, ["all_converged"] = sweep.AllConverged,
@@ -303,24 +302,6 @@ public static class IsingCommand
             return CliApp.Ok;
         });
         return cmd;
-    }
-
-    static byte[] LandscapePng(LandscapeSweep sweep)
-    {
-        var plot = new Plot();
-        var bx = Precision.UniformGrid(0.5, 201)[1..^1]; // d in (0, 1/2)
-        var bound = plot.Add.ScatterLine(bx, bx.Select(EntropyLandscape.BinaryEntropy).ToArray(), Colors.Gray);
-        bound.LegendText = "bound -d ln d - (1-d) ln(1-d)";
-        var up = plot.Add.Scatter(sweep.Up.Select(q => q.Distance).ToArray(), sweep.Up.Select(q => q.EntropyDensity).ToArray(), Colors.Blue);
-        up.LegendText = "up sweep";
-        var down = plot.Add.Scatter(sweep.Down.Select(q => q.Distance).ToArray(), sweep.Down.Select(q => q.EntropyDensity).ToArray(), Colors.Red);
-        down.LegendText = "down sweep";
-        down.LinePattern = LinePattern.Dashed;
-        plot.XLabel("distance d");
-        plot.YLabel("entropy s (nats per spin)");
-        plot.Title("Entropy landscape");
-        plot.ShowLegend();
-        return plot.GetImage(800, 600).GetImageBytes(ImageFormat.Png);
     }
 
     // ---------------------------------------------------------------- tap
@@ -355,7 +336,7 @@ public static class IsingCommand
                     ["free_energy_per_spin"] = f.FreeEnergyPerSpin, ["count"] = f.Count, ["mean_magnetization"] = f.M.Average(), ["magnetizations"] = f.M,
                 }).ToList(),
             };
-            byte[]? image = png != null ? HistogramPng(r) : null;
+            byte[]? image = png != null ? IsingPlots.TapFreeEnergiesFigure(r).Render().Png : null;
             using (var outputs = new OutputSet())
             {
                 outputs.AddText(jp!, CliIO.ToJson(dict, [p.GetValue(model)]));
@@ -378,31 +359,14 @@ public static class IsingCommand
         return cmd;
     }
 
-    static byte[] HistogramPng(TapFixedPointsResult r)
-    {
-        var plot = new Plot();
-        var h = BarHistogram.Of(r.FixedPoints.Select(x => x.FreeEnergyPerSpin).ToArray());
-        if (h.Bins > 0)
-        {
-            var bars = plot.Add.Bars(Enumerable.Range(0, h.Bins).Select(h.Center).ToArray(), h.Counts);
-            foreach (var b in bars.Bars) b.Size = h.Width * 0.9;
-        }
-        plot.XLabel("TAP free energy per spin");
-        plot.YLabel("distinct fixed points");
-        plot.Title($"{r.FixedPoints.Count} TAP fixed points");
-        return plot.GetImage(800, 600).GetImageBytes(ImageFormat.Png);
-    }
-
     // ---------------------------------------------------------------- sample
-    /// <summary>The samples are kept in memory: one int8 per spin and one float64 energy per sample.</summary>
-    const long MaxSampleBytes = 8L << 30;
-
+    /// <summary>The samples are kept in memory (<see cref="MonteCarloOptions.SampleBytes"/>, at most <see cref="MonteCarloOptions.MaxSampleBytes"/>).</summary>
     static void CheckSampleSize(int samples, int spins)
     {
-        long values = (long)samples * spins, bytes = (long)samples * (spins + 8);
-        if (values <= Array.MaxLength && bytes <= MaxSampleBytes) return;
+        long values = (long)samples * spins, bytes = MonteCarloOptions.SampleBytes(samples, spins);
+        if (values <= Array.MaxLength && bytes <= MonteCarloOptions.MaxSampleBytes) return;
         throw new UsageException(string.Create(CultureInfo.InvariantCulture,
-            $"--samples {samples} with {spins} spins would hold {values:N0} spins and {bytes:N0} bytes in memory, more than sample keeps ({Array.MaxLength:N0} spins, {MaxSampleBytes:N0} bytes). Give a smaller --samples (at most {Math.Min(Array.MaxLength / spins, MaxSampleBytes / (spins + 8)):N0} for this model), or draw several files with different --seed."));
+            $"--samples {samples} with {spins} spins would hold {values:N0} spins and {bytes:N0} bytes in memory, more than sample keeps ({Array.MaxLength:N0} spins, {MonteCarloOptions.MaxSampleBytes:N0} bytes). Give a smaller --samples (at most {MonteCarloOptions.MaxSamples(spins):N0} for this model), or draw several files with different --seed."));
     }
 
     static Command Sample(CliIO io)

@@ -34,7 +34,7 @@ public static class TrainCommand
         var margin = new Option<double?>("--margin") { Description = $"Margin of the squared multi-class hinge loss (default {TrainingConvention.Default.Margin.ToString(CultureInfo.InvariantCulture)}).", HelpName = "M" };
         var reduction = new Option<string?>("--reduction") { Description = "Loss over the batch: mean (PyTorch's reduction='mean', the default) or sum (reduction='sum').", HelpName = "mean|sum" };
         var noClassDivision = new Option<bool>("--no-class-division") { Description = "Do not divide each sample's hinge terms by the number of classes C (PyTorch's MultiMarginLoss divides; this is C times it)." };
-        var input = new Option<string?>("--input") { Description = "Input preprocessing: global ((x/255 - 0.1307)/0.3081, the default), unit (x/255) or pixel (per-pixel standardization with the training set's mean and deviation).", HelpName = "global|unit|pixel" };
+        var input = new Option<string?>("--input") { Description = $"Input preprocessing: global ((x/255 - {MnistDataset.Mean.ToString(CultureInfo.InvariantCulture)})/{MnistDataset.StdDev.ToString(CultureInfo.InvariantCulture)}, the default), unit (x/255) or pixel (per-pixel standardization with the training set's mean and deviation).", HelpName = "global|unit|pixel" };
         var convention = new Option<string?>("--convention") { Description = "All four at once as an identifier REDUCTION_INPUT[_mMARGIN], e.g. sum-c_global (reduction mean|sum, '-c' when divided by C); not together with the separate options.", HelpName = "ID" };
         var bias = new Option<bool>("--bias") { Description = "Give the linear layers biases (the spin Hamiltonian has none; analysis ignores them with a notice)." };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist); fetched on first use.", HelpName = "PATH" };
@@ -162,8 +162,8 @@ public static class TrainCommand
         using var held = LockRun(runDir);
         if (File.Exists(Path.Combine(runDir, "run.json")))
             throw new UsageException($"'{runDir}' already holds a training run; continue it with --resume {runDir} or choose another --out directory.");
-        if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != 10)
-            throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with 10 (classes), got {string.Join(",", options.Widths)}.");
+        if (options.Widths[0] != MnistDataset.PixelsPerImage || options.Widths[^1] != MnistDataset.ClassCount)
+            throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with {MnistDataset.ClassCount} (classes), got {string.Join(",", options.Widths)}.");
         var data = LoadMnist(io, dataDir, options.Convention.Input);
         return Interruptible(io, runDir, $"train {options.Program.Name()} lr {options.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}",
             (progress, ct) => Trainer.Train(runDir, data, options, progress, ct));

@@ -188,6 +188,12 @@ public sealed record AnalysisCost
         return _inertiaRate;
     }
 
+    /// <summary>
+    /// A memory limit suggested to the user for a computation that needs a given number of bytes is that need times this
+    /// (20% headroom for the runtime and the rest of the process).
+    /// </summary>
+    public const double SuggestedLimitHeadroom = 1.2;
+
     /// <summary>Bytes as text with one decimal: "3.5 GB", "120.0 MB".</summary>
     public static string FormatBytes(double bytes) =>
         bytes >= 1e9 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:F1} GB")
@@ -197,6 +203,9 @@ public sealed record AnalysisCost
 /// <summary>The memory this machine can give a new computation.</summary>
 public static class MachineMemory
 {
+    /// <summary>The largest memory limit accepted (10^15 bytes, 1000 TB, beyond any machine): a larger one is a typing error.</summary>
+    public const double MaxLimitBytes = 1e15;
+
     /// <summary>
     /// Bytes available now: MemAvailable of /proc/meminfo on Linux (free memory plus reclaimable caches), else the
     /// runtime's total available memory; never more than the runtime's limit (a container's cgroup limit).

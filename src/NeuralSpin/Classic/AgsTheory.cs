@@ -57,6 +57,15 @@ public sealed record AgsPhaseDiagram(IReadOnlyList<AgsBoundaryPoint> Glass, IRea
 /// </remarks>
 public static class AgsTheory
 {
+    /// <summary>alpha_c at T = 0 as Amit, Gutfreund and Sompolinsky (1985) quote it (three digits), the textbook value beside <see cref="CriticalLoad"/>.</summary>
+    public const double PublishedCriticalLoad = 0.138;
+
+    /// <summary>m at alpha_c (T = 0) as AGS (1985) quote it, the textbook value beside <see cref="CriticalOverlap"/>.</summary>
+    public const double PublishedCriticalOverlap = 0.967;
+
+    /// <summary>The load below which retrieval is the global minimum at T = 0 as AGS (1987) quote it (two digits), beside <see cref="GlobalStabilityLoadZeroTemperature"/>.</summary>
+    public const double PublishedGlobalStabilityLoad = 0.051;
+
     /// <summary>Below this m a solution counts as non-retrieval (the spin-glass branch has m = 0 exactly by symmetry).</summary>
     public const double RetrievalThreshold = 1e-3;
 

@@ -13,6 +13,18 @@ public enum BranchStability
     Unstable,
 }
 
+/// <summary>The names of <see cref="BranchStability"/> in output files and figure legends.</summary>
+public static class BranchStabilityNames
+{
+    /// <summary>"stable", "metastable" or "unstable".</summary>
+    public static string Name(this BranchStability stability) => stability switch
+    {
+        BranchStability.Stable => "stable",
+        BranchStability.Metastable => "metastable",
+        _ => "unstable",
+    };
+}
+
 /// <summary>One root m of m = tanh(beta (J m + h)) with its mean-field free energy per spin and stability.</summary>
 /// <param name="M">The magnetization per spin.</param>
 /// <param name="FreeEnergy">f(m) = -J m^2/2 - h m - T s(m) at the root.</param>

@@ -32,6 +32,12 @@ public sealed record CurieWeissStudyOptions
     /// <summary>The largest size of <see cref="Sizes"/> (the exact sums hold N + 1 log-binomials per size and sweep point).</summary>
     public const int MaxSize = 10_000_000;
 
+    /// <summary>The fewest temperatures of the sweep (<see cref="SweepPoints"/>): its two ends.</summary>
+    public const int MinSweepPoints = 2;
+
+    /// <summary>The most temperatures of the sweep (<see cref="SweepPoints"/>): each holds every branch and the exact sums of every size.</summary>
+    public const int MaxSweepPoints = 100_000;
+
     /// <summary>The end of the sweep: <see cref="SweepMax"/>, else <see cref="DefaultSweepMaxOverCoupling"/> J.</summary>
     public double SweepEnd => SweepMax ?? DefaultSweepMaxOverCoupling * Coupling;
 }
@@ -61,6 +67,12 @@ public sealed record CurieWeissStudyResult(CurieWeissStudyOptions Options, MeanF
 
     /// <summary>J.</summary>
     public double J => Options.Coupling;
+
+    /// <summary>
+    /// P(M) at the reported point is written out (the distribution table and figure) for sizes up to this; larger sizes
+    /// keep it in <see cref="AtPoint"/> but would add N + 1 rows each.
+    /// </summary>
+    public const int MaxDistributionSize = 100_000;
 }
 
 /// <summary>
@@ -111,6 +123,7 @@ public static class CurieWeissStudy
             throw new ArgumentOutOfRangeException(nameof(o.Sizes), o.Sizes?.Count ?? 0, $"one or more sizes, each between 1 and {CurieWeissStudyOptions.MaxSize}");
         if (!(o.SweepMin >= 0 && double.IsFinite(o.SweepMin))) throw new ArgumentOutOfRangeException(nameof(o.SweepMin), o.SweepMin, "the sweep starts at a finite T >= 0");
         if (!(o.SweepEnd > o.SweepMin && double.IsFinite(o.SweepEnd))) throw new ArgumentOutOfRangeException(nameof(o.SweepMax), o.SweepEnd, "the sweep ends at a finite T above its start");
-        if (o.SweepPoints < 2) throw new ArgumentOutOfRangeException(nameof(o.SweepPoints), o.SweepPoints, "at least 2 temperatures");
+        if (o.SweepPoints < CurieWeissStudyOptions.MinSweepPoints || o.SweepPoints > CurieWeissStudyOptions.MaxSweepPoints)
+            throw new ArgumentOutOfRangeException(nameof(o.SweepPoints), o.SweepPoints, $"between {CurieWeissStudyOptions.MinSweepPoints} and {CurieWeissStudyOptions.MaxSweepPoints} temperatures");
     }
 }

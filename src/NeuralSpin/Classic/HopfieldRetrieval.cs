@@ -16,12 +16,18 @@ public sealed record HopfieldRunSettings
     /// <summary>Glauber sweeps over which the overlap is averaged (T &gt; 0 only).</summary>
     public int MeasureSweeps { get; init; } = 50;
 
+    /// <summary>The largest <see cref="FlipFraction"/>: beyond 1/2 the start is nearer the reversed pattern -xi than xi.</summary>
+    public const double MaxFlipFraction = 0.5;
+
+    /// <summary>The most sweeps of <see cref="BurnInSweeps"/> and of <see cref="MeasureSweeps"/>.</summary>
+    public const int MaxSweeps = 1_000_000;
+
     /// <summary>Checks the values.</summary>
     public void Validate()
     {
-        if (!(FlipFraction >= 0 && FlipFraction <= 0.5)) throw new ArgumentOutOfRangeException(nameof(FlipFraction), FlipFraction, "the flip fraction must lie in [0, 0.5]");
-        if (BurnInSweeps < 0) throw new ArgumentOutOfRangeException(nameof(BurnInSweeps), BurnInSweeps, "burn-in must be >= 0");
-        if (MeasureSweeps < 1) throw new ArgumentOutOfRangeException(nameof(MeasureSweeps), MeasureSweeps, "at least one measurement sweep");
+        if (!(FlipFraction >= 0 && FlipFraction <= MaxFlipFraction)) throw new ArgumentOutOfRangeException(nameof(FlipFraction), FlipFraction, $"the flip fraction must lie in [0, {MaxFlipFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}]");
+        if (BurnInSweeps < 0 || BurnInSweeps > MaxSweeps) throw new ArgumentOutOfRangeException(nameof(BurnInSweeps), BurnInSweeps, $"burn-in must lie in [0, {MaxSweeps}]");
+        if (MeasureSweeps < 1 || MeasureSweeps > MaxSweeps) throw new ArgumentOutOfRangeException(nameof(MeasureSweeps), MeasureSweeps, $"measurement sweeps must lie in [1, {MaxSweeps}]");
     }
 }
 

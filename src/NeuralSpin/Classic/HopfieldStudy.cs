@@ -58,6 +58,21 @@ public sealed record HopfieldStudyOptions
 
     /// <summary>Points of the AGS m(T) curve drawn beside the overlap-vs-temperature simulation.</summary>
     public int AgsCurvePoints { get; init; } = 121;
+
+    /// <summary>The smallest network size (<see cref="Sizes"/>, <see cref="PhaseSize"/>).</summary>
+    public const int MinSize = 8;
+
+    /// <summary>The largest network size (<see cref="Sizes"/>, <see cref="PhaseSize"/>): the Hebbian couplings are a dense N x N matrix.</summary>
+    public const int MaxSize = 20_000;
+
+    /// <summary>The largest load alpha = P/N (<see cref="Alphas"/>, <see cref="TemperatureCurveAlpha"/>, <see cref="PhaseAlphas"/>), far past alpha_c = 0.138.</summary>
+    public const double MaxAlpha = 2;
+
+    /// <summary>The largest temperature (<see cref="Temperature"/>, <see cref="Temperatures"/>, <see cref="PhaseTemperatures"/>), far past T_g = 1 + sqrt(alpha).</summary>
+    public const double MaxTemperature = 10;
+
+    /// <summary>The most pattern sets per point (<see cref="Samples"/>, <see cref="PhaseSamples"/>).</summary>
+    public const int MaxSamples = 10_000;
 }
 
 /// <summary>Everything <see cref="HopfieldStudy.Run"/> computes.</summary>
@@ -155,17 +170,19 @@ public static class HopfieldStudy
         {
             if (!ok) throw new ArgumentOutOfRangeException(name, value, rule);
         }
-        Check(o.Sizes is { Count: > 0 } && o.Sizes.All(n => n is >= 8 and <= 20_000), nameof(o.Sizes), o.Sizes?.Count ?? 0, "one or more sizes between 8 and 20000");
-        Check(o.Alphas is { Count: > 0 } && o.Alphas.All(a => a > 0 && a <= 2), nameof(o.Alphas), o.Alphas?.Count ?? 0, "one or more loads in (0, 2]");
-        Check(o.Temperature is >= 0 and <= 10, nameof(o.Temperature), o.Temperature, "in [0, 10]");
-        Check(o.Samples is >= 1 and <= 10_000, nameof(o.Samples), o.Samples, "between 1 and 10000");
+        const int minN = HopfieldStudyOptions.MinSize, maxN = HopfieldStudyOptions.MaxSize, maxK = HopfieldStudyOptions.MaxSamples;
+        const double maxA = HopfieldStudyOptions.MaxAlpha, maxT = HopfieldStudyOptions.MaxTemperature;
+        Check(o.Sizes is { Count: > 0 } && o.Sizes.All(n => n is >= minN and <= maxN), nameof(o.Sizes), o.Sizes?.Count ?? 0, $"one or more sizes between {minN} and {maxN}");
+        Check(o.Alphas is { Count: > 0 } && o.Alphas.All(a => a > 0 && a <= maxA), nameof(o.Alphas), o.Alphas?.Count ?? 0, $"one or more loads in (0, {maxA}]");
+        Check(o.Temperature is >= 0 and <= maxT, nameof(o.Temperature), o.Temperature, $"in [0, {maxT}]");
+        Check(o.Samples is >= 1 and <= maxK, nameof(o.Samples), o.Samples, $"between 1 and {maxK}");
         Check(o.Level is > 0 and < 1, nameof(o.Level), o.Level, "strictly between 0 and 1");
-        Check(o.TemperatureCurveAlpha is > 0 and <= 2, nameof(o.TemperatureCurveAlpha), o.TemperatureCurveAlpha, "in (0, 2]");
-        Check(o.Temperatures is { Count: > 0 } && o.Temperatures.All(t => t is >= 0 and <= 10), nameof(o.Temperatures), o.Temperatures?.Count ?? 0, "one or more temperatures in [0, 10]");
-        Check(o.PhaseSize is >= 8 and <= 20_000, nameof(o.PhaseSize), o.PhaseSize, "between 8 and 20000");
-        Check(o.PhaseSamples is >= 1 and <= 10_000, nameof(o.PhaseSamples), o.PhaseSamples, "between 1 and 10000");
-        Check(o.PhaseAlphas is { Count: > 0 } && o.PhaseAlphas.All(a => a > 0 && a <= 2), nameof(o.PhaseAlphas), o.PhaseAlphas?.Count ?? 0, "one or more loads in (0, 2]");
-        Check(o.PhaseTemperatures is { Count: > 0 } && o.PhaseTemperatures.All(t => t > 0 && t <= 10), nameof(o.PhaseTemperatures), o.PhaseTemperatures?.Count ?? 0, "one or more temperatures in (0, 10]");
+        Check(o.TemperatureCurveAlpha is > 0 and <= maxA, nameof(o.TemperatureCurveAlpha), o.TemperatureCurveAlpha, $"in (0, {maxA}]");
+        Check(o.Temperatures is { Count: > 0 } && o.Temperatures.All(t => t is >= 0 and <= maxT), nameof(o.Temperatures), o.Temperatures?.Count ?? 0, $"one or more temperatures in [0, {maxT}]");
+        Check(o.PhaseSize is >= minN and <= maxN, nameof(o.PhaseSize), o.PhaseSize, $"between {minN} and {maxN}");
+        Check(o.PhaseSamples is >= 1 and <= maxK, nameof(o.PhaseSamples), o.PhaseSamples, $"between 1 and {maxK}");
+        Check(o.PhaseAlphas is { Count: > 0 } && o.PhaseAlphas.All(a => a > 0 && a <= maxA), nameof(o.PhaseAlphas), o.PhaseAlphas?.Count ?? 0, $"one or more loads in (0, {maxA}]");
+        Check(o.PhaseTemperatures is { Count: > 0 } && o.PhaseTemperatures.All(t => t > 0 && t <= maxT), nameof(o.PhaseTemperatures), o.PhaseTemperatures?.Count ?? 0, $"one or more temperatures in (0, {maxT}]");
         Check(o.PhaseLevel is > 0 and < 1, nameof(o.PhaseLevel), o.PhaseLevel, "strictly between 0 and 1");
         Check(o.AgsCurvePoints >= 2, nameof(o.AgsCurvePoints), o.AgsCurvePoints, "at least 2");
         ArgumentNullException.ThrowIfNull(o.Run, nameof(o.Run));

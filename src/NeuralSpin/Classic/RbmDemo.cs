@@ -22,6 +22,29 @@ public sealed record RbmDemoOptions
 
     /// <summary>Log-spaced scales of the sweep (<see cref="Precision.LogGrid"/> from <see cref="ScaleMin"/> to <see cref="ScaleMax"/>).</summary>
     public int Points { get; init; } = 15;
+
+    /// <summary>The most hidden units of the demo machine (<see cref="Hidden"/>): each adds a term to H_eff at every enumerated state.</summary>
+    public const int MaxHidden = 1000;
+
+    /// <summary>The fewest scales of the sweep (<see cref="Points"/>): a slope needs two.</summary>
+    public const int MinPoints = 2;
+
+    /// <summary>The most scales of the sweep (<see cref="Points"/>): each enumerates the 2^N_v states twice.</summary>
+    public const int MaxPoints = 200;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field outside its range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string rule)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, rule);
+        }
+        Check(Visible is >= 1 and <= RbmDeviationOptions.DefaultMaxExhaustiveVisible, nameof(Visible), Visible, $"between 1 and {RbmDeviationOptions.DefaultMaxExhaustiveVisible} (all 2^N_v states are enumerated)");
+        Check(Hidden is >= 1 and <= MaxHidden, nameof(Hidden), Hidden, $"between 1 and {MaxHidden}");
+        Check(double.IsFinite(Scale) && Scale > 0, nameof(Scale), Scale, "finite and positive");
+        Check(double.IsFinite(ScaleMin) && double.IsFinite(ScaleMax) && ScaleMin > 0 && ScaleMax > ScaleMin, nameof(ScaleMin), ScaleMin, "finite, with 0 < ScaleMin < ScaleMax");
+        Check(Points is >= MinPoints and <= MaxPoints, nameof(Points), Points, $"between {MinPoints} and {MaxPoints}");
+    }
 }
 
 /// <summary>The deviation of the quadratic expansion against the weight scale, with and without hidden biases.</summary>
@@ -62,7 +85,7 @@ public static class RbmDemo
     public static Rbm Machine(int visible, int hidden, int seed)
     {
         if (visible < 1) throw new ArgumentOutOfRangeException(nameof(visible), visible, "at least one visible unit");
-        if (hidden < 1) throw new ArgumentOutOfRangeException(nameof(hidden), hidden, "at least one hidden unit");
+        if (hidden < 1 || hidden > RbmDemoOptions.MaxHidden) throw new ArgumentOutOfRangeException(nameof(hidden), hidden, $"between 1 and {RbmDemoOptions.MaxHidden} hidden units");
         var rng = new SplitMixRandom(seed);
         double Normal()
         {
@@ -78,8 +101,13 @@ public static class RbmDemo
         return new Rbm(visible, hidden, w, b, c);
     }
 
-    /// <summary>The scales of the sweep: <see cref="RbmDemoOptions.Points"/> log-spaced values from ScaleMin to ScaleMax.</summary>
-    public static double[] Scales(RbmDemoOptions options) => Precision.LogGrid(options.ScaleMin, options.ScaleMax, options.Points);
+    /// <summary>The scales of the sweep: <see cref="RbmDemoOptions.Points"/> log-spaced values from ScaleMin to ScaleMax (the options validated first).</summary>
+    public static double[] Scales(RbmDemoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return Precision.LogGrid(options.ScaleMin, options.ScaleMax, options.Points);
+    }
 
     /// <summary>Work units of <see cref="Sweep"/> for a progress bar: two deviations per scale.</summary>
     public static int WorkUnits(IReadOnlyList<double> scales) => 2 * scales.Count;

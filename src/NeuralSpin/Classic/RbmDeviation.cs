@@ -7,10 +7,16 @@ namespace NeuralSpin.Classic;
 /// <summary>Options of <see cref="RbmDeviation.Compute"/>.</summary>
 public sealed record RbmDeviationOptions
 {
-    /// <summary>Enumerate all 2^N_v visible states when N_v is at most this (default 22, at most 30).</summary>
-    public int MaxExhaustiveVisible { get; init; } = 22;
+    /// <summary>The default of <see cref="MaxExhaustiveVisible"/>: 2^22 states, a few seconds per machine.</summary>
+    public const int DefaultMaxExhaustiveVisible = 22;
 
-    /// <summary>Number of uniformly drawn visible states when N_v is larger (default 100000).</summary>
+    /// <summary>The most drawn visible states (<see cref="Samples"/>): the sampled pass costs O(N_v N_h) per state.</summary>
+    public const int MaxSamples = 100_000_000;
+
+    /// <summary>Enumerate all 2^N_v visible states when N_v is at most this (default <see cref="DefaultMaxExhaustiveVisible"/>, at most <see cref="RbmDeviation.MaxEnumerableVisible"/>).</summary>
+    public int MaxExhaustiveVisible { get; init; } = DefaultMaxExhaustiveVisible;
+
+    /// <summary>Number of uniformly drawn visible states when N_v is larger (default 100000, 1 to <see cref="MaxSamples"/>).</summary>
     public int Samples { get; init; } = 100_000;
 
     /// <summary>Seed of the drawn states (the result depends only on it, not on the thread count).</summary>
@@ -35,6 +41,15 @@ public sealed record RbmDeviationResult(long StatesChecked, bool Exhaustive, lon
 {
     /// <summary>The constant-free deviation max - min of H_eff - H_quad (what matters for probabilities).</summary>
     public double Spread => MaxDeviation - MinDeviation;
+}
+
+/// <summary>The exact and the quadratic H_eff of one visible state (see <see cref="RbmDeviation.Scatter"/>).</summary>
+/// <param name="Exact">H_eff(v), the hidden units summed out.</param>
+/// <param name="Quadratic">H_quad(v) of the pairwise expansion, with its constant.</param>
+public readonly record struct RbmEnergyPair(double Exact, double Quadratic)
+{
+    /// <summary>H_eff(v) - H_quad(v).</summary>
+    public double Difference => Exact - Quadratic;
 }
 
 /// <summary>
@@ -89,6 +104,8 @@ public static class RbmDeviation
         var o = options ?? new RbmDeviationOptions();
         if (o.MaxExhaustiveVisible < 0 || o.MaxExhaustiveVisible > MaxEnumerableVisible)
             throw new ArgumentOutOfRangeException(nameof(options), $"MaxExhaustiveVisible must lie in [0, {MaxEnumerableVisible}]");
+        if (o.Samples < 1 || o.Samples > RbmDeviationOptions.MaxSamples)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Samples must lie in [1, {RbmDeviationOptions.MaxSamples}]");
         return rbm.Visible <= o.MaxExhaustiveVisible ? Enumerate(rbm, o, progress) : Sample(rbm, o, progress);
     }
 
@@ -207,6 +224,21 @@ public static class RbmDeviation
         foreach (var a in accs) total.Merge(a);
         double maxAbs = Math.Max(Math.Abs(total.Min), Math.Abs(total.Max));
         return new RbmDeviationResult(o.Samples, false, o.Seed, maxAbs, total.Min, total.Max, null, null, null);
+    }
+
+    /// <summary>Visible states in the comparison of exact and quadratic H_eff state by state (<see cref="Scatter"/>): all of them up to N_v = 12.</summary>
+    public const int ScatterStates = 4096;
+
+    /// <summary>
+    /// Exact H_eff(v) and quadratic H_quad(v) of <paramref name="quadratic"/> (the machine's <see cref="Rbm.QuadraticExpansion"/>)
+    /// on the visible states of <see cref="States"/>: all 2^N_v when at most <paramref name="states"/>, else that many
+    /// uniform ones drawn with <paramref name="seed"/>.
+    /// </summary>
+    public static RbmEnergyPair[] Scatter(Rbm rbm, RbmQuadraticModel quadratic, long seed, int states = ScatterStates)
+    {
+        ArgumentNullException.ThrowIfNull(rbm);
+        ArgumentNullException.ThrowIfNull(quadratic);
+        return States(rbm.Visible, states, seed).Select(v => new RbmEnergyPair(rbm.EffectiveEnergy(v), quadratic.Energy(v))).ToArray();
     }
 
     /// <summary>

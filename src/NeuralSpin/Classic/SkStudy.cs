@@ -12,11 +12,11 @@ namespace NeuralSpin.Classic;
 /// </summary>
 public sealed record SkStudyOptions
 {
-    /// <summary>Spins of the instances whose TAP solutions and TAP states are studied (4 to 1000: the field
-    /// continuation solves a dense (N+1) x (N+1) system per Newton step).</summary>
+    /// <summary>Spins of the instances whose TAP solutions and TAP states are studied (<see cref="MinSize"/> to <see cref="MaxN"/>:
+    /// the field continuation solves a dense (N+1) x (N+1) system per Newton step).</summary>
     public int N { get; init; } = 100;
 
-    /// <summary>Sizes of the finite-size study and of the lambda_min curves (each 4 to 4000).</summary>
+    /// <summary>Sizes of the finite-size study and of the lambda_min curves (each <see cref="MinSize"/> to <see cref="MaxSize"/>).</summary>
     public IReadOnlyList<int> Sizes { get; init; } = [50, 100, 200, 400];
 
     /// <summary>Instances (seeds) per size in the finite-size study.</summary>
@@ -68,6 +68,30 @@ public sealed record SkStudyOptions
     /// bit-reproducible; the libtorch threads speed up each eigensolve). Default: the processor count.</summary>
     public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>The smallest instance size (<see cref="N"/> and <see cref="Sizes"/>): a handful of spins, below which the curves and TAP states are degenerate.</summary>
+    public const int MinSize = 4;
+
+    /// <summary>The largest size of <see cref="N"/>: the field continuation solves a dense (N+1) x (N+1) system per Newton step.</summary>
+    public const int MaxN = 1000;
+
+    /// <summary>The largest size of <see cref="Sizes"/>: each instance's lambda_min curve needs dense N x N eigensolves.</summary>
+    public const int MaxSize = 4000;
+
+    /// <summary>The most instances per size (<see cref="Instances"/>).</summary>
+    public const int MaxInstances = 10_000;
+
+    /// <summary>The most random starts of the TAP iteration per temperature (<see cref="Starts"/>).</summary>
+    public const int MaxStarts = 100_000;
+
+    /// <summary>The most field-continuation branches per temperature (<see cref="Branches"/>).</summary>
+    public const int MaxBranches = 10_000;
+
+    /// <summary>The most instances of the TAP-state search (<see cref="TapInstances"/>).</summary>
+    public const int MaxTapInstances = 1000;
+
+    /// <summary>The most Monte Carlo runs per instance and temperature of the TAP-state search (<see cref="TapStarts"/>).</summary>
+    public const int MaxTapStarts = 1000;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field outside its range.</summary>
     public void Validate()
     {
@@ -75,17 +99,17 @@ public sealed record SkStudyOptions
         {
             if (!ok) throw new ArgumentOutOfRangeException(name, value, rule);
         }
-        Check(N is >= 4 and <= 1000, nameof(N), N, "between 4 and 1000");
-        Check(Sizes is { Count: > 0 } && Sizes.All(s => s is >= 4 and <= 4000), nameof(Sizes), Sizes?.Count ?? 0, "one or more sizes, each between 4 and 4000");
-        Check(Instances is >= 1 and <= 10000, nameof(Instances), Instances, "between 1 and 10000");
+        Check(N is >= MinSize and <= MaxN, nameof(N), N, $"between {MinSize} and {MaxN}");
+        Check(Sizes is { Count: > 0 } && Sizes.All(s => s is >= MinSize and <= MaxSize), nameof(Sizes), Sizes?.Count ?? 0, $"one or more sizes, each between {MinSize} and {MaxSize}");
+        Check(Instances is >= 1 and <= MaxInstances, nameof(Instances), Instances, $"between 1 and {MaxInstances}");
         Check(Coupling > 0 && double.IsFinite(Coupling), nameof(Coupling), Coupling, "positive and finite");
         Check(BetaMax > 0 && double.IsFinite(BetaMax) && BetaMax * Coupling > 1, nameof(BetaMax), BetaMax, "finite and beyond the transition at beta = 1/J");
         Check(Level >= 0 && Level < 1, nameof(Level), Level, "in [0, 1)");
-        Check(Starts is >= 1 and <= 100000, nameof(Starts), Starts, "between 1 and 100000");
-        Check(Branches is >= 1 and <= 10000, nameof(Branches), Branches, "between 1 and 10000");
+        Check(Starts is >= 1 and <= MaxStarts, nameof(Starts), Starts, $"between 1 and {MaxStarts}");
+        Check(Branches is >= 1 and <= MaxBranches, nameof(Branches), Branches, $"between 1 and {MaxBranches}");
         Check(ContinuationStartField > 0 && double.IsFinite(ContinuationStartField), nameof(ContinuationStartField), ContinuationStartField, "positive and finite");
-        Check(TapInstances is >= 1 and <= 1000, nameof(TapInstances), TapInstances, "between 1 and 1000");
-        Check(TapStarts is >= 1 and <= 1000, nameof(TapStarts), TapStarts, "between 1 and 1000");
+        Check(TapInstances is >= 1 and <= MaxTapInstances, nameof(TapInstances), TapInstances, $"between 1 and {MaxTapInstances}");
+        Check(TapStarts is >= 1 and <= MaxTapStarts, nameof(TapStarts), TapStarts, $"between 1 and {MaxTapStarts}");
         Check(TapTemperatures is { Count: > 0 } && TapTemperatures.All(t => t > 0 && double.IsFinite(t)), nameof(TapTemperatures), TapTemperatures?.Count ?? 0, "one or more positive reduced temperatures");
         Check(StateTemperatures is { Count: > 0 } && StateTemperatures.All(t => t > 0 && double.IsFinite(t)), nameof(StateTemperatures), StateTemperatures?.Count ?? 0, "one or more positive reduced temperatures");
         Check(CurvePoints >= 2, nameof(CurvePoints), CurvePoints, "at least 2");

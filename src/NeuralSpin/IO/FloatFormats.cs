@@ -67,7 +67,7 @@ public static class FloatFormats
     }
 
     /// <summary>Bytes per element of a safetensors floating dtype (F64, F32, F16, BF16), or 0 if unsupported.</summary>
-    internal static int SafeTensorsItemSize(string dtype) => dtype switch
+    public static int SafeTensorsItemSize(string dtype) => dtype switch
     {
         "F64" => 8,
         "F32" => 4,

@@ -53,6 +53,26 @@ public sealed record MonteCarloOptions
     /// single sweeps.
     /// </summary>
     public static MonteCarloOptions Sampling { get; } = new() { Thinning = 10 };
+
+    /// <summary>
+    /// The memory the samples of one run may take, in bytes (8 GiB; <see cref="SampleBytes"/>): a run keeps its samples
+    /// in memory, and <c>neuralspin ising sample</c> refuses a request beyond this or beyond one array of
+    /// <see cref="Array.MaxLength"/> spins.
+    /// </summary>
+    public const long MaxSampleBytes = 8L << 30;
+
+    /// <summary>The bytes <paramref name="samples"/> samples of <paramref name="spins"/> spins take: one int8 per spin and one float64 energy per sample.</summary>
+    public static long SampleBytes(int samples, int spins) => (long)samples * (spins + sizeof(double));
+
+    /// <summary>
+    /// The most samples of <paramref name="spins"/> spins (at least 1) within one array of <see cref="Array.MaxLength"/>
+    /// spins and <see cref="MaxSampleBytes"/> bytes.
+    /// </summary>
+    public static long MaxSamples(int spins)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(spins, 1);
+        return Math.Min(Array.MaxLength / spins, MaxSampleBytes / (spins + sizeof(double)));
+    }
 }
 
 /// <summary>Running mean and variance (Welford), mergeable.</summary>

@@ -55,6 +55,27 @@ public static class Figures
         return sc;
     }
 
+    /// <summary>
+    /// A line through the finite points of (x, y) only, with an optional legend and pattern; with
+    /// <paramref name="markers"/> the points as markers (size 5) and no line. Nothing is added when no point is finite.
+    /// </summary>
+    public static void Line(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, Color color, string? legend, LinePattern? pattern = null, bool markers = false, float width = 2)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        var ok = Enumerable.Range(0, x.Count).Where(i => double.IsFinite(x[i]) && double.IsFinite(y[i])).ToArray();
+        if (ok.Length == 0) return;
+        var sc = plot.Add.Scatter(ok.Select(i => x[i]).ToArray(), ok.Select(i => y[i]).ToArray(), color);
+        if (legend is not null) sc.LegendText = legend;
+        sc.LineWidth = markers ? 0 : width;
+        sc.MarkerSize = markers ? 5 : 0;
+        if (pattern is { } p) sc.LinePattern = p;
+    }
+
+    /// <summary>A number in a title or legend: invariant, 7 significant digits (as the command line's tables print it).</summary>
+    public static string Num(double v) => v.ToString("G7", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The plot rendered as PNG bytes.</summary>
     public static byte[] Png(Plot plot, int width = Width, int height = Height) => plot.GetImage(width, height).GetImageBytes(ImageFormat.Png);
 }

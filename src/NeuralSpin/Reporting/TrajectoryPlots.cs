@@ -11,13 +11,17 @@ public sealed record PlotFile(string Name, byte[] Png, string Description);
 
 /// <summary>
 /// A figure before rendering: its file name, what it shows, and its panels (ScottPlot models, stacked top to bottom,
-/// each <see cref="PanelHeight"/> pixels high), so that its content (series, ranges, labels) can be inspected.
+/// each <see cref="PanelHeight"/> pixels high and <see cref="Width"/> wide), so that its content (series, ranges,
+/// labels) can be inspected.
 /// </summary>
 public sealed record Figure(string Name, string Description, IReadOnlyList<Plot> Panels, int PanelHeight = Figures.Height)
 {
+    /// <summary>Width of the PNG in pixels (default <see cref="Figures.Width"/>).</summary>
+    public int Width { get; init; } = Figures.Width;
+
     /// <summary>The figure as a PNG: one panel as is, several stacked.</summary>
-    public PlotFile Render() => new(Name, Panels.Count == 1 && PanelHeight == Figures.Height ? Figures.Png(Panels[0])
-        : TrajectoryPlots.Stack(Panels, Figures.Width, PanelHeight), Description);
+    public PlotFile Render() => new(Name, Panels.Count == 1 ? Figures.Png(Panels[0], Width, PanelHeight)
+        : TrajectoryPlots.Stack(Panels, Width, PanelHeight), Description);
 }
 
 /// <summary>

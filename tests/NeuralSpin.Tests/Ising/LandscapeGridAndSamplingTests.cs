@@ -41,6 +41,20 @@ public class LandscapeGridAndSamplingTests
     }
 
     [Test]
+    public void SampleMemory_IsOneByteASpinAndOneDoubleASample_WithinTheLimits()
+    {
+        Assert.That(MonteCarloOptions.SampleBytes(1000, 10), Is.EqualTo(1000L * 18));
+        Assert.That(MonteCarloOptions.MaxSampleBytes, Is.EqualTo(8L * 1024 * 1024 * 1024));
+        // one spin: the byte limit binds; from three spins on, one array of Array.MaxLength spins
+        long m1 = MonteCarloOptions.MaxSamples(1);
+        Assert.That(m1, Is.EqualTo(MonteCarloOptions.MaxSampleBytes / 9));
+        Assert.That(MonteCarloOptions.SampleBytes((int)m1, 1), Is.LessThanOrEqualTo(MonteCarloOptions.MaxSampleBytes));
+        Assert.That(MonteCarloOptions.SampleBytes((int)m1 + 1, 1), Is.GreaterThan(MonteCarloOptions.MaxSampleBytes));
+        Assert.That(MonteCarloOptions.MaxSamples(10), Is.EqualTo(Array.MaxLength / 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MonteCarloOptions.MaxSamples(0));
+    }
+
+    [Test]
     public void Sampling_IsTheDefaultsWithTenSweepsBetweenSamples()
     {
         var d = new MonteCarloOptions();

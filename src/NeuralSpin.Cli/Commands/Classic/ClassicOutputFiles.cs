@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
-using ScottPlot;
 
 namespace NeuralSpin.Cli.Commands.Classic;
 
-/// <summary>Output helpers of the classic-model commands: the --out directory, CSV text, PNG plots, all written atomically.</summary>
+/// <summary>Output helpers of the classic-model commands: the --out directory, CSV text, and the files (CSV and the PNGs of the library's figures) written atomically.</summary>
 internal static class ClassicOutputFiles
 {
     /// <summary>The <c>--out DIR</c> option with its default <c>results/classic/&lt;command&gt;</c>.</summary>
@@ -29,24 +28,6 @@ internal static class ClassicOutputFiles
 
     /// <summary>CSV text with a header (<see cref="NeuralSpin.Reporting.CsvText"/>: invariant round-trip numbers, empty fields for missing values).</summary>
     public static string Csv(string[] header, IEnumerable<object[]> rows) => NeuralSpin.Reporting.CsvText.Write(header, rows);
-
-    /// <summary>A plot with title and axis labels.</summary>
-    public static Plot NewPlot(string title, string xLabel, string yLabel) => NeuralSpin.Reporting.Figures.NewPlot(title, xLabel, yLabel);
-
-    /// <summary>Adds a line (finite points only) with an optional legend and pattern; markers instead of a line when asked.</summary>
-    public static void Line(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, Color color, string? legend, LinePattern? pattern = null, bool markers = false, float width = 2)
-    {
-        var ok = Enumerable.Range(0, x.Count).Where(i => double.IsFinite(x[i]) && double.IsFinite(y[i])).ToArray();
-        if (ok.Length == 0) return;
-        var sc = plot.Add.Scatter(ok.Select(i => x[i]).ToArray(), ok.Select(i => y[i]).ToArray(), color);
-        if (legend is not null) sc.LegendText = legend;
-        sc.LineWidth = markers ? 0 : width;
-        sc.MarkerSize = markers ? 5 : 0;
-        if (pattern is { } p) sc.LinePattern = p;
-    }
-
-    /// <summary>The PNG bytes of a plot (900 x 600).</summary>
-    public static byte[] Png(Plot plot) => NeuralSpin.Reporting.Figures.Png(plot, 900, 600);
 
     /// <summary>
     /// Writes text and PNG files (path -&gt; content) together through an <see cref="OutputSet"/> (all of them or none)

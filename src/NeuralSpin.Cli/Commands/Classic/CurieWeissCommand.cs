@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NeuralSpin.Classic;
-using ScottPlot;
-using Color = ScottPlot.Color;
+using NeuralSpin.Reporting;
 using Spectre.Console;
 using static NeuralSpin.Cli.Commands.Classic.ClassicOutputFiles;
 
@@ -19,9 +18,6 @@ public static class CurieWeissCommand
 {
     /// <summary>Largest size accepted by --sizes (<see cref="CurieWeissStudyOptions.MaxSize"/>).</summary>
     public const int MaxSize = CurieWeissStudyOptions.MaxSize;
-
-    /// <summary>P(M) is written to distribution.csv for sizes up to this.</summary>
-    public const int MaxDistributionSize = 100_000;
 
     static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
@@ -39,7 +35,7 @@ public static class CurieWeissCommand
         var sizes = new Option<string>("--sizes") { Description = $"Finite sizes N for the exact binomial sums, comma-separated (1 <= N <= {MaxSize}).", DefaultValueFactory = _ => string.Join(",", Defaults.Sizes), HelpName = "N1,N2,..." };
         var tMin = new Option<double>("--t-min") { Description = "Lowest temperature of the m(T), f(T) sweep.", DefaultValueFactory = _ => Defaults.SweepMin, HelpName = "T" };
         var tMax = new Option<double?>("--t-max") { Description = $"Highest temperature of the sweep (default {Inv(CurieWeissStudyOptions.DefaultSweepMaxOverCoupling)} J).", HelpName = "T" };
-        var points = new Option<int>("--points") { Description = "Temperatures in the sweep (2..100000).", DefaultValueFactory = _ => Defaults.SweepPoints, HelpName = "K" };
+        var points = new Option<int>("--points") { Description = $"Temperatures in the sweep ({CurieWeissStudyOptions.MinSweepPoints}..{CurieWeissStudyOptions.MaxSweepPoints}).", DefaultValueFactory = _ => Defaults.SweepPoints, HelpName = "K" };
         var cmd = new Command("curie-weiss",
             "Curie-Weiss model: all branches of m = tanh(beta (J m + h)) with stability from f(m) = -J m^2/2 - h m - T s(m), T_c = J, " +
             "the fitted exponents beta = 1/2 and gamma = 1, and exact finite-N results (binomial sum over M) converging to mean field. " +
@@ -63,7 +59,8 @@ public static class CurieWeissCommand
             int k = p.GetValue(points);
             if (lo < 0) throw new UsageException($"--t-min {Inv(lo)} is negative. Give a sweep start T >= 0, e.g. --t-min 0.");
             if (!(hi > lo)) throw new UsageException($"--t-max {Inv(hi)} must be larger than --t-min {Inv(lo)}. Give a sweep range, e.g. --t-min 0 --t-max 2.");
-            if (k < 2 || k > 100_000) throw new UsageException($"--points {k} is not allowed: give between 2 and 100000 temperatures, e.g. --points 201.");
+            if (k < CurieWeissStudyOptions.MinSweepPoints || k > CurieWeissStudyOptions.MaxSweepPoints)
+                throw new UsageException($"--points {k} is not allowed: give between {CurieWeissStudyOptions.MinSweepPoints} and {CurieWeissStudyOptions.MaxSweepPoints} temperatures, e.g. --points 201.");
 
             var study = new CurieWeissStudyOptions { Temperature = t, Field = h, Coupling = j, Sizes = ns, SweepMin = lo, SweepMax = hi, SweepPoints = k };
             var result = CliIO.WithProgress(io, "Curie-Weiss sweep", CurieWeissStudy.WorkUnits(study), pr => CurieWeissStudy.Run(study, pr));
@@ -94,13 +91,6 @@ public static class CurieWeissCommand
         return ns.Distinct().Order().ToArray();
     }
 
-    static string Stability(BranchStability s) => s switch
-    {
-        BranchStability.Stable => "stable",
-        BranchStability.Metastable => "metastable",
-        _ => "unstable",
-    };
-
     static Dictionary<string, object?> Json(CurieWeissStudyResult r, List<string> files)
     {
         var st = r.Solution.Stable;
@@ -118,7 +108,7 @@ public static class CurieWeissCommand
             ["branches"] = r.Solution.Branches.Select(b => new Dictionary<string, object?>
             {
                 ["m"] = b.M, ["free_energy"] = b.FreeEnergy, ["curvature"] = double.IsFinite(b.Curvature) ? b.Curvature : null,
-                ["stability"] = Stability(b.Stability),
+                ["stability"] = b.Stability.Name(),
             }).ToList(),
             ["critical_exponent_beta"] = r.Beta.Exponent,
             ["critical_exponent_beta_standard_error"] = r.Beta.ExponentStandardError,
@@ -141,7 +131,7 @@ public static class CurieWeissCommand
         var files = new List<(string, object)>();
         // CSV: every branch at every swept temperature
         files.Add((Path.Combine(dir, "magnetization.csv"), Csv(["temperature", "branch", "m", "free_energy", "stability"],
-            r.Sweep.SelectMany(s => s.Solution.Branches.Select((b, i) => new object[] { s.Temperature, i, b.M, b.FreeEnergy, Stability(b.Stability) })))));
+            r.Sweep.SelectMany(s => s.Solution.Branches.Select((b, i) => new object[] { s.Temperature, i, b.M, b.FreeEnergy, b.Stability.Name() })))));
         files.Add((Path.Combine(dir, "finite_size.csv"), Csv(["temperature", "n", "mean_m", "mean_abs_m", "mean_m2", "free_energy", "energy"],
             r.Sweep.SelectMany(s => s.Finite.Select(f => new object[] { s.Temperature, f.Size, f.MeanM, f.MeanAbsM, f.MeanM2, f.FreeEnergy, f.Energy })))));
         files.Add((Path.Combine(dir, "free_energy.csv"), Csv(["temperature", "mean_field_free_energy", .. r.Sizes.Select(n => $"f_N{n}")],
@@ -150,117 +140,9 @@ public static class CurieWeissCommand
             r.Beta.X.Select((x, i) => new object[] { "beta: x = T_c - T, y = m0", x, r.Beta.Y[i] })
                 .Concat(r.Gamma.X.Select((x, i) => new object[] { "gamma: x = T - T_c, y = chi", x, r.Gamma.Y[i] })))));
         files.Add((Path.Combine(dir, "distribution.csv"), Csv(["n", "M", "m", "probability"],
-            r.AtPoint.Where(f => f.Size <= MaxDistributionSize).SelectMany(f => f.Probabilities.Select((pk, kk) => new object[] { f.Size, 2 * kk - f.Size, f.MagnetizationPerSpin(kk), pk })))));
-        files.Add((Path.Combine(dir, "magnetization.png"), Png(MagnetizationPlot(r))));
-        files.Add((Path.Combine(dir, "free_energy.png"), Png(FreeEnergyPlot(r))));
-        files.Add((Path.Combine(dir, "exponents.png"), Png(ExponentPlot(r))));
-        files.Add((Path.Combine(dir, "distribution.png"), Png(DistributionPlot(r))));
+            r.AtPoint.Where(f => f.Size <= CurieWeissStudyResult.MaxDistributionSize).SelectMany(f => f.Probabilities.Select((pk, kk) => new object[] { f.Size, 2 * kk - f.Size, f.MagnetizationPerSpin(kk), pk })))));
+        files.AddRange(CurieWeissPlots.Render(r).Select(f => (Path.Combine(dir, f.Name), (object)f.Png)));
         return files;
-    }
-
-    static readonly Color[] SizeColors = [Colors.Green, Colors.Purple, Colors.Brown, Colors.Teal, Colors.Magenta, Colors.Olive, Colors.Navy];
-
-    static (Color, LinePattern) Style(BranchStability s) => s switch
-    {
-        BranchStability.Stable => (Colors.Blue, LinePattern.Solid),
-        BranchStability.Metastable => (Colors.Orange, LinePattern.Dashed),
-        _ => (Colors.Gray, LinePattern.Dotted),
-    };
-
-    /// <summary>
-    /// Splits the branches into three continuous families (lower, middle, upper root; a single root belongs to the
-    /// family aligned with h, and to both outer ones at h = 0) and draws each in runs of equal stability.
-    /// </summary>
-    static void Branches(Plot plot, CurieWeissStudyResult r, Func<MeanFieldBranch, double> value)
-    {
-        var seen = new HashSet<BranchStability>();
-        for (int family = 0; family < 3; family++)
-        {
-            var run = new List<(double T, double V)>();
-            BranchStability? current = null;
-            void Flush()
-            {
-                if (run.Count > 0 && current is { } c)
-                {
-                    var (color, pattern) = Style(c);
-                    Line(plot, run.Select(q => q.T).ToArray(), run.Select(q => q.V).ToArray(), color, seen.Add(c) ? Stability(c) + " mean field" : null, pattern);
-                }
-                run.Clear();
-            }
-            foreach (var s in r.Sweep)
-            {
-                var bs = s.Solution.Branches;
-                MeanFieldBranch? b = bs.Count == 3 ? bs[family]
-                    : family == 2 && r.H >= 0 || family == 0 && r.H <= 0 ? bs[0] : null;
-                if (b is null) { Flush(); current = null; continue; }
-                if (current != b.Stability && run.Count > 0)
-                {
-                    var last = run[^1];
-                    Flush();
-                    run.Add(last); // keep the curve connected across a change of stability
-                }
-                current = b.Stability;
-                run.Add((s.Temperature, value(b)));
-            }
-            Flush();
-        }
-    }
-
-    static Plot MagnetizationPlot(CurieWeissStudyResult r)
-    {
-        var plot = NewPlot($"Curie-Weiss m(T) at h = {CliIO.Num(r.H)}, J = {CliIO.Num(r.J)} (T_c = J)", "temperature T", "magnetization m");
-        Branches(plot, r, b => b.M);
-        for (int s = 0; s < r.Sizes.Length; s++)
-            Line(plot, r.Sweep.Select(q => q.Temperature).ToArray(), r.Sweep.Select(q => q.Finite[s].MeanAbsM).ToArray(), SizeColors[s % SizeColors.Length],
-                $"exact <|m|>, N = {r.Sizes[s]}", null, false, 1.5f);
-        var tc = plot.Add.VerticalLine(r.J, 1, Colors.Black);
-        tc.LinePattern = LinePattern.Dotted;
-        tc.LegendText = "T_c";
-        plot.ShowLegend();
-        return plot;
-    }
-
-    static Plot FreeEnergyPlot(CurieWeissStudyResult r)
-    {
-        var plot = NewPlot($"Curie-Weiss free energy per spin at h = {CliIO.Num(r.H)}", "temperature T", "f (per spin)");
-        Branches(plot, r, b => b.FreeEnergy);
-        for (int s = 0; s < r.Sizes.Length; s++)
-            Line(plot, r.Sweep.Select(q => q.Temperature).ToArray(), r.Sweep.Select(q => q.Finite[s].FreeEnergy).ToArray(), SizeColors[s % SizeColors.Length],
-                $"exact f_N, N = {r.Sizes[s]}", null, false, 1.5f);
-        plot.ShowLegend();
-        return plot;
-    }
-
-    static Plot ExponentPlot(CurieWeissStudyResult r)
-    {
-        var plot = NewPlot("Critical exponents from the mean-field solution (h = 0)", "ln |T - T_c|", "ln m0   /   ln chi");
-        var lxb = r.Beta.X.Select(v => Math.Log(v)).ToArray();
-        Line(plot, lxb, r.Beta.Y.Select(v => Math.Log(v)).ToArray(), Colors.Blue, $"m0 below T_c: fitted beta = {r.Beta.Exponent:F5}", null, true);
-        Line(plot, lxb, lxb.Select(x => Math.Log(r.Beta.Amplitude) + r.Beta.Exponent * x).ToArray(), Colors.Blue, null, LinePattern.Dashed, false, 1);
-        var lxg = r.Gamma.X.Select(v => Math.Log(v)).ToArray();
-        Line(plot, lxg, r.Gamma.Y.Select(v => Math.Log(v)).ToArray(), Colors.Red, $"chi above T_c: fitted gamma = {r.Gamma.Exponent:F5}", null, true);
-        Line(plot, lxg, lxg.Select(x => Math.Log(r.Gamma.Amplitude) - r.Gamma.Exponent * x).ToArray(), Colors.Red, null, LinePattern.Dashed, false, 1);
-        plot.ShowLegend();
-        return plot;
-    }
-
-    static Plot DistributionPlot(CurieWeissStudyResult r)
-    {
-        var plot = NewPlot($"Exact P(m) at T = {CliIO.Num(r.T)}, h = {CliIO.Num(r.H)} (density N P(M)/2)", "m = M/N", "probability density");
-        for (int s = 0; s < r.AtPoint.Length; s++)
-        {
-            var f = r.AtPoint[s];
-            if (f.Size > MaxDistributionSize) continue;
-            Line(plot, Enumerable.Range(0, f.Size + 1).Select(f.MagnetizationPerSpin).ToArray(), f.Probabilities.Select(pk => pk * f.Size / 2).ToArray(),
-                SizeColors[s % SizeColors.Length], $"N = {f.Size}", null, f.Size <= 40, 1.5f);
-        }
-        foreach (var b in r.Solution.StableBranches)
-        {
-            var v = plot.Add.VerticalLine(b.M, 1, Colors.Blue);
-            v.LinePattern = LinePattern.Dashed;
-        }
-        plot.ShowLegend();
-        return plot;
     }
 
     static void Print(CliIO io, CurieWeissStudyResult r)
@@ -270,7 +152,7 @@ public static class CurieWeissCommand
         t.AddRow("stable m", CliIO.Num(r.Solution.Stable.M) + (r.Solution.Degenerate ? " (degenerate with -m; m >= 0 reported)" : ""));
         t.AddRow("free energy f(m)", CliIO.Num(r.Solution.Stable.FreeEnergy));
         foreach (var b in r.Solution.Branches)
-            t.AddRow("branch", $"m = {CliIO.Num(b.M)}, f = {CliIO.Num(b.FreeEnergy)}, {Stability(b.Stability)}");
+            t.AddRow("branch", $"m = {CliIO.Num(b.M)}, f = {CliIO.Num(b.FreeEnergy)}, {b.Stability.Name()}");
         t.AddRow("exponent beta (fit)", $"{r.Beta.Exponent:F5} ± {r.Beta.ExponentStandardError:G2} (textbook 1/2)");
         t.AddRow("exponent gamma (fit)", $"{r.Gamma.Exponent:F5} (textbook 1)");
         io.Console_.Write(t);

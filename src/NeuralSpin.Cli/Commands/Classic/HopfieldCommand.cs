@@ -31,7 +31,7 @@ public static class HopfieldCommand
         var temperature = new Option<double>("--temperature") { Description = "Temperature of the overlap-vs-load curves: 0 runs asynchronous T = 0 dynamics to a fixed point, T > 0 Glauber dynamics.", DefaultValueFactory = _ => Defaults.Temperature, HelpName = "T" };
         var samples = new Option<int>("--samples") { Description = "Independent pattern sets per point of the overlap-vs-load curves (error bars are standard errors over them).", DefaultValueFactory = _ => Defaults.Samples, HelpName = "K" };
         var level = new Option<double>("--level") { Description = "Overlap level defining alpha_c(N): where the mean overlap falls through it, and where the fraction of runs reaching it falls through 1/2.", DefaultValueFactory = _ => Defaults.Level, HelpName = "L" };
-        var flip = new Option<double>("--flip-fraction") { Description = "Fraction of the pattern's spins reversed in the start configuration, in [0, 0.5].", DefaultValueFactory = _ => Defaults.Run.FlipFraction, HelpName = "F" };
+        var flip = new Option<double>("--flip-fraction") { Description = $"Fraction of the pattern's spins reversed in the start configuration, in [0, {Inv(HopfieldRunSettings.MaxFlipFraction)}].", DefaultValueFactory = _ => Defaults.Run.FlipFraction, HelpName = "F" };
         var tAlpha = new Option<double>("--t-alpha") { Description = "Load of the overlap-vs-temperature curve.", DefaultValueFactory = _ => Defaults.TemperatureCurveAlpha, HelpName = "A" };
         var temps = new Option<string>("--temperatures") { Description = "Temperatures of the overlap-vs-temperature curve.", DefaultValueFactory = _ => List(Defaults.Temperatures), HelpName = "T1,T2,..." };
         var phaseSize = new Option<int>("--phase-size") { Description = "N of the overlap-vs-temperature curve and of the phase-diagram points.", DefaultValueFactory = _ => Defaults.PhaseSize, HelpName = "N" };
@@ -47,7 +47,7 @@ public static class HopfieldCommand
 
         var cmd = new Command("hopfield",
             "Hopfield retrieval vs load and temperature (Hebbian couplings, T = 0 asynchronous and Glauber dynamics from a stored pattern) " +
-            "next to the AGS replica-symmetric theory: finite-size overlap curves and alpha_c(N), AGS alpha_c = 0.138, and the phase diagram (T_g, T_M, T_c) with simulation points.")
+            $"next to the AGS replica-symmetric theory: finite-size overlap curves and alpha_c(N), AGS alpha_c = {Inv(AgsTheory.PublishedCriticalLoad)}, and the phase diagram (T_g, T_M, T_c) with simulation points.")
         {
             sizes, alphas, temperature, samples, level, flip, tAlpha, temps, phaseSize, phaseSamples, phaseAlphas, phaseTemps, burnIn, measure, noPhase, seed, json, outDir,
         };
@@ -58,29 +58,29 @@ public static class HopfieldCommand
             string dir = p.GetValue(outDir)!;
             ClassicOutputFiles.CheckOutputs(dir, FileNames, [], (jp, "--json"));
 
-            var ns = PositiveInts(p.GetValue(sizes)!, "--sizes", 8, 20_000, "250,500,1000,2000");
-            var loads = Numbers(p.GetValue(alphas)!, "--alphas", 0, 2, false, "0.05,0.1,0.15");
+            var ns = PositiveInts(p.GetValue(sizes)!, "--sizes", HopfieldStudyOptions.MinSize, HopfieldStudyOptions.MaxSize, "250,500,1000,2000");
+            var loads = Numbers(p.GetValue(alphas)!, "--alphas", 0, HopfieldStudyOptions.MaxAlpha, false, "0.05,0.1,0.15");
             double t0 = p.GetValue(temperature);
-            if (!(t0 >= 0 && t0 <= 10)) throw new UsageException($"--temperature {Inv(t0)} is not allowed: give a temperature in [0, 10], e.g. --temperature 0.");
+            if (!(t0 >= 0 && t0 <= HopfieldStudyOptions.MaxTemperature)) throw new UsageException($"--temperature {Inv(t0)} is not allowed: give a temperature in [0, {Inv(HopfieldStudyOptions.MaxTemperature)}], e.g. --temperature 0.");
             int k = p.GetValue(samples);
-            if (k < 1 || k > 10_000) throw new UsageException($"--samples {k} is not allowed: give between 1 and 10000 pattern sets per point.");
+            if (k < 1 || k > HopfieldStudyOptions.MaxSamples) throw new UsageException($"--samples {k} is not allowed: give between 1 and {HopfieldStudyOptions.MaxSamples} pattern sets per point.");
             double lvl = p.GetValue(level);
             if (!(lvl > 0 && lvl < 1)) throw new UsageException($"--level {Inv(lvl)} is not allowed: give an overlap level strictly between 0 and 1, e.g. --level 0.8.");
             double ff = p.GetValue(flip);
-            if (!(ff >= 0 && ff <= 0.5)) throw new UsageException($"--flip-fraction {Inv(ff)} is not allowed: give a fraction in [0, 0.5], e.g. --flip-fraction 0.1.");
+            if (!(ff >= 0 && ff <= HopfieldRunSettings.MaxFlipFraction)) throw new UsageException($"--flip-fraction {Inv(ff)} is not allowed: give a fraction in [0, {Inv(HopfieldRunSettings.MaxFlipFraction)}], e.g. --flip-fraction 0.1.");
             double ta = p.GetValue(tAlpha);
-            if (!(ta > 0 && ta <= 2)) throw new UsageException($"--t-alpha {Inv(ta)} is not allowed: give a load in (0, 2], e.g. --t-alpha 0.05.");
-            var tList = Numbers(p.GetValue(temps)!, "--temperatures", 0, 10, true, "0,0.5,1");
+            if (!(ta > 0 && ta <= HopfieldStudyOptions.MaxAlpha)) throw new UsageException($"--t-alpha {Inv(ta)} is not allowed: give a load in (0, {Inv(HopfieldStudyOptions.MaxAlpha)}], e.g. --t-alpha 0.05.");
+            var tList = Numbers(p.GetValue(temps)!, "--temperatures", 0, HopfieldStudyOptions.MaxTemperature, true, "0,0.5,1");
             int pn = p.GetValue(phaseSize);
-            if (pn < 8 || pn > 20_000) throw new UsageException($"--phase-size {pn} is not allowed: give N between 8 and 20000, e.g. --phase-size 1000.");
+            if (pn < HopfieldStudyOptions.MinSize || pn > HopfieldStudyOptions.MaxSize) throw new UsageException($"--phase-size {pn} is not allowed: give N between {HopfieldStudyOptions.MinSize} and {HopfieldStudyOptions.MaxSize}, e.g. --phase-size 1000.");
             int pk = p.GetValue(phaseSamples);
-            if (pk < 1 || pk > 10_000) throw new UsageException($"--phase-samples {pk} is not allowed: give between 1 and 10000 pattern sets per point.");
+            if (pk < 1 || pk > HopfieldStudyOptions.MaxSamples) throw new UsageException($"--phase-samples {pk} is not allowed: give between 1 and {HopfieldStudyOptions.MaxSamples} pattern sets per point.");
             bool phase = !p.GetValue(noPhase);
-            var paList = Numbers(p.GetValue(phaseAlphas)!, "--phase-alphas", 0, 2, false, "0.05,0.1,0.15");
-            var ptList = Numbers(p.GetValue(phaseTemps)!, "--phase-temperatures", 0, 10, false, "0.2,0.5,0.8");
+            var paList = Numbers(p.GetValue(phaseAlphas)!, "--phase-alphas", 0, HopfieldStudyOptions.MaxAlpha, false, "0.05,0.1,0.15");
+            var ptList = Numbers(p.GetValue(phaseTemps)!, "--phase-temperatures", 0, HopfieldStudyOptions.MaxTemperature, false, "0.2,0.5,0.8");
             int bi = p.GetValue(burnIn), ms = p.GetValue(measure);
-            if (bi < 0 || bi > 1_000_000) throw new UsageException($"--burn-in {bi} is not allowed: give a number of sweeps in [0, 1000000].");
-            if (ms < 1 || ms > 1_000_000) throw new UsageException($"--measure {ms} is not allowed: give a number of sweeps in [1, 1000000].");
+            if (bi < 0 || bi > HopfieldRunSettings.MaxSweeps) throw new UsageException($"--burn-in {bi} is not allowed: give a number of sweeps in [0, {HopfieldRunSettings.MaxSweeps}].");
+            if (ms < 1 || ms > HopfieldRunSettings.MaxSweeps) throw new UsageException($"--measure {ms} is not allowed: give a number of sweeps in [1, {HopfieldRunSettings.MaxSweeps}].");
             int s = p.GetValue(seed);
             var r = CliIO.WithStages(io, "classic hopfield", pr => HopfieldStudy.Run(new HopfieldStudyOptions
             {
@@ -162,14 +162,14 @@ public static class HopfieldCommand
             }
             io.Console_.Write(table);
             var ags = new Table().Title("AGS replica-symmetric theory").AddColumn("quantity").AddColumn("value").AddColumn("textbook");
-            ags.AddRow("alpha_c (T = 0, retrieval states cease)", CliIO.Num(alphaC), "0.138");
-            ags.AddRow("m at alpha_c (T = 0)", CliIO.Num(mC), "0.967");
-            ags.AddRow("alpha where retrieval becomes the global minimum (T = 0)", CliIO.Num(alphaGlobal), "0.051");
+            ags.AddRow("alpha_c (T = 0, retrieval states cease)", CliIO.Num(alphaC), Inv(AgsTheory.PublishedCriticalLoad));
+            ags.AddRow("m at alpha_c (T = 0)", CliIO.Num(mC), Inv(AgsTheory.PublishedCriticalOverlap));
+            ags.AddRow("alpha where retrieval becomes the global minimum (T = 0)", CliIO.Num(alphaGlobal), Inv(AgsTheory.PublishedGlobalStabilityLoad));
             ags.AddRow($"m(T = 0) at alpha = {Inv(ta)}", CliIO.Num(AgsTheory.RetrievalOverlap(ta, 0)), "");
             ags.AddRow($"T_M at alpha = {Inv(ta)} (last T of the AGS m(T) grid with m > 0)", CliIO.Num(r.AgsRetrievalLimitOnGrid), "");
             io.Console_.Write(ags);
             if (capacities.Any(c => double.IsNaN(c.AlphaAtMeanLevel)))
-                io.Notice($"for some N the mean overlap never falls through {Inv(lvl)} inside the --alphas range; extend the range (e.g. up to 0.24) to locate alpha_c(N).");
+                io.Notice($"for some N the mean overlap never falls through {Inv(lvl)} inside the --alphas range; extend the range (e.g. up to {Inv(Defaults.Alphas.Max())}) to locate alpha_c(N).");
             io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) + $"wall time {total.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s\n"));
             return CliApp.Ok;
         });

@@ -5,7 +5,7 @@ using System.Globalization;
 using NeuralSpin.BinaryNets;
 using NeuralSpin.Classic;
 using NeuralSpin.Ising;
-using ScottPlot;
+using NeuralSpin.Reporting;
 using Spectre.Console;
 using static NeuralSpin.Cli.Commands.Classic.ClassicOutputFiles;
 
@@ -20,9 +20,6 @@ namespace NeuralSpin.Cli.Commands.Classic;
 /// </summary>
 public static class RbmCommand
 {
-    /// <summary>Visible states shown in the scatter of exact vs quadratic H_eff.</summary>
-    const int ScatterStates = 4096;
-
     static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The library's defaults of the deviation and of the demo.</summary>
@@ -48,16 +45,16 @@ public static class RbmCommand
         var samples = new Option<int>("--samples") { Description = $"Random visible states checked when N_v > {DeviationDefaults.MaxExhaustiveVisible} (no KL then).", DefaultValueFactory = _ => DeviationDefaults.Samples, HelpName = "K" };
         var seed = new Option<int>("--seed") { Description = "Seed of the demo machine and of the random states.", DefaultValueFactory = _ => (int)DeviationDefaults.Seed, HelpName = "S" };
         var visible = new Option<int>("--visible") { Description = $"Demo: visible units N_v (1..{DeviationDefaults.MaxExhaustiveVisible}).", DefaultValueFactory = _ => DemoDefaults.Visible, HelpName = "NV" };
-        var hidden = new Option<int>("--hidden") { Description = "Demo: hidden units N_h (1..1000).", DefaultValueFactory = _ => DemoDefaults.Hidden, HelpName = "NH" };
+        var hidden = new Option<int>("--hidden") { Description = $"Demo: hidden units N_h (1..{RbmDemoOptions.MaxHidden}).", DefaultValueFactory = _ => DemoDefaults.Hidden, HelpName = "NH" };
         var scale = new Option<double>("--scale") { Description = "Demo: weight scale s of the reported machine (W -> s W).", DefaultValueFactory = _ => DemoDefaults.Scale, HelpName = "S" };
         var scaleMin = new Option<double>("--scale-min") { Description = "Demo: smallest scale of the sweep.", DefaultValueFactory = _ => DemoDefaults.ScaleMin, HelpName = "S" };
         var scaleMax = new Option<double>("--scale-max") { Description = "Demo: largest scale of the sweep.", DefaultValueFactory = _ => DemoDefaults.ScaleMax, HelpName = "S" };
-        var points = new Option<int>("--points") { Description = "Demo: log-spaced scales in the sweep (2..200).", DefaultValueFactory = _ => DemoDefaults.Points, HelpName = "K" };
+        var points = new Option<int>("--points") { Description = $"Demo: log-spaced scales in the sweep ({RbmDemoOptions.MinPoints}..{RbmDemoOptions.MaxPoints}).", DefaultValueFactory = _ => DemoDefaults.Points, HelpName = "K" };
         var cmd = new Command("rbm",
             "RBM with +-1 units: exact H_eff(v) by summing out the hidden units vs its quadratic (pairwise Ising) expansion " +
             "J = sum_mu (1 - tanh^2 c_mu) W W^T, h = b + W tanh c (Hopfield form J = W W^T at c = 0). Reports the largest |H_eff - H_quad| over " +
-            "all visible states (N_v <= 22; else over --samples seeded random states) and KL(P_eff || P_quad). Writes scatter.csv/png " +
-            "(exact vs quadratic H_eff) and, with --demo, scaling.csv/png (deviation vs weight scale, slopes 4 and 3) into --out. " +
+            $"all visible states (N_v <= {RbmDeviationOptions.DefaultMaxExhaustiveVisible}; else over --samples seeded random states) and KL(P_eff || P_quad). Writes scatter.csv/png " +
+            $"(exact vs quadratic H_eff) and, with --demo, scaling.csv/png (deviation vs weight scale, slopes {RbmDemo.ExpectedExponentWithoutHiddenBias} and {RbmDemo.ExpectedExponentWithHiddenBias}) into --out. " +
             "Give exactly one of --weights FILE and --demo.")
             { weights, demo, json, outDir, modelOut, samples, seed, visible, hidden, scale, scaleMin, scaleMax, points };
         cmd.SetAction(p =>
@@ -74,7 +71,7 @@ public static class RbmCommand
                     ? "give either --weights FILE (an RBM to analyse) or --demo (a random RBM and a sweep of its weight scale)."
                     : "--weights and --demo exclude each other: give one of them.");
             int k = p.GetValue(samples), sd = p.GetValue(seed);
-            if (k < 1 || k > 100_000_000) throw new UsageException($"--samples {k} is not allowed: give between 1 and 100000000 random states, e.g. --samples 100000.");
+            if (k < 1 || k > RbmDeviationOptions.MaxSamples) throw new UsageException($"--samples {k} is not allowed: give between 1 and {RbmDeviationOptions.MaxSamples} random states, e.g. --samples 100000.");
             var options = new RbmDeviationOptions { Samples = k, Seed = sd };
 
             Rbm rbm;
@@ -85,14 +82,15 @@ public static class RbmCommand
                 double s = p.GetValue(scale), lo = p.GetValue(scaleMin), hi = p.GetValue(scaleMax);
                 if (nv < 1 || nv > DeviationDefaults.MaxExhaustiveVisible)
                     throw new UsageException($"--visible {nv} is not allowed: the demo enumerates all 2^N_v states, so give 1..{DeviationDefaults.MaxExhaustiveVisible}, e.g. --visible {DemoDefaults.Visible}.");
-                if (nh < 1 || nh > 1000) throw new UsageException($"--hidden {nh} is not allowed: give 1..1000 hidden units, e.g. --hidden 3.");
+                if (nh < 1 || nh > RbmDemoOptions.MaxHidden) throw new UsageException($"--hidden {nh} is not allowed: give 1..{RbmDemoOptions.MaxHidden} hidden units, e.g. --hidden 3.");
                 if (!(double.IsFinite(s) && s > 0)) throw new UsageException($"--scale {Inv(s)} is not allowed: give a finite positive weight scale, e.g. --scale 0.5.");
                 if (!(double.IsFinite(lo) && double.IsFinite(hi) && lo > 0 && hi > lo))
                     throw new UsageException($"--scale-min {Inv(lo)} and --scale-max {Inv(hi)} must be finite with 0 < --scale-min < --scale-max, e.g. --scale-min 0.01 --scale-max 2.");
-                if (pts < 2 || pts > 200) throw new UsageException($"--points {pts} is not allowed: give 2..200 scales, e.g. --points 15.");
+                if (pts < RbmDemoOptions.MinPoints || pts > RbmDemoOptions.MaxPoints) throw new UsageException($"--points {pts} is not allowed: give {RbmDemoOptions.MinPoints}..{RbmDemoOptions.MaxPoints} scales, e.g. --points 15.");
+                var demoOptions = new RbmDemoOptions { Visible = nv, Hidden = nh, Scale = s, ScaleMin = lo, ScaleMax = hi, Points = pts };
                 var unit = RbmDemo.Machine(nv, nh, sd);
                 rbm = unit.WithWeightScale(s);
-                var scales = RbmDemo.Scales(new RbmDemoOptions { ScaleMin = lo, ScaleMax = hi, Points = pts });
+                var scales = RbmDemo.Scales(demoOptions);
                 sweep = CliIO.WithProgress(io, "scale sweep", RbmDemo.WorkUnits(scales), pr => RbmDemo.Sweep(unit, scales, options, pr));
             }
             else
@@ -102,20 +100,20 @@ public static class RbmCommand
             var quad = rbm.QuadraticExpansion();
             var dev = CliIO.WithProgress(io, rbm.Visible <= options.MaxExhaustiveVisible ? $"enumerating 2^{rbm.Visible} visible states" : $"{k} random visible states",
                 RbmDeviation.WorkUnits(rbm, options), pr => RbmDeviation.Compute(rbm, options, pr));
-            var states = RbmDeviation.States(rbm.Visible, ScatterStates, sd);
-            var scatter = states.Select(v => (Exact: rbm.EffectiveEnergy(v), Quadratic: quad.Energy(v))).ToArray();
+            var scatter = RbmDeviation.Scatter(rbm, quad, sd);
+            var plots = RbmPlots.Render(rbm, dev, scatter, sweep).ToDictionary(f => f.Name, f => f.Png);
 
             var files = new List<(string Path, object Content)>
             {
-                (Path.Combine(dir, "scatter.csv"), Csv(["h_eff_exact", "h_eff_quadratic", "difference"], scatter.Select(q => new object[] { q.Exact, q.Quadratic, q.Exact - q.Quadratic }))),
-                (Path.Combine(dir, "scatter.png"), Png(ScatterPlot(scatter, dev, rbm))),
+                (Path.Combine(dir, "scatter.csv"), Csv(["h_eff_exact", "h_eff_quadratic", "difference"], scatter.Select(q => new object[] { q.Exact, q.Quadratic, q.Difference }))),
+                (Path.Combine(dir, "scatter.png"), plots["scatter.png"]),
             };
             if (sweep != null)
             {
                 files.Add((Path.Combine(dir, "scaling.csv"), Csv(["scale", "max_deviation_c0", "spread_c0", "kl_c0", "max_deviation_c", "spread_c", "kl_c"],
                     sweep.Scales.Select((s, i) => new object[] { s, sweep.Zero[i].MaxAbsDeviation, sweep.Zero[i].Spread, sweep.Zero[i].KlDivergence!.Value,
                         sweep.Biased[i].MaxAbsDeviation, sweep.Biased[i].Spread, sweep.Biased[i].KlDivergence!.Value }))));
-                files.Add((Path.Combine(dir, "scaling.png"), Png(ScalingPlot(sweep))));
+                files.Add((Path.Combine(dir, "scaling.png"), plots["scaling.png"]));
             }
             var dict = Json(rbm, quad, dev, files.Select(f => f.Path).Concat(mo != null ? [mo] : []).ToList(), sweep, isDemo ? null : wf);
             dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
@@ -177,32 +175,6 @@ public static class RbmCommand
             };
         }
         return d;
-    }
-
-    static Plot ScatterPlot((double Exact, double Quadratic)[] pts, RbmDeviationResult dev, Rbm rbm)
-    {
-        var plot = NewPlot($"RBM H_eff: exact vs quadratic (N_v = {rbm.Visible}, N_h = {rbm.Hidden}, {pts.Length} states)", "exact H_eff(v)", "quadratic H_quad(v)");
-        Line(plot, pts.Select(q => q.Exact).ToArray(), pts.Select(q => q.Quadratic).ToArray(), Colors.Blue,
-            $"states; max |H_eff - H_quad| = {CliIO.Num(dev.MaxAbsDeviation)} over {dev.StatesChecked} {(dev.Exhaustive ? "(all)" : "random")} states", null, true);
-        double lo = pts.Min(q => Math.Min(q.Exact, q.Quadratic)), hi = pts.Max(q => Math.Max(q.Exact, q.Quadratic));
-        Line(plot, new[] { lo, hi }, new[] { lo, hi }, Colors.Gray, "diagonal", LinePattern.Dashed, false, 1);
-        plot.ShowLegend();
-        return plot;
-    }
-
-    static Plot ScalingPlot(RbmScaleSweep s)
-    {
-        var plot = NewPlot("Deviation of the quadratic expansion vs weight scale (log10-log10)", "log10 scale s (W -> s W)", "log10 max_v |H_eff - H_quad|");
-        var lx = s.Scales.Select(Math.Log10).ToArray();
-        Line(plot, lx, s.Zero.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Blue, $"c = 0 (fitted slope {s.SlopeZero.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithoutHiddenBias})", null, true);
-        Line(plot, lx, s.Biased.Select(r => Math.Log10(r.MaxAbsDeviation)).ToArray(), Colors.Red, $"c != 0 (fitted slope {s.SlopeBiased.Exponent:F3}, expected {RbmDemo.ExpectedExponentWithHiddenBias})", null, true);
-        // reference lines through the smallest-scale point with the expected slopes
-        double x0 = lx[0];
-        int p0 = RbmDemo.ExpectedExponentWithoutHiddenBias, p1 = RbmDemo.ExpectedExponentWithHiddenBias;
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Zero[0].MaxAbsDeviation) + p0 * (x - x0)).ToArray(), Colors.Blue, $"slope {p0}", LinePattern.Dashed, false, 1);
-        Line(plot, lx, lx.Select(x => Math.Log10(s.Biased[0].MaxAbsDeviation) + p1 * (x - x0)).ToArray(), Colors.Red, $"slope {p1}", LinePattern.Dashed, false, 1);
-        plot.ShowLegend();
-        return plot;
     }
 
     static void Print(CliIO io, Rbm rbm, RbmDeviationResult dev, RbmQuadraticModel quad, RbmScaleSweep? sweep)

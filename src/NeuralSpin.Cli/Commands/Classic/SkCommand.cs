@@ -59,24 +59,23 @@ public static class SkCommand
         var items = text.Split(',').Select(s => s.Trim()).ToArray();
         var r = new int[items.Length];
         for (int i = 0; i < items.Length; i++)
-            if (!int.TryParse(items[i], NumberStyles.None, CultureInfo.InvariantCulture, out r[i]) || r[i] < 4 || r[i] > 4000)
-                throw new UsageException($"--sizes '{text}': '{items[i]}' is not an integer size between 4 and 4000. Give a comma-separated list of sizes, e.g. --sizes 50,100,200,400.");
+            if (!int.TryParse(items[i], NumberStyles.None, CultureInfo.InvariantCulture, out r[i]) || r[i] < SkStudyOptions.MinSize || r[i] > SkStudyOptions.MaxSize)
+                throw new UsageException($"--sizes '{text}': '{items[i]}' is not an integer size between {SkStudyOptions.MinSize} and {SkStudyOptions.MaxSize}. Give a comma-separated list of sizes, e.g. --sizes 50,100,200,400.");
         return r;
     }
 
     static void Validate(Settings s)
     {
-        if (s.N < 4 || s.N > 1000) throw new UsageException($"--n {s.N} is not allowed: give the TAP instance size between 4 and 1000, e.g. --n 100.");
-        if (s.Instances < 1 || s.Instances > 10000) throw new UsageException($"--instances {s.Instances} is not allowed: give between 1 and 10000 instances per size, e.g. --instances 6.");
+        if (s.N < SkStudyOptions.MinSize || s.N > SkStudyOptions.MaxN) throw new UsageException($"--n {s.N} is not allowed: give the TAP instance size between {SkStudyOptions.MinSize} and {SkStudyOptions.MaxN}, e.g. --n 100.");
+        if (s.Instances < 1 || s.Instances > SkStudyOptions.MaxInstances) throw new UsageException($"--instances {s.Instances} is not allowed: give between 1 and {SkStudyOptions.MaxInstances} instances per size, e.g. --instances 6.");
         if (!(s.Coupling > 0) || !double.IsFinite(s.Coupling)) throw new UsageException($"--coupling {Inv(s.Coupling)} is not allowed: the coupling scale J must be positive and finite, e.g. --coupling 1.");
         if (!(s.BetaMax > 0) || !double.IsFinite(s.BetaMax)) throw new UsageException($"--beta-max {Inv(s.BetaMax)} is not allowed: give a positive, finite upper end of the beta range, e.g. --beta-max 3.");
         if (s.BetaMax * s.Coupling <= 1) throw new UsageException($"--beta-max {Inv(s.BetaMax)} does not reach the transition at beta = 1/J = {Inv(1 / s.Coupling)}: give a larger value, e.g. --beta-max {Inv(3 / s.Coupling)}.");
         if (!(s.Level >= 0 && s.Level < 1)) throw new UsageException($"--level {Inv(s.Level)} is not allowed: the level must lie in [0, 1), e.g. --level 0.05.");
-        if (s.Starts < 1 || s.Starts > 100000) throw new UsageException($"--starts {s.Starts} is not allowed: give between 1 and 100000 random starts, e.g. --starts 20.");
-        if (s.Branches < 1 || s.Branches > 10000) throw new UsageException($"--branches {s.Branches} is not allowed: give between 1 and 10000 field-continuation branches, e.g. --branches 8.");
-        if (s.TapInstances < 1 || s.TapInstances > 1000) throw new UsageException($"--tap-instances {s.TapInstances} is not allowed: give between 1 and 1000 instances for the TAP-state search, e.g. --tap-instances 8.");
-        if (s.TapStarts < 1 || s.TapStarts > 1000) throw new UsageException($"--tap-starts {s.TapStarts} is not allowed: give between 1 and 1000 Monte Carlo runs per instance and temperature, e.g. --tap-starts 4.");
-        if (s.N > 1000) throw new UsageException($"--n {s.N} is too large for the field continuation (a dense (N+1) x (N+1) linear solve per Newton step): give --n up to 1000.");
+        if (s.Starts < 1 || s.Starts > SkStudyOptions.MaxStarts) throw new UsageException($"--starts {s.Starts} is not allowed: give between 1 and {SkStudyOptions.MaxStarts} random starts, e.g. --starts 20.");
+        if (s.Branches < 1 || s.Branches > SkStudyOptions.MaxBranches) throw new UsageException($"--branches {s.Branches} is not allowed: give between 1 and {SkStudyOptions.MaxBranches} field-continuation branches, e.g. --branches 8.");
+        if (s.TapInstances < 1 || s.TapInstances > SkStudyOptions.MaxTapInstances) throw new UsageException($"--tap-instances {s.TapInstances} is not allowed: give between 1 and {SkStudyOptions.MaxTapInstances} instances for the TAP-state search, e.g. --tap-instances 8.");
+        if (s.TapStarts < 1 || s.TapStarts > SkStudyOptions.MaxTapStarts) throw new UsageException($"--tap-starts {s.TapStarts} is not allowed: give between 1 and {SkStudyOptions.MaxTapStarts} Monte Carlo runs per instance and temperature, e.g. --tap-starts 4.");
         ArgParsing.ThreadCount(s.Threads);
         ClassicOutputFiles.CheckOutputs(s.Out, FileNames, [], (s.Json, "--json"));
     }
