@@ -59,7 +59,7 @@ public sealed class IndependentReference
         for (int i = 0; i < N; i++) for (int j = 0; j < N; j++) D[i] += J[i * N + j] * J[i * N + j];
     }
 
-    /// <summary>Reads F64 tensors layers.{k}.weight (W^(k), N_k x N_{k-1}) of a safetensors file with a reader written here.</summary>
+    /// <summary>Reads F64 or F32 tensors layers.{k}.weight (W^(k), N_k x N_{k-1}) of a safetensors file with a reader written here (F32 widened exactly).</summary>
     public static IndependentReference FromSafeTensors(string path)
     {
         var bytes = File.ReadAllBytes(path);
@@ -70,7 +70,9 @@ public sealed class IndependentReference
         var blocks = new List<double[]>();
         foreach (var t in tensors)
         {
-            if (t.Value.GetProperty("dtype").GetString() != "F64") throw new InvalidDataException($"{path}: {t.Name} is not F64");
+            string dtype = t.Value.GetProperty("dtype").GetString()!;
+            if (dtype is not ("F64" or "F32")) throw new InvalidDataException($"{path}: {t.Name} is {dtype}, not F64 or F32");
+            int size = dtype == "F64" ? 8 : 4;
             var shape = t.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
             var offs = t.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
             int outN = shape[0], inN = shape[1];
@@ -80,7 +82,12 @@ public sealed class IndependentReference
             long start = 8 + headerLength + offs[0];
             for (int o = 0; o < outN; o++)
                 for (int i = 0; i < inN; i++)
-                    jk[i * outN + o] = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)(start + 8L * (o * inN + i)), 8)));
+                {
+                    var at = bytes.AsSpan((int)(start + (long)size * (o * inN + i)), size);
+                    jk[i * outN + o] = size == 8
+                        ? BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(at))
+                        : BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(at));
+                }
             blocks.Add(jk);
         }
         return new IndependentReference(widths.ToArray(), blocks);
