@@ -17,12 +17,17 @@ public sealed record GoldenExpected(
     double? FirstLevelSpacingRatio, double SpacingBeta, double[] SpectrumJ, double[] SpectrumTap);
 
 /// <summary>The generator and analysis parameters read back from meta.json.</summary>
-public sealed record GoldenMeta(int[] Widths, double[] C, int Seed, double? Level, double BetaMax);
+public sealed record GoldenMeta(int[] Widths, double[] C, int Seed, double? Spike, double? Level, double BetaMax);
+
+/// <summary>How a regenerated file compares with the committed one.</summary>
+public sealed record RegeneratedFile(string File, string Status);
 
 /// <summary>
 /// Reading and (only on request) writing the files of <c>golden/&lt;case&gt;/</c>: input.safetensors,
 /// meta.json and expected.json. Doubles are written in .NET's shortest round-trip form ("R"), so
-/// reading them back gives the identical bits.
+/// reading them back gives the identical bits. Regeneration never writes into <c>golden/&lt;case&gt;/</c>:
+/// it writes under another root (by default <see cref="RegeneratedRoot"/>) for review, and the tests always
+/// compare with the committed files.
 /// </summary>
 public static class GoldenFiles
 {
@@ -31,7 +36,10 @@ public static class GoldenFiles
 
     /// <summary>The documented regeneration command (also written into meta.json).</summary>
     public const string RegenerateCommand =
-        "NEURALSPIN_REGENERATE_GOLDEN=1 dotnet test tests/NeuralSpin.Tests --filter FullyQualifiedName~Golden";
+        "NEURALSPIN_REGENERATE_GOLDEN=1 dotnet test tests/NeuralSpin.Tests --filter FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests.Regenerate";
+
+    /// <summary>The folder under golden/ that regeneration writes to (ignored by git, golden/.gitignore).</summary>
+    public const string RegeneratedFolder = ".regenerated";
 
     public static bool RegenerationRequested =>
         Environment.GetEnvironmentVariable(RegenerateVariable) == "1";
@@ -51,36 +59,114 @@ public static class GoldenFiles
         }
     }
 
+    /// <summary>golden/.regenerated: where regeneration writes its files for review.</summary>
+    public static string RegeneratedRoot => Path.Combine(GoldenRoot, RegeneratedFolder);
+
     public static string CaseDir(string name) => Path.Combine(GoldenRoot, name);
     public static string InputPath(string name) => Path.Combine(CaseDir(name), "input.safetensors");
     public static string MetaPath(string name) => Path.Combine(CaseDir(name), "meta.json");
     public static string ExpectedPath(string name) => Path.Combine(CaseDir(name), "expected.json");
 
-    /// <summary>The network of a case drawn afresh from its generator parameters.</summary>
-    public static BondMatrix Sample(GoldenCase c) => BondMatrix.Sample(c.Widths, c.C, new Random(c.Seed));
+    /// <summary>The files of a case, in the order they are written.</summary>
+    public static readonly string[] CaseFiles = ["input.safetensors", "meta.json", "expected.json"];
+
+    /// <summary>
+    /// The network of a case drawn afresh from its generator parameters: <c>BondMatrix.Sample(widths, c, new Random(seed))</c>,
+    /// and, when the case has a <see cref="GoldenCase.Spike"/> theta, plus theta u v^T in J^(1) (N_0 x N_1) with
+    /// u = a / |a|, v = b / |b|, where a (N_0 values, then) b (N_1 values) are <c>NextDouble() - 0.5</c> of <c>new Random(seed + 1)</c>.
+    /// The outlier lifts lambda_max(J) out of the bulk, so the curve lambda_min(beta) dips below 0 and beta_c exists in an
+    /// untrained network (a uniform C only rescales beta, and the bulk alone does not reach 0 at these sizes).
+    /// </summary>
+    public static BondMatrix Sample(GoldenCase c)
+    {
+        var b = BondMatrix.Sample(c.Widths, c.C, new Random(c.Seed));
+        if (c.Spike is not double theta) return b;
+        int n0 = c.Widths[0], n1 = c.Widths[1];
+        var rng = new Random(c.Seed + 1);
+        var u = Enumerable.Range(0, n0).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var v = Enumerable.Range(0, n1).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double nu = Math.Sqrt(u.Sum(x => x * x)), nv = Math.Sqrt(v.Sum(x => x * x));
+        var blocks = Enumerable.Range(1, b.BlockCount).Select(b.BlockCopy).ToArray();
+        for (int i = 0; i < n0; i++)
+            for (int k = 0; k < n1; k++)
+                blocks[0][i * n1 + k] += theta * u[i] / nu * v[k] / nv;
+        return new BondMatrix(c.Widths, blocks);
+    }
+
+    /// <summary>The generator as written into meta.json and the safetensors metadata.</summary>
+    static string GeneratorMethod(GoldenCase c) =>
+        "NeuralSpin.SpinModel.BondMatrix.Sample(widths, c, new System.Random(seed)); J^(k)_ij ~ N(0, C_k / N_{k-1}) (docs/theory.md section 1)" +
+        (c.Spike is null ? "" : "; plus spike * u v^T in J^(1), u = a/|a|, v = b/|b|, a then b drawn as NextDouble() - 0.5 from new System.Random(seed + 1) (tests/NeuralSpin.Tests/Golden/GoldenFiles.cs, Sample)");
 
     /// <summary>The analysis options of a case (everything else at the library defaults).</summary>
     public static AnalysisOptions Options(double? level, double betaMax) => new() { Level = level, BetaMax = betaMax };
 
-    /// <summary>Rewrites input.safetensors, meta.json and expected.json of <paramref name="c"/> from its generator parameters.</summary>
-    public static IReadOnlyList<string> Regenerate(GoldenCase c)
+    /// <summary>
+    /// Writes input.safetensors, meta.json and expected.json of <paramref name="c"/> into <c>outputRoot/&lt;case&gt;/</c>:
+    /// the weights from the generator (<see cref="Sample"/>, written by WeightFile.Save), and the expected values computed
+    /// by <see cref="IndependentReference"/> from the file just written (read with its own reader), with their tolerances.
+    /// Refuses to write into <see cref="GoldenRoot"/> itself: the committed files are replaced only by hand, after review.
+    /// </summary>
+    public static IReadOnlyList<string> Regenerate(GoldenCase c, string outputRoot)
     {
-        Directory.CreateDirectory(CaseDir(c.Name));
-        var bonds = Sample(c);
+        if (SamePath(outputRoot, GoldenRoot))
+            throw new ArgumentException($"regeneration writes for review, never into the committed {GoldenRoot}; use {RegeneratedRoot} or another folder", nameof(outputRoot));
+        string dir = Path.Combine(outputRoot, c.Name);
+        Directory.CreateDirectory(dir);
+        string input = Path.Combine(dir, "input.safetensors"), meta = Path.Combine(dir, "meta.json"), expected = Path.Combine(dir, "expected.json");
         var stMeta = new Dictionary<string, string>
         {
-            ["generator"] = "BondMatrix.Sample(widths, c, new Random(seed))",
+            ["generator"] = c.Spike is null ? "BondMatrix.Sample(widths, c, new Random(seed))" : "BondMatrix.Sample(widths, c, new Random(seed)) + spike u v^T in J^(1) (GoldenFiles.Sample)",
             ["widths"] = string.Join(",", c.Widths),
             ["c"] = string.Join(",", c.C.Select(R)),
             ["seed"] = c.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        WeightFile.Save(InputPath(c.Name), bonds, "F64", stMeta);
-        // analyse what was stored, exactly as the comparison tests do
-        var loaded = WeightFile.Load(InputPath(c.Name)).ToBondMatrix();
-        var result = NetworkAnalysis.Run(loaded, Options(c.Level, c.BetaMax));
-        AtomicFile.WriteAllText(MetaPath(c.Name), MetaJson(c));
-        AtomicFile.WriteAllText(ExpectedPath(c.Name), ExpectedJson(c, result));
-        return [InputPath(c.Name), MetaPath(c.Name), ExpectedPath(c.Name)];
+        if (c.Spike is double theta) stMeta["spike"] = R(theta);
+        WeightFile.Save(input, Sample(c), "F64", stMeta);
+        var reference = IndependentReference.FromSafeTensors(input).Analyse(c.Level, c.BetaMax);
+        AtomicFile.WriteAllText(meta, MetaJson(c));
+        AtomicFile.WriteAllText(expected, ExpectedJson(c, reference));
+        return [input, meta, expected];
+    }
+
+    static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
+
+    /// <summary>
+    /// How each file regenerated under <paramref name="outputRoot"/> compares with the committed one: identical, differs
+    /// (for meta.json outside "made_with", which records the versions of this run; for expected.json with the fields that
+    /// differ), or new (no committed file).
+    /// </summary>
+    public static IReadOnlyList<RegeneratedFile> CompareWithCommitted(GoldenCase c, string outputRoot)
+    {
+        var list = new List<RegeneratedFile>();
+        foreach (var f in CaseFiles)
+        {
+            string fresh = Path.Combine(outputRoot, c.Name, f), committed = Path.Combine(CaseDir(c.Name), f);
+            string status;
+            if (!File.Exists(committed)) status = "new";
+            else if (File.ReadAllBytes(fresh).AsSpan().SequenceEqual(File.ReadAllBytes(committed))) status = "identical";
+            else if (f.EndsWith(".json"))
+            {
+                var fields = DifferingFields(committed, fresh, ignore: "made_with");
+                status = fields.Count == 0 ? "identical apart from made_with" : "differs: " + string.Join(", ", fields);
+            }
+            else status = "differs";
+            list.Add(new RegeneratedFile(Path.Combine(c.Name, f), status));
+        }
+        return list;
+    }
+
+    /// <summary>Top-level fields of two JSON objects whose values differ (JsonElement.DeepEquals), or that only one has.</summary>
+    static List<string> DifferingFields(string pathA, string pathB, string ignore)
+    {
+        using var a = JsonDocument.Parse(File.ReadAllText(pathA));
+        using var b = JsonDocument.Parse(File.ReadAllText(pathB));
+        var pa = a.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        var pb = b.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        return pa.Keys.Union(pb.Keys)
+            .Where(k => k != ignore && (!pa.TryGetValue(k, out var x) || !pb.TryGetValue(k, out var y) || !JsonElement.DeepEquals(x, y)))
+            .ToList();
     }
 
     static string R(double x) => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
@@ -90,13 +176,14 @@ public static class GoldenFiles
         w.WriteString("case", c.Name);
         w.WriteString("description", c.Description);
         w.WriteStartObject("generator");
-        w.WriteString("method", "NeuralSpin.SpinModel.BondMatrix.Sample(widths, c, new System.Random(seed)); J^(k)_ij ~ N(0, C_k / N_{k-1}) (docs/theory.md section 1)");
+        w.WriteString("method", GeneratorMethod(c));
         WriteInts(w, "widths", c.Widths);
         WriteDoubles(w, "c", c.C);
         w.WriteNumber("seed", c.Seed);
+        WriteNullable(w, "spike", c.Spike);
         w.WriteEndObject();
         w.WriteStartObject("analysis");
-        w.WriteString("method", "NeuralSpin.Analysis.NetworkAnalysis.Run(WeightFile.Load(input.safetensors).ToBondMatrix(), options)");
+        w.WriteString("method", "NeuralSpin.Analysis.NetworkAnalysis.Run(WeightFile.Load(input.safetensors).ToBondMatrix(), options), compared with expected.json");
         WriteNullable(w, "level", c.Level);
         w.WriteNumber("beta_max", c.BetaMax);
         var curve = new NeuralSpin.Tap.CurveOptions();
@@ -104,12 +191,13 @@ public static class GoldenFiles
         w.WriteEndObject();
         w.WriteStartObject("files");
         w.WriteString("input.safetensors", "the weights W^(k) = J^(k)^T as F64 tensors layers.{k}.weight, written by WeightFile.Save");
-        w.WriteString("expected.json", "the analysis result in full precision (shortest round-trip \"R\" doubles); spectra ascending");
+        w.WriteString("expected.json", "the expected analysis computed by IndependentReference (tests/NeuralSpin.Tests/Golden/IndependentReference.cs) from input.safetensors, in full precision (shortest round-trip \"R\" doubles; spectra ascending), with the tolerance of each field");
         w.WriteEndObject();
         w.WriteStartObject("made_with");
         w.WriteString("command", RegenerateCommand);
         w.WriteString("neuralspin", Informational(typeof(BondMatrix).Assembly));
         w.WriteString("torchsharp", Informational(typeof(TorchSharp.torch).Assembly));
+        w.WriteString("mathnet_numerics", Informational(typeof(MathNet.Numerics.Control).Assembly));
         w.WriteString("dotnet", RuntimeInformation.FrameworkDescription);
         w.WriteString("os", RuntimeInformation.OSDescription);
         w.WriteString("arch", RuntimeInformation.ProcessArchitecture.ToString());
@@ -117,26 +205,28 @@ public static class GoldenFiles
         w.WriteEndObject();
     });
 
-    static string ExpectedJson(GoldenCase c, AnalysisResult r) => Write(w =>
+    static string ExpectedJson(GoldenCase c, GoldenExpected e) => Write(w =>
     {
         w.WriteString("case", c.Name);
-        w.WriteNumber("n_spins", r.NSpins);
-        WriteInts(w, "widths", r.Widths);
-        WriteDoubles(w, "coupling_variance_c", r.CouplingVarianceC);
-        w.WriteNumber("tc_replica", r.TcReplica);
-        WriteNullable(w, "beta_c", r.BetaC);
-        WriteNullable(w, "tc", r.Tc);
-        WriteNullable(w, "level", r.Level);
-        WriteNullable(w, "beta_c_corrected", r.BetaCCorrected);
-        WriteNullable(w, "tc_corrected", r.TcCorrected);
-        w.WriteNumber("curve_min_beta", r.CurveMinBeta);
-        w.WriteNumber("curve_min_lambda", r.CurveMinLambda);
-        w.WriteNumber("lambda_max_j", r.LambdaMaxJ);
-        w.WriteNumber("lambda_min_r", r.LambdaMinR);
-        WriteNullable(w, "first_level_spacing_ratio", r.FirstLevelSpacingRatio);
-        w.WriteNumber("spacing_beta", r.SpacingBeta);
-        WriteDoubles(w, "spectrum_j", r.SpectrumJ);
-        WriteDoubles(w, "spectrum_tap", r.SpectrumTap);
+        w.WriteString("origin", GoldenTolerances.Origin);
+        w.WriteNumber("n_spins", e.NSpins);
+        WriteInts(w, "widths", e.Widths);
+        WriteDoubles(w, "coupling_variance_c", e.CouplingVarianceC);
+        w.WriteNumber("tc_replica", e.TcReplica);
+        WriteNullable(w, "beta_c", e.BetaC);
+        WriteNullable(w, "tc", e.Tc);
+        WriteNullable(w, "level", e.Level);
+        WriteNullable(w, "beta_c_corrected", e.BetaCCorrected);
+        WriteNullable(w, "tc_corrected", e.TcCorrected);
+        w.WriteNumber("curve_min_beta", e.CurveMinBeta);
+        w.WriteNumber("curve_min_lambda", e.CurveMinLambda);
+        w.WriteNumber("lambda_max_j", e.LambdaMaxJ);
+        w.WriteNumber("lambda_min_r", e.LambdaMinR);
+        WriteNullable(w, "first_level_spacing_ratio", e.FirstLevelSpacingRatio);
+        w.WriteNumber("spacing_beta", e.SpacingBeta);
+        GoldenTolerances.Write(w, e);
+        WriteDoubles(w, "spectrum_j", e.SpectrumJ);
+        WriteDoubles(w, "spectrum_tap", e.SpectrumTap);
     });
 
     public static GoldenMeta ReadMeta(string name)
@@ -145,12 +235,14 @@ public static class GoldenFiles
         var g = doc.RootElement.GetProperty("generator");
         var a = doc.RootElement.GetProperty("analysis");
         return new GoldenMeta(Ints(g.GetProperty("widths")), Doubles(g.GetProperty("c")), g.GetProperty("seed").GetInt32(),
-            Nullable(a.GetProperty("level")), a.GetProperty("beta_max").GetDouble());
+            Nullable(g.GetProperty("spike")), Nullable(a.GetProperty("level")), a.GetProperty("beta_max").GetDouble());
     }
 
-    public static GoldenExpected ReadExpected(string name)
+    public static GoldenExpected ReadExpected(string name) => ReadExpectedFile(ExpectedPath(name));
+
+    public static GoldenExpected ReadExpectedFile(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(ExpectedPath(name)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var e = doc.RootElement;
         double D(string p) => e.GetProperty(p).GetDouble();
         double? N(string p) => Nullable(e.GetProperty(p));

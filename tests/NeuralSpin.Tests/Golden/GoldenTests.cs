@@ -13,77 +13,62 @@ namespace NeuralSpin.Tests.Golden;
 /// <summary>
 /// Golden-file tests of the full network analysis (NetworkAnalysis.Run, the `analyze` command): for each
 /// case of <see cref="GoldenCases"/>, the stored weights golden/&lt;case&gt;/input.safetensors are analysed
-/// with the options of meta.json and every quantity is compared with expected.json under the explicit
-/// tolerances below; then a rounded summary goes through Snapshooter for review by eye.
-/// Nothing here rewrites a file unless NEURALSPIN_REGENERATE_GOLDEN=1 (see golden/README.md).
-/// libtorch is process-wide state, hence [NonParallelizable].
+/// with the options of meta.json and every quantity is compared with expected.json, which holds the values of
+/// <see cref="IndependentReference"/> (code that shares nothing with the library) and the tolerance of each field
+/// (<see cref="GoldenTolerances"/>); then a rounded summary of the library's result goes through Snapshooter for
+/// review by eye (a regression guard). The comparisons always read the committed files: regeneration
+/// (NEURALSPIN_REGENERATE_GOLDEN=1, see golden/README.md) writes to golden/.regenerated/ for review and never into
+/// golden/&lt;case&gt;/. libtorch is process-wide state, hence [NonParallelizable].
 /// </summary>
 [TestFixture, NonParallelizable]
 public sealed class GoldenTests
 {
-    // ---- tolerances (golden/README.md repeats them) ----
+    // ---- tolerances shared with the trained golden cases (GoldenTolerances gives the reasons) ----
 
-    /// <summary>
-    /// Eigenvalues from LAPACK's symmetric solver (via libtorch) carry a backward error of order
-    /// n * eps * ||A|| (about 4e-14 ||A|| at n = 200); 1e-10 of the spectral radius leaves room for another
-    /// LAPACK/BLAS build or thread count while still catching any change of the matrix or of the solver.
-    /// </summary>
-    internal const double SpectrumRelative = 1e-10;
+    /// <summary>Spectra: 1e-10 of the spectral radius (<see cref="GoldenTolerances.SpectrumRelative"/>).</summary>
+    internal const double SpectrumRelative = GoldenTolerances.SpectrumRelative;
 
-    /// <summary>
-    /// beta_c and beta_c(c_0) are bracketed by TransitionSearch.FirstCrossing to 1e-10 relative; the curve
-    /// crosses with slope of order 1, so eigenvalue rounding moves the root far less than that.
-    /// </summary>
-    internal const double CrossingRelative = 1e-9;
+    /// <summary>Crossings: 1e-9 relative (<see cref="GoldenTolerances.CrossingRelative"/>).</summary>
+    internal const double CrossingRelative = GoldenTolerances.CrossingRelative;
 
-    /// <summary>
-    /// A minimiser is only determined to about sqrt(eps) ~ 1.5e-8 relative (the curve is flat to second
-    /// order there; Brent is polished to 3e-9); 1e-6 is a safe margin across platforms.
-    /// </summary>
-    internal const double MinimumLocationRelative = 1e-6;
-
-    /// <summary>
-    /// The value at the minimum is insensitive to the location to first order: a 1e-6 relative shift in beta
-    /// moves it by O(1e-12); plus eigenvalue rounding O(1e-14 ||I - M||).
-    /// </summary>
-    internal const double MinimumValueAbsolute = 1e-10;
-
-    /// <summary>
-    /// C_k (sums of squares), lambda_min(R) = -max_i d_i (sums of at most N squares) and the replica T_c
-    /// (managed bisection of an (L+1)x(L+1) tridiagonal to 2e-16, then a square root) are pure managed
-    /// arithmetic with errors below N * eps; 1e-12 relative.
-    /// </summary>
-    internal const double ManagedSumsRelative = 1e-12;
+    /// <summary>C_k, lambda_min(R), the replica T_c: 1e-12 relative (<see cref="GoldenTolerances.ManagedSumsRelative"/>).</summary>
+    internal const double ManagedSumsRelative = GoldenTolerances.ManagedSumsRelative;
 
     static readonly Dictionary<string, AnalysisResult> Results = new();
-    static readonly List<string> Regenerated = new();
 
     [OneTimeSetUp]
-    public void LogEnvironmentAndRegenerateIfAsked()
-    {
-        TestContext.Progress.WriteLine($"[golden] {GoldenFiles.EnvironmentLine()}");
-        if (!GoldenFiles.RegenerationRequested) return;
-        foreach (var c in GoldenCases.All)
-        {
-            Regenerated.AddRange(GoldenFiles.Regenerate(c));
-            TestContext.Progress.WriteLine($"[golden] regenerated {GoldenFiles.CaseDir(c.Name)}");
-        }
-    }
+    public void LogEnvironment() => TestContext.Progress.WriteLine($"[golden] {GoldenFiles.EnvironmentLine()}");
 
     /// <summary>
-    /// The regeneration entry point. Regeneration itself runs in the fixture's one-time setup, so that the
-    /// comparisons below check the freshly written files; this test only reports it, and is ignored otherwise.
+    /// The regeneration entry point (ignored unless NEURALSPIN_REGENERATE_GOLDEN=1): writes every case of the table
+    /// into golden/.regenerated/&lt;case&gt;/ (emptied first) and reports how each file compares with the committed one,
+    /// and which folders of golden/ no case claims. Nothing under golden/&lt;case&gt;/ is written; accepting the new files
+    /// is a copy by hand, reviewed with git diff (golden/README.md).
     /// </summary>
     [Test]
     public void Regenerate()
     {
         if (!GoldenFiles.RegenerationRequested)
-            Assert.Ignore($"set {GoldenFiles.RegenerateVariable}=1 to rewrite golden/ from the case table: {GoldenFiles.RegenerateCommand}");
-        TestContext.Out.WriteLine("rewrote:\n" + string.Join("\n", Regenerated));
-        // every case rewrote its files, and each one is there and not empty
-        Assert.That(Regenerated.Count, Is.GreaterThanOrEqualTo(GoldenCases.All.Length), "at least one file per case");
-        foreach (var f in Regenerated)
-            Assert.That(File.Exists(f) && new FileInfo(f).Length > 0, Is.True, $"regenerated file {f}");
+            Assert.Ignore($"set {GoldenFiles.RegenerateVariable}=1 to regenerate the golden cases into {GoldenFiles.RegeneratedRoot} for review: {GoldenFiles.RegenerateCommand}");
+        string root = GoldenFiles.RegeneratedRoot;
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        var report = new List<string>();
+        foreach (var c in GoldenCases.All)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var written = GoldenFiles.Regenerate(c, root);
+            foreach (var f in written)
+                Assert.That(File.Exists(f) && new FileInfo(f).Length > 0, Is.True, $"regenerated file {f}");
+            foreach (var f in GoldenFiles.CompareWithCommitted(c, root))
+                report.Add($"{f.File}: {f.Status}");
+            TestContext.Progress.WriteLine($"[golden] regenerated {Path.Combine(root, c.Name)} in {watch.Elapsed.TotalSeconds:F1} s");
+        }
+        var claimed = GoldenCases.Names.Concat(TrainedGoldenCases.All.Select(t => t.Name)).ToHashSet();
+        foreach (var d in Directory.GetDirectories(GoldenFiles.GoldenRoot).Select(Path.GetFileName))
+            if (d != GoldenFiles.RegeneratedFolder && !claimed.Contains(d!))
+                report.Add($"{d}/: no case in the table (delete the folder by hand if the case was removed)");
+        TestContext.Out.WriteLine($"regenerated into {root}; compared with the committed golden/:\n" + string.Join("\n", report) +
+            $"\nreview: diff -r golden/{GoldenFiles.RegeneratedFolder}/<case> golden/<case>; accept: cp golden/{GoldenFiles.RegeneratedFolder}/<case>/* golden/<case>/, then git diff and the golden tests");
     }
 
     static AnalysisResult Analyse(string caseName)
@@ -110,6 +95,7 @@ public sealed class GoldenTests
             Assert.That(m.Widths, Is.EqualTo(c.Widths), $"{caseName}: widths; {hint}");
             Assert.That(m.C, Is.EqualTo(c.C), $"{caseName}: c; {hint}");
             Assert.That(m.Seed, Is.EqualTo(c.Seed), $"{caseName}: seed; {hint}");
+            Assert.That(m.Spike, Is.EqualTo(c.Spike), $"{caseName}: spike; {hint}");
             Assert.That(m.Level, Is.EqualTo(c.Level), $"{caseName}: level; {hint}");
             Assert.That(m.BetaMax, Is.EqualTo(c.BetaMax), $"{caseName}: beta_max; {hint}");
         });
@@ -140,56 +126,89 @@ public sealed class GoldenTests
         }
     }
 
+    /// <summary>expected.json names its origin, the independent reference, and carries a tolerance for every field.</summary>
+    [Test, TestCaseSource(typeof(GoldenCases), nameof(GoldenCases.Names))]
+    public void Expected_NamesTheReference_AndHasTheCurrentTolerances(string caseName)
+    {
+        using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(GoldenFiles.ExpectedPath(caseName))))
+            Assert.That(doc.RootElement.GetProperty("origin").GetString(), Is.EqualTo(GoldenTolerances.Origin),
+                $"{caseName}: expected.json must come from the independent reference; regenerate: {GoldenFiles.RegenerateCommand}");
+        var stored = GoldenTolerances.Read(GoldenFiles.ExpectedPath(caseName));
+        var rules = GoldenTolerances.For(GoldenFiles.ReadExpected(caseName));
+        Assert.That(stored, Is.EqualTo(rules),
+            $"{caseName}: the tolerances stored in expected.json are not those of GoldenTolerances (a rule changed without regenerating and reviewing the files)");
+    }
+
     [Test, TestCaseSource(typeof(GoldenCases), nameof(GoldenCases.Names))]
     public void Analysis_MatchesExpected(string caseName)
     {
         var e = GoldenFiles.ReadExpected(caseName);
+        var tol = GoldenTolerances.Read(GoldenFiles.ExpectedPath(caseName)).ToDictionary(t => t.Field, t => t.Tolerance);
         var a = Analyse(caseName);
         var n = caseName;
-        double rhoJ = Math.Max(Math.Abs(e.SpectrumJ[0]), Math.Abs(e.SpectrumJ[^1]));
-        double rhoTap = Math.Max(Math.Abs(e.SpectrumTap[0]), Math.Abs(e.SpectrumTap[^1]));
-        const string lapack = "LAPACK backward error, relative to the spectral radius";
-        const string crossing = "crossing bracketed to 1e-10 relative";
-        const string crossingRel = "1e-9 relative: " + crossing;
+        GoldenTolerance T(string field) =>
+            tol.TryGetValue(field, out var t) ? t : throw new InvalidDataException($"{n}: expected.json has no tolerance for {field}");
+        void Scalar(string field, double expected, double actual)
+        {
+            var t = T(field);
+            GoldenAssert.Close(n, field, expected, actual, t.AbsoluteFor(expected), $"{t.Kind} {t.Value.ToString("R", CultureInfo.InvariantCulture)}: {t.Why}");
+        }
+        void Optional(string field, double? expected, double? actual)
+        {
+            var t = T(field);
+            GoldenAssert.CloseOrBothNull(n, field, expected, actual, t.AbsoluteFor, $"{t.Kind} {t.Value.ToString("R", CultureInfo.InvariantCulture)}: {t.Why}");
+        }
+        void Entries(string field, double[] expected, double[] actual)
+        {
+            var t = T(field);
+            if (expected.Length != actual.Length) { Assert.Fail($"{n}: {field}: expected {expected.Length} values, actual {actual.Length}"); return; }
+            for (int i = 0; i < expected.Length; i++)
+                if (!GoldenAssert.Within(expected[i], actual[i], t.AbsoluteFor(expected[i])))
+                {
+                    GoldenAssert.Close(n, field, expected[i], actual[i], t.AbsoluteFor(expected[i]), $"{t.Kind} {t.Value.ToString("R", CultureInfo.InvariantCulture)}: {t.Why}", i);
+                    return;
+                }
+        }
         Assert.Multiple(() =>
         {
+            Assert.That(T("n_spins").Kind, Is.EqualTo("exact"));
             Assert.That(a.NSpins, Is.EqualTo(e.NSpins), $"{n}: n_spins");
             Assert.That(a.Widths, Is.EqualTo(e.Widths), $"{n}: widths");
             Assert.That(a.Level, Is.EqualTo(e.Level), $"{n}: level (given, copied exactly)");
-            GoldenAssert.AllClose(n, "coupling_variance_c", e.CouplingVarianceC, a.CouplingVarianceC,
-                ManagedSumsRelative * e.CouplingVarianceC.Max(), "sums of squares");
-            GoldenAssert.CloseRelative(n, "tc_replica", e.TcReplica, a.TcReplica, ManagedSumsRelative, "managed tridiagonal bisection");
-            GoldenAssert.CloseRelative(n, "lambda_min_r", e.LambdaMinR, a.LambdaMinR, ManagedSumsRelative, "sums of squares");
-            GoldenAssert.Close(n, "lambda_max_j", e.LambdaMaxJ, a.LambdaMaxJ, SpectrumRelative * rhoJ, lapack);
-            GoldenAssert.AllClose(n, "spectrum_j", e.SpectrumJ, a.SpectrumJ, SpectrumRelative * rhoJ, lapack);
+            Entries("coupling_variance_c", e.CouplingVarianceC, a.CouplingVarianceC);
+            Scalar("tc_replica", e.TcReplica, a.TcReplica);
+            Scalar("lambda_min_r", e.LambdaMinR, a.LambdaMinR);
+            Scalar("lambda_max_j", e.LambdaMaxJ, a.LambdaMaxJ);
+            Entries("spectrum_j", e.SpectrumJ, a.SpectrumJ);
 
-            GoldenAssert.CloseOrBothNull(n, "beta_c", e.BetaC, a.BetaC, x => CrossingRelative * Math.Abs(x), crossingRel);
-            GoldenAssert.CloseOrBothNull(n, "tc", e.Tc, a.Tc, x => CrossingRelative * Math.Abs(x), "1e-9 relative: 1/beta_c");
-            GoldenAssert.CloseOrBothNull(n, "beta_c_corrected", e.BetaCCorrected, a.BetaCCorrected, x => CrossingRelative * Math.Abs(x), crossingRel);
-            GoldenAssert.CloseOrBothNull(n, "tc_corrected", e.TcCorrected, a.TcCorrected, x => CrossingRelative * Math.Abs(x), "1e-9 relative: 1/beta_c_corrected");
-            GoldenAssert.CloseRelative(n, "curve_min_beta", e.CurveMinBeta, a.CurveMinBeta, MinimumLocationRelative, "a minimiser is determined to ~sqrt(eps)");
-            GoldenAssert.Close(n, "curve_min_lambda", e.CurveMinLambda, a.CurveMinLambda, MinimumValueAbsolute, "absolute: second-order in the location, plus eigenvalue rounding");
+            Optional("beta_c", e.BetaC, a.BetaC);
+            Optional("tc", e.Tc, a.Tc);
+            Optional("beta_c_corrected", e.BetaCCorrected, a.BetaCCorrected);
+            Optional("tc_corrected", e.TcCorrected, a.TcCorrected);
+            Scalar("curve_min_beta", e.CurveMinBeta, a.CurveMinBeta);
+            Scalar("curve_min_lambda", e.CurveMinLambda, a.CurveMinLambda);
 
-            // spacing_beta is beta_c(c_0), else beta_c, else the curve minimum (NetworkAnalysis.Run), with that quantity's tolerance
-            Assert.That(e.SpacingBeta, Is.EqualTo(e.BetaCCorrected ?? e.BetaC ?? e.CurveMinBeta), $"{n}: expected.json: spacing_beta is not where NetworkAnalysis takes it");
+            // spacing_beta is beta_c(c_0), else beta_c, else the curve minimum (docs/theory.md section 6), on both sides
+            Assert.That(e.SpacingBeta, Is.EqualTo(e.BetaCCorrected ?? e.BetaC ?? e.CurveMinBeta), $"{n}: expected.json: spacing_beta is not where docs/theory.md section 6 takes it");
             Assert.That(a.SpacingBeta, Is.EqualTo(a.BetaCCorrected ?? a.BetaC ?? a.CurveMinBeta), $"{n}: spacing_beta is not where NetworkAnalysis takes it");
-            bool fromCrossing = e.BetaCCorrected.HasValue || e.BetaC.HasValue;
-            GoldenAssert.CloseRelative(n, "spacing_beta", e.SpacingBeta, a.SpacingBeta,
-                fromCrossing ? CrossingRelative : MinimumLocationRelative, fromCrossing ? crossing : "taken at the curve minimum");
+            Scalar("spacing_beta", e.SpacingBeta, a.SpacingBeta);
 
             // The library's I - M spectrum is taken at its own spacing_beta. By Weyl's inequality a shift of
             // beta moves every eigenvalue by at most |db| ||J|| + |b_a^2 - b_e^2| max_i d_i (I - M = I - beta J + beta^2 diag(d)),
-            // measured here from the actual shift, on top of the LAPACK allowance.
+            // measured here from the actual shift, on top of the stored allowance.
+            var tapT = T("spectrum_tap");
+            Assert.That(tapT.Kind, Is.EqualTo("absolute+weyl"), $"{n}: spectrum_tap tolerance kind");
             double normJ = Math.Max(Math.Abs(a.SpectrumJ[0]), Math.Abs(a.SpectrumJ[^1]));
             double dMax = -a.LambdaMinR;
             double db = Math.Abs(a.SpacingBeta - e.SpacingBeta);
             double shift = db * normJ + Math.Abs(a.SpacingBeta * a.SpacingBeta - e.SpacingBeta * e.SpacingBeta) * dMax;
-            double tapTol = SpectrumRelative * rhoTap + shift;
+            double tapTol = tapT.Value + shift;
             GoldenAssert.AllClose(n, "spectrum_tap", e.SpectrumTap, a.SpectrumTap, tapTol,
-                $"LAPACK allowance plus the Weyl bound {shift.ToString("R", CultureInfo.InvariantCulture)} of the spacing_beta shift");
+                $"{tapT.Value.ToString("R", CultureInfo.InvariantCulture)} plus the Weyl bound {shift.ToString("R", CultureInfo.InvariantCulture)} of the spacing_beta shift");
 
             // s_0 / s_typ: each spacing and their median move by at most 2 * tapTol, so the ratio r by at most
             // 2 tapTol (1 + r) / (s_typ - 2 tapTol).
+            Assert.That(T("first_level_spacing_ratio").Kind, Is.EqualTo("propagated"), $"{n}: first_level_spacing_ratio tolerance kind");
             GoldenAssert.CloseOrBothNull(n, "first_level_spacing_ratio", e.FirstLevelSpacingRatio, a.FirstLevelSpacingRatio,
                 r =>
                 {
@@ -201,8 +220,9 @@ public sealed class GoldenTests
     }
 
     /// <summary>
-    /// The I - M spectrum recomputed at the stored spacing_beta, independent of how the library's own
-    /// spacing_beta moved: only the matrix assembly (P1 23) and the eigensolver are checked, to LAPACK accuracy.
+    /// The I - M spectrum recomputed by the library at the stored spacing_beta, independent of how the library's own
+    /// spacing_beta moved: only the matrix assembly (P1 23) and the eigensolver are checked, to the stored
+    /// spectrum_tap allowance (without its Weyl part).
     /// </summary>
     [Test, TestCaseSource(typeof(GoldenCases), nameof(GoldenCases.Names))]
     public void TapSpectrum_AtStoredSpacingBeta_MatchesExpected(string caseName)
@@ -211,9 +231,9 @@ public sealed class GoldenTests
         var j = WeightFile.Load(GoldenFiles.InputPath(caseName)).ToBondMatrix();
         using var curve = new LambdaMinCurve(j);
         var spec = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(e.SpacingBeta), j.Size);
-        double rho = Math.Max(Math.Abs(e.SpectrumTap[0]), Math.Abs(e.SpectrumTap[^1]));
-        GoldenAssert.AllClose(caseName, "spectrum of I - M at the stored spacing_beta", e.SpectrumTap, spec, SpectrumRelative * rho,
-            "LAPACK backward error, relative to the spectral radius");
+        var t = GoldenTolerances.Read(GoldenFiles.ExpectedPath(caseName)).Single(x => x.Field == "spectrum_tap").Tolerance;
+        GoldenAssert.AllClose(caseName, "spectrum of I - M at the stored spacing_beta", e.SpectrumTap, spec, t.Value,
+            "1e-10 x the spectral radius: two backward-stable eigensolvers (LAPACK, MathNet)");
     }
 
     /// <summary>
