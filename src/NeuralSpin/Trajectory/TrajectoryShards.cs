@@ -272,6 +272,8 @@ public static class TrajectoryShards
         options ??= new TrajectoryOptions();
         TrajectoryAnalyzer.CheckOptions(options);
         var sw = Stopwatch.StartNew();
+        // a missing run directory (or a file) is reported as the one-process analysis reports it
+        if (!Directory.Exists(runDir)) RunDirectory.ListCheckpoints(runDir);
         string folder = Path.Combine(runDir, Folder);
         string Rerun(int i, int n) => $"'neuralspin trajectory {runDir} --shard {i}/{n}'";
         var files = List(runDir);

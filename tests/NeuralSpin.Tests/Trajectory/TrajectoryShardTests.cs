@@ -162,6 +162,7 @@ public sealed class TrajectoryShardTests : CliFixture
         string run = Path.Combine(Dir, "none");
         SyntheticRun.Write(run, epochs: [0, 1]);
         AssertBadInput(Cli("trajectory", run, "--merge"), ["no trajectory shards", "--shard I/N"], Csv(run));
+        AssertBadInput(Cli("trajectory", Path.Combine(Dir, "missing"), "--merge"), ["does not exist"]);
     }
 
     [Test]
