@@ -12,7 +12,9 @@ namespace NeuralSpin.Cli.Commands;
 /// <c>neuralspin trajectory RUN_DIR</c>: analyses every checkpoint of a training run
 /// (RUN_DIR/checkpoints/*.safetensors) with the level c_0 of its own t = 0 checkpoint
 /// (TrajectoryAnalyzer), prints the rows and the power-law fit of T_c(t), and writes
-/// RUN_DIR/trajectory.csv and the figures RUN_DIR/plots/*.png (P1 Figs. 4-9).
+/// RUN_DIR/trajectory.csv and the figures RUN_DIR/plots/*.png (P1 Figs. 4-9). With <c>--shard i/n</c> it analyses only
+/// that shard's checkpoints into RUN_DIR/trajectory-shards/ and <c>--merge</c> then writes the same trajectory.csv and plots
+/// from the shards (<see cref="TrajectoryShards"/>).
 /// </summary>
 public static class TrajectoryCommand
 {
@@ -46,11 +48,21 @@ public static class TrajectoryCommand
                           "instead of stopping; the t = 0 checkpoint and one after it are still required.",
         };
         var threads = ArgParsing.LibtorchThreadsOption();
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Analyse only shard i of n (the checkpoints k, in step order, with k mod n = i) and write their rows to " +
+                          "RUN_DIR/trajectory-shards/shard-i-of-n.json; run i = 0..n-1 (e.g. as a Slurm job array), then --merge.",
+            HelpName = "i/n",
+        };
+        var merge = new Option<bool>("--merge")
+        {
+            Description = "Merge the shards in RUN_DIR/trajectory-shards/ (all n present, of one run and one c_0) into trajectory.csv and the plots, as one process writes them.",
+        };
         var cmd = new Command("trajectory",
             "Analyse every checkpoint of a training run with the level c_0 of its t = 0 checkpoint: T_c(t), corrected T_c(t), lambda_max(J), lambda_min(R), s_0/s_typ; " +
             "fit T_c(t) ~ t^alpha; write RUN_DIR/trajectory.csv and RUN_DIR/plots/*.png.")
         {
-            runDir, betaMax, fitFrom, fitTo, skipBad, threads,
+            runDir, betaMax, fitFrom, fitTo, skipBad, threads, shard, merge,
         };
         cmd.SetAction(parse => Run(io, new Settings(
             parse.GetValue(runDir)!,
@@ -58,12 +70,17 @@ public static class TrajectoryCommand
             parse.GetValue(fitFrom),
             parse.GetValue(fitTo),
             parse.GetValue(threads),
-            parse.GetValue(skipBad))));
+            parse.GetValue(skipBad),
+            parse.GetValue(shard),
+            parse.GetValue(merge))));
         return cmd;
     }
 
     /// <summary>The parsed options of one run.</summary>
-    public sealed record Settings(string RunDir, double BetaMax, double? FitFrom, double? FitTo, int? Threads, bool SkipBad = false);
+    /// <param name="Shard">"i/n": analyse only that shard and write its file (<see cref="TrajectoryShards"/>).</param>
+    /// <param name="Merge">Merge the shards into trajectory.csv and the plots.</param>
+    public sealed record Settings(string RunDir, double BetaMax, double? FitFrom, double? FitTo, int? Threads, bool SkipBad = false,
+        string? Shard = null, bool Merge = false);
 
     static string Inv(double v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -78,6 +95,11 @@ public static class TrajectoryCommand
         if (s.FitFrom is double f && s.FitTo is double t && !(t > f))
             throw new UsageException($"--fit-from {Inv(f)} and --fit-to {Inv(t)} give an empty fit range; --fit-to must be larger than --fit-from.");
         ArgParsing.ThreadCount(s.Threads);
+        if (ValidateShard(s) is var (i, n))
+        {
+            if (Directory.Exists(s.RunDir)) CliIO.CheckOutputPath(TrajectoryShards.PathOf(s.RunDir, i, n), "RUN_DIR");
+            return;
+        }
         if (Directory.Exists(s.RunDir))
         {
             CliIO.CheckOutputPath(Path.Combine(s.RunDir, RunDirectory.CsvName), "RUN_DIR");
@@ -92,7 +114,10 @@ public static class TrajectoryCommand
         Validate(s);
         TorchLinalg.Configure(ArgParsing.ThreadCount(s.Threads));
         var options = new TrajectoryOptions { BetaMax = s.BetaMax, FitFrom = s.FitFrom, FitTo = s.FitTo, SkipBad = s.SkipBad };
-        var (result, plots, csv, plotDir, written) = AnalyzeAndWrite(io, s.RunDir, options);
+        if (s.Shard != null) return RunShard(io, s, options);
+        TrajectoryMerge? merged = null;
+        var (result, plots, csv, plotDir, written) = AnalyzeAndWrite(io, s.RunDir, options,
+            s.Merge ? () => (merged = TrajectoryShards.Merge(s.RunDir, options)).Result : null);
 
         // ten numeric columns: let a log or a pipe have a wider table than the default 110 columns
         if (!io.IsTerminal) io.Console_.Profile.Width = Math.Max(io.Console_.Profile.Width, 150);
@@ -108,22 +133,53 @@ public static class TrajectoryCommand
         }
         io.Console_.Write(new Text($"wrote {csv} ({result.Rows.Count} rows)\n"));
         io.Console_.Write(new Text($"wrote {written.Count} plots to {plotDir}: {string.Join(", ", plots.Select(p => p.Name))}\n"));
-        io.Console_.Write(new Text($"elapsed {result.ElapsedSeconds:F2} s analysis, {total.Elapsed.TotalSeconds:F2} s in total\n"));
+        if (merged != null)
+            io.Console_.Write(new Text($"merged {merged.ShardCount} shards of {TrajectoryShards.Folder}/ (their analyses: {merged.ShardSeconds.Sum():F2} s in all, the longest {merged.ShardSeconds.Max():F2} s)\n"));
+        io.Console_.Write(new Text($"elapsed {result.ElapsedSeconds:F2} s {(merged != null ? "merge" : "analysis")}, {total.Elapsed.TotalSeconds:F2} s in total\n"));
+        return CliApp.Ok;
+    }
+
+    /// <summary>--shard i/n as (i, n), or null; --shard with --merge or a fit range is a usage error.</summary>
+    static (int Index, int Count)? ValidateShard(Settings s)
+    {
+        if (s.Shard is null) return null;
+        if (s.Merge)
+            throw new UsageException("--shard and --merge are two steps: run 'trajectory RUN_DIR --shard i/n' for i = 0..n-1, then 'trajectory RUN_DIR --merge'.");
+        if (s.FitFrom.HasValue || s.FitTo.HasValue)
+            throw new UsageException("--fit-from and --fit-to apply to the merge ('trajectory RUN_DIR --merge'), not to a shard, which writes rows only.");
+        try { return NeuralSpin.BinaryNets.EnsembleOptions.ParseShard(s.Shard); }
+        catch (FormatException) { throw new UsageException($"--shard '{s.Shard}' is not i/n with 0 <= i < n, e.g. --shard 0/2."); }
+    }
+
+    /// <summary>Analyses one shard and writes its file (<see cref="TrajectoryShards.RunShard"/>).</summary>
+    static int RunShard(CliIO io, Settings s, TrajectoryOptions options)
+    {
+        var (i, n) = ValidateShard(s)!.Value;
+        TrajectoryShard shard;
+        try { shard = TrajectoryShards.RunShard(s.RunDir, i, n, options, new PlainProgress(io)); }
+        catch (RunDirectoryException e) { throw new UsageException(e.Message, e); }
+        io.Console_.Write(new Text(
+            $"shard {i}/{n}: {shard.Rows.Count} of the run's {shard.Checkpoints.Count} checkpoints analysed" +
+            (shard.Skipped.Count > 0 ? $", {shard.Skipped.Count} skipped" : "") +
+            $" with c_0 = {CliIO.Num(shard.Level)} of the t = 0 checkpoint in {shard.ElapsedSeconds:F2} s\n" +
+            $"wrote {TrajectoryShards.PathOf(s.RunDir, i, n)}\n"));
         return CliApp.Ok;
     }
 
     /// <summary>
-    /// Analyses the run (progress bar on a terminal, plain lines otherwise), renders the plots, and only then
+    /// Analyses the run (progress bar on a terminal, plain lines otherwise), or takes the result of <paramref name="analyze"/>
+    /// (the merge of the run's shards) when given, renders the plots, and only then
     /// writes trajectory.csv and plots/*.png, together (<see cref="OutputSet"/>). Run-directory problems become usage errors.
     /// </summary>
     public static (TrajectoryResult Result, IReadOnlyList<PlotFile> Plots, string Csv, string PlotDir, IReadOnlyList<string> Written)
-        AnalyzeAndWrite(CliIO io, string runDir, TrajectoryOptions options)
+        AnalyzeAndWrite(CliIO io, string runDir, TrajectoryOptions options, Func<TrajectoryResult>? analyze = null)
     {
         TrajectoryResult result;
         IReadOnlyList<PlotFile> plots;
         try
         {
-            result = io.IsTerminal ? AnalyzeWithBar(io, runDir, options) : TrajectoryAnalyzer.Analyze(runDir, options, new PlainProgress(io));
+            result = analyze != null ? analyze()
+                : io.IsTerminal ? AnalyzeWithBar(io, runDir, options) : TrajectoryAnalyzer.Analyze(runDir, options, new PlainProgress(io));
             plots = TrajectoryPlots.Render(result);
         }
         catch (RunDirectoryException e)

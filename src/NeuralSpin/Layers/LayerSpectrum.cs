@@ -31,7 +31,9 @@ public static class LayerSpectrum
         TorchLinalg.EnsureConfigured();
         using var scope = NewDisposeScope();
         // (out, in, K) -> K slices of (out, in)
-        var t = torch.tensor(w.Data, [outC, inC, k], ScalarType.Float64).permute(2, 0, 1);
+        // cloned into libtorch's own (aligned) memory: the product's kernel depends on the alignment of its input, and a
+        // tensor over the managed array would make the ESD differ in the last bits from call to call
+        var t = torch.tensor(w.Data, [outC, inC, k], ScalarType.Float64).clone().permute(2, 0, 1);
         var gram = outC >= inC ? t.transpose(1, 2).bmm(t) : t.bmm(t.transpose(1, 2));
         using var nScalar = n.ToScalar(); // explicit: an implicit Scalar can be freed during the call
         gram = gram.div(nScalar);

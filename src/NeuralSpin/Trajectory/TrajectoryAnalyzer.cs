@@ -60,8 +60,8 @@ public sealed record TrajectoryRow(double Epoch, long Step, double? ValError, do
 
     /// <summary>
     /// Equal when every spin-model quantity is equal and the rows have the same layers with the same spike counts. The
-    /// layers' fitted values are left out: libtorch's eigensolver may differ in the last bits between calls on the same
-    /// matrix (memory alignment picks the kernel), and the CSN scan can move with them; compare them with a tolerance.
+    /// layers' fitted values are left out (the CSN scan of a spectrum computed elsewhere can move with its last bits);
+    /// compare them with a tolerance, or the CSV text where the same computation must give the same bits.
     /// </summary>
     public bool Equals(TrajectoryRow? other) =>
         other is not null && Epoch.Equals(other.Epoch) && Step == other.Step && Nullable.Equals(ValError, other.ValError)
@@ -202,19 +202,47 @@ public static class TrajectoryAnalyzer
         CancellationToken cancellation = default)
     {
         options ??= new TrajectoryOptions();
+        CheckOptions(options);
+        var sw = Stopwatch.StartNew();
+        var prepared = Prepare(runDir, options, 0, 1, progress, cancellation);
+        var part = AnalyzeCheckpoints(prepared, options, progress, "curves for plots", cancellation);
+        return Finish(runDir, options, prepared.Usable, [.. prepared.Unreadable, .. prepared.Skipped], part.Rows, prepared.Level,
+            prepared.LevelBeta, prepared.Bonds0, part.First!, part.Last!, part.LastBonds!, sw);
+    }
+
+    internal static void CheckOptions(TrajectoryOptions options)
+    {
         if (!(options.BetaMax > 0 && double.IsFinite(options.BetaMax)))
             throw new ArgumentOutOfRangeException(nameof(options), $"beta_max must be finite and positive, got {options.BetaMax}");
         if (options.CurvePoints < 2) throw new ArgumentOutOfRangeException(nameof(options), "at least two curve points");
-        var sw = Stopwatch.StartNew();
+    }
+
+    /// <summary>
+    /// What every shard (and the one-process analysis, shard 0 of 1) knows before analysing its checkpoints: the run's
+    /// readable checkpoints in step order, the unreadable ones (with SkipBad), this shard's usable checkpoints and the ones
+    /// it left out, the t = 0 network and its curve minimum c_0.
+    /// </summary>
+    internal sealed record Preparation(IReadOnlyList<Checkpoint> Listed, IReadOnlyList<SkippedCheckpoint> Unreadable,
+        IReadOnlyList<Checkpoint> Usable, IReadOnlyList<SkippedCheckpoint> Skipped, BondMatrix Bonds0, double Level, double LevelBeta);
+
+    /// <summary>
+    /// Lists the run and checks the weights of the checkpoints of shard <paramref name="shardIndex"/> of
+    /// <paramref name="shardCount"/> (the checkpoints k, in step order, with k mod n = i; the t = 0 checkpoint is k = 0),
+    /// then computes c_0 from the t = 0 checkpoint. Shard 0 of 1 is the whole run.
+    /// </summary>
+    internal static Preparation Prepare(string runDir, TrajectoryOptions options, int shardIndex, int shardCount,
+        IProgress<TrajectoryProgress>? progress, CancellationToken cancellation)
+    {
+        var unreadable = new List<SkippedCheckpoint>();
         var skipped = new List<SkippedCheckpoint>();
         IReadOnlyList<Checkpoint> listed;
         if (options.SkipBad)
         {
-            listed = RunDirectory.ListCheckpoints(runDir, out var unreadable);
-            skipped.AddRange(unreadable);
+            listed = RunDirectory.ListCheckpoints(runDir, out var bad);
+            unreadable.AddRange(bad);
             if (listed.Count == 0)
                 throw new RunDirectoryException(
-                    $"none of the {skipped.Count} checkpoints of run directory '{runDir}' can be read: {Describe(skipped)}. " +
+                    $"none of the {unreadable.Count} checkpoints of run directory '{runDir}' can be read: {Describe(unreadable)}. " +
                     "There is nothing to analyse, even with --skip-bad; restore the checkpoints or train the network again.");
         }
         else
@@ -226,19 +254,21 @@ public static class TrajectoryAnalyzer
         if (!first.IsInitial)
             throw new RunDirectoryException(
                 $"run directory '{runDir}' has no t = 0 checkpoint (step 0); its first checkpoint '{first.Path}' is at step {first.Step}, epoch {first.Epoch}. " +
-                (skipped.Count > 0
-                    ? $"--skip-bad left out {skipped.Count} unreadable {(skipped.Count == 1 ? "file" : "files")} whose step is unknown ({Describe(skipped)}); if the t = 0 checkpoint is among them, restore it. "
+                (unreadable.Count > 0
+                    ? $"--skip-bad left out {unreadable.Count} unreadable {(unreadable.Count == 1 ? "file" : "files")} whose step is unknown ({Describe(unreadable)}); if the t = 0 checkpoint is among them, restore it. "
                     : "") +
                 "The level c_0 of the corrected transition is the curve minimum of the run's own untrained network; save the network before training as a step-0 checkpoint.");
 
-        // read and check every checkpoint's weights before the (slow) analysis
-        progress?.Report(new TrajectoryProgress(0, listed.Count, null, $"checking the weights of {listed.Count} checkpoints"));
+        // read and check the weights of this shard's checkpoints before the (slow) analysis
+        var mine = listed.Where((_, k) => k % shardCount == shardIndex).ToList();
+        progress?.Report(new TrajectoryProgress(0, mine.Count, null, $"checking the weights of {mine.Count} checkpoints"));
         BondMatrix bonds0;
         try { bonds0 = Load(first); }
         catch (WeightFileException e) { throw WithRemedy(e, InitialRequired + " " + e.Remedy); }
         var widths0 = bonds0.Widths.ToArray();
-        var checkpoints = new List<Checkpoint> { first };
-        foreach (var cp in listed.Skip(1))
+        var checkpoints = new List<Checkpoint>();
+        if (shardIndex == 0) checkpoints.Add(first);
+        foreach (var cp in mine.Where(c => !ReferenceEquals(c, first)))
         {
             cancellation.ThrowIfCancellationRequested();
             IReadOnlyList<int> widths;
@@ -260,30 +290,48 @@ public static class TrajectoryAnalyzer
             }
             checkpoints.Add(cp);
         }
-        if (skipped.Count > 0 && checkpoints.Count < 2)
+        if (shardCount == 1) CheckEnoughLeft(runDir, first, checkpoints.Count, [.. unreadable, .. skipped]);
+
+        progress?.Report(new TrajectoryProgress(0, checkpoints.Count, first, "reference curve minimum (t = 0)"));
+        var min0 = NetworkAnalysis.CurveMinimum(bonds0, options.BetaMax, options.Curve);
+        if (!(min0.Value < 1))
+            throw new RunDirectoryException($"the t = 0 checkpoint '{first.Path}' has a flat curve lambda_min(beta) = 1 (no couplings), so there is no level c_0; check that it holds the initial weights.");
+        return new Preparation(listed, unreadable, checkpoints, skipped, bonds0, min0.Value, min0.Beta);
+    }
+
+    /// <summary>With checkpoints left out, at least one after t = 0 must remain.</summary>
+    internal static void CheckEnoughLeft(string runDir, Checkpoint first, int usable, IReadOnlyList<SkippedCheckpoint> skipped)
+    {
+        if (skipped.Count > 0 && usable < 2)
             throw new RunDirectoryException(
                 $"only the t = 0 checkpoint '{first.Path}' of run directory '{runDir}' is usable: --skip-bad left out the other {skipped.Count} of {skipped.Count + 1} checkpoints ({Describe(skipped)}). " +
                 "A trajectory needs at least one checkpoint after t = 0, so there is nothing to analyse; if the run diverged, train it again with a lower learning rate.");
+    }
 
+    /// <summary>The rows of a shard's usable checkpoints, with the full analyses (spectra included) of its first and last one.</summary>
+    internal sealed record AnalysedPart(IReadOnlyList<TrajectoryRow> Rows, AnalysisResult? First, AnalysisResult? Last, BondMatrix? LastBonds);
+
+    /// <summary>Analyses the usable checkpoints of <paramref name="prepared"/> with its level c_0, in step order.</summary>
+    internal static AnalysedPart AnalyzeCheckpoints(Preparation prepared, TrajectoryOptions options, IProgress<TrajectoryProgress>? progress,
+        string nextStage, CancellationToken cancellation)
+    {
+        var checkpoints = prepared.Usable;
+        var first = prepared.Listed[0];
+        var widths0 = prepared.Bonds0.Widths.ToArray();
+        var analysisOptions = new AnalysisOptions { BetaMax = options.BetaMax, Level = prepared.Level, Curve = options.Curve };
+        // lambda_min(R) of the t = 0 network, -max_i d_i, as NetworkAnalysis.Run computes it
+        double lmr0 = LambdaMinR(prepared.Bonds0);
         int total = checkpoints.Count;
-        progress?.Report(new TrajectoryProgress(0, total, first, "reference curve minimum (t = 0)"));
-        var min0 = NetworkAnalysis.CurveMinimum(bonds0, options.BetaMax, options.Curve);
-        double level = min0.Value;
-        if (!(level < 1))
-            throw new RunDirectoryException($"the t = 0 checkpoint '{first.Path}' has a flat curve lambda_min(beta) = 1 (no couplings), so there is no level c_0; check that it holds the initial weights.");
-        var analysisOptions = new AnalysisOptions { BetaMax = options.BetaMax, Level = level, Curve = options.Curve };
-
         var rows = new List<TrajectoryRow>(total);
-        AnalysisResult? initial = null, final = null;
-        BondMatrix? finalBonds = null;
-        double lmr0 = double.NaN;
+        AnalysisResult? firstResult = null, last = null;
+        BondMatrix? lastBonds = null;
         for (int i = 0; i < total; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             var cp = checkpoints[i];
             progress?.Report(new TrajectoryProgress(i, total, cp, "analysing"));
             var weights = RunDirectory.LoadWeights(cp);
-            var bonds = i == 0 ? bonds0 : weights.ToBondMatrix();
+            var bonds = ReferenceEquals(cp, first) ? prepared.Bonds0 : weights.ToBondMatrix();
             var layerPoints = weights.Layers.Select(l => LayerPoint.From(NeuralSpin.Layers.LayerSpectrum.Analyze(l))).ToList();
             // (checked above already; this guards against a file replaced in the meantime)
             if (!bonds.Widths.SequenceEqual(widths0))
@@ -291,18 +339,31 @@ public static class TrajectoryAnalyzer
                     $"checkpoint '{cp.Path}' has widths {string.Join("-", bonds.Widths)}, but the t = 0 checkpoint '{first.Path}' has {string.Join("-", widths0)}. " +
                     "A trajectory follows one network; keep only that run's checkpoints in the folder.");
             var r = NetworkAnalysis.Run(bonds, analysisOptions);
-            if (i == 0) { initial = r; lmr0 = r.LambdaMinR; }
-            if (i == total - 1) { final = r; finalBonds = bonds; }
+            if (i == 0) firstResult = r;
+            if (i == total - 1) { last = r; lastBonds = bonds; }
             double change = lmr0 == 0 ? (r.LambdaMinR == 0 ? 0 : double.NaN) : (r.LambdaMinR - lmr0) / Math.Abs(lmr0);
             rows.Add(new TrajectoryRow(cp.Epoch, cp.Step, cp.ValError, r.Tc, r.TcCorrected, r.CurveMinLambda, r.LambdaMaxJ,
                 r.LambdaMinR, change, r.FirstLevelSpacingRatio) { Layers = layerPoints });
         }
-        progress?.Report(new TrajectoryProgress(total, total, null, "curves for plots"));
+        progress?.Report(new TrajectoryProgress(total, total, null, nextStage));
+        return new AnalysedPart(rows, firstResult, last, lastBonds);
+    }
 
-        double betaHi = Math.Min(options.BetaMax, 2 * Math.Max(min0.Beta, final!.CurveMinBeta));
+    /// <summary>lambda_min(R) = -max_i d_i of a network (<see cref="AnalysisResult.LambdaMinR"/>).</summary>
+    internal static double LambdaMinR(BondMatrix bonds) => -bonds.RowSquareSums().Max();
+
+    /// <summary>
+    /// The result from the rows of every usable checkpoint: the lambda_min(beta) curves of the t = 0 and the last network
+    /// for Fig. 5 and the power-law fits.
+    /// </summary>
+    internal static TrajectoryResult Finish(string runDir, TrajectoryOptions options, IReadOnlyList<Checkpoint> checkpoints,
+        IReadOnlyList<SkippedCheckpoint> skipped, IReadOnlyList<TrajectoryRow> rows, double level, double levelBeta, BondMatrix bonds0,
+        AnalysisResult initial, AnalysisResult final, BondMatrix finalBonds, Stopwatch sw)
+    {
+        double betaHi = Math.Min(options.BetaMax, 2 * Math.Max(levelBeta, final.CurveMinBeta));
         if (!(betaHi > 0)) betaHi = options.BetaMax;
-        var initialCurve = Sample(bonds0, initial!, betaHi, options);
-        var finalCurve = total == 1 ? initialCurve : Sample(finalBonds!, final, betaHi, options);
+        var initialCurve = Sample(bonds0, initial, betaHi, options);
+        var finalCurve = rows.Count == 1 ? initialCurve : Sample(finalBonds, final, betaHi, options);
 
         var ts = rows.Select(r => r.Epoch).ToList();
         double fitFrom = options.FitFrom ?? (rows.Count(r => r.Epoch >= 1 && r.TcCorrected.HasValue) >= 2 ? 1 : 0);
@@ -317,8 +378,8 @@ public static class TrajectoryAnalyzer
             Skipped = skipped,
             Rows = rows,
             Level = level,
-            LevelBeta = min0.Beta,
-            Initial = initial!,
+            LevelBeta = levelBeta,
+            Initial = initial,
             Final = final,
             InitialCurve = initialCurve,
             FinalCurve = finalCurve,
@@ -332,7 +393,7 @@ public static class TrajectoryAnalyzer
         };
     }
 
-    static BondMatrix Load(Checkpoint cp) => RunDirectory.LoadWeights(cp).ToBondMatrix();
+    internal static BondMatrix Load(Checkpoint cp) => RunDirectory.LoadWeights(cp).ToBondMatrix();
 
     const string SkipHint = "To analyse the run without this checkpoint, pass --skip-bad.";
 
@@ -346,7 +407,7 @@ public static class TrajectoryAnalyzer
     static WeightFileException WithRemedy(WeightFileException e, string remedy) => new(e.Path, e.Problem, remedy, e);
 
     /// <summary>"'path': reason; ..." for at most five checkpoints, then how many more.</summary>
-    static string Describe(IReadOnlyList<SkippedCheckpoint> skipped)
+    internal static string Describe(IReadOnlyList<SkippedCheckpoint> skipped)
     {
         const int shown = 5;
         string text = string.Join("; ", skipped.Take(shown).Select(s => $"'{s.Path}': {s.Reason}"));
