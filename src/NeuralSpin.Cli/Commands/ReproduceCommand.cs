@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using NeuralSpin.Data;
 using NeuralSpin.Reporting;
 using NeuralSpin.Reproduction;
 using NeuralSpin.Reproduction.Published;
@@ -38,14 +39,16 @@ public static class ReproduceCommand
         var statusOnly = new Option<bool>("--report-only") { Description = "Train nothing: analyse the finished programs and write the report, summary and figures of what is done so far (for a run in progress)." };
         var worker = new Option<bool>("--worker") { Description = "Internal: a helper process of --calibrate --workers W (trains its share of the runs, writes no report).", Hidden = true };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per finalist in --calibrate.", DefaultValueFactory = _ => CalibrationDefaults.Seeds, HelpName = "N" };
+        var widthsOption = new Option<string?>("--widths") { Description = $"Layer widths of --quick/--full, {MnistDataset.PixelsPerImage} first and {MnistDataset.ClassCount} last (default Table 1's {string.Join("-", new Paper1Settings().Widths)}); smaller networks make a fast smoke run of the whole pipeline, not the paper's numbers.", HelpName = "N0,N1,..." };
         var paper1 = new Command("paper1", "Reproduce P1 (Barney, Winer, Galitski): train, analyse the trajectory, plot, and report each checkable claim.")
         {
-            quick, full, calibrate, output, threads, seed, dataDir, epochsScale, workers, finalists, seeds, conventionOption, statusOnly, worker,
+            quick, full, calibrate, output, threads, seed, dataDir, epochsScale, widthsOption, workers, finalists, seeds, conventionOption, statusOnly, worker,
         };
         paper1.SetAction(parse =>
         {
             bool q = parse.GetValue(quick), f = parse.GetValue(full), c = parse.GetValue(calibrate);
             if ((q ? 1 : 0) + (f ? 1 : 0) + (c ? 1 : 0) != 1) throw new UsageException("give exactly one of --quick, --full or --calibrate.");
+            if (c && parse.GetValue(widthsOption) is not null) throw new UsageException("--widths applies to --quick and --full; --calibrate trains Table 1's network.");
             if (c)
             {
                 string calDir = parse.GetValue(output) ?? Path.Combine("results", "paper1-calibration");
@@ -78,6 +81,13 @@ public static class ReproduceCommand
                 Seed = parse.GetValue(seed),
                 Threads = TrainCommand.ThreadCount(parse.GetValue(threads)),
             };
+            if (parse.GetValue(widthsOption) is string widthsText)
+            {
+                var layerWidths = ArgParsing.Widths(widthsText);
+                if (layerWidths[0] != MnistDataset.PixelsPerImage || layerWidths[^1] != MnistDataset.ClassCount)
+                    throw new UsageException($"--widths must start with {MnistDataset.PixelsPerImage} (MNIST pixels) and end with {MnistDataset.ClassCount} (classes), got {widthsText}.");
+                p1 = p1 with { Widths = layerWidths };
+            }
             return Run(io, p1, outDir, w, parse.GetValue(dataDir), parse.GetValue(worker), parse.GetValue(statusOnly));
         });
         return new Command("reproduce", "Reproduce a paper's results with one command.") { paper1, CreatePaper2(io) };

@@ -39,9 +39,50 @@ public static class Figures
     {
         var plot = new Plot();
         plot.Title(title, title.Length > 70 ? 14 : 18);
+        plot.Axes.Title.Label.Text = FitTitle(plot.Axes.Title.Label, Width - TitleMargin);
         plot.XLabel(xLabel, 15);
         plot.YLabel(yLabel, 15);
         return plot;
+    }
+
+    /// <summary>Pixels of the figure's width a title leaves free (both sides together).</summary>
+    public const int TitleMargin = 40;
+
+    /// <summary>
+    /// The text of <paramref name="label"/> broken into lines no wider than <paramref name="maxWidth"/> pixels in the
+    /// label's own font: unchanged when it fits, else filled greedily, breaking after ", " or ": " (or at spaces where a
+    /// piece alone is too wide). A long title would otherwise run past the figure's edge.
+    /// </summary>
+    public static string FitTitle(LabelStyle label, float maxWidth)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        string text = label.Text;
+        using var paint = Paint.NewDisposablePaint();
+        float Measure(string s)
+        {
+            string keep = label.Text;
+            label.Text = s;
+            float w = label.Measure(paint).Width;
+            label.Text = keep;
+            return w;
+        }
+        if (text.Contains('\n') || Measure(text) <= maxWidth) return text;
+        var pieces = System.Text.RegularExpressions.Regex.Split(text, @"(?<=, |: )").Where(p => p.Length > 0)
+            .SelectMany(p => Measure(p) <= maxWidth ? [p] : System.Text.RegularExpressions.Regex.Split(p, @"(?<= )"))
+            .Where(p => p.Length > 0).ToList();
+        var lines = new List<string>();
+        string line = "";
+        foreach (string piece in pieces)
+        {
+            if (line.Length > 0 && Measure((line + piece).TrimEnd()) > maxWidth)
+            {
+                lines.Add(line.TrimEnd());
+                line = "";
+            }
+            line += piece;
+        }
+        if (line.Length > 0) lines.Add(line.TrimEnd());
+        return string.Join("\n", lines);
     }
 
     /// <summary>Points without connecting lines: a marker series with a legend entry.</summary>

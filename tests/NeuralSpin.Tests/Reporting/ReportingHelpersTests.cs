@@ -79,4 +79,29 @@ public class ReportingHelpersTests
         Assert.That(r, Is.Ordered.Ascending);
         Assert.Throws<ArgumentOutOfRangeException>(() => RowSelection.Evenly(10, 1));
     }
+
+    // Figures.FitTitle: a title wider than the figure (the per-layer ESD plot's, 117 characters, ran past the right edge
+    // at 960 px) is broken into lines that each fit, measured by ScottPlot in the title's own font; no character is lost.
+    [Test]
+    public void NewPlot_LongTitle_IsBrokenIntoLinesThatFitTheFigure()
+    {
+        const string title = "ESD of layers.2.weight (512 x 512), ckpt-s000112500-e60.000000.safetensors: alpha = 4.95 +- 0.45, D = 0.133, well-trained";
+        var plot = Figures.NewPlot(title, "x", "y");
+        var label = plot.Axes.Title.Label;
+        var lines = label.Text.Split('\n');
+        Assert.That(lines, Has.Length.GreaterThanOrEqualTo(2));
+        Assert.That(string.Concat(lines.Select((l, i) => i < lines.Length - 1 ? l + " " : l)), Is.EqualTo(title), "only the spaces after the breaks are replaced");
+        using var paint = ScottPlot.Paint.NewDisposablePaint();
+        foreach (string line in lines)
+        {
+            var single = new ScottPlot.LabelStyle { Text = line, FontSize = label.FontSize, Bold = label.Bold, FontName = label.FontName };
+            Assert.That(single.Measure(paint).Width, Is.LessThanOrEqualTo(Figures.Width - Figures.TitleMargin), line);
+        }
+    }
+
+    [Test]
+    public void NewPlot_ShortTitle_IsKeptAsGiven()
+    {
+        Assert.That(Figures.NewPlot("Entropy landscape s(d)", "x", "y").Axes.Title.Label.Text, Is.EqualTo("Entropy landscape s(d)"));
+    }
 }
