@@ -105,9 +105,10 @@ public static class ReproduceCommand
         var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
         var published = new Option<string?>("--published") { Description = "Analyse the authors' published models instead of our ensembles: DIR is a clone of their repository (data/Ising_model, data/data_moments, task/Entropy/ref_sigma, task/DoubleDescent/testPCA50.npy); whatever subset is present is used. About 15-25 min on 2 cores.", HelpName = "DIR" };
+        var settings = new Option<string?>("--settings") { Description = $"A JSON file of settings that replace the schedule's (--quick or --full) values, e.g. {{\"trainings\": 16, \"epochs\": 2}}; the keys: {string.Join(", ", Paper2Settings.Keys)}.", HelpName = "FILE" };
         var paper2 = new Command("paper2", "Reproduce P2 (Zou, Huang): ensembles of binary networks, effective Ising models, entropy landscapes, TAP and MC; report each claim.")
         {
-            quick, full, output, threads, seed, dataDir, published,
+            quick, full, output, threads, seed, dataDir, published, settings,
         };
         paper2.SetAction(parse =>
         {
@@ -115,6 +116,7 @@ public static class ReproduceCommand
             if (parse.GetValue(published) is { } pubDir)
             {
                 if (q || f) throw new UsageException("--published analyses the authors' models and trains nothing: give it without --quick or --full.");
+                if (parse.GetValue(settings) is not null) throw new UsageException("--settings changes the schedule of --quick or --full; --published has no training schedule.");
                 string pubOut = parse.GetValue(output) ?? Path.Combine("results", "paper2-published");
                 CliIO.CheckOutputPath(Path.Combine(pubOut, "report.md"), "--out");
                 NeuralSpin.Numerics.TorchLinalg.Configure(TrainCommand.ThreadCount(parse.GetValue(threads)));
@@ -125,6 +127,8 @@ public static class ReproduceCommand
             CliIO.CheckOutputPath(Path.Combine(outDir, "report.md"), "--out");
             int? t = parse.GetValue(threads);
             var options = (q ? Paper2Options.Quick : Paper2Options.Full) with { Seed = parse.GetValue(seed), Threads = t ?? 0 };
+            if (parse.GetValue(settings) is string settingsFile)
+                options = Paper2Settings.Apply(options, settingsFile) with { Mode = $"{options.Mode}, settings {Path.GetFileName(settingsFile)}" };
             return RunPaper2(io, options, outDir, TrainCommand.ThreadCount(t), parse.GetValue(dataDir));
         });
         return paper2;
@@ -149,6 +153,7 @@ public static class ReproduceCommand
     static int RunPaper2(CliIO io, Paper2Options options, string outDir, int torchThreads, string? dataDir)
     {
         var total = Stopwatch.StartNew();
+        Paper2Cache.Check(outDir, options); // before any work: a folder made with other settings is refused at once
         Directory.CreateDirectory(outDir);
         NeuralSpin.Numerics.TorchLinalg.Configure(torchThreads);
         var dir = DataCommand.EnsureMnist(io, dataDir);

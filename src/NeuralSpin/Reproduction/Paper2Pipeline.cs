@@ -220,7 +220,8 @@ public static class Paper2Pipeline
     /// <param name="progress">Receives the stage, the fraction of the whole computation done and a message.</param>
     /// <param name="cancellationToken">Checked between the trainings of the ensembles and between stages.</param>
     /// <param name="cacheDir">Where the ensembles (<c>ensemble-ARCH.bin</c>) and the fitted models (<c>models/PART.npz</c>) are reused
-    /// from when present and stored otherwise, so that a rerun resumes; null: nothing is read or written.</param>
+    /// from when present and stored otherwise, so that a rerun resumes; null: nothing is read or written. The directory records the
+    /// settings it was made with (<see cref="Paper2Cache"/>) and refuses a run with other ones.</param>
     /// <param name="pcaExplained">Fraction of the pixel variance the PCA keeps (reported; NaN when the data are not PCA-projected).</param>
     public static Paper2Result Compute(TrainingData data, Paper2Options options, IProgress<Paper2Progress>? progress = null,
         CancellationToken cancellationToken = default, string? cacheDir = null, double pcaExplained = double.NaN)
@@ -228,6 +229,7 @@ public static class Paper2Pipeline
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         var total = Stopwatch.StartNew();
+        if (cacheDir is not null) Paper2Cache.Claim(cacheDir, options);
         var stageSeconds = new Dictionary<string, double>();
         var parts = Parts(options.DeepWidths, options.ShallowWidths, options.FitFullDeep);
         // rough shares of the run time for the progress fraction: 0.15 per ensemble, 0.7 for the parts

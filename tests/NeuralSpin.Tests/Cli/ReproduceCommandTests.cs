@@ -74,4 +74,54 @@ public class ReproduceCommandTests : CliFixture
                      "fig7_tap_spectrum.png", "fig8_evolution_small_lr.png", "fig9_bond_spectrum.png" })
             Assert.That(Directory.EnumerateFiles(dir, fig, SearchOption.AllDirectories).Any(f => new FileInfo(f).Length > 1000), Is.True, fig);
     }
+
+    [Test]
+    public void Paper2_BadSettings_ExitWithCode2_BeforeAnyWork()
+    {
+        string bad = PathOf("bad.json");
+        File.WriteAllText(bad, """{"trainings": 0}""");
+        string outDir = PathOf("p2");
+        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--settings", bad, "--out", outDir), ["bad.json", "trainings must be at least 1"]);
+        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--settings", PathOf("absent.json"), "--out", outDir), ["absent.json"]);
+        AssertBadInput(Cli("reproduce", "paper2", "--published", PathOf("repo"), "--settings", bad, "--out", outDir), ["--settings"]);
+        Assert.That(Directory.Exists(outDir), Is.False, "nothing created");
+        // an output folder made with other settings is refused before the data are loaded
+        NeuralSpin.Reproduction.Paper2Cache.Claim(outDir, NeuralSpin.Reproduction.Paper2Options.Quick with { Trainings = 5 });
+        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--out", outDir), ["other settings", "trainings 5 there, 64 now"]);
+    }
+
+    /// <summary>
+    /// <c>reproduce paper2 --quick</c> end to end from the command line on a tiny schedule given by a settings file (two
+    /// trainings per architecture on 2,000 images, a four-point landscape, short TAP and MC), on the real MNIST: the PCA,
+    /// both ensembles, the fits of every part, the landscapes, TAP, dynamics, the claims table and the files. The
+    /// numbers mean nothing at this size; the test checks that every stage runs and reports. About a minute.
+    /// </summary>
+    [Test, Category("RealMnist")]
+    public void Paper2_Quick_TinySettings_RunsEndToEnd()
+    {
+        string settings = PathOf("tiny.json");
+        File.WriteAllText(settings, """
+            {
+              "trainings": 2, "trainings_per_group": 2, "samples_per_training": 20, "keep_per_training": 10, "min_kept": 10,
+              "epochs": 1, "train_subset": 2000, "accuracy_threshold_deep": 0.0, "accuracy_threshold_shallow": 0.0,
+              "max_fit_samples": 40, "pl_max_iterations": 20, "pl_warm_max_iterations": 20,
+              "landscape_xs": [-0.5, 0, 0.5, 1], "bp_max_iterations": 40, "bp_stuck_iterations": 10, "bp_total_message_updates": 2000000,
+              "mc_landscape_burn_in": 5, "mc_landscape_measure": 20, "tap_starts": 3, "tap_max_iterations": 50, "mc_sweeps": 4, "mc_record_every": 2
+            }
+            """);
+        string outDir = PathOf("p2tiny");
+        var r = Cli("reproduce", "paper2", "--quick", "--settings", settings, "--threads", "1", "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.That(report, Does.Contain("# Paper 2 reproduction (quick, settings tiny.json)"));
+        foreach (string id in new[] { "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12" })
+            Assert.That(r.Stdout, Does.Contain(id), $"claim {id} in the printed table");
+        Assert.That(File.Exists(Path.Combine(outDir, NeuralSpin.Reproduction.Paper2Cache.FileName)));
+        Assert.That(File.Exists(Path.Combine(outDir, "ensemble-deep.bin")) && File.Exists(Path.Combine(outDir, "ensemble-shallow.bin")));
+        Assert.That(Directory.EnumerateFiles(outDir, "*.png", SearchOption.AllDirectories).Count(), Is.GreaterThanOrEqualTo(3));
+        // the same settings again reuse the ensembles and fits of the folder
+        var again = Cli("reproduce", "paper2", "--quick", "--settings", settings, "--threads", "1", "--out", outDir);
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Stderr);
+        Assert.That(again.Stdout, Does.Contain("reused"));
+    }
 }
