@@ -198,14 +198,6 @@ public sealed class CliIO
         }
     }
 
-    /// <summary>
-    /// Indented JSON of <paramref name="o"/> with a final newline and its <see cref="NeuralSpin.Reporting.Provenance"/>
-    /// (version, commit, schema version, SHA-256 of each of <paramref name="inputs"/>) under the key <c>provenance</c>:
-    /// the form of every <c>--json</c> file.
-    /// </summary>
-    public static string ToJson(object o, IEnumerable<string?> inputs) =>
-        NeuralSpin.Reporting.Provenance.For(inputs).Attach(o).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
-
     /// <summary>The MNIST files a command read from <paramref name="dataDir"/> (or the default data directory), for its provenance.</summary>
     public static IEnumerable<string> MnistInputs(string? dataDir)
     {

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using CsvHelper;
 using NeuralSpin.Analysis;
 using NeuralSpin.IO;
 using NeuralSpin.Numerics;
@@ -222,29 +219,13 @@ public static class AnalyzeCommand
 
     /// <summary>The JSON object of the result: the 16 snake_case keys of <see cref="AnalysisResult"/> (nulls kept, numbers
     /// round-trip) and the provenance of <paramref name="inputs"/>.</summary>
-    public static string ToJson(AnalysisResult result, IEnumerable<string?> inputs) => CliIO.ToJson(result, inputs);
+    public static string ToJson(AnalysisResult result, IEnumerable<string?> inputs) => NeuralSpin.Reporting.ResultJson.Text(result, inputs);
 
     /// <summary>CSV <c>beta,lambda_min</c> of <see cref="NetworkAnalysis.SampleCurve"/> on <paramref name="points"/> uniform points over [0, betaMax].</summary>
     static string CurveCsv(BondMatrix bonds, AnalysisResult result, CurveOptions curveOptions, double betaMax, int points, IProgress<int>? progress)
     {
         var sample = NetworkAnalysis.SampleCurve(bonds, result.SpectrumJ, betaMax, points, curveOptions, progress);
-        var sb = new StringBuilder();
-        using (var w = new StringWriter(sb, CultureInfo.InvariantCulture))
-        {
-            var csv = CsvWriter.Create(w, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, true);
-            using (csv)
-            {
-                csv.WriteHeader(["beta", "lambda_min"]);
-                for (int i = 0; i < points; i++)
-                {
-                    csv.WriteField(sample.Beta[i], "R");
-                    csv.WriteField(sample.LambdaMin[i], "R");
-                    csv.EndRecord();
-                }
-                csv.Flush();
-            }
-        }
-        return sb.ToString();
+        return NeuralSpin.Reporting.CsvText.Write(["beta", "lambda_min"], Enumerable.Range(0, points).Select(i => new object?[] { sample.Beta[i], sample.LambdaMin[i] }));
     }
 
     static void NoticeIgnored(CliIO io, LoadedWeights loaded)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using NeuralSpin.BinaryNets;
+using NeuralSpin.Reporting;
 using NeuralSpin.Data;
 using NeuralSpin.Ising;
 using NeuralSpin.Training;
@@ -154,13 +154,7 @@ public static class EnsembleCommand
             }
         }
         if (s.Json != null)
-            outputs.AddText(s.Json, CliIO.ToJson(new Dictionary<string, object>
-            {
-                ["n_weights"] = n, ["trainings_run"] = summary.TrainingsRun, ["drawn"] = summary.Drawn, ["kept"] = summary.Kept,
-                ["threshold"] = s.Threshold, ["samples_per_training"] = s.SamplesPerTraining,
-                ["keep_per_training"] = s.KeepPerTraining is int kp ? (object)kp : "all", ["kernel"] = s.Kernel == EnsembleKernel.Batched ? "batched" : "per-training",
-                ["train_size"] = s.TrainSize is int ts ? Math.Min(ts, data.TrainCount) : data.TrainCount, ["shard"] = $"{s.ShardIndex}/{s.ShardCount}", ["seed"] = s.Seed, ["elapsed_seconds"] = summary.Elapsed.TotalSeconds,
-            }, inputs ?? []));
+            outputs.AddText(s.Json, ResultJson.Text(EnsembleJson.From(summary, options, data.TrainCount), inputs ?? []));
         outputs.Commit();
         io.Console_.Write(new Text($"shard {s.ShardIndex}/{s.ShardCount}: {summary.TrainingsRun} trainings, kept {summary.Kept} of {summary.Drawn} drawn networks ({n} weights each) in {summary.Elapsed.TotalSeconds:F1} s\nwrote {s.Out}\n"));
         return CliApp.Ok;

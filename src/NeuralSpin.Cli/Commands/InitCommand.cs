@@ -83,16 +83,7 @@ public static class InitCommand
         // Box-Muller, and its outputs are bundled (examples/) and golden; .NET has kept the seeded algorithm unchanged
         // since .NET Framework 1.0 for compatibility, and the golden tests would catch a change.
         var bonds = BondMatrix.Sample(w, c, new Random(seed));
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = "pt",
-            ["generator"] = "neuralspin init",
-            ["ensemble"] = "J^(k)_ij ~ N(0, C_k / N_{k-1}); W^(k) = J^(k)^T",
-            ["widths"] = string.Join(",", w),
-            ["c"] = string.Join(",", c.Select(CliIO.Exact)),
-            ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
-            ["dtype"] = dtype,
-        };
+        var metadata = new InitMetadata(w, c, seed, dtype).ToSafeTensorsMetadata();
         CliIO.WriteFile(output, () => WeightFile.Save(output, bonds, dtype, npz ? null : metadata));
 
         var t = new Table().AddColumn("quantity").AddColumn("value");

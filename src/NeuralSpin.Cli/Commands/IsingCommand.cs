@@ -1,8 +1,6 @@
 using NeuralSpin.Numerics;
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
 using NeuralSpin.Reporting;
@@ -63,17 +61,15 @@ public static class IsingCommand
     /// <summary>Reads configurations from a .npy of +-1 or a PackedConfigurations (ensemble) file (Configurations.Read sniffs the format).</summary>
     public static Configurations LoadConfigurations(string path) => Configurations.Read(path);
 
-    static Dictionary<string, object> ThermoJson(int n, bool converged, int iterations, double f, double e, double s, double[] m) => new()
-    {
-        ["n_spins"] = n, ["converged"] = converged, ["iterations"] = iterations,
-        ["free_energy_per_spin"] = f / n, ["energy_per_spin"] = e / n, ["entropy_per_spin"] = s / n, ["magnetizations"] = m,
-    };
-
-    static void PrintThermo(CliIO io, string title, Dictionary<string, object> d)
+    static void PrintThermo(CliIO io, string title, IsingThermoJson d)
     {
         var t = new Table().Title(title).AddColumn("quantity").AddColumn("value");
-        foreach (var k in new[] { "n_spins", "converged", "iterations", "free_energy_per_spin", "energy_per_spin", "entropy_per_spin" })
-            t.AddRow(k, d[k] is double v ? CliIO.Num(v) : d[k].ToString()!);
+        t.AddRow("n_spins", d.NSpins.ToString());
+        t.AddRow("converged", d.Converged.ToString());
+        t.AddRow("iterations", d.Iterations.ToString());
+        t.AddRow("free_energy_per_spin", CliIO.Num(d.FreeEnergyPerSpin));
+        t.AddRow("energy_per_spin", CliIO.Num(d.EnergyPerSpin));
+        t.AddRow("entropy_per_spin", CliIO.Num(d.EntropyPerSpin));
         io.Console_.Write(t);
     }
 
@@ -92,8 +88,8 @@ public static class IsingCommand
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
             var r = CliIO.WithProgress(io, $"enumerating 2^{m.Size} states (chunks)", ExactEnumeration.ChunkCount(m.Size),
                 pr => ExactEnumeration.Compute(m, new ExactEnumerationOptions { Progress = pr }));
-            var d = ThermoJson(m.Size, true, 0, r.FreeEnergy, r.MeanEnergy, r.Entropy, r.Magnetizations);
-            CliIO.WriteText(jp!, CliIO.ToJson(d, [p.GetValue(model)]));
+            var d = IsingThermoJson.From(r, m.Size);
+            CliIO.WriteText(jp!, ResultJson.Text(d, [p.GetValue(model)]));
             PrintThermo(io, "exact enumeration", d);
             io.Console_.Write(new Text($"wrote {jp}\n"));
             return CliApp.Ok;
@@ -120,9 +116,9 @@ public static class IsingCommand
             var m = LoadModel(p.GetValue(model)!, p.GetValue(beta));
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the free energy -ln Z / beta; give --beta 1 for example.");
             var r = BeliefPropagation.Run(m, new BpOptions { Damping = d, MaxIterations = k });
-            var dict = ThermoJson(m.Size, r.Converged, r.Iterations, r.FreeEnergy, r.Energy, r.Entropy, r.Magnetizations);
-            CliIO.WriteText(jp!, CliIO.ToJson(dict, [p.GetValue(model)]));
-            PrintThermo(io, "belief propagation (Bethe)", dict);
+            var thermo = IsingThermoJson.From(r, m.Size);
+            CliIO.WriteText(jp!, ResultJson.Text(thermo, [p.GetValue(model)]));
+            PrintThermo(io, "belief propagation (Bethe)", thermo);
             if (!r.Converged) io.Notice($"BP did not converge in {r.Iterations} sweeps (residual {CliIO.Num(r.FinalChange)}); the values are at the last iterate. Try --damping 0.5.");
             io.Console_.Write(new Text($"wrote {jp}\n"));
             return CliApp.Ok;
@@ -187,20 +183,16 @@ public static class IsingCommand
                 InverseMethod.PseudoLikelihood => "pseudolikelihood: not every spin's optimisation converged within the budget.",
                 _ => $"Boltzmann learning stopped after {fit.Steps} steps above its RMS tolerance {CliIO.Num(fit.Options.Tolerance)} (final RMS with the reported moments: {CliIO.Num(rms)}).",
             };
-            var dict = new Dictionary<string, object>
-            {
-                ["method"] = mth, ["n_samples"] = data.SampleCount, ["n_spins"] = n, ["rms_moment_error"] = rms,
-                ["moments_by"] = fit.MomentsBy == MomentMethod.Exact ? "exact" : "bp", ["l1"] = a1, ["l2"] = a2, ["model"] = outPath,
-            };
+            var document = InverseFitJson.From(fit, mth, data.SampleCount, n, outPath);
             using (var outputs = new OutputSet())
             {
                 outputs.Add(outPath, tmp => IsingModelFile.Write(tmp, fitted));
-                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict, [p.GetValue(configs)]));
+                if (jp != null) outputs.AddText(jp, ResultJson.Text(document, [p.GetValue(configs)]));
                 outputs.Commit();
             }
             var t = new Table().Title($"ising fit --method {mth}").AddColumn("quantity").AddColumn("value");
             t.AddRow("samples", data.SampleCount.ToString()); t.AddRow("spins", n.ToString());
-            t.AddRow($"RMS moment error ({dict["moments_by"]})", CliIO.Num(rms));
+            t.AddRow($"RMS moment error ({document.MomentsBy})", CliIO.Num(rms));
             io.Console_.Write(t);
             if (extra != "") io.Notice(extra);
             io.Console_.Write(new Text($"wrote {outPath}\n" + (jp != null ? $"wrote {jp}\n" : "")));
@@ -269,30 +261,21 @@ public static class IsingCommand
                 : isIso ? EntropyLandscape.IsoEnergy(m, sStar, xs) : EntropyLandscape.Sweep(m, sStar, xs);
             // the shared verdict rule (docs/theory.md section 7): coarse jumps re-examined on finer grids, x = 0 splits degenerate
             var verdict = isIso ? LandscapeVerdict.Decide(new LandscapeEvidence(sweep, [])) : LandscapeVerdict.Judge(m, sStar, sweep);
-            var csv = new StringBuilder("x,q,d,e,s,bound,direction,beta,converged\n");
-            void Rows(IEnumerable<LandscapePoint> pts, string dir)
+            // a point where the iso-energy solve failed keeps NaN written out as "NaN" (its 'converged' column is false)
+            static object Value(double v) => double.IsNaN(v) ? "NaN" : v;
+            static IEnumerable<object?[]> Rows(IEnumerable<LandscapePoint> pts, string dir) => pts.Select(pt => new object?[]
             {
-                foreach (var pt in pts)
-                    csv.Append(string.Join(",", Inv(pt.X), Inv(pt.Overlap), Inv(pt.Distance), Inv(pt.EnergyDensity), Inv(pt.EntropyDensity),
-                        Inv(pt.EntropyBound), dir, Inv(pt.Beta), pt.Converged ? "true" : "false")).Append('\n');
-            }
-            Rows(sweep.Up, "up");
-            Rows(sweep.Down.Reverse(), "down");
+                Value(pt.X), Value(pt.Overlap), Value(pt.Distance), Value(pt.EnergyDensity), Value(pt.EntropyDensity), Value(pt.EntropyBound), dir,
+                Value(pt.Beta), pt.Converged,
+            });
+            string csv = CsvText.Write(["x", "q", "d", "e", "s", "bound", "direction", "beta", "converged"], Rows(sweep.Up, "up").Concat(Rows(sweep.Down.Reverse(), "down")));
             byte[]? image = png != null ? IsingPlots.LandscapeFigure(sweep).Render().Png : null;
-            var dict = new Dictionary<string, object>
-            {
-                ["n_spins"] = m.Size, ["iso_energy"] = isIso, ["n_points"] = steps, ["all_converged"] = sweep.AllConverged,
-                ["has_jump"] = sweep.HasJump, ["max_jump"] = sweep.MaxJump, ["has_hysteresis"] = sweep.HasHysteresis,
-                ["max_hysteresis"] = sweep.MaxHysteresis, ["verdict"] = verdict.Name, ["verdict_reason"] = verdict.Reason,
-                ["degenerate_at_x0"] = verdict.DegenerateAtZero, ["max_hysteresis_excluding_degenerate_x0"] = verdict.MaxHysteresis,
-                ["jumps"] = sweep.Jumps.Select(j => new Dictionary<string, object> { ["x_from"] = j.XFrom, ["x_to"] = j.XTo, ["d_from"] = j.DistanceFrom, ["d_to"] = j.DistanceTo, ["upward"] = j.Upward }).ToList(),
-                ["hysteresis_at"] = sweep.HysteresisAt,
-            };
+            var document = LandscapeJson.From(sweep, verdict, m.Size, steps, isIso);
             using (var outputs = new OutputSet())
             {
-                outputs.AddText(outPath, csv.ToString());
+                outputs.AddText(outPath, csv);
                 if (image != null) outputs.AddBytes(png!, image);
-                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict, [p.GetValue(model), p.GetValue(reference)]));
+                if (jp != null) outputs.AddText(jp, ResultJson.Text(document, [p.GetValue(model), p.GetValue(reference)]));
                 outputs.Commit();
             }
             io.Console_.Write(new Text($"{steps} points, up and down: max jump |Δd| = {CliIO.Num(sweep.MaxJump)}, max hysteresis = {CliIO.Num(sweep.MaxHysteresis)}; " +
@@ -327,19 +310,11 @@ public static class IsingCommand
             if (!(m.Beta > 0)) throw new UsageException("beta must be > 0 for the TAP free energy; give --beta 1 for example.");
             var o = new TapFixedPointOptions { Starts = k, Seed = p.GetValue(seed), Damping = d };
             var r = CliIO.WithProgress(io, "TAP starts", k, pr => TapFixedPoints.Find(m, o, pr));
-            var dict = new Dictionary<string, object>
-            {
-                ["n_spins"] = m.Size, ["beta"] = m.Beta, ["starts"] = k, ["converged"] = r.Converged, ["not_converged"] = r.NotConverged,
-                ["n_fixed_points"] = r.FixedPoints.Count,
-                ["fixed_points"] = r.FixedPoints.Select(f => new Dictionary<string, object>
-                {
-                    ["free_energy_per_spin"] = f.FreeEnergyPerSpin, ["count"] = f.Count, ["mean_magnetization"] = f.M.Average(), ["magnetizations"] = f.M,
-                }).ToList(),
-            };
+            var document = TapFixedPointsJson.From(r, m, k);
             byte[]? image = png != null ? IsingPlots.TapFreeEnergiesFigure(r).Render().Png : null;
             using (var outputs = new OutputSet())
             {
-                outputs.AddText(jp!, CliIO.ToJson(dict, [p.GetValue(model)]));
+                outputs.AddText(jp!, ResultJson.Text(document, [p.GetValue(model)]));
                 if (image != null) outputs.AddBytes(png!, image);
                 outputs.Commit();
             }

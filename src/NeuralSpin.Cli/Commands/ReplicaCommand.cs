@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using NeuralSpin.Replica;
+using NeuralSpin.Reporting;
 using Spectre.Console;
 
 namespace NeuralSpin.Cli.Commands;
@@ -10,12 +9,6 @@ namespace NeuralSpin.Cli.Commands;
 /// <summary><c>neuralspin replica --widths ... --c ...</c>: the replica-symmetric T_c (P1 15-18, docs/theory.md section 2).</summary>
 public static class ReplicaCommand
 {
-    /// <summary>The JSON object written by --json.</summary>
-    public sealed record ReplicaResult(
-        [property: JsonPropertyName("widths")] int[] Widths,
-        [property: JsonPropertyName("c")] double[] C,
-        [property: JsonPropertyName("tc")] double Tc);
-
     /// <summary>Builds the command.</summary>
     public static Command Create(CliIO io)
     {
@@ -42,7 +35,7 @@ public static class ReplicaCommand
         double tc = ReplicaHessian.CriticalTemperature(w, c);
 
         if (json != null)
-            CliIO.WriteText(json, CliIO.ToJson(new ReplicaResult(w, c, tc), []));
+            CliIO.WriteText(json, ResultJson.Text(new ReplicaJson(w, c, tc), []));
 
         var t = new Table().AddColumn("quantity").AddColumn("value");
         t.Title = new TableTitle("replica-symmetric transition");

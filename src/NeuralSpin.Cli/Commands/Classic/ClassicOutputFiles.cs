@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CsvHelper;
 
 namespace NeuralSpin.Cli.Commands.Classic;
 

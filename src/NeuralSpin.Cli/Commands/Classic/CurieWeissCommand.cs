@@ -65,9 +65,8 @@ public static class CurieWeissCommand
             var study = new CurieWeissStudyOptions { Temperature = t, Field = h, Coupling = j, Sizes = ns, SweepMin = lo, SweepMax = hi, SweepPoints = k };
             var result = CliIO.WithProgress(io, "Curie-Weiss sweep", CurieWeissStudy.WorkUnits(study), pr => CurieWeissStudy.Run(study, pr));
             var files = Files(dir, result);
-            var dict = Json(result, files.Select(f => f.Path).ToList());
-            dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
-            if (jp != null) files.Add((jp, CliIO.ToJson(dict, [])));
+            var document = CurieWeissStudyJson.From(result, files.Select(f => f.Path).ToList(), clock.Elapsed.TotalSeconds);
+            if (jp != null) files.Add((jp, ResultJson.Text(document, [])));
             var written = WriteAll(files);
             Print(io, result);
             io.Console_.Write(new Text(string.Concat(written.Select(w => $"wrote {w}\n")) +
@@ -89,41 +88,6 @@ public static class CurieWeissCommand
             if (!int.TryParse(items[i], NumberStyles.None, CultureInfo.InvariantCulture, out ns[i]) || ns[i] < 1 || ns[i] > MaxSize)
                 throw new UsageException($"--sizes '{text}': '{items[i]}' is not an integer between 1 and {MaxSize}. Give the system sizes as a comma list, e.g. --sizes 10,100,1000.");
         return ns.Distinct().Order().ToArray();
-    }
-
-    static Dictionary<string, object?> Json(CurieWeissStudyResult r, List<string> files)
-    {
-        var st = r.Solution.Stable;
-        return new Dictionary<string, object?>
-        {
-            ["tc"] = CurieWeiss.CriticalTemperature(r.J),
-            ["temperature"] = r.T,
-            ["field"] = r.H,
-            ["coupling"] = r.J,
-            ["magnetization"] = st.M,
-            ["free_energy"] = st.FreeEnergy,
-            ["degenerate"] = r.Solution.Degenerate,
-            ["stable_magnetizations"] = r.Solution.StableBranches.Select(b => b.M).ToArray(),
-            ["stable_choice"] = "global minimum of f(m); at h = 0 below T_c the two minima +-m0 tie and m >= 0 (the h -> 0+ limit) is reported",
-            ["branches"] = r.Solution.Branches.Select(b => new Dictionary<string, object?>
-            {
-                ["m"] = b.M, ["free_energy"] = b.FreeEnergy, ["curvature"] = double.IsFinite(b.Curvature) ? b.Curvature : null,
-                ["stability"] = b.Stability.Name(),
-            }).ToList(),
-            ["critical_exponent_beta"] = r.Beta.Exponent,
-            ["critical_exponent_beta_standard_error"] = r.Beta.ExponentStandardError,
-            ["critical_exponent_beta_amplitude"] = r.Beta.Amplitude,
-            ["critical_exponent_beta_fit_range"] = new[] { r.Beta.X.Min(), r.Beta.X.Max() },
-            ["critical_exponent_gamma"] = r.Gamma.Exponent,
-            ["critical_exponent_gamma_fit_range"] = new[] { r.Gamma.X.Min(), r.Gamma.X.Max() },
-            ["finite_size"] = r.AtPoint.Select(f => new Dictionary<string, object?>
-            {
-                ["n"] = f.Size, ["free_energy"] = f.FreeEnergy, ["free_energy_minus_mean_field"] = f.FreeEnergy - st.FreeEnergy,
-                ["mean_m"] = f.MeanM, ["mean_abs_m"] = f.MeanAbsM, ["mean_m2"] = f.MeanM2, ["energy"] = f.Energy,
-                ["susceptibility"] = f.Susceptibility, ["log_z"] = f.LogZ,
-            }).ToList(),
-            ["files"] = files,
-        };
     }
 
     static List<(string Path, object Content)> Files(string dir, CurieWeissStudyResult r)

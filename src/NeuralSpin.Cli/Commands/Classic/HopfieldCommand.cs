@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CsvHelper;
 using NeuralSpin.Classic;
 using Spectre.Console;
 
@@ -113,43 +112,8 @@ public static class HopfieldCommand
                         .Concat(diagram.RetrievalGlobal.Select(q => new object[] { "T_c", q.Alpha, q.Temperature })))));
                 files.Add(("phase_diagram.png", HopfieldPlots.PhaseDiagram(diagram, phasePoints, r.Options.PhaseLevel)));
             }
-            var result = new Dictionary<string, object?>
-            {
-                ["seed"] = s, ["temperature"] = t0, ["sizes"] = ns, ["alphas"] = loads, ["samples"] = k, ["flip_fraction"] = ff,
-                ["crossing_level"] = lvl, ["burn_in_sweeps"] = bi, ["measure_sweeps"] = ms,
-                ["overlap_vs_alpha"] = loadPoints.Select(PointJson).ToList(),
-                ["alpha_c_n"] = capacities.Select(c => new Dictionary<string, object?>
-                {
-                    ["n"] = c.Size, ["alpha_mean_crossing"] = Finite(c.AlphaAtMeanLevel), ["alpha_half_success"] = Finite(c.AlphaAtHalfSuccess),
-                }).ToList(),
-                ["overlap_vs_temperature"] = new Dictionary<string, object?>
-                {
-                    ["n"] = pn, ["alpha"] = ta, ["samples"] = pk, ["points"] = tPoints.Select(PointJson).ToList(),
-                    ["ags"] = agsT.Select(q => new Dictionary<string, object> { ["temperature"] = q.T, ["m"] = q.M }).ToList(),
-                },
-                ["ags"] = new Dictionary<string, object?>
-                {
-                    ["alpha_c"] = alphaC, ["m_at_alpha_c"] = mC, ["alpha_global_t0"] = alphaGlobal,
-                    ["m_t0"] = agsM.Select(q => new Dictionary<string, object> { ["alpha"] = q.Alpha, ["m"] = q.M }).ToList(),
-                    ["boundaries"] = diagram == null ? null : new Dictionary<string, object>
-                    {
-                        ["t_g"] = Table(diagram.Glass), ["t_m"] = Table(diagram.RetrievalLimit), ["t_c"] = Table(diagram.RetrievalGlobal),
-                    },
-                },
-                ["phase_points"] = diagram == null ? null : new Dictionary<string, object>
-                {
-                    ["n"] = pn, ["samples"] = pk, ["level"] = r.Options.PhaseLevel,
-                    ["points"] = phasePoints.Select(q => new Dictionary<string, object?>
-                    {
-                        ["alpha"] = q.Alpha, ["temperature"] = q.Temperature, ["mean_overlap"] = q.MeanOverlap, ["standard_error"] = Finite(q.StandardError),
-                        ["retrieval"] = r.IsRetrieval(q),
-                    }).ToList(),
-                },
-            };
-
-            result["elapsed_seconds"] = r.WallSeconds;
             var all = files.Select(f => (Path.Combine(dir, f.Name), f.Content)).ToList();
-            if (jp != null) all.Add((jp, CliIO.ToJson(result, [])));
+            if (jp != null) all.Add((jp, ResultJson.Text(HopfieldStudyJson.From(r), [])));
             var written = ClassicOutputFiles.WriteAll(all);
 
             var table = new Table().Title($"Hopfield retrieval (T = {Inv(t0)}, {k} pattern sets per point, seed {s})")
@@ -181,18 +145,6 @@ public static class HopfieldCommand
     /// <summary>The files written into --out (the last three only with the phase diagram).</summary>
     static readonly string[] FileNames = ["overlap_vs_alpha.csv", "overlap_vs_alpha.png", "alpha_c_vs_n.csv", "ags_overlap_t0.csv", "overlap_vs_temperature.csv",
         "overlap_vs_temperature.png", "phase_points.csv", "ags_boundaries.csv", "phase_diagram.png"];
-
-    static double? Finite(double v) => double.IsFinite(v) ? v : null;
-
-    static List<Dictionary<string, double>> Table(IEnumerable<AgsBoundaryPoint> pts) =>
-        pts.Select(q => new Dictionary<string, double> { ["alpha"] = q.Alpha, ["temperature"] = q.Temperature }).ToList();
-
-    static Dictionary<string, object?> PointJson(HopfieldOverlapPoint q) => new()
-    {
-        ["n"] = q.Size, ["patterns"] = q.Patterns, ["alpha"] = q.Alpha, ["temperature"] = q.Temperature, ["mean_overlap"] = q.MeanOverlap,
-        ["standard_error"] = Finite(q.StandardError), ["success_fraction"] = q.SuccessFraction,
-    };
-
 
     static string PointsCsv(IEnumerable<HopfieldOverlapPoint> pts) =>
         ClassicOutputFiles.Csv(["n", "patterns", "alpha", "temperature", "mean_overlap", "standard_error", "success_fraction", "samples"],

@@ -115,8 +115,8 @@ public static class RbmCommand
                         sweep.Biased[i].MaxAbsDeviation, sweep.Biased[i].Spread, sweep.Biased[i].KlDivergence!.Value }))));
                 files.Add((Path.Combine(dir, "scaling.png"), plots["scaling.png"]));
             }
-            var dict = Json(rbm, quad, dev, files.Select(f => f.Path).Concat(mo != null ? [mo] : []).ToList(), sweep, isDemo ? null : wf);
-            dict["elapsed_seconds"] = clock.Elapsed.TotalSeconds;
+            var document = RbmJson.From(rbm, quad, dev, files.Select(f => f.Path).Concat(mo != null ? [mo] : []).ToList(), sweep, isDemo ? null : wf,
+                clock.Elapsed.TotalSeconds);
             List<string> written;
             using (var outputs = new OutputSet())
             {
@@ -125,7 +125,7 @@ public static class RbmCommand
                     if (content is string text) outputs.AddText(path, text); else outputs.AddBytes(path, (byte[])content);
                 }
                 if (mo != null) outputs.Add(mo, tmp => IsingModelFile.Write(tmp, quad.Model));
-                if (jp != null) outputs.AddText(jp, CliIO.ToJson(dict, [wf]));
+                if (jp != null) outputs.AddText(jp, ResultJson.Text(document, [wf]));
                 written = outputs.Commit().ToList();
             }
             Print(io, rbm, dev, quad, sweep);
@@ -134,47 +134,6 @@ public static class RbmCommand
             return CliApp.Ok;
         });
         return cmd;
-    }
-
-    static Dictionary<string, object?> Json(Rbm rbm, RbmQuadraticModel quad, RbmDeviationResult dev, List<string> files, RbmScaleSweep? sweep, string? weightsFile)
-    {
-        int n = rbm.Visible;
-        var j = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(k => quad.Model.Coupling(i, k)).ToArray()).ToArray();
-        var d = new Dictionary<string, object?>
-        {
-            ["weights"] = weightsFile,
-            ["n_visible"] = n,
-            ["n_hidden"] = rbm.Hidden,
-            ["J"] = j,
-            ["h"] = quad.Model.FieldsCopy(),
-            ["constant"] = quad.Constant,
-            ["max_deviation"] = dev.MaxAbsDeviation,
-            ["deviation_min"] = dev.MinDeviation,
-            ["deviation_max"] = dev.MaxDeviation,
-            ["deviation_spread"] = dev.Spread,
-            ["states_checked"] = dev.StatesChecked,
-            ["exhaustive"] = dev.Exhaustive,
-            ["sample_seed"] = dev.Seed,
-            ["kl_divergence"] = dev.KlDivergence,
-            ["log_z_exact"] = dev.LogZExact,
-            ["log_z_quadratic"] = dev.LogZQuadratic,
-            ["files"] = files,
-        };
-        if (sweep != null)
-        {
-            d["demo"] = new Dictionary<string, object?>
-            {
-                ["hidden_bias"] = rbm.HiddenBias.ToArray(),
-                ["scales"] = sweep.Scales,
-                ["max_deviation_c0"] = sweep.Zero.Select(r => r.MaxAbsDeviation).ToArray(),
-                ["max_deviation_c"] = sweep.Biased.Select(r => r.MaxAbsDeviation).ToArray(),
-                ["kl_c0"] = sweep.Zero.Select(r => r.KlDivergence).ToArray(),
-                ["kl_c"] = sweep.Biased.Select(r => r.KlDivergence).ToArray(),
-                ["slope_c0"] = double.IsFinite(sweep.SlopeZero.Exponent) ? sweep.SlopeZero.Exponent : null,
-                ["slope_c"] = double.IsFinite(sweep.SlopeBiased.Exponent) ? sweep.SlopeBiased.Exponent : null,
-            };
-        }
-        return d;
     }
 
     static void Print(CliIO io, Rbm rbm, RbmDeviationResult dev, RbmQuadraticModel quad, RbmScaleSweep? sweep)

@@ -90,7 +90,6 @@ public static class SkCommand
             Starts = s.Starts, Branches = s.Branches, TapInstances = s.TapInstances, TapStarts = s.TapStarts,
         };
         var r = CliIO.WithStages(io, "classic sk", prog => SkStudy.Run(options, prog));
-        var sizes = r.Sizes.ToArray();
         var curves = r.Curves.Select(c => (c.Size, c.Points)).ToArray();
         var (study, tap, continuation, states) = (r.FiniteSize, r.Tap, r.Continuation, r.States);
 
@@ -111,7 +110,7 @@ public static class SkCommand
             ("tap_marginality.png", SkPlots.TapMarginality(states, s.Coupling)),
         };
         double wall = r.WallSeconds;
-        string? jsonText = s.Json != null ? CliIO.ToJson(JsonOf(s, sizes, curves, study, tap, continuation, states, wall), []) : null;
+        string? jsonText = s.Json != null ? ResultJson.Text(SkStudyJson.From(r), []) : null;
         using (var outputs = new OutputSet())
         {
             foreach (var (name, bytes) in files) outputs.AddBytes(Path.Combine(s.Out, name), bytes);
@@ -153,12 +152,7 @@ public static class SkCommand
 
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
-    static string EndName(SkTapBranchEnd e) => e switch
-    {
-        SkTapBranchEnd.Vanished => "vanished",
-        SkTapBranchEnd.Paramagnet => "paramagnet",
-        _ => "range",
-    };
+    static string EndName(SkTapBranchEnd e) => SkStudyJson.EndName(e);
 
     static string StatesCsv(SkTapStateResult r) => Csv(["temperature", "runs", "not_converged", "trivial", "plefka_violated", "saddles", "valid", "instances_with_valid",
             "q_ea_mean", "plefka_mean", "seed_cosine_mean", "rs_q"],
@@ -169,73 +163,6 @@ public static class SkCommand
             "low_end", "high_end"],
         r.Branches.SelectMany((b, k) => b.WithEnds.Select(p => new object?[] { k, b.Instance, b.FoundAt, p.Temperature, p.Qea, p.Plefka, p.HessianMin,
             p.FreeEnergyPerSpin, p.Valid ? 1 : 0, EndName(b.LowEnd), EndName(b.HighEnd) })));
-
-    static Dictionary<string, object?> JsonOf(Settings s, int[] sizes, IReadOnlyList<(int Size, CurvePoint[] Points)> curves, SkFiniteSizeResult study,
-        IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation, SkTapStateResult states, double wall) => new()
-    {
-        ["coupling"] = s.Coupling,
-        ["seed"] = s.Seed,
-        ["sizes"] = sizes,
-        ["instances"] = s.Instances,
-        ["beta_max"] = s.BetaMax,
-        ["level"] = s.Level,
-        ["lambda_min_curves"] = curves.Select(c => new Dictionary<string, object>
-        {
-            ["n"] = c.Size,
-            ["points"] = c.Points.Select(p => new Dictionary<string, double> { ["beta"] = p.Beta, ["lambda_min"] = p.Value, ["large_n_limit"] = SkLinearizedTap.LargeSizeLimit(p.Beta, s.Coupling) }).ToList(),
-        }).ToList(),
-        ["per_size"] = study.Sizes.Select(x => new Dictionary<string, object?>
-        {
-            ["n"] = x.Size, ["instances"] = x.Instances, ["beta_star_mean"] = x.MeanBetaStar, ["beta_star_se"] = Finite(x.BetaStarError),
-            ["t_star_mean"] = x.MeanTStar, ["t_star_se"] = Finite(x.TStarError), ["min_mean"] = x.MeanMinimum, ["min_se"] = Finite(x.MinimumError),
-            ["reached_level"] = x.ReachedLevel, ["beta_at_level_mean"] = Finite(x.MeanBetaAtLevel), ["beta_at_level_se"] = Finite(x.BetaAtLevelError),
-            ["reached_zero"] = x.ReachedZero,
-        }).ToList(),
-        ["beta_at_level_large_n"] = SkLinearizedTap.LargeSizeBetaAtLevel(s.Level, s.Coupling),
-        ["extrapolation"] = study.Extrapolation is { } ex ? new Dictionary<string, object?>
-        {
-            ["t_c"] = ex.TInfinity, ["t_c_error"] = Finite(ex.TInfinityError), ["slope"] = ex.Slope, ["slope_error"] = Finite(ex.SlopeError),
-            ["chi2_per_dof"] = Finite(ex.ChiSquarePerDof), ["weighted"] = ex.Weighted, ["scaling_variable"] = "N^(-2/3)", ["expected_t_c"] = s.Coupling,
-        } : null,
-        ["tap_n"] = s.N,
-        ["tap"] = tap.Select(x => new Dictionary<string, object?>
-        {
-            ["temperature"] = x.Temperature, ["starts"] = x.Starts, ["converged"] = x.Converged, ["not_converged"] = x.NotConverged,
-            ["distinct"] = x.Distinct, ["non_trivial"] = x.NonTrivial, ["q_ea_lowest_f"] = x.QeaLowest, ["q_ea_mean"] = x.QeaMean,
-            ["q_ea_max"] = x.QeaMax, ["lowest_f_per_spin"] = Finite(x.LowestFreeEnergyPerSpin), ["plefka_lowest_f"] = Finite(x.PlefkaLowest),
-            ["rs_q"] = x.ReplicaSymmetricQ,
-        }).ToList(),
-        ["tap_continuation"] = continuation.Select(x => new Dictionary<string, object?>
-        {
-            ["temperature"] = x.Temperature, ["branches"] = x.Branches, ["reached_zero_field"] = x.ReachedZeroField, ["non_trivial"] = x.NonTrivial,
-            ["q_ea_non_trivial"] = Finite(x.QeaNonTrivial), ["plefka_non_trivial"] = Finite(x.PlefkaNonTrivial),
-            ["hessian_min_non_trivial"] = Finite(x.HessianMinNonTrivial), ["folded"] = x.Folded, ["fold_field_mean"] = Finite(x.FoldFieldMean),
-            ["fold_q_ea_mean"] = Finite(x.FoldQeaMean), ["fold_plefka_mean"] = Finite(x.FoldPlefkaMean), ["rs_q"] = x.ReplicaSymmetricQ,
-        }).ToList(),
-        ["tap_states"] = new Dictionary<string, object?>
-        {
-            ["n"] = states.Size, ["instances"] = states.Instances, ["starts"] = s.TapStarts,
-            ["searches"] = states.Searches.Select(x => new Dictionary<string, object?>
-            {
-                ["temperature"] = x.Temperature, ["runs"] = x.Runs, ["not_converged"] = x.NotConverged, ["trivial"] = x.Trivial,
-                ["plefka_violated"] = x.PlefkaViolated, ["saddles"] = x.Saddles, ["valid"] = x.Valid, ["instances_with_valid"] = x.InstancesWithValid,
-                ["q_ea_mean"] = Finite(x.QeaMean), ["plefka_mean"] = Finite(x.PlefkaMean), ["seed_cosine_mean"] = Finite(x.SeedCosineMean), ["rs_q"] = x.ReplicaSymmetricQ,
-            }).ToList(),
-            ["branches"] = states.Branches.Select(b => new Dictionary<string, object?>
-            {
-                ["instance"] = b.Instance, ["found_at"] = b.FoundAt, ["seed_cosine"] = b.SeedCosine, ["low_end"] = EndName(b.LowEnd), ["high_end"] = EndName(b.HighEnd),
-                ["valid_low"] = Finite(b.ValidRange.Low), ["valid_high"] = Finite(b.ValidRange.High),
-                ["low_end_temperature"] = b.LowEndPoint.Temperature, ["low_end_hessian_min"] = b.LowEndPoint.HessianMin,
-                ["high_end_temperature"] = b.HighEndPoint.Temperature, ["high_end_hessian_min"] = b.HighEndPoint.HessianMin,
-                ["points"] = b.Points.Select(p => new Dictionary<string, object>
-                {
-                    ["temperature"] = p.Temperature, ["q_ea"] = p.Qea, ["plefka"] = p.Plefka, ["hessian_min"] = p.HessianMin,
-                    ["f_per_spin"] = p.FreeEnergyPerSpin, ["valid"] = p.Valid,
-                }).ToList(),
-            }).ToList(),
-        },
-        ["wall_seconds"] = wall,
-    };
 
     static void Print(CliIO io, Settings s, SkFiniteSizeResult study, IReadOnlyList<SkTapTemperature> tap, IReadOnlyList<SkTapContinuation> continuation, SkTapStateResult states)
     {
