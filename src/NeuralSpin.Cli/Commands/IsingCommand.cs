@@ -324,7 +324,7 @@ public static class IsingCommand
             foreach (var f in r.FixedPoints)
             {
                 if (++shown > 30) break;
-                t.AddRow(shown.ToString(), CliIO.Num(f.FreeEnergyPerSpin), f.Count.ToString(), CliIO.Num(f.M.Average()));
+                t.AddRow(shown.ToString(), CliIO.Num(f.FreeEnergyPerSpin), f.Count.ToString(), CliIO.Num(f.Magnetizations.Average()));
             }
             io.Console_.Write(t);
             if (r.NotConverged > 0) io.Notice($"{r.NotConverged} starts did not converge (try a larger --damping).");

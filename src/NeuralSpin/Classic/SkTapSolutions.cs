@@ -200,9 +200,9 @@ public static class SkTapSolutions
         {
             double t = temperatures[i];
             var found = TapFixedPoints.Find(instance.ToIsingModel(1 / t), options);
-            var nonTrivial = found.FixedPoints.Where(p => EdwardsAnderson(p.M) > NonTrivialThreshold).ToList(); // sorted by F
-            var qs = nonTrivial.Select(p => EdwardsAnderson(p.M)).ToList();
-            result[i] = new SkTapTemperature { Temperature = t, Starts = options.Starts, Converged = found.Converged, NotConverged = found.NotConverged, Distinct = found.FixedPoints.Count, NonTrivial = nonTrivial.Count, QeaLowest = qs.Count > 0 ? qs[0] : 0, QeaMean = qs.Count > 0 ? qs.Average() : 0, QeaMax = qs.Count > 0 ? qs.Max() : 0, LowestFreeEnergyPerSpin = found.FixedPoints.Count > 0 ? found.FixedPoints[0].FreeEnergyPerSpin : double.NaN, PlefkaLowest = found.FixedPoints.Count > 0 ? Plefka(found.FixedPoints[0].M, 1 / t, instance.CouplingScale) : double.NaN, ReplicaSymmetricQ = SkReplicaSymmetric.OrderParameter(t, instance.CouplingScale) };
+            var nonTrivial = found.FixedPoints.Where(p => EdwardsAnderson(p.Magnetizations) > NonTrivialThreshold).ToList(); // sorted by F
+            var qs = nonTrivial.Select(p => EdwardsAnderson(p.Magnetizations)).ToList();
+            result[i] = new SkTapTemperature { Temperature = t, Starts = options.Starts, Converged = found.Converged, NotConverged = found.NotConverged, Distinct = found.FixedPoints.Count, NonTrivial = nonTrivial.Count, QeaLowest = qs.Count > 0 ? qs[0] : 0, QeaMean = qs.Count > 0 ? qs.Average() : 0, QeaMax = qs.Count > 0 ? qs.Max() : 0, LowestFreeEnergyPerSpin = found.FixedPoints.Count > 0 ? found.FixedPoints[0].FreeEnergyPerSpin : double.NaN, PlefkaLowest = found.FixedPoints.Count > 0 ? Plefka(found.FixedPoints[0].Magnetizations, 1 / t, instance.CouplingScale) : double.NaN, ReplicaSymmetricQ = SkReplicaSymmetric.OrderParameter(t, instance.CouplingScale) };
             progress?.Report(Interlocked.Increment(ref done));
         });
         return result;

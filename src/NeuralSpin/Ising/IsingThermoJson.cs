@@ -66,7 +66,7 @@ public sealed record TapFixedPointsJson(
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(model);
         return new(model.Size, model.Beta, starts, r.Converged, r.NotConverged, r.FixedPoints.Count,
-            r.FixedPoints.Select(f => new TapFixedPointJson(f.FreeEnergyPerSpin, f.Count, f.M.Average(), f.M)).ToList());
+            r.FixedPoints.Select(f => new TapFixedPointJson(f.FreeEnergyPerSpin, f.Count, f.Magnetizations.Average(), f.Magnetizations)).ToList());
     }
 }
 

@@ -32,13 +32,13 @@ public sealed record TapFixedPointOptions
 }
 
 /// <summary>One distinct TAP fixed point.</summary>
-/// <param name="M">The magnetizations (of the first start that reached it).</param>
+/// <param name="Magnetizations">The magnetizations m_i (of the first start that reached it).</param>
 /// <param name="FreeEnergy">The TAP free energy F(m) of docs/theory.md section 3, field term -sum h_i m_i included, at the model's beta.</param>
 /// <param name="Count">How many starts converged to it.</param>
-public sealed record TapFixedPoint(double[] M, double FreeEnergy, int Count)
+public sealed record TapFixedPoint(double[] Magnetizations, double FreeEnergy, int Count)
 {
     /// <summary>F / N.</summary>
-    public double FreeEnergyPerSpin => FreeEnergy / M.Length;
+    public double FreeEnergyPerSpin => FreeEnergy / Magnetizations.Length;
 }
 
 /// <summary>The outcome of <see cref="TapFixedPoints.Find"/>.</summary>

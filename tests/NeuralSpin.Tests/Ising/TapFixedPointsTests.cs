@@ -26,7 +26,7 @@ public class TapFixedPointsTests
         Assert.That(r.FixedPoints, Has.Count.EqualTo(1));
         Assert.That(r.Converged, Is.EqualTo(50));
         Assert.That(r.FixedPoints[0].Count, Is.EqualTo(50));
-        foreach (var m in r.FixedPoints[0].M) Assert.That(m, Is.EqualTo(0).Within(1e-8));
+        foreach (var m in r.FixedPoints[0].Magnetizations) Assert.That(m, Is.EqualTo(0).Within(1e-8));
         // F(m = 0) = -(beta/4) sum_ij J_ij^2 - N T ln 2
         double sumJ2 = 8 * 7 * (1.0 / 64);
         Assert.That(r.FixedPoints[0].FreeEnergy, Is.EqualTo(-0.25 * 0.5 * sumJ2 - 8 * Math.Log(2) / 0.5).Within(1e-9));
@@ -41,14 +41,14 @@ public class TapFixedPointsTests
         var j = new DenseCoupling(8, model.CouplingsCopy());
         foreach (var p in r.FixedPoints)
         {
-            Assert.That(TapSolver.MaxResidual(j, model.Beta, model.FieldsCopy(), p.M), Is.LessThan(1e-8));
-            Assert.That(p.FreeEnergy, Is.EqualTo(TapFreeEnergy.Evaluate(j, model.Beta, p.M, model.FieldsCopy())).Within(1e-12));
+            Assert.That(TapSolver.MaxResidual(j, model.Beta, model.FieldsCopy(), p.Magnetizations), Is.LessThan(1e-8));
+            Assert.That(p.FreeEnergy, Is.EqualTo(TapFreeEnergy.Evaluate(j, model.Beta, p.Magnetizations, model.FieldsCopy())).Within(1e-12));
         }
         // the lowest two are the symmetric magnetised states with equal free energy and opposite m
         var a = r.FixedPoints[0]; var b = r.FixedPoints[1];
-        Assert.That(Math.Abs(a.M.Average()), Is.GreaterThan(0.5));
+        Assert.That(Math.Abs(a.Magnetizations.Average()), Is.GreaterThan(0.5));
         Assert.That(a.FreeEnergy, Is.EqualTo(b.FreeEnergy).Within(1e-9));
-        Assert.That(a.M.Average(), Is.EqualTo(-b.M.Average()).Within(1e-8));
+        Assert.That(a.Magnetizations.Average(), Is.EqualTo(-b.Magnetizations.Average()).Within(1e-8));
         Assert.That(r.FixedPoints.Sum(p => p.Count), Is.EqualTo(r.Converged));
         Assert.That(r.Converged + r.NotConverged, Is.EqualTo(60));
     }
