@@ -63,6 +63,12 @@ public static class CliApp
             io.Error(e.Message);
             return BadInput;
         }
+        catch (NeuralSpin.Tap.CurveSearchBudgetException e)
+        {
+            // commands that do not name the file themselves (analyze and trajectory do)
+            io.Error(e.Message + ". Check the weights for a few values far larger than the rest (a damaged or diverged file).");
+            return BadInput;
+        }
         catch (Exception e)
         {
             bool debug = Environment.GetEnvironmentVariable("NEURALSPIN_DEBUG") == "1";

@@ -70,9 +70,15 @@ public static class AnalyzeCommand
             Description = "Take the matrix-free path even when the dense one fits: lambda_max(J) by Lanczos, the curve by Lanczos certified by chi-recurrence inertia counts, no level spacing.",
         };
 
+        var searchBudget = new Option<int>("--search-budget")
+        {
+            Description = $"The most evaluations of lambda_min(beta) one certified search (the curve minimum, a crossing) may spend before the command stops with a message (1 to {MaxSearchBudget:N0}). Trained and random networks need tens; only weights of very unequal scale need more.",
+            DefaultValueFactory = _ => new CurveOptions().SearchBudget,
+            HelpName = "N",
+        };
         var cmd = new Command("analyze", "Analyse a network's weights as a multi-layer spin model: replica T_c, the linearized-TAP curve lambda_min(beta) and its minimum, beta_c, the corrected beta_c(c_0), lambda_max(J), lambda_min(R) and the first level spacing.")
         {
-            weights, reference, level, layers, betaMax, json, curve, curvePoints, threads, memoryLimit, matrixFree,
+            weights, reference, level, layers, betaMax, json, curve, curvePoints, threads, memoryLimit, matrixFree, searchBudget,
         };
         cmd.SetAction(parse => Run(io, new Settings(
             parse.GetValue(weights)!,
@@ -85,13 +91,17 @@ public static class AnalyzeCommand
             parse.GetValue(curvePoints),
             parse.GetValue(threads),
             parse.GetValue(memoryLimit),
-            parse.GetValue(matrixFree))));
+            parse.GetValue(matrixFree),
+            parse.GetValue(searchBudget))));
         return cmd;
     }
 
     /// <summary>The parsed options of one run.</summary>
     public sealed record Settings(string Weights, string? Reference, double? Level, string? Layers, double BetaMax,
-        string? Json, string? Curve, int CurvePoints, int? Threads, string? MemoryLimit = null, bool MatrixFree = false);
+        string? Json, string? Curve, int CurvePoints, int? Threads, string? MemoryLimit = null, bool MatrixFree = false, int SearchBudget = 5000);
+
+    /// <summary>The largest --search-budget (about a day of dense evaluations at the paper's N = 2,330).</summary>
+    public const int MaxSearchBudget = 200_000;
 
     static void Validate(Settings s)
     {
@@ -105,6 +115,8 @@ public static class AnalyzeCommand
             throw new UsageException($"--curve-points {s.CurvePoints} is too small: the grid over [0, beta_max] needs at least 2 points (default {Defaults.CurvePoints}).");
         if (s.CurvePoints > AnalysisOptions.MaxCurvePoints)
             throw new UsageException($"--curve-points {s.CurvePoints} is too large: give at most {AnalysisOptions.MaxCurvePoints} points (default {Defaults.CurvePoints}); a finer grid shows nothing more.");
+        if (s.SearchBudget < 1 || s.SearchBudget > MaxSearchBudget)
+            throw new UsageException($"--search-budget {s.SearchBudget} is not allowed: give 1 to {MaxSearchBudget} evaluations (default {new CurveOptions().SearchBudget}).");
         ArgParsing.ThreadCount(s.Threads);
         if (s.MemoryLimit != null) ArgParsing.MemorySize(s.MemoryLimit);
         CliIO.CheckFiles([(s.Weights, "WEIGHTS"), (s.Reference, "--reference")], [(s.Json, "--json"), (s.Curve, "--curve")]);
@@ -134,24 +146,14 @@ public static class AnalyzeCommand
         }
 
         var path = ChoosePath(io, s, bonds, refBonds);
-        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds, Path = path };
+        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds, Path = path, Curve = new CurveOptions { SearchBudget = s.SearchBudget } };
         AnalysisResult result;
-        string? curveCsv = null;
-        if (io.IsTerminal)
+        string? curveCsv;
+        try { (result, curveCsv) = Analyse(io, s, bonds, options); }
+        catch (CurveSearchBudgetException e)
         {
-            AnalysisResult? r = null;
-            io.Console_.Status().Start("analysing", ctx =>
-            {
-                r = NetworkAnalysis.Run(bonds, options with { Progress = stage => ctx.Status(Markup.Escape(stage)) });
-            });
-            result = r!;
-        }
-        else
-        {
-            using var plain = new PlainProgress(io.Err, $"analyze {s.Weights} ({bonds.Widths.Sum()} spins)", 0);
-            result = NetworkAnalysis.Run(bonds, options with { Progress = stage => plain.Stage(stage) });
-            if (s.Curve != null) plain.Stage("--curve grid", s.CurvePoints);
-            curveCsv = s.Curve != null ? CurveCsv(bonds, result, options.Curve, s.BetaMax, s.CurvePoints, plain) : null;
+            throw new WeightFileException(s.Weights, e.Message + (s.Reference is null ? "" : $" (for the network or for its reference '{s.Reference}')"),
+                "Check the weights for a few values far larger than the rest (a damaged or diverged file); if they are meant, raise --search-budget.", e);
         }
         if (s.Curve != null && curveCsv == null)
             curveCsv = CliIO.WithProgress(io, "--curve grid", s.CurvePoints, pr => CurveCsv(bonds, result, options.Curve, s.BetaMax, s.CurvePoints, pr));
@@ -209,6 +211,24 @@ public static class AnalyzeCommand
     }
 
     /// <summary>Refuses a --beta-max past which the weights' TAP matrix overflows float64 (<see cref="LambdaMinCurve.MaxBetaOf"/>).</summary>
+    /// <summary>The analysis with progress (a status line on a terminal, plain lines otherwise); off a terminal also the --curve grid.</summary>
+    static (AnalysisResult Result, string? CurveCsv) Analyse(CliIO io, Settings s, BondMatrix bonds, AnalysisOptions options)
+    {
+        if (io.IsTerminal)
+        {
+            AnalysisResult? r = null;
+            io.Console_.Status().Start("analysing", ctx =>
+            {
+                r = NetworkAnalysis.Run(bonds, options with { Progress = stage => ctx.Status(Markup.Escape(stage)) });
+            });
+            return (r!, null);
+        }
+        using var plain = new PlainProgress(io.Err, $"analyze {s.Weights} ({bonds.Widths.Sum()} spins)", 0);
+        var result = NetworkAnalysis.Run(bonds, options with { Progress = stage => plain.Stage(stage) });
+        if (s.Curve != null) plain.Stage("--curve grid", s.CurvePoints);
+        return (result, s.Curve != null ? CurveCsv(bonds, result, options.Curve, s.BetaMax, s.CurvePoints, plain) : null);
+    }
+
     static void CheckBetaMax(double betaMax, string file, BondMatrix bonds)
     {
         double limit = LambdaMinCurve.MaxBetaOf(bonds);

@@ -28,6 +28,15 @@ public sealed record CurveOptions
     public int Seed { get; init; } = 12345;
 
     /// <summary>
+    /// The most evaluations of lambda_min(beta) one certified search may spend (<see cref="TransitionSearch.GlobalMinimum"/>,
+    /// <see cref="TransitionSearch.FirstCrossing"/>); past it the search stops with <see cref="CurveSearchBudgetException"/>
+    /// instead of running on. Networks of this project's scale need tens of evaluations; the interval bounds grow loose,
+    /// and the count with them, only when the bonds' squared sums d_i differ by many orders of magnitude (a few weights
+    /// far larger than the rest). Default 5,000 (a few seconds at N = 10, about 40 min at N = 2,330 on the dense path).
+    /// </summary>
+    public int SearchBudget { get; init; } = 5000;
+
+    /// <summary>
     /// Testability seam: when set, the first Lanczos run at a beta starts from exactly this vector (no warm start from
     /// the cache, no random part). A start vector inside an invariant subspace keeps Lanczos there, so it converges to
     /// an eigenvalue that is not the smallest: the failure the inertia certificate exists to catch (tests only).
@@ -87,6 +96,12 @@ public sealed class LambdaMinCurve : IDisposable
 
     /// <summary>Number of eigenvalue computations so far (cache misses).</summary>
     public int Evaluations { get; private set; }
+
+    /// <summary><see cref="CurveOptions.SearchBudget"/> of this curve.</summary>
+    public int SearchBudget => _options.SearchBudget;
+
+    /// <summary>The smallest and the largest bond sum d_i = sum_j J_ij^2.</summary>
+    public (double Min, double Max) BondSums => (DMin, DMax);
 
     /// <summary>Called with <see cref="Evaluations"/> and <see cref="InertiaCounts"/> after every evaluation that computed something (progress reports), or null.</summary>
     public Action<int, int>? Evaluated { get; set; }

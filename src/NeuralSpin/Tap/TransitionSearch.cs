@@ -10,6 +10,29 @@ namespace NeuralSpin.Tap;
 public sealed record CurveMinimum(double Beta, double Value, double CertifiedLowerBound, int Evaluations);
 
 /// <summary>
+/// A certified search of the curve lambda_min(beta) spent its budget of evaluations (<see cref="CurveOptions.SearchBudget"/>)
+/// without finishing: the interval bounds, loose where the bond sums d_i span many orders of magnitude, could not settle
+/// the search. The message says which search, the budget and the range of d_i.
+/// </summary>
+public sealed class CurveSearchBudgetException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public CurveSearchBudgetException(string search, int budget, double dMin, double dMax)
+        : base(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the certified search for the {search} of lambda_min(beta) did not finish within {budget:N0} evaluations; the bond sums d_i = sum_j J_ij^2 range from {dMin:G3} to {dMax:G3}, which makes its interval bounds loose"))
+    {
+        Search = search;
+        Budget = budget;
+    }
+
+    /// <summary>"curve minimum" or "first crossing".</summary>
+    public string Search { get; }
+
+    /// <summary>The budget that was spent.</summary>
+    public int Budget { get; }
+}
+
+/// <summary>
 /// Transition points of the linearized-TAP curve lambda_min(beta) (docs/theory.md section 4):
 /// the global minimum over (0, beta_max] and the first beta at which the curve reaches a level c
 /// (beta_c for c = 0; the finite-size-corrected beta_c(c_0) for c = c_0).
@@ -65,12 +88,13 @@ public static class TransitionSearch
         ValidateBetaMax(betaMax);
         // beyond MonotoneFrom the curve cannot fall, so a first crossing lies at or before it
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
-        var crossing = Scan(curve, level, betaMax, relativeTolerance, gridIntervals);
+        int before = curve.Evaluations;
+        var crossing = Scan(curve, level, betaMax, relativeTolerance, gridIntervals, before);
         if (crossing.HasValue) return crossing;
         // No point at or below the level. The curve may still touch it tangentially (for example when
         // the level is this curve's own minimum, as for a network analysed against itself): find where
         // it first comes within the slack of the level and return the local minimiser there.
-        var near = Scan(curve, level + CertificationSlack, betaMax, relativeTolerance, gridIntervals);
+        var near = Scan(curve, level + CertificationSlack, betaMax, relativeTolerance, gridIntervals, before);
         if (!near.HasValue) return null;
         double lo = near.Value, step = Math.Max(TouchStepRelative * lo, TouchStepFloor);
         double prev = curve.Evaluate(lo).Value, hi = lo;
@@ -87,7 +111,7 @@ public static class TransitionSearch
         return curve.Evaluate(touch).Value <= level + CertificationSlack ? touch : near.Value;
     }
 
-    static double? Scan(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals)
+    static double? Scan(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals, int before)
     {
         var prev = curve.Evaluate(0);
         var grid = Precision.UniformGrid(betaMax, gridIntervals + 1);
@@ -97,7 +121,7 @@ public static class TransitionSearch
             // a stretch the Weyl bound from the last evaluated point already clears needs no evaluation
             if (i < gridIntervals && curve.LeftWeylBound(prev, beta) > level - CertificationSlack) continue;
             var next = Eval(curve, beta, level);
-            var r = Find(curve, prev, next, level, relativeTolerance);
+            var r = Find(curve, prev, next, level, relativeTolerance, before);
             if (r.HasValue) return r;
             prev = next;
         }
@@ -112,7 +136,7 @@ public static class TransitionSearch
     /// once a point at or below the level brackets a crossing in a short interval, the root is found by
     /// Brent's method and the stretch before it is cleared by the same bound (or yields an earlier bracket).
     /// </summary>
-    static double? Find(LambdaMinCurve curve, CurvePoint a, CurvePoint b, double level, double relTol)
+    static double? Find(LambdaMinCurve curve, CurvePoint a, CurvePoint b, double level, double relTol, int spentBefore)
     {
         double target = level - CertificationSlack;
         var stack = new Stack<(CurvePoint A, CurvePoint B)>();
@@ -121,6 +145,7 @@ public static class TransitionSearch
         {
             var (pa, pb) = stack.Pop();
             if (curve.IntervalLowerBound(pa, pb) > target) continue;
+            Spend(curve, spentBefore, "first crossing");
             double h = pb.Beta - pa.Beta;
             if (pb.Value <= level && h <= RootBracketWidth * pb.Beta)
             {
@@ -130,7 +155,7 @@ public static class TransitionSearch
                 var pr = Eval(curve, before, level);
                 if (pr.Value <= level) { stack.Push((pa, pr)); continue; }
                 // clear [a, root - tol]; an uncleared piece there holds an earlier crossing
-                var earlier = Find(curve, pa, pr, level, relTol);
+                var earlier = Find(curve, pa, pr, level, relTol, spentBefore);
                 return earlier ?? root;
             }
             if (h <= relTol * pb.Beta)
@@ -209,6 +234,7 @@ public static class TransitionSearch
             if (lb >= best.Value - tolerance) { globalLower = Math.Min(globalLower, lb); break; }
             double h = iv.B.Beta - iv.A.Beta;
             if (h <= MinimumIntervalWidth * iv.B.Beta) { globalLower = Math.Min(globalLower, lb); continue; }
+            Spend(curve, before, "curve minimum");
             var m = curve.Evaluate(iv.A.Beta + 0.5 * h, certify);
             if (m.Value < best.Value) best = m;
             queue.Enqueue((iv.A, m), curve.IntervalLowerBound(iv.A, m));
@@ -226,6 +252,13 @@ public static class TransitionSearch
         if (pb.Value < best.Value) best = pb;
         globalLower = Math.Min(globalLower, best.LowerBound);
         return new CurveMinimum(best.Beta, best.Value, globalLower, curve.Evaluations - before);
+    }
+
+    /// <summary>Stops a search that has spent more than the curve's budget since <paramref name="before"/> evaluations.</summary>
+    static void Spend(LambdaMinCurve curve, int before, string search)
+    {
+        if (curve.Evaluations - before > curve.SearchBudget)
+            throw new CurveSearchBudgetException(search, curve.SearchBudget, curve.BondSums.Min, curve.BondSums.Max);
     }
 
     static void ValidateBetaMax(double betaMax)

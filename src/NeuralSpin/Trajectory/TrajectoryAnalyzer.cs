@@ -293,11 +293,17 @@ public static class TrajectoryAnalyzer
         if (shardCount == 1) CheckEnoughLeft(runDir, first, checkpoints.Count, [.. unreadable, .. skipped]);
 
         progress?.Report(new TrajectoryProgress(0, checkpoints.Count, first, "reference curve minimum (t = 0)"));
-        var min0 = NetworkAnalysis.CurveMinimum(bonds0, options.BetaMax, options.Curve);
+        CurveMinimum min0;
+        try { min0 = NetworkAnalysis.CurveMinimum(bonds0, options.BetaMax, options.Curve); }
+        catch (CurveSearchBudgetException e) { throw BudgetSpent(first, e); }
         if (!(min0.Value < 1))
             throw new RunDirectoryException($"the t = 0 checkpoint '{first.Path}' has a flat curve lambda_min(beta) = 1 (no couplings), so there is no level c_0; check that it holds the initial weights.");
         return new Preparation(listed, unreadable, checkpoints, skipped, bonds0, min0.Value, min0.Beta);
     }
+
+    /// <summary>A checkpoint whose curve search spent its budget, as bad input naming the file.</summary>
+    static WeightFileException BudgetSpent(Checkpoint cp, CurveSearchBudgetException e) =>
+        new(cp.Path, e.Message, "Check the checkpoint for a few weights far larger than the rest (a damaged file or a diverged run).", e);
 
     /// <summary>With checkpoints left out, at least one after t = 0 must remain.</summary>
     internal static void CheckEnoughLeft(string runDir, Checkpoint first, int usable, IReadOnlyList<SkippedCheckpoint> skipped)
@@ -338,7 +344,9 @@ public static class TrajectoryAnalyzer
                 throw new RunDirectoryException(
                     $"checkpoint '{cp.Path}' has widths {string.Join("-", bonds.Widths)}, but the t = 0 checkpoint '{first.Path}' has {string.Join("-", widths0)}. " +
                     "A trajectory follows one network; keep only that run's checkpoints in the folder.");
-            var r = NetworkAnalysis.Run(bonds, analysisOptions);
+            AnalysisResult r;
+            try { r = NetworkAnalysis.Run(bonds, analysisOptions); }
+            catch (CurveSearchBudgetException e) { throw BudgetSpent(cp, e); }
             if (i == 0) firstResult = r;
             if (i == total - 1) { last = r; lastBonds = bonds; }
             double change = lmr0 == 0 ? (r.LambdaMinR == 0 ? 0 : double.NaN) : (r.LambdaMinR - lmr0) / Math.Abs(lmr0);

@@ -154,4 +154,28 @@ public sealed class BadInputTests : CliFixture
         string net = InitNetwork();
         AssertBadInput(Cli("analyze", net, "--json", Dir), ["--json", "directory"]);
     }
+
+    // CLI fuzz, Slow tier (seed 12345): safetensors case 1506 (a 5 x 5 F16 layer with one entry -22832 among entries of
+    // about 0.3) and npy case 1954 (a 4 x 6 layer with entries up to 9e146 beside ones of about 0.3) kept the certified
+    // curve-minimum search running for more than 10^6 evaluations (300 s and counting): with bond sums d_i spread over
+    // many orders of magnitude its interval bounds are loose. The search now stops at its budget (CurveOptions.SearchBudget,
+    // analyze --search-budget) and the command exits 2 naming the file.
+    const string FuzzSafetensorsWideScale = "wAAAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCIsImVwb2NoIjoiMC41Iiwic3RlcCI6IjQiLCJ3aWR0aHMiOiI2LDQsMyJ9LCJ3Ijp7ImR0eXBlIjoiRjE2Iiwic2hhcGUiOls1LDVdLCJkYXRhX29mZnNldHMiOlswLDUwXX0sImVtcHR5Ijp7ImR0eXBlIjoiRjE2Iiwic2hhcGUiOlswXSwiZGF0YV9vZmZzZXRzIjpbNTAsNTBdfX0gICDGNfssZDdsNaQ21jQKLhyqCTMPo8syk/UeNNQtF7VxNGSv5DJvNWkwTi/Csei38bXJsg==";
+    const string FuzzNpyWideScale = "k05VTVBZAQB2AHsnZGVzY3InOiAnPGY4JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDQsIDYpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIArc0yS77mmyv7DZKlbYdKW/fHX4Pb463L+wtCocV1qVv0oIu6MkhM2/DO4mswZ3s7/+Ifjv/hDcPwiK+n8ERd0/HFr0GA4t2r+AVy8lvqu3P9wTdubtCds/QD4zcCafeb+K7GgDRXbUP4SRbKPBSNa/iNW3zsPqy7+Mq6apxVXDPyhGpUwUo8I/GJMmpYxJsz9A3XV4oO7aP+hT5n/0KdM/JqWMSbM/QN11eKDu2j/oU+Z/9CnTP3JefgU5L9+/TtJ4ySZp3L9ACDX4GISKP6Zg6aBSsNS/";
+
+    [TestCase(FuzzSafetensorsWideScale, "w.safetensors")]
+    [TestCase(FuzzNpyWideScale, "w.npy")]
+    public void WeightsOfVeryUnequalScale_StopAtTheSearchBudget_WithExitCode2(string base64, string name)
+    {
+        string p = PathOf(name);
+        File.WriteAllBytes(p, Convert.FromBase64String(base64));
+        string json = PathOf("a.json"), csv = PathOf("c.csv");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var r = Cli("analyze", p, "--json", json, "--curve", csv, "--curve-points", "3");
+        TestContext.Out.WriteLine($"{name}: exit {r.ExitCode} in {watch.Elapsed.TotalSeconds:F1} s");
+        AssertBadInput(r, [p, "did not finish within 5,000 evaluations", "--search-budget"], json, csv);
+        // a smaller budget stops sooner with the same message
+        AssertBadInput(Cli("analyze", p, "--search-budget", "100", "--json", json), ["did not finish within 100 evaluations"], json);
+        AssertBadInput(Cli("analyze", p, "--search-budget", "0"), ["--search-budget 0"]);
+    }
 }

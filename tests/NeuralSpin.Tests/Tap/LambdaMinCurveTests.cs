@@ -122,4 +122,36 @@ public class TransitionSearchTangentTests
         // For a tangential level the slack 1e-9 in value allows sqrt(2e-9 / curvature) in beta: 1e-4 relative.
         NumericAssert.AreEqualRelative(min.Beta, crossing!.Value, 1e-4, "crossing vs minimiser");
     }
+
+    // CurveOptions.SearchBudget: a certified search stops with CurveSearchBudgetException once it has spent the budget
+    // (the CLI fuzzer found weights of very unequal scale that kept the curve-minimum search running for 10^6+ evaluations);
+    // networks of ordinary scale finish far inside it.
+    [Test]
+    public void SearchBudget_StopsTheSearchOnWeightsOfVeryUnequalScale_AndLeavesOrdinaryNetworksAlone()
+    {
+        // the fuzz case: one entry -22832 among entries of about 0.3 (d_i from ~0.1 to ~5e8)
+        double[] w =
+        [
+            0.3608, 0.0778, 0.4619, 0.3389, 0.4150,
+            0.3022, 0.0944, -0.0477, 0.2198, -0.0138,
+            0.2123, -22832, 0.2573, 0.0911, -0.3181,
+            0.2776, -0.1155, 0.2153, 0.3396, 0.1378,
+            0.1141, -0.1799, -0.4941, -0.3713, -0.2120,
+        ];
+        var wide = BondMatrix.FromLinearWeights([(5, 5, w)]);
+        using (var curve = new LambdaMinCurve(wide, null, new CurveOptions { SearchBudget = 300 }))
+        {
+            var e = Assert.Throws<CurveSearchBudgetException>(() => TransitionSearch.GlobalMinimum(curve, 10))!;
+            Assert.That(e.Budget, Is.EqualTo(300));
+            Assert.That(curve.Evaluations, Is.LessThanOrEqualTo(300 + 1 + 16 + 2), "the budget plus the grid and the check's own step");
+            Assert.That(e.Message, Does.Contain("curve minimum").And.Contain("300 evaluations"));
+        }
+        var ordinary = BondMatrix.Sample([40, 30, 20], [2.0], new Random(5));
+        using (var curve = new LambdaMinCurve(ordinary, null, new CurveOptions { SearchBudget = 300 }))
+        {
+            var min = TransitionSearch.GlobalMinimum(curve, 10);
+            Assert.That(TransitionSearch.FirstCrossing(curve, min.Value + 0.01, 10), Is.Not.Null);
+            Assert.That(curve.Evaluations, Is.LessThan(300), "tens of evaluations for a network of ordinary scale");
+        }
+    }
 }
