@@ -55,6 +55,11 @@ public static class IsingCommand
             if (!(double.IsFinite(b) && b >= 0)) throw new UsageException($"--beta {Inv(b)} is not allowed: give a finite beta >= 0, e.g. --beta 1.");
             model = model.WithBeta(b);
         }
+        double scale = model.Beta * model.EnergyScale;
+        if (!(scale <= IsingModel.MaxReducedEnergyScale))
+            throw new IsingFileException(path,
+                $"its energies are too large for float64 thermodynamics: beta (sum |h_i| + sum |J_ij|) = {Inv(scale)}, above {Inv(IsingModel.MaxReducedEnergyScale)}",
+                "Check the model for a damaged value, or rescale the couplings and fields (or lower --beta).");
         return model;
     }
 

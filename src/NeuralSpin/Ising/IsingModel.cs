@@ -74,6 +74,31 @@ public sealed class IsingModel
     /// <summary>A copy of h.</summary>
     public double[] FieldsCopy() => (double[])_h.Clone();
 
+    /// <summary>
+    /// The largest |E(s)| any configuration can have, sum_i |h_i| + sum_{i&lt;j} |J_ij| (an upper bound, reached when every term
+    /// can be made negative at once). Summed in float64, so infinite if the terms overflow.
+    /// </summary>
+    public double EnergyScale
+    {
+        get
+        {
+            double e = 0;
+            for (int i = 0; i < Size; i++)
+            {
+                e += Math.Abs(_h[i]);
+                for (int j = i + 1; j < Size; j++) e += Math.Abs(_j[(long)i * Size + j]);
+            }
+            return e;
+        }
+    }
+
+    /// <summary>
+    /// The largest beta x <see cref="EnergyScale"/> the thermodynamics can be computed with in float64: 1e100. Beyond it
+    /// energies, entropies beta (E - F) and their sums overflow or lose every digit; no physical model comes near it
+    /// (beta E_max is a few hundred for the models of this project).
+    /// </summary>
+    public const double MaxReducedEnergyScale = 1e100;
+
     /// <summary>The same model at another inverse temperature.</summary>
     public IsingModel WithBeta(double beta) => new(Size, _j, _h, beta);
 

@@ -178,4 +178,20 @@ public sealed class BadInputTests : CliFixture
         AssertBadInput(Cli("analyze", p, "--search-budget", "100", "--json", json), ["did not finish within 100 evaluations"], json);
         AssertBadInput(Cli("analyze", p, "--search-budget", "0"), ["--search-budget 0"]);
     }
+
+    // CLI fuzz, Slow tier (seed 12345), ising-model case 1298: a field of -1e308 made 'ising enumerate' produce infinite
+    // thermodynamics and fail writing the JSON (exit 1). Models whose beta (sum |h_i| + sum |J_ij|) exceeds
+    // IsingModel.MaxReducedEnergyScale are refused when read.
+    [Test]
+    public void IsingModelWithEnergiesBeyondFloat64_IsRefusedNamingTheFile()
+    {
+        string m = PathOf("m.txt");
+        File.WriteAllText(m, "3 0.8\n0 0.5 -0.2\n0.5 0 0.3\n-0.2 0.3 0\n-1e308 0 -0.1\n");
+        string json = PathOf("e.json");
+        AssertBadInput(Cli("ising", "enumerate", "--model", m, "--json", json), [m, "too large for float64"], json);
+        AssertBadInput(Cli("ising", "bethe", "--model", m, "--json", json), [m, "too large for float64"], json);
+        // the same couplings with a field of ordinary size enumerate fine
+        File.WriteAllText(m, "3 0.8\n0 0.5 -0.2\n0.5 0 0.3\n-0.2 0.3 0\n-1 0 -0.1\n");
+        Assert.That(Cli("ising", "enumerate", "--model", m, "--json", json).ExitCode, Is.EqualTo(0));
+    }
 }

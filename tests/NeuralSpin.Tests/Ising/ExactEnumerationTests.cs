@@ -195,4 +195,20 @@ public class ExactEnumerationTests
         var model = new IsingModel(31, new double[31 * 31], new double[31]);
         Assert.Throws<ArgumentException>(() => ExactEnumeration.Compute(model));
     }
+
+    // IsingModel.EnergyScale = sum |h_i| + sum_{i<j} |J_ij| bounds |E(s)|; checked by hand and against every state.
+    [Test]
+    public void EnergyScale_IsTheSumOfAbsoluteTerms_AndBoundsEveryEnergy()
+    {
+        double[] j = [0, 0.5, -0.2, 0.5, 0, 0.3, -0.2, 0.3, 0];
+        var m = new IsingModel(3, j, [-1, 0, -0.1]);
+        Assert.That(m.EnergyScale, Is.EqualTo(2.1).Within(1e-15), "1 + 0 + 0.1 + 0.5 + 0.2 + 0.3");
+        double largest = 0;
+        for (int c = 0; c < 8; c++)
+        {
+            sbyte[] s = [(sbyte)((c & 1) == 0 ? 1 : -1), (sbyte)((c & 2) == 0 ? 1 : -1), (sbyte)((c & 4) == 0 ? 1 : -1)];
+            largest = Math.Max(largest, Math.Abs(m.Energy(s)));
+        }
+        Assert.That(largest, Is.LessThanOrEqualTo(m.EnergyScale + 1e-15));
+    }
 }
