@@ -122,11 +122,11 @@ public sealed class FuzzRegressionTests : TempDirFixture
     }
 
     // keras-h5 seed 7 (Slow run), cases 10066 ... 20468: damaged attribute headers that claim 134 MB - 1.7 GB in a few-KB
-    // file. Each is refused as a damaged model, naming the file, in one paragraph (checked here). Open: PureHDF (2.2.0,
-    // its newest release; AttributeMessage decoding) allocates the claimed byte count before reading the attribute, so
-    // the read allocates that much; measured in one process reading the eight files twice, the resident peak grew by up
-    // to 1.5 GB (fresh pages are not touched, reused ones are zeroed). No reader option bounds it, and the HDF5 structure
-    // cannot be checked before PureHDF decodes it without parsing HDF5 by hand (REPRODUCE.md, "Reliability").
+    // file. PureHDF (2.2.0; AttributeMessage decoding) allocates the byte count an attribute's dataspace and datatype
+    // claim before reading it, while opening the file or a group, so the read allocated that much before it failed. The
+    // HDF5 structure check run before PureHDF (Hdf5Precheck) now refuses each file: the attribute's claimed data does not
+    // fit in its object header message. Each is refused as a damaged model, naming the file, in one paragraph, within the
+    // fuzzer's allocation bound (checked here; before the check, the first read of c10066 allocated 1.7 GB).
     [TestCase("keras-h5-s7-c10066.h5")]
     [TestCase("keras-h5-s7-c10856.h5")]
     [TestCase("keras-h5-s7-c12273.h5")]
@@ -138,10 +138,12 @@ public sealed class FuzzRegressionTests : TempDirFixture
     public void DamagedKerasAttributeHeadersAreRefusedAsBadInput(string name)
     {
         string p = ModelReaderTests.Fixture(Path.Combine("fuzz", name));
+        long before = GC.GetAllocatedBytesForCurrentThread();
         OnePrintableParagraph(ExpectWeightFileError(p, () =>
         {
             using var m = ModelFile.Open(p);
             foreach (var t in m.Tensors) t.Load();
-        }));
+        }, "damaged"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(FuzzHarness.AllocationBound(new FileInfo(p).Length)));
     }
 }
