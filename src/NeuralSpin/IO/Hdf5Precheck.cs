@@ -12,10 +12,10 @@ namespace NeuralSpin.IO;
 /// The check walks the file from the superblock (versions 0-3) through every reachable object header (version 1 and
 /// version 2 <c>OHDR</c>, with their continuation chunks, <c>OCHK</c> for version 2), following groups by their symbol
 /// table (v1 B-tree <c>TREE</c> group nodes and symbol table nodes <c>SNOD</c>; the local heap's data segment is only
-/// checked to lie inside the file) and by compact link messages (hard links), and the objects that shared messages
-/// name. It decodes the messages the way PureHDF does, and refuses a file where a count reaches past its own message
-/// (an attribute's data, a datatype, a dataspace, a fill value, a compact layout's data, a link name), an address or a
-/// block reaches past the end of the file, a B-tree node's level does not descend, an object header chunk or a B-tree
+/// checked to lie inside the file) and by compact link messages (hard links), the objects that shared messages name,
+/// and the global heap collections that attributes of variable-length type (h5py's strings) name. It decodes the messages the way PureHDF does, and refuses a file where a count reaches past its own message
+/// (an attribute's data, a datatype, a dataspace, a fill value, a compact layout's data, a link name) or a global heap
+/// object past its collection, an address or a block reaches past the end of the file, a B-tree node's level does not descend, an object header chunk or a B-tree
 /// or symbol table node is reached twice (a cycle), shared messages nest more than <see cref="MaxSharedDepth"/> deep or
 /// in a cycle, a datatype nests more than <see cref="MaxTypeDepth"/> deep, or the structures walked hold more bytes than
 /// twice the file (so they overlap). Sizes are computed in 128-bit arithmetic.
@@ -24,7 +24,7 @@ namespace NeuralSpin.IO;
 /// Every structure is read once (visited sets) and the bytes walked are bounded by the file's size, so the check itself
 /// allocates O(file size) and cannot loop. Structures it does not interpret are passed over without judgment: dense
 /// attribute and link storage (fractal heaps, v2 B-trees), external and soft links, the superblock extension, global
-/// heap objects (variable-length data), chunk indexes and raw data, and any message or version PureHDF itself refuses
+/// heap objects other than those of variable-length attributes, chunk indexes and raw data, and any message or version PureHDF itself refuses
 /// before allocating (it then fails with its own error, which the reader reports as a damaged file).
 /// </para>
 /// </summary>
@@ -55,6 +55,7 @@ internal sealed class Hdf5Precheck : IDisposable
     readonly HashSet<long> chunks = [];
     readonly HashSet<long> nodes = [];
     readonly HashSet<long> reached = [];
+    readonly HashSet<long> collections = [];
     readonly Stack<long> pending = new();
 
     readonly record struct Message(int Type, int Flags, long Start, long End);
@@ -604,19 +605,19 @@ internal sealed class Hdf5Precheck : IDisposable
         q = Name(q, end, pad: version == 1, "an attribute's name");
         string name = AttributeName(nameStart);
 
-        ulong elementSize;
+        long datatype;
         if ((flags & 1) != 0)
         {
             (long target, q) = Shared(q, end);
             targets.Add(target);
-            elementSize = SharedDatatypeSize(target, 0);
+            datatype = SharedDatatype(target, 0);
         }
         else
         {
-            Need(q, 8, end, $"attribute '{name}''s datatype");
-            elementSize = U32(q + 4);
+            datatype = q;
             q = DatatypeEnd(q, end, 0);
         }
+        ulong elementSize = U32(datatype + 4);
         if (version == 1) q += Pad8(datatypeSize);
 
         UInt128? count;
@@ -634,6 +635,44 @@ internal sealed class Hdf5Precheck : IDisposable
         long room = Math.Max(0, end - q);
         if (q > end || bytes > (ulong)room)
             throw new DamagedException($"attribute '{name}' claims {(c > ulong.MaxValue ? "more than 2^64" : c.ToString())} elements of {elementSize} bytes, but its object header message holds {room} bytes of data");
+        if ((U8(datatype) & 0x0F) == 9 && elementSize >= 8 + (ulong)offsetSize)
+        {
+            // variable-length data (h5py's strings): each element names an object in a global heap collection
+            for (long i = 0; i < (long)c; i++)
+            {
+                long id = q + i * (long)elementSize + 4;
+                GlobalHeapCollection(Offset(id), U32(id + offsetSize));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A global heap collection that variable-length data names, walked as PureHDF walks it when it reads one of its
+    /// objects: every object's size must fit in the collection, and the collection in the file.
+    /// </summary>
+    void GlobalHeapCollection(ulong address, uint index)
+    {
+        if ((address == 0 && index == 0) || Undefined(address)) return;
+        long hs = 8L + lengthSize;
+        long c = Resolve(address, (ulong)hs, "a global heap collection");
+        if (!collections.Add(c)) return;
+        if (U8(c) != 'G' || U8(c + 1) != 'C' || U8(c + 2) != 'O' || U8(c + 3) != 'L') return; // PureHDF refuses
+        ulong size = Length(c + 8);
+        if (size < (ulong)hs)
+            throw new DamagedException($"the global heap collection at byte {c} is {size} bytes long, shorter than its header");
+        Resolve(address, size, "a global heap collection");
+        Walk((long)size);
+        long pos = c + hs, remaining = (long)size - hs;
+        while (remaining > hs)
+        {
+            if (U16(pos) == 0) break; // free space
+            ulong objectSize = Length(pos + 8);
+            if (objectSize > (ulong)(remaining - hs) || hs + (long)((objectSize + 7) & ~7UL) > remaining)
+                throw new DamagedException($"a global heap object of {objectSize} bytes at byte {pos} reaches past its collection");
+            long consumed = hs + (long)((objectSize + 7) & ~7UL);
+            remaining -= consumed;
+            pos += consumed;
+        }
     }
 
     static int Pad8(int size) => (8 - size % 8) % 8;
@@ -650,13 +689,13 @@ internal sealed class Hdf5Precheck : IDisposable
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
-    /// <summary>The element size of the first datatype message in the object header <paramref name="h"/>, as PureHDF resolves a shared datatype.</summary>
-    ulong SharedDatatypeSize(long h, int depth)
+    /// <summary>Where the first datatype message in the object header <paramref name="h"/> starts, as PureHDF resolves a shared datatype.</summary>
+    long SharedDatatype(long h, int depth)
     {
         var m = SharedMessage(h, 0x03, depth);
-        if ((m.Flags & 0x02) != 0) return SharedDatatypeSize(Shared(m.Start, m.End).Target, depth + 1);
+        if ((m.Flags & 0x02) != 0) return SharedDatatype(Shared(m.Start, m.End).Target, depth + 1);
         Need(m.Start, 8, m.End, "a shared datatype");
-        return U32(m.Start + 4);
+        return m.Start;
     }
 
     UInt128? SharedDataspaceCount(long h, int depth)

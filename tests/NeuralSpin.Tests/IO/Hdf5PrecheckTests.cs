@@ -39,9 +39,10 @@ public sealed class Hdf5PrecheckTests : TempDirFixture
         Directory.GetFiles(ModelReaderTests.Fixture("fuzz"), "keras-h5-*.h5").Order(StringComparer.Ordinal).Select(Path.GetFileName)!;
 
     /// <summary>
-    /// The eight fuzzed files that made PureHDF allocate 134 MB - 1.7 GB: four claim a local heap data segment of
-    /// 134 MB - 1.7 GB, two an attribute larger than its message, one a message larger than its chunk, and one (cut to
-    /// 3 KB) names a symbol table node past its end.
+    /// The fuzzed files that made PureHDF allocate 134 MB - 1.7 GB: four claim a local heap data segment of
+    /// 134 MB - 1.7 GB, two an attribute larger than its message, one a message larger than its chunk, one (cut to 3 KB)
+    /// names a symbol table node past its end, and two a global heap object of 2.3e16 and 2.8e18 bytes (named by a root
+    /// attribute of variable-length strings).
     /// </summary>
     [TestCaseSource(nameof(FuzzedKerasFiles))]
     public void TheFuzzedKerasFilesAreFoundDamaged(string name)
