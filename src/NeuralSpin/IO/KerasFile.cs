@@ -15,7 +15,8 @@ namespace NeuralSpin.IO;
 /// <item>Keras 3 (<c>*.weights.h5</c>, and the <c>model.weights.h5</c> member of a <c>.keras</c> zip archive): the
 /// variables of each layer are the datasets <c>layers/&lt;name&gt;/vars/0, 1, ...</c> (kernel first, then bias).</item>
 /// </list>
-/// Any other HDF5 file is read as every dataset in path order. Keras stores a Dense kernel as (in, out) and a
+/// Any other HDF5 file is read as every dataset in path order. Before PureHDF opens the file, <see cref="Hdf5Precheck"/>
+/// checks that no size its object headers claim reaches past the message or the file that holds it. Keras stores a Dense kernel as (in, out) and a
 /// convolution kernel as (k..., in, out); they are turned into PyTorch's orientation, (out, in) and (out, in, k...), so
 /// that every reader gives the same layers. Tensor names are the dataset paths (relative to <c>model_weights</c>).
 /// </summary>
@@ -58,7 +59,14 @@ public static class KerasFile
     static ModelFile OpenHdf5(string path, string h5Path, string? temp)
     {
         NativeFile file;
-        try { file = H5File.OpenRead(h5Path); }
+        try
+        {
+            // PureHDF allocates the sizes an object header's messages claim before reading them: check them first
+            if (Hdf5Precheck.Check(h5Path) is { } problem)
+                throw new WeightFileException(path, $"its HDF5 structure is damaged: {problem}", Resave);
+            file = H5File.OpenRead(h5Path);
+        }
+        catch (WeightFileException) { throw; }
         catch (FileNotFoundException e) { throw SafeTensors.Missing(path, e); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
