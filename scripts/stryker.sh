@@ -44,8 +44,21 @@ for run in "$@"; do
      -O "$out" >"$log" 2>&1)
   rc=$?
   echo "$run: exit $rc, $(( $(date +%s) - start )) s"
-  # the cleartext table: File | % score | # killed | # timeout | # survived | # no cov | # error
-  grep -E "^\s*(File|All files|[A-Za-z]+\s*\|)" "$log" | grep -E "File|All files|$(IFS='|'; echo "${folders[*]}")" || echo "  no score (see $log)"
+  report="$out/reports/mutation-report.json"
+  if [ -f "$report" ] && command -v jq >/dev/null; then
+    # per folder: killed, survived, timeout, no coverage, score = (killed + timeout) / (those four)
+    for folder in "${folders[@]}"; do
+      jq -r --arg f "/src/NeuralSpin/$folder/" '[.files | to_entries[] | select(.key | contains($f)) | .value.mutants[] | .status]
+        | {k: map(select(. == "Killed")) | length, s: map(select(. == "Survived")) | length,
+           t: map(select(. == "Timeout")) | length, n: map(select(. == "NoCoverage")) | length}
+        | "  \($ARGS.named.f): mutants \(.k + .s + .t + .n), killed \(.k), survived \(.s), timeout \(.t), no coverage \(.n), score "
+          + (if .k + .s + .t + .n > 0 then ((.k + .t) * 10000 / (.k + .s + .t + .n) | round / 100 | tostring) + " %" else "-" end)' "$report"
+    done
+    jq -r '.files | to_entries[] | .key as $file | .value.mutants[] | select(.status == "Survived" or .status == "NoCoverage")
+      | "  \(.status) \($file | sub(".*/src/NeuralSpin/"; "")):\(.location.start.line) \(.mutatorName): \(.replacement | gsub("\\s+"; " "))"' "$report"
+  else
+    grep -E "final mutation score" "$log" || echo "  no score (see $log)"
+  fi
   [ "$rc" -ne 0 ] && status=1
 done
 exit "$status"
