@@ -102,7 +102,8 @@ using (var pe = new PEReader(stream))
                     .SelectMany(m => m.Value.SelectMany(o => o.Lines)))
                 .Distinct().ToList();
             if (bodyLines.Count == 0 || bodyLines.Any(l => lines.TryGetValue(l, out var info) && info.Hits > 0)) continue;
-            uncovered.Add((Folder(bodyLines[0].Item1), $"{typeName.Replace('/', '.')}.{Display(name)}{signature}"));
+            var shown = name.StartsWith("get_", StringComparison.Ordinal) || name.StartsWith("set_", StringComparison.Ordinal) ? "" : signature;
+            uncovered.Add((Folder(bodyLines[0].Item1), $"{typeName.Replace('/', '.')}.{Display(name)}{shown}"));
         }
     }
 }
@@ -140,8 +141,8 @@ static string Percent(int covered, int total) =>
 static string Display(string name) => name switch
 {
     ".ctor" => "ctor",
-    _ when name.StartsWith("get_", StringComparison.Ordinal) => name[4..] + " get",
-    _ when name.StartsWith("set_", StringComparison.Ordinal) => name[4..] + " set",
+    _ when name.StartsWith("get_", StringComparison.Ordinal) => name[4..] + " { get; }",
+    _ when name.StartsWith("set_", StringComparison.Ordinal) => name[4..] + " { set; }",
     _ => name,
 };
 
