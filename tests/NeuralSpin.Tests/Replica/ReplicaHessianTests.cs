@@ -75,4 +75,41 @@ public class ReplicaHessianTests
         // And Eigenvalues agrees with MathNet on that matrix (Sturm bisection to ~1e-16 of ||H|| ~ 4).
         NumericAssert.AllEqual(DenseReference.Eigenvalues(h, 3), ReplicaHessian.Eigenvalues(widths, c, beta), 1e-13, 0, "eigenvalues of H");
     }
+
+    [TestCase(4, 5, 2.0, 0.6)]
+    [TestCase(3, 2, 0.5, 1.3)]
+    public void EqualLayers_EigenvaluesAreThoseOfTheWrittenOutHessian_Ascending(int layerCount, int width, double c, double beta)
+    {
+        // P1 16: for N_k = n and C_k = C the eigenvalues are n [1 - 2 beta^2 C cos((k+1) pi / (L+2))]. Independent check:
+        // MathNet's dense eigenvalues (ascending) of H written out from its definition (H_kk = n, H_{k-1,k} = -beta^2 n C).
+        // Both are exact to a few ulps of ||H|| <= n (1 + 2 beta^2 C) ~ 12 (first case), so 1e-12 absolute.
+        int n = layerCount;
+        var h = new double[n * n];
+        for (int k = 0; k < n; k++) h[k * n + k] = width;
+        for (int k = 1; k < n; k++) h[(k - 1) * n + k] = h[k * n + k - 1] = -beta * beta * width * c;
+        NumericAssert.AllEqual(DenseReference.Eigenvalues(h, n), ReplicaHessian.EigenvaluesEqualLayers(layerCount, width, c, beta),
+            1e-12, 0, "P1 16, ascending");
+    }
+
+    [TestCase(1, 4, 1.5)]
+    [TestCase(6, 1, 0.8)]
+    public void TwoLayers_WidthOneIsALayer(int n0, int n1, double c)
+    {
+        // A layer of one unit (an output neuron) is a valid width: the bipartite closed form T_c^2 = C sqrt(N_1 / N_0)
+        // (docs/theory.md section 2, check 2) holds for it as for any width, to the closed-form tolerance of the class.
+        double tc = ReplicaHessian.CriticalTemperature(new[] { n0, n1 }, new[] { c });
+        NumericAssert.AreEqualRelative(c * Math.Sqrt((double)n1 / n0), tc * tc, 2 * ClosedFormRelative, "T_c^2 with a width of 1");
+    }
+
+    [Test]
+    public void UncoupledBlock_CZeroIsAccepted_AndDecouplesTheLayers()
+    {
+        // C_k = 0 (a block without couplings) is valid: with C = (0, 2) on widths 3-3-3 the first layer decouples and the
+        // other two are the bipartite case, T_c^2 = 2 sqrt(3/3) = 2; with every C_k = 0 nothing orders, T_c = 0.
+        NumericAssert.AreEqualRelative(Math.Sqrt(2.0), ReplicaHessian.CriticalTemperature(new[] { 3, 3, 3 }, new[] { 0.0, 2.0 }),
+            ClosedFormRelative, "T_c(C = 0, 2)");
+        Assert.That(ReplicaHessian.CriticalTemperature(new[] { 3, 3, 3 }, new[] { 0.0, 0.0 }), Is.EqualTo(0), "T_c(C = 0, 0)");
+        Assert.That(ReplicaHessian.Eigenvalues(new[] { 2, 5 }, new[] { 0.0 }, 0.7), Is.EqualTo(new[] { 2.0, 5.0 }).Within(1e-14),
+            "H = diag(N_k) when C = 0, by bisection to ~2e-16 of the scale 5");
+    }
 }
