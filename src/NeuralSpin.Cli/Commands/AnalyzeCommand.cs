@@ -72,7 +72,7 @@ public static class AnalyzeCommand
 
         var searchBudget = new Option<int>("--search-budget")
         {
-            Description = $"The most evaluations of lambda_min(beta) one certified search (the curve minimum, a crossing) may spend before the command stops with a message (1 to {MaxSearchBudget:N0}). Trained and random networks need tens; only weights of very unequal scale need more.",
+            Description = $"The most evaluations of lambda_min(beta) one certified search (the curve minimum, a crossing) may spend before the command stops with a message (1 to {CurveOptions.MaxSearchBudget:N0}). Trained and random networks need tens; only weights of very unequal scale need more.",
             DefaultValueFactory = _ => new CurveOptions().SearchBudget,
             HelpName = "N",
         };
@@ -98,10 +98,7 @@ public static class AnalyzeCommand
 
     /// <summary>The parsed options of one run.</summary>
     public sealed record Settings(string Weights, string? Reference, double? Level, string? Layers, double BetaMax,
-        string? Json, string? Curve, int CurvePoints, int? Threads, string? MemoryLimit = null, bool MatrixFree = false, int SearchBudget = 5000);
-
-    /// <summary>The largest --search-budget (about a day of dense evaluations at the paper's N = 2,330).</summary>
-    public const int MaxSearchBudget = 200_000;
+        string? Json, string? Curve, int CurvePoints, int? Threads, string? MemoryLimit = null, bool MatrixFree = false, int? SearchBudget = null);
 
     static void Validate(Settings s)
     {
@@ -115,8 +112,8 @@ public static class AnalyzeCommand
             throw new UsageException($"--curve-points {s.CurvePoints} is too small: the grid over [0, beta_max] needs at least 2 points (default {Defaults.CurvePoints}).");
         if (s.CurvePoints > AnalysisOptions.MaxCurvePoints)
             throw new UsageException($"--curve-points {s.CurvePoints} is too large: give at most {AnalysisOptions.MaxCurvePoints} points (default {Defaults.CurvePoints}); a finer grid shows nothing more.");
-        if (s.SearchBudget < 1 || s.SearchBudget > MaxSearchBudget)
-            throw new UsageException($"--search-budget {s.SearchBudget} is not allowed: give 1 to {MaxSearchBudget} evaluations (default {new CurveOptions().SearchBudget}).");
+        if (s.SearchBudget is < 1 or > CurveOptions.MaxSearchBudget)
+            throw new UsageException($"--search-budget {s.SearchBudget} is not allowed: give 1 to {CurveOptions.MaxSearchBudget} evaluations (default {new CurveOptions().SearchBudget}).");
         ArgParsing.ThreadCount(s.Threads);
         if (s.MemoryLimit != null) ArgParsing.MemorySize(s.MemoryLimit);
         CliIO.CheckFiles([(s.Weights, "WEIGHTS"), (s.Reference, "--reference")], [(s.Json, "--json"), (s.Curve, "--curve")]);
@@ -146,7 +143,7 @@ public static class AnalyzeCommand
         }
 
         var path = ChoosePath(io, s, bonds, refBonds);
-        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds, Path = path, Curve = new CurveOptions { SearchBudget = s.SearchBudget } };
+        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds, Path = path, Curve = s.SearchBudget is int budget ? new CurveOptions { SearchBudget = budget } : new CurveOptions() };
         AnalysisResult result;
         string? curveCsv;
         try { (result, curveCsv) = Analyse(io, s, bonds, options); }

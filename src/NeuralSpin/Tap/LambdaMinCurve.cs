@@ -36,6 +36,9 @@ public sealed record CurveOptions
     /// </summary>
     public int SearchBudget { get; init; } = 5000;
 
+    /// <summary>The largest <see cref="SearchBudget"/> the command line accepts: 200,000 (about a day of dense evaluations at N = 2,330).</summary>
+    public const int MaxSearchBudget = 200_000;
+
     /// <summary>
     /// Testability seam: when set, the first Lanczos run at a beta starts from exactly this vector (no warm start from
     /// the cache, no random part). A start vector inside an invariant subspace keeps Lanczos there, so it converges to
