@@ -1,8 +1,6 @@
 using NeuralSpin.Reporting;
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using NeuralSpin.IO;
 using NeuralSpin.Layers;
 using NeuralSpin.Numerics;
@@ -66,7 +64,7 @@ public static class LayersCommand
 
         using (var outputs = new OutputSet())
         {
-            if (s.Json != null) outputs.AddText(s.Json, ToJson(report, [s.Model]));
+            if (s.Json != null) outputs.AddText(s.Json, LayersJson.Text(report, [s.Model]));
             if (s.Csv != null) outputs.AddText(s.Csv, LayerAnalysis.ToCsv(report));
             if (s.Plots != null)
                 foreach (var l in report.Layers)
@@ -94,34 +92,6 @@ public static class LayersCommand
     }
 
     static IEnumerable<long> Widths(LayersReport r) => [r.Layers[0].Metrics.Shape[1], .. r.Layers.Select(l => l.Metrics.Shape[0])];
-
-    /// <summary>The report as JSON: snake_case keys, the ESDs left out, non-finite numbers as strings, and the provenance of
-    /// <paramref name="inputs"/> (<see cref="NeuralSpin.Reporting.Provenance"/>).</summary>
-    public static string ToJson(LayersReport report, IEnumerable<string?> inputs)
-    {
-        var options = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        };
-        return NeuralSpin.Reporting.Provenance.For(inputs).Attach(JsonSerializer.SerializeToNode(new
-    {
-        report.Path,
-        report.Format,
-        report.Chains,
-        report.ChainMessage,
-        report.Notes,
-        report.Skipped,
-        Layers = report.Layers.Select(l => new
-        {
-            l.Metrics.Name, l.Metrics.Shape, l.Metrics.N, l.Metrics.M, l.Metrics.Slices, l.Metrics.LambdaMax, l.Metrics.LogSpectralNorm,
-            l.Metrics.LogFrobeniusNorm, l.Metrics.StableRank, l.Metrics.MarchenkoPastur, l.Metrics.PowerLaw, l.Metrics.AlphaWeighted,
-            l.Metrics.Verdict, l.Bias,
-        }),
-        report.ElapsedSeconds,
-    }, options)!, options).ToJsonString(options) + "\n";
-    }
 
     static string N(double? v, string f = "G4") => v is double x && double.IsFinite(x) ? x.ToString(f, CultureInfo.InvariantCulture) : "-";
 

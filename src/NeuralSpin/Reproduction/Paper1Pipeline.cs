@@ -177,71 +177,14 @@ public static class Paper1Pipeline
     }
 
     /// <summary>
-    /// <c>summary.json</c>: per program (keyed by name) epochs, val_error, tc_start, tc_end (null without a zero),
-    /// tc_corrected_start/end, lambda_max_j_start/end, outliers_end (eigenvalues of the final J above the initial
-    /// lambda_max(J), the bulk edge of the untrained network), spacing_ratio_start, spacing_ratio_max, the paper's
-    /// epochs and error, and the training convention. Unfinished programs have "done": false and their step.
+    /// <c>summary.json</c> without its provenance, as a JSON object (<see cref="Paper1SummaryJson"/>, whose keys are documented there):
+    /// per program (keyed by name) epochs, val_error, tc_start, tc_end (null without a zero), tc_corrected_start/end,
+    /// lambda_max_j_start/end, outliers_end (eigenvalues of the final J above the initial lambda_max(J), the bulk edge of the
+    /// untrained network), spacing_ratio_start, spacing_ratio_max, the paper's epochs and error, and the training convention.
+    /// Unfinished programs have "done": false and their step.
     /// </summary>
-    public static JsonObject Summary(IReadOnlyList<Paper1Outcome> outcomes, Paper1Settings s)
-    {
-        static JsonNode? N(double? v) => v is double x && double.IsFinite(x) ? JsonValue.Create(x) : null;
-        var programs = new JsonObject();
-        foreach (var o in outcomes)
-        {
-            var p = o.Program;
-            var obj = new JsonObject
-            {
-                ["done"] = o.Done,
-                ["program"] = p.Program,
-                ["lr"] = p.LearningRate,
-                ["paper_epochs"] = p.PaperEpochs,
-                ["paper_val_error"] = N(p.PaperValidationError),
-                ["convention"] = s.Convention.Id,
-                ["step"] = o.Step,
-                ["total_steps"] = o.TotalSteps,
-            };
-            if (o.Trajectory is { } r)
-            {
-                var first = r.Rows[0];
-                var last = r.Rows[^1];
-                obj["epochs"] = last.Epoch;
-                obj["val_error"] = N(last.ValError);
-                obj["tc_start"] = N(first.Tc);
-                obj["tc_end"] = N(last.Tc);
-                obj["tc_corrected_start"] = N(first.TcCorrected);
-                obj["tc_corrected_end"] = N(last.TcCorrected);
-                obj["lambda_max_j_start"] = r.Initial.LambdaMaxJ;
-                obj["lambda_max_j_end"] = r.Final.LambdaMaxJ;
-                obj["outliers_end"] = Paper1Report.Outliers(r);
-                obj["spacing_ratio_start"] = N(first.FirstLevelSpacingRatio);
-                obj["spacing_ratio_max"] = N(r.Rows.Select(x => x.FirstLevelSpacingRatio).OfType<double>().DefaultIfEmpty(double.NaN).Max());
-                obj["first_zero_epoch"] = N(r.Rows.FirstOrDefault(x => x.Tc.HasValue)?.Epoch);
-                obj["tc_corrected_fit"] = r.TcCorrectedFit is { } f
-                    ? new JsonObject { ["exponent"] = f.Exponent, ["prefactor"] = f.Prefactor, ["r_squared"] = f.RSquared, ["t_min"] = f.TMin, ["t_max"] = f.TMax, ["points"] = f.N }
-                    : null;
-                obj["lambda_min_r_max_change"] = r.Rows.Max(x => Math.Abs(x.LambdaMinRChange));
-                obj["checkpoints"] = r.Rows.Count;
-            }
-            programs[p.Name] = obj;
-        }
-        return new JsonObject
-        {
-            ["format"] = "neuralspin.paper1.summary/1",
-            ["mode"] = s.Mode,
-            ["convention"] = new JsonObject
-            {
-                ["id"] = s.Convention.Id,
-                ["pytorch_loss"] = s.Convention.PyTorchLoss,
-                ["input"] = TrainingConvention.InputToken(s.Convention.Input),
-                ["margin"] = s.Convention.Margin,
-            },
-            ["seed"] = s.Seed,
-            ["widths"] = new JsonArray(s.Widths.Select(w => (JsonNode)w).ToArray()),
-            ["programs"] = programs,
-        };
-    }
-
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static JsonObject Summary(IReadOnlyList<Paper1Outcome> outcomes, Paper1Settings s) =>
+        JsonSerializer.SerializeToNode(Paper1SummaryJson.From(outcomes, s))!.AsObject();
 
     /// <summary>
     /// Writes report.md, summary.json (with the provenance of <paramref name="inputs"/>, the data files read) and
@@ -251,7 +194,7 @@ public static class Paper1Pipeline
         IEnumerable<string>? inputs = null)
     {
         string report = Paper1Report.Render($"Paper 1 reproduction ({s.Mode})", outcomes, s, environment);
-        string summary = NeuralSpin.Reporting.Provenance.For(inputs ?? []).Attach(Summary(outcomes, s)).ToJsonString(Indented) + "\n";
+        string summary = ResultJson.Text(Paper1SummaryJson.From(outcomes, s), inputs ?? [], ResultJsonStyle.RelaxedEscaping);
         var figures = Paper1Figures.Render(outcomes);
         var paths = new List<string>();
         Directory.CreateDirectory(outDir);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using NeuralSpin.IO;
 using NeuralSpin.Reporting;
 
@@ -57,53 +55,53 @@ public static class Paper2Files
         return $"{System.Environment.ProcessorCount} cores, .NET {System.Environment.Version}, seed {options.Seed}, PL threads {(options.Threads > 0 ? options.Threads : System.Environment.ProcessorCount)}";
     }
 
-    static string I(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A number of these CSVs: as <see cref="CsvText"/> writes it (round-trip, invariant), but NaN written as <c>NaN</c>
+    /// (a value that is not a number, such as an MC entropy without an anchor), not as an empty field.</summary>
+    static object? F(double v) => double.IsNaN(v) ? "NaN" : v;
 
-    /// <summary><c>csv/landscape-PART.csv</c>: the BP landscape, one row per x: x, d, s, e and convergence of the up and the down sweep, the bound.</summary>
+    /// <summary>A convergence flag of these CSVs: 1 or 0.</summary>
+    static object? B(bool v) => v ? 1 : 0;
+
+    /// <summary><c>csv/landscape-PART.csv</c>: the BP landscape, one row per x: x, d, s, e and convergence (1/0) of the up and the down
+    /// sweep, the bound (<see cref="CsvText"/>, NaN written as NaN).</summary>
     public static string LandscapeCsv(Paper2PartResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var sb = new StringBuilder("x,d_up,s_up,e_up,converged_up,d_down,s_down,e_down,converged_down,bound_up\n");
-        for (int k = 0; k < r.Landscape.Up.Count; k++)
-        {
-            var u = r.Landscape.Up[k];
-            var d = r.Landscape.Down[k];
-            sb.Append($"{I(u.X)},{I(u.Distance)},{I(u.EntropyDensity)},{I(u.EnergyDensity)},{(u.Converged ? 1 : 0)},{I(d.Distance)},{I(d.EntropyDensity)},{I(d.EnergyDensity)},{(d.Converged ? 1 : 0)},{I(u.EntropyBound)}\n");
-        }
-        return sb.ToString();
+        return CsvText.Write(["x", "d_up", "s_up", "e_up", "converged_up", "d_down", "s_down", "e_down", "converged_down", "bound_up"],
+            r.Landscape.Up.Zip(r.Landscape.Down, (u, d) => new[]
+            {
+                F(u.X), F(u.Distance), F(u.EntropyDensity), F(u.EnergyDensity), B(u.Converged),
+                F(d.Distance), F(d.EntropyDensity), F(d.EnergyDensity), B(d.Converged), F(u.EntropyBound),
+            }));
     }
 
     /// <summary><c>csv/landscape-mc-PART.csv</c>: the MC landscape (null where none ran), one row per x: d with its error, s, e and the
-    /// anchor of the integration, up and down.</summary>
+    /// anchor of the integration, up and down (<see cref="CsvText"/>, NaN written as NaN).</summary>
     public static string? McLandscapeCsv(Paper2PartResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
         if (r.McLandscape is not { } mc) return null;
-        var sb = new StringBuilder("x,d_up,d_up_err,s_up,e_up,anchor_up,d_down,d_down_err,s_down,e_down,anchor_down\n");
-        for (int k = 0; k < mc.Up.Count; k++)
-        {
-            var u = mc.Up[k];
-            var d = mc.Down[k];
-            sb.Append($"{I(u.X)},{I(u.Distance)},{I(u.DistanceError)},{I(u.EntropyDensity)},{I(u.EnergyDensity)},{I(u.Anchor)},{I(d.Distance)},{I(d.DistanceError)},{I(d.EntropyDensity)},{I(d.EnergyDensity)},{I(d.Anchor)}\n");
-        }
-        return sb.ToString();
+        return CsvText.Write(["x", "d_up", "d_up_err", "s_up", "e_up", "anchor_up", "d_down", "d_down_err", "s_down", "e_down", "anchor_down"],
+            mc.Up.Zip(mc.Down, (u, d) => new[]
+            {
+                F(u.X), F(u.Distance), F(u.DistanceError), F(u.EntropyDensity), F(u.EnergyDensity), F(u.Anchor),
+                F(d.Distance), F(d.DistanceError), F(d.EntropyDensity), F(d.EnergyDensity), F(d.Anchor),
+            }));
     }
 
-    /// <summary><c>csv/tap-PART.csv</c>: the TAP free energy per spin of every converged start.</summary>
+    /// <summary><c>csv/tap-PART.csv</c>: the TAP free energy per spin of every converged start (<see cref="CsvText"/>, NaN written as NaN).</summary>
     public static string TapCsv(Paper2PartResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var sb = new StringBuilder("start_free_energy_per_spin\n");
-        foreach (var f in r.Tap.StartFreeEnergiesPerSpin) sb.Append(I(f)).Append('\n');
-        return sb.ToString();
+        return CsvText.Write(["start_free_energy_per_spin"], r.Tap.StartFreeEnergiesPerSpin.Select(f => new[] { F(f) }));
     }
 
-    /// <summary><c>csv/mc-PART.csv</c>: the MC dynamics trace: sweep, energy per spin, overlap with the reference, test accuracy.</summary>
+    /// <summary><c>csv/mc-PART.csv</c>: the MC dynamics trace: sweep, energy per spin, overlap with the reference, test accuracy
+    /// (<see cref="CsvText"/>, NaN written as NaN).</summary>
     public static string DynamicsCsv(Paper2PartResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var sb = new StringBuilder("sweep,energy_per_spin,overlap,test_accuracy\n");
-        foreach (var p in r.Mc) sb.Append($"{p.Sweep},{I(p.EnergyPerSpin)},{I(p.Overlap)},{I(p.Observed)}\n");
-        return sb.ToString();
+        return CsvText.Write(["sweep", "energy_per_spin", "overlap", "test_accuracy"],
+            r.Mc.Select(p => new[] { p.Sweep, F(p.EnergyPerSpin), F(p.Overlap), F(p.Observed) }));
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using NeuralSpin.IO;
 
 namespace NeuralSpin.Training;
@@ -10,7 +8,7 @@ namespace NeuralSpin.Training;
 /// <summary>
 /// Layout of a run directory:
 /// <list type="bullet">
-/// <item><c>run.json</c>: the configuration (<see cref="TrainingOptions"/>), the data's size and SHA-256,
+/// <item><c>run.json</c> (<see cref="RunJsonFile"/>): the configuration (<see cref="TrainingOptions"/>), the data's size and SHA-256,
 /// steps per epoch, and the numeric environment (TorchSharp and libtorch versions, threads).</item>
 /// <item><c>checkpoints/ckpt-s{step:D9}-e{epoch:0.000000}.safetensors</c>: weights <c>layers.{k}.weight</c>
 /// (PyTorch (out, in) orientation; biases <c>layers.{k}.bias</c> if the network has them) with
@@ -61,63 +59,28 @@ public static class RunFiles
 
     internal static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>run.json as written: indented by two spaces, the default escaping.</summary>
+    static readonly JsonSerializerOptions Written = new() { WriteIndented = true };
+
+    /// <summary>run.json as read: every key a <see cref="RunJsonFile"/> does not mark optional must be there, a string or list
+    /// it does not mark nullable must not be null, and a key may not repeat.</summary>
+    static readonly JsonSerializerOptions Reading = new()
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        AllowDuplicateProperties = false,
+    };
 
     internal static void WriteRunJson(string runDir, TrainingOptions o, TrainingData data, string fingerprint, int stepsPerEpoch, long totalSteps)
     {
-        var root = new JsonObject
-        {
-            ["format"] = RunFormat,
-            ["options"] = new JsonObject
-            {
-                ["program"] = o.Program.Name(),
-                ["widths"] = new JsonArray(o.Widths.Select(w => (JsonNode)w).ToArray()),
-                ["bias"] = o.Bias,
-                ["learning_rate"] = o.LearningRate,
-                ["momentum"] = o.Momentum,
-                ["batch_size"] = o.BatchSize,
-                ["epochs"] = o.Epochs,
-                ["margin"] = o.Convention.Margin,
-                ["convention"] = new JsonObject
-                {
-                    ["id"] = o.Convention.Id,
-                    ["reduction"] = o.Convention.Reduction == LossReduction.Sum ? "sum" : "mean",
-                    ["divide_by_classes"] = o.Convention.DivideByClasses,
-                    ["margin"] = o.Convention.Margin,
-                    ["input"] = TrainingConvention.InputToken(o.Convention.Input),
-                    ["pytorch_loss"] = o.Convention.PyTorchLoss,
-                },
-                ["seed"] = o.Seed,
-                ["threads"] = o.Threads,
-                ["schedule"] = o.Schedule,
-                ["checkpoint_dtype"] = o.CheckpointDType,
-                ["evaluation_batch_size"] = o.EvaluationBatchSize,
-                ["progress_interval"] = o.ProgressInterval,
-            },
-            ["data"] = new JsonObject
-            {
-                ["train_count"] = data.TrainCount,
-                ["test_count"] = data.TestCount,
-                ["input_dim"] = data.InputDim,
-                ["sha256"] = fingerprint,
-            },
-            ["steps_per_epoch"] = stepsPerEpoch,
-            ["total_steps"] = totalSteps,
-            ["environment"] = Environment(),
-            ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        };
-        AtomicFile.WriteAllText(RunJson(runDir), root.ToJsonString(Indented) + "\n");
+        var file = new RunJsonFile(RunFormat, RunJsonOptions.From(o), new RunJsonData(data.TrainCount, data.TestCount, data.InputDim, fingerprint),
+            stepsPerEpoch, totalSteps, RunJsonEnvironment.Current(), RunJsonEnvironment.Now());
+        AtomicFile.WriteAllText(RunJson(runDir), JsonSerializer.Serialize(file, Written) + "\n");
     }
 
-    internal static JsonObject Environment() => new()
-    {
-        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
-        ["libtorch"] = TorchSharp.torch.__version__,
-        ["dotnet"] = RuntimeInformation.FrameworkDescription,
-        ["os"] = RuntimeInformation.OSDescription,
-        ["processors"] = System.Environment.ProcessorCount,
-        ["torch_threads"] = TorchSharp.torch.get_num_threads(),
-    };
+    /// <summary>The record of a run.json text (<see cref="RunJsonFile"/>; its format is not checked here).</summary>
+    static RunJsonFile Parse(string text) =>
+        JsonSerializer.Deserialize<RunJsonFile>(text, Reading) ?? throw new FormatException("run.json is null");
 
     /// <summary>Reads the options and data fingerprint of a run directory; the options are validated (<see cref="TrainingOptions.Validate"/>).</summary>
     /// <exception cref="InvalidDataException">The directory has no run.json (it is not a run).</exception>
@@ -129,32 +92,17 @@ public static class RunFiles
             throw new InvalidDataException($"'{runDir}' is not a training run directory: it has no run.json");
         try
         {
-            var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            if ((string?)root["format"] != RunFormat)
-                throw new RunFileException(path, $"it has format '{(string?)root["format"]}', expected '{RunFormat}'", RunFileException.DefaultRemedy);
-            var o = root["options"]!.AsObject();
-            var d = root["data"]!.AsObject();
-            var options = new TrainingOptions
+            string text = File.ReadAllText(path);
+            using (var doc = JsonDocument.Parse(text))
             {
-                Program = TrainingPrograms.Parse((string)o["program"]!),
-                Widths = o["widths"]!.AsArray().Select(w => (int)w!).ToArray(),
-                Bias = (bool)o["bias"]!,
-                LearningRate = (double)o["learning_rate"]!,
-                Momentum = (double)o["momentum"]!,
-                BatchSize = (int)o["batch_size"]!,
-                Epochs = (int)o["epochs"]!,
-                Convention = ReadConvention(o),
-                Seed = (long)o["seed"]!,
-                Threads = (int?)o["threads"],
-                Schedule = (string)o["schedule"]!,
-                CheckpointDType = (string)o["checkpoint_dtype"]!,
-                EvaluationBatchSize = (int)o["evaluation_batch_size"]!,
-                ProgressInterval = (int)o["progress_interval"]!,
-            };
+                string? format = doc.RootElement.TryGetProperty("format", out var f) ? f.GetString() : null;
+                if (format != RunFormat)
+                    throw new RunFileException(path, $"it has format '{format}', expected '{RunFormat}'", RunFileException.DefaultRemedy);
+            }
+            var file = Parse(text);
+            var options = file.Options.ToOptions();
             options.Validate();
-            var result = (options, (string)d["sha256"]!, (int)d["train_count"]!, (int)d["test_count"]!, (int)d["input_dim"]!);
-            if (result.Item2 is null) throw new FormatException("data.sha256 is null");
-            return result;
+            return (options, file.Data.Sha256, file.Data.TrainCount, file.Data.TestCount, file.Data.InputDim);
         }
         catch (RunFileException) { throw; }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException or OverflowException or InvalidCastException or KeyNotFoundException or DecoderFallbackException)
@@ -171,22 +119,6 @@ public static class RunFiles
         string.Join(" ", e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(x => x.Trim())).TrimEnd('.');
 
     /// <summary>
-    /// The convention recorded in run.json's options; a run.json written before conventions were recorded
-    /// has only "margin" and was trained with MultiMarginLoss(p=2) (mean, /C) on globally standardized input.
-    /// </summary>
-    static TrainingConvention ReadConvention(JsonObject o)
-    {
-        double margin = (double)o["margin"]!;
-        if (o["convention"] is not JsonObject c)
-            return new TrainingConvention(LossReduction.Mean, true, margin, Data.MnistNormalization.Standardized);
-        return new TrainingConvention(
-            TrainingConvention.ParseReduction((string)c["reduction"]!),
-            (bool)c["divide_by_classes"]!,
-            (double)c["margin"]!,
-            TrainingConvention.ParseInput((string)c["input"]!));
-    }
-
-    /// <summary>
     /// Whether the run in <paramref name="runDir"/> has finished: its resume state is at the run's last step
     /// (run.json's total_steps). False when either file is missing or unreadable.
     /// </summary>
@@ -198,8 +130,7 @@ public static class RunFiles
         try
         {
             if (!File.Exists(RunJson(runDir)) || !File.Exists(StateFile(runDir))) return null;
-            var root = JsonNode.Parse(File.ReadAllText(RunJson(runDir)))!.AsObject();
-            long total = (long)root["total_steps"]!;
+            long total = Parse(File.ReadAllText(RunJson(runDir))).TotalSteps;
             var meta = SafeTensors.ReadMetadata(StateFile(runDir));
             return meta.TryGetValue("step", out var st) ? (long.Parse(st, CultureInfo.InvariantCulture), total) : null;
         }

@@ -181,6 +181,23 @@ public class JsonOutputTextTests : CliFixture
     }
 
     [Test]
+    public void Layers()
+    {
+        // a 30x40 layer with its bias, an all-zero 10x30 layer (log norms -Infinity, written as strings) and a tensor that is not a layer
+        var r = new Random(61);
+        double[] Gaussian(int n) => Enumerable.Range(0, n).Select(_ => r.NextDouble() * 2 - 1).ToArray();
+        string p = PathOf("m.safetensors");
+        SafeTensors.Write(p, [
+            new NamedTensor("0.weight", "F64", [30, 40], Gaussian(1200)),
+            new NamedTensor("0.bias", "F64", [30], Gaussian(30)),
+            new NamedTensor("1.weight", "F64", [10, 30], new double[300]),
+            new NamedTensor("scale", "F64", [3], [1, 2, 3]),
+        ]);
+        Ok("layers", p, "--json", PathOf("l.json"));
+        Snapshot.Match(Pinned(PathOf("l.json")));
+    }
+
+    [Test]
     public void InitSafetensorsHeader()
     {
         Ok("init", "--widths", "5,4,3", "--c", "2,1.5", "--seed", "3", "--dtype", "F32", "--out", PathOf("w.safetensors"));

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using NUnit.Framework;
 using NeuralSpin.Reproduction;
 using NeuralSpin.Tests.IO;
+using NeuralSpin.Tests.Support;
+using Snapshooter.NUnit;
 using NeuralSpin.Tests.Training;
 using NeuralSpin.Training;
 using NeuralSpin.Trajectory;
@@ -88,6 +90,21 @@ public class Paper1PipelineTests : TempDirFixture
         // a second call trains nothing (data are not even loaded) and gives the same numbers
         var again = Paper1Pipeline.Run(dir, s, _ => throw new AssertionException("finished programs are not trained again"));
         Assert.That(again.Select(o => o.Trajectory!.Rows[^1].LambdaMaxJ), Is.EqualTo(outcomes.Select(o => o.Trajectory!.Rows[^1].LambdaMaxJ)));
+    }
+
+    /// <summary>summary.json exactly as written, for a finished program and an unfinished one (whose paper error is unknown).</summary>
+    [Test]
+    public void SummaryJson_IsPinned()
+    {
+        var data = SyntheticData.Separable(256, 64, 7);
+        var s = Settings() with { Programs = [Settings().Programs[0], Settings().Programs[2]] };
+        string dir = PathOf("p1");
+        Paper1Pipeline.Run(dir, s with { Programs = [s.Programs[0]] }, _ => data);
+        Trainer.Train(Path.Combine(dir, s.Programs[1].Name), data, Paper1Pipeline.Options(s.Programs[1], s), stopAfterStep: 5);
+        var outcomes = Paper1Pipeline.Run(dir, s, _ => data, skipTraining: true);
+        Assert.That(outcomes.Select(o => o.Done), Is.EqualTo(new[] { true, false }));
+        Paper1Pipeline.WriteOutputs(dir, outcomes, s, "test environment");
+        Snapshot.Match(PinnedText.Lines(File.ReadAllText(Path.Combine(dir, "summary.json")), Dir));
     }
 
     /// <summary>Eigenvalues of the dense bond matrix J: J[a_i, b_j] = W^(k)[j, i] between layers k-1 and k, symmetric (MathNet).</summary>

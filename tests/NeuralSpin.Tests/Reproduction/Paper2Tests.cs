@@ -2,6 +2,8 @@ using NUnit.Framework;
 using NeuralSpin.Ising;
 using NeuralSpin.Reproduction;
 using NeuralSpin.Tests.BinaryNets;
+using NeuralSpin.Tests.Support;
+using Snapshooter.NUnit;
 
 namespace NeuralSpin.Tests.Reproduction;
 
@@ -79,6 +81,45 @@ public class Paper2Tests
         var r2 = Paper2Pipeline.Run(data, Toy, _dir, 0.5, [6, 3, 3, 3], [6, 3]);
         Assert.That(r2.Ensembles.All(e => e.Resumed));
         Assert.That(r2.Parts.Select(p => p.EntropyAtZero), Is.EqualTo(r.Parts.Select(p => p.EntropyAtZero)).Within(1e-9));
+    }
+
+    /// <summary>The four CSVs of every part of the toy run, exactly as written (a change of any byte is a change of the format).</summary>
+    [Test]
+    public void Csvs_OfTheToyRun_ArePinned()
+    {
+        var data = Synthetic.Blobs(6, 3, 300, 100, separation: 1.5, 99);
+        var r = Paper2Pipeline.Run(data, Toy, _dir, 0.5, [6, 3, 3, 3], [6, 3]);
+        var lines = new List<string>();
+        foreach (var p in r.Parts)
+            foreach (var name in new[] { $"landscape-{p.Part.Name}.csv", $"landscape-mc-{p.Part.Name}.csv", $"tap-{p.Part.Name}.csv", $"mc-{p.Part.Name}.csv" })
+            {
+                lines.Add($"--- {name} ---");
+                lines.AddRange(PinnedText.Lines(File.ReadAllText(Path.Combine(_dir, "csv", name)), _dir));
+            }
+        Snapshot.Match(lines.ToArray());
+    }
+
+    /// <summary>The CSVs of a constructed part with the awkward values: NaN (written NaN), infinities, -0, tiny and huge
+    /// numbers, both convergence flags (1/0), no TAP start, no MC landscape.</summary>
+    [Test]
+    public void Csvs_OfAConstructedPart_ArePinned()
+    {
+        LandscapePoint P(double x, double d, bool converged) => new(x, 1, 1 - 2 * d, d, -0.0, 1e-300, double.NaN, 0.1, converged, 3);
+        var up = new[] { P(-0.5, 1.0 / 3, true), P(0, double.PositiveInfinity, false), P(0.25, 1.5e20, true) };
+        var down = new[] { P(-0.5, 0.1, false), P(0, double.NegativeInfinity, true), P(0.25, double.NaN, false) };
+        var sweep = new LandscapeSweep(up, down, [], 0, 0, []);
+        McLandscapePoint M(double x, double d) => new(x, 1 - 2 * d, 0.01, d, 1e-17, -0.25, 0.001, double.NaN, double.NaN, double.NaN);
+        var mc = new McLandscapeSweep([M(-0.5, 0.2), M(0, 2.0 / 3)], [M(-0.5, -0.0), M(0, 123456789.125)], 0, 0, 0, 0, 0, 0, 0);
+        var dynamics = new[] { new McDynamicsPoint(0, -1.0 / 7, 1, double.NaN), new McDynamicsPoint(int.MaxValue, double.PositiveInfinity, -0.0, 0.5) };
+        var tapNone = new TapFixedPointsResult([], 0, 4);
+        var tapSome = new TapFixedPointsResult([new TapFixedPoint([0.5, -0.5, 0.25], -1, 2), new TapFixedPoint([0.0], double.NaN, 1)], 3, 0);
+        Paper2PartResult Part(TapFixedPointsResult tap, McLandscapeSweep? m) => new(new Paper2Part("x", "deep", 0, 3, "x"), 10, true, 1, 1, 0.1, 0.9, -1, sweep, 0, 0,
+            0.3, 0.3, 0.5, tap, dynamics, 1, McLandscape: m);
+        var a = Part(tapNone, mc);
+        var b = Part(tapSome, null);
+        Assert.That(Paper2Files.McLandscapeCsv(b), Is.Null);
+        Snapshot.Match(new[] { "--- landscape ---", Paper2Files.LandscapeCsv(a), "--- landscape-mc ---", Paper2Files.McLandscapeCsv(a)!,
+            "--- tap (none) ---", Paper2Files.TapCsv(a), "--- tap ---", Paper2Files.TapCsv(b), "--- mc ---", Paper2Files.DynamicsCsv(a) });
     }
 
     static HashSet<string> Entries(string dir) => Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).ToHashSet();

@@ -6,6 +6,8 @@ using NeuralSpin.Ising;
 using NeuralSpin.Reproduction.Published;
 using NeuralSpin.Tests.Cli;
 using NeuralSpin.Tests.Ising;
+using NeuralSpin.Tests.Support;
+using Snapshooter.NUnit;
 
 namespace NeuralSpin.Tests.Reproduction;
 
@@ -213,6 +215,17 @@ public class PublishedTests : CliFixture
             Assert.That(File.ReadAllBytes(Path.Combine(outDir, "plots", png)).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }), png);
         Assert.That(r.Models.Single(m => m.Model.Id == "under-para/LB").Dynamics, Is.Not.Null);
         Assert.That(r.Models.Single(m => m.Model.Id == "fashion/LB").Dynamics, Is.Null, "no test set or references for Fashion");
+    }
+
+    /// <summary>summary.json of the small layout exactly as written (provenance paths, hashes and build masked).</summary>
+    [Test]
+    public void SummaryJson_IsPinned()
+    {
+        var layout = Build();
+        var data = PublishedRepository.Read(layout.Root, Scenarios);
+        string outDir = PathOf("out");
+        PublishedPipeline.Run(data, Fast, outDir);
+        Snapshot.Match(PinnedText.Lines(File.ReadAllText(Path.Combine(outDir, "summary.json")), Dir));
     }
 
     [Test]

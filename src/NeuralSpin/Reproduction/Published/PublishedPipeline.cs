@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using NeuralSpin.IO;
 using NeuralSpin.Ising;
 using NeuralSpin.Numerics;
@@ -206,32 +205,15 @@ public static class PublishedPipeline
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), PublishedReport.Render(result, claims, plots));
     }
 
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>summary.json: per model n_spins, bethe_free_energy_per_spin, bethe_entropy_per_spin, landscape_verdict, max_hysteresis,
-    /// entropy_at_x0, tap_peaks; per claim holds (true, false, null) and reason; and the provenance. Non-finite numbers are written as null.</summary>
+    /// <summary>summary.json (<see cref="PublishedSummaryJson"/>, whose keys are documented there): per model n_spins,
+    /// bethe_free_energy_per_spin, bethe_entropy_per_spin, landscape_verdict, max_hysteresis, entropy_at_x0, tap_peaks; per claim
+    /// holds (true, false, null) and reason; and the provenance. Non-finite numbers are written as null.</summary>
     public static string Summary(PublishedResult result, IReadOnlyList<Paper2Claim> claims)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(claims);
-        static double? N(double v) => double.IsFinite(v) ? v : null;
-        var models = new Dictionary<string, object?>();
-        foreach (var m in result.Models)
-            models[m.Model.Id] = new Dictionary<string, object?>
-            {
-                ["n_spins"] = m.Model.Model.Size,
-                ["bethe_free_energy_per_spin"] = N(m.BetheFreeEnergyPerSpin),
-                ["bethe_entropy_per_spin"] = N(m.BetheEntropyPerSpin),
-                ["landscape_verdict"] = LandscapeVerdict.NameOf(PublishedClaims.Verdict(m)),
-                ["max_hysteresis"] = N(m.MaxHysteresis),
-                ["entropy_at_x0"] = N(m.EntropyAtZero),
-                ["tap_peaks"] = m.Tap.Peaks,
-            };
-        var cl = new Dictionary<string, object?>();
-        foreach (var c in claims) cl[c.Id] = new Dictionary<string, object?> { ["holds"] = c.Holds, ["reason"] = c.Note.Length > 0 ? $"{c.Obtained} ({c.Note})" : c.Obtained };
         // provenance: the build, and the SHA-256 of every file under the repository's data/ and task/ folders (what is read)
         var inputs = new[] { Path.Combine(result.Root, "data"), Path.Combine(result.Root, "task") };
-        return NeuralSpin.Reporting.Provenance.For(inputs).Attach(new Dictionary<string, object?> { ["models"] = models, ["claims"] = cl }, Indented)
-            .ToJsonString(Indented) + "\n";
+        return ResultJson.Text(PublishedSummaryJson.From(result, claims), inputs, ResultJsonStyle.RelaxedEscaping);
     }
 }
