@@ -104,7 +104,7 @@ public static class ReproduceCommand
         var threads = new Option<int?>("--threads") { Description = "Threads of libtorch and of the pseudolikelihood fit (default: $NEURALSPIN_THREADS, else 1 for libtorch; the fit uses all processors unless given).", HelpName = "T" };
         var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
-        var published = new Option<string?>("--published") { Description = "Analyse the authors' published models instead of our ensembles: DIR is a clone of their repository (data/Ising_model, data/data_moments, task/Entropy/ref_sigma, task/DoubleDescent/testPCA50.npy); whatever subset is present is used. About 15-25 min on 2 cores.", HelpName = "DIR" };
+        var published = new Option<string?>("--published") { Description = "Analyse the authors' published models instead of our ensembles: DIR is a clone of their repository (data/Ising_model, data/data_moments, task/Entropy/ref_sigma, task/DoubleDescent/testPCA50.npy); whatever subset is present is used. About 15-25 min on 2 cores; with --full every reference set around every model (the 675-weight models included) and longer Boltzmann learning, several hours.", HelpName = "DIR" };
         var settings = new Option<string?>("--settings") { Description = $"A JSON file of settings that replace the schedule's (--quick or --full) values, e.g. {{\"trainings\": 16, \"epochs\": 2}}; the keys: {string.Join(", ", Paper2Settings.Keys)}.", HelpName = "FILE" };
         var paper2 = new Command("paper2", "Reproduce P2 (Zou, Huang): ensembles of binary networks, effective Ising models, entropy landscapes, TAP and MC; report each claim.")
         {
@@ -115,12 +115,12 @@ public static class ReproduceCommand
             bool q = parse.GetValue(quick), f = parse.GetValue(full);
             if (parse.GetValue(published) is { } pubDir)
             {
-                if (q || f) throw new UsageException("--published analyses the authors' models and trains nothing: give it without --quick or --full.");
+                if (q) throw new UsageException("--published analyses the authors' models and trains nothing: give it without --quick (--full widens its coverage: every reference around every model).");
                 if (parse.GetValue(settings) is not null) throw new UsageException("--settings changes the schedule of --quick or --full; --published has no training schedule.");
                 string pubOut = parse.GetValue(output) ?? Path.Combine("results", "paper2-published");
                 CliIO.CheckOutputPath(Path.Combine(pubOut, "report.md"), "--out");
                 NeuralSpin.Numerics.TorchLinalg.Configure(TrainCommand.ThreadCount(parse.GetValue(threads)));
-                return RunPublished(io, pubDir, new PublishedOptions { Seed = parse.GetValue(seed) }, pubOut);
+                return RunPublished(io, pubDir, (f ? PublishedOptions.Full : new PublishedOptions()) with { Seed = parse.GetValue(seed) }, pubOut);
             }
             if (q == f) throw new UsageException("give exactly one of --quick or --full (or --published DIR).");
             string outDir = parse.GetValue(output) ?? Path.Combine("results", q ? "paper2-quick" : "paper2-full");

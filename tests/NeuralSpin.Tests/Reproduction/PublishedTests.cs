@@ -279,6 +279,59 @@ public class PublishedTests : CliFixture
     }
 
     [Test]
+    public void LandscapeCoverage_FollowsTheSizeLimits_AndFullCoversEveryModel()
+    {
+        // the rule as documented on PublishedOptions: all three sets up to AllReferencesUpTo (200) spins, Em only up to
+        // LandscapeUpTo (300), none beyond; the published models have 150 (RB), 225 (ITER), 300 (LB) and 675 (FULL) spins
+        var d = new PublishedOptions();
+        Assert.That(d.LandscapeSets(150), Is.EqualTo(new[] { "El", "Em", "Eh" }));
+        Assert.That(d.LandscapeSets(200), Is.EqualTo(new[] { "El", "Em", "Eh" }));
+        Assert.That(d.LandscapeSets(225), Is.EqualTo(new[] { "Em" }));
+        Assert.That(d.LandscapeSets(300), Is.EqualTo(new[] { "Em" }));
+        Assert.That(d.LandscapeSets(675), Is.Empty);
+        var full = PublishedOptions.Full;
+        foreach (int n in new[] { 8, 150, 225, 300, 675 }) Assert.That(full.LandscapeSets(n), Is.EqualTo(new[] { "El", "Em", "Eh" }), $"{n} spins");
+        Assert.That(full.Boltzmann.MaxSteps, Is.GreaterThan(d.Boltzmann.MaxSteps));
+        Assert.That(full.BpTotalMessageUpdates, Is.GreaterThan(d.BpTotalMessageUpdates));
+        // the report's wording: the default text is the one of the committed report of the published run
+        // (docs/reproduction/paper2/published/report.md); full coverage says so
+        Assert.That(PublishedReport.Coverage(d), Is.EqualTo("El, Em, Eh for models of at most 200 spins, Em only up to 300 spins, no landscape beyond: there s(0) is the Bethe entropy at x = 0"));
+        Assert.That(PublishedReport.Coverage(full), Is.EqualTo("El, Em, Eh for every model"));
+        Assert.That(PublishedReport.Coverage(d with { LandscapeUpTo = int.MaxValue }), Is.EqualTo("El, Em, Eh for models of at most 200 spins, Em only beyond"));
+        Assert.That(PublishedReport.Coverage(d with { AllReferencesUpTo = 400 }), Does.StartWith("El, Em, Eh for models of at most 300 spins, no landscape beyond"));
+    }
+
+    [Test]
+    public void Run_TakesTheLandscapesTheCoverageRuleSelects()
+    {
+        // toy sizes: LB 12, ITER 9, RB 6, FULL-pl 27 spins; limits 8 and 10 give RB all three sets, ITER Em only, LB and FULL none
+        var layout = Build();
+        var data = PublishedRepository.Read(layout.Root, Scenarios);
+        var r = PublishedPipeline.Run(data, Fast with { AllReferencesUpTo = 8, LandscapeUpTo = 10 }, PathOf("out-cover"));
+        string[] Labels(string id) => [.. r.Models.Single(m => m.Model.Id == id).Landscapes.Select(l => l.ReferenceLabel.Split(' ')[0])];
+        Assert.That(Labels("under-para/RB"), Is.EqualTo(new[] { "El", "Em", "Eh" }));
+        Assert.That(Labels("under-para/ITER"), Is.EqualTo(new[] { "Em" }));
+        Assert.That(Labels("under-para/LB"), Is.Empty);
+        Assert.That(Labels("under-para/FULL-pl"), Is.Empty);
+        Assert.That(File.ReadAllText(Path.Combine(PathOf("out-cover"), "report.md")), Does.Contain("## Settings (default coverage)")
+            .And.Contain("El, Em, Eh for models of at most 8 spins, Em only up to 10 spins"));
+    }
+
+    [Test]
+    public void PublishedWithQuick_IsRefused_WithFull_IsAccepted()
+    {
+        Directory.CreateDirectory(PathOf("empty"));
+        var quick = Cli("reproduce", "paper2", "--published", PathOf("empty"), "--quick", "--out", PathOf("o1"));
+        Assert.That(quick.ExitCode, Is.EqualTo(2), quick.Stderr);
+        Assert.That(quick.Stderr, Does.Contain("without --quick"));
+        // --full is taken (widens the coverage): the command gets as far as reading the directory
+        var full = Cli("reproduce", "paper2", "--published", PathOf("empty"), "--full", "--out", PathOf("o2"));
+        Assert.That(full.ExitCode, Is.EqualTo(2), full.Stderr);
+        Assert.That(full.Stderr, Does.Contain("no published model"));
+        Assert.That(Directory.Exists(PathOf("o2")) && Directory.EnumerateFileSystemEntries(PathOf("o2")).Any(), Is.False, "nothing written");
+    }
+
+    [Test]
     public void ReferenceWithAWeightOtherThanPlusMinusOne_IsRejected()
     {
         var layout = Build();

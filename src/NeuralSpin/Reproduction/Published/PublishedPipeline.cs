@@ -55,6 +55,30 @@ public sealed record PublishedOptions
 
     /// <summary>Master seed.</summary>
     public long Seed { get; init; } = 1;
+
+    /// <summary>"default" or "full" (names the coverage in the report).</summary>
+    public string Mode { get; init; } = "default";
+
+    /// <summary>
+    /// Full coverage (<c>reproduce paper2 --published DIR --full</c>): the landscape around the first configuration of every
+    /// reference set (El, Em, Eh) for every model, the 675-weight pseudolikelihood models included, with ten times the BP
+    /// message budget per landscape (1e10: about 20 sweeps per grid point of a 675-spin model), and Boltzmann learning up to
+    /// 200 moment evaluations. Several hours on 2 cores.
+    /// </summary>
+    public static PublishedOptions Full => new()
+    {
+        Mode = "full",
+        AllReferencesUpTo = int.MaxValue,
+        LandscapeUpTo = int.MaxValue,
+        BpTotalMessageUpdates = 10_000_000_000,
+        Boltzmann = new BoltzmannStageOptions(MaxSteps: 200),
+    };
+
+    /// <summary>
+    /// The reference sets whose landscape a model of <paramref name="n"/> spins gets: all of <see cref="ReferenceSets"/> up to
+    /// <see cref="AllReferencesUpTo"/> spins, Em only up to <see cref="LandscapeUpTo"/>, none beyond.
+    /// </summary>
+    public IReadOnlyList<string> LandscapeSets(int n) => n > LandscapeUpTo ? [] : n > AllReferencesUpTo ? ["Em"] : ReferenceSets;
 }
 
 /// <summary>Everything computed on one published model.</summary>
@@ -132,8 +156,7 @@ public static class PublishedPipeline
             var references = new List<(string Label, sbyte[] Network, sbyte[] Spins)>();
             if (data.References.TryGetValue(pm.Scenario.Folder, out var refs))
             {
-                var sets = n > options.LandscapeUpTo ? [] : n > options.AllReferencesUpTo ? ["Em"] : options.ReferenceSets;
-                foreach (var set in sets)
+                foreach (var set in options.LandscapeSets(n))
                     if (refs.FirstOrDefault(r => r.Set == set) is { } r)
                         references.Add(($"{set} row {r.Row}", r.Weights, r.Weights.AsSpan(pm.Segment.Offset, pm.Segment.Count).ToArray()));
             }

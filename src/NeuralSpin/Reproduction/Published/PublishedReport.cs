@@ -10,6 +10,19 @@ public static class PublishedReport
 {
     static string F(double v, string fmt = "F4") => double.IsFinite(v) ? v.ToString(fmt, CultureInfo.InvariantCulture) : "n/a";
 
+    /// <summary>Which reference sets get a landscape (<see cref="PublishedOptions.LandscapeSets"/>), in words.</summary>
+    public static string Coverage(PublishedOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        string sets = string.Join(", ", o.ReferenceSets);
+        const string beyond = "no landscape beyond: there s(0) is the Bethe entropy at x = 0";
+        if (o.AllReferencesUpTo >= o.LandscapeUpTo)
+            return o.LandscapeUpTo == int.MaxValue ? $"{sets} for every model" : FormattableString.Invariant($"{sets} for models of at most {o.LandscapeUpTo} spins, {beyond}");
+        return o.LandscapeUpTo == int.MaxValue
+            ? FormattableString.Invariant($"{sets} for models of at most {o.AllReferencesUpTo} spins, Em only beyond")
+            : FormattableString.Invariant($"{sets} for models of at most {o.AllReferencesUpTo} spins, Em only up to {o.LandscapeUpTo} spins, {beyond}");
+    }
+
     /// <summary>The Markdown report.</summary>
     public static string Render(PublishedResult r, IReadOnlyList<Paper2Claim> claims, IReadOnlyList<PlotFile> plots)
     {
@@ -26,8 +39,8 @@ public static class PublishedReport
         foreach (var (folder, diff) in r.ReferenceAccuracyCheck)
             sb.AppendLine($"Reference check ({folder}): the published test accuracies of the reference configurations and ours on the published PCA test set (first 20 features) differ by at most {F(diff, "G3")}.");
         sb.AppendLine();
-        sb.AppendLine("## Settings").AppendLine();
-        sb.AppendLine(FormattableString.Invariant($"Landscape: x from {o.LandscapeXs[0]} to {o.LandscapeXs[^1]} ({o.LandscapeXs.Count} points), BP (undamped, tolerance 1e-8, at most {o.BpMaxIterations} sweeps per point, {o.BpTotalMessageUpdates:G3} message updates per landscape) swept up then down with warm-started messages, around the first configuration of each published set ({string.Join(", ", o.ReferenceSets)} for models of at most {o.AllReferencesUpTo} spins, Em only up to {o.LandscapeUpTo} spins, no landscape beyond: there s(0) is the Bethe entropy at x = 0; a configuration drawn by {o.DrawnReferenceSweeps} heat-bath sweeps where no reference is published); the annealed MC landscape ({o.McLandscapeBurnIn} + {o.McLandscapeMeasure} heat-bath sweeps per x) where BP leaves the verdict unresolved. TAP: {o.TapStarts} random starts, at most {o.TapMaxIterations} iterations. MC dynamics: {o.McSweeps} heat-bath sweeps from the Em reference, the test accuracy of the whole network (other layers at the reference) every {o.McRecordEvery}. Boltzmann learning: BP moments (warm-started), initial eta {o.Boltzmann.Eta} with step-size control (halved on a step that does not lower the moment deviation, times 1.2 otherwise), at most {o.Boltzmann.MaxSteps} moment evaluations, from independent spins (J = 0, h = atanh m)."));
+        sb.AppendLine($"## Settings ({o.Mode} coverage)").AppendLine();
+        sb.AppendLine(FormattableString.Invariant($"Landscape: x from {o.LandscapeXs[0]} to {o.LandscapeXs[^1]} ({o.LandscapeXs.Count} points), BP (undamped, tolerance 1e-8, at most {o.BpMaxIterations} sweeps per point, {o.BpTotalMessageUpdates:G3} message updates per landscape) swept up then down with warm-started messages, around the first configuration of each published set ({Coverage(o)}; a configuration drawn by {o.DrawnReferenceSweeps} heat-bath sweeps where no reference is published); the annealed MC landscape ({o.McLandscapeBurnIn} + {o.McLandscapeMeasure} heat-bath sweeps per x) where BP leaves the verdict unresolved. TAP: {o.TapStarts} random starts, at most {o.TapMaxIterations} iterations. MC dynamics: {o.McSweeps} heat-bath sweeps from the Em reference, the test accuracy of the whole network (other layers at the reference) every {o.McRecordEvery}. Boltzmann learning: BP moments (warm-started), initial eta {o.Boltzmann.Eta} with step-size control (halved on a step that does not lower the moment deviation, times 1.2 otherwise), at most {o.Boltzmann.MaxSteps} moment evaluations, from independent spins (J = 0, h = atanh m)."));
         sb.AppendLine();
         sb.AppendLine(LandscapeVerdict.Describe()).AppendLine();
         sb.AppendLine("## Claims").AppendLine();
