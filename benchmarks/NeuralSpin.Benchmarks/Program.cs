@@ -17,6 +17,8 @@ if (args is ["large-model", var largeDir, ..])
 if (args.Length > 0 && args[0] == "analysis-speed") return NeuralSpin.Benchmarks.AnalysisSpeed.Run(args[1..]);
 // ensemble-throughput: the tool's own timing of the batched ensemble kernel against the machine's torch.mm rate (EnsembleThroughput.cs)
 if (args.Length > 0 && args[0] == "ensemble-throughput") { EnsembleThroughput.Run(args); return 0; }
+// training-profile: where a paper-1 training step spends its time, phase by phase, against its matrix products alone (TrainingProfile.cs)
+if (args.Length > 0 && args[0] == "training-profile") return TrainingProfile.Run(args);
 
 BenchmarkSwitcher.FromAssembly(typeof(SpinModelBenchmarks).Assembly).Run(args,
     // in process: the benchmark runs inside this build's output, whose libLibTorchSharp.so the build has
