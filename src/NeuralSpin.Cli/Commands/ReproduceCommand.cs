@@ -104,7 +104,7 @@ public static class ReproduceCommand
         var threads = new Option<int?>("--threads") { Description = "Threads of libtorch and of the pseudolikelihood fit (default: $NEURALSPIN_THREADS, else 1 for libtorch; the fit uses all processors unless given).", HelpName = "T" };
         var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
-        var published = new Option<string?>("--published") { Description = "Analyse the authors' published models instead of our ensembles: DIR is a clone of their repository (data/Ising_model, data/data_moments, task/Entropy/ref_sigma, task/DoubleDescent/testPCA50.npy); whatever subset is present is used. About 15-25 min on 2 cores; with --full every reference set around every model (the 675-weight models included) and longer Boltzmann learning, several hours.", HelpName = "DIR" };
+        var published = new Option<string?>("--published") { Description = "Analyse the authors' published models instead of our ensembles: DIR is a clone of their repository (data/Ising_model, data/data_moments, task/Entropy/ref_sigma, task/DoubleDescent/testPCA50.npy); whatever subset is present is used. About 15-25 min on 2 cores; with --full every reference set around every model (the 675-weight models included) and longer Boltzmann learning, several hours. Resumable: stage results are kept in OUT/cache/ and a rerun reads them.", HelpName = "DIR" };
         var settings = new Option<string?>("--settings") { Description = $"A JSON file of settings that replace the schedule's (--quick or --full) values, e.g. {{\"trainings\": 16, \"epochs\": 2}}; the keys: {string.Join(", ", Paper2Settings.Keys)}.", HelpName = "FILE" };
         var paper2 = new Command("paper2", "Reproduce P2 (Zou, Huang): ensembles of binary networks, effective Ising models, entropy landscapes, TAP and MC; report each claim.")
         {
@@ -140,8 +140,10 @@ public static class ReproduceCommand
         var data = PublishedRepository.Read(dir);
         io.Out.WriteLine($"{data.Models.Count} published models: {string.Join(", ", data.Models.Select(m => m.Id))}");
         if (data.Missing.Count > 0) io.Notice($"absent, not analysed: {string.Join(", ", data.Missing)}");
+        var cache = new PublishedStageCache(Path.Combine(outDir, PublishedStageCache.FolderName));
         var result = PublishedPipeline.Run(data, options, outDir, new NeuralSpin.Reporting.SyncProgress<Paper2Progress>(p =>
-            io.Out.WriteLine(FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}] {p.Stage}: {p.Message}"))));
+            io.Out.WriteLine(FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}] {p.Stage}: {p.Message}"))), cache);
+        if (cache.Hits > 0) io.Notice($"{cache.Hits} stage result(s) read from {Path.Combine(outDir, PublishedStageCache.FolderName)} (computed by an earlier run with the same inputs and settings), {cache.Misses} computed now");
         var t = new Table().AddColumn("id").AddColumn("claim").AddColumn("verdict");
         t.Title = new TableTitle($"paper 2 on the published models: {Markup.Escape(Path.Combine(outDir, "report.md"))}");
         foreach (var c in PublishedClaims.Evaluate(result)) t.AddRow(new Text(c.Id), new Text(c.Claim), new Text(c.Verdict));

@@ -317,6 +317,75 @@ public class PublishedTests : CliFixture
             .And.Contain("El, Em, Eh for models of at most 8 spins, Em only up to 10 spins"));
     }
 
+    static string ModelsAndClaims(string outDir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        return doc.RootElement.GetProperty("models").GetRawText() + doc.RootElement.GetProperty("claims").GetRawText();
+    }
+
+    /// <summary>Every stage result of every model, as JSON (landscape points, TAP fixed points, MC traces, learned models), wall times left out.</summary>
+    static string Stages(PublishedResult r) => JsonSerializer.Serialize(r.Models.Select(m => new
+    {
+        m.Model.Id, m.BetheFreeEnergyPerSpin, m.BetheEntropyPerSpin, m.BetheConverged,
+        Landscapes = m.Landscapes.Select(l => new { l.ReferenceLabel, l.Bp.Up, l.Bp.Down, l.Bp.Jumps, l.Bp.MaxJump, l.Bp.MaxHysteresis, l.Bp.HysteresisAt,
+            Mc = l.Mc == null ? null : new { l.Mc.Up, l.Mc.Down, l.Mc.LoopArea, l.Mc.LoopAreaError }, l.Verdict, l.EntropyAtZero, l.DistanceAtZero, l.Refinements }),
+        Tap = new { m.Tap.Search.FixedPoints, m.Tap.Search.Converged, m.Tap.Search.NotConverged, m.Tap.Peaks },
+        Dynamics = m.Dynamics == null ? null : new { m.Dynamics.Trace, m.Dynamics.ReferenceAccuracy },
+        Boltzmann = m.Boltzmann == null ? null : new { J = m.Boltzmann.Learned.CouplingsCopy(), H = m.Boltzmann.Learned.FieldsCopy(), m.Boltzmann.Steps, m.Boltzmann.MomentRmsLearned, m.Boltzmann.CouplingCorrelation },
+    }), new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+
+    [Test]
+    public void StageCache_ResumesToTheSameResults_AndRecomputesWhatChanged()
+    {
+        // property: a run that reads some or all of its stage results from the cache gives exactly (bit for bit, through the JSON
+        // round trip of every double) what an uncached run gives; a stage whose settings changed is computed again
+        var layout = Build();
+        var data = PublishedRepository.Read(layout.Root, Scenarios);
+        var plain = PublishedPipeline.Run(data, Fast, PathOf("plain"));
+
+        string cacheDir = PathOf("cache");
+        var first = new PublishedStageCache(cacheDir);
+        var filled = PublishedPipeline.Run(data, Fast, PathOf("first"), cache: first);
+        Assert.That(first.Hits, Is.EqualTo(0));
+        Assert.That(first.Misses, Is.GreaterThan(data.Models.Count * 3), "bethe, tap and at least one more stage per model");
+        Assert.That(Stages(plain), Does.Contain("\"Up\":[{").And.Contain("\"FixedPoints\":[{").And.Contain("\"Trace\":[{").And.Contain("\"J\":["), "the comparison sees the stages' contents");
+        Assert.That(Stages(filled), Is.EqualTo(Stages(plain)));
+
+        // an interrupted run: some stored results are missing, one is damaged
+        var files = Directory.GetFiles(cacheDir, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        for (int i = 0; i < files.Length; i += 3) File.Delete(files[i]);
+        File.WriteAllText(files[1], "{ \"Fingerprint\": \"x\", \"Value\": ");
+        var resumed = new PublishedStageCache(cacheDir);
+        var r2 = PublishedPipeline.Run(data, Fast, PathOf("resumed"), cache: resumed);
+        Assert.That(resumed.Misses, Is.EqualTo((files.Length + 2) / 3 + 1), "the deleted files and the damaged one");
+        Assert.That(resumed.Hits, Is.EqualTo(files.Length - resumed.Misses));
+        Assert.That(Stages(r2), Is.EqualTo(Stages(plain)));
+        Assert.That(ModelsAndClaims(PathOf("resumed")), Is.EqualTo(ModelsAndClaims(PathOf("plain"))));
+
+        // all stored now: nothing computed; other TAP settings: only the TAP stages are computed again
+        var again = new PublishedStageCache(cacheDir);
+        PublishedPipeline.Run(data, Fast, PathOf("again"), cache: again);
+        Assert.That((again.Hits, again.Misses), Is.EqualTo((files.Length, 0)));
+        var changed = new PublishedStageCache(cacheDir);
+        var r3 = PublishedPipeline.Run(data, Fast with { TapStarts = 7 }, PathOf("changed"), cache: changed);
+        Assert.That(changed.Misses, Is.EqualTo(data.Models.Count), "one TAP stage per model");
+        Assert.That(Stages(r3), Is.EqualTo(Stages(PublishedPipeline.Run(data, Fast with { TapStarts = 7 }, PathOf("plain7")))));
+    }
+
+    [Test]
+    public void StageCacheFingerprint_SeesEveryInput()
+    {
+        var m = Weak(new Random(ModelSeed + 11), 5);
+        string f = PublishedStageCache.Fingerprint(m, new sbyte[] { 1, -1, 1, 1, -1 }, "Em row 0", new[] { 0.0, 0.5 });
+        Assert.That(PublishedStageCache.Fingerprint(m, new sbyte[] { 1, -1, 1, 1, -1 }, "Em row 0", new[] { 0.0, 0.5 }), Is.EqualTo(f), "deterministic");
+        var j = m.CouplingsCopy(); j[1] += 1e-16; j[5] = j[1];
+        Assert.That(PublishedStageCache.Fingerprint(new IsingModel(5, j, m.FieldsCopy()), new sbyte[] { 1, -1, 1, 1, -1 }, "Em row 0", new[] { 0.0, 0.5 }), Is.Not.EqualTo(f), "a coupling changed in its last bit");
+        Assert.That(PublishedStageCache.Fingerprint(m, new sbyte[] { 1, -1, 1, 1, 1 }, "Em row 0", new[] { 0.0, 0.5 }), Is.Not.EqualTo(f), "the reference");
+        Assert.That(PublishedStageCache.Fingerprint(m, new sbyte[] { 1, -1, 1, 1, -1 }, "Em row 0", new[] { 0.0, 0.6 }), Is.Not.EqualTo(f), "the grid");
+        Assert.That(PublishedStageCache.Fingerprint(m, new sbyte[] { 1, -1, 1, 1, -1 }, "Em row 0", new[] { 0.0, 0.5 }, new BpOptions { Tolerance = 1e-9 }),
+            Is.Not.EqualTo(PublishedStageCache.Fingerprint(m, new sbyte[] { 1, -1, 1, 1, -1 }, "Em row 0", new[] { 0.0, 0.5 }, new BpOptions { Tolerance = 1e-8 })), "a setting");
+    }
+
     [Test]
     public void PublishedWithQuick_IsRefused_WithFull_IsAccepted()
     {

@@ -81,6 +81,9 @@ public sealed record PublishedOptions
     public IReadOnlyList<string> LandscapeSets(int n) => n > LandscapeUpTo ? [] : n > AllReferencesUpTo ? ["Em"] : ReferenceSets;
 }
 
+/// <summary>The Bethe free energy and entropy per spin of a model at x = 0 (beta = 1), and whether its BP converged.</summary>
+public sealed record BetheStageResult(double FreeEnergyPerSpin, double EntropyPerSpin, bool Converged);
+
 /// <summary>Everything computed on one published model.</summary>
 /// <param name="Model">The model.</param>
 /// <param name="BetheFreeEnergyPerSpin">Bethe F/N at x = 0 (beta = 1).</param>
@@ -125,11 +128,18 @@ public sealed record PublishedResult(string Root, IReadOnlyList<string> Missing,
 /// </summary>
 public static class PublishedPipeline
 {
-    /// <summary>Analyses every model of <paramref name="data"/> and writes report.md, summary.json and plots/ into <paramref name="outDir"/>.</summary>
-    public static PublishedResult Run(PublishedData data, PublishedOptions options, string outDir, IProgress<Paper2Progress>? progress = null)
+    /// <summary>
+    /// Analyses every model of <paramref name="data"/> and writes report.md, summary.json and plots/ into <paramref name="outDir"/>.
+    /// With a <paramref name="cache"/>, every stage result is read from it when it holds one computed from the same inputs and
+    /// settings, and stored in it otherwise (<see cref="PublishedStageCache"/>): a rerun after an interruption continues where it
+    /// stopped.
+    /// </summary>
+    public static PublishedResult Run(PublishedData data, PublishedOptions options, string outDir, IProgress<Paper2Progress>? progress = null,
+        PublishedStageCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
+        cache ??= new PublishedStageCache(null);
         var total = Stopwatch.StartNew();
         var results = new List<PublishedModelResult>();
         var check = new Dictionary<string, double>();
@@ -149,7 +159,12 @@ public static class PublishedPipeline
             ulong stream = 100UL * (ulong)(index + 1);
 
             var bpOptions = new BpOptions { Tolerance = 1e-8, MaxIterations = options.BpMaxIterations };
-            var bethe = BeliefPropagation.Run(model, bpOptions with { MaxIterations = 5000 });
+            var betheOptions = bpOptions with { MaxIterations = 5000 };
+            var bethe = cache.GetOrCompute(pm.Id, "bethe", PublishedStageCache.Fingerprint(model, betheOptions), () =>
+            {
+                var bp = BeliefPropagation.Run(model, betheOptions);
+                return new BetheStageResult(bp.FreeEnergyPerSpin, bp.EntropyPerSpin, bp.Converged);
+            });
             Report("bethe", FormattableString.Invariant($"{n} spins, Bethe f = {bethe.FreeEnergyPerSpin:F4}, s = {bethe.EntropyPerSpin:F4} ({(bethe.Converged ? "converged" : "not converged")})"));
 
             // references: the first row of each published set, or one drawn by MC where none is published
@@ -171,22 +186,27 @@ public static class PublishedPipeline
                     BurnInSweeps = options.McLandscapeBurnIn, MeasureSweeps = options.McLandscapeMeasure, JumpThreshold = LandscapeVerdict.JumpThreshold,
                     Seed = unchecked((int)Seeds.Stream(options.Seed, stream + 2 + (ulong)landscapes.Count)),
                 };
-                var l = LandscapeStage.Run(new LandscapeStageInput(model, spins, label, options.LandscapeXs, lo, mcOptions));
+                var input = new LandscapeStageInput(model, spins, label, options.LandscapeXs, lo, mcOptions);
+                var l = cache.GetOrCompute(pm.Id, $"landscape {label}", PublishedStageCache.Fingerprint(model, spins, label, options.LandscapeXs, lo, lo.Bp, lo.StuckBp, mcOptions),
+                    () => LandscapeStage.Run(input));
                 landscapes.Add(l);
                 Report("landscape", FormattableString.Invariant($"landscape around {label}: {l.Verdict.Name} ({l.Seconds:F0} s{(l.Mc is null ? "" : ", with MC")})"));
             }
 
-            var tap = TapStage.Run(model, TapStage.Options(options.TapStarts, options.TapMaxIterations, unchecked((int)Seeds.Stream(options.Seed, stream + 10))));
+            var tapOptions = TapStage.Options(options.TapStarts, options.TapMaxIterations, unchecked((int)Seeds.Stream(options.Seed, stream + 10)));
+            var tap = cache.GetOrCompute(pm.Id, "tap", PublishedStageCache.Fingerprint(model, tapOptions), () => TapStage.Run(model, tapOptions));
             Report("tap", $"TAP: {tap.Search.Converged}/{options.TapStarts} starts converged, {tap.Search.FixedPoints.Count} fixed points, {tap.Peaks} peak(s)");
 
             DynamicsStageResult? dyn = null;
             var dynRef = refs?.FirstOrDefault(r => r.Set == "Em") ?? refs?.FirstOrDefault();
             if (data.TestSet is { } test && dynRef is not null)
             {
-                dyn = DynamicsStage.Run(new DynamicsStageInput(model, pm.Segment.Offset, pm.Scenario.Widths, dynRef.Weights, test.Examples, new McDynamicsOptions
+                var dynInput = new DynamicsStageInput(model, pm.Segment.Offset, pm.Scenario.Widths, dynRef.Weights, test.Examples, new McDynamicsOptions
                 {
                     Sweeps = options.McSweeps, RecordEvery = options.McRecordEvery, Seed = unchecked((int)Seeds.Stream(options.Seed, stream + 20)),
-                }));
+                });
+                dyn = cache.GetOrCompute(pm.Id, "dynamics", PublishedStageCache.Fingerprint(model, dynInput.Offset, dynInput.Widths, dynInput.Reference,
+                    dynInput.TestSet.X, dynInput.TestSet.Y, dynInput.TestSet.Features, dynInput.Options), () => DynamicsStage.Run(dynInput));
                 Report("dynamics", FormattableString.Invariant($"MC dynamics: overlap {dyn.Trace[^1].Overlap:F3}, accuracy {dyn.Trace[0].Observed:F3} -> {dyn.Trace[^1].Observed:F3}"));
             }
 
@@ -194,7 +214,7 @@ public static class PublishedPipeline
             if (pm.Method == "bm" && data.Moments.TryGetValue(pm.Scenario.Folder, out var moments))
             {
                 var (m, c) = moments.Block(pm.Segment);
-                bm = BoltzmannStage.Run(model, m, c, options.Boltzmann);
+                bm = cache.GetOrCompute(pm.Id, "boltzmann", PublishedStageCache.Fingerprint(model, m, c, options.Boltzmann), () => BoltzmannStage.Run(model, m, c, options.Boltzmann));
                 Report("boltzmann", FormattableString.Invariant($"Boltzmann learning: {bm.Steps} steps, J correlation {bm.CouplingCorrelation:F3}, moment RMS ours {bm.MomentRmsLearned:G3} vs theirs {bm.MomentRmsPublished:G3}"));
             }
             results.Add(new PublishedModelResult(pm, bethe.FreeEnergyPerSpin, bethe.EntropyPerSpin, bethe.Converged, landscapes, tap, dyn, bm, sw.Elapsed.TotalSeconds));
