@@ -156,24 +156,29 @@ public static class EnsembleCollector
     /// <summary>
     /// The draws of one training: <paramref name="nets"/>.Length binary networks drawn from <paramref name="fields"/>
     /// with the training's draw stream (<see cref="DrawStream"/> of <paramref name="trainingSeed"/>), and their test
-    /// accuracies.
+    /// accuracies: with <see cref="LaneDraws"/> for <see cref="EnsembleKernel.Lanes"/>, else with libtorch's batched
+    /// products (<see cref="BinaryNetwork.Accuracies"/>; the same correct counts).
     /// </summary>
-    internal static double[] DrawAccuracies(Tensor testX, Tensor testY, IReadOnlyList<int> widths, float[][] fields, long trainingSeed, BinaryNetwork[] nets)
+    internal static double[] DrawAccuracies(TrainingData data, Tensor testX, Tensor testY, IReadOnlyList<int> widths, float[][] fields, long trainingSeed,
+        BinaryNetwork[] nets, EnsembleKernel kernel, int? maxDegreeOfParallelism)
     {
         var rng = new SplitMixRandom(Seeds.Stream(trainingSeed, DrawStream));
         for (int j = 0; j < nets.Length; j++) nets[j] = BinaryNetwork.Sample(widths, fields, ref rng);
-        return BinaryNetwork.Accuracies(nets, testX, testY);
+        return kernel == EnsembleKernel.Lanes
+            ? LaneDraws.Accuracies(nets, data.TestX, data.TestY, maxDegreeOfParallelism)
+            : BinaryNetwork.Accuracies(nets, testX, testY);
     }
 
-    /// <summary>The draws of one training as <see cref="Collect"/> makes them (<paramref name="draws"/> networks and their test accuracies on <paramref name="data"/>'s test set).</summary>
-    public static double[] DrawAccuracies(TrainingData data, IReadOnlyList<int> widths, float[][] fields, long trainingSeed, int draws, out BinaryNetwork[] networks)
+    /// <summary>The draws of one training as <see cref="Collect"/> makes them with <paramref name="kernel"/> (<paramref name="draws"/> networks and their test accuracies on <paramref name="data"/>'s test set).</summary>
+    public static double[] DrawAccuracies(TrainingData data, IReadOnlyList<int> widths, float[][] fields, long trainingSeed, int draws, out BinaryNetwork[] networks,
+        EnsembleKernel kernel = EnsembleKernel.Lanes, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(draws);
         using var vx = tensor(data.TestX, [data.TestCount, data.InputDim]);
         using var vy = tensor(data.TestY.Select(b => (long)b).ToArray());
         networks = new BinaryNetwork[draws];
-        return DrawAccuracies(vx, vy, widths, fields, trainingSeed, networks);
+        return DrawAccuracies(data, vx, vy, widths, fields, trainingSeed, networks, kernel, maxDegreeOfParallelism);
     }
 
     /// <summary>Runs this shard's trainings and writes the kept configurations to <paramref name="writer"/> (not completed: the caller calls <see cref="IEnsembleWriter.Complete"/>).</summary>
@@ -225,7 +230,7 @@ public static class EnsembleCollector
             for (int r = 0; r < count; r++)
             {
                 int t = first + r;
-                var accs = DrawAccuracies(vx, vy, widths, fields[r], seeds[r], nets);
+                var accs = DrawAccuracies(data, vx, vy, widths, fields[r], seeds[r], nets, options.Kernel, options.MaxDegreeOfParallelism);
                 drawn += options.SamplesPerTraining;
                 var keep = SelectKept(accs, options.AccuracyThreshold, options.KeepPerTraining);
                 foreach (int j in keep) writer.Write(new EnsembleSample(nets[j].Weights, accs[j], t, j));

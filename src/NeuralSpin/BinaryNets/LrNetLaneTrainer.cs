@@ -90,7 +90,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     readonly int _layers, _batch, _units, _count, _n, _d;
     readonly int[] _widths, _unitOffset;
     readonly float[][] _theta, _m, _v, _mu, _s, _dmu, _ds, _act, _act2, _sd;
-    readonly float[] _scores, _dzA, _dzB, _tG, _tD, _eps, _y;
+    readonly float[] _scores, _dzA, _dzB, _gG, _gD, _eps, _y, _rootWidth;
     readonly double[] _lossSums;
     readonly LrNetTrainingOptions _options;
     readonly TrainingData _data;
@@ -128,8 +128,9 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         _scores = new float[_batch * _widths[^1] * W];
         _dzA = new float[_batch * maxWidth * W];
         _dzB = new float[_batch * maxWidth * W];
-        _tG = new float[maxWidth * W];
-        _tD = new float[maxWidth * W];
+        _gG = new float[_batch * maxWidth * W];
+        _gD = new float[_batch * maxWidth * W];
+        _rootWidth = _widths.Select(w => (float)Math.Sqrt(w)).ToArray();
         _eps = new float[LrNetBatchTrainer.NoiseChunkSteps * _batch * _units * W];
         _y = new float[_batch * W];
         _lossSums = new double[W];
@@ -249,48 +250,59 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>Each network's next noise block, drawn with libtorch as in <see cref="LrNetBatchTrainer"/>, transposed into the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void DrawNoise(Generator[] gens, long chunk)
     {
-        int block = _batch * _units;
-        using var buffer = torch.empty([LrNetBatchTrainer.NoiseChunkSteps, _batch, _units], ScalarType.Float32);
+        int block = _batch * _units, total = (int)chunk * block, steps = LrNetBatchTrainer.NoiseChunkSteps;
+        using var buffer = torch.empty([_count, steps, _batch, _units], ScalarType.Float32);
         for (int r = 0; r < _count; r++)
         {
-            using (var part = buffer.narrow(0, 0, chunk)) part.normal_(0.0, 1.0, gens[r]);
-            var values = MemoryMarshal.Cast<byte, float>(buffer.bytes);
-            int total = (int)chunk * block;
-            for (int i = 0; i < total; i++) _eps[i * W + r] = values[i];
+            using var row = buffer[r];
+            using var part = row.narrow(0, 0, chunk);
+            part.normal_(0.0, 1.0, gens[r]);
+        }
+        var values = MemoryMarshal.Cast<byte, float>(buffer.bytes);
+        int stride = steps * block;
+        for (int i = 0; i < total; i++)
+        {
+            int dst = i * W;
+            for (int r = 0; r < _count; r++) _eps[dst + r] = values[r * stride + i];
         }
     }
 
     /// <summary>The inputs and labels of the step starting at position b0 of the epoch, network r's sample in lane r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Gather(int[] pi, int[] offsets, int b0, int m)
     {
         var x0 = _act[0];
         var x2 = _act2[0];
         var trainX = _data.TrainX;
-        for (int r = 0; r < _count; r++)
+        Span<int> rows = stackalloc int[W];
+        for (int i = 0; i < m; i++)
         {
-            var sub = _subsets[r];
-            int start = offsets[r] + b0;
-            for (int i = 0; i < m; i++)
+            for (int r = 0; r < _count; r++)
             {
-                int pos = start + i;
+                int pos = offsets[r] + b0 + i;
                 if (pos >= _n) pos -= _n;
                 if (pos >= _n) pos -= _n;
-                int sample = sub[pi[pos]];
-                int src = sample * _d, dst = i * _d;
-                for (int c = 0; c < _d; c++)
-                {
-                    float x = trainX[src + c];
-                    x0[(dst + c) * W + r] = x;
-                    x2[(dst + c) * W + r] = x * x;
-                }
+                int sample = _subsets[r][pi[pos]];
+                rows[r] = sample * _d;
                 _y[i * W + r] = _data.TrainY[sample];
             }
+            // one vector (all lanes) at a time, so that every write fills a whole vector
+            int dst = i * _d * W;
+            for (int c = 0; c < _d; c++, dst += W)
+                for (int r = 0; r < _count; r++)
+                {
+                    float x = trainX[rows[r] + c];
+                    x0[dst + r] = x;
+                    x2[dst + r] = x * x;
+                }
         }
     }
 
     /// <summary>mu = tanh(theta) and s = 1 - mu^2 of every field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UpdateMeans()
     {
         var one = O.Splat(1f);
@@ -310,24 +322,45 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     /// The forward pass of m samples with noise block row <paramref name="slot"/>, the loss (added to the epoch's sums)
     /// and the gradients with respect to mu and s of every layer (in _dmu, _ds).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ForwardBackward(int slot, int m)
     {
         int classes = _widths[^1];
-        var floor = O.Splat((float)LrNet.DeltaFloor);
         var slope = O.Splat((float)LrNet.LeakySlope);
         var zero = O.Splat(0f);
         for (int l = 0; l < _layers; l++)
         {
-            int nin = _widths[l], nout = _widths[l + 1], u0 = _unitOffset[l];
-            var rs = O.Splat((float)Math.Sqrt(nin));
-            var nf = O.Splat((float)nin);
-            float[] a = _act[l], a2 = _act2[l], mu = _mu[l], s = _s[l], sd = _sd[l];
-            bool last = l + 1 == _layers;
-            float[] next = last ? _scores : _act[l + 1], next2 = last ? _scores : _act2[l + 1];
+            int nin = _widths[l], nout = _widths[l + 1];
+            float[] a = _act[l], a2 = _act2[l], mu = _mu[l], s = _s[l];
             for (int b = 0; b < m; b++)
             {
-                int ab = b * nin, eb = (slot * _batch + b) * _units + u0;
-                for (int o = 0; o < nout; o++)
+                int ab = b * nin;
+                int o = 0;
+                // four outputs at a time: eight independent accumulation chains sharing the loads of a and a^2; each
+                // output's sum still runs over i in order
+                for (; o + 4 <= nout; o += 4)
+                {
+                    V g0 = zero, g1 = zero, g2 = zero, g3 = zero, d0 = zero, d1 = zero, d2 = zero, d3 = zero;
+                    int r0 = o * nin, r1 = r0 + nin, r2 = r1 + nin, r3 = r2 + nin;
+                    for (int i = 0; i < nin; i++)
+                    {
+                        var ai = Ld(a, ab + i);
+                        var qi = Ld(a2, ab + i);
+                        g0 = O.Fma(Ld(mu, r0 + i), ai, g0);
+                        g1 = O.Fma(Ld(mu, r1 + i), ai, g1);
+                        g2 = O.Fma(Ld(mu, r2 + i), ai, g2);
+                        g3 = O.Fma(Ld(mu, r3 + i), ai, g3);
+                        d0 = O.Fma(Ld(s, r0 + i), qi, d0);
+                        d1 = O.Fma(Ld(s, r1 + i), qi, d1);
+                        d2 = O.Fma(Ld(s, r2 + i), qi, d2);
+                        d3 = O.Fma(Ld(s, r3 + i), qi, d3);
+                    }
+                    EmitUnit(l, slot, b, o, g0, d0);
+                    EmitUnit(l, slot, b, o + 1, g1, d1);
+                    EmitUnit(l, slot, b, o + 2, g2, d2);
+                    EmitUnit(l, slot, b, o + 3, g3, d3);
+                }
+                for (; o < nout; o++)
                 {
                     V g = zero, dl = zero;
                     int row = o * nin;
@@ -336,18 +369,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                         g = O.Fma(Ld(mu, row + i), Ld(a, ab + i), g);
                         dl = O.Fma(Ld(s, row + i), Ld(a2, ab + i), dl);
                     }
-                    g = O.Div(g, rs);
-                    dl = O.Div(dl, nf);
-                    var sdev = O.Sqrt(O.Add(dl, floor));
-                    St(sd, b * nout + o, sdev);
-                    var z = O.Add(g, O.Mul(sdev, Ld(_eps, eb + o)));
-                    if (last) St(next, b * nout + o, z);
-                    else
-                    {
-                        var act = O.Max(z, O.Mul(z, slope));
-                        St(next, b * nout + o, act);
-                        St(next2, b * nout + o, O.Mul(act, act));
-                    }
+                    EmitUnit(l, slot, b, o, g, dl);
                 }
             }
         }
@@ -406,44 +428,122 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
             var rs = O.Splat((float)Math.Sqrt(nin));
             var nf = O.Splat((float)nin);
             float[] a = _act[l], a2 = _act2[l], mu = _mu[l], s = _s[l], sd = _sd[l], dmu = _dmu[l], ds = _ds[l];
-            Array.Clear(dmu);
-            Array.Clear(ds);
+            // the gradients with respect to the sums behind G and Delta: G = sum / sqrt(N), sqrt(Delta + floor) eps
             for (int b = 0; b < m; b++)
             {
-                int ab = b * nin, eb = (slot * _batch + b) * _units + u0;
-                if (l > 0)
-                    for (int i = 0; i < nin; i++) { St(_tG, i, zero); St(_tD, i, zero); }
+                int eb = (slot * _batch + b) * _units + u0;
                 for (int o = 0; o < nout; o++)
                 {
                     var dzo = Ld(dz, b * nout + o);
-                    var gG = O.Div(dzo, rs);
-                    var gD = O.Div(O.Div(O.Mul(O.Mul(dzo, Ld(_eps, eb + o)), half), Ld(sd, b * nout + o)), nf);
-                    int row = o * nin;
-                    if (l > 0)
-                        for (int i = 0; i < nin; i++)
-                        {
-                            St(dmu, row + i, O.Fma(gG, Ld(a, ab + i), Ld(dmu, row + i)));
-                            St(ds, row + i, O.Fma(gD, Ld(a2, ab + i), Ld(ds, row + i)));
-                            St(_tG, i, O.Fma(gG, Ld(mu, row + i), Ld(_tG, i)));
-                            St(_tD, i, O.Fma(gD, Ld(s, row + i), Ld(_tD, i)));
-                        }
-                    else
-                        for (int i = 0; i < nin; i++)
-                        {
-                            St(dmu, row + i, O.Fma(gG, Ld(a, ab + i), Ld(dmu, row + i)));
-                            St(ds, row + i, O.Fma(gD, Ld(a2, ab + i), Ld(ds, row + i)));
-                        }
+                    St(_gG, b * nout + o, O.Div(dzo, rs));
+                    St(_gD, b * nout + o, O.Div(O.Div(O.Mul(O.Mul(dzo, Ld(_eps, eb + o)), half), Ld(sd, b * nout + o)), nf));
                 }
-                if (l > 0)
-                    for (int i = 0; i < nin; i++)
+            }
+            // dmu[o, i] = sum_b gG[b, o] a[b, i], ds[o, i] = sum_b gD[b, o] a[b, i]^2, summed over b in order
+            for (int o = 0; o < nout; o++)
+            {
+                int row = o * nin, i = 0;
+                for (; i + 4 <= nin; i += 4)
+                {
+                    V m0 = zero, m1 = zero, m2 = zero, m3 = zero, s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+                    for (int b = 0; b < m; b++)
                     {
-                        var ai = Ld(a, ab + i);
-                        var da = O.Fma(O.Mul(two, ai), Ld(_tD, i), Ld(_tG, i));
-                        St(dzPrev, ab + i, O.Mul(da, O.Select(O.GreaterThan(ai, zero), one, slope)));
+                        var gg = Ld(_gG, b * nout + o);
+                        var gd = Ld(_gD, b * nout + o);
+                        int ab = b * nin + i;
+                        m0 = O.Fma(gg, Ld(a, ab), m0);
+                        m1 = O.Fma(gg, Ld(a, ab + 1), m1);
+                        m2 = O.Fma(gg, Ld(a, ab + 2), m2);
+                        m3 = O.Fma(gg, Ld(a, ab + 3), m3);
+                        s0 = O.Fma(gd, Ld(a2, ab), s0);
+                        s1 = O.Fma(gd, Ld(a2, ab + 1), s1);
+                        s2 = O.Fma(gd, Ld(a2, ab + 2), s2);
+                        s3 = O.Fma(gd, Ld(a2, ab + 3), s3);
                     }
+                    St(dmu, row + i, m0); St(dmu, row + i + 1, m1); St(dmu, row + i + 2, m2); St(dmu, row + i + 3, m3);
+                    St(ds, row + i, s0); St(ds, row + i + 1, s1); St(ds, row + i + 2, s2); St(ds, row + i + 3, s3);
+                }
+                for (; i < nin; i++)
+                {
+                    V mm = zero, ss = zero;
+                    for (int b = 0; b < m; b++)
+                    {
+                        mm = O.Fma(Ld(_gG, b * nout + o), Ld(a, b * nin + i), mm);
+                        ss = O.Fma(Ld(_gD, b * nout + o), Ld(a2, b * nin + i), ss);
+                    }
+                    St(dmu, row + i, mm);
+                    St(ds, row + i, ss);
+                }
+            }
+            if (l == 0) break;
+            // the gradient with respect to the layer's input: da[b, i] = sum_o gG mu + 2 a sum_o gD s (summed over o
+            // in order), through the leaky ReLU of the previous layer
+            for (int b = 0; b < m; b++)
+            {
+                int ab = b * nin, gb = b * nout, i = 0;
+                for (; i + 4 <= nin; i += 4)
+                {
+                    V t0 = zero, t1 = zero, t2 = zero, t3 = zero, u0v = zero, u1 = zero, u2 = zero, u3 = zero;
+                    for (int o = 0; o < nout; o++)
+                    {
+                        var gg = Ld(_gG, gb + o);
+                        var gd = Ld(_gD, gb + o);
+                        int row = o * nin + i;
+                        t0 = O.Fma(gg, Ld(mu, row), t0);
+                        t1 = O.Fma(gg, Ld(mu, row + 1), t1);
+                        t2 = O.Fma(gg, Ld(mu, row + 2), t2);
+                        t3 = O.Fma(gg, Ld(mu, row + 3), t3);
+                        u0v = O.Fma(gd, Ld(s, row), u0v);
+                        u1 = O.Fma(gd, Ld(s, row + 1), u1);
+                        u2 = O.Fma(gd, Ld(s, row + 2), u2);
+                        u3 = O.Fma(gd, Ld(s, row + 3), u3);
+                    }
+                    EmitInputGradient(dzPrev, a, ab + i, t0, u0v, two, one, slope, zero);
+                    EmitInputGradient(dzPrev, a, ab + i + 1, t1, u1, two, one, slope, zero);
+                    EmitInputGradient(dzPrev, a, ab + i + 2, t2, u2, two, one, slope, zero);
+                    EmitInputGradient(dzPrev, a, ab + i + 3, t3, u3, two, one, slope, zero);
+                }
+                for (; i < nin; i++)
+                {
+                    V t = zero, u = zero;
+                    for (int o = 0; o < nout; o++)
+                    {
+                        t = O.Fma(Ld(_gG, gb + o), Ld(mu, o * nin + i), t);
+                        u = O.Fma(Ld(_gD, gb + o), Ld(s, o * nin + i), u);
+                    }
+                    EmitInputGradient(dzPrev, a, ab + i, t, u, two, one, slope, zero);
+                }
             }
             (dz, dzPrev) = (dzPrev, dz);
         }
+    }
+
+    /// <summary>Unit o of layer l for sample b from its sums: G, Delta, sqrt(Delta + floor), z and the activation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void EmitUnit(int l, int slot, int b, int o, V g, V dl)
+    {
+        int nin = _widths[l], nout = _widths[l + 1];
+        g = O.Div(g, O.Splat(_rootWidth[l]));
+        dl = O.Div(dl, O.Splat((float)nin));
+        var sdev = O.Sqrt(O.Add(dl, O.Splat((float)LrNet.DeltaFloor)));
+        St(_sd[l], b * nout + o, sdev);
+        var z = O.Add(g, O.Mul(sdev, Ld(_eps, (slot * _batch + b) * _units + _unitOffset[l] + o)));
+        if (l + 1 == _layers) St(_scores, b * nout + o, z);
+        else
+        {
+            var act = O.Max(z, O.Mul(z, O.Splat((float)LrNet.LeakySlope)));
+            St(_act[l + 1], b * nout + o, act);
+            St(_act2[l + 1], b * nout + o, O.Mul(act, act));
+        }
+    }
+
+    /// <summary>dz of input unit j (flat index b N + i) from t = sum_o gG mu and u = sum_o gD s: (t + 2 a u) times the leaky ReLU's slope.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void EmitInputGradient(float[] dzPrev, float[] a, int j, V t, V u, V two, V one, V slope, V zero)
+    {
+        var ai = Ld(a, j);
+        var da = O.Fma(O.Mul(two, ai), u, t);
+        St(dzPrev, j, O.Mul(da, O.Select(O.GreaterThan(ai, zero), one, slope)));
     }
 
     /// <summary>d loss / d theta of field e of layer l: (dmu - 2 mu ds)(1 - mu^2) + 2 lambda theta.</summary>
@@ -456,6 +556,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>One Adam step on every field (the formulas of <see cref="NeuralSpin.Training.AdamOptimizer"/>), then the new means.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void AdamStep()
     {
         long t = ++_adamSteps;
@@ -493,6 +594,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     const double Beta1Double = 0.9, Beta2Double = 0.999;
 
     /// <summary>Test accuracies of the trained mean networks (eps = 0); the test inputs are shared by all lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     double[] MeanNetworkAccuracies()
     {
         var result = new double[_count];

@@ -155,6 +155,35 @@ public class LaneKernelTests
         }
     }
 
+    [TestCaseSource(nameof(Architectures))]
+    public void LaneDraws_GiveTheCorrectCountsOfLibtorchProducts_Exactly(int[] widths)
+    {
+        // Binary weights make every product +-a exact, so both computations are float sums of the same terms; libtorch's
+        // float32 products accumulate over the inner index in order, as LaneDraws does, so the scores, argmaxes and
+        // correct counts agree exactly (integer counts over 4000 test points; any difference fails). Draws from
+        // trained fields (polarised, near-tied scores are common) and uniformly random networks, more than one group
+        // of lanes with a partial last one.
+        var data = Synthetic.Blobs(20, 10, 1000, 4000, separation: 1.0, 778);
+        var o = Options(widths) with { Epochs = 1 };
+        var trained = LrNetLaneTrainer.Train(data, o, [5, 6, 7], LrNetBatchTrainer.SharedOrderSeed(1));
+        var nets = new List<BinaryNetwork>();
+        for (int r = 0; r < trained.Length; r++)
+        {
+            var rng = new SplitMixRandom(Seeds.Stream(r + 50, 9));
+            for (int j = 0; j < 30; j++) nets.Add(BinaryNetwork.Sample(widths, trained[r].Thetas, ref rng));
+        }
+        var flat = new SplitMixRandom(99);
+        var zeros = Enumerable.Range(0, widths.Length - 1).Select(k => new float[widths[k] * widths[k + 1]]).ToArray();
+        for (int j = 0; j < 21; j++) nets.Add(BinaryNetwork.Sample(widths, zeros, ref flat));
+        using var vx = torch.tensor(data.TestX, [data.TestCount, data.InputDim]);
+        using var vy = torch.tensor(data.TestY.Select(b => (long)b).ToArray());
+        var reference = BinaryNetwork.Accuracies(nets, vx, vy);
+        var lanes = LaneDraws.Accuracies(nets, data.TestX, data.TestY);
+        Assert.That(lanes, Is.EqualTo(reference));
+        Assert.That(LaneDraws.Accuracies(nets, data.TestX, data.TestY, maxDegreeOfParallelism: 1), Is.EqualTo(lanes));
+        Assert.That(reference.Distinct().Count(), Is.GreaterThan(10), "the draws differ");
+    }
+
     /// <summary>The first step of network <paramref name="seed"/> under the scheme of docs/theory.md section 7, with LrNet's moments and autograd.</summary>
     static float[][] AutogradFirstStep(TrainingData data, LrNetTrainingOptions o, long seed, long orderSeed)
     {
