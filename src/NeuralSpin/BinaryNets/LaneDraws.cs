@@ -48,7 +48,7 @@ public static class LaneDraws
 
     static class Group<V, O> where V : struct where O : struct, ILaneVector<V>
     {
-        static readonly int W = O.Width;
+        static int W { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => O.Width; }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static V Ld(float[] a, int vectorIndex) => O.Load(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), vectorIndex * W));

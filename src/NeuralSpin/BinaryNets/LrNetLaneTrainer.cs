@@ -85,7 +85,7 @@ public static class LrNetLaneTrainer
 internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVector<V>
 {
     const float Beta1 = 0.9f, Beta2 = 0.999f, AdamEps = 1e-8f;
-    static readonly int W = O.Width;
+    static int W { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => O.Width; }
 
     readonly int _layers, _batch, _units, _count, _n, _d;
     readonly int[] _widths, _unitOffset;
@@ -169,12 +169,13 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     {
         var group = new LaneGroup<V, O>(data, options, seeds);
         var gens = group.NoiseGenerators();
+        using var buffer = group.NoiseBuffer();
         try
         {
             var pi = DataOrder.Permutation(orderSeed, 0, group._n);
             var offsets = group._offsetRngs.Select(rng => (int)rng.NextBelow((ulong)group._n)).ToArray();
             long stepsPerEpoch = (group._n + group._batch - 1) / group._batch;
-            group.DrawNoise(gens, Math.Min(LrNetBatchTrainer.NoiseChunkSteps, stepsPerEpoch * options.Epochs));
+            group.DrawNoise(gens, buffer, Math.Min(LrNetBatchTrainer.NoiseChunkSteps, stepsPerEpoch * options.Epochs));
             int m = Math.Min(group._batch, group._n);
             group.Gather(pi, offsets, 0, m);
             group.ForwardBackward(0, m);
@@ -202,9 +203,13 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     Generator[] NoiseGenerators() =>
         _seeds.Select(sd => new Generator(unchecked((ulong)Seeds.Stream(sd, SeedStreams.Noise)), CPU)).ToArray();
 
+    /// <summary>The libtorch buffer the networks' noise blocks are drawn into, (networks, NoiseChunkSteps, B, U).</summary>
+    Tensor NoiseBuffer() => torch.empty([_count, LrNetBatchTrainer.NoiseChunkSteps, _batch, _units], ScalarType.Float32);
+
     BatchedTraining[] Run(long orderSeed, CancellationToken cancellationToken)
     {
         var gens = NoiseGenerators();
+        using var buffer = NoiseBuffer();
         try
         {
             int stepsPerEpoch = (_n + _batch - 1) / _batch;
@@ -221,7 +226,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                 for (int b0 = 0; b0 < _n; b0 += _batch, step++)
                 {
                     int slot = (int)(step % LrNetBatchTrainer.NoiseChunkSteps);
-                    if (slot == 0) DrawNoise(gens, Math.Min(LrNetBatchTrainer.NoiseChunkSteps, totalSteps - step));
+                    if (slot == 0) DrawNoise(gens, buffer, Math.Min(LrNetBatchTrainer.NoiseChunkSteps, totalSteps - step));
                     int m = Math.Min(_batch, _n - b0);
                     Gather(pi, offsets, b0, m);
                     ForwardBackward(slot, m);
@@ -251,10 +256,9 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
 
     /// <summary>Each network's next noise block, drawn with libtorch as in <see cref="LrNetBatchTrainer"/>, transposed into the lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void DrawNoise(Generator[] gens, long chunk)
+    void DrawNoise(Generator[] gens, Tensor buffer, long chunk)
     {
         int block = _batch * _units, total = (int)chunk * block, steps = LrNetBatchTrainer.NoiseChunkSteps;
-        using var buffer = torch.empty([_count, steps, _batch, _units], ScalarType.Float32);
         for (int r = 0; r < _count; r++)
         {
             using var row = buffer[r];
