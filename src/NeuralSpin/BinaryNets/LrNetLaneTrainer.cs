@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NeuralSpin.Numerics;
 using NeuralSpin.Training;
 using TorchSharp;
@@ -267,12 +268,32 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         }
         var values = MemoryMarshal.Cast<byte, float>(buffer.bytes);
         int stride = steps * block;
+        if (W == 16 && Avx2.IsSupported)
+        {
+            // one hardware gather per vector: lane r reads network r's block (inert lanes read network 0's)
+            var index = Vector512.Create(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride,
+                8 * stride, 9 * stride, 10 * stride, 11 * stride, 12 * stride, 13 * stride, 14 * stride, 15 * stride);
+            index = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(_count)), index, Vector512<int>.Zero);
+            unsafe
+            {
+                fixed (float* src = values)
+                fixed (float* dst = _eps)
+                    for (int i = 0; i < total; i++)
+                        Gather16(src + i, index).Store(dst + i * 16);
+            }
+            return;
+        }
         for (int i = 0; i < total; i++)
         {
             int dst = i * W;
             for (int r = 0; r < _count; r++) _eps[dst + r] = values[r * stride + i];
         }
     }
+
+    /// <summary>p[index[j]] in lane j (two 8-lane hardware gathers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe Vector512<float> Gather16(float* p, Vector512<int> index) =>
+        Vector512.Create(Avx2.GatherVector256(p, index.GetLower(), 4), Avx2.GatherVector256(p, index.GetUpper(), 4));
 
     /// <summary>The inputs and labels of the step starting at position b0 of the epoch, network r's sample in lane r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -295,6 +316,24 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
             }
             // one vector (all lanes) at a time, so that every write fills a whole vector
             int dst = i * _d * W;
+            if (W == 16 && Avx2.IsSupported)
+            {
+                for (int r = _count; r < W; r++) rows[r] = rows[0]; // inert lanes repeat lane 0's input
+                var index = Vector512.LoadUnsafe(ref rows[0]);
+                unsafe
+                {
+                    fixed (float* src = trainX)
+                    fixed (float* p0 = x0)
+                    fixed (float* p2 = x2)
+                        for (int c = 0; c < _d; c++, dst += W)
+                        {
+                            var x = Gather16(src + c, index);
+                            x.Store(p0 + dst);
+                            (x * x).Store(p2 + dst);
+                        }
+                }
+                continue;
+            }
             for (int c = 0; c < _d; c++, dst += W)
                 for (int r = 0; r < _count; r++)
                 {
