@@ -6,61 +6,177 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// Throughput of ensemble collection (docs/theory.md section 7, "Many trainings at once"): deep 20-15-15-10 trainings per
-/// second of <see cref="EnsembleCollector"/> with the batched kernel (K draws each), next to the machine's float32
-/// matrix-product rate measured in the same run (a large torch.mm), and the fraction of that rate the kernel reaches.
-/// Run: dotnet run -c Release --project benchmarks/NeuralSpin.Benchmarks -- ensemble-throughput [trainings] [epochs] [draws] [train-size] [threads]
+/// second of the lane kernel (<see cref="LrNetLaneTrainer"/>, the default of <see cref="EnsembleCollector"/>) with K draws
+/// each, next to two peaks measured in the same run (a large float32 torch.mm, and a loop of independent lane-wise fused
+/// multiply-adds on all threads), the fraction of each that the kernel reaches, and the speedup over the batched
+/// TorchSharp kernel (<see cref="LrNetBatchTrainer"/>) timed in the same run on the same networks.
+/// Run: dotnet run -c Release --project benchmarks/NeuralSpin.Benchmarks -- ensemble-throughput [trainings] [steps] [draws] [threads] [batched-steps]
 /// </summary>
 /// <remarks>
 /// The data have MNIST PCA-20's sizes (60,000 training and 10,000 test points of dimension 20, ten classes) but are
-/// synthetic (Gaussian points labelled by a random linear teacher), so the run needs no download; the work per
-/// training does not depend on the values. FLOP count per training (multiply-add = 2): forward G and Delta products
-/// 2 x 2 x n_batch x 675 per sample, backward twice the forward, per epoch over n samples; draws 2 x 675 per test
-/// point and draw.
+/// synthetic (Gaussian points labelled by a random linear teacher), so the run needs no download; the work per step
+/// does not depend on the values. Both kernels train the same networks (batch 32, Adam at lr 0.1) for one epoch of
+/// steps x 32 samples (the batched kernel for batched-steps x 32, it is much slower); a training of the target size
+/// (8 epochs of 60,000 = 15,000 steps) is extrapolated from the measured step rate, which does not depend on the
+/// epoch length. FLOP count per training (multiply-add = 2): forward G and Delta products 2 x 2 x 675 per sample,
+/// backward twice the forward; draws 2 x 675 per test point and draw. The draws are timed as the collector runs them.
 /// </remarks>
 static class EnsembleThroughput
 {
+    const int Batch = 32;
+    const double Weights = 675;
+
     public static void Run(string[] args)
     {
-        int trainings = args.Length > 1 ? int.Parse(args[1]) : 512;
-        int epochs = args.Length > 2 ? int.Parse(args[2]) : 8;
+        int trainings = args.Length > 1 ? int.Parse(args[1]) : 64;
+        int steps = args.Length > 2 ? int.Parse(args[2]) : 300;
         int draws = args.Length > 3 ? int.Parse(args[3]) : 100;
-        int trainSize = args.Length > 4 ? int.Parse(args[4]) : 60_000;
-        int threads = args.Length > 5 ? int.Parse(args[5]) : Environment.ProcessorCount;
+        int threads = args.Length > 4 ? int.Parse(args[4]) : Environment.ProcessorCount;
+        int batchedSteps = args.Length > 5 ? int.Parse(args[5]) : 20;
         set_num_threads(threads);
         var data = Synthetic(60_000, 10_000, 20, 10, seed: 7);
+        string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
+        Console.WriteLine($"threads {threads}, {LrNetLaneTrainer.LaneWidth} lanes per vector (Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}), load average {Load()} (the machine is shared)");
         double mmRate = MatrixProductRate();
-        Console.WriteLine($"threads {threads}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (the machine is shared)");
-        Console.WriteLine($"float32 torch.mm rate (2048 x 2048): {mmRate / 1e9:F1} GFLOP/s");
-        var training = new LrNetTrainingOptions { Widths = LrNetTrainingOptions.Deep, Epochs = epochs, LearningRate = 0.1, TrainSubset = trainSize };
-        var seeds = Enumerable.Range(0, trainings).Select(t => EnsembleCollector.TrainingSeed(1, t)).ToArray();
-        var watch = Stopwatch.StartNew();
-        var results = LrNetBatchTrainer.Train(data, training, seeds, LrNetBatchTrainer.SharedOrderSeed(1));
-        double trainSeconds = watch.Elapsed.TotalSeconds;
-        watch.Restart();
-        using var vx = tensor(data.TestX, [data.TestCount, data.InputDim]);
-        using var vy = tensor(data.TestY.Select(b => (long)b).ToArray());
-        double best = 0;
-        var nets = new BinaryNetwork[draws];
-        for (int r = 0; r < trainings; r++)
-        {
-            var rng = new SplitMixRandom(Seeds.Stream(seeds[r], EnsembleCollector.DrawStream));
-            for (int j = 0; j < draws; j++) nets[j] = BinaryNetwork.Sample(LrNetTrainingOptions.Deep, results[r].Thetas, ref rng);
-            best += BinaryNetwork.Accuracies(nets, vx, vy).Max();
-        }
-        double drawSeconds = watch.Elapsed.TotalSeconds;
-        double mmRateAfter = MatrixProductRate();
+        var (fmaRate, fmaCpuRate) = FmaPeak(threads);
+        Console.WriteLine($"same-run peaks before: torch.mm (2048 x 2048 float32) {mmRate / 1e9:F1} GFLOP/s, lane FMA loop {fmaRate / 1e9:F1} GFLOP/s");
 
-        const double weights = 675;
-        double trainFlop = 3 * 2 * 2 * weights * (double)trainSize * epochs, drawFlop = 2 * weights * 10_000.0 * draws;
-        double achieved = trainings * (trainFlop + drawFlop) / (trainSeconds + drawSeconds);
-        double machine = 0.5 * (mmRate + mmRateAfter);
-        Console.WriteLine($"float32 torch.mm rate after: {mmRateAfter / 1e9:F1} GFLOP/s; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        Console.WriteLine($"{trainings} deep trainings at once, {epochs} epoch(s) of {trainSize} samples (batch 100): {trainSeconds:F1} s = {trainings * trainFlop / trainSeconds / 1e9:F2} GFLOP/s");
-        Console.WriteLine($"{draws} draws each on 10,000 test points: {drawSeconds:F1} s = {trainings * drawFlop / drawSeconds / 1e9:F2} GFLOP/s; mean best-draw accuracy {best / trainings:F3}");
-        double perTraining60k8 = (trainSeconds / trainings) * (60_000.0 * 8 / ((double)trainSize * epochs)) + drawSeconds / trainings;
-        Console.WriteLine($"kernel rate: {achieved / 1e9:F2} GFLOP/s = {achieved / machine:P1} of the matrix-product rate");
-        Console.WriteLine($"trainings per second (8 epochs of 60,000, {draws} draws, scaled from this run's step rate): {1 / perTraining60k8:F3}");
+        var seeds = Enumerable.Range(0, trainings).Select(t => EnsembleCollector.TrainingSeed(1, t)).ToArray();
+        var lane = new LrNetTrainingOptions { Widths = LrNetTrainingOptions.Deep, Epochs = 1, LearningRate = 0.1, BatchSize = Batch, TrainSubset = steps * Batch };
+        LrNetLaneTrainer.Train(data, lane with { TrainSubset = 4 * Batch }, seeds.Take(1).ToArray(), 1, threads); // warm-up (JIT)
+        var watch = Stopwatch.StartNew();
+        double cpu0 = CpuSeconds();
+        var results = LrNetLaneTrainer.Train(data, lane, seeds, LrNetBatchTrainer.SharedOrderSeed(1), threads);
+        double laneSeconds = watch.Elapsed.TotalSeconds, laneCpu = CpuSeconds() - cpu0;
+        double laneStepRate = (double)trainings * steps / laneSeconds; // network-steps per second
+
+        var batched = lane with { TrainSubset = batchedSteps * Batch };
+        LrNetBatchTrainer.Train(data, batched with { TrainSubset = 2 * Batch }, seeds.Take(2).ToArray(), 1); // warm-up
+        watch.Restart();
+        double cpuB = CpuSeconds();
+        LrNetBatchTrainer.Train(data, batched, seeds, LrNetBatchTrainer.SharedOrderSeed(1));
+        double batchedSeconds = watch.Elapsed.TotalSeconds, batchedCpu = CpuSeconds() - cpuB;
+        double batchedStepRate = (double)trainings * batchedSteps / batchedSeconds;
+
+        // the draws as EnsembleCollector runs them: K binary networks per trained set of fields, test accuracy of each
+        int drawTrainings = Math.Min(trainings, 16);
+        watch.Restart();
+        cpu0 = CpuSeconds();
+        double best = 0;
+        for (int r = 0; r < drawTrainings; r++)
+        {
+            var accs = EnsembleCollector.DrawAccuracies(data, LrNetTrainingOptions.Deep, results[r].Thetas, seeds[r], draws, out _, EnsembleKernel.Lanes, threads);
+            best += accs.Max();
+        }
+        double drawSecondsPerTraining = watch.Elapsed.TotalSeconds / drawTrainings, drawCpuPerTraining = (CpuSeconds() - cpu0) / drawTrainings;
+        // the same draws with libtorch's batched products (the draws of the batched kernel), on two trainings
+        watch.Restart();
+        for (int r = 0; r < 2; r++) EnsembleCollector.DrawAccuracies(data, LrNetTrainingOptions.Deep, results[r].Thetas, seeds[r], draws, out _, EnsembleKernel.Batched);
+        double torchDrawSecondsPerTraining = watch.Elapsed.TotalSeconds / 2;
+        // libtorch's normal_ alone: the noise of one network-step (B x U = 32 x 40 normals), drawn in blocks of 4 steps
+        double noiseSecondsPerStep = NoiseSecondsPerStep();
+
+        double mmAfter = MatrixProductRate();
+        var (fmaAfter, fmaCpuAfter) = FmaPeak(threads);
+        Console.WriteLine($"same-run peaks after: torch.mm {mmAfter / 1e9:F1} GFLOP/s, lane FMA loop {fmaAfter / 1e9:F1} GFLOP/s; load average {Load()}");
+
+        double stepFlop = 3 * 2 * 2 * Weights * Batch, drawFlop = 2 * Weights * 10_000.0 * draws;
+        const double targetSteps = 8 * 60_000.0 / Batch;
+        double laneTrainSeconds = targetSteps / laneStepRate;
+        double perTraining = laneTrainSeconds + drawSecondsPerTraining;
+        double achieved = (targetSteps * stepFlop + drawFlop) / perTraining;
+        double mm = 0.5 * (mmRate + mmAfter), fma = 0.5 * (fmaRate + fmaAfter);
+        Console.WriteLine($"lane kernel: {trainings} deep trainings x {steps} steps of {Batch}: {laneSeconds:F2} s = {laneStepRate:F0} network-steps/s = {laneStepRate * stepFlop / 1e9:F2} GFLOP/s");
+        Console.WriteLine($"batched kernel (LrNetBatchTrainer): {trainings} x {batchedSteps} steps: {batchedSeconds:F2} s = {batchedStepRate:F0} network-steps/s = {batchedStepRate * stepFlop / 1e9:F3} GFLOP/s");
+        Console.WriteLine($"speedup of the lane kernel over the batched kernel (same run, training steps): {laneStepRate / batchedStepRate:F1}x");
+        Console.WriteLine($"draws: {draws} per training on 10,000 test points: {drawSecondsPerTraining * 1e3:F1} ms per training = {drawFlop / drawSecondsPerTraining / 1e9:F2} GFLOP/s; mean best-draw accuracy {best / drawTrainings:F3}");
+        Console.WriteLine($"draws with libtorch's products (batched kernel's): {torchDrawSecondsPerTraining * 1e3:F1} ms per training; lane draws {torchDrawSecondsPerTraining / drawSecondsPerTraining:F1}x faster");
+        Console.WriteLine($"libtorch normal_ alone (the noise, one thread): {1 / noiseSecondsPerStep:F0} network-steps/s per thread, {threads / noiseSecondsPerStep:F0} on {threads} threads = the ceiling the noise sets");
+        Console.WriteLine($"per training of 8 epochs of 60,000 (batch {Batch}) + {draws} draws: {laneTrainSeconds * 1e3:F1} ms training + {drawSecondsPerTraining * 1e3:F1} ms draws");
+        Console.WriteLine($"kernel rate: {achieved / 1e9:F2} GFLOP/s = {achieved / mm:P1} of the torch.mm rate, {achieved / fma:P1} of the lane FMA peak");
+        Console.WriteLine($"trainings per second (8 epochs of 60,000, batch {Batch}, {draws} draws, scaled from this run's step rate): {1 / perTraining:F2}");
+        // the same on the basis of this process's CPU time, which does not depend on its share of the shared cores
+        double cpuPerTraining = laneCpu / ((double)trainings * steps) * targetSteps + drawCpuPerTraining;
+        double cpuRate = (targetSteps * stepFlop + drawFlop) / cpuPerTraining, fmaCpu = 0.5 * (fmaCpuRate + fmaCpuAfter);
+        Console.WriteLine($"CPU time: {laneCpu:F2} CPU-s for the lane training ({laneCpu / laneSeconds:F2} cores on average), per training {cpuPerTraining * 1e3:F0} CPU-ms "
+            + $"({laneCpu / ((double)trainings * steps) * targetSteps * 1e3:F0} training + {drawCpuPerTraining * 1e3:F0} draws); {cpuRate / 1e9:F2} GFLOP per CPU-s = {cpuRate / fmaCpu:P1} of the FMA loop's {fmaCpu / 1e9:F1} GFLOP per CPU-s");
+        Console.WriteLine($"speedup over the batched kernel per CPU-second: {batchedCpu / ((double)trainings * batchedSteps) / (laneCpu / ((double)trainings * steps)):F1}x");
+        Console.WriteLine($"trainings per second on {threads} whole cores (CPU-time basis): {threads / cpuPerTraining:F2}");
+    }
+
+    /// <summary>Seconds per network-step of drawing the noise with libtorch (a (4, 32, 40) block per 4 steps, as the kernels draw it).</summary>
+    static double NoiseSecondsPerStep()
+    {
+        using var g = new TorchSharp.torch.Generator(12345, CPU);
+        using var block = empty([LrNetBatchTrainer.NoiseChunkSteps, Batch, 40], TorchSharp.torch.ScalarType.Float32);
+        for (int i = 0; i < 50; i++) block.normal_(0.0, 1.0, g);
+        const int calls = 2000;
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < calls; i++) block.normal_(0.0, 1.0, g);
+        return sw.Elapsed.TotalSeconds / (calls * LrNetBatchTrainer.NoiseChunkSteps);
+    }
+
+    /// <summary>
+    /// FLOP/s of independent Vector512 (else Vector256) fused multiply-adds, 12 accumulator chains per thread on
+    /// <paramref name="threads"/> threads at once: the arithmetic peak the lane kernel could reach (best of 3), per
+    /// second of wall time and per second of this process's CPU time.
+    /// </summary>
+    static (double Wall, double PerCpuSecond) FmaPeak(int threads)
+    {
+        double bestCpu = 0;
+        const long iterations = 20_000_000;
+        double best = 0;
+        for (int rep = 0; rep < 3; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            double c0 = CpuSeconds();
+            var sink = new float[threads];
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => sink[t] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? Fma512(iterations) : Fma256(iterations));
+            double s = sw.Elapsed.TotalSeconds, c = CpuSeconds() - c0;
+            int lanes = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 16 : 8;
+            best = Math.Max(best, threads * iterations * 12.0 * 2 * lanes / s);
+            bestCpu = Math.Max(bestCpu, threads * iterations * 12.0 * 2 * lanes / c);
+            if (sink.Any(float.IsNaN)) Console.WriteLine("(nan)");
+        }
+        return (best, bestCpu);
+    }
+
+    /// <summary>CPU time of this process so far (all threads), seconds.</summary>
+    static double CpuSeconds() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    static float Fma512(long iterations)
+    {
+        var m = System.Runtime.Intrinsics.Vector512.Create(0.999999f);
+        var c = System.Runtime.Intrinsics.Vector512.Create(1e-7f);
+        System.Runtime.Intrinsics.Vector512<float> a0 = c, a1 = c, a2 = c, a3 = c, a4 = c, a5 = c, a6 = c, a7 = c, a8 = c, a9 = c, a10 = c, a11 = c;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, m, c); a1 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, m, c);
+            a2 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a2, m, c); a3 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a3, m, c);
+            a4 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a4, m, c); a5 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a5, m, c);
+            a6 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a6, m, c); a7 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a7, m, c);
+            a8 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a8, m, c); a9 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a9, m, c);
+            a10 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a10, m, c); a11 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a11, m, c);
+        }
+        return System.Runtime.Intrinsics.Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    static float Fma256(long iterations)
+    {
+        var m = System.Runtime.Intrinsics.Vector256.Create(0.999999f);
+        var c = System.Runtime.Intrinsics.Vector256.Create(1e-7f);
+        System.Runtime.Intrinsics.Vector256<float> a0 = c, a1 = c, a2 = c, a3 = c, a4 = c, a5 = c, a6 = c, a7 = c, a8 = c, a9 = c, a10 = c, a11 = c;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, m, c); a1 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, m, c);
+            a2 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a2, m, c); a3 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a3, m, c);
+            a4 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a4, m, c); a5 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a5, m, c);
+            a6 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a6, m, c); a7 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a7, m, c);
+            a8 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a8, m, c); a9 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a9, m, c);
+            a10 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a10, m, c); a11 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a11, m, c);
+        }
+        return System.Runtime.Intrinsics.Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }
 
     /// <summary>FLOP/s of a 2048 x 2048 float32 torch.mm (best of 5 after a warm-up).</summary>

@@ -15,7 +15,7 @@ if (args is ["large-model", var largeDir, ..])
     return 0;
 }
 if (args.Length > 0 && args[0] == "analysis-speed") return NeuralSpin.Benchmarks.AnalysisSpeed.Run(args[1..]);
-// ensemble-throughput: the tool's own timing of the batched ensemble kernel against the machine's torch.mm rate (EnsembleThroughput.cs)
+// ensemble-throughput: the tool's own timing of the lane ensemble kernel against same-run peaks (torch.mm, a lane FMA loop) and the batched kernel (EnsembleThroughput.cs)
 if (args.Length > 0 && args[0] == "ensemble-throughput") { EnsembleThroughput.Run(args); return 0; }
 // training-profile: where a paper-1 training step spends its time, phase by phase, against its matrix products alone (TrainingProfile.cs)
 if (args.Length > 0 && args[0] == "training-profile") return TrainingProfile.Run(args);

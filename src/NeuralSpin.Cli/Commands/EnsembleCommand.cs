@@ -29,7 +29,7 @@ public static class EnsembleCommand
     /// <summary>The parsed options of <c>ensemble collect</c>.</summary>
     public sealed record CollectSettings(int[] Widths, int Trainings, int SamplesPerTraining, double Threshold, int? TrainSize, int Epochs,
         double LearningRate, int ShardIndex, int ShardCount, long Seed, string Out, string? Json, int? KeepPerTraining = null, int TrainingsPerGroup = 1,
-        EnsembleKernel Kernel = EnsembleKernel.Batched);
+        EnsembleKernel Kernel = EnsembleKernel.Lanes);
 
     /// <summary>The library's settings of a stand-alone collection.</summary>
     static readonly EnsembleOptions Defaults = EnsembleOptions.Collection;
@@ -45,9 +45,9 @@ public static class EnsembleCommand
         var lr = new Option<double>("--lr", "--learning-rate") { Description = "Adam learning rate of the LR-net trainings (--learning-rate is the old name of this option).", DefaultValueFactory = _ => Defaults.Training.LearningRate, HelpName = "LR" };
         var keep = new Option<int?>("--keep-per-training") { Description = $"Keep at most this many draws per training, those of highest test accuracy at or above the threshold (default {Defaults.KeepPerTraining}: P2's rule, one configuration per training, the best of its K draws).", DefaultValueFactory = _ => Defaults.KeepPerTraining, HelpName = "M" };
         var keepAll = new Option<bool>("--keep-all") { Description = "Keep every draw at or above the threshold instead of the best per training." };
-        var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one batched libtorch computation (faster; each network equals its single training).", DefaultValueFactory = _ => Defaults.TrainingsPerGroup, HelpName = "G" };
-        var kernel = new Option<string>("--kernel") { Description = "batched: the trainings of a group share one data order rotated by per-network random offsets (fast; docs/theory.md section 7); per-training: each training has its own permutation (the earlier, slower scheme).", DefaultValueFactory = _ => Defaults.Kernel == EnsembleKernel.PerTraining ? "per-training" : "batched", HelpName = "batched|per-training" };
-        kernel.AcceptOnlyFromAmong("batched", "per-training");
+        var group = new Option<int>("--trainings-per-group") { Description = "Trainings run together in one computation of the kernel (faster; each network equals its single training).", DefaultValueFactory = _ => Defaults.TrainingsPerGroup, HelpName = "G" };
+        var kernel = new Option<string>("--kernel") { Description = "lanes: the trainings of a group share one data order rotated by per-network random offsets, one network per SIMD lane, groups of lanes on all cores (the default, fastest; docs/theory.md section 7); batched: the same scheme in TorchSharp batched products; per-training: each training has its own permutation (the earlier, slower scheme).", DefaultValueFactory = _ => KernelName(Defaults.Kernel), HelpName = "lanes|batched|per-training" };
+        kernel.AcceptOnlyFromAmong("lanes", "batched", "per-training");
         var shard = new Option<string>("--shard") { Description = "Run shard i of n (the groups of trainings g with g mod n = i; with one training per group the trainings t with t mod n = i); merge the shards with 'ensemble merge'.", DefaultValueFactory = _ => $"{Defaults.ShardIndex}/{Defaults.ShardCount}", HelpName = "i/n" };
         var seed = new Option<long>("--seed") { Description = "Seed of the ensemble (training t derives its seed from (seed, t)).", DefaultValueFactory = _ => Defaults.Seed, HelpName = "S" };
         var output = new Option<string>("--out") { Description = "Ensemble file to write when the collection finishes (together with --json).", Required = true, HelpName = "ENSEMBLE" };
@@ -64,17 +64,32 @@ public static class EnsembleCommand
                 throw new UsageException("--keep-all and --keep-per-training contradict each other: give one of them (--keep-all keeps every draw at or above the threshold, --keep-per-training M the best M of each training).");
             var s = Parse(p.GetValue(widths)!, p.GetValue(trainings), p.GetValue(spt), p.GetValue(threshold), p.GetValue(trainSize), p.GetValue(epochs),
                 p.GetValue(lr), p.GetValue(shard)!, p.GetValue(seed), p.GetValue(output)!, p.GetValue(json), all ? null : p.GetValue(keep), p.GetValue(group),
-                p.GetValue(kernel) == "per-training" ? EnsembleKernel.PerTraining : EnsembleKernel.Batched);
+                ParseKernel(p.GetValue(kernel)!));
             var data = LoadMnistPca20(io, p.GetValue(dataDir));
             return RunCollect(io, s, data, CliIO.MnistInputs(p.GetValue(dataDir)).ToList());
         });
         return cmd;
     }
 
+    /// <summary>The <c>--kernel</c> name of a kernel.</summary>
+    public static string KernelName(EnsembleKernel kernel) => kernel switch
+    {
+        EnsembleKernel.Lanes => "lanes",
+        EnsembleKernel.Batched => "batched",
+        _ => "per-training",
+    };
+
+    static EnsembleKernel ParseKernel(string name) => name switch
+    {
+        "lanes" => EnsembleKernel.Lanes,
+        "batched" => EnsembleKernel.Batched,
+        _ => EnsembleKernel.PerTraining,
+    };
+
     /// <summary>Validates the raw option values.</summary>
     public static CollectSettings Parse(string widths, int trainings, int samplesPerTraining, double threshold, int? trainSize, int epochs,
         double learningRate, string shard, long seed, string output, string? json, int? keepPerTraining = null, int trainingsPerGroup = 1,
-        EnsembleKernel kernel = EnsembleKernel.Batched)
+        EnsembleKernel kernel = EnsembleKernel.Lanes)
     {
         CliIO.CheckFiles([], [(output, "--out"), (json, "--json")]);
         var w = ArgParsing.Widths(widths);

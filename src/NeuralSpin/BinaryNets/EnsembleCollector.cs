@@ -11,13 +11,20 @@ public enum EnsembleKernel
 {
     /// <summary>
     /// <see cref="LrNetBatchTrainer"/>: a group's trainings share one data order rotated by per-network random offsets
-    /// (docs/theory.md section 7, "Many trainings at once"); each training equals its own training alone with the same
-    /// seed. The default.
+    /// (docs/theory.md section 7, "Many trainings at once"), stacked in TorchSharp batched products; each training
+    /// equals its own training alone with the same seed to float rounding.
     /// </summary>
     Batched,
 
     /// <summary><see cref="LrNetTrainer.TrainMany"/>: every training has its own permutation of the data (the earlier scheme; slower).</summary>
     PerTraining,
+
+    /// <summary>
+    /// <see cref="LrNetLaneTrainer"/>: the scheme of <see cref="Batched"/> with one network per SIMD lane and groups
+    /// of lanes on all cores (docs/theory.md section 7, "The lane layout"); a training's fields do not depend on its
+    /// group (bitwise) and equal <see cref="Batched"/>'s to float rounding. The default.
+    /// </summary>
+    Lanes,
 }
 
 /// <summary>Configuration of an ensemble collection (P2 sec. II, App. D).</summary>
@@ -46,11 +53,13 @@ public sealed record EnsembleOptions
     /// Trainings run together in one batched computation (<see cref="Kernel"/>): group g holds the
     /// trainings g G .. g G + G - 1. With <see cref="EnsembleKernel.PerTraining"/>, group size 1 trains each network
     /// with <see cref="LrNetTrainer.Train"/>'s noise; with <see cref="EnsembleKernel.Batched"/> the results do not
-    /// depend on the grouping beyond float rounding.
+    /// depend on the grouping beyond float rounding, with <see cref="EnsembleKernel.Lanes"/> not at all (bitwise).
     /// </summary>
     public int TrainingsPerGroup { get; init; } = 1;
-    /// <summary>How the trainings are computed (default <see cref="EnsembleKernel.Batched"/>).</summary>
-    public EnsembleKernel Kernel { get; init; } = EnsembleKernel.Batched;
+    /// <summary>How the trainings are computed (default <see cref="EnsembleKernel.Lanes"/>).</summary>
+    public EnsembleKernel Kernel { get; init; } = EnsembleKernel.Lanes;
+    /// <summary>Threads of the <see cref="EnsembleKernel.Lanes"/> kernel (its groups of lanes run in parallel); null: <see cref="Environment.ProcessorCount"/>.</summary>
+    public int? MaxDegreeOfParallelism { get; init; }
     /// <summary>This process's shard i (0-based) of <see cref="ShardCount"/>: it runs the groups g with g mod n = i (with one training per group, the trainings t with t mod n = i).</summary>
     public int ShardIndex { get; init; }
     /// <summary>Number of shards n.</summary>
@@ -61,8 +70,8 @@ public sealed record EnsembleOptions
     /// <summary>
     /// The settings of a stand-alone collection (<c>neuralspin ensemble collect</c>) where they depart from the defaults:
     /// Adam at learning rate 0.1, the rate of paper 2's pipeline (<see cref="NeuralSpin.Reproduction.Paper2Options.LearningRate"/>),
-    /// and 256 trainings per group on the batched kernel, whose networks do not depend on the grouping beyond float
-    /// rounding, so that the group size only sets the throughput.
+    /// and 256 trainings per group on the lane kernel, whose networks do not depend on the grouping (bitwise; with the
+    /// batched kernel beyond float rounding), so that the group size only sets the throughput.
     /// </summary>
     public static EnsembleOptions Collection { get; } = new() { Training = new LrNetTrainingOptions { LearningRate = 0.1 }, TrainingsPerGroup = 256 };
 
@@ -87,6 +96,7 @@ public sealed record EnsembleOptions
         if (double.IsNaN(AccuracyThreshold)) throw new ArgumentException("the accuracy threshold is NaN");
         if (KeepPerTraining is < 1) throw new ArgumentException($"the draws kept per training must be at least 1, got {KeepPerTraining}");
         if (TrainingsPerGroup < 1) throw new ArgumentException($"the trainings per group must be at least 1, got {TrainingsPerGroup}");
+        if (MaxDegreeOfParallelism is < 1) throw new ArgumentException($"the kernel's threads must be at least 1, got {MaxDegreeOfParallelism}");
         if (ShardCount < 1 || ShardIndex < 0 || ShardIndex >= ShardCount) throw new ArgumentException($"shard {ShardIndex}/{ShardCount} is not i/n with 0 <= i < n");
     }
 }
@@ -108,7 +118,7 @@ public sealed record EnsembleSummary(int TrainingsRun, long Drawn, long Kept, Ti
 
 /// <summary>
 /// Collects an ensemble of binary weight configurations of high test accuracy (P2 sec. II): many
-/// LR-net trainings from random starts (<see cref="LrNetTrainer.TrainMany"/>, <see cref="EnsembleOptions.TrainingsPerGroup"/>
+/// LR-net trainings from random starts (<see cref="EnsembleOptions.Kernel"/>, <see cref="EnsembleOptions.TrainingsPerGroup"/>
 /// at a time); from each trained set of fields, <see cref="EnsembleOptions.SamplesPerTraining"/> binary networks are
 /// drawn (<see cref="BinaryNetwork.Sample"/>) and those whose test accuracy is at least the threshold are kept, at most
 /// <see cref="EnsembleOptions.KeepPerTraining"/> of the best per training; they are written in order of training index,
@@ -143,6 +153,34 @@ public static class EnsembleCollector
         return pass.Order().ToArray();
     }
 
+    /// <summary>
+    /// The draws of one training: <paramref name="nets"/>.Length binary networks drawn from <paramref name="fields"/>
+    /// with the training's draw stream (<see cref="DrawStream"/> of <paramref name="trainingSeed"/>), and their test
+    /// accuracies: with <see cref="LaneDraws"/> for <see cref="EnsembleKernel.Lanes"/>, else with libtorch's batched
+    /// products (<see cref="BinaryNetwork.Accuracies"/>; the same correct counts).
+    /// </summary>
+    internal static double[] DrawAccuracies(TrainingData data, Tensor testX, Tensor testY, IReadOnlyList<int> widths, float[][] fields, long trainingSeed,
+        BinaryNetwork[] nets, EnsembleKernel kernel, int? maxDegreeOfParallelism)
+    {
+        var rng = new SplitMixRandom(Seeds.Stream(trainingSeed, DrawStream));
+        for (int j = 0; j < nets.Length; j++) nets[j] = BinaryNetwork.Sample(widths, fields, ref rng);
+        return kernel == EnsembleKernel.Lanes
+            ? LaneDraws.Accuracies(nets, data.TestX, data.TestY, maxDegreeOfParallelism)
+            : BinaryNetwork.Accuracies(nets, testX, testY);
+    }
+
+    /// <summary>The draws of one training as <see cref="Collect"/> makes them with <paramref name="kernel"/> (<paramref name="draws"/> networks and their test accuracies on <paramref name="data"/>'s test set).</summary>
+    public static double[] DrawAccuracies(TrainingData data, IReadOnlyList<int> widths, float[][] fields, long trainingSeed, int draws, out BinaryNetwork[] networks,
+        EnsembleKernel kernel = EnsembleKernel.Lanes, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegative(draws);
+        using var vx = tensor(data.TestX, [data.TestCount, data.InputDim]);
+        using var vy = tensor(data.TestY.Select(b => (long)b).ToArray());
+        networks = new BinaryNetwork[draws];
+        return DrawAccuracies(data, vx, vy, widths, fields, trainingSeed, networks, kernel, maxDegreeOfParallelism);
+    }
+
     /// <summary>Runs this shard's trainings and writes the kept configurations to <paramref name="writer"/> (not completed: the caller calls <see cref="IEnsembleWriter.Complete"/>).</summary>
     public static EnsembleSummary Collect(TrainingData data, EnsembleOptions options, IEnsembleWriter writer,
         IProgress<EnsembleProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -171,7 +209,13 @@ public static class EnsembleCollector
             var seeds = Enumerable.Range(first, count).Select(t => TrainingSeed(options.Seed, t)).ToArray();
             float[][][] fields;
             double[] meanAccuracies;
-            if (options.Kernel == EnsembleKernel.Batched)
+            if (options.Kernel == EnsembleKernel.Lanes)
+            {
+                var results = LrNetLaneTrainer.Train(data, options.Training, seeds, LrNetBatchTrainer.SharedOrderSeed(options.Seed), options.MaxDegreeOfParallelism, cancellationToken);
+                fields = results.Select(x => x.Thetas).ToArray();
+                meanAccuracies = results.Select(x => x.TestAccuracyMean).ToArray();
+            }
+            else if (options.Kernel == EnsembleKernel.Batched)
             {
                 var results = LrNetBatchTrainer.Train(data, options.Training, seeds, LrNetBatchTrainer.SharedOrderSeed(options.Seed), cancellationToken);
                 fields = results.Select(x => x.Thetas).ToArray();
@@ -186,9 +230,7 @@ public static class EnsembleCollector
             for (int r = 0; r < count; r++)
             {
                 int t = first + r;
-                var rng = new SplitMixRandom(Seeds.Stream(seeds[r], DrawStream));
-                for (int j = 0; j < options.SamplesPerTraining; j++) nets[j] = BinaryNetwork.Sample(widths, fields[r], ref rng);
-                var accs = BinaryNetwork.Accuracies(nets, vx, vy);
+                var accs = DrawAccuracies(data, vx, vy, widths, fields[r], seeds[r], nets, options.Kernel, options.MaxDegreeOfParallelism);
                 drawn += options.SamplesPerTraining;
                 var keep = SelectKept(accs, options.AccuracyThreshold, options.KeepPerTraining);
                 foreach (int j in keep) writer.Write(new EnsembleSample(nets[j].Weights, accs[j], t, j));

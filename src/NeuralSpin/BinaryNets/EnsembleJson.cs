@@ -14,7 +14,7 @@ namespace NeuralSpin.BinaryNets;
 /// <param name="Threshold">The test-accuracy threshold.</param>
 /// <param name="SamplesPerTraining">Networks drawn per training.</param>
 /// <param name="KeepPerTraining">The most kept per training (a number), or the string <c>all</c>.</param>
-/// <param name="Kernel">How trainings run: <c>batched</c> or <c>per-training</c>.</param>
+/// <param name="Kernel">How trainings run: <c>lanes</c>, <c>batched</c> or <c>per-training</c>.</param>
 /// <param name="TrainSize">Training images used.</param>
 /// <param name="Shard">The shard, as <c>i/n</c>.</param>
 /// <param name="Seed">The seed of the whole ensemble.</param>
@@ -39,7 +39,7 @@ public sealed record EnsembleJson(
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(options);
         return new(LrNet.WeightCountOf(options.Training.Widths), summary.TrainingsRun, summary.Drawn, summary.Kept, options.AccuracyThreshold,
-            options.SamplesPerTraining, options.KeepPerTraining is int k ? k : "all", options.Kernel == EnsembleKernel.Batched ? "batched" : "per-training",
+            options.SamplesPerTraining, options.KeepPerTraining is int k ? k : "all", options.Kernel switch { EnsembleKernel.Lanes => "lanes", EnsembleKernel.Batched => "batched", _ => "per-training" },
             options.Training.TrainSubset is int ts ? Math.Min(ts, trainCount) : trainCount,
             string.Create(CultureInfo.InvariantCulture, $"{options.ShardIndex}/{options.ShardCount}"), options.Seed, summary.Elapsed.TotalSeconds);
     }

@@ -96,8 +96,8 @@ public static class Paper2Stages
             Trainings = options.Trainings, TrainingsPerGroup = options.TrainingsPerGroup, SamplesPerTraining = options.SamplesPerTraining,
             KeepPerTraining = options.KeepPerTraining, AccuracyThreshold = double.NegativeInfinity,
             Seed = Seeds.Stream(options.Seed, arch == "deep" ? 21UL : 22UL),
-            // the pipeline's recorded results were made with the per-training kernel; the batched kernel (the
-            // ensemble command's default) becomes the pipeline's once its throughput is measured on a quiet machine
+            // the pipeline's recorded results were made with the per-training kernel; the lane kernel (the ensemble
+            // command's default) becomes the pipeline's once its throughput is measured on a quiet machine
             Kernel = EnsembleKernel.PerTraining,
         };
         double drawnSum = 0;

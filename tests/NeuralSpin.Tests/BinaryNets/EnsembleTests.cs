@@ -122,7 +122,7 @@ public class EnsembleTests
     [Test]
     public void Collect_BestPerTraining_IsTheMaxOfAllDraws_WhenAboveThreshold_AndGroupingKeepsShardsBitwise()
     {
-        // Groups of 2 trainings run batched (TrainMany). With threshold -inf and no cap every draw is kept; with a cap
+        // Groups of 2 trainings run together (the default kernel). With threshold -inf and no cap every draw is kept; with a cap
         // of 1 the kept draw of training t is its best one (P2 sec. II), and only if it passes the threshold.
         var o = Options(double.NegativeInfinity) with { Trainings = 3, TrainingsPerGroup = 2, Training = Options(0).Training with { Epochs = 3 } };
         int n = LrNet.WeightCountOf(o.Training.Widths);
@@ -152,6 +152,29 @@ public class EnsembleTests
         Assert.That(PackedEnsembleFile.Read(s1).Select(s => s.TrainingIndex).Distinct(), Is.EqualTo(new[] { 2 }));
         PackedEnsembleFile.Merge([s0, s1], merged);
         Assert.That(File.ReadAllBytes(merged), Is.EqualTo(File.ReadAllBytes(whole)));
+    }
+
+    [Test]
+    public void Collect_WithTheLaneKernel_DoesNotDependOnGroupingOrThreads_Bitwise()
+    {
+        // The lane kernel's networks never interact, so groups of 1, 2 or 5 trainings and 1 or 2 threads write the
+        // same bytes (with the batched kernel the grouping changes the float rounding of the stacked products).
+        var o = Options(0.3) with { Trainings = 5, Kernel = EnsembleKernel.Lanes };
+        Assert.That(new EnsembleOptions().Kernel, Is.EqualTo(EnsembleKernel.Lanes), "the default kernel");
+        int n = LrNet.WeightCountOf(o.Training.Widths);
+        byte[]? first = null;
+        foreach (var (group, threads) in new[] { (1, 2), (2, 1), (5, 2) })
+        {
+            string path = Path.Combine(_dir, $"lanes-{group}-{threads}.nspack");
+            using (var w = new PackedEnsembleWriter(path, n))
+            {
+                EnsembleCollector.Collect(_blobs, o with { TrainingsPerGroup = group, MaxDegreeOfParallelism = threads }, w);
+                w.Complete();
+            }
+            var bytes = File.ReadAllBytes(path);
+            if (first is null) { first = bytes; Assert.That(PackedEnsembleFile.Read(path), Is.Not.Empty, "the threshold keeps some configurations"); }
+            else Assert.That(bytes, Is.EqualTo(first), $"groups of {group}, {threads} thread(s)");
+        }
     }
 
     [Test]

@@ -161,7 +161,9 @@ public class JsonOutputTextTests : CliFixture
     {
         var blobs = NeuralSpin.Tests.BinaryNets.Synthetic.Blobs(20, 10, 400, 200, separation: 1.0, 4242);
         var io = new CliIO(new StringWriter(), new StringWriter());
-        var s = EnsembleCommand.Parse("20,15,10", 2, 4, 0.3, null, 2, 0.05, "0/1", 7, PathOf("e.nspack"), PathOf("e.json"));
+        // pinned on the batched kernel (the default until the lane kernel became it): the kept count depends on the
+        // kernel's float rounding, and this snapshot pins the text of the summary, not a kernel
+        var s = EnsembleCommand.Parse("20,15,10", 2, 4, 0.3, null, 2, 0.05, "0/1", 7, PathOf("e.nspack"), PathOf("e.json"), kernel: NeuralSpin.BinaryNets.EnsembleKernel.Batched);
         Assert.That(EnsembleCommand.RunCollect(io, s, blobs), Is.EqualTo(0));
         Snapshot.Match(Pinned(PathOf("e.json")));
     }
