@@ -180,7 +180,7 @@ static class EnsembleThroughput
     }
 
     /// <summary>FLOP/s of a 2048 x 2048 float32 torch.mm (best of 5 after a warm-up).</summary>
-    static double MatrixProductRate()
+    internal static double MatrixProductRate()
     {
         const int n = 2048;
         using var a = randn(n, n);

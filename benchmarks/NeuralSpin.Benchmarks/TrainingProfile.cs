@@ -35,7 +35,7 @@ static class TrainingProfile
         {
             set_num_threads(threads);
             Console.WriteLine(FormattableString.Invariant($"\n{threads} libtorch thread(s), load average {Load()} (the machine is shared: compare the rows of one block, not absolute times across runs)"));
-            double mm = MatrixProductRate();
+            double mm = EnsembleThroughput.MatrixProductRate();
             var (phases, whole) = Profile(program, convention, steps);
             double floor = ProductFloor(steps);
             double phaseSum = phases.Sum(p => p.Seconds);
@@ -47,7 +47,7 @@ static class TrainingProfile
             Console.WriteLine(FormattableString.Invariant($"| sum of the phases | {1e3 * phaseSum / steps:F3} | |"));
             Console.WriteLine(FormattableString.Invariant($"| whole step (Trainer.Step) | {1e3 * whole / steps:F3} | |"));
             Console.WriteLine(FormattableString.Invariant($"| its matrix products alone (same shapes) | {1e3 * floor / steps:F3} | {floor / whole:P1} of the whole step |"));
-            Console.WriteLine(FormattableString.Invariant($"whole step: {steps * Batch / whole:F0} samples/s, {StepsPerEpoch * whole / steps:F2} s per epoch of 60,000; {flop * steps / whole / 1e9:F1} GFLOP/s = {flop * steps / whole / mm:P1} of the torch.mm rate {mm / 1e9:F1} GFLOP/s (after: {MatrixProductRate() / 1e9:F1}; load average {Load()})"));
+            Console.WriteLine(FormattableString.Invariant($"whole step: {steps * Batch / whole:F0} samples/s, {StepsPerEpoch * whole / steps:F2} s per epoch of 60,000; {flop * steps / whole / 1e9:F1} GFLOP/s = {flop * steps / whole / mm:P1} of the torch.mm rate {mm / 1e9:F1} GFLOP/s (after: {EnsembleThroughput.MatrixProductRate() / 1e9:F1}; load average {Load()})"));
         }
         return 0;
     }
@@ -134,22 +134,5 @@ static class TrainingProfile
                 g[k].t().mm(a[k]);
             }
         }
-    }
-
-    /// <summary>FLOP/s of a 2048 x 2048 float32 torch.mm (best of 5 after a warm-up).</summary>
-    static double MatrixProductRate()
-    {
-        const int n = 2048;
-        using var a = randn(n, n);
-        using var b = randn(n, n);
-        using (a.mm(b)) { }
-        double best = double.MaxValue;
-        for (int i = 0; i < 5; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            using var c = a.mm(b);
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-        }
-        return 2.0 * n * n * n / best;
     }
 }

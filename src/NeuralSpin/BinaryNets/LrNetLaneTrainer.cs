@@ -24,7 +24,7 @@ namespace NeuralSpin.BinaryNets;
 /// seed gives the same bits whichever other networks share its group, whichever group and lane it lands in, and however
 /// many threads run (a partial last group is padded with inert lanes: zero fields, zero input, zero noise). Against
 /// <see cref="LrNetBatchTrainer"/>, which uses libtorch's products, the results agree to float rounding (summation
-/// order, fused multiply-adds and the rational tanh of <see cref="LaneMath{V, O}.Tanh"/> differ at the level of a float
+/// order, fused multiply-adds and the series-or-exponential tanh of <see cref="LaneMath{V, O}.Tanh"/> differ at the level of a float
 /// ulp per operation). The noise is libtorch's: each network's generator fills a (NoiseChunkSteps, B, U) block with
 /// <c>normal_</c> exactly as in <see cref="LrNetBatchTrainer"/>, which is then transposed into the lane layout.
 /// Adam follows <see cref="NeuralSpin.Training.AdamOptimizer"/>: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
