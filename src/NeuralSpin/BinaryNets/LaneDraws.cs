@@ -118,16 +118,7 @@ public static class LaneDraws
                     }
                     (cur, nxt) = (nxt, cur);
                 }
-                var best = Ld(cur, 0);
-                var arg = zero;
-                for (int c = 1; c < classes; c++)
-                {
-                    var z = Ld(cur, c);
-                    var gt = O.GreaterThan(z, best);
-                    best = O.Select(gt, z, best);
-                    arg = O.Select(gt, O.Splat(c), arg);
-                }
-                correct = O.Add(correct, O.Select(O.Equal(arg, O.Splat(testY[t])), one, zero));
+                correct = O.Add(correct, LaneMath<V, O>.ArgmaxIs(cur, classes, testY[t]));
             }
             var lanes = new float[W];
             O.Store(correct, ref lanes[0]);

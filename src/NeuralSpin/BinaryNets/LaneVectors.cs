@@ -84,6 +84,26 @@ internal readonly struct Lanes256 : ILaneVector<Vector256<float>>
 /// <summary>Lane-wise functions built from the operations of <see cref="ILaneVector{V}"/>.</summary>
 internal static class LaneMath<V, O> where V : struct where O : struct, ILaneVector<V>
 {
+    /// <summary>
+    /// Per lane, 1 where the class <paramref name="label"/> is the argmax of the <paramref name="classes"/> outputs stored
+    /// vector after vector in <paramref name="outputs"/> (the first of equal maxima, as torch.argmax), else 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V ArgmaxIs(float[] outputs, int classes, int label)
+    {
+        int w = O.Width;
+        var best = O.Load(ref outputs[0]);
+        var arg = O.Splat(0f);
+        for (int c = 1; c < classes; c++)
+        {
+            var z = O.Load(ref outputs[c * w]);
+            var gt = O.GreaterThan(z, best);
+            best = O.Select(gt, z, best);
+            arg = O.Select(gt, O.Splat(c), arg);
+        }
+        return O.Select(O.Equal(arg, O.Splat(label)), O.Splat(1f), O.Splat(0f));
+    }
+
     /// <summary>Where <see cref="Tanh"/> switches from the series to the exponential form.</summary>
     const float TanhSeriesLimit = 0.55f;
 

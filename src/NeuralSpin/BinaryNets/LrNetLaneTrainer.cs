@@ -673,17 +673,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                 }
                 (cur, nxt) = (nxt, cur);
             }
-            // argmax, the first of equal maxima (as torch.argmax)
-            var best = Ld(cur, 0);
-            var arg = zero;
-            for (int c = 1; c < classes; c++)
-            {
-                var z = Ld(cur, c);
-                var gt = O.GreaterThan(z, best);
-                best = O.Select(gt, z, best);
-                arg = O.Select(gt, O.Splat(c), arg);
-            }
-            correct = O.Add(correct, O.Select(O.Equal(arg, O.Splat(_data.TestY[t])), one, zero));
+            correct = O.Add(correct, LaneMath<V, O>.ArgmaxIs(cur, classes, _data.TestY[t]));
         }
         Span<float> lanes = stackalloc float[W];
         O.Store(correct, ref lanes[0]);
