@@ -142,7 +142,7 @@ public sealed class LrNet : nn.Module<Tensor, Tensor>
                 Tensor eps;
                 using (no_grad())
                     eps = torch.empty_like(g).normal_(0.0, 1.0, generator ?? _noise);
-                z = g.add(delta.AddScalar(DeltaFloor).sqrt().mul(eps));
+                z = g.Plus(delta.AddScalar(DeltaFloor).sqrt().mul(eps));
             }
             a = k + 1 < _thetas.Length ? LeakyRelu(z) : z;
         }

@@ -23,6 +23,18 @@ public static class HeldScalars
     /// <summary>t * v.</summary>
     public static Tensor MulBy(this Tensor t, double v) { using var s = v.ToScalar(); return t.mul(s); }
 
+    /// <summary>
+    /// The alpha 1 of additions, held for the life of the process: <c>Tensor.add(x)</c> without an alpha converts the literal
+    /// 1 into a temporary scalar that the finalizer can free during the call (a training run failed in add_Scalar's check).
+    /// </summary>
+    public static Scalar One { get; } = 1.ToScalar();
+
     /// <summary>t + v.</summary>
-    public static Tensor AddScalar(this Tensor t, double v) { using var s = v.ToScalar(); return t.add(s); }
+    public static Tensor AddScalar(this Tensor t, double v) { using var s = v.ToScalar(); return t.add(s, One); }
+
+    /// <summary>t + s, with the held alpha <see cref="One"/>.</summary>
+    public static Tensor Plus(this Tensor t, Scalar s) => t.add(s, One);
+
+    /// <summary>t + u, with the held alpha <see cref="One"/>.</summary>
+    public static Tensor Plus(this Tensor t, Tensor u) => t.add(u, One);
 }

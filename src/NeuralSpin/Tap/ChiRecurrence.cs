@@ -82,7 +82,7 @@ public sealed class ChiRecurrence : IDisposable
         int neg = 0, zero = 0, pos = 0, sign = 1;
         double logdet = 0;
         // Phi_0 is diagonal
-        var phi0 = _dLayer[0].mul(b2Scalar).add(diagonalScalar);
+        var phi0 = _dLayer[0].mul(b2Scalar).Plus(diagonalScalar);
         var p0 = phi0.data<double>().ToArray();
         double scale0 = p0.Select(Math.Abs).DefaultIfEmpty(0).Max();
         foreach (var v in p0) Count(v, scale0, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet);
@@ -93,7 +93,7 @@ public sealed class ChiRecurrence : IDisposable
         {
             var jk = _blocks[k - 1];
             int nk = _bonds.Widths[k];
-            var phi = torch.diag(_dLayer[k].mul(b2Scalar).add(diagonalScalar)) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
+            var phi = torch.diag(_dLayer[k].mul(b2Scalar).Plus(diagonalScalar)) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
             phi = (phi + phi.t()).mul(halfScalar);
             if (k == _blocks.Length)
             {
@@ -132,13 +132,13 @@ public sealed class ChiRecurrence : IDisposable
         using var b2Scalar = b2.ToScalar();
         using var diagonalScalar = (1 - shift).ToScalar();
         using var halfScalar = 0.5.ToScalar();
-        var phi0 = _dLayer[0].mul(b2Scalar).add(diagonalScalar);
+        var phi0 = _dLayer[0].mul(b2Scalar).Plus(diagonalScalar);
         if (phi0.min().item<double>() <= 0) return false;
         var prev = _blocks[0] / phi0.unsqueeze(1);
         for (int k = 1; k <= _blocks.Length; k++)
         {
             var jk = _blocks[k - 1];
-            var phi = torch.diag(_dLayer[k].mul(b2Scalar).add(diagonalScalar)) - jk.t().matmul(prev).mul(b2Scalar);
+            var phi = torch.diag(_dLayer[k].mul(b2Scalar).Plus(diagonalScalar)) - jk.t().matmul(prev).mul(b2Scalar);
             phi = (phi + phi.t()).mul(halfScalar);
             var (l, info) = torch.linalg.cholesky_ex(phi);
             if (info.item<int>() != 0) return false;

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,7 +42,7 @@ public static class MultiClassHingeLoss
         using var classes = ((double)c).ToScalar();
         var y = labels.unsqueeze(1);
         var xy = scores.gather(1, y);
-        var violation = scores.sub(xy).add(marginScalar).clamp_min(zero);
+        var violation = scores.sub(xy).Plus(marginScalar).clamp_min(zero);
         var isLabel = arange(c, dtype: ScalarType.Int64, device: scores.device).unsqueeze(0).eq(y);
         var perSample = violation.mul(violation).masked_fill(isLabel, zero).sum(1);
         if (divideByClasses) perSample = perSample.div(classes);

@@ -1,3 +1,4 @@
+using NeuralSpin.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ public static class StraightThroughSign
         Tensor step;
         using (no_grad())
             step = x.ge(Zero).to(x.dtype).mul(Two).sub(One);
-        return h.add(step.sub(h).detach()).MoveToOuterDisposeScope();
+        return h.Plus(step.sub(h).detach()).MoveToOuterDisposeScope();
     }
 
     /// <summary>The forward value alone, step(x) in {-1, +1}, without autograd.</summary>
