@@ -229,6 +229,37 @@ public class PublishedTests : CliFixture
     }
 
     [Test]
+    public void Boltzmann_OnAModelWithTwoBpFixedPoints_ReportsTheFollowedOneAndTheColdStartApart()
+    {
+        // A ferromagnet on the complete graph of 9 spins (J = 0.18, so (N - 1) tanh J = 1.43: ordered) in a weak field h = -0.01 has
+        // two BP fixed points: m ~ -0.76 (reached from uniform messages) and the metastable m ~ +0.76 (reached from the messages of
+        // the same couplings in the field +0.01). The data moments are those of the metastable branch. Learning from independent
+        // spins (h = atanh m > 0) follows the + branch by warm starts and, since the Bethe inverse of a branch's moments is unique,
+        // ends at the true (J, h); the deviation it lowered is that of the + branch (small), while BP of the learned model from
+        // uniform messages falls to the - branch: magnetizations of the opposite sign, a deviation of order m ~ 0.7. The stage must
+        // report the first as the learned model's deviation and the second apart.
+        const int n = 9;
+        var j = new double[n * n];
+        for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) if (a != b) j[a * n + b] = 0.18;
+        var minus = new IsingModel(n, j, Enumerable.Repeat(-0.01, n).ToArray());
+        var plus = new IsingModel(n, j, Enumerable.Repeat(0.01, n).ToArray());
+        var bpPlus = BeliefPropagation.Run(plus, BoltzmannStage.Bp);
+        var meta = BeliefPropagation.Run(minus, BoltzmannStage.Bp with { InitialMessages = bpPlus.Messages });
+        Assert.That(meta.Converged, Is.True);
+        Assert.That(meta.Magnetizations.Min(), Is.GreaterThan(0.5), "the metastable + branch of the model in the field -0.05");
+        var (dm, dc) = NeuralSpin.Ising.Inverse.ModelMoments.FromBp(meta);
+        var r = BoltzmannStage.Run(minus, dm, dc, new BoltzmannStageOptions(Eta: 0.05, MaxSteps: 3000, Tolerance: 1e-7));
+        TestContext.Out.WriteLine($"steps {r.Steps}, rms {r.InitialMomentRms:G3} -> {r.MomentRmsLearned:G3}, cold {r.ColdStart}, truth cold {r.MomentRmsPublished:G3}, J corr {r.CouplingCorrelation:F4}, h rms {r.FieldRms:G3}");
+        Assert.That(r.MomentRmsLearned, Is.LessThan(1e-4), "the followed (+) branch's deviation, lowered by every accepted step");
+        Assert.That(r.CouplingRms, Is.LessThan(1e-3), "J = 0.18 recovered");
+        Assert.That(r.FieldRms, Is.LessThan(1e-3), "h = -0.01 recovered: the learned model is the true one");
+        Assert.That(r.ColdStart.Converged, Is.True);
+        Assert.That(r.ColdStart.MomentRms, Is.GreaterThan(0.5), "from uniform messages BP of the learned model reaches the - branch");
+        Assert.That(r.MomentRmsPublished, Is.GreaterThan(0.5), "the true model's BP from uniform messages is on the - branch as well");
+        Assert.That(r.ColdStart.BetheFreeEnergy, Is.LessThan(r.BetheFreeEnergyLearned), "the - branch (aligned with the field) has the lower Bethe free energy");
+    }
+
+    [Test]
     public void Boltzmann_FromTheBpMomentsOfAKnownModel_RecoversItsCouplings()
     {
         // data moments = the BP moments of a known model J*: Boltzmann learning with BP moments has J* as its fixed point (the

@@ -63,12 +63,21 @@ public static class ModelMoments
         ArgumentNullException.ThrowIfNull(model);
         int n = model.Size;
         var bp = BeliefPropagation.Run(model, BpSettings);
+        var (m, c) = FromBp(bp);
+        return new ModelMomentEstimate(m, c, MomentMethod.BeliefPropagation, bp.Converged);
+    }
+
+    /// <summary>The moments of one BP run (<see cref="Bp"/>'s form: m, raw pair correlations of coupled pairs, m_i m_j otherwise, 1 on the diagonal; C row-major N x N).</summary>
+    public static (double[] M, double[] C) FromBp(BpResult bp)
+    {
+        ArgumentNullException.ThrowIfNull(bp);
         var m = bp.Magnetizations;
+        int n = m.Length;
         var c = new double[(long)n * n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) c[(long)i * n + j] = i == j ? 1 : m[i] * m[j];
         foreach (var pr in bp.Pairs) { c[(long)pr.I * n + pr.J] = pr.Correlation; c[(long)pr.J * n + pr.I] = pr.Correlation; }
-        return new ModelMomentEstimate(m, c, MomentMethod.BeliefPropagation, bp.Converged);
+        return (m, c);
     }
 
     /// <summary><see cref="Bp"/> in the form <see cref="BoltzmannLearning.Fit"/> takes.</summary>

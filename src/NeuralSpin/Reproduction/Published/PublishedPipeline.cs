@@ -214,8 +214,8 @@ public static class PublishedPipeline
             if (pm.Method == "bm" && data.Moments.TryGetValue(pm.Scenario.Folder, out var moments))
             {
                 var (m, c) = moments.Block(pm.Segment);
-                bm = cache.GetOrCompute(pm.Id, "boltzmann", PublishedStageCache.Fingerprint(model, m, c, options.Boltzmann), () => BoltzmannStage.Run(model, m, c, options.Boltzmann));
-                Report("boltzmann", FormattableString.Invariant($"Boltzmann learning: {bm.Steps} steps, J correlation {bm.CouplingCorrelation:F3}, moment RMS ours {bm.MomentRmsLearned:G3} vs theirs {bm.MomentRmsPublished:G3}"));
+                bm = cache.GetOrCompute(pm.Id, "boltzmann", PublishedStageCache.Fingerprint(model, m, c, options.Boltzmann, BoltzmannStage.Revision), () => BoltzmannStage.Run(model, m, c, options.Boltzmann));
+                Report("boltzmann", FormattableString.Invariant($"Boltzmann learning: {bm.Steps} steps, J correlation {bm.CouplingCorrelation:F3}, moment RMS ours {bm.MomentRmsLearned:G3} (from uniform messages {bm.ColdStart.MomentRms:G3}) vs theirs {bm.MomentRmsPublished:G3}"));
             }
             results.Add(new PublishedModelResult(pm, bethe.FreeEnergyPerSpin, bethe.EntropyPerSpin, bethe.Converged, landscapes, tap, dyn, bm, sw.Elapsed.TotalSeconds));
         }

@@ -18,13 +18,25 @@ public sealed record BoltzmannStageOptions(double Eta = 0.02, int MaxSteps = 20,
 /// <param name="CouplingCorrelation">Pearson correlation of J_ij (i &lt; j), ours vs theirs.</param>
 /// <param name="CouplingRms">RMS of J_ij^ours - J_ij^theirs (i &lt; j).</param>
 /// <param name="FieldRms">RMS of h_i^ours - h_i^theirs.</param>
-/// <param name="MomentRmsLearned">RMS deviation of our model's BP moments from the data moments (<see cref="BoltzmannLearning.RmsDeviation"/>).</param>
-/// <param name="MomentRmsPublished">The same for the published model.</param>
-/// <param name="BetheFreeEnergyLearned">Bethe free energy per spin of our model.</param>
+/// <param name="MomentRmsLearned">RMS deviation (<see cref="BoltzmannLearning.RmsDeviation"/>) from the data moments of our model's BP moments at the
+/// fixed point the learning followed (BP warm-started from the last accepted step's messages): the deviation the learning lowered.</param>
+/// <param name="MomentRmsPublished">The same for the published model (BP from uniform messages, <see cref="BoltzmannStage.FinalBp"/>).</param>
+/// <param name="BetheFreeEnergyLearned">Bethe free energy per spin of our model at the followed fixed point.</param>
 /// <param name="BetheFreeEnergyPublished">Bethe free energy per spin of the published model.</param>
 /// <param name="Seconds">Wall time.</param>
+/// <param name="ColdStart">Our model's BP from uniform messages (<see cref="BoltzmannStage.FinalBp"/>): on a model with several BP fixed points it can
+/// converge to another one than the learning followed, whose moments then deviate more.</param>
+/// <param name="PublishedBpConverged">Whether the published model's BP converged within <see cref="BoltzmannStage.FinalBp"/>.</param>
 public sealed record BoltzmannStageResult(IsingModel Learned, int Steps, double InitialMomentRms, bool Converged, double CouplingCorrelation, double CouplingRms, double FieldRms,
-    double MomentRmsLearned, double MomentRmsPublished, double BetheFreeEnergyLearned, double BetheFreeEnergyPublished, double Seconds);
+    double MomentRmsLearned, double MomentRmsPublished, double BetheFreeEnergyLearned, double BetheFreeEnergyPublished, double Seconds,
+    BpFixedPointSummary ColdStart, bool PublishedBpConverged);
+
+/// <summary>One BP run of a learned model judged against the data moments.</summary>
+/// <param name="Converged">Whether BP converged within its sweep budget (if not, the other fields are those of the last sweep).</param>
+/// <param name="Sweeps">Sweeps used.</param>
+/// <param name="MomentRms">RMS deviation of its moments from the data moments.</param>
+/// <param name="BetheFreeEnergy">Bethe free energy per spin.</param>
+public sealed record BpFixedPointSummary(bool Converged, int Sweeps, double MomentRms, double BetheFreeEnergy);
 
 /// <summary>
 /// Boltzmann learning with BP moments (P2 5, 14-16; docs/theory.md section 7) from published data moments, compared with the
@@ -36,6 +48,15 @@ public static class BoltzmannStage
 {
     /// <summary>BP of the moments: damping 0.5, tolerance 1e-7 (moments to ~1e-7, far below the 1e-2 deviations compared), at most 200 sweeps (a step whose BP does not converge is rejected).</summary>
     public static BpOptions Bp => new() { Damping = 0.5, Tolerance = 1e-7, MaxIterations = 200 };
+
+    /// <summary>Revision of the stage's computation, part of its cache fingerprint (<see cref="PublishedStageCache"/>): 2 reports the followed BP fixed point and the cold start apart.</summary>
+    public const int Revision = 2;
+
+    /// <summary>
+    /// BP of the final comparisons from uniform messages (the published model, and our model's cold start): as <see cref="Bp"/> with 5000 sweeps,
+    /// since from uniform messages damped BP on these dense models can need over a thousand sweeps where a warm start needs tens.
+    /// </summary>
+    public static BpOptions FinalBp => Bp with { MaxIterations = 5000 };
 
     /// <summary>Runs the stage.</summary>
     public static BoltzmannStageResult Run(IsingModel published, double[] dataM, double[] dataC, BoltzmannStageOptions options)
@@ -53,7 +74,7 @@ public static class BoltzmannStage
             BpResult bp;
             try { bp = BeliefPropagation.Run(model, Bp with { InitialMessages = messages is { Count: > 0 } ? messages : null }); }
             catch (ArgumentException) { bp = BeliefPropagation.Run(model, Bp); }
-            var (m, c) = PairMoments(model, bp);
+            var (m, c) = ModelMoments.FromBp(bp);
             if (bp.Converged) messages = bp.Messages;
             return (m, c, bp.Converged);
         }
@@ -84,32 +105,24 @@ public static class BoltzmannStage
             if (ok && trialRms < rms) { model = trial; (mm, mc, rms) = (tm, tc, trialRms); eta *= 1.2; accepted++; }
             else { messages = savedMessages; eta /= 2; }
         }
-        var fit = new BoltzmannResult(model, accepted, rms, rms <= options.Tolerance, [initialRms, rms]);
-        var learned = fit.Model;
-        var bpPub = BeliefPropagation.Run(published, Bp);
-        var (pm, pc) = PairMoments(published, bpPub);
-        var bpOurs = BeliefPropagation.Run(learned, Bp);
-        var (om, oc) = PairMoments(learned, bpOurs);
+        var learned = model;
+        // the fixed point the learning followed: BP warm-started from the last accepted messages (it reproduces the accepted moments)
+        var bpOurs = BeliefPropagation.Run(learned, FinalBp with { InitialMessages = messages is { Count: > 0 } ? messages : null });
+        var (om, oc) = ModelMoments.FromBp(bpOurs);
+        double learnedRms = BoltzmannLearning.RmsDeviation(dataM, dataC, om, oc, n);
+        var bpCold = BeliefPropagation.Run(learned, FinalBp);
+        var (cm, cc) = ModelMoments.FromBp(bpCold);
+        var cold = new BpFixedPointSummary(bpCold.Converged, bpCold.Iterations, BoltzmannLearning.RmsDeviation(dataM, dataC, cm, cc, n), bpCold.FreeEnergyPerSpin);
+        var bpPub = BeliefPropagation.Run(published, FinalBp);
+        var (pm, pc) = ModelMoments.FromBp(bpPub);
         var a = new List<double>();
         var b = new List<double>();
         for (int i = 0; i < n; i++)
             for (int j = i + 1; j < n; j++) { a.Add(learned.Coupling(i, j)); b.Add(published.Coupling(i, j)); }
         double fieldRms = Math.Sqrt(Enumerable.Range(0, n).Average(i => Math.Pow(learned.Field(i) - published.Field(i), 2)));
-        return new BoltzmannStageResult(learned, fit.Steps, initialRms, fit.Converged, Pearson(a, b), Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Average()), fieldRms,
-            BoltzmannLearning.RmsDeviation(dataM, dataC, om, oc, n), BoltzmannLearning.RmsDeviation(dataM, dataC, pm, pc, n),
-            bpOurs.FreeEnergyPerSpin, bpPub.FreeEnergyPerSpin, sw.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>BP moments as <see cref="ModelMoments.Bp"/> forms them: m, pair correlations of coupled pairs, m_i m_j otherwise, 1 on the diagonal.</summary>
-    static (double[] M, double[] C) PairMoments(IsingModel model, BpResult bp)
-    {
-        int n = model.Size;
-        var m = bp.Magnetizations;
-        var c = new double[(long)n * n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) c[(long)i * n + j] = i == j ? 1 : m[i] * m[j];
-        foreach (var pr in bp.Pairs) { c[(long)pr.I * n + pr.J] = pr.Correlation; c[(long)pr.J * n + pr.I] = pr.Correlation; }
-        return (m, c);
+        return new BoltzmannStageResult(learned, accepted, initialRms, learnedRms <= options.Tolerance, Pearson(a, b), Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Average()), fieldRms,
+            learnedRms, BoltzmannLearning.RmsDeviation(dataM, dataC, pm, pc, n),
+            bpOurs.FreeEnergyPerSpin, bpPub.FreeEnergyPerSpin, sw.Elapsed.TotalSeconds, cold, bpPub.Converged);
     }
 
     /// <summary>Pearson correlation (NaN when either side is constant).</summary>
