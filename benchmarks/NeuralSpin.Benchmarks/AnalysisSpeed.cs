@@ -3,6 +3,7 @@ using System.Globalization;
 using NeuralSpin.Analysis;
 using NeuralSpin.IO;
 using NeuralSpin.Numerics;
+using NeuralSpin.Spectra;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 
@@ -21,10 +22,17 @@ namespace NeuralSpin.Benchmarks;
 /// with the exponent of a least-squares fit of log time against log N.</item>
 /// </list>
 /// Run: dotnet run -c Release --project benchmarks/NeuralSpin.Benchmarks -- analysis-speed [WEIGHTS] [--level C0]
-/// [--grid-points G] [--crossing-only] [--scaling h1,h2,...] [--path dense|matrix-free]
+/// [--grid-points G] [--crossing-only] [--search-too] [--scaling h1,h2,...] [--path dense|matrix-free] [--progress]
+/// [--spacing-check h1,h2,...]
 /// </summary>
 public static class AnalysisSpeed
 {
+    /// <summary>Also time the first crossing by the search alone (the method before the vertex certificate).</summary>
+    static bool SearchToo;
+
+    /// <summary>Print the analysis's progress lines (--progress).</summary>
+    static bool Progress;
+
     static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
     public static int Run(string[] args)
@@ -35,6 +43,7 @@ public static class AnalysisSpeed
         int[]? scaling = null;
         var path = AnalysisPath.Dense;
         bool crossingOnly = false;
+        int[]? spacingCheck = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -43,6 +52,9 @@ public static class AnalysisSpeed
                 case "--grid-points": grid = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--scaling": scaling = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--crossing-only": crossingOnly = true; break;
+                case "--search-too": SearchToo = true; break;
+                case "--progress": Progress = true; break;
+                case "--spacing-check": spacingCheck = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--path": path = args[++i] == "dense" ? AnalysisPath.Dense : AnalysisPath.MatrixFree; break;
                 default: weights = args[i]; break;
             }
@@ -50,15 +62,31 @@ public static class AnalysisSpeed
         TorchLinalg.Configure(1);
         if (weights != null) Network(WeightFile.Load(weights).ToBondMatrix(), weights, level, grid, crossingOnly);
         if (scaling != null) Scaling(scaling, level, path);
+        if (spacingCheck != null) SpacingCheck(spacingCheck);
         return 0;
     }
 
+    /// <summary>Processor seconds of this process during the last <see cref="Time"/> (all its threads): the work, which
+    /// the load of other processes changes far less than the wall time.</summary>
+    static double Cpu;
+
+    /// <summary>Processor seconds of one dense eigenvalue problem (the unit on the processor-time basis).</summary>
+    static double CpuUnit = double.NaN;
+
     static double Time(Action a)
     {
+        var proc = Process.GetCurrentProcess();
+        var cpu0 = proc.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         a();
-        return sw.Elapsed.TotalSeconds;
+        double wall = sw.Elapsed.TotalSeconds;
+        proc.Refresh();
+        Cpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
+        return wall;
     }
+
+    /// <summary>" (CPU x s = y units)": the last timing on the processor-time basis.</summary>
+    static string CpuNote() => $" (processor {F(Cpu)} s = {F(Cpu / CpuUnit)} dense eigenvalue problems)";
 
     static void Network(BondMatrix j, string name, double level, int grid, bool crossingOnly)
     {
@@ -67,11 +95,23 @@ public static class AnalysisSpeed
         var dense = j.ToDenseRowMajor();
         TorchLinalg.SymmetricEigenvalues(dense, n); // warm-up
         double[] specJ = [];
-        double tEig = Time(() => specJ = TorchLinalg.SymmetricEigenvalues(dense, n));
-        Console.WriteLine($"one dense eigenvalue problem (N = {n}): {F(tEig)} s");
+        // the unit: the median of three dense eigenvalue problems, by wall and by processor time
+        var walls = new double[3];
+        var cpus = new double[3];
+        for (int i = 0; i < 3; i++)
+        {
+            walls[i] = Time(() => specJ = TorchLinalg.SymmetricEigenvalues(dense, n));
+            cpus[i] = Cpu;
+        }
+        Array.Sort(walls);
+        Array.Sort(cpus);
+        double tEig = walls[1];
+        CpuUnit = cpus[1];
+        Console.WriteLine($"one dense eigenvalue problem (N = {n}, median of 3): {F(tEig)} s wall (runs {F(walls[0])}-{F(walls[2])} s), {F(CpuUnit)} s processor");
 
         double tAll = crossingOnly ? double.NaN : WholeAnalysis(j, level, tEig);
         double normJ = Math.Max(Math.Abs(specJ[0]), Math.Abs(specJ[^1])) * (1 + 1e-12);
+        Minimum(j, tEig, normJ);
         double tCross = Crossing(j, level, tEig, normJ);
         if (grid > 0) Grid(j, dense, level, grid, tAll, tCross);
     }
@@ -80,34 +120,55 @@ public static class AnalysisSpeed
     {
         var stages = new List<(string Stage, double At)>();
         var sw = Stopwatch.StartNew();
-        var r = NetworkAnalysis.Run(j, new AnalysisOptions
+        AnalysisResult r = null!;
+        double tAll = Time(() => r = NetworkAnalysis.Run(j, new AnalysisOptions
         {
             Level = level,
             Progress = s => { if (!s.Contains('(')) stages.Add((s, sw.Elapsed.TotalSeconds)); },
-        });
-        double tAll = sw.Elapsed.TotalSeconds;
+        }));
         stages.Add(("end", tAll));
-        Console.WriteLine($"analysis: {F(tAll)} s = {F(tAll / tEig)} dense eigenvalue problems; {r.CurveEvaluations} eigenvalue computations");
+        Console.WriteLine($"analysis: {F(tAll)} s = {F(tAll / tEig)} dense eigenvalue problems{CpuNote()}; {r.CurveEvaluations} eigenvalue computations");
         for (int i = 0; i + 1 < stages.Count; i++)
             Console.WriteLine($"  {stages[i].Stage}: {F(stages[i + 1].At - stages[i].At)} s");
         Console.WriteLine($"  results: beta_c(c_0) {r.BetaCCorrected:R}, curve min {r.CurveMinLambda:R} at {r.CurveMinBeta:R}, s0/styp {r.FirstLevelSpacingRatio:R}");
         return tAll;
     }
 
-    static double Crossing(BondMatrix j, double level, double tEig, double normJ)
+    static void Minimum(BondMatrix j, double tEig, double normJ)
     {
-        double? crossing = null;
+        CurveMinimum? min = null;
         int evals = 0, inertia = 0;
-        double tCross = Time(() =>
+        double t = Time(() =>
         {
             using var curve = new LambdaMinCurve(j, normJ);
-            crossing = TransitionSearch.FirstCrossing(curve, level, 10);
+            min = TransitionSearch.GlobalMinimum(curve, 10);
             evals = curve.Evaluations;
             inertia = curve.InertiaCounts;
-            if (Environment.GetEnvironmentVariable("NEURALSPIN_SPEED_POINTS") == "1")
-                foreach (var p in curve.Points) Console.WriteLine($"    point beta {p.Beta:R} value {p.Value:R} lower {p.LowerBound:R} certified {p.Certified}");
         });
-        Console.WriteLine($"first crossing alone: {F(tCross)} s = {F(tCross / tEig)} dense eigenvalue problems ({evals} eigenvalue computations, {inertia} inertia counts), beta_c(c_0) = {crossing:R}");
+        Console.WriteLine($"curve minimum alone: {F(t)} s = {F(t / tEig)} dense eigenvalue problems{CpuNote()} ({evals} eigenvalue computations, " +
+            $"{inertia} inertia counts): {min!.Value:R} at {min.Beta:R}, certified lower bound {min.CertifiedLowerBound:R}");
+    }
+
+    static double Crossing(BondMatrix j, double level, double tEig, double normJ)
+    {
+        double tCross = double.NaN;
+        foreach (bool vertex in SearchToo ? new[] { true, false } : new[] { true })
+        {
+            CrossingResult? crossing = null;
+            int evals = 0, inertia = 0;
+            double t = Time(() =>
+            {
+                using var curve = new LambdaMinCurve(j, normJ);
+                crossing = TransitionSearch.FirstCrossingDetailed(curve, level, 10, vertexCertificate: vertex);
+                evals = curve.Evaluations;
+                inertia = curve.InertiaCounts;
+                if (Environment.GetEnvironmentVariable("NEURALSPIN_SPEED_POINTS") == "1")
+                    foreach (var p in curve.Points) Console.WriteLine($"    point beta {p.Beta:R} value {p.Value:R} lower {p.LowerBound:R} certified {p.Certified}");
+            });
+            if (vertex) tCross = t;
+            Console.WriteLine($"first crossing alone ({(vertex ? "vertex certificate first" : "search alone")}): {F(t)} s = {F(t / tEig)} dense eigenvalue problems{CpuNote()} " +
+                $"({evals} eigenvalue computations, {inertia} inertia counts), method {crossing!.Method}, beta_c(c_0) = {crossing.Beta:R}, certified above it from {crossing.CertifiedBelow:R}");
+        }
         return tCross;
     }
 
@@ -133,6 +194,31 @@ public static class AnalysisSpeed
         }
     }
 
+    /// <summary>
+    /// The estimated typical spacing (kernel-polynomial density, GOE spacing law; docs/theory.md section 6) against the
+    /// exact median spacing of the full spectrum of I - M, on Kaiming networks 784-h-h-h-10 at the curve minimum's beta and
+    /// at beta = 0.45, with the first spacing ratio both ways.
+    /// </summary>
+    static void SpacingCheck(int[] hidden)
+    {
+        Console.WriteLine($"spacing check: networks 784-h-h-h-10 (Kaiming C = 2, seed 1), load average {Load()}");
+        foreach (int h in hidden)
+        {
+            var j = BondMatrix.Sample(new[] { 784, h, h, h, 10 }, new[] { 2.0 }, new SplitMixSource(1));
+            using var curve = new LambdaMinCurve(j, null);
+            var min = TransitionSearch.MinimumEstimate(curve, 10);
+            foreach (double beta in new[] { min.Beta, 0.45 })
+            {
+                var exact = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(beta), j.Size);
+                double median = LevelSpacing.Median(LevelSpacing.Spacings(exact));
+                SpacingEstimate? est = null;
+                double t = Time(() => est = SpacingEstimate.At(curve, beta, 12345));
+                Console.WriteLine($"  N = {j.Size}, beta {beta:G6}: s_typ exact {median:G6}, estimate {est!.TypicalSpacing:G6} (relative error {F(est.TypicalSpacing / median - 1)}); " +
+                    $"s_0 exact {exact[1] - exact[0]:G6}, estimate {est.E1 - est.E0:G6}; ratio exact {(exact[1] - exact[0]) / median:G6}, estimate {est.Ratio:G6}; {F(t)} s");
+            }
+        }
+    }
+
     static void Scaling(int[] hidden, double level, AnalysisPath path)
     {
         var rows = new List<(int N, double T)>();
@@ -142,9 +228,19 @@ public static class AnalysisSpeed
             var j = BondMatrix.Sample(new[] { 784, h, h, h, 10 }, new[] { 2.0 }, new SplitMixSource(1));
             var cost = AnalysisCost.Of(j.Widths.ToArray());
             AnalysisResult? r = null;
-            double t = Time(() => r = NetworkAnalysis.Run(j, new AnalysisOptions { Level = level, Path = path }));
+            double t = Time(() => r = NetworkAnalysis.Run(j, new AnalysisOptions
+            {
+                Level = level,
+                Path = path,
+                EstimateSpacing = path == AnalysisPath.MatrixFree,
+                Progress = Progress ? s => Console.WriteLine($"    [{DateTime.Now:HH:mm:ss}] {s}") : null,
+            }));
             rows.Add((j.Size, t));
-            Console.WriteLine($"  N = {j.Size}: {F(t)} s ({r!.CurveEvaluations} eigenvalue computations; estimate {F(cost.EstimatedSeconds(path))} s, {AnalysisCost.FormatBytes(cost.Bytes(path))})");
+            using var self = Process.GetCurrentProcess();
+            Console.WriteLine($"  N = {j.Size}: {F(t)} s wall, {F(Cpu)} s processor ({r!.CurveEvaluations} eigenvalue computations; certified {r.Certified}; " +
+                $"estimate {F(cost.EstimatedSeconds(path))} s, {AnalysisCost.FormatBytes(cost.Bytes(path))}; peak working set so far {AnalysisCost.FormatBytes(self.PeakWorkingSet64)})");
+            Console.WriteLine($"    min {r.CurveMinLambda:R} at {r.CurveMinBeta:R}, beta_c {r.BetaC:R}, beta_c(c_0) {r.BetaCCorrected:R}, lambda_max(J) {r.LambdaMaxJ:R}, " +
+                $"s0/styp {r.FirstLevelSpacingRatio:R} (estimated {r.SpacingEstimated}, s_typ {r.TypicalSpacing:R})");
         }
         if (rows.Count >= 2)
         {

@@ -16,6 +16,30 @@ public sealed record LayeredCase(int[] Widths, double[][] Blocks, double Beta, i
 }
 
 /// <summary>
+/// A Kaiming-type layered network drawn by BondMatrix.Sample(widths, c, new Random(seed)) with a planted rank-one outlier
+/// theta u v^T in J^(1) (u, v unit, entries NextDouble() - 0.5 of new Random(seed + 1)), a level index and a path switch.
+/// </summary>
+public sealed record SpikedCase(int[] Widths, double[] C, int Seed, double Theta, int LevelIndex, bool Dense)
+{
+    public BondMatrix Coupling()
+    {
+        var j = BondMatrix.Sample(Widths, C, new Random(Seed));
+        if (Theta == 0) return j;
+        var rng = new Random(Seed + 1);
+        var u = Enumerable.Range(0, Widths[0]).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var v = Enumerable.Range(0, Widths[1]).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double nu = Math.Sqrt(u.Sum(x => x * x)), nv = Math.Sqrt(v.Sum(x => x * x));
+        var blocks = Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToArray();
+        for (int i = 0; i < Widths[0]; i++)
+            for (int k = 0; k < Widths[1]; k++) blocks[0][i * Widths[1] + k] += Theta * u[i] / nu * v[k] / nv;
+        return new BondMatrix(Widths, blocks);
+    }
+
+    public override string ToString() =>
+        $"widths [{string.Join(",", Widths)}], C [{string.Join(",", C)}], seed {Seed}, theta {Theta}, level index {LevelIndex}, dense {Dense}";
+}
+
+/// <summary>
 /// Generators on integer grids scaled to doubles: widths 1..8, depths (layers) 2..5, J entries k/10 for k in -10..10,
 /// beta = k/10 for k in 1..20, and a knob in 0..12 (a shift or level index chosen by each property).
 /// At most 5 * 8 = 40 spins, so dense MathNet oracles cost well under a millisecond.
@@ -33,6 +57,21 @@ public static class SpinArbitraries
             from beta in Grid(1, 20, 0.1)
             from knob in Gen.Choose(0, 12)
             select new LayeredCase(widths, blocks, beta, knob);
+        return Arb.From(gen);
+    }
+
+    /// <summary>Spiked networks: 3 or 4 layers of 3..30 spins, C_k in {0.5, 1, 2, 4} per block, theta in {0, 2, 3, 5}.</summary>
+    public static Arbitrary<SpikedCase> SpikedCase()
+    {
+        var gen =
+            from depth in Gen.Choose(3, 4)
+            from widths in Gen.Choose(3, 30).ArrayOf(depth)
+            from c in Gen.Elements(0.5, 1.0, 2.0, 4.0).ArrayOf(depth - 1)
+            from seed in Gen.Choose(0, 100000)
+            from theta in Gen.Elements(0.0, 2.0, 3.0, 5.0)
+            from levelIndex in Gen.Choose(0, 3)
+            from dense in Gen.Elements(true, false)
+            select new SpikedCase(widths, c, seed, theta, levelIndex, dense);
         return Arb.From(gen);
     }
 }

@@ -291,10 +291,15 @@ public static class AnalyzeCommand
         string where = r.BetaCCorrected.HasValue ? "corrected beta_c" : r.BetaC.HasValue ? "beta_c" : "curve minimum";
         Row("s_0 / s_typ (I - M)", r.Path == AnalysisPath.Dense
             ? $"{(r.FirstLevelSpacingRatio is double q ? CliIO.Num(q) : "undefined")} at beta = {CliIO.Num(r.SpacingBeta)} ({where})"
-            : "not computed on the matrix-free path (null in the JSON)");
+            : r.SpacingEstimated
+                ? $"{(r.FirstLevelSpacingRatio is double qe ? CliIO.Num(qe) : "undefined")} at beta = {CliIO.Num(r.SpacingBeta)} ({where}; estimated: s_typ from the kernel-polynomial density, docs/theory.md section 6)"
+                : "not computed on the matrix-free path (null in the JSON)");
         Row("path", r.Path == AnalysisPath.Dense
             ? "dense (exact spectra of J and I - M; curve certified by inertia counts)"
-            : "matrix-free (no N x N matrix; curve minimum, beta_c and corrected beta_c certified by chi-recurrence inertia counts)");
+            : r.Certified
+                ? "matrix-free (no N x N matrix; curve minimum, beta_c and corrected beta_c certified by chi-recurrence inertia counts)"
+                : "matrix-free (no N x N matrix; layers too wide for inertia counts: nothing certified; the curve minimum is a local minimum by Lanczos, " +
+                  "beta_c and corrected beta_c are Rayleigh-functional roots, each an upper bound of a crossing but not certified to be the first)");
         Row("elapsed", $"{r.ElapsedSeconds:F2} s analysis, {totalSeconds:F2} s in total");
         return t;
     }

@@ -41,6 +41,23 @@ public sealed record AnalysisOptions
 
     /// <summary>The largest <see cref="CurvePoints"/>: a grid finer than 100 000 points shows nothing more and only costs time.</summary>
     public const int MaxCurvePoints = 100_000;
+
+    /// <summary>
+    /// On the matrix-free path, the widest layer after the input up to which the curve is certified by chi-recurrence inertia counts
+    /// (default 4096: one count costs about sum_k N_k^3, some 2e11 operations and seconds to a minute here at that width).
+    /// Wider networks get estimates: the curve minimum and its minimiser from warm-started Lanczos (no certified lower
+    /// bound), beta_c and beta_c(c_0) as the Rayleigh-functional roots, each a certified upper bound of a crossing
+    /// (docs/theory.md section 4, equation 4.2) but not certified to be the first. <see cref="AnalysisResult.Certified"/>
+    /// says which.
+    /// </summary>
+    public int CertifyUpToWidth { get; init; } = 4096;
+
+    /// <summary>
+    /// On the matrix-free path, estimate the normalized first level spacing (s_0 from the two lowest Lanczos eigenvalues,
+    /// s_typ from the kernel-polynomial density under the GOE spacing law, docs/theory.md section 6, accuracy stated
+    /// there); off by default, when the matrix-free path reports no level spacing. The dense path gives it exactly.
+    /// </summary>
+    public bool EstimateSpacing { get; init; }
 }
 
 /// <summary>
@@ -89,6 +106,18 @@ public sealed record AnalysisResult
     /// rounding; the Lanczos residual on the matrix-free path, where it is not certified to be the largest).
     /// </summary>
     [JsonIgnore] public double LambdaMaxJResidual { get; init; }
+
+    /// <summary>
+    /// Whether the curve minimum's lower bound, beta_c and beta_c(c_0) are certified (the dense path, and the matrix-free
+    /// path up to <see cref="AnalysisOptions.CertifyUpToWidth"/>); when false they are estimates (see that option).
+    /// </summary>
+    [JsonIgnore] public bool Certified { get; init; } = true;
+
+    /// <summary>The level spacing ratio is an estimate from the spectral density (matrix-free path), not exact.</summary>
+    [JsonIgnore] public bool SpacingEstimated { get; init; }
+
+    /// <summary>The typical spacing s_typ used for the ratio (exact median or its estimate).</summary>
+    [JsonIgnore] public double? TypicalSpacing { get; init; }
 }
 
 /// <summary>lambda_min(beta) on a grid of beta.</summary>
@@ -112,10 +141,24 @@ public static class NetworkAnalysis
     /// <param name="betaMax">Upper end of the range.</param>
     /// <param name="options">Curve options.</param>
     /// <param name="path">Dense: ||J|| from the dense spectrum; matrix-free: bounded by the Frobenius norm (no N x N matrix).</param>
-    public static CurveMinimum CurveMinimum(ISymmetricCoupling j, double betaMax, CurveOptions? options = null, AnalysisPath path = AnalysisPath.Dense)
+    /// <param name="certifyUpToWidth">Matrix-free path: wider layered networks get the uncertified estimate
+    /// (<see cref="AnalysisOptions.CertifyUpToWidth"/>).</param>
+    public static CurveMinimum CurveMinimum(ISymmetricCoupling j, double betaMax, CurveOptions? options = null, AnalysisPath path = AnalysisPath.Dense,
+        int certifyUpToWidth = int.MaxValue)
     {
-        using var curve = path == AnalysisPath.Dense ? BuildCurve(j, options, out _) : new LambdaMinCurve(j, null, options);
-        return TransitionSearch.GlobalMinimum(curve, betaMax);
+        if (path == AnalysisPath.Dense)
+        {
+            using var denseCurve = BuildCurve(j, options, out _);
+            return TransitionSearch.GlobalMinimum(denseCurve, betaMax);
+        }
+        using var curve = new LambdaMinCurve(j, null, options);
+        bool certify = j is not BondMatrix b || b.Widths.Skip(1).Max() <= certifyUpToWidth;
+        if (certify && j is BondMatrix)
+        {
+            var (top, residual) = LargestEigenvalueMatrixFree(j, options?.Seed ?? 12345);
+            curve.TightenNormBound((top + residual) * (1 + 1e-9) + Precision.Tiny);
+        }
+        return certify ? TransitionSearch.GlobalMinimum(curve, betaMax) : TransitionSearch.MinimumEstimate(curve, betaMax);
     }
 
     /// <summary>
@@ -124,8 +167,19 @@ public static class NetworkAnalysis
     /// </summary>
     static LambdaMinCurve BuildCurve(ISymmetricCoupling j, CurveOptions? options, out double[] spectrum)
     {
-        spectrum = TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
+        spectrum = SpectrumOfJ(j);
         return Curve(j, spectrum, options);
+    }
+
+    /// <summary>
+    /// The ascending eigenvalues of J: for a layered bond matrix from the singular values of its bipartite block
+    /// (<see cref="BondMatrix.SpectrumFromBipartiteBlock"/>, about a quarter of the dense eigenvalue problem), else by the
+    /// dense symmetric eigensolver.
+    /// </summary>
+    public static double[] SpectrumOfJ(ISymmetricCoupling j)
+    {
+        ArgumentNullException.ThrowIfNull(j);
+        return j is BondMatrix b ? b.SpectrumFromBipartiteBlock() : TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
     }
 
     /// <summary>
@@ -177,7 +231,8 @@ public static class NetworkAnalysis
         if (frob == 0) return (0, 0);
         var r = Lanczos.SmallestEigenpair((x, y) =>
         {
-            j.Multiply(x, y);
+            if (j is BondMatrix b) b.MultiplyOnePass(x, y); // one pass over the blocks, no transposed copy
+            else j.Multiply(x, y);
             for (int i = 0; i < y.Length; i++) y[i] = -y[i];
         }, j.Size, null, new SplitMixSource(seed), MatrixFreeEigenTolerance * frob, maxDimension: 200, maxRestarts: 20);
         return (-r.Value, r.Residual);
@@ -198,6 +253,8 @@ public static class NetworkAnalysis
         double tcReplica = ReplicaHessian.CriticalTemperature(widths, c);
 
         bool dense = options.Path == AnalysisPath.Dense;
+        // the chi recurrence's cost is in the layers after the input (Phi_0 is diagonal)
+        bool certify = dense || j.Widths.Skip(1).Max() <= options.CertifyUpToWidth;
         double[] specJ;
         double lambdaMaxJ, lambdaMaxJResidual = 0;
         LambdaMinCurve curve;
@@ -209,11 +266,17 @@ public static class NetworkAnalysis
         }
         else
         {
-            // no spectrum of J: ||J|| is bounded by the Frobenius norm inside the curve (certified, looser)
             options.Progress?.Invoke("lambda_max(J) by Lanczos");
             (lambdaMaxJ, lambdaMaxJResidual) = LargestEigenvalueMatrixFree(j, options.Curve.Seed);
             specJ = Array.Empty<double>();
             curve = new LambdaMinCurve(j, null, options.Curve);
+            if (certify)
+            {
+                // one inertia count proves ||J|| = lambda_max(J) < the Lanczos value plus its residual (docs/theory.md
+                // section 4); the Frobenius bound otherwise left in the curve is far too loose for the vertex certificate
+                options.Progress?.Invoke("||J|| certified by an inertia count");
+                curve.TightenNormBound((lambdaMaxJ + lambdaMaxJResidual) * (1 + 1e-9) + Precision.Tiny);
+            }
         }
         using var curveScope = curve;
         string stage = "";
@@ -223,20 +286,20 @@ public static class NetworkAnalysis
         double lambdaMinR = -d.Max();
         stage = "curve minimum";
         options.Progress?.Invoke(stage);
-        var min = TransitionSearch.GlobalMinimum(curve, options.BetaMax);
+        var min = certify ? TransitionSearch.GlobalMinimum(curve, options.BetaMax) : TransitionSearch.MinimumEstimate(curve, options.BetaMax);
 
         stage = "beta_c";
         options.Progress?.Invoke(stage);
-        double? betaC = min.Value > 0 && min.CertifiedLowerBound > 0
-            ? null
-            : TransitionSearch.FirstCrossing(curve, 0, options.BetaMax);
+        double? betaC = certify
+            ? (min.Value > 0 && min.CertifiedLowerBound > 0 ? null : TransitionSearch.FirstCrossing(curve, 0, options.BetaMax))
+            : (min.Value > 0 ? null : TransitionSearch.CrossingEstimate(curve, 0, options.BetaMax));
 
         double? level = options.Level;
         string? source = level.HasValue ? "level" : null;
         if (options.Reference != null)
         {
             options.Progress?.Invoke("reference curve");
-            level = CurveMinimum(options.Reference, options.BetaMax, options.Curve, options.Path).Value;
+            level = CurveMinimum(options.Reference, options.BetaMax, options.Curve, options.Path, options.CertifyUpToWidth).Value;
             source = "reference";
         }
         double? betaCorr = null;
@@ -244,19 +307,29 @@ public static class NetworkAnalysis
         {
             stage = "corrected beta_c";
             options.Progress?.Invoke(stage);
-            betaCorr = c0 < min.CertifiedLowerBound - TransitionSearch.CertificationSlack
-                ? null
-                : TransitionSearch.FirstCrossing(curve, c0, options.BetaMax);
+            betaCorr = certify
+                ? (c0 < min.CertifiedLowerBound - TransitionSearch.CertificationSlack ? null : TransitionSearch.FirstCrossing(curve, c0, options.BetaMax))
+                : (c0 < min.Value - TransitionSearch.CertificationSlack ? null : TransitionSearch.CrossingEstimate(curve, c0, options.BetaMax));
         }
 
         double spacingBeta = betaCorr ?? betaC ?? min.Beta;
         double[] specTap = Array.Empty<double>();
-        double? ratio = null;
+        double? ratio = null, typical = null;
+        bool spacingEstimated = false;
         if (dense)
         {
             options.Progress?.Invoke("spectrum of I - M");
             specTap = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(spacingBeta), j.Size);
             ratio = LevelSpacing.FirstSpacingRatio(specTap);
+            typical = specTap.Length >= 2 ? LevelSpacing.Median(LevelSpacing.Spacings(specTap)) : null;
+        }
+        else if (options.EstimateSpacing)
+        {
+            options.Progress?.Invoke("level spacing estimate (two lowest eigenvalues, kernel-polynomial density)");
+            var est = SpacingEstimate.At(curve, spacingBeta, options.Curve.Seed);
+            ratio = est.Ratio;
+            typical = est.TypicalSpacing;
+            spacingEstimated = true;
         }
 
         return new AnalysisResult
@@ -284,6 +357,9 @@ public static class NetworkAnalysis
             CurveCertifiedLowerBound = min.CertifiedLowerBound,
             Path = options.Path,
             LambdaMaxJResidual = lambdaMaxJResidual,
+            Certified = certify,
+            SpacingEstimated = spacingEstimated,
+            TypicalSpacing = typical,
         };
     }
 }

@@ -52,6 +52,36 @@ public static class Blas
         return s;
     }
 
+    /// <summary>
+    /// Returns sum_i a_i b_i and adds alpha a to y in the same pass over <paramref name="a"/> (SIMD): the dot product with
+    /// one vector and the update of another by the same row, as in a product with a block and its transpose.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> or <paramref name="y"/> is shorter than <paramref name="a"/>.</exception>
+    public static double DotAxpy(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double alpha, Span<double> y)
+    {
+        CheckDot(a, b);
+        if (y.Length < a.Length) throw new ArgumentException($"y has {y.Length} entries, fewer than the {a.Length} of a", nameof(y));
+        int n = a.Length;
+        var va = MemoryMarshal.Cast<double, Vector<double>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
+        var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..n]);
+        var acc = Vector<double>.Zero;
+        var valpha = new Vector<double>(alpha);
+        for (int k = 0; k < va.Length; k++)
+        {
+            var ak = va[k];
+            acc += ak * vb[k];
+            vy[k] += valpha * ak;
+        }
+        double s = Vector.Sum(acc);
+        for (int i = va.Length * Vector<double>.Count; i < n; i++)
+        {
+            s += a[i] * b[i];
+            y[i] += alpha * a[i];
+        }
+        return s;
+    }
+
     static void CheckDot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));

@@ -57,6 +57,22 @@ public static class TorchLinalg
         return w.data<double>().ToArray();
     }
 
+    /// <summary>Singular values of the rows x cols row-major matrix, descending (LAPACK gesdd without vectors).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rowMajor"/> is null.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have rows x cols entries or has a NaN or infinite entry.</exception>
+    public static double[] SingularValues(double[] rowMajor, int rows, int cols)
+    {
+        ArgumentNullException.ThrowIfNull(rowMajor);
+        if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), "the dimensions must not be negative");
+        if (rowMajor.LongLength != (long)rows * cols) throw new ArgumentException($"expected {rows}x{cols} entries, got {rowMajor.LongLength}", nameof(rowMajor));
+        foreach (var v in rowMajor) if (!double.IsFinite(v)) throw new ArgumentException("the matrix has a NaN or infinite entry", nameof(rowMajor));
+        if (rows == 0 || cols == 0) return Array.Empty<double>();
+        Ensure();
+        using var scope = NewDisposeScope();
+        var a = torch.tensor(rowMajor, new long[] { rows, cols }, ScalarType.Float64);
+        return torch.linalg.svdvals(a).data<double>().ToArray();
+    }
+
     /// <summary>Solves A x = b for a square A (row-major n x n) by LU with partial pivoting (LAPACK gesv); null when A is
     /// exactly singular or the solution is not finite.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="rowMajor"/> or <paramref name="rhs"/> is null.</exception>

@@ -121,24 +121,35 @@ public sealed class ChiRecurrence : IDisposable
     /// <summary>True when I - M(beta) - shift I is positive definite (stops at the first indefinite Phi_k).</summary>
     /// <exception cref="ObjectDisposedException">The recurrence has been disposed.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> or <paramref name="shift"/> is NaN or infinite.</exception>
-    public bool IsPositiveDefinite(double beta, double shift = 0)
+    public bool IsPositiveDefinite(double beta, double shift = 0) => IsPositiveDefinite(beta, shift, 1);
+
+    /// <summary>
+    /// True when (1 - shift) I - beta J + w beta^2 diag(d) is positive definite: the same block elimination with the
+    /// diagonal blocks (1 - shift) I + w beta^2 diag(d^(k)). With w = 0 and beta = 1 / Lambda it tells whether
+    /// Lambda I - J is positive definite, that is lambda_max(J) &lt; Lambda (docs/theory.md section 4).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/>, <paramref name="shift"/> or
+    /// <paramref name="diagonalWeight"/> is NaN or infinite.</exception>
+    public bool IsPositiveDefinite(double beta, double shift, double diagonalWeight)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBetaAndShift(beta, shift);
+        if (!double.IsFinite(diagonalWeight)) throw new ArgumentOutOfRangeException(nameof(diagonalWeight), diagonalWeight, "the weight must be finite");
         using var scope = NewDisposeScope();
         double b2 = beta * beta;
         // explicit scalars held to the end of the method: TorchSharp's implicitly converted Scalars can be finalized
         // while libtorch reads them (Training/MomentumSgd's remarks)
         using var b2Scalar = b2.ToScalar();
+        using var dScalar = (diagonalWeight * b2).ToScalar();
         using var diagonalScalar = (1 - shift).ToScalar();
         using var halfScalar = 0.5.ToScalar();
-        var phi0 = _dLayer[0].mul(b2Scalar).Plus(diagonalScalar);
+        var phi0 = _dLayer[0].mul(dScalar).Plus(diagonalScalar);
         if (phi0.min().item<double>() <= 0) return false;
         var prev = _blocks[0] / phi0.unsqueeze(1);
         for (int k = 1; k <= _blocks.Length; k++)
         {
             var jk = _blocks[k - 1];
-            var phi = torch.diag(_dLayer[k].mul(b2Scalar).Plus(diagonalScalar)) - jk.t().matmul(prev).mul(b2Scalar);
+            var phi = torch.diag(_dLayer[k].mul(dScalar).Plus(diagonalScalar)) - jk.t().matmul(prev).mul(b2Scalar);
             phi = (phi + phi.t()).mul(halfScalar);
             var (l, info) = torch.linalg.cholesky_ex(phi);
             if (info.item<int>() != 0) return false;

@@ -67,11 +67,11 @@ public sealed class LambdaMinCurve : IDisposable
     readonly ISymmetricCoupling _j;
     readonly double[] _d;
     readonly double[]? _dense;
-    readonly ChiRecurrence? _chi;
+    ChiRecurrence? _chi; // built on the first inertia count (its copies of the blocks are as large as the network)
     readonly CurveOptions _options;
     readonly SortedList<double, (CurvePoint Point, double[]? Vector)> _cache = new();
     readonly Random _rng;
-    readonly double _normJ;
+    double _normJ;
 
     /// <summary>Prepares the curve of the coupling <paramref name="j"/>.</summary>
     /// <param name="j">The coupling.</param>
@@ -87,8 +87,9 @@ public sealed class LambdaMinCurve : IDisposable
         _normJ = spectralNormJ ?? Math.Sqrt(_d.Sum());
         _rng = new SplitMixSource(_options.Seed);
         if (j.Size <= _options.DenseThreshold) _dense = j.ToDenseRowMajor();
-        else if (j is BondMatrix b) _chi = new ChiRecurrence(b);
-        else _dense = j.ToDenseRowMajor(); // dense couplings: Cholesky certification on the dense matrix
+        // a layered bond matrix is certified by the chi recurrence, built on the first inertia count; dense couplings by
+        // the dense matrix
+        else if (j is not BondMatrix) _dense = j.ToDenseRowMajor();
     }
 
     /// <summary>max_i d_i: bounds the curvature term of I - M (d^2/dbeta^2 (I - M) = 2 diag(d)).</summary>
@@ -210,7 +211,14 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>y = (I - M(beta)) x using the structured product of J.</summary>
     public void Apply(double beta, ReadOnlySpan<double> x, Span<double> y)
     {
-        LinearizedTap.Apply(_j, _d, beta, x, y);
+        if (_j is BondMatrix b)
+        {
+            // one pass over the blocks (BondMatrix.MultiplyOnePass): the Krylov iterations' products
+            b.MultiplyOnePass(x, y);
+            double b2 = beta * beta;
+            for (int i = 0; i < y.Length; i++) y[i] = x[i] - beta * y[i] + b2 * _d[i] * x[i];
+        }
+        else LinearizedTap.Apply(_j, _d, beta, x, y);
     }
 
     bool NeedsRefinement(CurvePoint p, double level)
@@ -244,10 +252,102 @@ public sealed class LambdaMinCurve : IDisposable
         return (new CurvePoint(beta, w[0], w[0] - Precision.SpectralNormMargin * OperatorNormBound(beta)), null);
     }
 
+    /// <summary>
+    /// The upper bound on ||J||_2 the curve was built with; it bounds lambda_max(J) from above (for a layered bond matrix,
+    /// whose spectrum is symmetric about 0, it is lambda_max(J) itself widened by the margin).
+    /// </summary>
+    public double NormJBound => _normJ;
+
+    /// <summary>
+    /// The lowest eigenpair of I - M(beta) without certification or caching (counted in <see cref="Evaluations"/>): a dense
+    /// eigendecomposition up to <see cref="CurveOptions.DenseThreshold"/> spins, else Lanczos on the structured product
+    /// started from <paramref name="start"/> with residual at most <paramref name="relativeTolerance"/> times the norm bound.
+    /// </summary>
+    internal (double Value, double[] Vector) LowestEigenpair(double beta, double[]? start, double relativeTolerance)
+    {
+        Evaluations++;
+        if (_dense != null && _j.Size <= _options.DenseThreshold)
+        {
+            var (w, vecs) = TorchLinalg.SymmetricEigen(MatrixAt(beta), _j.Size);
+            int n = _j.Size;
+            var v = new double[n];
+            for (int i = 0; i < n; i++) v[i] = vecs[(long)i * n];
+            if (!_cache.ContainsKey(beta)) _cache[beta] = (new CurvePoint(beta, w[0], w[0] - Precision.SpectralNormMargin * OperatorNormBound(beta)), null);
+            Evaluated?.Invoke(Evaluations, InertiaCounts);
+            return (w[0], v);
+        }
+        var r = Lanczos.SmallestEigenpair((x, y) => Apply(beta, x, y), _j.Size, start, _rng, relativeTolerance * OperatorNormBound(beta),
+            maxDimension: 120, maxRestarts: 30);
+        // kept as an uncertified point: a later Evaluate at this beta certifies it with one inertia count, and its vector
+        // warm-starts Lanczos at neighbouring beta
+        double rho = Math.Max(r.Residual, ResidualFloor * OperatorNormBound(beta));
+        if (!_cache.TryGetValue(beta, out var old) || (!old.Point.Certified && old.Point.Value - old.Point.LowerBound > 2 * rho))
+            _cache[beta] = (new CurvePoint(beta, r.Value, r.Value - 2 * rho, Certified: false), r.Vector);
+        Evaluated?.Invoke(Evaluations, InertiaCounts);
+        return (r.Value, r.Vector);
+    }
+
+    /// <summary>The coefficients a = v^T J v and d = v^T diag(d) v of the scalar quadratic v^T (I - M(beta)) v = 1 - beta a + beta^2 d (docs/theory.md section 4, equation 4.3).</summary>
+    internal (double A, double D) QuadraticCoefficients(double[] v)
+    {
+        var y = new double[v.Length];
+        if (_j is BondMatrix b) b.MultiplyOnePass(v, y);
+        else _j.Multiply(v, y);
+        double a = 0, d = 0, norm = 0;
+        for (int i = 0; i < v.Length; i++) { a += v[i] * y[i]; d += v[i] * v[i] * _d[i]; norm += v[i] * v[i]; }
+        return (a / norm, d / norm);
+    }
+
+    /// <summary><see cref="IsPositiveDefinite"/> counted in <see cref="InertiaCounts"/>.</summary>
+    internal bool CountedPositiveDefinite(double beta, double shift)
+    {
+        InertiaCounts++;
+        bool pd = IsPositiveDefinite(beta, shift);
+        Evaluated?.Invoke(Evaluations, InertiaCounts);
+        return pd;
+    }
+
+    /// <summary>
+    /// Whether lambda_max(J) &lt; <paramref name="bound"/>, by one inertia count of I - J / bound (chi recurrence with no
+    /// diagonal term, or the dense matrix), counted in <see cref="InertiaCounts"/>. For a layered J, whose spectrum is
+    /// symmetric, a true answer bounds ||J|| too.
+    /// </summary>
+    public bool LambdaMaxBelow(double bound)
+    {
+        if (!(bound > 0) || !double.IsFinite(bound)) throw new ArgumentOutOfRangeException(nameof(bound), bound, "the bound must be positive and finite");
+        InertiaCounts++;
+        if (_dense == null && _j is BondMatrix bonds)
+        {
+            _chi ??= new ChiRecurrence(bonds);
+            return _chi.IsPositiveDefinite(1 / bound, 0, 0);
+        }
+        int n = _j.Size;
+        var a = _dense != null ? (double[])_dense.Clone() : _j.ToDenseRowMajor();
+        for (long k = 0; k < a.LongLength; k++) a[k] = -a[k] / bound;
+        for (int i = 0; i < n; i++) a[(long)i * n + i] += 1;
+        return DenseInertia.Of(a, n).PositiveDefinite;
+    }
+
+    /// <summary>
+    /// Replaces the norm bound of a layered J by <paramref name="bound"/> when one inertia count proves lambda_max(J) &lt;
+    /// bound (<see cref="LambdaMaxBelow"/>; the spectrum of a layered J is symmetric, so ||J|| = lambda_max(J)); returns
+    /// whether it did. The matrix-free path's Frobenius bound is far above ||J|| and would defeat the vertex certificate.
+    /// </summary>
+    public bool TightenNormBound(double bound)
+    {
+        if (_j is not BondMatrix || !(bound < _normJ) || !LambdaMaxBelow(bound)) return false;
+        _normJ = bound;
+        return true;
+    }
+
     /// <summary>True when I - M(beta) - shift I is positive definite (inertia count).</summary>
     public bool IsPositiveDefinite(double beta, double shift)
     {
-        if (_chi != null) return _chi.IsPositiveDefinite(beta, shift);
+        if (_dense == null && _j is BondMatrix bonds)
+        {
+            _chi ??= new ChiRecurrence(bonds);
+            return _chi.IsPositiveDefinite(beta, shift);
+        }
         var a = MatrixAt(beta);
         int n = _j.Size;
         for (int i = 0; i < n; i++) a[(long)i * n + i] -= shift;

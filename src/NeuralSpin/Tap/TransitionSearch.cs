@@ -82,10 +82,33 @@ public static class TransitionSearch
     /// only touches the level (its minimum lies within the slack above it) gives the touching minimiser,
     /// located to about sqrt(slack / curvature) (about 1e-4 relative), the limit for a tangency.
     /// </summary>
-    public static double? FirstCrossing(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance = 1e-10, int gridIntervals = 16)
+    public static double? FirstCrossing(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance = 1e-10, int gridIntervals = 16) =>
+        FirstCrossingDetailed(curve, level, betaMax, relativeTolerance, gridIntervals).Beta;
+
+    /// <summary>
+    /// <see cref="FirstCrossing"/> with the method that settled it: first the vertex certificate (docs/theory.md section 4,
+    /// "One inertia count for a first crossing": a Rayleigh-functional estimate, one inertia count, bracket of relative width
+    /// <paramref name="relativeTolerance"/>), and where its vertex condition fails or it does not close, the search.
+    /// Both give the guarantee of <see cref="FirstCrossing"/>.
+    /// </summary>
+    /// <param name="curve">The curve.</param>
+    /// <param name="level">The level c (below 1).</param>
+    /// <param name="betaMax">Upper end of the range.</param>
+    /// <param name="relativeTolerance">Relative width of the bracket of a transversal crossing.</param>
+    /// <param name="gridIntervals">Intervals of the search's initial grid.</param>
+    /// <param name="vertexCertificate">Try the vertex certificate first (false: the search alone, as a reference).</param>
+    public static CrossingResult FirstCrossingDetailed(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance = 1e-10,
+        int gridIntervals = 16, bool vertexCertificate = true)
     {
+        ArgumentNullException.ThrowIfNull(curve);
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
+        if (vertexCertificate && VertexCrossing.TryFind(curve, level, betaMax, relativeTolerance) is { } fast) return fast;
+        return new CrossingResult(SearchCrossing(curve, level, betaMax, relativeTolerance, gridIntervals), null, CrossingMethod.Search);
+    }
+
+    static double? SearchCrossing(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals)
+    {
         // beyond MonotoneFrom the curve cannot fall, so a first crossing lies at or before it
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         int before = curve.Evaluations;
@@ -221,6 +244,9 @@ public static class TransitionSearch
         ValidateBetaMax(betaMax);
         // beyond MonotoneFrom the curve cannot fall: its minimum over (0, beta_max] lies in (0, MonotoneFrom]
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
+        // first the polygon certificate of the joint numerical range (a few certified points); the branch and bound below
+        // where it does not settle
+        if (certify && PolygonMinimum.TryFind(curve, betaMax, tolerance) is { } fast) return fast;
         int before = curve.Evaluations;
         var pts = new List<CurvePoint> { curve.Evaluate(0) };
         var grid = Precision.UniformGrid(betaMax, gridIntervals + 1);
@@ -252,6 +278,41 @@ public static class TransitionSearch
         if (pb.Value < best.Value) best = pb;
         globalLower = Math.Min(globalLower, best.LowerBound);
         return new CurveMinimum(best.Beta, best.Value, globalLower, curve.Evaluations - before);
+    }
+
+    /// <summary>
+    /// The curve minimum without certificate, for networks too wide for inertia counts: the zero of the Hellmann-Feynman
+    /// slope by secant steps on warm-started Lanczos (docs/theory.md section 4), located to about 1e-7 relative. A local
+    /// minimum; its value is an eigenvalue of I - M there (an upper bound of the global minimum), and the certified lower
+    /// bound is NaN. When the search does not settle, the lowest of 17 uniform points of (0, beta_max] is returned.
+    /// </summary>
+    public static CurveMinimum MinimumEstimate(LambdaMinCurve curve, double betaMax)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        ValidateBetaMax(betaMax);
+        betaMax = Math.Min(betaMax, curve.MonotoneFrom);
+        int before = curve.Evaluations;
+        double? beta = PolygonMinimum.EstimateMinimiser(curve, betaMax, fineTolerance: 1e-8, locationTolerance: 1e-7);
+        CurvePoint best;
+        if (beta is double b) best = curve.Evaluate(b);
+        else best = Precision.UniformGrid(betaMax, 17).Skip(1).Select(x => curve.Evaluate(x)).MinBy(p => p.Value)!;
+        return new CurveMinimum(best.Beta, best.Value, double.NaN, curve.Evaluations - before);
+    }
+
+    /// <summary>
+    /// A crossing of <paramref name="level"/> without certificate (docs/theory.md section 4, equations 4.2 and 4.4): 1/T
+    /// of the Rayleigh-functional iteration, to about 1e-8 relative. lambda_min(1/T) &lt;= level holds (4.2), so a
+    /// crossing lies at or before it, but no inertia count proves that none lies earlier. Null when the iteration finds no
+    /// real root or the root lies past beta_max.
+    /// </summary>
+    public static double? CrossingEstimate(LambdaMinCurve curve, double level, double betaMax)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
+        ValidateBetaMax(betaMax);
+        if (VertexCrossing.Estimate(curve, level, betaMax, 1e-8, fineTolerance: 1e-8) is not { } e) return null;
+        double beta = 1 / e.T;
+        return beta <= betaMax ? beta : null;
     }
 
     /// <summary>Stops a search that has spent more than the curve's budget since <paramref name="before"/> evaluations.</summary>

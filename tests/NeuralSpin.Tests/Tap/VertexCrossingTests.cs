@@ -1,0 +1,119 @@
+using NUnit.Framework;
+using NeuralSpin.SpinModel;
+using NeuralSpin.Tap;
+using NeuralSpin.Tests.Golden;
+
+namespace NeuralSpin.Tests.Tap;
+
+/// <summary>
+/// The first crossing by the vertex certificate (docs/theory.md section 4, "One inertia count for a first crossing",
+/// equations 4.1-4.4) against <see cref="IndependentReference"/> (MathNet's dense eigensolver, inertia by a naive LDL^T
+/// and bisection to 1e-14 relative; no code shared with the library), and the fallback to the search where the vertex
+/// condition 2 (1 - c) T_c &gt;= lambda_max(J) fails.
+/// </summary>
+[TestFixture, NonParallelizable]
+public class VertexCrossingTests
+{
+    /// <summary>
+    /// A layered Kaiming-type network with a planted rank-one outlier theta u v^T in J^(1) (the construction of the golden
+    /// spike cases), which lifts lambda_max(J) out of the bulk and pulls the curve below 0.
+    /// </summary>
+    internal static BondMatrix Spiked(int[] widths, double[] c, int seed, double theta)
+    {
+        var j = BondMatrix.Sample(widths, c, new Random(seed));
+        if (theta == 0) return j;
+        var rng = new Random(seed + 1);
+        var u = Enumerable.Range(0, widths[0]).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var v = Enumerable.Range(0, widths[1]).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double nu = Math.Sqrt(u.Sum(x => x * x)), nv = Math.Sqrt(v.Sum(x => x * x));
+        var blocks = Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToArray();
+        for (int i = 0; i < widths[0]; i++)
+            for (int k = 0; k < widths[1]; k++) blocks[0][i * widths[1] + k] += theta * u[i] / nu * v[k] / nv;
+        return new BondMatrix(widths, blocks);
+    }
+
+    static IndependentReference Reference(BondMatrix j) =>
+        new(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+
+    /// <summary>Equation 4.1's larger root in closed form: (1 - c) T^2 - a T + d with c = 0, a = 3, d = 2 has roots 1 and 2;
+    /// with c = 0.5, a = 3, d = 4 the roots are 2 and 4; complex roots (a^2 &lt; 4 (1 - c) d) give none.</summary>
+    [Test]
+    public void LargerRoot_IsTheClosedForm()
+    {
+        Assert.That(VertexCrossing.LargerRoot(1, 3, 2), Is.EqualTo(2).Within(1e-15));
+        Assert.That(VertexCrossing.LargerRoot(0.5, 3, 4), Is.EqualTo(4).Within(1e-15));
+        Assert.That(VertexCrossing.LargerRoot(1, 1, 1), Is.Null);
+    }
+
+    /// <summary>
+    /// beta_c (level 0) and beta_c(0.3) of a spiked 40-30-20 network on both curve paths (dense eigensolver; Lanczos with
+    /// chi-recurrence inertia): the vertex certificate settles them, its bracket [CertifiedBelow, Beta] is at most 1e-10
+    /// relative wide and holds the reference crossing (to the reference's 1e-14 bisection plus 1e-12 relative for rounding
+    /// of the two bracket ends).
+    /// </summary>
+    [TestCase(0.0, 0), TestCase(0.3, 0), TestCase(0.0, 10000), TestCase(0.3, 10000)]
+    public void SpikedNetwork_BracketHoldsTheReferenceCrossing(double level, int denseThreshold)
+    {
+        var j = Spiked([40, 30, 20], [1.0], 9601, 3);
+        var independent = Reference(j);
+        var reference = independent.FirstCrossing(level, 10)!.Value;
+        // ||J|| from the reference's spectrum (the layered J's spectrum is symmetric, so this is lambda_max(J))
+        double normJ = independent.SpectrumJ()[^1] * (1 + 1e-12);
+        using var curve = new LambdaMinCurve(j, normJ, new CurveOptions { DenseThreshold = denseThreshold });
+        var r = TransitionSearch.FirstCrossingDetailed(curve, level, 10);
+        Assert.That(r.Method, Is.EqualTo(CrossingMethod.VertexCertificate));
+        Assert.That(r.Beta, Is.Not.Null);
+        double hi = r.Beta!.Value, lo = r.CertifiedBelow!.Value;
+        Assert.That((hi - lo) / hi, Is.LessThanOrEqualTo(1e-10));
+        Assert.That(reference, Is.GreaterThanOrEqualTo(lo * (1 - 1e-12)).And.LessThanOrEqualTo(hi * (1 + 1e-12)),
+            $"bracket [{lo:R}, {hi:R}], reference {reference:R}");
+        Assert.That(curve.InertiaCounts, Is.EqualTo(1), "one inertia count for the whole certificate");
+    }
+
+    /// <summary>
+    /// A level just above the minimum of an untrained 40-40-40 network: the crossing lies past 2 (1 - c) / lambda_max(J)
+    /// (checked on the reference, so the vertex condition 4.3 cannot hold there), the vertex certificate declines, and the
+    /// search (the fallback) finds the reference crossing to 1e-9 relative (its bracket is 1e-10; tangency-free since the
+    /// level is 1e-6 above the minimum).
+    /// </summary>
+    [Test]
+    public void VertexConditionFails_FallsBackToTheSearch()
+    {
+        var j = BondMatrix.Sample([40, 40, 40], [2.0], new Random(11));
+        var reference = Reference(j);
+        var min = reference.CurveMinimum(10);
+        double level = min.Value + 1e-6;
+        double lambdaMax = reference.SpectrumJ()[^1];
+        double expected = reference.FirstCrossing(level, 10, alsoTry: min.Beta)!.Value;
+        Assert.That(expected, Is.GreaterThan(2 * (1 - level) / lambdaMax),
+            $"precondition: the crossing lies past the vertex limit (curve minimum {min.Value:R} at {min.Beta:R})");
+        using var curve = new LambdaMinCurve(j, lambdaMax * (1 + 1e-12));
+        var r = TransitionSearch.FirstCrossingDetailed(curve, level, 10);
+        Assert.That(r.Method, Is.EqualTo(CrossingMethod.Search));
+        Assert.That(r.Beta!.Value, Is.EqualTo(expected).Within(1e-9 * expected));
+    }
+
+    /// <summary>
+    /// The golden trained standard network 784-64-32-10 (890 spins, so the Lanczos path): its T_c and its corrected
+    /// beta_c(c_0) with c_0 the committed level settle by the vertex certificate with one inertia count each, and equal the
+    /// committed expected values (the library's, checked against the independent reference by the trained golden
+    /// tests) within the golden crossing tolerance 1e-9 relative.
+    /// </summary>
+    [Test]
+    public void TrainedGoldenNetwork_SettlesWithOneInertiaCount()
+    {
+        var dir = GoldenFiles.CaseDir("trained-standard-784-64-32-10");
+        var j = NeuralSpin.IO.WeightFile.Load(Path.Combine(dir, "checkpoint-final.safetensors")).ToBondMatrix();
+        var expected = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "expected.json"))).RootElement;
+        var spectrum = NeuralSpin.Numerics.TorchLinalg.SymmetricEigenvalues(j.ToDenseRowMajor(), j.Size);
+        foreach (var (level, field) in new[] { (0.0, "beta_c"), (expected.GetProperty("level").GetDouble(), "beta_c_corrected") })
+        {
+            using var curve = NeuralSpin.Analysis.NetworkAnalysis.Curve(j, spectrum);
+            var r = TransitionSearch.FirstCrossingDetailed(curve, level, 10);
+            double want = expected.GetProperty(field).GetDouble();
+            Assert.That(r.Method, Is.EqualTo(CrossingMethod.VertexCertificate), field);
+            Assert.That(curve.InertiaCounts, Is.EqualTo(1), field);
+            Assert.That(Math.Abs(r.Beta!.Value - want), Is.LessThanOrEqualTo(1e-9 * want), $"{field}: {r.Beta:R} against {want:R}");
+        }
+    }
+}
