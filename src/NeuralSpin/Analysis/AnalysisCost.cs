@@ -24,26 +24,26 @@ public enum AnalysisPath
 /// An estimate, made before any work, of the memory and time of <see cref="NetworkAnalysis.Run"/> on a layered
 /// network of widths N_0..N_L, for both paths. Memory counts the arrays the analysis allocates (float64):
 /// <list type="bullet">
-/// <item>always: the blocks J^(k) three times (the bond matrix, its transposes for the products, the copies of the
-/// chi recurrence), W = sum_k N_{k-1} N_k numbers each;</item>
-/// <item>the chi recurrence (docs/theory.md section 5) at its widest step k: Phi_k and its Cholesky factor (2 N_k^2),
-/// J^(k)^T Phi_{k-1}^{-1} J^(k) (N_k^2) and the solves Phi^{-1} J on both sides (N_{k-1} N_k + N_k N_{k+1});</item>
-/// <item>the Lanczos basis of the curve (at most 301 vectors of N);</item>
-/// <item>dense path only: 3 N^2 for one dense eigenvalue problem (the managed matrix, the libtorch copy and the
-/// copy LAPACK overwrites); measured 3.5 GB at N = 12002 against 3.46 GB estimated.</item>
+/// <item>always: the blocks J^(k) once (the products read them in one pass, with no transposed copy), W = sum_k N_{k-1} N_k
+/// numbers, the Lanczos basis (at most 301 vectors of N) and a few vectors;</item>
+/// <item>where the curve is certified (always on the dense path, up to a width on the matrix-free one): the chi
+/// recurrence's copies of the blocks (W) and its widest step k (docs/theory.md section 5): Phi_k and its Cholesky
+/// factor (2 N_k^2), J^(k)^T Phi_{k-1}^{-1} J^(k) (N_k^2) and the solves Phi^{-1} J on both sides
+/// (N_{k-1} N_k + N_k N_{k+1});</item>
+/// <item>dense path only: 3 N^2 for the eigenvalue problem of I - M (the managed matrix, the libtorch copy and the copy
+/// LAPACK overwrites; measured 3.5 GB at N = 12002 against 3.46 GB estimated) and the bipartite block of J
+/// (N_even N_odd).</item>
 /// </list>
-/// Time counts floating-point operations: 4/3 N^3 for each of the two dense eigenvalue problems (Householder
-/// tridiagonalisation dominates), and for each of about <see cref="TypicalInertiaCounts"/> inertia counts
-/// sum_k (2 N_{k-1} N_k^2 + N_k^3 / 3 + 2 N_k^2 N_{k+1}); seconds follow from two rates measured on this machine
-/// (<see cref="MeasuredFlopRate"/> for the eigensolver, <see cref="MeasuredInertiaRate"/> for the recurrence). The
-/// time is an order-of-magnitude guide (within a factor of about 3 on the networks measured for REPRODUCE.md, more
-/// when the load changes during the run), the memory a close estimate.
+/// Time counts floating-point operations: 4/3 N^3 for the eigenvalue problem of I - M and 4 m n^2 - 4/3 n^3 for the
+/// singular values of the bipartite block (m x n, m &gt;= n), about <see cref="TypicalCertifiedInertiaCounts"/> inertia
+/// counts of sum_k (2 N_{k-1} N_k^2 + N_k^3 / 3 + 2 N_k^2 N_{k+1}) each where certified, and
+/// <see cref="TypicalProducts"/> products with J (4 W each); seconds follow from two rates measured on this machine
+/// (<see cref="MeasuredFlopRate"/> for the eigensolver, <see cref="MeasuredInertiaRate"/> for the recurrence and the
+/// products). The time is an order-of-magnitude guide (within a factor of about 3 on the networks measured for
+/// REPRODUCE.md, more when the load changes during the run), the memory a close estimate.
 /// </summary>
 public sealed record AnalysisCost
 {
-    /// <summary>Inertia counts of a typical analysis (the paper's network: 40 to 50).</summary>
-    public const int TypicalInertiaCounts = 50;
-
     /// <summary>Krylov vectors the curve's Lanczos keeps at most (restart dimension 300 plus one).</summary>
     public const int LanczosVectors = 301;
 
@@ -74,17 +74,22 @@ public sealed record AnalysisCost
     /// <summary>Bytes of the matrix-free path.</summary>
     public required long MatrixFreeBytes { get; init; }
 
-    /// <summary>Floating-point operations of the two dense eigenvalue problems of the dense path (2 x 4/3 N^3).</summary>
+    /// <summary>Floating-point operations of the dense path's eigenvalue problem of I - M (4/3 N^3) and singular values of
+    /// the bipartite block of J.</summary>
     public required double DenseEigenFlops { get; init; }
 
     /// <summary>Floating-point operations of the curve on either path (inertia counts and Lanczos products).</summary>
     public required double CurveFlops { get; init; }
 
-    /// <summary>Floating-point operations of the dense path (two dense eigenvalue problems plus the curve).</summary>
+    /// <summary>Floating-point operations of the dense path (its dense problems plus the curve).</summary>
     public double DenseFlops => DenseEigenFlops + CurveFlops;
 
-    /// <summary>Floating-point operations of the matrix-free path (the curve's inertia counts and products).</summary>
-    public double MatrixFreeFlops => CurveFlops;
+    /// <summary>Floating-point operations of the matrix-free path: its products, and its inertia counts where the widths
+    /// allow certification.</summary>
+    public double MatrixFreeFlops => MatrixFreeCurveFlops;
+
+    /// <summary>Floating-point operations of the curve on the matrix-free path (no inertia counts past the certified width).</summary>
+    public required double MatrixFreeCurveFlops { get; init; }
 
     /// <summary>Bytes of the given path.</summary>
     public long Bytes(AnalysisPath path) => path == AnalysisPath.Dense ? DenseBytes : MatrixFreeBytes;
@@ -98,39 +103,59 @@ public sealed record AnalysisCost
     /// faster per operation than a symmetric eigensolver).
     /// </summary>
     public double Seconds(AnalysisPath path, double eigenFlopsPerSecond, double curveFlopsPerSecond) =>
-        (path == AnalysisPath.Dense ? DenseEigenFlops / eigenFlopsPerSecond : 0) + CurveFlops / curveFlopsPerSecond;
+        path == AnalysisPath.Dense ? DenseEigenFlops / eigenFlopsPerSecond + CurveFlops / curveFlopsPerSecond : MatrixFreeCurveFlops / curveFlopsPerSecond;
 
     /// <summary>Estimated seconds of the given path at the rates measured on this machine (<see cref="MeasuredFlopRate"/>, <see cref="MeasuredInertiaRate"/>).</summary>
     public double EstimatedSeconds(AnalysisPath path) => Seconds(path, MeasuredFlopRate(), MeasuredInertiaRate());
 
-    /// <summary>The estimate for widths N_0..N_L (at least two layers).</summary>
-    public static AnalysisCost Of(IReadOnlyList<int> widths)
+    /// <summary>Inertia counts of a typical certified analysis: the curve minimum's few cutting planes and one per first
+    /// crossing (docs/theory.md section 4), plus one for ||J|| on the matrix-free path.</summary>
+    public const int TypicalCertifiedInertiaCounts = 7;
+
+    /// <summary>
+    /// Products with J of a typical analysis: about 25 Lanczos runs of the curve's estimates (warm-started, 50 to 150
+    /// products each), the Lanczos run of lambda_max(J) on the matrix-free path, and on it the spacing estimate (two
+    /// Lanczos runs and 4 x 64 kernel-polynomial products).
+    /// </summary>
+    public const int TypicalProducts = 3000;
+
+    /// <summary>The estimate for widths N_0..N_L (at least two layers), the matrix-free path certified up to
+    /// <paramref name="certifyUpToWidth"/> (<see cref="AnalysisOptions.CertifyUpToWidth"/>).</summary>
+    public static AnalysisCost Of(IReadOnlyList<int> widths, int certifyUpToWidth = 4096)
     {
         ArgumentNullException.ThrowIfNull(widths);
         if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers", nameof(widths));
-        double n = 0, w = 0, chiBytes = 0, chiFlops = 0;
+        double n = 0, w = 0, chiBytes = 0, chiFlops = 0, even = 0, odd = 0;
         for (int k = 0; k < widths.Count; k++)
         {
             double nk = widths[k];
             n += nk;
+            if (k % 2 == 0) even += nk; else odd += nk;
             double prev = k > 0 ? widths[k - 1] : 0, next = k + 1 < widths.Count ? widths[k + 1] : 0;
             if (k > 0) w += prev * nk;
             if (k == 0) continue; // Phi_0 is diagonal
             chiBytes = Math.Max(chiBytes, 8 * (3 * nk * nk + prev * nk + nk * next));
             chiFlops += 2 * prev * nk * nk + nk * nk * nk / 3 + 2 * nk * nk * next;
         }
-        double baseBytes = 3 * 8 * w + 8 * LanczosVectors * n + 16 * 8 * n;
-        // each curve evaluation: a Lanczos run of about 100 products of J (4 W flops each)
-        double curveFlops = TypicalInertiaCounts * (chiFlops + 100 * 4 * w);
+        bool certifyMatrixFree = widths.Skip(1).Max() <= certifyUpToWidth;
+        // the blocks once (products in one pass, no transposed copy), the Lanczos basis and a few vectors
+        double baseBytes = 8 * w + 8 * LanczosVectors * n + 16 * 8 * n;
+        // the chi recurrence copies the blocks into libtorch and holds its widest step
+        double certifiedBytes = 8 * w + chiBytes;
+        double productFlops = TypicalProducts * 4 * w;
         double denseOne = 4.0 / 3 * n * n * n;
+        double small = Math.Min(even, odd), large = Math.Max(even, odd);
         return new AnalysisCost
         {
             Spins = (int)n,
             Weights = (long)w,
-            DenseBytes = (long)(baseBytes + chiBytes + 3 * 8 * n * n),
-            MatrixFreeBytes = (long)(baseBytes + chiBytes),
-            DenseEigenFlops = 2 * denseOne,
-            CurveFlops = curveFlops,
+            // plus three N x N matrices of the eigenvalue problem of I - M and the bipartite block of the spectrum of J
+            DenseBytes = (long)(baseBytes + certifiedBytes + 3 * 8 * n * n + 8 * even * odd),
+            MatrixFreeBytes = (long)(baseBytes + (certifyMatrixFree ? certifiedBytes : 0)),
+            // the eigenvalue problem of I - M and the singular values of the bipartite block (4 m n^2 - 4 n^3 / 3)
+            DenseEigenFlops = denseOne + 4 * large * small * small - 4.0 / 3 * small * small * small,
+            CurveFlops = TypicalCertifiedInertiaCounts * chiFlops + productFlops,
+            MatrixFreeCurveFlops = (certifyMatrixFree ? TypicalCertifiedInertiaCounts * chiFlops : 0) + productFlops,
         };
     }
 

@@ -45,6 +45,13 @@ public sealed record CurveOptions
     /// an eigenvalue that is not the smallest: the failure the inertia certificate exists to catch (tests only).
     /// </summary>
     internal Func<double, double[]>? StartVectorOverride { get; init; }
+
+    /// <summary>
+    /// Testability seam: when set, every Lanczos run of the estimates that precede a certificate (the Rayleigh-functional
+    /// iteration 4.4 and the minimiser's secant search, docs/theory.md section 4) starts from exactly this vector, with no
+    /// random part, so that an estimate can be steered to a wrong eigenvector (tests only).
+    /// </summary>
+    internal Func<double, double[]>? EstimateStartVectorOverride { get; init; }
 }
 
 /// <summary>
@@ -259,7 +266,14 @@ public sealed class LambdaMinCurve : IDisposable
     public double NormJBound => _normJ;
 
     /// <summary>
-    /// The lowest eigenpair of I - M(beta) without certification or caching (counted in <see cref="Evaluations"/>): a dense
+    /// Restarts of a Lanczos run of an estimate (8, so at most 9 x 120 products): an estimate that has not reached its
+    /// residual by then is used as it is; a certificate checks it, and uncertified estimates on very wide networks are
+    /// stated as such.
+    /// </summary>
+    const int EstimateRestarts = 8;
+
+    /// <summary>
+    /// The lowest eigenpair of I - M(beta) without certification (kept as an uncertified point; counted in <see cref="Evaluations"/>): a dense
     /// eigendecomposition up to <see cref="CurveOptions.DenseThreshold"/> spins, else Lanczos on the structured product
     /// started from <paramref name="start"/> with residual at most <paramref name="relativeTolerance"/> times the norm bound.
     /// </summary>
@@ -276,8 +290,10 @@ public sealed class LambdaMinCurve : IDisposable
             Evaluated?.Invoke(Evaluations, InertiaCounts);
             return (w[0], v);
         }
+        double noise = Lanczos.DefaultStartNoise;
+        if (_options.EstimateStartVectorOverride is { } startAt) (start, noise) = (startAt(beta), 0); // tests only: see the option
         var r = Lanczos.SmallestEigenpair((x, y) => Apply(beta, x, y), _j.Size, start, _rng, relativeTolerance * OperatorNormBound(beta),
-            maxDimension: 120, maxRestarts: 30);
+            maxDimension: 120, maxRestarts: EstimateRestarts, startNoise: noise);
         // kept as an uncertified point: a later Evaluate at this beta certifies it with one inertia count, and its vector
         // warm-starts Lanczos at neighbouring beta
         double rho = Math.Max(r.Residual, ResidualFloor * OperatorNormBound(beta));

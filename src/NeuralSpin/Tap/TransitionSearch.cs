@@ -282,7 +282,7 @@ public static class TransitionSearch
 
     /// <summary>
     /// The curve minimum without certificate, for networks too wide for inertia counts: the zero of the Hellmann-Feynman
-    /// slope by secant steps on warm-started Lanczos (docs/theory.md section 4), located to about 1e-7 relative. A local
+    /// slope by secant steps on warm-started Lanczos (docs/theory.md section 4), located to about 1e-6 relative. A local
     /// minimum; its value is an eigenvalue of I - M there (an upper bound of the global minimum), and the certified lower
     /// bound is NaN. When the search does not settle, the lowest of 17 uniform points of (0, beta_max] is returned.
     /// </summary>
@@ -292,7 +292,7 @@ public static class TransitionSearch
         ValidateBetaMax(betaMax);
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         int before = curve.Evaluations;
-        double? beta = PolygonMinimum.EstimateMinimiser(curve, betaMax, fineTolerance: 1e-8, locationTolerance: 1e-7);
+        double? beta = PolygonMinimum.EstimateMinimiser(curve, betaMax, fineTolerance: 1e-6, locationTolerance: 1e-6);
         CurvePoint best;
         if (beta is double b) best = curve.Evaluate(b);
         else best = Precision.UniformGrid(betaMax, 17).Skip(1).Select(x => curve.Evaluate(x)).MinBy(p => p.Value)!;
@@ -301,7 +301,7 @@ public static class TransitionSearch
 
     /// <summary>
     /// A crossing of <paramref name="level"/> without certificate (docs/theory.md section 4, equations 4.2 and 4.4): 1/T
-    /// of the Rayleigh-functional iteration, to about 1e-8 relative. lambda_min(1/T) &lt;= level holds (4.2), so a
+    /// of the Rayleigh-functional iteration, to about 1e-7 relative. lambda_min(1/T) &lt;= level holds (4.2), so a
     /// crossing lies at or before it, but no inertia count proves that none lies earlier. Null when the iteration finds no
     /// real root or the root lies past beta_max.
     /// </summary>
@@ -310,7 +310,7 @@ public static class TransitionSearch
         ArgumentNullException.ThrowIfNull(curve);
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
-        if (VertexCrossing.Estimate(curve, level, betaMax, 1e-8, fineTolerance: 1e-8) is not { } e) return null;
+        if (VertexCrossing.Estimate(curve, level, betaMax, 1e-7, fineTolerance: 1e-6) is not { } e) return null;
         double beta = 1 / e.T;
         return beta <= betaMax ? beta : null;
     }

@@ -116,4 +116,77 @@ public class VertexCrossingTests
             Assert.That(Math.Abs(r.Beta!.Value - want), Is.LessThanOrEqualTo(1e-9 * want), $"{field}: {r.Beta:R} against {want:R}");
         }
     }
+
+    /// <summary>
+    /// The inertia count is what makes the estimate a certificate. Two disconnected networks side by side in each layer
+    /// (every block block-diagonal, so I - M is block diagonal): A, a weak 30-30-30 (C = 0.3) with a rank-one theta u v^T
+    /// added to J^(1) (its top vector has a near theta and a small d, so it crosses the level near T = theta / (1 - c)), and B, an
+    /// untrained Kaiming 40-40-40 with the larger lambda_max(J). Every estimate's Lanczos run is started on B's spins
+    /// only, with no random part (the seam <c>CurveOptions.EstimateStartVectorOverride</c>), so the Rayleigh-functional
+    /// iteration (4.4) converges to B's crossing, which lies after A's and passes the vertex condition. The inertia count
+    /// at 1/T* finds I - M - c I indefinite (A has crossed), the certificate declines, and the search returns the first
+    /// crossing, A's, equal to the reference on the whole network to 1e-8 relative. A certificate that skipped the
+    /// count would return B's crossing and fail here.
+    /// </summary>
+    [Test]
+    public void EstimateOfALaterCrossing_IsRejectedByTheInertiaCount()
+    {
+        var b = BondMatrix.Sample([40, 40, 40], [2.0], new Random(77));
+        var bRef = Reference(b);
+        double lambdaB = bRef.SpectrumJ()[^1];
+        double theta = 0.9 * lambdaB;
+        var rng = new Random(78);
+        var u = Enumerable.Range(0, 30).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var w = Enumerable.Range(0, 30).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double nu = Math.Sqrt(u.Sum(x => x * x)), nw = Math.Sqrt(w.Sum(x => x * x));
+        var weak = BondMatrix.Sample([30, 30, 30], [0.3], new Random(79));
+        var a1 = weak.BlockCopy(1);
+        for (int i = 0; i < 30; i++)
+            for (int k = 0; k < 30; k++) a1[i * 30 + k] += theta * u[i] / nu * w[k] / nw;
+        var a = new BondMatrix([30, 30, 30], [a1, weak.BlockCopy(2)]);
+        var j = SideBySide(a, b);
+        var whole = Reference(j);
+        double level = bRef.CurveMinimum(10).Value + 0.05;
+        double first = whole.FirstCrossing(level, 10)!.Value;
+        double bOnly = bRef.FirstCrossing(level, 10)!.Value;
+        Assert.That(first, Is.LessThan(0.99 * bOnly), "precondition: A crosses first");
+        Assert.That(2 * (1 - level) / bOnly, Is.GreaterThanOrEqualTo(lambdaB), "precondition: B's crossing passes the vertex condition");
+        var onB = Enumerable.Range(0, j.Size).Select(i => IsB(j, a, i) ? 1.0 : 0.0).ToArray();
+        var options = new CurveOptions { DenseThreshold = 0, EstimateStartVectorOverride = _ => (double[])onB.Clone() };
+        using var curve = new LambdaMinCurve(j, lambdaB * (1 + 1e-12), options);
+        var r = TransitionSearch.FirstCrossingDetailed(curve, level, 10);
+        Assert.That(r.Method, Is.EqualTo(CrossingMethod.Search), $"result {r}, B alone crosses at {bOnly:R}");
+        Assert.That(r.Beta!.Value, Is.EqualTo(first).Within(1e-8 * first));
+    }
+
+    /// <summary>Layer k of the result is layer k of <paramref name="a"/> followed by layer k of <paramref name="b"/>.</summary>
+    static BondMatrix SideBySide(BondMatrix a, BondMatrix b)
+    {
+        int layers = a.Widths.Count;
+        var widths = Enumerable.Range(0, layers).Select(k => a.Widths[k] + b.Widths[k]).ToArray();
+        var blocks = new List<double[]>();
+        for (int k = 1; k < layers; k++)
+        {
+            int cols = widths[k], ar = a.Widths[k - 1], ac = a.Widths[k], br = b.Widths[k - 1], bc = b.Widths[k];
+            var block = new double[widths[k - 1] * cols];
+            var ja = a.Block(k);
+            var jb = b.Block(k);
+            for (int i = 0; i < ar; i++)
+                for (int c = 0; c < ac; c++) block[i * cols + c] = ja[i * ac + c];
+            for (int i = 0; i < br; i++)
+                for (int c = 0; c < bc; c++) block[(ar + i) * cols + ac + c] = jb[i * bc + c];
+            blocks.Add(block);
+        }
+        return new BondMatrix(widths, blocks);
+    }
+
+    static bool IsB(BondMatrix whole, BondMatrix a, int spin)
+    {
+        for (int k = 0; k < whole.Widths.Count; k++)
+        {
+            int o = whole.LayerOffset(k);
+            if (spin < o + whole.Widths[k]) return spin - o >= a.Widths[k];
+        }
+        return false;
+    }
 }
