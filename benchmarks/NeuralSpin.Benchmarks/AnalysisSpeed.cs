@@ -23,7 +23,7 @@ namespace NeuralSpin.Benchmarks;
 /// </list>
 /// Run: dotnet run -c Release --project benchmarks/NeuralSpin.Benchmarks -- analysis-speed [WEIGHTS] [--level C0]
 /// [--grid-points G] [--crossing-only] [--search-too] [--scaling h1,h2,...] [--path dense|matrix-free] [--progress]
-/// [--spacing-check h1,h2,...]
+/// [--spacing-check h1,h2,...] [--depth D] (hidden layers of the scaling networks, default 3)
 /// </summary>
 public static class AnalysisSpeed
 {
@@ -44,6 +44,7 @@ public static class AnalysisSpeed
         var path = AnalysisPath.Dense;
         bool crossingOnly = false;
         int[]? spacingCheck = null;
+        int depth = 3;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -54,6 +55,7 @@ public static class AnalysisSpeed
                 case "--crossing-only": crossingOnly = true; break;
                 case "--search-too": SearchToo = true; break;
                 case "--progress": Progress = true; break;
+                case "--depth": depth = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--spacing-check": spacingCheck = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--path": path = args[++i] == "dense" ? AnalysisPath.Dense : AnalysisPath.MatrixFree; break;
                 default: weights = args[i]; break;
@@ -61,7 +63,7 @@ public static class AnalysisSpeed
         }
         TorchLinalg.Configure(1);
         if (weights != null) Network(WeightFile.Load(weights).ToBondMatrix(), weights, level, grid, crossingOnly);
-        if (scaling != null) Scaling(scaling, level, path);
+        if (scaling != null) Scaling(scaling, level, path, depth);
         if (spacingCheck != null) SpacingCheck(spacingCheck);
         return 0;
     }
@@ -219,13 +221,14 @@ public static class AnalysisSpeed
         }
     }
 
-    static void Scaling(int[] hidden, double level, AnalysisPath path)
+    static void Scaling(int[] hidden, double level, AnalysisPath path, int depth)
     {
         var rows = new List<(int N, double T)>();
-        Console.WriteLine($"scaling, path {path}, networks 784-h-h-h-10 (Kaiming C = 2, seed 1), level {F(level)}, load average {Load()}");
+        Console.WriteLine($"scaling, path {path}, networks 784-(h x {depth})-10 (Kaiming C = 2, seed 1), level {F(level)}, load average {Load()}");
         foreach (int h in hidden)
         {
-            var j = BondMatrix.Sample(new[] { 784, h, h, h, 10 }, new[] { 2.0 }, new SplitMixSource(1));
+            var widths = new[] { 784 }.Concat(Enumerable.Repeat(h, depth)).Append(10).ToArray();
+            var j = BondMatrix.Sample(widths, new[] { 2.0 }, new SplitMixSource(1));
             var cost = AnalysisCost.Of(j.Widths.ToArray());
             AnalysisResult? r = null;
             double t = Time(() => r = NetworkAnalysis.Run(j, new AnalysisOptions

@@ -158,7 +158,13 @@ public static class NetworkAnalysis
             var (top, residual) = LargestEigenvalueMatrixFree(j, options?.Seed ?? 12345);
             curve.TightenNormBound((top + residual) * (1 + 1e-9) + Precision.Tiny);
         }
-        return certify ? TransitionSearch.GlobalMinimum(curve, betaMax) : TransitionSearch.MinimumEstimate(curve, betaMax);
+        if (!certify)
+        {
+            var (top, residual) = LargestEigenvalueMatrixFree(j, options?.Seed ?? 12345, 1e-7);
+            curve.AssumeNormForEstimates(top + residual);
+            return TransitionSearch.MinimumEstimate(curve, betaMax);
+        }
+        return TransitionSearch.GlobalMinimum(curve, betaMax);
     }
 
     /// <summary>
@@ -224,7 +230,10 @@ public static class NetworkAnalysis
     /// The largest eigenvalue of J by Lanczos on the block products (the smallest of -J), with its residual: an
     /// eigenvalue of J lies within the residual of the value (Weyl). Memory O(N), no N x N matrix.
     /// </summary>
-    public static (double Value, double Residual) LargestEigenvalueMatrixFree(ISymmetricCoupling j, int seed = 12345)
+    /// <param name="j">The coupling.</param>
+    /// <param name="seed">Seed of the start vector.</param>
+    /// <param name="relativeTolerance">Residual tolerance relative to the Frobenius norm (default <see cref="MatrixFreeEigenTolerance"/>).</param>
+    public static (double Value, double Residual) LargestEigenvalueMatrixFree(ISymmetricCoupling j, int seed = 12345, double relativeTolerance = MatrixFreeEigenTolerance)
     {
         ArgumentNullException.ThrowIfNull(j);
         double frob = Math.Sqrt(j.RowSquareSums().Sum());
@@ -234,7 +243,7 @@ public static class NetworkAnalysis
             if (j is BondMatrix b) b.MultiplyOnePass(x, y); // one pass over the blocks, no transposed copy
             else j.Multiply(x, y);
             for (int i = 0; i < y.Length; i++) y[i] = -y[i];
-        }, j.Size, null, new SplitMixSource(seed), MatrixFreeEigenTolerance * frob, maxDimension: 200, maxRestarts: 20);
+        }, j.Size, null, new SplitMixSource(seed), relativeTolerance * frob, maxDimension: 200, maxRestarts: 20);
         return (-r.Value, r.Residual);
     }
 
@@ -267,7 +276,9 @@ public static class NetworkAnalysis
         else
         {
             options.Progress?.Invoke("lambda_max(J) by Lanczos");
-            (lambdaMaxJ, lambdaMaxJResidual) = LargestEigenvalueMatrixFree(j, options.Curve.Seed);
+            // certified: to 1e-10 of the Frobenius norm, as the ||J|| certificate needs; else to 1e-7 (the Ritz value's
+            // error is of the order of the residual squared over the gap to the next eigenvalue, far smaller)
+            (lambdaMaxJ, lambdaMaxJResidual) = LargestEigenvalueMatrixFree(j, options.Curve.Seed, certify ? MatrixFreeEigenTolerance : 1e-7);
             specJ = Array.Empty<double>();
             curve = new LambdaMinCurve(j, null, options.Curve);
             if (certify)
@@ -277,6 +288,7 @@ public static class NetworkAnalysis
                 options.Progress?.Invoke("||J|| certified by an inertia count");
                 curve.TightenNormBound((lambdaMaxJ + lambdaMaxJResidual) * (1 + 1e-9) + Precision.Tiny);
             }
+            else curve.AssumeNormForEstimates(lambdaMaxJ + lambdaMaxJResidual);
         }
         using var curveScope = curve;
         string stage = "";
@@ -292,7 +304,7 @@ public static class NetworkAnalysis
         options.Progress?.Invoke(stage);
         double? betaC = certify
             ? (min.Value > 0 && min.CertifiedLowerBound > 0 ? null : TransitionSearch.FirstCrossing(curve, 0, options.BetaMax))
-            : (min.Value > 0 ? null : TransitionSearch.CrossingEstimate(curve, 0, options.BetaMax));
+            : (min.Value > 0 ? null : TransitionSearch.CrossingEstimate(curve, 0, options.BetaMax, min.Beta));
 
         double? level = options.Level;
         string? source = level.HasValue ? "level" : null;
@@ -309,7 +321,7 @@ public static class NetworkAnalysis
             options.Progress?.Invoke(stage);
             betaCorr = certify
                 ? (c0 < min.CertifiedLowerBound - TransitionSearch.CertificationSlack ? null : TransitionSearch.FirstCrossing(curve, c0, options.BetaMax))
-                : (c0 < min.Value - TransitionSearch.CertificationSlack ? null : TransitionSearch.CrossingEstimate(curve, c0, options.BetaMax));
+                : (c0 < min.Value - TransitionSearch.CertificationSlack ? null : TransitionSearch.CrossingEstimate(curve, c0, options.BetaMax, min.Beta));
         }
 
         double spacingBeta = betaCorr ?? betaC ?? min.Beta;

@@ -356,6 +356,25 @@ public sealed class LambdaMinCurve : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// False after <see cref="AssumeNormForEstimates"/>: the norm the curve uses is then an estimate, and the certificates
+    /// that rest on it (the vertex certificate, the polygon, the interval bounds) must not be used.
+    /// </summary>
+    public bool NormProven { get; private set; } = true;
+
+    /// <summary>
+    /// For uncertified estimates on networks too wide for inertia counts: takes <paramref name="norm"/> (a Lanczos value of
+    /// lambda_max(J) plus its residual) as the scale of tolerances and start points instead of the Frobenius bound, which
+    /// at 20,000 spins is some fifty times ||J|| and would loosen every relative tolerance as much. Marks the norm as not
+    /// proven (<see cref="NormProven"/>).
+    /// </summary>
+    internal void AssumeNormForEstimates(double norm)
+    {
+        if (!(norm > 0) || !double.IsFinite(norm)) throw new ArgumentOutOfRangeException(nameof(norm), norm, "the norm must be positive and finite");
+        _normJ = norm;
+        NormProven = false;
+    }
+
     /// <summary>True when I - M(beta) - shift I is positive definite (inertia count).</summary>
     public bool IsPositiveDefinite(double beta, double shift)
     {
@@ -369,6 +388,9 @@ public sealed class LambdaMinCurve : IDisposable
         for (int i = 0; i < n; i++) a[(long)i * n + i] -= shift;
         return DenseInertia.Of(a, n).PositiveDefinite;
     }
+
+    /// <summary>The Ritz vector of the evaluated point nearest to <paramref name="beta"/> (a warm start), or null.</summary>
+    internal double[]? NearestCachedVector(double beta) => NearestVector(beta);
 
     double[]? NearestVector(double beta)
     {

@@ -103,6 +103,7 @@ public static class TransitionSearch
         ArgumentNullException.ThrowIfNull(curve);
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
+        if (!curve.NormProven) throw new InvalidOperationException("the curve's norm is an estimate (AssumeNormForEstimates): no certified search");
         if (vertexCertificate && VertexCrossing.TryFind(curve, level, betaMax, relativeTolerance) is { } fast) return fast;
         return new CrossingResult(SearchCrossing(curve, level, betaMax, relativeTolerance, gridIntervals), null, CrossingMethod.Search);
     }
@@ -242,6 +243,7 @@ public static class TransitionSearch
     public static CurveMinimum GlobalMinimum(LambdaMinCurve curve, double betaMax, double tolerance = 1e-5, int gridIntervals = 16, bool certify = true)
     {
         ValidateBetaMax(betaMax);
+        if (!curve.NormProven) throw new InvalidOperationException("the curve's norm is an estimate (AssumeNormForEstimates): no certified search");
         // beyond MonotoneFrom the curve cannot fall: its minimum over (0, beta_max] lies in (0, MonotoneFrom]
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         // first the polygon certificate of the joint numerical range (a few certified points); the branch and bound below
@@ -305,12 +307,17 @@ public static class TransitionSearch
     /// crossing lies at or before it, but no inertia count proves that none lies earlier. Null when the iteration finds no
     /// real root or the root lies past beta_max.
     /// </summary>
-    public static double? CrossingEstimate(LambdaMinCurve curve, double level, double betaMax)
+    /// <param name="curve">The curve.</param>
+    /// <param name="level">The level c (below 1).</param>
+    /// <param name="betaMax">Upper end of the range.</param>
+    /// <param name="startBeta">Where the iteration starts: a beta with lambda_min at or below the level (the curve
+    /// minimum's) gives a real first root; by default the vertex limit 2 (1 - c) / ||J|| of the curve's norm bound.</param>
+    public static double? CrossingEstimate(LambdaMinCurve curve, double level, double betaMax, double? startBeta = null)
     {
         ArgumentNullException.ThrowIfNull(curve);
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
-        if (VertexCrossing.Estimate(curve, level, betaMax, 1e-7, fineTolerance: 1e-6) is not { } e) return null;
+        if (VertexCrossing.Estimate(curve, level, betaMax, 1e-7, fineTolerance: 1e-6, startBeta: startBeta) is not { } e) return null;
         double beta = 1 / e.T;
         return beta <= betaMax ? beta : null;
     }

@@ -79,6 +79,7 @@ internal static class VertexCrossing
     /// </summary>
     internal static CrossingResult? TryFind(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance)
     {
+        if (!curve.NormProven) return null;
         double lambda = curve.NormJBound;
         double oneMinusC = 1 - level;
         if (!(lambda > 0) || !(oneMinusC > 0)) return null;
@@ -111,14 +112,14 @@ internal static class VertexCrossing
     /// whatever happens after; that it is the first crossing needs the certificate.
     /// </summary>
     internal static (double T, double[] Vector)? Estimate(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance,
-        double fineTolerance = FineTolerance)
+        double fineTolerance = FineTolerance, double? startBeta = null)
     {
         double lambda = curve.NormJBound;
         double oneMinusC = 1 - level;
         if (!(lambda > 0) || !(oneMinusC > 0)) return null;
-        // the vertex condition 2 (1 - c) T >= Lambda holds for beta <= 2 (1 - c) / Lambda: start there
+        // the vertex condition 2 (1 - c) T >= Lambda holds for beta <= 2 (1 - c) / Lambda: start there unless told
         double betaVertex = 2 * oneMinusC / lambda;
-        double beta = Math.Min(betaVertex, Math.Min(betaMax, curve.MaxBeta));
+        double beta = Math.Min(startBeta ?? betaVertex, Math.Min(betaMax, curve.MaxBeta));
         double[]? v = null;
         double t = double.NaN;
         double tol = Math.Max(CoarseTolerance, fineTolerance);
