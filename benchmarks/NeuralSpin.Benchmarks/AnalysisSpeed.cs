@@ -129,7 +129,7 @@ public static class AnalysisSpeed
             Progress = s => { if (!s.Contains('(')) stages.Add((s, sw.Elapsed.TotalSeconds)); },
         }));
         stages.Add(("end", tAll));
-        Console.WriteLine($"analysis: {F(tAll)} s = {F(tAll / tEig)} dense eigenvalue problems{CpuNote()}; {r.CurveEvaluations} eigenvalue computations");
+        Console.WriteLine($"analysis: {F(tAll)} s = {F(tAll / tEig)} dense eigenvalue problems{CpuNote()}; {r.CurveEvaluations} eigenvalue computations, {r.CurveProducts} products, {r.InertiaCounts} inertia counts");
         for (int i = 0; i + 1 < stages.Count; i++)
             Console.WriteLine($"  {stages[i].Stage}: {F(stages[i + 1].At - stages[i].At)} s");
         Console.WriteLine($"  results: beta_c(c_0) {r.BetaCCorrected:R}, curve min {r.CurveMinLambda:R} at {r.CurveMinBeta:R}, s0/styp {r.FirstLevelSpacingRatio:R}");
@@ -240,7 +240,7 @@ public static class AnalysisSpeed
             }));
             rows.Add((j.Size, t));
             using var self = Process.GetCurrentProcess();
-            Console.WriteLine($"  N = {j.Size}: {F(t)} s wall, {F(Cpu)} s processor ({r!.CurveEvaluations} eigenvalue computations; certified {r.Certified}; " +
+            Console.WriteLine($"  N = {j.Size}: {F(t)} s wall, {F(Cpu)} s processor ({r!.CurveEvaluations} eigenvalue computations, {r.CurveProducts} products, {r.InertiaCounts} inertia counts; certified {r.Certified}; " +
                 $"estimate {F(cost.EstimatedSeconds(path))} s, {AnalysisCost.FormatBytes(cost.Bytes(path))}; peak working set so far {AnalysisCost.FormatBytes(self.PeakWorkingSet64)})");
             Console.WriteLine($"    min {r.CurveMinLambda:R} at {r.CurveMinBeta:R}, beta_c {r.BetaC:R}, beta_c(c_0) {r.BetaCCorrected:R}, lambda_max(J) {r.LambdaMaxJ:R}, " +
                 $"s0/styp {r.FirstLevelSpacingRatio:R} (estimated {r.SpacingEstimated}, s_typ {r.TypicalSpacing:R})");

@@ -67,7 +67,11 @@ public static class AnalyzeCommand
         };
         var matrixFree = new Option<bool>("--matrix-free")
         {
-            Description = "Take the matrix-free path even when the dense one fits: lambda_max(J) by Lanczos, the curve by Lanczos certified by chi-recurrence inertia counts, no level spacing.",
+            Description = "Take the matrix-free path even when the dense one fits: lambda_max(J) by Lanczos, the curve by Lanczos certified by chi-recurrence inertia counts (estimated past layers 4096 wide), no level spacing unless --spacing-estimate.",
+        };
+        var spacingEstimate = new Option<bool>("--spacing-estimate")
+        {
+            Description = "On the matrix-free path, estimate the first level spacing ratio: s_0 from the two lowest eigenvalues, s_typ from the kernel-polynomial density (docs/theory.md section 6; within about 5 % of the exact median spacing on the networks measured).",
         };
 
         var searchBudget = new Option<int>("--search-budget")
@@ -78,7 +82,7 @@ public static class AnalyzeCommand
         };
         var cmd = new Command("analyze", "Analyse a network's weights as a multi-layer spin model: replica T_c, the linearized-TAP curve lambda_min(beta) and its minimum, beta_c, the corrected beta_c(c_0), lambda_max(J), lambda_min(R) and the first level spacing.")
         {
-            weights, reference, level, layers, betaMax, json, curve, curvePoints, threads, memoryLimit, matrixFree, searchBudget,
+            weights, reference, level, layers, betaMax, json, curve, curvePoints, threads, memoryLimit, matrixFree, searchBudget, spacingEstimate,
         };
         cmd.SetAction(parse => Run(io, new Settings(
             parse.GetValue(weights)!,
@@ -92,13 +96,15 @@ public static class AnalyzeCommand
             parse.GetValue(threads),
             parse.GetValue(memoryLimit),
             parse.GetValue(matrixFree),
-            parse.GetValue(searchBudget))));
+            parse.GetValue(searchBudget),
+            parse.GetValue(spacingEstimate))));
         return cmd;
     }
 
     /// <summary>The parsed options of one run.</summary>
     public sealed record Settings(string Weights, string? Reference, double? Level, string? Layers, double BetaMax,
-        string? Json, string? Curve, int CurvePoints, int? Threads, string? MemoryLimit = null, bool MatrixFree = false, int? SearchBudget = null);
+        string? Json, string? Curve, int CurvePoints, int? Threads, string? MemoryLimit = null, bool MatrixFree = false, int? SearchBudget = null,
+        bool SpacingEstimate = false);
 
     static void Validate(Settings s)
     {
@@ -143,7 +149,11 @@ public static class AnalyzeCommand
         }
 
         var path = ChoosePath(io, s, bonds, refBonds);
-        var options = new AnalysisOptions { BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds, Path = path, Curve = s.SearchBudget is int budget ? new CurveOptions { SearchBudget = budget } : new CurveOptions() };
+        var options = new AnalysisOptions
+        {
+            BetaMax = s.BetaMax, Level = s.Level, Reference = refBonds, Path = path, EstimateSpacing = s.SpacingEstimate,
+            Curve = s.SearchBudget is int budget ? new CurveOptions { SearchBudget = budget } : new CurveOptions(),
+        };
         AnalysisResult result;
         string? curveCsv;
         try { (result, curveCsv) = Analyse(io, s, bonds, options); }

@@ -95,6 +95,12 @@ public sealed record AnalysisResult
     /// <summary>Eigenvalue computations spent on the curve.</summary>
     [JsonIgnore] public int CurveEvaluations { get; init; }
 
+    /// <summary>Products (I - M) x of the curve's Lanczos runs and the spacing estimate.</summary>
+    [JsonIgnore] public long CurveProducts { get; init; }
+
+    /// <summary>Inertia counts of the curve's certificates.</summary>
+    [JsonIgnore] public int InertiaCounts { get; init; }
+
     /// <summary>A certified lower bound of the curve over (0, beta_max].</summary>
     [JsonIgnore] public double CurveCertifiedLowerBound { get; init; }
 
@@ -366,6 +372,8 @@ public static class NetworkAnalysis
             SpectrumTap = specTap,
             LevelSource = source,
             CurveEvaluations = curve.Evaluations,
+            CurveProducts = curve.Products,
+            InertiaCounts = curve.InertiaCounts,
             CurveCertifiedLowerBound = min.CertifiedLowerBound,
             Path = options.Path,
             LambdaMaxJResidual = lambdaMaxJResidual,

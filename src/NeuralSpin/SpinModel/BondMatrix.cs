@@ -155,6 +155,43 @@ public sealed class BondMatrix : ISymmetricCoupling
         ys.CopyTo(y);
     }
 
+    /// <summary>
+    /// Y_r = J X_r for several vectors in one pass over the blocks (<see cref="MultiplyOnePass"/> per row, for every vector
+    /// while the row is in cache): the weights are read once for all the vectors, which is what a product at this size
+    /// costs (memory traffic, not arithmetic). For the random probes of the kernel polynomial method.
+    /// </summary>
+    internal void MultiplyOnePass(double[][] xs, double[][] ys)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        ArgumentNullException.ThrowIfNull(ys);
+        if (xs.Length != ys.Length) throw new ArgumentException("as many outputs as inputs", nameof(ys));
+        int m = xs.Length;
+        foreach (var y in ys) Array.Clear(y);
+        long weights = 0;
+        foreach (var blk in _blocks) weights += blk.LongLength;
+        int parts = weights >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        for (int k = 0; k < _blocks.Length; k++)
+        {
+            int r = _widths[k], c = _widths[k + 1], o0 = _offsets[k], o1 = _offsets[k + 1], kk = k;
+            var partial = new double[parts][][];
+            Parallel.For(0, parts, p =>
+            {
+                var mine = partial[p] = new double[m][];
+                for (int v = 0; v < m; v++) mine[v] = new double[c];
+                int lo = (int)((long)r * p / parts), hi = (int)((long)r * (p + 1) / parts);
+                var block = _blocks[kk];
+                for (int i = lo; i < hi; i++)
+                {
+                    var row = block.AsSpan(i * c, c);
+                    for (int v = 0; v < m; v++)
+                        ys[v][o0 + i] += Blas.DotAxpy(row, xs[v].AsSpan(o1, c), xs[v][o0 + i], mine[v]);
+                }
+            });
+            for (int p = 0; p < parts; p++)
+                for (int v = 0; v < m; v++) Blas.Axpy(1, partial[p][v], ys[v].AsSpan(o1, c));
+        }
+    }
+
     /// <summary>Blocks of at least this many weights (1e6, 8 MB) take the product on several threads.</summary>
     const long OnePassParallelWeights = 1_000_000;
 

@@ -152,6 +152,9 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>An upper bound on ||I - M(beta)||_2.</summary>
     public double OperatorNormBound(double beta) => 1 + beta * _normJ + beta * beta * DMax;
 
+    /// <summary>Products (I - M(beta)) x computed so far (Lanczos and the spacing estimate; a block of k vectors counts k).</summary>
+    public long Products { get; private set; }
+
     /// <summary>Number of inertia counts (chi recurrences or dense factorizations) so far.</summary>
     public int InertiaCounts { get; private set; }
 
@@ -218,6 +221,7 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>y = (I - M(beta)) x using the structured product of J.</summary>
     public void Apply(double beta, ReadOnlySpan<double> x, Span<double> y)
     {
+        Products++;
         if (_j is BondMatrix b)
         {
             // one pass over the blocks (BondMatrix.MultiplyOnePass): the Krylov iterations' products
@@ -226,6 +230,21 @@ public sealed class LambdaMinCurve : IDisposable
             for (int i = 0; i < y.Length; i++) y[i] = x[i] - beta * y[i] + b2 * _d[i] * x[i];
         }
         else LinearizedTap.Apply(_j, _d, beta, x, y);
+    }
+
+    /// <summary>Y_r = (I - M(beta)) X_r for several vectors, in one pass over the blocks of a layered J.</summary>
+    internal void ApplyMany(double beta, double[][] xs, double[][] ys)
+    {
+        Products += xs.Length;
+        if (_j is BondMatrix b) b.MultiplyOnePass(xs, ys);
+        else for (int r = 0; r < xs.Length; r++) _j.Multiply(xs[r], ys[r]);
+        double b2 = beta * beta;
+        for (int r = 0; r < xs.Length; r++)
+        {
+            var x = xs[r];
+            var y = ys[r];
+            for (int i = 0; i < y.Length; i++) y[i] = x[i] - beta * y[i] + b2 * _d[i] * x[i];
+        }
     }
 
     bool NeedsRefinement(CurvePoint p, double level)

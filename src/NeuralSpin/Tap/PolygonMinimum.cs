@@ -135,7 +135,7 @@ internal static class PolygonMinimum
         double prevBeta = double.NaN, prevSlope = double.NaN;
         for (int iter = 0; iter < MaxIterations; iter++)
         {
-            (_, v) = curve.LowestEigenpair(beta, v, tol);
+            (_, v) = curve.LowestEigenpair(beta, v ?? curve.NearestCachedVector(beta), tol); // warm start from the curve's points
             var (a, d) = curve.QuadraticCoefficients(v);
             if (!(a > 0) || !(d > 0)) return null;
             double slope = -a + 2 * beta * d;

@@ -104,15 +104,15 @@ public static class TransitionSearch
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
         if (!curve.NormProven) throw new InvalidOperationException("the curve's norm is an estimate (AssumeNormForEstimates): no certified search");
+        int before = curve.Evaluations; // the search's budget counts the certificate's attempt too
         if (vertexCertificate && VertexCrossing.TryFind(curve, level, betaMax, relativeTolerance) is { } fast) return fast;
-        return new CrossingResult(SearchCrossing(curve, level, betaMax, relativeTolerance, gridIntervals), null, CrossingMethod.Search);
+        return new CrossingResult(SearchCrossing(curve, level, betaMax, relativeTolerance, gridIntervals, before), null, CrossingMethod.Search);
     }
 
-    static double? SearchCrossing(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals)
+    static double? SearchCrossing(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals, int before)
     {
         // beyond MonotoneFrom the curve cannot fall, so a first crossing lies at or before it
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
-        int before = curve.Evaluations;
         var crossing = Scan(curve, level, betaMax, relativeTolerance, gridIntervals, before);
         if (crossing.HasValue) return crossing;
         // No point at or below the level. The curve may still touch it tangentially (for example when
@@ -247,9 +247,9 @@ public static class TransitionSearch
         // beyond MonotoneFrom the curve cannot fall: its minimum over (0, beta_max] lies in (0, MonotoneFrom]
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         // first the polygon certificate of the joint numerical range (a few certified points); the branch and bound below
-        // where it does not settle
-        if (certify && PolygonMinimum.TryFind(curve, betaMax, tolerance) is { } fast) return fast;
+        // where it does not settle, within the same budget (counted from here)
         int before = curve.Evaluations;
+        if (certify && PolygonMinimum.TryFind(curve, betaMax, tolerance) is { } fast) return fast;
         var pts = new List<CurvePoint> { curve.Evaluate(0) };
         var grid = Precision.UniformGrid(betaMax, gridIntervals + 1);
         for (int i = 1; i <= gridIntervals; i++) pts.Add(curve.Evaluate(grid[i], certify));
@@ -284,7 +284,7 @@ public static class TransitionSearch
 
     /// <summary>
     /// The curve minimum without certificate, for networks too wide for inertia counts: the zero of the Hellmann-Feynman
-    /// slope by secant steps on warm-started Lanczos (docs/theory.md section 4), located to about 1e-6 relative. A local
+    /// slope by secant steps on warm-started Lanczos (docs/theory.md section 4), located to about 1e-5 relative (Lanczos residuals 1e-5 of the norm). A local
     /// minimum; its value is an eigenvalue of I - M there (an upper bound of the global minimum), and the certified lower
     /// bound is NaN. When the search does not settle, the lowest of 17 uniform points of (0, beta_max] is returned.
     /// </summary>
@@ -294,7 +294,7 @@ public static class TransitionSearch
         ValidateBetaMax(betaMax);
         betaMax = Math.Min(betaMax, curve.MonotoneFrom);
         int before = curve.Evaluations;
-        double? beta = PolygonMinimum.EstimateMinimiser(curve, betaMax, fineTolerance: 1e-6, locationTolerance: 1e-6);
+        double? beta = PolygonMinimum.EstimateMinimiser(curve, betaMax, fineTolerance: 1e-5, locationTolerance: 1e-5);
         CurvePoint best;
         if (beta is double b) best = curve.Evaluate(b);
         else best = Precision.UniformGrid(betaMax, 17).Skip(1).Select(x => curve.Evaluate(x)).MinBy(p => p.Value)!;
@@ -303,7 +303,7 @@ public static class TransitionSearch
 
     /// <summary>
     /// A crossing of <paramref name="level"/> without certificate (docs/theory.md section 4, equations 4.2 and 4.4): 1/T
-    /// of the Rayleigh-functional iteration, to about 1e-7 relative. lambda_min(1/T) &lt;= level holds (4.2), so a
+    /// of the Rayleigh-functional iteration, settled to about 1e-6 relative (Lanczos residuals 1e-5 of the norm). lambda_min(1/T) &lt;= level holds (4.2), so a
     /// crossing lies at or before it, but no inertia count proves that none lies earlier. Null when the iteration finds no
     /// real root or the root lies past beta_max.
     /// </summary>
@@ -317,7 +317,7 @@ public static class TransitionSearch
         ArgumentNullException.ThrowIfNull(curve);
         if (!(level < 1)) throw new ArgumentOutOfRangeException(nameof(level), $"the level must lie below lambda_min(0) = 1, got {level}");
         ValidateBetaMax(betaMax);
-        if (VertexCrossing.Estimate(curve, level, betaMax, 1e-7, fineTolerance: 1e-6, startBeta: startBeta) is not { } e) return null;
+        if (VertexCrossing.Estimate(curve, level, betaMax, 1e-6, fineTolerance: 1e-5, startBeta: startBeta) is not { } e) return null;
         double beta = 1 / e.T;
         return beta <= betaMax ? beta : null;
     }

@@ -125,7 +125,7 @@ internal static class VertexCrossing
         double tol = Math.Max(CoarseTolerance, fineTolerance);
         for (int iter = 0; iter < MaxIterations; iter++)
         {
-            (_, v) = curve.LowestEigenpair(beta, v, tol);
+            (_, v) = curve.LowestEigenpair(beta, v ?? curve.NearestCachedVector(beta), tol); // warm start from the curve's points
             var (a, d) = curve.QuadraticCoefficients(v);
             if (LargerRoot(oneMinusC, a, d) is not double next) return null;
             double change = double.IsNaN(t) ? double.PositiveInfinity : Math.Abs(next - t) / next;

@@ -34,7 +34,9 @@ public class KernelPolynomialTests
 
     /// <summary>
     /// On the bundled 784-512-512-512-10 example at beta = 0.45: s_0 from the two lowest Lanczos eigenvalues equals the
-    /// dense e_1 - e_0 to 1e-6 relative (residuals 1e-8 of the norm, a gap of order 1e-2), and s_typ from the density is
+    /// dense e_1 - e_0 to 1e-3 relative (e_1 from a run to a residual of 1e-5 of the norm or 300 products: its error is
+    /// about the residual squared over the gap above it, 8e-5 relative here; 1e-3 is still fifty times below the
+    /// accuracy of s_typ), and s_typ from the density is
     /// within 5 % of the exact median spacing of the dense spectrum (the accuracy measured on 784-h-h-h-10 networks of
     /// 1,562 to 4,994 spins, REPRODUCE.md; -2.6 % here).
     /// </summary>
@@ -50,7 +52,7 @@ public class KernelPolynomialTests
         var exact = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(beta), j.Size);
         double median = LevelSpacing.Median(LevelSpacing.Spacings(exact));
         var est = SpacingEstimate.At(curve, beta, 12345);
-        Assert.That(est.E1 - est.E0, Is.EqualTo(exact[1] - exact[0]).Within(1e-6 * (exact[1] - exact[0])));
+        Assert.That(est.E1 - est.E0, Is.EqualTo(exact[1] - exact[0]).Within(1e-3 * (exact[1] - exact[0])));
         Assert.That(est.TypicalSpacing, Is.EqualTo(median).Within(0.05 * median));
     }
 }
