@@ -231,9 +231,12 @@ public static class TransitionSearch
     }
 
     /// <summary>
-    /// The global minimum of lambda_min over (0, beta_max] by branch and bound: an interval is split
-    /// while its certified lower bound lies more than <paramref name="tolerance"/> below the best value
-    /// found, then the best point is polished with Brent's minimiser.
+    /// The global minimum of lambda_min over (0, beta_max]: first the polygon certificate of the joint numerical range
+    /// (docs/theory.md section 4, equations 4.5-4.7: a secant search for the minimiser and a few certified cutting planes);
+    /// where it does not settle, branch and bound: an interval is split while its certified lower bound lies more than
+    /// <paramref name="tolerance"/> below the best value found, then the best point is polished with Brent's minimiser.
+    /// The branch and bound stops with <see cref="CurveSearchBudgetException"/> past the curve's budget, which counts the
+    /// polygon's evaluations (at most 20 search steps and 40 cuts) too.
     /// </summary>
     /// <param name="curve">The curve.</param>
     /// <param name="betaMax">Upper end of the range.</param>
