@@ -131,9 +131,12 @@ internal static class VertexCrossing
             double change = double.IsNaN(t) ? double.PositiveInfinity : Math.Abs(next - t) / next;
             t = Math.Max(double.IsNaN(t) ? next : t, next); // every root is a lower bound of T_c(c): keep the largest
             beta = 1 / t;
-            if (tol <= fineTolerance && change <= 0.1 * relativeTolerance) return (t, v);
+            // the iteration is quadratic: after a change of delta the new root errs by about delta^2 (times a constant of
+            // order one), so a fine run whose change is below sqrt(relTol / 100) needs no confirming run; a root that
+            // stopped short makes the inertia count fail, and the certificate refines (the bracket is never wrong)
+            if (tol <= fineTolerance && (change <= 0.1 * relativeTolerance || change * change <= 0.01 * relativeTolerance)) return (t, v);
             // the next eigenvector only needs to be as good as the iterate it serves
-            tol = change <= 1e-6 ? fineTolerance : Math.Max(fineTolerance, Math.Min(tol, 1e-2 * change));
+            tol = change <= 1e-5 ? fineTolerance : Math.Max(fineTolerance, Math.Min(tol, 1e-2 * change));
         }
         return null;
     }
