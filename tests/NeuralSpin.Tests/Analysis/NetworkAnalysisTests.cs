@@ -126,4 +126,33 @@ public class NetworkAnalysisTests
         Assert.That(large.IsLong(AnalysisPath.Dense), Is.EqualTo(large.Flops(AnalysisPath.Dense) > AnalysisCost.AnnounceFlops));
         Assert.That(large.IsLong(AnalysisPath.Dense), Is.True);
     }
+
+    /// <summary>
+    /// The matrix-free path past <see cref="AnalysisOptions.CertifyUpToWidth"/> (forced here with a width limit of 1 on a
+    /// spiked 40-30-20 network) gives estimates and says so (<see cref="AnalysisResult.Certified"/> false): the curve
+    /// minimum and its location, beta_c and beta_c(0.3) agree with the independent dense reference (MathNet, LDL^T
+    /// bisection) to 1e-6 (value, absolute) and 1e-5 (locations, relative), the accuracy of Lanczos residuals of 1e-5 of the
+    /// norm (docs/theory.md section 4: second order in the eigenvector's error for the values and the crossings); and
+    /// lambda_min at each reported crossing is at or below the level (equation 4.2: an upper bound of a crossing).
+    /// </summary>
+    [Test]
+    public void MatrixFreeEstimates_PastTheCertifiedWidth_AgreeWithTheDenseReference()
+    {
+        var j = NeuralSpin.Tests.Tap.VertexCrossingTests.Spiked([40, 30, 20], [1.0], 9601, 3);
+        var reference = new NeuralSpin.Tests.Golden.IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var r = NetworkAnalysis.Run(j, new AnalysisOptions
+        {
+            Level = 0.3, Path = AnalysisPath.MatrixFree, CertifyUpToWidth = 1, Curve = new CurveOptions { DenseThreshold = 0 }, // Lanczos, as at scale
+        });
+        Assert.That(r.Certified, Is.False);
+        var min = reference.CurveMinimum(10);
+        Assert.That(r.CurveMinLambda, Is.EqualTo(min.Value).Within(1e-6));
+        Assert.That(r.CurveMinBeta, Is.EqualTo(min.Beta).Within(1e-5 * min.Beta));
+        double betaC = reference.FirstCrossing(0, 10, alsoTry: min.Beta)!.Value;
+        double betaC03 = reference.FirstCrossing(0.3, 10, alsoTry: min.Beta)!.Value;
+        Assert.That(r.BetaC!.Value, Is.EqualTo(betaC).Within(1e-5 * betaC));
+        Assert.That(r.BetaCCorrected!.Value, Is.EqualTo(betaC03).Within(1e-5 * betaC03));
+        Assert.That(reference.LambdaMin(r.BetaC.Value), Is.LessThanOrEqualTo(1e-9));
+        Assert.That(reference.LambdaMin(r.BetaCCorrected.Value), Is.LessThanOrEqualTo(0.3 + 1e-9));
+    }
 }
