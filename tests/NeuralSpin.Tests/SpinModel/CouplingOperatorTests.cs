@@ -200,4 +200,21 @@ public class CouplingOperatorTests
             ["dtype"] = "F32",
         }));
     }
+
+    [Test]
+    public void DenseCoupling_SymmetryToleranceIsRelativeToTheLargestEntry()
+    {
+        // entries of order 1000: an asymmetry of 1e-8 is 1e-11 of the largest entry, within the relative tolerance 1e-9 (an
+        // absolute 1e-6 here), and accepted; one of 1e-5 (1e-8 relative) is not
+        var ok = new double[] { 0, 1000, 1000 + 1e-8, 0 };
+        Assert.That(new DenseCoupling(2, ok)[0, 1], Is.EqualTo(0.5 * (ok[1] + ok[2])));
+        Assert.Throws<ArgumentException>(() => new DenseCoupling(2, [0, 1000, 1000 + 1e-5, 0]));
+    }
+
+    [Test]
+    public void Samplers_RejectANullGenerator()
+    {
+        Assert.Throws<ArgumentNullException>(() => BondMatrix.Sample([2, 3], [1.0], null!));
+        Assert.Throws<ArgumentNullException>(() => DenseCoupling.SherringtonKirkpatrick(3, 1.0, null!));
+    }
 }
