@@ -74,7 +74,9 @@ static class EnsembleThroughput
         watch.Restart();
         for (int r = 0; r < 2; r++) EnsembleCollector.DrawAccuracies(data, LrNetTrainingOptions.Deep, results[r].Thetas, seeds[r], draws, out _, EnsembleKernel.Batched);
         double torchDrawSecondsPerTraining = watch.Elapsed.TotalSeconds / 2;
-        // libtorch's normal_ alone: the noise of one network-step (B x U = 32 x 40 normals), drawn in blocks of 4 steps
+        // the noise of one network-step (B x U = 32 x 40 normals): the counter-based stream the kernels use, and libtorch's
+        // normal_ (the kernels' earlier noise source) for comparison
+        double streamSecondsPerStep = StreamSecondsPerStep();
         double noiseSecondsPerStep = NoiseSecondsPerStep();
 
         double mmAfter = MatrixProductRate();
@@ -92,7 +94,7 @@ static class EnsembleThroughput
         Console.WriteLine($"speedup of the lane kernel over the batched kernel (same run, training steps): {laneStepRate / batchedStepRate:F1}x");
         Console.WriteLine($"draws: {draws} per training on 10,000 test points: {drawSecondsPerTraining * 1e3:F1} ms per training = {drawFlop / drawSecondsPerTraining / 1e9:F2} GFLOP/s; mean best-draw accuracy {best / drawTrainings:F3}");
         Console.WriteLine($"draws with libtorch's products (batched kernel's): {torchDrawSecondsPerTraining * 1e3:F1} ms per training; lane draws {torchDrawSecondsPerTraining / drawSecondsPerTraining:F1}x faster");
-        Console.WriteLine($"libtorch normal_ alone (the noise, one thread): {1 / noiseSecondsPerStep:F0} network-steps/s per thread, {threads / noiseSecondsPerStep:F0} on {threads} threads = the ceiling the noise sets");
+        Console.WriteLine($"noise alone, one thread: counter-based stream (TrainingNoise) {1 / streamSecondsPerStep:F0} network-steps/s, libtorch normal_ {1 / noiseSecondsPerStep:F0} network-steps/s ({noiseSecondsPerStep / streamSecondsPerStep:F1}x)");
         Console.WriteLine($"per training of 8 epochs of 60,000 (batch {Batch}) + {draws} draws: {laneTrainSeconds * 1e3:F1} ms training + {drawSecondsPerTraining * 1e3:F1} ms draws");
         Console.WriteLine($"kernel rate: {achieved / 1e9:F2} GFLOP/s = {achieved / mm:P1} of the torch.mm rate, {achieved / fma:P1} of the lane FMA peak");
         Console.WriteLine($"trainings per second (8 epochs of 60,000, batch {Batch}, {draws} draws, scaled from this run's step rate): {1 / perTraining:F2}");
@@ -105,16 +107,29 @@ static class EnsembleThroughput
         Console.WriteLine($"trainings per second on {threads} whole cores (CPU-time basis): {threads / cpuPerTraining:F2}");
     }
 
-    /// <summary>Seconds per network-step of drawing the noise with libtorch (a (4, 32, 40) block per 4 steps, as the kernels draw it).</summary>
+    /// <summary>Seconds per network-step of drawing the noise with libtorch's normal_ (a (4, 32, 40) block per 4 steps, as the kernels drew it before the counter-based stream).</summary>
     static double NoiseSecondsPerStep()
     {
+        const int chunk = 4;
         using var g = new TorchSharp.torch.Generator(12345, CPU);
-        using var block = empty([LrNetBatchTrainer.NoiseChunkSteps, Batch, 40], TorchSharp.torch.ScalarType.Float32);
+        using var block = empty([chunk, Batch, 40], TorchSharp.torch.ScalarType.Float32);
         for (int i = 0; i < 50; i++) block.normal_(0.0, 1.0, g);
         const int calls = 2000;
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < calls; i++) block.normal_(0.0, 1.0, g);
-        return sw.Elapsed.TotalSeconds / (calls * LrNetBatchTrainer.NoiseChunkSteps);
+        return sw.Elapsed.TotalSeconds / (calls * chunk);
+    }
+
+    /// <summary>Seconds per network-step of the counter-based noise stream (<see cref="TrainingNoise.Fill"/>, 32 x 40 values per step).</summary>
+    static double StreamSecondsPerStep()
+    {
+        var values = new float[Batch * 40];
+        ulong key = TrainingNoise.Key(12345);
+        for (int i = 0; i < 200; i++) TrainingNoise.Fill(key, i, values);
+        const int steps = 8000;
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) TrainingNoise.Fill(key, i, values);
+        return sw.Elapsed.TotalSeconds / steps;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace NeuralSpin.BinaryNets;
 /// <summary>
 /// The lane kernel of ensemble collection (docs/theory.md section 7, "Many trainings at once"): the scheme of
 /// <see cref="LrNetBatchTrainer"/> (same initial fields, training subset, shared permutation with per-network offsets,
-/// noise blocks and Adam), computed with the networks side by side in the lanes of SIMD vectors. Lane j of a
+/// noise stream and Adam), computed with the networks side by side in the lanes of SIMD vectors. Lane j of a
 /// <see cref="Vector512{T}"/> of float (16 lanes; 8 lanes of a <see cref="Vector256{T}"/> where 512-bit vectors are not
 /// accelerated) holds network j of a group, so each scalar operation of one LR-net (the moments G and Delta, the noise,
 /// the leaky ReLU, softmax cross-entropy, the L2 penalty, their gradients written out by hand, and Adam) is one
@@ -22,11 +22,12 @@ namespace NeuralSpin.BinaryNets;
 /// <remarks>
 /// Lanes never exchange values, so network r's fields depend only on its seed, the order seed and the options: the same
 /// seed gives the same bits whichever other networks share its group, whichever group and lane it lands in, and however
-/// many threads run (a partial last group is padded with inert lanes: zero fields, zero input, zero noise). Against
+/// many threads run (a partial last group is padded with inert lanes: zero fields, lane 0's inputs, the noise of key 0;
+/// their results are discarded). Against
 /// <see cref="LrNetBatchTrainer"/>, which uses libtorch's products, the results agree to float rounding (summation
 /// order, fused multiply-adds and the series-or-exponential tanh of <see cref="LaneMath{V, O}.Tanh"/> differ at the level of a float
-/// ulp per operation). The noise is libtorch's: each network's generator fills a (NoiseChunkSteps, B, U) block with
-/// <c>normal_</c> exactly as in <see cref="LrNetBatchTrainer"/>, which is then transposed into the lane layout.
+/// ulp per operation). The noise is the counter-based stream of <see cref="TrainingNoise"/>, computed at every step
+/// directly in the lane layout (lane r with network r's key); <see cref="LrNetBatchTrainer"/> draws the same values.
 /// Adam follows <see cref="NeuralSpin.Training.AdamOptimizer"/>: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
 /// theta -= lr / (1 - b1^t) m / (sqrt(v) / sqrt(1 - b2^t) + eps), with b1 = 0.9, b2 = 0.999, eps = 1e-8.
 /// </remarks>
@@ -97,14 +98,13 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     readonly TrainingData _data;
     readonly int[][] _subsets;
     readonly SplitMixRandom[] _offsetRngs;
-    readonly long[] _seeds;
+    readonly V _noiseK0, _noiseK1;
     long _adamSteps;
 
     LaneGroup(TrainingData data, LrNetTrainingOptions options, long[] seeds)
     {
         _data = data;
         _options = options;
-        _seeds = seeds;
         _count = seeds.Length;
         _widths = options.Widths.ToArray();
         _layers = _widths.Length - 1;
@@ -132,7 +132,8 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         _gG = new float[_batch * maxWidth * W];
         _gD = new float[_batch * maxWidth * W];
         _rootWidth = _widths.Select(w => (float)Math.Sqrt(w)).ToArray();
-        _eps = new float[LrNetBatchTrainer.NoiseChunkSteps * _batch * _units * W];
+        _eps = new float[TrainingNoise.Padded(_batch * _units) * W];
+        (_noiseK0, _noiseK1) = TrainingNoise.LaneKeys<V, O>(seeds);
         _y = new float[_batch * W];
         _lossSums = new double[W];
         _offsetRngs = seeds.Select(sd => new SplitMixRandom(Seeds.Stream(sd, SeedStreams.Order))).ToArray();
@@ -169,126 +170,67 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     public static float[][][] FirstStepGradients(TrainingData data, LrNetTrainingOptions options, long[] seeds, long orderSeed)
     {
         var group = new LaneGroup<V, O>(data, options, seeds);
-        var gens = group.NoiseGenerators();
-        using var buffer = group.NoiseBuffer();
-        try
+        var pi = DataOrder.Permutation(orderSeed, 0, group._n);
+        var offsets = group._offsetRngs.Select(rng => (int)rng.NextBelow((ulong)group._n)).ToArray();
+        group.DrawNoise(0);
+        int m = Math.Min(group._batch, group._n);
+        group.Gather(pi, offsets, 0, m);
+        group.ForwardBackward(m);
+        var grads = new float[group._count][][];
+        for (int r = 0; r < group._count; r++) grads[r] = new float[group._layers][];
+        for (int l = 0; l < group._layers; l++)
         {
-            var pi = DataOrder.Permutation(orderSeed, 0, group._n);
-            var offsets = group._offsetRngs.Select(rng => (int)rng.NextBelow((ulong)group._n)).ToArray();
-            long stepsPerEpoch = (group._n + group._batch - 1) / group._batch;
-            group.DrawNoise(gens, buffer, Math.Min(LrNetBatchTrainer.NoiseChunkSteps, stepsPerEpoch * options.Epochs));
-            int m = Math.Min(group._batch, group._n);
-            group.Gather(pi, offsets, 0, m);
-            group.ForwardBackward(0, m);
-            var grads = new float[group._count][][];
-            for (int r = 0; r < group._count; r++) grads[r] = new float[group._layers][];
-            for (int l = 0; l < group._layers; l++)
+            int size = group._widths[l] * group._widths[l + 1];
+            var g = new float[size * W];
+            for (int e = 0; e < size; e++) St(g, e, group.FieldGradient(l, e));
+            for (int r = 0; r < group._count; r++)
             {
-                int size = group._widths[l] * group._widths[l + 1];
-                var g = new float[size * W];
-                for (int e = 0; e < size; e++) St(g, e, group.FieldGradient(l, e));
-                for (int r = 0; r < group._count; r++)
-                {
-                    grads[r][l] = new float[size];
-                    for (int e = 0; e < size; e++) grads[r][l][e] = g[e * W + r];
-                }
+                grads[r][l] = new float[size];
+                for (int e = 0; e < size; e++) grads[r][l][e] = g[e * W + r];
             }
-            return grads;
         }
-        finally
-        {
-            foreach (var g in gens) g.Dispose();
-        }
+        return grads;
     }
-
-    Generator[] NoiseGenerators() =>
-        _seeds.Select(sd => new Generator(unchecked((ulong)Seeds.Stream(sd, SeedStreams.Noise)), CPU)).ToArray();
-
-    /// <summary>The libtorch buffer the networks' noise blocks are drawn into, (networks, NoiseChunkSteps, B, U).</summary>
-    Tensor NoiseBuffer() => torch.empty([_count, LrNetBatchTrainer.NoiseChunkSteps, _batch, _units], ScalarType.Float32);
 
     BatchedTraining[] Run(long orderSeed, CancellationToken cancellationToken)
     {
-        var gens = NoiseGenerators();
-        using var buffer = NoiseBuffer();
-        try
+        long step = 0;
+        int lastEpochSteps = 0;
+        var offsets = new int[_count];
+        for (int epoch = 0; epoch < _options.Epochs; epoch++)
         {
-            int stepsPerEpoch = (_n + _batch - 1) / _batch;
-            long totalSteps = (long)stepsPerEpoch * _options.Epochs, step = 0;
-            int lastEpochSteps = 0;
-            var offsets = new int[_count];
-            for (int epoch = 0; epoch < _options.Epochs; epoch++)
+            cancellationToken.ThrowIfCancellationRequested();
+            var pi = DataOrder.Permutation(orderSeed, epoch, _n);
+            for (int r = 0; r < _count; r++) offsets[r] = (int)_offsetRngs[r].NextBelow((ulong)_n);
+            Array.Clear(_lossSums);
+            lastEpochSteps = 0;
+            for (int b0 = 0; b0 < _n; b0 += _batch, step++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var pi = DataOrder.Permutation(orderSeed, epoch, _n);
-                for (int r = 0; r < _count; r++) offsets[r] = (int)_offsetRngs[r].NextBelow((ulong)_n);
-                Array.Clear(_lossSums);
-                lastEpochSteps = 0;
-                for (int b0 = 0; b0 < _n; b0 += _batch, step++)
-                {
-                    int slot = (int)(step % LrNetBatchTrainer.NoiseChunkSteps);
-                    if (slot == 0) DrawNoise(gens, buffer, Math.Min(LrNetBatchTrainer.NoiseChunkSteps, totalSteps - step));
-                    int m = Math.Min(_batch, _n - b0);
-                    Gather(pi, offsets, b0, m);
-                    ForwardBackward(slot, m);
-                    AdamStep();
-                    lastEpochSteps++;
-                }
+                DrawNoise(step);
+                int m = Math.Min(_batch, _n - b0);
+                Gather(pi, offsets, b0, m);
+                ForwardBackward(m);
+                AdamStep();
+                lastEpochSteps++;
             }
-            var accuracies = MeanNetworkAccuracies();
-            var results = new BatchedTraining[_count];
-            for (int r = 0; r < _count; r++)
-            {
-                var fields = new float[_layers][];
-                for (int l = 0; l < _layers; l++)
-                {
-                    fields[l] = new float[_widths[l] * _widths[l + 1]];
-                    for (int e = 0; e < fields[l].Length; e++) fields[l][e] = _theta[l][e * W + r];
-                }
-                results[r] = new BatchedTraining(fields, lastEpochSteps > 0 ? _lossSums[r] / lastEpochSteps : double.NaN, accuracies[r], _n);
-            }
-            return results;
         }
-        finally
-        {
-            foreach (var g in gens) g.Dispose();
-        }
-    }
-
-    /// <summary>Each network's next noise block, drawn with libtorch as in <see cref="LrNetBatchTrainer"/>, transposed into the lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void DrawNoise(Generator[] gens, Tensor buffer, long chunk)
-    {
-        int block = _batch * _units, total = (int)chunk * block, steps = LrNetBatchTrainer.NoiseChunkSteps;
+        var accuracies = MeanNetworkAccuracies();
+        var results = new BatchedTraining[_count];
         for (int r = 0; r < _count; r++)
         {
-            using var row = buffer[r];
-            using var part = row.narrow(0, 0, chunk);
-            part.normal_(0.0, 1.0, gens[r]);
-        }
-        var values = MemoryMarshal.Cast<byte, float>(buffer.bytes);
-        int stride = steps * block;
-        if (W == 16 && Avx2.IsSupported)
-        {
-            // one hardware gather per vector: lane r reads network r's block (inert lanes read network 0's)
-            var index = Vector512.Create(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride,
-                8 * stride, 9 * stride, 10 * stride, 11 * stride, 12 * stride, 13 * stride, 14 * stride, 15 * stride);
-            index = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(_count)), index, Vector512<int>.Zero);
-            unsafe
+            var fields = new float[_layers][];
+            for (int l = 0; l < _layers; l++)
             {
-                fixed (float* src = values)
-                fixed (float* dst = _eps)
-                    for (int i = 0; i < total; i++)
-                        Gather16(src + i, index).Store(dst + i * 16);
+                fields[l] = new float[_widths[l] * _widths[l + 1]];
+                for (int e = 0; e < fields[l].Length; e++) fields[l][e] = _theta[l][e * W + r];
             }
-            return;
+            results[r] = new BatchedTraining(fields, lastEpochSteps > 0 ? _lossSums[r] / lastEpochSteps : double.NaN, accuracies[r], _n);
         }
-        for (int i = 0; i < total; i++)
-        {
-            int dst = i * W;
-            for (int r = 0; r < _count; r++) _eps[dst + r] = values[r * stride + i];
-        }
+        return results;
     }
+
+    /// <summary>The noise of step <paramref name="step"/> (B U values per network, <see cref="TrainingNoise"/>) in the lane layout.</summary>
+    void DrawNoise(long step) => TrainingNoise.FillLanes<V, O>(_eps, _batch * _units, _noiseK0, _noiseK1, step);
 
     /// <summary>p[index[j]] in lane j (two 8-lane hardware gathers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -362,11 +304,11 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>
-    /// The forward pass of m samples with noise block row <paramref name="slot"/>, the loss (added to the epoch's sums)
+    /// The forward pass of m samples with the step's noise, the loss (added to the epoch's sums)
     /// and the gradients with respect to mu and s of every layer (in _dmu, _ds).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void ForwardBackward(int slot, int m)
+    void ForwardBackward(int m)
     {
         int classes = _widths[^1];
         var slope = O.Splat((float)LrNet.LeakySlope);
@@ -398,10 +340,10 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                         d2 = O.Fma(Ld(s, r2 + i), qi, d2);
                         d3 = O.Fma(Ld(s, r3 + i), qi, d3);
                     }
-                    EmitUnit(l, slot, b, o, g0, d0);
-                    EmitUnit(l, slot, b, o + 1, g1, d1);
-                    EmitUnit(l, slot, b, o + 2, g2, d2);
-                    EmitUnit(l, slot, b, o + 3, g3, d3);
+                    EmitUnit(l, b, o, g0, d0);
+                    EmitUnit(l, b, o + 1, g1, d1);
+                    EmitUnit(l, b, o + 2, g2, d2);
+                    EmitUnit(l, b, o + 3, g3, d3);
                 }
                 for (; o < nout; o++)
                 {
@@ -412,7 +354,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                         g = O.Fma(Ld(mu, row + i), Ld(a, ab + i), g);
                         dl = O.Fma(Ld(s, row + i), Ld(a2, ab + i), dl);
                     }
-                    EmitUnit(l, slot, b, o, g, dl);
+                    EmitUnit(l, b, o, g, dl);
                 }
             }
         }
@@ -474,7 +416,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
             // the gradients with respect to the sums behind G and Delta: G = sum / sqrt(N), sqrt(Delta + floor) eps
             for (int b = 0; b < m; b++)
             {
-                int eb = (slot * _batch + b) * _units + u0;
+                int eb = b * _units + u0;
                 for (int o = 0; o < nout; o++)
                 {
                     var dzo = Ld(dz, b * nout + o);
@@ -563,14 +505,14 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
 
     /// <summary>Unit o of layer l for sample b from its sums: G, Delta, sqrt(Delta + floor), z and the activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void EmitUnit(int l, int slot, int b, int o, V g, V dl)
+    void EmitUnit(int l, int b, int o, V g, V dl)
     {
         int nin = _widths[l], nout = _widths[l + 1];
         g = O.Div(g, O.Splat(_rootWidth[l]));
         dl = O.Div(dl, O.Splat((float)nin));
         var sdev = O.Sqrt(O.Add(dl, O.Splat((float)LrNet.DeltaFloor)));
         St(_sd[l], b * nout + o, sdev);
-        var z = O.Add(g, O.Mul(sdev, Ld(_eps, (slot * _batch + b) * _units + _unitOffset[l] + o)));
+        var z = O.Add(g, O.Mul(sdev, Ld(_eps, b * _units + _unitOffset[l] + o)));
         if (l + 1 == _layers) St(_scores, b * nout + o, z);
         else
         {

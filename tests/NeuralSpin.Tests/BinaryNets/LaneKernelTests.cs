@@ -185,7 +185,7 @@ public class LaneKernelTests
         Assert.That(reference.Distinct().Count(), Is.GreaterThan(10), "the draws differ");
     }
 
-    /// <summary>The first step of network <paramref name="seed"/> under the scheme of docs/theory.md section 7, with LrNet's moments and autograd.</summary>
+    /// <summary>The first step of network <paramref name="seed"/> under the scheme of docs/theory.md section 7, with LrNet's moments, autograd and the noise of <see cref="NoiseReference"/>.</summary>
     static float[][] AutogradFirstStep(TrainingData data, LrNetTrainingOptions o, long seed, long orderSeed)
     {
         int layers = o.Widths.Count - 1, d = data.InputDim, b = o.BatchSize;
@@ -193,10 +193,7 @@ public class LaneKernelTests
         var subset = DataOrder.Permutation(Seeds.Stream(seed, 4), 0, data.TrainCount).Take(o.TrainSubset!.Value).Order().ToArray();
         int n = subset.Length;
         using var net = new LrNet(o.Widths, Seeds.Stream(seed, 1), 0, o.InitStd);
-        using var noiseGen = new Generator(unchecked((ulong)Seeds.Stream(seed, 2)), CPU);
         var offsets = new SplitMixRandom(Seeds.Stream(seed, 3));
-        long total = (long)((n + b - 1) / b) * o.Epochs;
-        using var block = torch.empty([Math.Min(LrNetBatchTrainer.NoiseChunkSteps, total), b, units], ScalarType.Float32).normal_(0.0, 1.0, noiseGen);
         var pi = DataOrder.Permutation(orderSeed, 0, n);
         int off = (int)offsets.NextBelow((ulong)n);
         using var scope = NewDisposeScope();
@@ -204,7 +201,7 @@ public class LaneKernelTests
         var rows = Enumerable.Range(0, m).Select(i => subset[pi[(off + i) % n]]).ToArray();
         var x = torch.tensor(rows.SelectMany(r => data.TrainX.Skip(r * d).Take(d)).ToArray(), [m, d]);
         var y = torch.tensor(rows.Select(r => (long)data.TrainY[r]).ToArray());
-        var eps = block[0].narrow(0, 0, m);
+        var eps = torch.tensor(NoiseReference.Step(seed, 0, b * units), [b, units]).narrow(0, 0, m);
         Tensor a = x;
         long u0 = 0;
         for (int k = 0; k < layers; k++)
