@@ -94,7 +94,7 @@ static class EnsembleThroughput
         Console.WriteLine($"speedup of the lane kernel over the batched kernel (same run, training steps): {laneStepRate / batchedStepRate:F1}x");
         Console.WriteLine($"draws: {draws} per training on 10,000 test points: {drawSecondsPerTraining * 1e3:F1} ms per training = {drawFlop / drawSecondsPerTraining / 1e9:F2} GFLOP/s; mean best-draw accuracy {best / drawTrainings:F3}");
         Console.WriteLine($"draws with libtorch's products (batched kernel's): {torchDrawSecondsPerTraining * 1e3:F1} ms per training; lane draws {torchDrawSecondsPerTraining / drawSecondsPerTraining:F1}x faster");
-        Console.WriteLine($"noise alone, one thread: counter-based stream (TrainingNoise) {1 / streamSecondsPerStep:F0} network-steps/s, libtorch normal_ {1 / noiseSecondsPerStep:F0} network-steps/s ({noiseSecondsPerStep / streamSecondsPerStep:F1}x)");
+        Console.WriteLine($"noise alone, per thread CPU-second: counter-based stream in the lane layout {1 / streamSecondsPerStep:F0} network-steps, libtorch normal_ {1 / noiseSecondsPerStep:F0} network-steps ({noiseSecondsPerStep / streamSecondsPerStep:F1}x)");
         Console.WriteLine($"per training of 8 epochs of 60,000 (batch {Batch}) + {draws} draws: {laneTrainSeconds * 1e3:F1} ms training + {drawSecondsPerTraining * 1e3:F1} ms draws");
         Console.WriteLine($"kernel rate: {achieved / 1e9:F2} GFLOP/s = {achieved / mm:P1} of the torch.mm rate, {achieved / fma:P1} of the lane FMA peak");
         Console.WriteLine($"trainings per second (8 epochs of 60,000, batch {Batch}, {draws} draws, scaled from this run's step rate): {1 / perTraining:F2}");
@@ -107,6 +107,54 @@ static class EnsembleThroughput
         Console.WriteLine($"trainings per second on {threads} whole cores (CPU-time basis): {threads / cpuPerTraining:F2}");
     }
 
+    /// <summary>
+    /// The lane kernel's training alone (deep network, batch 32, one epoch), repeated: CPU time of the process per
+    /// network-step (the fixed cost of a training, measured with zero epochs, subtracted) and per training of the target
+    /// size. Args: lane-training [trainings] [steps: 0 = the whole training set, 1875 steps] [threads] [repeats].
+    /// </summary>
+    public static void RunTrainingOnly(string[] args)
+    {
+        int trainings = args.Length > 1 ? int.Parse(args[1]) : 32;
+        int steps = args.Length > 2 ? int.Parse(args[2]) : 300;
+        int threads = args.Length > 3 ? int.Parse(args[3]) : 1;
+        int repeats = args.Length > 4 ? int.Parse(args[4]) : 3;
+        var data = Synthetic(60_000, 10_000, 20, 10, seed: 7);
+        var seeds = Enumerable.Range(0, trainings).Select(t => EnsembleCollector.TrainingSeed(1, t)).ToArray();
+        var lane = new LrNetTrainingOptions { Widths = LrNetTrainingOptions.Deep, Epochs = 1, LearningRate = 0.1, BatchSize = Batch, TrainSubset = steps > 0 ? steps * Batch : null };
+        if (steps == 0) steps = (60_000 + Batch - 1) / Batch;
+        LrNetLaneTrainer.Train(data, lane with { TrainSubset = 4 * Batch }, seeds.Take(1).ToArray(), 1, threads);
+        const double targetSteps = 8 * 60_000.0 / Batch;
+        for (int rep = 0; rep < repeats; rep++)
+        {
+            var (_, fixedCpu) = TimeLaneTraining(data, lane with { Epochs = 0 }, seeds, threads);
+            var (wall, cpu) = TimeLaneTraining(data, lane, seeds, threads);
+            var (_, productionFixed) = TimeLaneTraining(data, lane with { Epochs = 0, TrainSubset = null }, seeds, threads);
+            double perStep = (cpu - fixedCpu) / ((double)trainings * steps);
+            Console.WriteLine($"{trainings} trainings x {steps} steps: {wall:F2} s wall, {cpu:F2} CPU-s ({fixedCpu:F2} of it without steps); {perStep * 1e6:F2} CPU-us per network-step; "
+                + $"per training of 8 epochs of 60,000: {perStep * targetSteps * 1e3:F0} CPU-ms steps + {productionFixed / trainings * 1e3:F1} CPU-ms set-up and mean-network accuracy");
+        }
+    }
+
+    static (double Wall, double Cpu) TimeLaneTraining(TrainingData data, LrNetTrainingOptions options, long[] seeds, int threads)
+    {
+        double cpu0 = CpuSeconds();
+        var watch = Stopwatch.StartNew();
+        LrNetLaneTrainer.Train(data, options, seeds, LrNetBatchTrainer.SharedOrderSeed(1), threads);
+        return (watch.Elapsed.TotalSeconds, CpuSeconds() - cpu0);
+    }
+
+    /// <summary>The noise alone: the counter-based stream in the lane layout against libtorch's normal_, CPU-us per network-step. Args: noise [repeats].</summary>
+    public static void RunNoiseOnly(string[] args)
+    {
+        int repeats = args.Length > 1 ? int.Parse(args[1]) : 3;
+        set_num_threads(1);
+        for (int rep = 0; rep < repeats; rep++)
+        {
+            double stream = StreamSecondsPerStep(), torchNoise = NoiseSecondsPerStep();
+            Console.WriteLine($"per network-step (32 x 40 normals), thread CPU time: stream {stream * 1e6:F3} us, libtorch normal_ {torchNoise * 1e6:F3} us ({torchNoise / stream:F1}x)");
+        }
+    }
+
     /// <summary>Seconds per network-step of drawing the noise with libtorch's normal_ (a (4, 32, 40) block per 4 steps, as the kernels drew it before the counter-based stream).</summary>
     static double NoiseSecondsPerStep()
     {
@@ -115,21 +163,32 @@ static class EnsembleThroughput
         using var block = empty([chunk, Batch, 40], TorchSharp.torch.ScalarType.Float32);
         for (int i = 0; i < 50; i++) block.normal_(0.0, 1.0, g);
         const int calls = 2000;
-        var sw = Stopwatch.StartNew();
+        double t0 = ThreadCpuSeconds();
         for (int i = 0; i < calls; i++) block.normal_(0.0, 1.0, g);
-        return sw.Elapsed.TotalSeconds / (calls * chunk);
+        return (ThreadCpuSeconds() - t0) / (calls * chunk);
     }
 
-    /// <summary>Seconds per network-step of the counter-based noise stream (<see cref="TrainingNoise.Fill"/>, 32 x 40 values per step).</summary>
+    /// <summary>
+    /// Seconds per network-step of the counter-based noise stream as the lane kernel computes it
+    /// (<see cref="TrainingNoise.FillLanes{V, O}"/>: 32 x 40 values per step for a vector of networks at once, divided by the lanes).
+    /// </summary>
     static double StreamSecondsPerStep()
     {
-        var values = new float[Batch * 40];
-        ulong key = TrainingNoise.Key(12345);
-        for (int i = 0; i < 200; i++) TrainingNoise.Fill(key, i, values);
-        const int steps = 8000;
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) TrainingNoise.Fill(key, i, values);
-        return sw.Elapsed.TotalSeconds / steps;
+        long[] seeds = Enumerable.Range(0, LrNetLaneTrainer.LaneWidth).Select(i => 100L + i).ToArray();
+        return LrNetLaneTrainer.LaneWidth == 16 ? StreamSecondsPerStep<System.Runtime.Intrinsics.Vector512<float>, Lanes512>(seeds)
+            : StreamSecondsPerStep<System.Runtime.Intrinsics.Vector256<float>, Lanes256>(seeds);
+    }
+
+    static double StreamSecondsPerStep<V, O>(long[] seeds) where V : struct where O : struct, ILaneVector<V>
+    {
+        const int count = Batch * 40;
+        var values = new float[TrainingNoise.Padded(count) * O.Width];
+        var (k0, k1) = TrainingNoise.LaneKeys<V, O>(seeds);
+        for (int i = 0; i < 200; i++) TrainingNoise.FillLanes<V, O>(values, count, k0, k1, i);
+        const int steps = 2000;
+        double t0 = ThreadCpuSeconds();
+        for (int i = 0; i < steps; i++) TrainingNoise.FillLanes<V, O>(values, count, k0, k1, i);
+        return (ThreadCpuSeconds() - t0) / steps / O.Width;
     }
 
     /// <summary>
@@ -156,6 +215,20 @@ static class EnsembleThroughput
         }
         return (best, bestCpu);
     }
+
+    /// <summary>CPU time of the calling thread so far, seconds (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID); elsewhere the process's CPU time).</summary>
+    static double ThreadCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) return CpuSeconds();
+        ClockGetTime(3, out var t);
+        return t.Seconds + t.Nanoseconds * 1e-9;
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    struct TimeSpec { public long Seconds; public long Nanoseconds; }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    static extern int ClockGetTime(int clock, out TimeSpec time);
 
     /// <summary>CPU time of this process so far (all threads), seconds.</summary>
     static double CpuSeconds() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

@@ -26,7 +26,6 @@ internal interface ILaneVector<V> where V : struct
     static abstract V Max(V a, V b);
     static abstract V Min(V a, V b);
     static abstract V Sqrt(V a);
-    static abstract V Exp(V a);
     static abstract V Log(V a);
     static abstract V Abs(V a);
     /// <summary>All-ones lanes where a &gt; b.</summary>
@@ -73,7 +72,6 @@ internal readonly struct Lanes512 : ILaneVector<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sqrt(Vector512<float> a) => Vector512.Sqrt(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Exp(Vector512<float> a) => Vector512.Exp(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Log(Vector512<float> a) => Vector512.Log(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> a) => Vector512.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> GreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
@@ -126,7 +124,6 @@ internal readonly struct Lanes256 : ILaneVector<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sqrt(Vector256<float> a) => Vector256.Sqrt(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Exp(Vector256<float> a) => Vector256.Exp(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Log(Vector256<float> a) => Vector256.Log(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> GreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
@@ -187,6 +184,34 @@ internal static class LaneMath<V, O> where V : struct where O : struct, ILaneVec
         return O.Select(O.Equal(arg, O.Splat(label)), O.Splat(1f), O.Splat(0f));
     }
 
+    /// <summary>
+    /// e^x, lane by lane, within about an ulp for x &lt;= 88.7 (the arguments of the kernel are &lt;= 0), 0 for x &lt; -87.3 (where
+    /// the float result would be subnormal). x = n ln 2 + r with n the nearest integer to x / ln 2 (rounded by adding
+    /// 1.5 2^23, which also leaves n in the low bits) and r reduced in two parts (355/512 exactly, then the float nearest
+    /// ln 2 - 355/512), |r| &lt;= 0.347; e^r is its Taylor series through r^7 (the first omitted term is 8e-9 relative, an
+    /// eighth of a float ulp), scaled by 2^n built in the exponent bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Exp(V x)
+    {
+        var magic = O.Splat(12582912f);
+        var low = O.GreaterThan(O.Splat(-87.3f), x);
+        x = O.Min(O.Max(x, O.Splat(-87.3f)), O.Splat(88.7f));
+        var t = O.Fma(x, O.Splat(1.44269504f), magic);
+        var n = O.Sub(t, magic);
+        var r = O.Fma(n, O.Splat(-0.693359375f), x);
+        r = O.Fma(n, O.Splat(2.12194442e-4f), r);
+        var p = O.Fma(r, O.Splat(1f / 5040), O.Splat(1f / 720));
+        p = O.Fma(r, p, O.Splat(1f / 120));
+        p = O.Fma(r, p, O.Splat(1f / 24));
+        p = O.Fma(r, p, O.Splat(1f / 6));
+        p = O.Fma(r, p, O.Splat(0.5f));
+        p = O.Fma(r, p, O.Splat(1f));
+        p = O.Fma(r, p, O.Splat(1f));
+        var scale = O.ShiftLeftBits(O.AddBits(O.SubBits(t, magic), O.SplatBits(127)), 23);
+        return O.Select(low, O.Splat(0f), O.Mul(p, scale));
+    }
+
     /// <summary>Where <see cref="Tanh"/> switches from the series to the exponential form.</summary>
     const float TanhSeriesLimit = 0.55f;
 
@@ -212,7 +237,7 @@ internal static class LaneMath<V, O> where V : struct where O : struct, ILaneVec
         var series = O.Mul(a, p);
         var ax = O.Abs(a);
         var one = O.Splat(1f);
-        var e = O.Exp(O.Mul(O.Splat(-2f), ax));
+        var e = Exp(O.Mul(O.Splat(-2f), ax));
         var t = O.Div(O.Sub(one, e), O.Add(one, e));
         var signed = O.Select(O.GreaterThan(O.Splat(0f), a), O.Sub(O.Splat(0f), t), t);
         return O.Select(O.GreaterThan(O.Splat(TanhSeriesLimit), ax), series, signed);

@@ -91,12 +91,16 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
 
     readonly int _layers, _batch, _units, _count, _n, _d;
     readonly int[] _widths, _unitOffset;
-    readonly float[][] _theta, _m, _v, _mu, _s, _dmu, _ds, _act, _act2, _sd;
-    readonly float[] _scores, _dzA, _dzB, _gG, _gD, _eps, _y, _rootWidth;
+    readonly float[][] _theta, _m, _v, _mu, _s, _dmu, _ds, _act, _act2, _h;
+    readonly float[] _scores, _dzA, _dzB, _gG, _gD, _eps, _y, _invRoot, _invWidth, _halfInvWidth;
     readonly double[] _lossSums;
     readonly LrNetTrainingOptions _options;
     readonly TrainingData _data;
-    readonly int[][] _subsets;
+    /// <summary>Each network's training subset, or null when every network uses the whole training set.</summary>
+    readonly int[][]? _subsets;
+    /// <summary>With the whole training set: the epoch's inputs and labels in the order of the shared permutation (row k = sample pi[k]).</summary>
+    readonly float[]? _permutedX;
+    readonly float[]? _permutedY;
     readonly SplitMixRandom[] _offsetRngs;
     readonly V _noiseK0, _noiseK1;
     long _adamSteps;
@@ -112,8 +116,17 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         _d = data.InputDim;
         _unitOffset = new int[_layers];
         for (int l = 0; l < _layers; l++) { _unitOffset[l] = _units; _units += _widths[l + 1]; }
-        _subsets = seeds.Select(sd => LrNetTrainer.ChooseSubset(data.TrainCount, options with { Seed = sd })).ToArray();
-        _n = _subsets[0].Length;
+        var subsets = seeds.Select(sd => LrNetTrainer.ChooseSubset(data.TrainCount, options with { Seed = sd })).ToArray();
+        _n = subsets[0].Length;
+        if (_n == data.TrainCount)
+        {
+            // every network uses the whole set (the subset is drawn only when it is smaller): position k of the epoch is
+            // sample pi[k] for all networks, so the data are permuted once per epoch and each lane then reads
+            // consecutive rows of the permuted copy
+            _permutedX = new float[(long)_n * _d];
+            _permutedY = new float[_n];
+        }
+        else _subsets = subsets;
         float[][] PerLayer(Func<int, int> size) => Enumerable.Range(0, _layers).Select(l => new float[size(l) * W]).ToArray();
         _theta = PerLayer(l => _widths[l] * _widths[l + 1]);
         _m = PerLayer(l => _widths[l] * _widths[l + 1]);
@@ -124,14 +137,16 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         _ds = PerLayer(l => _widths[l] * _widths[l + 1]);
         _act = PerLayer(l => _batch * _widths[l]);
         _act2 = PerLayer(l => _batch * _widths[l]);
-        _sd = PerLayer(l => _batch * _widths[l + 1]);
+        _h = PerLayer(l => _batch * _widths[l + 1]);
         int maxWidth = _widths.Max();
         _scores = new float[_batch * _widths[^1] * W];
         _dzA = new float[_batch * maxWidth * W];
         _dzB = new float[_batch * maxWidth * W];
         _gG = new float[_batch * maxWidth * W];
         _gD = new float[_batch * maxWidth * W];
-        _rootWidth = _widths.Select(w => (float)Math.Sqrt(w)).ToArray();
+        _invRoot = _widths.Select(w => (float)(1 / Math.Sqrt(w))).ToArray();
+        _invWidth = _widths.Select(w => (float)(1.0 / w)).ToArray();
+        _halfInvWidth = _widths.Select(w => (float)(0.5 / w)).ToArray();
         _eps = new float[TrainingNoise.Padded(_batch * _units) * W];
         (_noiseK0, _noiseK1) = TrainingNoise.LaneKeys<V, O>(seeds);
         _y = new float[_batch * W];
@@ -171,6 +186,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     {
         var group = new LaneGroup<V, O>(data, options, seeds);
         var pi = DataOrder.Permutation(orderSeed, 0, group._n);
+        group.PermuteData(pi);
         var offsets = group._offsetRngs.Select(rng => (int)rng.NextBelow((ulong)group._n)).ToArray();
         group.DrawNoise(0);
         int m = Math.Min(group._batch, group._n);
@@ -201,6 +217,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pi = DataOrder.Permutation(orderSeed, epoch, _n);
+            PermuteData(pi);
             for (int r = 0; r < _count; r++) offsets[r] = (int)_offsetRngs[r].NextBelow((ulong)_n);
             Array.Clear(_lossSums);
             lastEpochSteps = 0;
@@ -209,6 +226,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                 DrawNoise(step);
                 int m = Math.Min(_batch, _n - b0);
                 Gather(pi, offsets, b0, m);
+                if (b0 + _batch < _n) Prefetch(pi, offsets, b0 + _batch, Math.Min(_batch, _n - b0 - _batch));
                 ForwardBackward(m);
                 AdamStep();
                 lastEpochSteps++;
@@ -237,51 +255,109 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     static unsafe Vector512<float> Gather16(float* p, Vector512<int> index) =>
         Vector512.Create(Avx2.GatherVector256(p, index.GetLower(), 4), Avx2.GatherVector256(p, index.GetUpper(), 4));
 
+    /// <summary>With the whole training set, the epoch's permuted copy of the inputs and labels (<see cref="_permutedX"/>).</summary>
+    void PermuteData(int[] pi)
+    {
+        if (_permutedX is null) return;
+        for (int k = 0; k < _n; k++)
+        {
+            Array.Copy(_data.TrainX, (long)pi[k] * _d, _permutedX, (long)k * _d, _d);
+            _permutedY![k] = _data.TrainY[pi[k]];
+        }
+    }
+
+    /// <summary>
+    /// Network r's sample at position b0 + i of the epoch (its offset into the shared permutation, then its subset), as a
+    /// row of <see cref="_permutedX"/> with the whole training set, else as a row of the training set.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int Row(int[] pi, int[] offsets, int r, int b0, int i)
+    {
+        int pos = offsets[r] + b0 + i;
+        if (pos >= _n) pos -= _n;
+        if (pos >= _n) pos -= _n;
+        return _subsets is null ? pos : _subsets[r][pi[pos]];
+    }
+
     /// <summary>The inputs and labels of the step starting at position b0 of the epoch, network r's sample in lane r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Gather(int[] pi, int[] offsets, int b0, int m)
     {
         var x0 = _act[0];
         var x2 = _act2[0];
-        var trainX = _data.TrainX;
+        var source = _permutedX ?? _data.TrainX;
         Span<int> rows = stackalloc int[W];
         for (int i = 0; i < m; i++)
         {
             for (int r = 0; r < _count; r++)
             {
-                int pos = offsets[r] + b0 + i;
-                if (pos >= _n) pos -= _n;
-                if (pos >= _n) pos -= _n;
-                int sample = _subsets[r][pi[pos]];
-                rows[r] = sample * _d;
-                _y[i * W + r] = _data.TrainY[sample];
+                int row = Row(pi, offsets, r, b0, i);
+                rows[r] = row * _d;
+                _y[i * W + r] = _permutedY is null ? _data.TrainY[row] : _permutedY[row];
             }
+            for (int r = _count; r < W; r++) rows[r] = rows[0]; // inert lanes repeat lane 0's input
             // one vector (all lanes) at a time, so that every write fills a whole vector
             int dst = i * _d * W;
-            if (W == 16 && Avx2.IsSupported)
+            if (Avx2.IsSupported)
             {
-                for (int r = _count; r < W; r++) rows[r] = rows[0]; // inert lanes repeat lane 0's input
-                var index = Vector512.LoadUnsafe(ref rows[0]);
                 unsafe
                 {
-                    fixed (float* src = trainX)
+                    fixed (float* src = source)
                     fixed (float* p0 = x0)
                     fixed (float* p2 = x2)
-                        for (int c = 0; c < _d; c++, dst += W)
+                        if (W == 16)
                         {
-                            var x = Gather16(src + c, index);
-                            x.Store(p0 + dst);
-                            (x * x).Store(p2 + dst);
+                            var index = Vector512.LoadUnsafe(ref rows[0]);
+                            for (int c = 0; c < _d; c++, dst += W)
+                            {
+                                var x = Gather16(src + c, index);
+                                x.Store(p0 + dst);
+                                (x * x).Store(p2 + dst);
+                            }
+                        }
+                        else
+                        {
+                            var index = Vector256.LoadUnsafe(ref rows[0]);
+                            for (int c = 0; c < _d; c++, dst += W)
+                            {
+                                var x = Avx2.GatherVector256(src + c, index, 4);
+                                x.Store(p0 + dst);
+                                (x * x).Store(p2 + dst);
+                            }
                         }
                 }
                 continue;
             }
             for (int c = 0; c < _d; c++, dst += W)
-                for (int r = 0; r < _count; r++)
+                for (int r = 0; r < W; r++)
                 {
-                    float x = trainX[rows[r] + c];
+                    float x = source[rows[r] + c];
                     x0[dst + r] = x;
                     x2[dst + r] = x * x;
+                }
+        }
+    }
+
+    /// <summary>
+    /// With training subsets, asks for the inputs of the step starting at position b0 (m samples per network) to be brought
+    /// into the L2 cache while the current step computes: the networks' samples are scattered over the training set, and
+    /// waiting for them in <see cref="Gather"/> would cost about as much as the step's arithmetic. (With the whole set,
+    /// each lane reads consecutive rows of the permuted copy, which the hardware prefetches.)
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    unsafe void Prefetch(int[] pi, int[] offsets, int b0, int m)
+    {
+        if (!Sse.IsSupported || _subsets is null) return;
+        int rowBytes = _d * sizeof(float);
+        fixed (float* src = _data.TrainX)
+        {
+            byte* p = (byte*)src;
+            for (int i = 0; i < m; i++)
+                for (int r = 0; r < _count; r++)
+                {
+                    byte* row = p + (long)Row(pi, offsets, r, b0, i) * rowBytes;
+                    Sse.Prefetch1(row);
+                    Sse.Prefetch1(row + rowBytes - 1);
                 }
         }
     }
@@ -304,59 +380,28 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>
-    /// The forward pass of m samples with the step's noise, the loss (added to the epoch's sums)
-    /// and the gradients with respect to mu and s of every layer (in _dmu, _ds).
+    /// The forward pass of m samples with the step's noise, the loss (added to the epoch's sums) and the gradients with
+    /// respect to mu and s of every layer (in _dmu, _ds). The products are register-blocked (two samples by five units in
+    /// the forward pass and the input gradients, two units by five inputs in the field gradients, with scalar loops for
+    /// what is left over), so that each loaded value feeds several fused multiply-adds; every sum still runs over its
+    /// index in order, one accumulator per output.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ForwardBackward(int m)
     {
         int classes = _widths[^1];
-        var slope = O.Splat((float)LrNet.LeakySlope);
         var zero = O.Splat(0f);
         for (int l = 0; l < _layers; l++)
         {
-            int nin = _widths[l], nout = _widths[l + 1];
-            float[] a = _act[l], a2 = _act2[l], mu = _mu[l], s = _s[l];
-            for (int b = 0; b < m; b++)
+            int nout = _widths[l + 1], b = 0;
+            for (; b + 1 < m; b += 2)
             {
-                int ab = b * nin;
                 int o = 0;
-                // four outputs at a time: eight independent accumulation chains sharing the loads of a and a^2; each
-                // output's sum still runs over i in order
-                for (; o + 4 <= nout; o += 4)
-                {
-                    V g0 = zero, g1 = zero, g2 = zero, g3 = zero, d0 = zero, d1 = zero, d2 = zero, d3 = zero;
-                    int r0 = o * nin, r1 = r0 + nin, r2 = r1 + nin, r3 = r2 + nin;
-                    for (int i = 0; i < nin; i++)
-                    {
-                        var ai = Ld(a, ab + i);
-                        var qi = Ld(a2, ab + i);
-                        g0 = O.Fma(Ld(mu, r0 + i), ai, g0);
-                        g1 = O.Fma(Ld(mu, r1 + i), ai, g1);
-                        g2 = O.Fma(Ld(mu, r2 + i), ai, g2);
-                        g3 = O.Fma(Ld(mu, r3 + i), ai, g3);
-                        d0 = O.Fma(Ld(s, r0 + i), qi, d0);
-                        d1 = O.Fma(Ld(s, r1 + i), qi, d1);
-                        d2 = O.Fma(Ld(s, r2 + i), qi, d2);
-                        d3 = O.Fma(Ld(s, r3 + i), qi, d3);
-                    }
-                    EmitUnit(l, b, o, g0, d0);
-                    EmitUnit(l, b, o + 1, g1, d1);
-                    EmitUnit(l, b, o + 2, g2, d2);
-                    EmitUnit(l, b, o + 3, g3, d3);
-                }
-                for (; o < nout; o++)
-                {
-                    V g = zero, dl = zero;
-                    int row = o * nin;
-                    for (int i = 0; i < nin; i++)
-                    {
-                        g = O.Fma(Ld(mu, row + i), Ld(a, ab + i), g);
-                        dl = O.Fma(Ld(s, row + i), Ld(a2, ab + i), dl);
-                    }
-                    EmitUnit(l, b, o, g, dl);
-                }
+                for (; o + 5 <= nout; o += 5) Forward5x2(l, b, o);
+                for (; o < nout; o++) { Forward1(l, b, o); Forward1(l, b + 1, o); }
             }
+            if (b < m)
+                for (int o = 0; o < nout; o++) Forward1(l, b, o);
         }
 
         // softmax cross-entropy, mean over the batch; its gradient with respect to the scores in _dzA
@@ -373,7 +418,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
             for (int c = 0; c < classes; c++)
             {
                 var z = Ld(_scores, sb + c);
-                var e = O.Exp(O.Sub(z, max));
+                var e = LaneMath<V, O>.Exp(O.Sub(z, max));
                 St(_dzA, sb + c, e);
                 sum = O.Add(sum, e);
                 zy = O.Select(O.Equal(y, O.Splat(c)), z, zy);
@@ -405,130 +450,225 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
 
         // backward, layer by layer from the top: dz of layer l is in `dz`, that of layer l - 1 goes to `dzPrev`
         float[] dz = _dzA, dzPrev = _dzB;
-        var half = O.Splat(0.5f);
-        var two = O.Splat(2f);
         for (int l = _layers - 1; l >= 0; l--)
         {
-            int nin = _widths[l], nout = _widths[l + 1], u0 = _unitOffset[l];
-            var rs = O.Splat((float)Math.Sqrt(nin));
-            var nf = O.Splat((float)nin);
-            float[] a = _act[l], a2 = _act2[l], mu = _mu[l], s = _s[l], sd = _sd[l], dmu = _dmu[l], ds = _ds[l];
-            // the gradients with respect to the sums behind G and Delta: G = sum / sqrt(N), sqrt(Delta + floor) eps
-            for (int b = 0; b < m; b++)
+            int nin = _widths[l], nout = _widths[l + 1];
+            var invRoot = O.Splat(_invRoot[l]);
+            float[] h = _h[l];
+            // the gradients with respect to the sums behind G and Delta: G = sum / sqrt(N), sqrt(Delta + floor) eps with
+            // d sqrt(Delta + floor) / d sum = 1 / (2 N sqrt(Delta + floor)), so gD = dz eps / (2 N sqrt(Delta + floor)) = dz h
+            for (int j = 0; j < m * nout; j++)
             {
-                int eb = b * _units + u0;
-                for (int o = 0; o < nout; o++)
-                {
-                    var dzo = Ld(dz, b * nout + o);
-                    St(_gG, b * nout + o, O.Div(dzo, rs));
-                    St(_gD, b * nout + o, O.Div(O.Div(O.Mul(O.Mul(dzo, Ld(_eps, eb + o)), half), Ld(sd, b * nout + o)), nf));
-                }
+                var dzj = Ld(dz, j);
+                St(_gG, j, O.Mul(dzj, invRoot));
+                St(_gD, j, O.Mul(dzj, Ld(h, j)));
             }
             // dmu[o, i] = sum_b gG[b, o] a[b, i], ds[o, i] = sum_b gD[b, o] a[b, i]^2, summed over b in order
-            for (int o = 0; o < nout; o++)
+            int o = 0;
+            for (; o + 1 < nout; o += 2)
             {
-                int row = o * nin, i = 0;
-                for (; i + 4 <= nin; i += 4)
-                {
-                    V m0 = zero, m1 = zero, m2 = zero, m3 = zero, s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-                    for (int b = 0; b < m; b++)
-                    {
-                        var gg = Ld(_gG, b * nout + o);
-                        var gd = Ld(_gD, b * nout + o);
-                        int ab = b * nin + i;
-                        m0 = O.Fma(gg, Ld(a, ab), m0);
-                        m1 = O.Fma(gg, Ld(a, ab + 1), m1);
-                        m2 = O.Fma(gg, Ld(a, ab + 2), m2);
-                        m3 = O.Fma(gg, Ld(a, ab + 3), m3);
-                        s0 = O.Fma(gd, Ld(a2, ab), s0);
-                        s1 = O.Fma(gd, Ld(a2, ab + 1), s1);
-                        s2 = O.Fma(gd, Ld(a2, ab + 2), s2);
-                        s3 = O.Fma(gd, Ld(a2, ab + 3), s3);
-                    }
-                    St(dmu, row + i, m0); St(dmu, row + i + 1, m1); St(dmu, row + i + 2, m2); St(dmu, row + i + 3, m3);
-                    St(ds, row + i, s0); St(ds, row + i + 1, s1); St(ds, row + i + 2, s2); St(ds, row + i + 3, s3);
-                }
-                for (; i < nin; i++)
-                {
-                    V mm = zero, ss = zero;
-                    for (int b = 0; b < m; b++)
-                    {
-                        mm = O.Fma(Ld(_gG, b * nout + o), Ld(a, b * nin + i), mm);
-                        ss = O.Fma(Ld(_gD, b * nout + o), Ld(a2, b * nin + i), ss);
-                    }
-                    St(dmu, row + i, mm);
-                    St(ds, row + i, ss);
-                }
+                int i = 0;
+                for (; i + 5 <= nin; i += 5) Fields2x5(l, m, o, i);
+                for (; i < nin; i++) { Fields1(l, m, o, i); Fields1(l, m, o + 1, i); }
             }
+            if (o < nout)
+                for (int i = 0; i < nin; i++) Fields1(l, m, o, i);
             if (l == 0) break;
-            // the gradient with respect to the layer's input: da[b, i] = sum_o gG mu + 2 a sum_o gD s (summed over o
-            // in order), through the leaky ReLU of the previous layer
-            for (int b = 0; b < m; b++)
+            // the gradient with respect to the layer's input: da[b, i] = sum_o gG mu + 2 a sum_o gD s (summed over o in
+            // order), through the leaky ReLU of the previous layer
+            int b = 0;
+            for (; b + 1 < m; b += 2)
             {
-                int ab = b * nin, gb = b * nout, i = 0;
-                for (; i + 4 <= nin; i += 4)
-                {
-                    V t0 = zero, t1 = zero, t2 = zero, t3 = zero, u0v = zero, u1 = zero, u2 = zero, u3 = zero;
-                    for (int o = 0; o < nout; o++)
-                    {
-                        var gg = Ld(_gG, gb + o);
-                        var gd = Ld(_gD, gb + o);
-                        int row = o * nin + i;
-                        t0 = O.Fma(gg, Ld(mu, row), t0);
-                        t1 = O.Fma(gg, Ld(mu, row + 1), t1);
-                        t2 = O.Fma(gg, Ld(mu, row + 2), t2);
-                        t3 = O.Fma(gg, Ld(mu, row + 3), t3);
-                        u0v = O.Fma(gd, Ld(s, row), u0v);
-                        u1 = O.Fma(gd, Ld(s, row + 1), u1);
-                        u2 = O.Fma(gd, Ld(s, row + 2), u2);
-                        u3 = O.Fma(gd, Ld(s, row + 3), u3);
-                    }
-                    EmitInputGradient(dzPrev, a, ab + i, t0, u0v, two, one, slope, zero);
-                    EmitInputGradient(dzPrev, a, ab + i + 1, t1, u1, two, one, slope, zero);
-                    EmitInputGradient(dzPrev, a, ab + i + 2, t2, u2, two, one, slope, zero);
-                    EmitInputGradient(dzPrev, a, ab + i + 3, t3, u3, two, one, slope, zero);
-                }
-                for (; i < nin; i++)
-                {
-                    V t = zero, u = zero;
-                    for (int o = 0; o < nout; o++)
-                    {
-                        t = O.Fma(Ld(_gG, gb + o), Ld(mu, o * nin + i), t);
-                        u = O.Fma(Ld(_gD, gb + o), Ld(s, o * nin + i), u);
-                    }
-                    EmitInputGradient(dzPrev, a, ab + i, t, u, two, one, slope, zero);
-                }
+                int i = 0;
+                for (; i + 5 <= nin; i += 5) Inputs2x5(l, dzPrev, b, i);
+                for (; i < nin; i++) { Inputs1(l, dzPrev, b, i); Inputs1(l, dzPrev, b + 1, i); }
             }
+            if (b < m)
+                for (int i = 0; i < nin; i++) Inputs1(l, dzPrev, b, i);
             (dz, dzPrev) = (dzPrev, dz);
         }
     }
 
-    /// <summary>Unit o of layer l for sample b from its sums: G, Delta, sqrt(Delta + floor), z and the activation.</summary>
+    /// <summary>The sums G and Delta of units o .. o + 4 of layer l for samples b and b + 1, then <see cref="EmitUnit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Forward5x2(int l, int b, int o)
+    {
+        int nin = _widths[l];
+        float[] a = _act[l], a2 = _act2[l], mu = _mu[l], s = _s[l];
+        var zero = O.Splat(0f);
+        V g00 = zero, g01 = zero, g02 = zero, g03 = zero, g04 = zero, g10 = zero, g11 = zero, g12 = zero, g13 = zero, g14 = zero;
+        V d00 = zero, d01 = zero, d02 = zero, d03 = zero, d04 = zero, d10 = zero, d11 = zero, d12 = zero, d13 = zero, d14 = zero;
+        int x0 = b * nin, x1 = x0 + nin, r0 = o * nin, r1 = r0 + nin, r2 = r1 + nin, r3 = r2 + nin, r4 = r3 + nin;
+        for (int i = 0; i < nin; i++)
+        {
+            var a0 = Ld(a, x0 + i);
+            var a1 = Ld(a, x1 + i);
+            var w = Ld(mu, r0 + i); g00 = O.Fma(w, a0, g00); g10 = O.Fma(w, a1, g10);
+            w = Ld(mu, r1 + i); g01 = O.Fma(w, a0, g01); g11 = O.Fma(w, a1, g11);
+            w = Ld(mu, r2 + i); g02 = O.Fma(w, a0, g02); g12 = O.Fma(w, a1, g12);
+            w = Ld(mu, r3 + i); g03 = O.Fma(w, a0, g03); g13 = O.Fma(w, a1, g13);
+            w = Ld(mu, r4 + i); g04 = O.Fma(w, a0, g04); g14 = O.Fma(w, a1, g14);
+            var q0 = Ld(a2, x0 + i);
+            var q1 = Ld(a2, x1 + i);
+            w = Ld(s, r0 + i); d00 = O.Fma(w, q0, d00); d10 = O.Fma(w, q1, d10);
+            w = Ld(s, r1 + i); d01 = O.Fma(w, q0, d01); d11 = O.Fma(w, q1, d11);
+            w = Ld(s, r2 + i); d02 = O.Fma(w, q0, d02); d12 = O.Fma(w, q1, d12);
+            w = Ld(s, r3 + i); d03 = O.Fma(w, q0, d03); d13 = O.Fma(w, q1, d13);
+            w = Ld(s, r4 + i); d04 = O.Fma(w, q0, d04); d14 = O.Fma(w, q1, d14);
+        }
+        EmitUnit(l, b, o, g00, d00); EmitUnit(l, b, o + 1, g01, d01); EmitUnit(l, b, o + 2, g02, d02); EmitUnit(l, b, o + 3, g03, d03); EmitUnit(l, b, o + 4, g04, d04);
+        EmitUnit(l, b + 1, o, g10, d10); EmitUnit(l, b + 1, o + 1, g11, d11); EmitUnit(l, b + 1, o + 2, g12, d12); EmitUnit(l, b + 1, o + 3, g13, d13); EmitUnit(l, b + 1, o + 4, g14, d14);
+    }
+
+    /// <summary>Unit o of layer l for sample b alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Forward1(int l, int b, int o)
+    {
+        int nin = _widths[l];
+        float[] a = _act[l], a2 = _act2[l], mu = _mu[l], s = _s[l];
+        V g = O.Splat(0f), dl = O.Splat(0f);
+        int x = b * nin, row = o * nin;
+        for (int i = 0; i < nin; i++)
+        {
+            g = O.Fma(Ld(mu, row + i), Ld(a, x + i), g);
+            dl = O.Fma(Ld(s, row + i), Ld(a2, x + i), dl);
+        }
+        EmitUnit(l, b, o, g, dl);
+    }
+
+    /// <summary>
+    /// Unit o of layer l for sample b from its sums: G = sum / sqrt(N), Delta = sum / N (multiplied by the float
+    /// reciprocals), sqrt(Delta + floor), z = G + sqrt(Delta + floor) eps and the activation; h = eps / (2 N sqrt(Delta + floor))
+    /// is kept for the backward pass.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void EmitUnit(int l, int b, int o, V g, V dl)
     {
-        int nin = _widths[l], nout = _widths[l + 1];
-        g = O.Div(g, O.Splat(_rootWidth[l]));
-        dl = O.Div(dl, O.Splat((float)nin));
+        int nout = _widths[l + 1], j = b * nout + o;
+        g = O.Mul(g, O.Splat(_invRoot[l]));
+        dl = O.Mul(dl, O.Splat(_invWidth[l]));
         var sdev = O.Sqrt(O.Add(dl, O.Splat((float)LrNet.DeltaFloor)));
-        St(_sd[l], b * nout + o, sdev);
-        var z = O.Add(g, O.Mul(sdev, Ld(_eps, b * _units + _unitOffset[l] + o)));
-        if (l + 1 == _layers) St(_scores, b * nout + o, z);
+        var eps = Ld(_eps, b * _units + _unitOffset[l] + o);
+        St(_h[l], j, O.Div(O.Mul(eps, O.Splat(_halfInvWidth[l])), sdev));
+        var z = O.Fma(sdev, eps, g);
+        if (l + 1 == _layers) St(_scores, j, z);
         else
         {
             var act = O.Max(z, O.Mul(z, O.Splat((float)LrNet.LeakySlope)));
-            St(_act[l + 1], b * nout + o, act);
-            St(_act2[l + 1], b * nout + o, O.Mul(act, act));
+            St(_act[l + 1], j, act);
+            St(_act2[l + 1], j, O.Mul(act, act));
         }
+    }
+
+    /// <summary>dmu and ds of fields (o, i .. i + 4) and (o + 1, i .. i + 4) of layer l, summed over the m samples in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Fields2x5(int l, int m, int o, int i)
+    {
+        int nin = _widths[l], nout = _widths[l + 1];
+        float[] a = _act[l], a2 = _act2[l], gG = _gG, gD = _gD;
+        var zero = O.Splat(0f);
+        V m00 = zero, m01 = zero, m02 = zero, m03 = zero, m04 = zero, m10 = zero, m11 = zero, m12 = zero, m13 = zero, m14 = zero;
+        V s00 = zero, s01 = zero, s02 = zero, s03 = zero, s04 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero, s14 = zero;
+        for (int b = 0; b < m; b++)
+        {
+            int gb = b * nout + o, x = b * nin + i;
+            var gg0 = Ld(gG, gb);
+            var gg1 = Ld(gG, gb + 1);
+            var v = Ld(a, x); m00 = O.Fma(gg0, v, m00); m10 = O.Fma(gg1, v, m10);
+            v = Ld(a, x + 1); m01 = O.Fma(gg0, v, m01); m11 = O.Fma(gg1, v, m11);
+            v = Ld(a, x + 2); m02 = O.Fma(gg0, v, m02); m12 = O.Fma(gg1, v, m12);
+            v = Ld(a, x + 3); m03 = O.Fma(gg0, v, m03); m13 = O.Fma(gg1, v, m13);
+            v = Ld(a, x + 4); m04 = O.Fma(gg0, v, m04); m14 = O.Fma(gg1, v, m14);
+            var gd0 = Ld(gD, gb);
+            var gd1 = Ld(gD, gb + 1);
+            v = Ld(a2, x); s00 = O.Fma(gd0, v, s00); s10 = O.Fma(gd1, v, s10);
+            v = Ld(a2, x + 1); s01 = O.Fma(gd0, v, s01); s11 = O.Fma(gd1, v, s11);
+            v = Ld(a2, x + 2); s02 = O.Fma(gd0, v, s02); s12 = O.Fma(gd1, v, s12);
+            v = Ld(a2, x + 3); s03 = O.Fma(gd0, v, s03); s13 = O.Fma(gd1, v, s13);
+            v = Ld(a2, x + 4); s04 = O.Fma(gd0, v, s04); s14 = O.Fma(gd1, v, s14);
+        }
+        float[] dmu = _dmu[l], ds = _ds[l];
+        int e0 = o * nin + i, e1 = e0 + nin;
+        St(dmu, e0, m00); St(dmu, e0 + 1, m01); St(dmu, e0 + 2, m02); St(dmu, e0 + 3, m03); St(dmu, e0 + 4, m04);
+        St(dmu, e1, m10); St(dmu, e1 + 1, m11); St(dmu, e1 + 2, m12); St(dmu, e1 + 3, m13); St(dmu, e1 + 4, m14);
+        St(ds, e0, s00); St(ds, e0 + 1, s01); St(ds, e0 + 2, s02); St(ds, e0 + 3, s03); St(ds, e0 + 4, s04);
+        St(ds, e1, s10); St(ds, e1 + 1, s11); St(ds, e1 + 2, s12); St(ds, e1 + 3, s13); St(ds, e1 + 4, s14);
+    }
+
+    /// <summary>dmu and ds of field (o, i) of layer l alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Fields1(int l, int m, int o, int i)
+    {
+        int nin = _widths[l], nout = _widths[l + 1];
+        float[] a = _act[l], a2 = _act2[l];
+        V mm = O.Splat(0f), ss = O.Splat(0f);
+        for (int b = 0; b < m; b++)
+        {
+            mm = O.Fma(Ld(_gG, b * nout + o), Ld(a, b * nin + i), mm);
+            ss = O.Fma(Ld(_gD, b * nout + o), Ld(a2, b * nin + i), ss);
+        }
+        St(_dmu[l], o * nin + i, mm);
+        St(_ds[l], o * nin + i, ss);
+    }
+
+    /// <summary>The input gradients of inputs i .. i + 4 of layer l for samples b and b + 1 (sums over the units in order), into dzPrev.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Inputs2x5(int l, float[] dzPrev, int b, int i)
+    {
+        int nin = _widths[l], nout = _widths[l + 1];
+        float[] mu = _mu[l], s = _s[l], gG = _gG, gD = _gD;
+        var zero = O.Splat(0f);
+        V t00 = zero, t01 = zero, t02 = zero, t03 = zero, t04 = zero, t10 = zero, t11 = zero, t12 = zero, t13 = zero, t14 = zero;
+        V u00 = zero, u01 = zero, u02 = zero, u03 = zero, u04 = zero, u10 = zero, u11 = zero, u12 = zero, u13 = zero, u14 = zero;
+        int g0 = b * nout, g1 = g0 + nout;
+        for (int o = 0; o < nout; o++)
+        {
+            int row = o * nin + i;
+            var gg0 = Ld(gG, g0 + o);
+            var gg1 = Ld(gG, g1 + o);
+            var w = Ld(mu, row); t00 = O.Fma(gg0, w, t00); t10 = O.Fma(gg1, w, t10);
+            w = Ld(mu, row + 1); t01 = O.Fma(gg0, w, t01); t11 = O.Fma(gg1, w, t11);
+            w = Ld(mu, row + 2); t02 = O.Fma(gg0, w, t02); t12 = O.Fma(gg1, w, t12);
+            w = Ld(mu, row + 3); t03 = O.Fma(gg0, w, t03); t13 = O.Fma(gg1, w, t13);
+            w = Ld(mu, row + 4); t04 = O.Fma(gg0, w, t04); t14 = O.Fma(gg1, w, t14);
+            var gd0 = Ld(gD, g0 + o);
+            var gd1 = Ld(gD, g1 + o);
+            w = Ld(s, row); u00 = O.Fma(gd0, w, u00); u10 = O.Fma(gd1, w, u10);
+            w = Ld(s, row + 1); u01 = O.Fma(gd0, w, u01); u11 = O.Fma(gd1, w, u11);
+            w = Ld(s, row + 2); u02 = O.Fma(gd0, w, u02); u12 = O.Fma(gd1, w, u12);
+            w = Ld(s, row + 3); u03 = O.Fma(gd0, w, u03); u13 = O.Fma(gd1, w, u13);
+            w = Ld(s, row + 4); u04 = O.Fma(gd0, w, u04); u14 = O.Fma(gd1, w, u14);
+        }
+        float[] a = _act[l];
+        int j0 = b * nin + i, j1 = j0 + nin;
+        EmitInputGradient(dzPrev, a, j0, t00, u00); EmitInputGradient(dzPrev, a, j0 + 1, t01, u01); EmitInputGradient(dzPrev, a, j0 + 2, t02, u02);
+        EmitInputGradient(dzPrev, a, j0 + 3, t03, u03); EmitInputGradient(dzPrev, a, j0 + 4, t04, u04);
+        EmitInputGradient(dzPrev, a, j1, t10, u10); EmitInputGradient(dzPrev, a, j1 + 1, t11, u11); EmitInputGradient(dzPrev, a, j1 + 2, t12, u12);
+        EmitInputGradient(dzPrev, a, j1 + 3, t13, u13); EmitInputGradient(dzPrev, a, j1 + 4, t14, u14);
+    }
+
+    /// <summary>The input gradient of input i of layer l for sample b alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Inputs1(int l, float[] dzPrev, int b, int i)
+    {
+        int nin = _widths[l], nout = _widths[l + 1];
+        float[] mu = _mu[l], s = _s[l];
+        V t = O.Splat(0f), u = O.Splat(0f);
+        for (int o = 0; o < nout; o++)
+        {
+            t = O.Fma(Ld(_gG, b * nout + o), Ld(mu, o * nin + i), t);
+            u = O.Fma(Ld(_gD, b * nout + o), Ld(s, o * nin + i), u);
+        }
+        EmitInputGradient(dzPrev, _act[l], b * nin + i, t, u);
     }
 
     /// <summary>dz of input unit j (flat index b N + i) from t = sum_o gG mu and u = sum_o gD s: (t + 2 a u) times the leaky ReLU's slope.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void EmitInputGradient(float[] dzPrev, float[] a, int j, V t, V u, V two, V one, V slope, V zero)
+    static void EmitInputGradient(float[] dzPrev, float[] a, int j, V t, V u)
     {
         var ai = Ld(a, j);
-        var da = O.Fma(O.Mul(two, ai), u, t);
-        St(dzPrev, j, O.Mul(da, O.Select(O.GreaterThan(ai, zero), one, slope)));
+        var da = O.Fma(O.Add(ai, ai), u, t);
+        St(dzPrev, j, O.Mul(da, O.Select(O.GreaterThan(ai, O.Splat(0f)), O.Splat(1f), O.Splat((float)LrNet.LeakySlope))));
     }
 
     /// <summary>d loss / d theta of field e of layer l: (dmu - 2 mu ds)(1 - mu^2) + 2 lambda theta.</summary>
@@ -551,7 +691,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         var c1 = O.Splat((float)(1 - Beta1Double));
         var b2 = O.Splat(Beta2);
         var c2 = O.Splat((float)(1 - Beta2Double));
-        var sqrtBias2 = O.Splat((float)Math.Sqrt(biasCorrection2));
+        var invSqrtBias2 = O.Splat((float)(1 / Math.Sqrt(biasCorrection2)));
         var step = O.Splat((float)(-(_options.LearningRate / biasCorrection1)));
         var eps = O.Splat(AdamEps);
         var one = O.Splat(1f);
@@ -566,7 +706,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                 var v = O.Fma(O.Mul(g, g), c2, O.Mul(Ld(vArr, e), b2));
                 St(mArr, e, m);
                 St(vArr, e, v);
-                var denom = O.Add(O.Div(O.Sqrt(v), sqrtBias2), eps);
+                var denom = O.Fma(O.Sqrt(v), invSqrtBias2, eps);
                 var th = O.Fma(step, O.Div(m, denom), Ld(theta, e));
                 St(theta, e, th);
                 var mu = LaneMath<V, O>.Tanh(th);

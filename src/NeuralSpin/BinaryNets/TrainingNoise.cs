@@ -76,7 +76,7 @@ public static class TrainingNoise
     /// The lane layout of the lane kernel: normal q of step <paramref name="step"/> of lane l's key (k0, k1) goes to
     /// destination[q W + l], for q &lt; <see cref="Padded"/>(<paramref name="count"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void FillLanes<V, O>(float[] destination, int count, V k0, V k1, long step) where V : struct where O : struct, ILaneVector<V>
     {
         int w = O.Width, blocks = Padded(count) / 4;
