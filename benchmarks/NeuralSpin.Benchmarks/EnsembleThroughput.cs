@@ -18,7 +18,8 @@ using static TorchSharp.torch;
 /// does not depend on the values. Both kernels train the same networks (batch 32, Adam at lr 0.1) for one epoch of
 /// steps x 32 samples (the batched kernel for batched-steps x 32, it is much slower); a training of the target size
 /// (8 epochs of 60,000 = 15,000 steps) is extrapolated from the measured step rate, which does not depend on the
-/// epoch length. FLOP count per training (multiply-add = 2): forward G and Delta products 2 x 2 x 675 per sample,
+/// epoch length, after subtracting the fixed part of a training (set-up, subset, mean-network accuracy; timed with
+/// zero epochs), which is added back once per training as the collection pays it (with the whole training set). FLOP count per training (multiply-add = 2): forward G and Delta products 2 x 2 x 675 per sample,
 /// backward twice the forward; draws 2 x 675 per test point and draw. The draws are timed as the collector runs them.
 /// </remarks>
 static class EnsembleThroughput
@@ -44,12 +45,18 @@ static class EnsembleThroughput
 
         var seeds = Enumerable.Range(0, trainings).Select(t => EnsembleCollector.TrainingSeed(1, t)).ToArray();
         var lane = new LrNetTrainingOptions { Widths = LrNetTrainingOptions.Deep, Epochs = 1, LearningRate = 0.1, BatchSize = Batch, TrainSubset = steps * Batch };
-        LrNetLaneTrainer.Train(data, lane with { TrainSubset = 4 * Batch }, seeds.Take(1).ToArray(), 1, threads); // warm-up (JIT)
+        LrNetLaneTrainer.Train(data, lane with { TrainSubset = 100 * Batch }, seeds.Take(2 * threads * LrNetLaneTrainer.LaneWidth).ToArray(), 1, threads); // warm-up (the JIT's tiers)
         var watch = Stopwatch.StartNew();
         double cpu0 = CpuSeconds();
         var results = LrNetLaneTrainer.Train(data, lane, seeds, LrNetBatchTrainer.SharedOrderSeed(1), threads);
         double laneSeconds = watch.Elapsed.TotalSeconds, laneCpu = CpuSeconds() - cpu0;
-        double laneStepRate = (double)trainings * steps / laneSeconds; // network-steps per second
+        // the fixed part of a training (set-up, subset, mean-network accuracy), timed with zero epochs, is not a step: it
+        // is subtracted from the step rate and added once per training of the target size (with the whole training set,
+        // as the collection runs it)
+        var (fixedSeconds, fixedCpu) = TimeLaneTraining(data, lane with { Epochs = 0 }, seeds, threads);
+        var (setupSeconds, setupCpu) = TimeLaneTraining(data, lane with { Epochs = 0, TrainSubset = null }, seeds, threads);
+        double laneStepRate = (double)trainings * steps / (laneSeconds - fixedSeconds); // network-steps per second
+        double laneStepCpu = (laneCpu - fixedCpu) / ((double)trainings * steps);
 
         var batched = lane with { TrainSubset = batchedSteps * Batch };
         LrNetBatchTrainer.Train(data, batched with { TrainSubset = 2 * Batch }, seeds.Take(2).ToArray(), 1); // warm-up
@@ -61,6 +68,7 @@ static class EnsembleThroughput
 
         // the draws as EnsembleCollector runs them: K binary networks per trained set of fields, test accuracy of each
         int drawTrainings = Math.Min(trainings, 16);
+        EnsembleCollector.DrawAccuracies(data, LrNetTrainingOptions.Deep, results[0].Thetas, seeds[0], draws, out _, EnsembleKernel.Lanes, threads); // warm-up
         watch.Restart();
         cpu0 = CpuSeconds();
         double best = 0;
@@ -85,11 +93,11 @@ static class EnsembleThroughput
 
         double stepFlop = 3 * 2 * 2 * Weights * Batch, drawFlop = 2 * Weights * 10_000.0 * draws;
         const double targetSteps = 8 * 60_000.0 / Batch;
-        double laneTrainSeconds = targetSteps / laneStepRate;
+        double laneTrainSeconds = targetSteps / laneStepRate + setupSeconds / trainings;
         double perTraining = laneTrainSeconds + drawSecondsPerTraining;
         double achieved = (targetSteps * stepFlop + drawFlop) / perTraining;
         double mm = 0.5 * (mmRate + mmAfter), fma = 0.5 * (fmaRate + fmaAfter);
-        Console.WriteLine($"lane kernel: {trainings} deep trainings x {steps} steps of {Batch}: {laneSeconds:F2} s = {laneStepRate:F0} network-steps/s = {laneStepRate * stepFlop / 1e9:F2} GFLOP/s");
+        Console.WriteLine($"lane kernel: {trainings} deep trainings x {steps} steps of {Batch}: {laneSeconds:F2} s ({fixedSeconds:F2} s of it without steps) = {laneStepRate:F0} network-steps/s = {laneStepRate * stepFlop / 1e9:F2} GFLOP/s; set-up and mean-network accuracy with the whole training set {setupCpu / trainings * 1e3:F1} CPU-ms per training");
         Console.WriteLine($"batched kernel (LrNetBatchTrainer): {trainings} x {batchedSteps} steps: {batchedSeconds:F2} s = {batchedStepRate:F0} network-steps/s = {batchedStepRate * stepFlop / 1e9:F3} GFLOP/s");
         Console.WriteLine($"speedup of the lane kernel over the batched kernel (same run, training steps): {laneStepRate / batchedStepRate:F1}x");
         Console.WriteLine($"draws: {draws} per training on 10,000 test points: {drawSecondsPerTraining * 1e3:F1} ms per training = {drawFlop / drawSecondsPerTraining / 1e9:F2} GFLOP/s; mean best-draw accuracy {best / drawTrainings:F3}");
@@ -99,11 +107,11 @@ static class EnsembleThroughput
         Console.WriteLine($"kernel rate: {achieved / 1e9:F2} GFLOP/s = {achieved / mm:P1} of the torch.mm rate, {achieved / fma:P1} of the lane FMA peak");
         Console.WriteLine($"trainings per second (8 epochs of 60,000, batch {Batch}, {draws} draws, scaled from this run's step rate): {1 / perTraining:F2}");
         // the same on the basis of this process's CPU time, which does not depend on its share of the shared cores
-        double cpuPerTraining = laneCpu / ((double)trainings * steps) * targetSteps + drawCpuPerTraining;
+        double cpuPerTraining = laneStepCpu * targetSteps + setupCpu / trainings + drawCpuPerTraining;
         double cpuRate = (targetSteps * stepFlop + drawFlop) / cpuPerTraining, fmaCpu = 0.5 * (fmaCpuRate + fmaCpuAfter);
         Console.WriteLine($"CPU time: {laneCpu:F2} CPU-s for the lane training ({laneCpu / laneSeconds:F2} cores on average), per training {cpuPerTraining * 1e3:F0} CPU-ms "
-            + $"({laneCpu / ((double)trainings * steps) * targetSteps * 1e3:F0} training + {drawCpuPerTraining * 1e3:F0} draws); {cpuRate / 1e9:F2} GFLOP per CPU-s = {cpuRate / fmaCpu:P1} of the FMA loop's {fmaCpu / 1e9:F1} GFLOP per CPU-s");
-        Console.WriteLine($"speedup over the batched kernel per CPU-second: {batchedCpu / ((double)trainings * batchedSteps) / (laneCpu / ((double)trainings * steps)):F1}x");
+            + $"({(laneStepCpu * targetSteps + setupCpu / trainings) * 1e3:F0} training + {drawCpuPerTraining * 1e3:F0} draws); {cpuRate / 1e9:F2} GFLOP per CPU-s = {cpuRate / fmaCpu:P1} of the FMA loop's {fmaCpu / 1e9:F1} GFLOP per CPU-s");
+        Console.WriteLine($"speedup over the batched kernel per CPU-second: {batchedCpu / ((double)trainings * batchedSteps) / laneStepCpu:F1}x");
         Console.WriteLine($"trainings per second on {threads} whole cores (CPU-time basis): {threads / cpuPerTraining:F2}");
     }
 
@@ -122,7 +130,7 @@ static class EnsembleThroughput
         var seeds = Enumerable.Range(0, trainings).Select(t => EnsembleCollector.TrainingSeed(1, t)).ToArray();
         var lane = new LrNetTrainingOptions { Widths = LrNetTrainingOptions.Deep, Epochs = 1, LearningRate = 0.1, BatchSize = Batch, TrainSubset = steps > 0 ? steps * Batch : null };
         if (steps == 0) steps = (60_000 + Batch - 1) / Batch;
-        LrNetLaneTrainer.Train(data, lane with { TrainSubset = 4 * Batch }, seeds.Take(1).ToArray(), 1, threads);
+        LrNetLaneTrainer.Train(data, lane with { TrainSubset = 100 * Batch }, seeds.Take(2 * threads * LrNetLaneTrainer.LaneWidth).ToArray(), 1, threads); // warm-up (the JIT's tiers)
         const double targetSteps = 8 * 60_000.0 / Batch;
         for (int rep = 0; rep < repeats; rep++)
         {

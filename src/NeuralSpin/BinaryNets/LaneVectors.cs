@@ -166,17 +166,18 @@ internal static class LaneMath<V, O> where V : struct where O : struct, ILaneVec
 {
     /// <summary>
     /// Per lane, 1 where the class <paramref name="label"/> is the argmax of the <paramref name="classes"/> outputs stored
-    /// vector after vector in <paramref name="outputs"/> (the first of equal maxima, as torch.argmax), else 0.
+    /// vector after vector in <paramref name="outputs"/> from vector <paramref name="first"/> on (the first of equal maxima,
+    /// as torch.argmax), else 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V ArgmaxIs(float[] outputs, int classes, int label)
+    public static V ArgmaxIs(float[] outputs, int classes, int label, int first = 0)
     {
         int w = O.Width;
-        var best = O.Load(ref outputs[0]);
+        var best = O.Load(ref outputs[first * w]);
         var arg = O.Splat(0f);
         for (int c = 1; c < classes; c++)
         {
-            var z = O.Load(ref outputs[c * w]);
+            var z = O.Load(ref outputs[(first + c) * w]);
             var gt = O.GreaterThan(z, best);
             best = O.Select(gt, z, best);
             arg = O.Select(gt, O.Splat(c), arg);

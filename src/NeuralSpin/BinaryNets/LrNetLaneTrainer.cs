@@ -490,7 +490,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>The sums G and Delta of units o .. o + 4 of layer l for samples b and b + 1, then <see cref="EmitUnit"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void Forward5x2(int l, int b, int o)
     {
         int nin = _widths[l];
@@ -561,7 +561,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>dmu and ds of fields (o, i .. i + 4) and (o + 1, i .. i + 4) of layer l, summed over the m samples in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void Fields2x5(int l, int m, int o, int i)
     {
         int nin = _widths[l], nout = _widths[l + 1];
@@ -612,7 +612,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>The input gradients of inputs i .. i + 4 of layer l for samples b and b + 1 (sums over the units in order), into dzPrev.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void Inputs2x5(int l, float[] dzPrev, int b, int i)
     {
         int nin = _widths[l], nout = _widths[l + 1];
