@@ -391,17 +391,19 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     {
         int classes = _widths[^1];
         var zero = O.Splat(0f);
+        // the blocks of units outermost: their fields stay in the L1 cache while the samples stream past
         for (int l = 0; l < _layers; l++)
         {
-            int nout = _widths[l + 1], b = 0;
-            for (; b + 1 < m; b += 2)
+            int nout = _widths[l + 1], o = 0;
+            for (; o + 5 <= nout; o += 5)
             {
-                int o = 0;
-                for (; o + 5 <= nout; o += 5) Forward5x2(l, b, o);
-                for (; o < nout; o++) { Forward1(l, b, o); Forward1(l, b + 1, o); }
+                int b = 0;
+                for (; b + 1 < m; b += 2) Forward5x2(l, b, o);
+                if (b < m)
+                    for (int k = 0; k < 5; k++) Forward1(l, b, o + k);
             }
-            if (b < m)
-                for (int o = 0; o < nout; o++) Forward1(l, b, o);
+            for (; o < nout; o++)
+                for (int b = 0; b < m; b++) Forward1(l, b, o);
         }
 
         // softmax cross-entropy, mean over the batch; its gradient with respect to the scores in _dzA
@@ -464,27 +466,31 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                 St(_gD, j, O.Mul(dzj, Ld(h, j)));
             }
             // dmu[o, i] = sum_b gG[b, o] a[b, i], ds[o, i] = sum_b gD[b, o] a[b, i]^2, summed over b in order
-            int o = 0;
-            for (; o + 1 < nout; o += 2)
+            // (the blocks of inputs outermost: their activations stay in the L1 cache while the units' gradients stream past)
+            int i0 = 0;
+            for (; i0 + 5 <= nin; i0 += 5)
             {
-                int i = 0;
-                for (; i + 5 <= nin; i += 5) Fields2x5(l, m, o, i);
-                for (; i < nin; i++) { Fields1(l, m, o, i); Fields1(l, m, o + 1, i); }
+                int o = 0;
+                for (; o + 1 < nout; o += 2) Fields2x5(l, m, o, i0);
+                if (o < nout)
+                    for (int k = 0; k < 5; k++) Fields1(l, m, o, i0 + k);
             }
-            if (o < nout)
-                for (int i = 0; i < nin; i++) Fields1(l, m, o, i);
+            for (; i0 < nin; i0++)
+                for (int o = 0; o < nout; o++) Fields1(l, m, o, i0);
             if (l == 0) break;
             // the gradient with respect to the layer's input: da[b, i] = sum_o gG mu + 2 a sum_o gD s (summed over o in
             // order), through the leaky ReLU of the previous layer
-            int b = 0;
-            for (; b + 1 < m; b += 2)
+            // (the blocks of inputs outermost: their fields stay in the L1 cache while the samples stream past)
+            int i1 = 0;
+            for (; i1 + 5 <= nin; i1 += 5)
             {
-                int i = 0;
-                for (; i + 5 <= nin; i += 5) Inputs2x5(l, dzPrev, b, i);
-                for (; i < nin; i++) { Inputs1(l, dzPrev, b, i); Inputs1(l, dzPrev, b + 1, i); }
+                int b = 0;
+                for (; b + 1 < m; b += 2) Inputs2x5(l, dzPrev, b, i1);
+                if (b < m)
+                    for (int k = 0; k < 5; k++) Inputs1(l, dzPrev, b, i1 + k);
             }
-            if (b < m)
-                for (int i = 0; i < nin; i++) Inputs1(l, dzPrev, b, i);
+            for (; i1 < nin; i1++)
+                for (int b = 0; b < m; b++) Inputs1(l, dzPrev, b, i1);
             (dz, dzPrev) = (dzPrev, dz);
         }
     }
@@ -498,23 +504,34 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         var zero = O.Splat(0f);
         V g00 = zero, g01 = zero, g02 = zero, g03 = zero, g04 = zero, g10 = zero, g11 = zero, g12 = zero, g13 = zero, g14 = zero;
         V d00 = zero, d01 = zero, d02 = zero, d03 = zero, d04 = zero, d10 = zero, d11 = zero, d12 = zero, d13 = zero, d14 = zero;
-        int x0 = b * nin, x1 = x0 + nin, r0 = o * nin, r1 = r0 + nin, r2 = r1 + nin, r3 = r2 + nin, r4 = r3 + nin;
+        int x0 = b * nin, r0 = o * nin;
+        // one base per row and a shared offset: each load is one addressing mode, no index arithmetic per load
+        ref float pa0 = ref At(a, x0 * W);
+        ref float pa1 = ref At(a, (x0 + nin) * W);
+        ref float pq0 = ref At(a2, x0 * W);
+        ref float pq1 = ref At(a2, (x0 + nin) * W);
+        ref float pm = ref At(mu, r0 * W);
+        ref float ps = ref At(s, r0 * W);
+        int row = nin * W;
         for (int i = 0; i < nin; i++)
         {
-            var a0 = Ld(a, x0 + i);
-            var a1 = Ld(a, x1 + i);
-            var w = Ld(mu, r0 + i); g00 = O.Fma(w, a0, g00); g10 = O.Fma(w, a1, g10);
-            w = Ld(mu, r1 + i); g01 = O.Fma(w, a0, g01); g11 = O.Fma(w, a1, g11);
-            w = Ld(mu, r2 + i); g02 = O.Fma(w, a0, g02); g12 = O.Fma(w, a1, g12);
-            w = Ld(mu, r3 + i); g03 = O.Fma(w, a0, g03); g13 = O.Fma(w, a1, g13);
-            w = Ld(mu, r4 + i); g04 = O.Fma(w, a0, g04); g14 = O.Fma(w, a1, g14);
-            var q0 = Ld(a2, x0 + i);
-            var q1 = Ld(a2, x1 + i);
-            w = Ld(s, r0 + i); d00 = O.Fma(w, q0, d00); d10 = O.Fma(w, q1, d10);
-            w = Ld(s, r1 + i); d01 = O.Fma(w, q0, d01); d11 = O.Fma(w, q1, d11);
-            w = Ld(s, r2 + i); d02 = O.Fma(w, q0, d02); d12 = O.Fma(w, q1, d12);
-            w = Ld(s, r3 + i); d03 = O.Fma(w, q0, d03); d13 = O.Fma(w, q1, d13);
-            w = Ld(s, r4 + i); d04 = O.Fma(w, q0, d04); d14 = O.Fma(w, q1, d14);
+            int off = i * W;
+            var a0 = O.Load(ref Unsafe.Add(ref pa0, off));
+            var a1 = O.Load(ref Unsafe.Add(ref pa1, off));
+            ref float m0 = ref Unsafe.Add(ref pm, off);
+            var w = O.Load(ref m0); g00 = O.Fma(w, a0, g00); g10 = O.Fma(w, a1, g10);
+            w = O.Load(ref Unsafe.Add(ref m0, row)); g01 = O.Fma(w, a0, g01); g11 = O.Fma(w, a1, g11);
+            w = O.Load(ref Unsafe.Add(ref m0, 2 * row)); g02 = O.Fma(w, a0, g02); g12 = O.Fma(w, a1, g12);
+            w = O.Load(ref Unsafe.Add(ref m0, 3 * row)); g03 = O.Fma(w, a0, g03); g13 = O.Fma(w, a1, g13);
+            w = O.Load(ref Unsafe.Add(ref m0, 4 * row)); g04 = O.Fma(w, a0, g04); g14 = O.Fma(w, a1, g14);
+            var q0 = O.Load(ref Unsafe.Add(ref pq0, off));
+            var q1 = O.Load(ref Unsafe.Add(ref pq1, off));
+            ref float s0 = ref Unsafe.Add(ref ps, off);
+            w = O.Load(ref s0); d00 = O.Fma(w, q0, d00); d10 = O.Fma(w, q1, d10);
+            w = O.Load(ref Unsafe.Add(ref s0, row)); d01 = O.Fma(w, q0, d01); d11 = O.Fma(w, q1, d11);
+            w = O.Load(ref Unsafe.Add(ref s0, 2 * row)); d02 = O.Fma(w, q0, d02); d12 = O.Fma(w, q1, d12);
+            w = O.Load(ref Unsafe.Add(ref s0, 3 * row)); d03 = O.Fma(w, q0, d03); d13 = O.Fma(w, q1, d13);
+            w = O.Load(ref Unsafe.Add(ref s0, 4 * row)); d04 = O.Fma(w, q0, d04); d14 = O.Fma(w, q1, d14);
         }
         EmitUnit(l, b, o, g00, d00); EmitUnit(l, b, o + 1, g01, d01); EmitUnit(l, b, o + 2, g02, d02); EmitUnit(l, b, o + 3, g03, d03); EmitUnit(l, b, o + 4, g04, d04);
         EmitUnit(l, b + 1, o, g10, d10); EmitUnit(l, b + 1, o + 1, g11, d11); EmitUnit(l, b + 1, o + 2, g12, d12); EmitUnit(l, b + 1, o + 3, g13, d13); EmitUnit(l, b + 1, o + 4, g14, d14);
