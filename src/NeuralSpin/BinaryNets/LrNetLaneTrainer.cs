@@ -472,8 +472,7 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
             {
                 int o = 0;
                 for (; o + 1 < nout; o += 2) Fields2x5(l, m, o, i0);
-                if (o < nout)
-                    for (int k = 0; k < 5; k++) Fields1(l, m, o, i0 + k);
+                if (o < nout) Fields1x5(l, m, o, i0);
             }
             for (; i0 < nin; i0++)
                 for (int o = 0; o < nout; o++) Fields1(l, m, o, i0);
@@ -586,23 +585,32 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         var zero = O.Splat(0f);
         V m00 = zero, m01 = zero, m02 = zero, m03 = zero, m04 = zero, m10 = zero, m11 = zero, m12 = zero, m13 = zero, m14 = zero;
         V s00 = zero, s01 = zero, s02 = zero, s03 = zero, s04 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero, s14 = zero;
-        for (int b = 0; b < m; b++)
+        // row bases and a running offset per sample: each load is one addressing mode
+        ref float pg = ref At(gG, o * W);
+        ref float pd = ref At(gD, o * W);
+        ref float pa = ref At(a, i * W);
+        ref float pq = ref At(a2, i * W);
+        int gStep = nout * W, aStep = nin * W;
+        for (int b = 0, go = 0, ao = 0; b < m; b++, go += gStep, ao += aStep)
         {
-            int gb = b * nout + o, x = b * nin + i;
-            var gg0 = Ld(gG, gb);
-            var gg1 = Ld(gG, gb + 1);
-            var v = Ld(a, x); m00 = O.Fma(gg0, v, m00); m10 = O.Fma(gg1, v, m10);
-            v = Ld(a, x + 1); m01 = O.Fma(gg0, v, m01); m11 = O.Fma(gg1, v, m11);
-            v = Ld(a, x + 2); m02 = O.Fma(gg0, v, m02); m12 = O.Fma(gg1, v, m12);
-            v = Ld(a, x + 3); m03 = O.Fma(gg0, v, m03); m13 = O.Fma(gg1, v, m13);
-            v = Ld(a, x + 4); m04 = O.Fma(gg0, v, m04); m14 = O.Fma(gg1, v, m14);
-            var gd0 = Ld(gD, gb);
-            var gd1 = Ld(gD, gb + 1);
-            v = Ld(a2, x); s00 = O.Fma(gd0, v, s00); s10 = O.Fma(gd1, v, s10);
-            v = Ld(a2, x + 1); s01 = O.Fma(gd0, v, s01); s11 = O.Fma(gd1, v, s11);
-            v = Ld(a2, x + 2); s02 = O.Fma(gd0, v, s02); s12 = O.Fma(gd1, v, s12);
-            v = Ld(a2, x + 3); s03 = O.Fma(gd0, v, s03); s13 = O.Fma(gd1, v, s13);
-            v = Ld(a2, x + 4); s04 = O.Fma(gd0, v, s04); s14 = O.Fma(gd1, v, s14);
+            ref float g = ref Unsafe.Add(ref pg, go);
+            var gg0 = O.Load(ref g);
+            var gg1 = O.Load(ref Unsafe.Add(ref g, W));
+            ref float x = ref Unsafe.Add(ref pa, ao);
+            var v = O.Load(ref x); m00 = O.Fma(gg0, v, m00); m10 = O.Fma(gg1, v, m10);
+            v = O.Load(ref Unsafe.Add(ref x, W)); m01 = O.Fma(gg0, v, m01); m11 = O.Fma(gg1, v, m11);
+            v = O.Load(ref Unsafe.Add(ref x, 2 * W)); m02 = O.Fma(gg0, v, m02); m12 = O.Fma(gg1, v, m12);
+            v = O.Load(ref Unsafe.Add(ref x, 3 * W)); m03 = O.Fma(gg0, v, m03); m13 = O.Fma(gg1, v, m13);
+            v = O.Load(ref Unsafe.Add(ref x, 4 * W)); m04 = O.Fma(gg0, v, m04); m14 = O.Fma(gg1, v, m14);
+            ref float dd = ref Unsafe.Add(ref pd, go);
+            var gd0 = O.Load(ref dd);
+            var gd1 = O.Load(ref Unsafe.Add(ref dd, W));
+            ref float y = ref Unsafe.Add(ref pq, ao);
+            v = O.Load(ref y); s00 = O.Fma(gd0, v, s00); s10 = O.Fma(gd1, v, s10);
+            v = O.Load(ref Unsafe.Add(ref y, W)); s01 = O.Fma(gd0, v, s01); s11 = O.Fma(gd1, v, s11);
+            v = O.Load(ref Unsafe.Add(ref y, 2 * W)); s02 = O.Fma(gd0, v, s02); s12 = O.Fma(gd1, v, s12);
+            v = O.Load(ref Unsafe.Add(ref y, 3 * W)); s03 = O.Fma(gd0, v, s03); s13 = O.Fma(gd1, v, s13);
+            v = O.Load(ref Unsafe.Add(ref y, 4 * W)); s04 = O.Fma(gd0, v, s04); s14 = O.Fma(gd1, v, s14);
         }
         float[] dmu = _dmu[l], ds = _ds[l];
         int e0 = o * nin + i, e1 = e0 + nin;
@@ -610,6 +618,41 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         St(dmu, e1, m10); St(dmu, e1 + 1, m11); St(dmu, e1 + 2, m12); St(dmu, e1 + 3, m13); St(dmu, e1 + 4, m14);
         St(ds, e0, s00); St(ds, e0 + 1, s01); St(ds, e0 + 2, s02); St(ds, e0 + 3, s03); St(ds, e0 + 4, s04);
         St(ds, e1, s10); St(ds, e1 + 1, s11); St(ds, e1 + 2, s12); St(ds, e1 + 3, s13); St(ds, e1 + 4, s14);
+    }
+
+    /// <summary>dmu and ds of fields (o, i .. i + 4) of layer l (the odd unit left over by <see cref="Fields2x5"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    void Fields1x5(int l, int m, int o, int i)
+    {
+        int nin = _widths[l], nout = _widths[l + 1];
+        var zero = O.Splat(0f);
+        V m0 = zero, m1 = zero, m2 = zero, m3 = zero, m4 = zero, s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero;
+        ref float pg = ref At(_gG, o * W);
+        ref float pd = ref At(_gD, o * W);
+        ref float pa = ref At(_act[l], i * W);
+        ref float pq = ref At(_act2[l], i * W);
+        int gStep = nout * W, aStep = nin * W;
+        for (int b = 0, go = 0, ao = 0; b < m; b++, go += gStep, ao += aStep)
+        {
+            var gg = O.Load(ref Unsafe.Add(ref pg, go));
+            ref float x = ref Unsafe.Add(ref pa, ao);
+            m0 = O.Fma(gg, O.Load(ref x), m0);
+            m1 = O.Fma(gg, O.Load(ref Unsafe.Add(ref x, W)), m1);
+            m2 = O.Fma(gg, O.Load(ref Unsafe.Add(ref x, 2 * W)), m2);
+            m3 = O.Fma(gg, O.Load(ref Unsafe.Add(ref x, 3 * W)), m3);
+            m4 = O.Fma(gg, O.Load(ref Unsafe.Add(ref x, 4 * W)), m4);
+            var gd = O.Load(ref Unsafe.Add(ref pd, go));
+            ref float y = ref Unsafe.Add(ref pq, ao);
+            s0 = O.Fma(gd, O.Load(ref y), s0);
+            s1 = O.Fma(gd, O.Load(ref Unsafe.Add(ref y, W)), s1);
+            s2 = O.Fma(gd, O.Load(ref Unsafe.Add(ref y, 2 * W)), s2);
+            s3 = O.Fma(gd, O.Load(ref Unsafe.Add(ref y, 3 * W)), s3);
+            s4 = O.Fma(gd, O.Load(ref Unsafe.Add(ref y, 4 * W)), s4);
+        }
+        float[] dmu = _dmu[l], ds = _ds[l];
+        int e = o * nin + i;
+        St(dmu, e, m0); St(dmu, e + 1, m1); St(dmu, e + 2, m2); St(dmu, e + 3, m3); St(dmu, e + 4, m4);
+        St(ds, e, s0); St(ds, e + 1, s1); St(ds, e + 2, s2); St(ds, e + 3, s3); St(ds, e + 4, s4);
     }
 
     /// <summary>dmu and ds of field (o, i) of layer l alone.</summary>
@@ -637,24 +680,31 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
         var zero = O.Splat(0f);
         V t00 = zero, t01 = zero, t02 = zero, t03 = zero, t04 = zero, t10 = zero, t11 = zero, t12 = zero, t13 = zero, t14 = zero;
         V u00 = zero, u01 = zero, u02 = zero, u03 = zero, u04 = zero, u10 = zero, u11 = zero, u12 = zero, u13 = zero, u14 = zero;
-        int g0 = b * nout, g1 = g0 + nout;
-        for (int o = 0; o < nout; o++)
+        ref float pg0 = ref At(gG, b * nout * W);
+        ref float pg1 = ref At(gG, (b + 1) * nout * W);
+        ref float pd0 = ref At(gD, b * nout * W);
+        ref float pd1 = ref At(gD, (b + 1) * nout * W);
+        ref float pm = ref At(mu, i * W);
+        ref float ps = ref At(s, i * W);
+        int rowStep = nin * W;
+        for (int o = 0, go = 0, ro = 0; o < nout; o++, go += W, ro += rowStep)
         {
-            int row = o * nin + i;
-            var gg0 = Ld(gG, g0 + o);
-            var gg1 = Ld(gG, g1 + o);
-            var w = Ld(mu, row); t00 = O.Fma(gg0, w, t00); t10 = O.Fma(gg1, w, t10);
-            w = Ld(mu, row + 1); t01 = O.Fma(gg0, w, t01); t11 = O.Fma(gg1, w, t11);
-            w = Ld(mu, row + 2); t02 = O.Fma(gg0, w, t02); t12 = O.Fma(gg1, w, t12);
-            w = Ld(mu, row + 3); t03 = O.Fma(gg0, w, t03); t13 = O.Fma(gg1, w, t13);
-            w = Ld(mu, row + 4); t04 = O.Fma(gg0, w, t04); t14 = O.Fma(gg1, w, t14);
-            var gd0 = Ld(gD, g0 + o);
-            var gd1 = Ld(gD, g1 + o);
-            w = Ld(s, row); u00 = O.Fma(gd0, w, u00); u10 = O.Fma(gd1, w, u10);
-            w = Ld(s, row + 1); u01 = O.Fma(gd0, w, u01); u11 = O.Fma(gd1, w, u11);
-            w = Ld(s, row + 2); u02 = O.Fma(gd0, w, u02); u12 = O.Fma(gd1, w, u12);
-            w = Ld(s, row + 3); u03 = O.Fma(gd0, w, u03); u13 = O.Fma(gd1, w, u13);
-            w = Ld(s, row + 4); u04 = O.Fma(gd0, w, u04); u14 = O.Fma(gd1, w, u14);
+            var gg0 = O.Load(ref Unsafe.Add(ref pg0, go));
+            var gg1 = O.Load(ref Unsafe.Add(ref pg1, go));
+            ref float w0 = ref Unsafe.Add(ref pm, ro);
+            var w = O.Load(ref w0); t00 = O.Fma(gg0, w, t00); t10 = O.Fma(gg1, w, t10);
+            w = O.Load(ref Unsafe.Add(ref w0, W)); t01 = O.Fma(gg0, w, t01); t11 = O.Fma(gg1, w, t11);
+            w = O.Load(ref Unsafe.Add(ref w0, 2 * W)); t02 = O.Fma(gg0, w, t02); t12 = O.Fma(gg1, w, t12);
+            w = O.Load(ref Unsafe.Add(ref w0, 3 * W)); t03 = O.Fma(gg0, w, t03); t13 = O.Fma(gg1, w, t13);
+            w = O.Load(ref Unsafe.Add(ref w0, 4 * W)); t04 = O.Fma(gg0, w, t04); t14 = O.Fma(gg1, w, t14);
+            var gd0 = O.Load(ref Unsafe.Add(ref pd0, go));
+            var gd1 = O.Load(ref Unsafe.Add(ref pd1, go));
+            ref float v0 = ref Unsafe.Add(ref ps, ro);
+            w = O.Load(ref v0); u00 = O.Fma(gd0, w, u00); u10 = O.Fma(gd1, w, u10);
+            w = O.Load(ref Unsafe.Add(ref v0, W)); u01 = O.Fma(gd0, w, u01); u11 = O.Fma(gd1, w, u11);
+            w = O.Load(ref Unsafe.Add(ref v0, 2 * W)); u02 = O.Fma(gd0, w, u02); u12 = O.Fma(gd1, w, u12);
+            w = O.Load(ref Unsafe.Add(ref v0, 3 * W)); u03 = O.Fma(gd0, w, u03); u13 = O.Fma(gd1, w, u13);
+            w = O.Load(ref Unsafe.Add(ref v0, 4 * W)); u04 = O.Fma(gd0, w, u04); u14 = O.Fma(gd1, w, u14);
         }
         float[] a = _act[l];
         int j0 = b * nin + i, j1 = j0 + nin;
