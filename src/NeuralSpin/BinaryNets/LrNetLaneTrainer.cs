@@ -339,16 +339,35 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
     }
 
     /// <summary>
-    /// With training subsets, asks for the inputs of the step starting at position b0 (m samples per network) to be brought
-    /// into the L2 cache while the current step computes: the networks' samples are scattered over the training set, and
-    /// waiting for them in <see cref="Gather"/> would cost about as much as the step's arithmetic. (With the whole set,
-    /// each lane reads consecutive rows of the permuted copy, which the hardware prefetches.)
+    /// Asks for the inputs of the step starting at position b0 (m samples per network) to be brought into the L2 cache
+    /// while the current step computes, so that <see cref="Gather"/> does not wait for them: with training subsets the rows
+    /// of each network's samples, scattered over the training set; with the whole set each network's m consecutive rows
+    /// of the permuted copy, one range per lane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     unsafe void Prefetch(int[] pi, int[] offsets, int b0, int m)
     {
-        if (!Sse.IsSupported || _subsets is null) return;
+        if (!Sse.IsSupported) return;
         int rowBytes = _d * sizeof(float);
+        if (_permutedX is not null)
+        {
+            fixed (float* src = _permutedX)
+            {
+                byte* p = (byte*)src;
+                for (int r = 0; r < _count; r++)
+                {
+                    int first = Row(pi, offsets, r, b0, 0), last = Row(pi, offsets, r, b0, m - 1);
+                    if (last >= first) PrefetchRange(p + (long)first * rowBytes, (last - first + 1) * rowBytes);
+                    else
+                    {
+                        // the lane's rows wrap around the end of the epoch
+                        PrefetchRange(p + (long)first * rowBytes, (_n - first) * rowBytes);
+                        PrefetchRange(p, (last + 1) * rowBytes);
+                    }
+                }
+            }
+            return;
+        }
         fixed (float* src = _data.TrainX)
         {
             byte* p = (byte*)src;
@@ -360,6 +379,14 @@ internal sealed class LaneGroup<V, O> where V : struct where O : struct, ILaneVe
                     Sse.Prefetch1(row + rowBytes - 1);
                 }
         }
+    }
+
+    /// <summary>Prefetches the cache lines of [p, p + bytes) into the L2 cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void PrefetchRange(byte* p, long bytes)
+    {
+        for (long k = 0; k < bytes; k += 64) Sse.Prefetch1(p + k);
+        if (bytes > 0) Sse.Prefetch1(p + bytes - 1);
     }
 
     /// <summary>mu = tanh(theta) and s = 1 - mu^2 of every field.</summary>
