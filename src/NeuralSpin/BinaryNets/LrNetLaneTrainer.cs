@@ -25,8 +25,10 @@ namespace NeuralSpin.BinaryNets;
 /// many threads run (a partial last group is padded with inert lanes: zero fields, lane 0's inputs, the noise of key 0;
 /// their results are discarded). Against
 /// <see cref="LrNetBatchTrainer"/>, which uses libtorch's products, the results agree to float rounding (summation
-/// order, fused multiply-adds and the series-or-exponential tanh of <see cref="LaneMath{V, O}.Tanh"/> differ at the level of a float
-/// ulp per operation). The noise is the counter-based stream of <see cref="TrainingNoise"/>, computed at every step
+/// order, fused multiply-adds, products with the reciprocals of sqrt(N) and N, <see cref="LaneMath{V, O}.Exp"/> and the
+/// series-or-exponential tanh of <see cref="LaneMath{V, O}.Tanh"/> differ at the level of a float ulp per operation). The
+/// products are register-blocked (docs/theory.md section 7, "The lane layout"); with the whole training set the data are
+/// permuted once per epoch so that each lane reads consecutive rows, and the next step's rows are prefetched. The noise is the counter-based stream of <see cref="TrainingNoise"/>, computed at every step
 /// directly in the lane layout (lane r with network r's key); <see cref="LrNetBatchTrainer"/> draws the same values.
 /// Adam follows <see cref="NeuralSpin.Training.AdamOptimizer"/>: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
 /// theta -= lr / (1 - b1^t) m / (sqrt(v) / sqrt(1 - b2^t) + eps), with b1 = 0.9, b2 = 0.999, eps = 1e-8.
