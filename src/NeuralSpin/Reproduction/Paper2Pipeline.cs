@@ -19,7 +19,7 @@ public sealed record Paper2Options
     public IReadOnlyList<int> DeepWidths { get; init; } = LrNetTrainingOptions.Deep;
     /// <summary>Layer widths of the shallow network (P2's 20-10); one part, all its weights.</summary>
     public IReadOnlyList<int> ShallowWidths { get; init; } = LrNetTrainingOptions.Shallow;
-    /// <summary>Trainings run together in one batched computation (<see cref="LrNetTrainer.TrainMany"/>).</summary>
+    /// <summary>Trainings handed to the lane kernel at a time (<see cref="LrNetLaneTrainer"/>; the results do not depend on it).</summary>
     public int TrainingsPerGroup { get; init; } = 32;
     /// <summary>Binary networks drawn from each trained set of fields.</summary>
     public int SamplesPerTraining { get; init; } = 1000;
@@ -88,7 +88,7 @@ public sealed record Paper2Options
     public int McRecordEvery { get; init; } = 10;
     /// <summary>Master seed.</summary>
     public long Seed { get; init; } = 1;
-    /// <summary>Threads of the pseudolikelihood fit (0: all processors).</summary>
+    /// <summary>Threads of the lane kernel's trainings and draws and of the pseudolikelihood fit (0: all processors); the ensembles do not depend on it.</summary>
     public int Threads { get; init; }
 
     /// <summary>The quick schedule (about 15-35 min on 2 cores depending on the load; the full deep model's fit is the longest stage).</summary>

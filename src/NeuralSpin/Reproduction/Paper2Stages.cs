@@ -56,7 +56,8 @@ public static class Paper2Stages
 {
     /// <summary>
     /// The ensemble stage (P2 sec. II and App. A; docs/theory.md section 7, "The binary networks behind the ensembles"):
-    /// <see cref="Paper2Options.Trainings"/> LR-net trainings from random starts, <see cref="Paper2Options.SamplesPerTraining"/> binary
+    /// <see cref="Paper2Options.Trainings"/> LR-net trainings from random starts (the lane kernel, <see cref="LrNetLaneTrainer"/>; docs/theory.md
+    /// section 7, "Many trainings at once"), <see cref="Paper2Options.SamplesPerTraining"/> binary
     /// networks drawn from each trained set of fields, of which each training's best <see cref="Paper2Options.KeepPerTraining"/> at or
     /// above the threshold are kept; when fewer than <see cref="Paper2Options.MinKept"/> draws reach it, the threshold is lowered to
     /// the accuracy of the MinKept-th best candidate (stated in the note). With <paramref name="cacheDir"/>, the ensemble is read from
@@ -96,9 +97,10 @@ public static class Paper2Stages
             Trainings = options.Trainings, TrainingsPerGroup = options.TrainingsPerGroup, SamplesPerTraining = options.SamplesPerTraining,
             KeepPerTraining = options.KeepPerTraining, AccuracyThreshold = double.NegativeInfinity,
             Seed = Seeds.Stream(options.Seed, arch == "deep" ? 21UL : 22UL),
-            // the pipeline's recorded results were made with the per-training kernel; the lane kernel (the ensemble
-            // command's default) becomes the pipeline's once its throughput is measured on a quiet machine
-            Kernel = EnsembleKernel.PerTraining,
+            // the lane kernel, as the ensemble command (docs/theory.md section 7, "The lane layout"): a training's
+            // fields do not depend on the group size or the thread count
+            Kernel = EnsembleKernel.Lanes,
+            MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : null,
         };
         double drawnSum = 0;
         var bests = new List<double>();
