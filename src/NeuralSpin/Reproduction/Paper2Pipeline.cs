@@ -68,8 +68,9 @@ public sealed record Paper2Options
     /// <summary>If fewer than this many configurations pass the threshold, the threshold is lowered to the accuracy of the
     /// <see cref="MinKept"/>-th best per-training candidate (stated in the report).</summary>
     public int MinKept { get; init; } = 200;
-    /// <summary>At most this many kept configurations enter a pseudolikelihood fit (evenly thinned).</summary>
-    public int MaxFitSamples { get; init; } = 12_000;
+    /// <summary>At most this many kept configurations enter a pseudolikelihood fit (evenly thinned). The quick schedule's 6,000 keeps
+    /// its fits (whose cost grows with the configurations) within its time budget; the full schedule fits all it keeps.</summary>
+    public int MaxFitSamples { get; init; } = 6_000;
     /// <summary>L2 penalty of the pseudolikelihood fit.</summary>
     public double PlL2 { get; init; } = 1e-3;
     /// <summary>Iteration budget per spin of the fit.</summary>
@@ -112,10 +113,15 @@ public sealed record Paper2Options
     /// <summary>Threads of the lane kernel's trainings and draws and of the pseudolikelihood fit (0: all processors); the ensembles do not depend on it.</summary>
     public int Threads { get; init; }
 
-    /// <summary>The quick schedule (about 15-35 min on 2 cores depending on the load; the full deep model's fit is the longest stage).</summary>
+    /// <summary>
+    /// The quick schedule: 10,000 trainings per ensemble, one configuration each. Estimated at most 40 min on two whole cores
+    /// (REPRODUCE.md, paper 2): about 19 min of collection at the lane kernel's measured rate (14 deep trainings per second;
+    /// the shallow and over-parameterized trainings cost a third of a deep one) and about 18 min of fits and analyses.
+    /// </summary>
     public static Paper2Options Quick { get; } = new();
 
-    /// <summary>A larger schedule (hours), closer to the paper's ensemble size.</summary>
+    /// <summary>A larger schedule: 100,000 trainings per ensemble trained as in <see cref="Quick"/> (about 3.2 h of collection
+    /// on two cores), every kept configuration fitted, longer landscape, TAP and MC schedules (several hours more).</summary>
     public static Paper2Options Full { get; } = new()
     {
         Mode = "full", Trainings = 100_000, TrainingsPerGroup = 1000, MaxFitSamples = 200_000, FitFullDeep = true,
