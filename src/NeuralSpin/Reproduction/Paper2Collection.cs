@@ -60,12 +60,12 @@ public sealed record Paper2Setting(string Name, IReadOnlyList<int> Widths, doubl
 public sealed record Paper2Chunk(int First, int Count, PackedConfigurations Candidates, long Drawn, double DrawnAccuracySum, double MeanNetworkAccuracySum,
     double Seconds, double CpuSeconds, bool Reused);
 
-/// <summary>What a (part of a) collection did: chunks of each ensemble collected now, read, and still missing.</summary>
+/// <summary>What a (shard of a) collection did: its chunks collected now and found stored, and the other shards' chunks still missing.</summary>
 /// <param name="Setting">The ensemble's name.</param>
 /// <param name="Chunks">Chunks of the whole collection.</param>
 /// <param name="Collected">Chunks collected by this call.</param>
-/// <param name="Reused">Chunks found stored.</param>
-/// <param name="Missing">Chunks neither stored nor collected (those of other shards).</param>
+/// <param name="Reused">Chunks of the shard found stored.</param>
+/// <param name="Missing">Chunks of other shards not stored yet (with 0 of 1 always 0).</param>
 /// <param name="Seconds">Wall time of the call.</param>
 public sealed record Paper2CollectionSummary(string Setting, int Chunks, int Collected, int Reused, int Missing, double Seconds);
 
@@ -136,9 +136,10 @@ public static class Paper2Collection
 
     /// <summary>
     /// Collects the chunks of one setting that belong to shard <paramref name="shardIndex"/> of <paramref name="shardCount"/> (chunk c
-    /// when c mod n = i; 0 of 1: all), reading the stored ones; chunks of other shards are read when stored and otherwise left out
-    /// (<paramref name="chunks"/> then lacks them). <paramref name="progress"/> gets one report per chunk collected (the fraction of
-    /// the setting's trainings available, a line with the rate and the time left) and one for the chunks found stored.
+    /// when c mod n = i; 0 of 1: all of them), reading those stored already. Chunks of other shards are neither collected nor read
+    /// (only counted when missing). <paramref name="progress"/> gets one report per chunk collected (the fraction of the shard's
+    /// trainings available, a line with the chunk's wall and CPU seconds, the rate and the time left) and one for the chunks found
+    /// stored.
     /// </summary>
     /// <param name="data">The whole data (the setting takes its images, <see cref="DataOf"/>).</param>
     /// <param name="setting">The ensemble.</param>
@@ -146,10 +147,10 @@ public static class Paper2Collection
     /// <param name="cacheDir">Where the chunks are stored and read (null: in memory only).</param>
     /// <param name="shardIndex">This process's shard i.</param>
     /// <param name="shardCount">Shards n.</param>
-    /// <param name="chunks">The chunks available, in the order of their trainings.</param>
+    /// <param name="chunks">The shard's chunks (with 0 of 1, every chunk), in the order of their trainings.</param>
     /// <param name="progress">Receives the stage "ensemble", the fraction done and a message.</param>
     /// <param name="cancellationToken">Checked between chunks and between the kernel's groups.</param>
-    /// <exception cref="InvalidDataException">A stored chunk does not hold what its name and the settings say (delete it to recollect).</exception>
+    /// <exception cref="InvalidDataException">A stored chunk of the shard does not hold what its name and the settings say (delete it to recollect).</exception>
     public static Paper2CollectionSummary Collect(TrainingData data, Paper2Setting setting, Paper2Options options, string? cacheDir, int shardIndex, int shardCount,
         out IReadOnlyList<Paper2Chunk> chunks, IProgress<Paper2Progress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -162,43 +163,49 @@ public static class Paper2Collection
         var eo = CollectorOptions(setting, options);
         int n = LrNet.WeightCountOf(setting.Widths);
         int count = ChunkCount(options), g = options.TrainingsPerGroup;
+        int First(int c) => c * g;
+        int Size(int c) => Math.Min(g, options.Trainings - c * g);
         string? folder = cacheDir is null ? null : Folder(cacheDir, setting.Name);
         if (folder is not null) Directory.CreateDirectory(folder);
-        var slots = new Paper2Chunk?[count];
-        int reused = 0;
-        for (int c = 0; c < count; c++)
-        {
-            int first = c * g, k = Math.Min(g, options.Trainings - first);
-            if (folder is not null && TryRead(ChunkPath(folder, first, k), first, k, n, options) is { } stored) { slots[c] = stored; reused++; }
-        }
-        int Available() => slots.Where(s => s is not null).Sum(s => s!.Count);
+        var own = Enumerable.Range(0, count).Where(c => c % shardCount == shardIndex).ToList();
+        int othersMissing = folder is null ? count - own.Count
+            : Enumerable.Range(0, count).Count(c => c % shardCount != shardIndex && !Stored(ChunkPath(folder, First(c), Size(c))));
+        var slots = new SortedDictionary<int, Paper2Chunk>();
+        foreach (int c in own)
+            if (folder is not null && TryRead(ChunkPath(folder, First(c), Size(c)), First(c), Size(c), n, options) is { } stored) slots[c] = stored;
+        int reused = slots.Count, scope = own.Sum(Size), available = slots.Values.Sum(x => x.Count);
+        int reached = slots.Values.Sum(x => Reached(x.Candidates, setting.Threshold));
         string F(double v, string fmt) => v.ToString(fmt, CultureInfo.InvariantCulture);
-        var mine = Enumerable.Range(0, count).Where(c => c % shardCount == shardIndex && slots[c] is null).ToList();
+        string where = shardCount > 1 ? $" of shard {shardIndex}/{shardCount}" : "";
+        var todo = own.Where(c => !slots.ContainsKey(c)).ToList();
         if (reused > 0)
-            progress?.Report(new Paper2Progress("ensemble", (double)Available() / options.Trainings,
-                $"ensemble {setting.Name}: {reused} of {count} chunks ({Available()} trainings) read from {folder}; {mine.Count} to collect{(shardCount > 1 ? $" in shard {shardIndex}/{shardCount}" : "")}"));
-        int collected = 0, trainingsNow = 0;
-        int reached = slots.Where(s => s is not null).Sum(s => Reached(s!.Candidates, setting.Threshold));
+            progress?.Report(new Paper2Progress("ensemble", (double)available / scope,
+                $"ensemble {setting.Name}: {reused} of {own.Count} chunks{where} ({available} trainings) read from {folder}; {todo.Count} to collect"));
+        int collected = 0, trainingsNow = 0, left = todo.Sum(Size);
         var now = Stopwatch.StartNew();
-        foreach (int c in mine)
+        foreach (int c in todo)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int first = c * g, k = Math.Min(g, options.Trainings - first);
+            int first = First(c), k = Size(c);
             var chunk = Run(sub, eo with { ShardIndex = c, ShardCount = count }, first, k, n, cancellationToken);
             if (folder is not null) Store(ChunkPath(folder, first, k), chunk);
             slots[c] = chunk;
             collected++;
             trainingsNow += k;
-            double rate = ProgressRate.PerSecond(trainingsNow, now.Elapsed.TotalSeconds);
-            int left = mine.Skip(collected).Sum(cc => Math.Min(g, options.Trainings - cc * g));
+            available += k;
+            left -= k;
             reached += Reached(chunk.Candidates, setting.Threshold);
-            progress?.Report(new Paper2Progress("ensemble", (double)Available() / options.Trainings,
-                $"ensemble {setting.Name}: trainings {first}-{first + k - 1} in {F(chunk.Seconds, "F0")} s, {F(chunk.CpuSeconds, "F0")} CPU-s (chunk {c + 1} of {count}); {Available()} of {options.Trainings} trainings done, "
-                + $"{reached} reached {F(setting.Threshold, "F2")}; {F(rate, "F1")} trainings/s, about {F(left / Math.Max(rate, 1e-9) / 60, "F0")} min left{(shardCount > 1 ? $" in shard {shardIndex}/{shardCount}" : "")}"));
+            double rate = ProgressRate.PerSecond(trainingsNow, now.Elapsed.TotalSeconds);
+            progress?.Report(new Paper2Progress("ensemble", (double)available / scope,
+                $"ensemble {setting.Name}: trainings {first}-{first + k - 1} in {F(chunk.Seconds, "F0")} s, {F(chunk.CpuSeconds, "F0")} CPU-s (chunk {c + 1} of {count}); "
+                + $"{available} of {scope} trainings{where} done, {reached} reached {F(setting.Threshold, "F2")}; {F(rate, "F1")} trainings/s, about {F(left / Math.Max(rate, 1e-9) / 60, "F0")} min left"));
         }
-        chunks = slots.Where(s => s is not null).Select(s => s!).ToList();
-        return new Paper2CollectionSummary(setting.Name, count, collected, reused, slots.Count(s => s is null), sw.Elapsed.TotalSeconds);
+        chunks = slots.Values.ToList();
+        return new Paper2CollectionSummary(setting.Name, count, collected, reused, othersMissing, sw.Elapsed.TotalSeconds);
     }
+
+    /// <summary>Whether the chunk at <paramref name="path"/> is stored (its candidates and its statistics), without reading it.</summary>
+    static bool Stored(string path) => File.Exists(path) && File.Exists(StatsPath(path));
 
     /// <summary>Trainings whose best candidate reaches <paramref name="threshold"/>.</summary>
     public static int Reached(PackedConfigurations candidates, double threshold)

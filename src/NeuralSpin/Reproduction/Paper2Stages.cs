@@ -92,7 +92,7 @@ public static class Paper2Stages
         // threshold. The chunks hold each training's best KeepPerTraining draws (the candidates); the threshold is applied
         // here, so that a shortfall can be reported and handled.
         var summary = Paper2Collection.Collect(input.Data, setting, options, cacheDir, 0, 1, out var chunks, progress, cancellationToken);
-        if (summary.Missing > 0) throw new InvalidOperationException($"{summary.Missing} chunks of the {arch} ensemble are missing after its collection");
+        if (chunks.Count != summary.Chunks) throw new InvalidOperationException($"{summary.Chunks - chunks.Count} chunks of the {arch} ensemble are missing after its collection");
         int total = chunks.Sum(c => c.Candidates.Count);
         var candAcc = new double[total];
         var candTraining = new int[total];
