@@ -17,6 +17,10 @@ if (args is ["large-model", var largeDir, ..])
 if (args.Length > 0 && args[0] == "analysis-speed") return NeuralSpin.Benchmarks.AnalysisSpeed.Run(args[1..]);
 // ensemble-throughput: the tool's own timing of the lane ensemble kernel against same-run peaks (torch.mm, a lane FMA loop) and the batched kernel (EnsembleThroughput.cs)
 if (args.Length > 0 && args[0] == "ensemble-throughput") { EnsembleThroughput.Run(args); return 0; }
+// lane-training: the lane kernel's training alone, CPU time per network-step (for profiling; EnsembleThroughput.cs)
+if (args.Length > 0 && args[0] == "lane-training") { EnsembleThroughput.RunTrainingOnly(args); return 0; }
+// noise: the counter-based training noise in the lane layout against libtorch's normal_ (EnsembleThroughput.cs)
+if (args.Length > 0 && args[0] == "noise") { EnsembleThroughput.RunNoiseOnly(args); return 0; }
 // training-profile: where a paper-1 training step spends its time, phase by phase, against its matrix products alone (TrainingProfile.cs)
 if (args.Length > 0 && args[0] == "training-profile") return TrainingProfile.Run(args);
 

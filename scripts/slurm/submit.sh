@@ -8,6 +8,9 @@
 #   scripts/slurm/submit.sh ensemble N OUT_DIR --trainings K --threshold A [other 'ensemble collect' options]
 #       N tasks 'neuralspin ensemble collect ... --shard I/N --out OUT_DIR/shard-I-of-N.nspack', then
 #       'neuralspin ensemble merge OUT_DIR/ensemble.nspack OUT_DIR/shard-*-of-N.nspack'
+#   scripts/slurm/submit.sh paper2 N OUT_DIR --quick|--full [--settings FILE] [--seed S] [other 'reproduce paper2' options]
+#       'neuralspin reproduce paper2 ... --out OUT_DIR --prepare' here, then N tasks '... --collect-only --shard I/N',
+#       then '... --out OUT_DIR' (the analysis: report.md, summary.json, csv/, plots/ in OUT_DIR)
 #
 # The jobs' logs go to DIR/slurm-logs/ (DIR = RUN_DIR or OUT_DIR). The last line printed is "jobs ARRAY_ID MERGE_ID".
 # sbatch's own environment variables choose the partition, account, time limit etc. (SBATCH_PARTITION,
@@ -18,7 +21,7 @@ set -euo pipefail
 
 here="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd -P "$here/../.." && pwd)"
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 3 ] || usage
 kind="$1"; n="$2"; dir="$3"; shift 3
@@ -62,6 +65,17 @@ case "$kind" in
       "$here/ensemble-merge.sbatch" "$dir" "$n")
     merge="${merge%%;*}"
     echo "ensemble in $n shards into $dir: array job $array, merge job $merge (writes $dir/ensemble.nspack)"
+    ;;
+  paper2)
+    # the projection and the settings record once, here, so that every task reads the same ones
+    "$NEURALSPIN" reproduce paper2 "$@" --out "$dir" --prepare
+    array=$(sbatch --parsable --array="0-$((n - 1))" --output="$logs/%x-%A_%a.out" \
+      "$here/paper2-array.sbatch" "$dir" "$@")
+    array="${array%%;*}"
+    merge=$(sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes --output="$logs/%x-%j.out" \
+      "$here/paper2-analysis.sbatch" "$dir" "$@")
+    merge="${merge%%;*}"
+    echo "paper 2 collections in $n shards into $dir: array job $array, analysis job $merge (writes $dir/report.md and $dir/summary.json)"
     ;;
   *) usage ;;
 esac

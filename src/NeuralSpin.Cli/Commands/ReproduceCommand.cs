@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using NeuralSpin.BinaryNets;
 using NeuralSpin.Data;
 using NeuralSpin.Reporting;
 using NeuralSpin.Reproduction;
@@ -98,21 +99,35 @@ public static class ReproduceCommand
 
     static Command CreatePaper2(CliIO io)
     {
-        var quick = new Option<bool>("--quick") { Description = "Small ensembles (64 trainings per architecture, the best 100 of 1000 draws each above the accuracy threshold); the shallow network, the deep network's three layers and the full 675-weight deep model; about 15-35 min on 2 cores depending on the load (reruns reuse ensembles and fits)." };
-        var full = new Option<bool>("--full") { Description = "Larger ensembles (4096 trainings, the best 50 of 1000 draws each) and longer landscape, TAP and MC schedules (hours)." };
+        var quick = new Option<bool>("--quick") { Description = "Ensembles of 10,000 trainings each, one configuration per training (its best of 50 draws, if it reaches the accuracy threshold): the deep network on the whole training set and on its first 500 images (over-parameterized) and the shallow network; the shallow network, each deep ensemble's three layers and whole network analysed. Estimated 40 min at most on 2 whole cores (about 19 min of collection); resumable: the collection is stored in chunks, ensembles and fits are reused." };
+        var full = new Option<bool>("--full") { Description = "Ensembles of 100,000 trainings each (about 3.2 h of collection on 2 cores), every kept configuration fitted, longer landscape, TAP and MC schedules (several hours more); resumable, and its collection can run as a Slurm array (--prepare, --collect-only --shard I/N)." };
         var output = new Option<string?>("--out") { Description = "Output directory (default results/paper2-quick or results/paper2-full).", HelpName = "DIR" };
         var threads = new Option<int?>("--threads") { Description = "Threads of libtorch and of the pseudolikelihood fit (default: $NEURALSPIN_THREADS, else 1 for libtorch; the fit uses all processors unless given).", HelpName = "T" };
         var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var dataDir = new Option<string?>("--data") { Description = "MNIST directory (default: $NEURALSPIN_DATA, else ~/.cache/neuralspin/mnist).", HelpName = "PATH" };
         var published = new Option<string?>("--published") { Description = "Analyse the authors' published models instead of our ensembles: DIR is a clone of their repository (data/Ising_model, data/data_moments, task/Entropy/ref_sigma, task/DoubleDescent/testPCA50.npy); whatever subset is present is used. About 15-25 min on 2 cores; with --full every reference set around every model (the 675-weight models included) and longer Boltzmann learning, several hours. Resumable: stage results are kept in OUT/cache/ and a rerun reads them.", HelpName = "DIR" };
         var settings = new Option<string?>("--settings") { Description = $"A JSON file of settings that replace the schedule's (--quick or --full) values, e.g. {{\"trainings\": 16, \"epochs\": 2}}; the keys: {string.Join(", ", Paper2Settings.Keys)}.", HelpName = "FILE" };
+        var collectOnly = new Option<bool>("--collect-only") { Description = "Only collect the ensembles' trainings into --out (chunks of trainings-per-group trainings, each stored as it finishes) and stop; a later run with the same options and --out reads them, puts the ensembles together and analyses them. With --shard, one shard's chunks." };
+        var shard = new Option<string?>("--shard") { Description = "With --collect-only: collect the chunks c with c mod N = I of every ensemble (task I of a Slurm array of N over one shared --out; scripts/slurm/README.md).", HelpName = "I/N" };
+        var prepare = new Option<bool>("--prepare") { Description = "Fetch MNIST, fit and store the PCA-20 projection in --out and record the settings there, then stop: run once before a Slurm array of --collect-only --shard tasks so that every task reads the same projection." };
         var paper2 = new Command("paper2", "Reproduce P2 (Zou, Huang): ensembles of binary networks, effective Ising models, entropy landscapes, TAP and MC; report each claim.")
         {
-            quick, full, output, threads, seed, dataDir, published, settings,
+            quick, full, output, threads, seed, dataDir, published, settings, collectOnly, shard, prepare,
         };
         paper2.SetAction(parse =>
         {
-            bool q = parse.GetValue(quick), f = parse.GetValue(full);
+            bool q = parse.GetValue(quick), f = parse.GetValue(full), only = parse.GetValue(collectOnly), prep = parse.GetValue(prepare);
+            string? shardText = parse.GetValue(shard);
+            if ((only || prep || shardText is not null) && parse.GetValue(published) is not null)
+                throw new UsageException("--collect-only, --shard and --prepare apply to our own ensembles (--quick or --full); --published collects nothing.");
+            if (shardText is not null && !only) throw new UsageException("--shard selects the chunks a --collect-only task collects: give it with --collect-only.");
+            if (only && prep) throw new UsageException("--prepare and --collect-only are separate steps: run --prepare once, then the --collect-only tasks.");
+            (int Index, int Count) sh = (0, 1);
+            if (shardText is not null)
+            {
+                try { sh = EnsembleOptions.ParseShard(shardText); }
+                catch (FormatException) { throw new UsageException($"--shard '{shardText}' is not I/N with 0 <= I < N, e.g. --shard 0/8."); }
+            }
             if (parse.GetValue(published) is { } pubDir)
             {
                 if (q) throw new UsageException("--published analyses the authors' models and trains nothing: give it without --quick (--full widens its coverage: every reference around every model).");
@@ -129,7 +144,8 @@ public static class ReproduceCommand
             var options = (q ? Paper2Options.Quick : Paper2Options.Full) with { Seed = parse.GetValue(seed), Threads = t ?? 0 };
             if (parse.GetValue(settings) is string settingsFile)
                 options = Paper2Settings.Apply(options, settingsFile) with { Mode = $"{options.Mode}, settings {Path.GetFileName(settingsFile)}" };
-            return RunPaper2(io, options, outDir, TrainCommand.ThreadCount(t), parse.GetValue(dataDir));
+            var step = prep ? Paper2Step.Prepare : only ? Paper2Step.Collect : Paper2Step.All;
+            return RunPaper2(io, options, outDir, TrainCommand.ThreadCount(t), parse.GetValue(dataDir), step, sh.Index, sh.Count);
         });
         return paper2;
     }
@@ -152,7 +168,11 @@ public static class ReproduceCommand
         return CliApp.Ok;
     }
 
-    static int RunPaper2(CliIO io, Paper2Options options, string outDir, int torchThreads, string? dataDir)
+    /// <summary>What a <c>reproduce paper2</c> run does: everything, only the collections (or a shard of them), or only the preparation.</summary>
+    enum Paper2Step { All, Collect, Prepare }
+
+    static int RunPaper2(CliIO io, Paper2Options options, string outDir, int torchThreads, string? dataDir, Paper2Step step = Paper2Step.All,
+        int shardIndex = 0, int shardCount = 1)
     {
         var total = Stopwatch.StartNew();
         Paper2Cache.Check(outDir, options); // before any work: a folder made with other settings is refused at once
@@ -161,6 +181,23 @@ public static class ReproduceCommand
         var dir = DataCommand.EnsureMnist(io, dataDir);
         var mnist = NeuralSpin.Data.MnistDataset.Load(dir);
         var (data, explained) = Paper2Pipeline.ProjectMnist(mnist, Path.Combine(outDir, "pca-20.json"));
+        string Elapsed() => FormattableString.Invariant($"[{total.Elapsed:hh\\:mm\\:ss}]");
+        if (step == Paper2Step.Prepare)
+        {
+            Paper2Cache.Claim(outDir, options);
+            io.Console_.Write(new Text($"prepared {outDir}: MNIST projected on 20 principal components ({Path.Combine(outDir, "pca-20.json")}), settings recorded ({Path.Combine(outDir, Paper2Cache.FileName)}); {Paper2Collection.ChunkCount(options)} chunks of {options.TrainingsPerGroup} trainings per ensemble\n"));
+            return CliApp.Ok;
+        }
+        if (step == Paper2Step.Collect)
+        {
+            var summaries = Paper2Pipeline.Collect(data, options, outDir, shardIndex, shardCount, new NeuralSpin.Reporting.SyncProgress<Paper2Progress>(p =>
+                io.Out.WriteLine($"{Elapsed()} {p.Stage}: {p.Message}")));
+            foreach (var c in summaries)
+                io.Out.WriteLine($"{Elapsed()} ensemble {c.Setting}: {c.Collected} chunks collected now, {c.Reused} found stored, {c.Missing} of {c.Chunks} left to other shards");
+            io.Console_.Write(new Text($"shard {shardIndex}/{shardCount} of the collections done in {total.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min; "
+                + $"'reproduce paper2' with the same options and --out {outDir} puts the ensembles together and analyses them\n"));
+            return CliApp.Ok;
+        }
         Paper2Result result = null!;
         if (io.IsTerminal)
         {

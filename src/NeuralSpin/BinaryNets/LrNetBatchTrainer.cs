@@ -33,16 +33,15 @@ public sealed record BatchedTraining(float[][] Thetas, double TrainLoss, double 
 /// epoch); its i-th sample of epoch e is subset_r[pi_e[(o_(r,e) + i) mod n]], in batches of B. Each network thus sees
 /// every sample once per epoch in a uniformly random order (a uniform permutation rotated by an independent offset
 /// is uniform), and two networks' orders differ unless their offsets coincide (probability 1/n per epoch);</item>
-/// <item>noise: eps comes from libtorch's generator seeded with Stream(s_r, 2), drawn <see cref="NoiseChunkSteps"/>
-/// steps at a time as one (steps, B, U) block, U = N_1 + ... + N_L; step j of the block uses row j, its first m
-/// batch rows (the last batch of an epoch may be smaller), units split layer by layer.</item>
+/// <item>noise: eps of step t (counted from 0 over the whole training) is the (B, U) block of normals 0 .. B U - 1 of
+/// step t of the counter-based stream of <see cref="TrainingNoise"/> with key Stream(s_r, 2), U = N_1 + ... + N_L:
+/// normal b U + u for sample b and unit u (units numbered layer by layer); a step of m &lt; B samples (the last batch
+/// of an epoch may be smaller) uses the first m rows. The values are computed by <see cref="TrainingNoise.Fill"/> and
+/// copied into the noise tensor, so this kernel and <see cref="LrNetLaneTrainer"/> see the same bits.</item>
 /// </list>
 /// </remarks>
 public static class LrNetBatchTrainer
 {
-    /// <summary>Steps whose noise a network draws in one call of its generator.</summary>
-    public const int NoiseChunkSteps = 4;
-
     /// <summary>The shared data-order seed of an ensemble of seed <paramref name="ensembleSeed"/> (stream <see cref="SeedStreams.SharedOrder"/>).</summary>
     public static long SharedOrderSeed(long ensembleSeed) => Seeds.Stream(ensembleSeed, SeedStreams.SharedOrder);
 
@@ -66,7 +65,7 @@ public static class LrNetBatchTrainer
 
         var thetas = new TorchSharp.Modules.Parameter[layers];
         for (int l = 0; l < layers; l++) thetas[l] = new TorchSharp.Modules.Parameter(torch.empty([kNets, widths[l + 1], widths[l]], ScalarType.Float32), requires_grad: true);
-        var noiseGens = new Generator[kNets];
+        var noiseKeys = seeds.Select(TrainingNoise.Key).ToArray();
         var offsetRngs = new SplitMixRandom[kNets];
         using (no_grad())
             for (int r = 0; r < kNets; r++)
@@ -78,7 +77,6 @@ public static class LrNetBatchTrainer
                     using var slot = thetas[l][r];
                     slot.copy_(t);
                 }
-                noiseGens[r] = new Generator(unchecked((ulong)Seeds.Stream(seeds[r], SeedStreams.Noise)), CPU);
                 offsetRngs[r] = new SplitMixRandom(Seeds.Stream(seeds[r], SeedStreams.Order));
             }
         try
@@ -86,12 +84,11 @@ public static class LrNetBatchTrainer
             using var tx = torch.tensor(data.TrainX, [data.TrainCount, d]);
             using var ty = torch.tensor(data.TrainY.Select(b => (long)b).ToArray());
             using var optimizer = new NeuralSpin.Training.AdamOptimizer(thetas, options.LearningRate);
-            using var noise = torch.empty([kNets, NoiseChunkSteps, batch, units], ScalarType.Float32);
+            var noiseValues = new float[(long)kNets * batch * units];
             using var lossSums = torch.zeros(kNets, ScalarType.Float64);
             var idx = new long[(long)kNets * batch];
             var offsets = new int[kNets];
-            int stepsPerEpoch = (n + batch - 1) / batch;
-            long totalSteps = (long)stepsPerEpoch * options.Epochs, step = 0;
+            long step = 0;
             int lastEpochSteps = 0;
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
@@ -102,18 +99,8 @@ public static class LrNetBatchTrainer
                 lastEpochSteps = 0;
                 for (int b0 = 0; b0 < n; b0 += batch, step++)
                 {
-                    int slotIndex = (int)(step % NoiseChunkSteps);
-                    if (slotIndex == 0)
-                        using (no_grad())
-                        {
-                            long chunk = Math.Min(NoiseChunkSteps, totalSteps - step);
-                            for (int r = 0; r < kNets; r++)
-                            {
-                                using var nr = noise[r];
-                                using var part = nr.narrow(0, 0, chunk);
-                                part.normal_(0.0, 1.0, noiseGens[r]);
-                            }
-                        }
+                    for (int r = 0; r < kNets; r++)
+                        TrainingNoise.Fill(noiseKeys[r], step, noiseValues.AsSpan(r * batch * units, batch * units));
                     using var scope = NewDisposeScope();
                     int m = Math.Min(batch, n - b0);
                     for (int r = 0; r < kNets; r++)
@@ -132,7 +119,7 @@ public static class LrNetBatchTrainer
                     var it = torch.tensor(idx.AsSpan(0, kNets * m).ToArray(), ScalarType.Int64);
                     var xb = tx.index_select(0, it).view(kNets, m, d);
                     var yb = ty.index_select(0, it);
-                    var eps = noise.select(1, slotIndex).narrow(1, 0, m);
+                    var eps = torch.tensor(noiseValues, [kNets, batch, units]).narrow(1, 0, m);
                     optimizer.ZeroGrad();
                     var scores = StackedForward(thetas, xb, eps);
                     var perNet = nn.functional.cross_entropy(scores.reshape(kNets * m, classes), yb, reduction: nn.Reduction.None).view(kNets, m).mean([1]);
@@ -162,7 +149,6 @@ public static class LrNetBatchTrainer
         finally
         {
             foreach (var t in thetas) t.Dispose();
-            foreach (var g in noiseGens) g?.Dispose();
         }
     }
 

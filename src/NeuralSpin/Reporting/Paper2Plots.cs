@@ -15,6 +15,10 @@ public static class Paper2Plots
         ["deep-middle"] = Colors.ForestGreen,
         ["deep-output"] = Colors.DarkViolet,
         ["deep-full"] = Colors.Black,
+        ["deep-over-input"] = Colors.DeepSkyBlue,
+        ["deep-over-middle"] = Colors.LimeGreen,
+        ["deep-over-output"] = Colors.Orchid,
+        ["deep-over-full"] = Colors.DimGray,
     };
 
     static Color ColorOf(string name) => PartColors.TryGetValue(name, out var c) ? c : Colors.Gray;
@@ -24,7 +28,7 @@ public static class Paper2Plots
     [
         new("entropy_landscape.png", EntropyVsDistance(r), "Fig. 5: entropy s(d) of every part: BP at converged points (lines: up sweep, open circles: down), MC with thermodynamic integration (filled triangles up, filled squares down), with the bound"),
         new("distance_vs_x.png", DistanceVsX(r), "Fig. 5: d(x) up and down sweeps, BP (lines, open circles) and annealed MC (filled markers; hysteresis shows as separate curves)"),
-        new("middle_entropy.png", MiddleEntropy(r), "Sec. IV.1: the middle layer's entropy s(x) (BP and MC) against ln 2 and the bound"),
+        new("middle_entropy.png", MiddleEntropy(r), "Sec. IV.1: the middle layer's entropy s(x) (BP and MC; under- and over-parameterized) against ln 2 and the bound"),
         new("tap_free_energy.png", TapHistograms(r), "Fig. 8: TAP free energies per spin of converged starts"),
         new("mc_dynamics.png", McTraces(r), "Fig. 9: MC dynamics from the reference: overlap and test accuracy"),
     ];
@@ -91,17 +95,17 @@ public static class Paper2Plots
         var plot = Figures.NewPlot("Middle layer: entropy per weight vs x, against ln 2 and the bound", "coupling field x", "entropy per weight (nats)");
         double lo = r.Options.LandscapeXs[0], hi = r.Options.LandscapeXs[^1];
         Line(plot, [lo, hi], [Math.Log(2), Math.Log(2)], Colors.Gray, "ln 2", false, LinePattern.Dashed);
-        var p = r.Parts.FirstOrDefault(q => q.Part.Name == "deep-middle");
-        if (p is not null)
+        foreach (var p in r.Parts.Where(q => q.Part.Name is "deep-middle" or "deep-over-middle"))
         {
             var c = ColorOf(p.Part.Name);
+            string who = p.Part.Name == "deep-middle" ? "" : "over-param. ";
             var up = p.Landscape.Up.Where(q => q.Converged).ToList();
-            Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.EntropyDensity).ToArray(), c, "BP s(x) (converged, up)", false);
-            Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.EntropyBound).ToArray(), Colors.Black, "bound H(d(x)) (BP)", false, LinePattern.Dotted);
+            Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.EntropyDensity).ToArray(), c, $"{who}BP s(x) (converged, up)", false);
+            Line(plot, up.Select(q => q.X).ToArray(), up.Select(q => q.EntropyBound).ToArray(), who.Length == 0 ? Colors.Black : Colors.DimGray, $"{who}bound H(d(x)) (BP)", false, LinePattern.Dotted);
             if (p.McLandscape is { } mc)
             {
-                Line(plot, mc.Up.Select(q => q.X).ToArray(), mc.Up.Select(q => q.EntropyDensity).ToArray(), c, "MC s(x) (up)", true, shape: MarkerShape.FilledTriangleUp);
-                Line(plot, mc.Down.Select(q => q.X).ToArray(), mc.Down.Select(q => q.EntropyDensity).ToArray(), c, "MC s(x) (down)", true, shape: MarkerShape.FilledSquare);
+                Line(plot, mc.Up.Select(q => q.X).ToArray(), mc.Up.Select(q => q.EntropyDensity).ToArray(), c, $"{who}MC s(x) (up)", true, shape: MarkerShape.FilledTriangleUp);
+                Line(plot, mc.Down.Select(q => q.X).ToArray(), mc.Down.Select(q => q.EntropyDensity).ToArray(), c, $"{who}MC s(x) (down)", true, shape: MarkerShape.FilledSquare);
             }
         }
         plot.ShowLegend(Alignment.UpperRight);

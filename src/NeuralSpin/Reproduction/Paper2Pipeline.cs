@@ -13,26 +13,44 @@ public sealed record Paper2Options
 {
     /// <summary>"quick", "full" or "toy" (shown in the report).</summary>
     public string Mode { get; init; } = "quick";
-    /// <summary>LR-net trainings (random starts, P2's "sampling trials") per architecture.</summary>
-    public int Trainings { get; init; } = 64;
+    /// <summary>
+    /// LR-net trainings (random starts, P2's "sampling trials") of each ensemble: the deep network on the whole training set,
+    /// the deep network on <see cref="OverParamTrainImages"/> images and the shallow network (docs/theory.md section 7,
+    /// "Collection rule").
+    /// </summary>
+    public int Trainings { get; init; } = 10_000;
     /// <summary>Layer widths of the deep network (P2's 20-15-15-10); its parts are its layers and, with <see cref="FitFullDeep"/>, all its weights.</summary>
     public IReadOnlyList<int> DeepWidths { get; init; } = LrNetTrainingOptions.Deep;
     /// <summary>Layer widths of the shallow network (P2's 20-10); one part, all its weights.</summary>
     public IReadOnlyList<int> ShallowWidths { get; init; } = LrNetTrainingOptions.Shallow;
-    /// <summary>Trainings run together in one batched computation (<see cref="LrNetTrainer.TrainMany"/>).</summary>
-    public int TrainingsPerGroup { get; init; } = 32;
-    /// <summary>Binary networks drawn from each trained set of fields.</summary>
-    public int SamplesPerTraining { get; init; } = 1000;
     /// <summary>
-    /// At most this many draws of each training are kept: its best ones at or above the threshold. P2 keeps one, "the one
-    /// with the optimal test accuracy", per trial over some two million trials; the quick schedule cannot run that many
-    /// trainings, so it keeps the best few of each.
+    /// Trainings handed to the lane kernel at a time (<see cref="LrNetLaneTrainer"/>; the ensembles do not depend on it), each such
+    /// group stored as one chunk of the collection (<see cref="Paper2Collection"/>): a rerun or another process skips the stored
+    /// chunks, so an interrupted collection continues from its last finished chunk.
     /// </summary>
-    public int KeepPerTraining { get; init; } = 100;
-    /// <summary>Epochs of each training.</summary>
+    public int TrainingsPerGroup { get; init; } = 500;
+    /// <summary>K, the binary networks drawn from each trained set of fields (the authors' script reports the best test accuracy of 50
+    /// draws after a training; <see cref="EnsembleOptions.DefaultSamplesPerTraining"/>).</summary>
+    public int SamplesPerTraining { get; init; } = EnsembleOptions.DefaultSamplesPerTraining;
+    /// <summary>
+    /// At most this many draws of each training are kept: its best ones at or above the threshold. 1 is P2's rule, "the one with
+    /// the optimal test accuracy" per trial: one configuration per training, and none from a training whose best draw misses the
+    /// threshold. More than 1 makes each training contribute a cluster of draws from one product measure.
+    /// </summary>
+    public int KeepPerTraining { get; init; } = 1;
+    /// <summary>Epochs of each training on the whole training set (the deep under-parameterized and the shallow ensembles).</summary>
     public int Epochs { get; init; } = 8;
-    /// <summary>Training subset per training (null: all of the training set).</summary>
+    /// <summary>Training subset per training for the deep and shallow ensembles on the whole set (null: all of the training set; a
+    /// seeded subset per training otherwise, for short test runs).</summary>
     public int? TrainSubset { get; init; }
+    /// <summary>
+    /// Training images of the over-parameterized deep ensemble: the first this many of the training set, the same for every
+    /// training (the authors' deep LR-net script trains on the first 500 images, fewer than the 675 weights; docs/theory.md
+    /// section 7, "Collection rule"); null: no over-parameterized ensemble.
+    /// </summary>
+    public int? OverParamTrainImages { get; init; } = 500;
+    /// <summary>Epochs of each over-parameterized training (200, as the authors' script; 5 mini-batches per epoch at 500 images).</summary>
+    public int OverParamEpochs { get; init; } = 200;
     /// <summary>Adam learning rate of the LR-net training.</summary>
     public double LearningRate { get; init; } = 0.1;
     /// <summary>Strength lambda of the L2 penalty lambda sum theta^2 on the fields during training (P2 App. D).</summary>
@@ -44,11 +62,15 @@ public sealed record Paper2Options
     /// <summary>The shallow 20-10 network's threshold: its binary networks top out near 0.74 on PCA-20 MNIST, so P2's deep
     /// threshold is out of reach and a lower one applies (P2 App. D sets a separate threshold for the shallow scenario).</summary>
     public double AccuracyThresholdShallow { get; init; } = 0.72;
-    /// <summary>If fewer than this many draws pass the threshold, the threshold is lowered to the accuracy of the
+    /// <summary>The over-parameterized deep network's threshold: the authors' published over-parameterized reference
+    /// configurations have test accuracies 0.701-0.751 (the under-parameterized ones 0.802-0.831), so 0.70.</summary>
+    public double AccuracyThresholdOverParam { get; init; } = 0.70;
+    /// <summary>If fewer than this many configurations pass the threshold, the threshold is lowered to the accuracy of the
     /// <see cref="MinKept"/>-th best per-training candidate (stated in the report).</summary>
     public int MinKept { get; init; } = 200;
-    /// <summary>At most this many kept configurations enter a pseudolikelihood fit (evenly thinned).</summary>
-    public int MaxFitSamples { get; init; } = 12_000;
+    /// <summary>At most this many kept configurations enter a pseudolikelihood fit (evenly thinned). The quick schedule's 6,000 keeps
+    /// its fits (whose cost grows with the configurations) within its time budget; the full schedule fits all it keeps.</summary>
+    public int MaxFitSamples { get; init; } = 6_000;
     /// <summary>L2 penalty of the pseudolikelihood fit.</summary>
     public double PlL2 { get; init; } = 1e-3;
     /// <summary>Iteration budget per spin of the fit.</summary>
@@ -88,16 +110,21 @@ public sealed record Paper2Options
     public int McRecordEvery { get; init; } = 10;
     /// <summary>Master seed.</summary>
     public long Seed { get; init; } = 1;
-    /// <summary>Threads of the pseudolikelihood fit (0: all processors).</summary>
+    /// <summary>Threads of the lane kernel's trainings and draws and of the pseudolikelihood fit (0: all processors); the ensembles do not depend on it.</summary>
     public int Threads { get; init; }
 
-    /// <summary>The quick schedule (about 15-35 min on 2 cores depending on the load; the full deep model's fit is the longest stage).</summary>
+    /// <summary>
+    /// The quick schedule: 10,000 trainings per ensemble, one configuration each. Estimated at most 40 min on two whole cores
+    /// (REPRODUCE.md, paper 2): about 19 min of collection at the lane kernel's measured rate (14 deep trainings per second;
+    /// the shallow and over-parameterized trainings cost a third of a deep one) and about 18 min of fits and analyses.
+    /// </summary>
     public static Paper2Options Quick { get; } = new();
 
-    /// <summary>A larger schedule (hours), closer to the paper's ensemble size.</summary>
+    /// <summary>A larger schedule: 100,000 trainings per ensemble trained as in <see cref="Quick"/> (about 3.2 h of collection
+    /// on two cores), every kept configuration fitted, longer landscape, TAP and MC schedules (several hours more).</summary>
     public static Paper2Options Full { get; } = new()
     {
-        Mode = "full", Trainings = 4096, TrainingsPerGroup = 64, SamplesPerTraining = 1000, KeepPerTraining = 50, Epochs = 20, MaxFitSamples = 200_000, FitFullDeep = true,
+        Mode = "full", Trainings = 100_000, TrainingsPerGroup = 1000, MaxFitSamples = 200_000, FitFullDeep = true,
         TapStarts = 200, McSweeps = 2000, McRecordEvery = 20, LandscapeXs = Grid(-1.0, 3.0, 0.025), BpMaxIterations = 3000, TapMaxIterations = 2000,
         BpTotalMessageUpdates = 5_000_000_000, McLandscapeBurnIn = 500, McLandscapeMeasure = 2000,
     };
@@ -118,7 +145,9 @@ public sealed record Paper2Options
 /// <param name="Label">Description for the report.</param>
 public sealed record Paper2Part(string Name, string Architecture, int Offset, int Count, string Label);
 
-/// <summary>What the ensemble collection of one architecture gave.</summary>
+/// <summary>What the collection of one ensemble gave (<see cref="Paper2Stages.Ensemble"/>); <paramref name="Architecture"/> is the
+/// setting's name (<see cref="Paper2Setting.Name"/>: deep, deep-over or shallow), <paramref name="Threshold"/> the threshold used
+/// (<see cref="NominalThreshold"/> unless it was lowered).</summary>
 public sealed record Paper2Ensemble(string Architecture, int[] Widths, int Trainings, long Drawn, long Kept, double Threshold,
     double MeanKeptAccuracy, double MeanDrawnAccuracy, double Seconds, string Note, bool Resumed)
 {
@@ -130,6 +159,20 @@ public sealed record Paper2Ensemble(string Architecture, int[] Widths, int Train
     public double KeptAccuracyMax { get; init; } = double.NaN;
     /// <summary>Trainings with at least one kept configuration (-1: unknown, e.g. a reused ensemble).</summary>
     public int Contributing { get; init; } = -1;
+    /// <summary>Training images each training saw.</summary>
+    public int TrainImages { get; init; }
+    /// <summary>Epochs of each training.</summary>
+    public int Epochs { get; init; }
+    /// <summary>The setting's threshold before any lowering.</summary>
+    public double NominalThreshold { get; init; } = double.NaN;
+    /// <summary>Trainings whose best draw reached <see cref="NominalThreshold"/> (-1: unknown, e.g. a reused ensemble).</summary>
+    public int Reached { get; init; } = -1;
+    /// <summary>Mean test accuracy of the trained mean networks (NaN: unknown).</summary>
+    public double MeanNetworkAccuracy { get; init; } = double.NaN;
+    /// <summary>Chunks of the collection, and how many of them were read from an earlier run (<see cref="Paper2Collection"/>).</summary>
+    public int Chunks { get; init; }
+    /// <summary>Chunks read from an earlier (interrupted or sharded) run instead of collected.</summary>
+    public int ChunksReused { get; init; }
 }
 
 /// <summary>Everything computed on one part (<see cref="Paper2Stages.PartResult"/>); its landscape verdict is <see cref="Paper2Verdicts.Landscape"/>.</summary>
@@ -149,14 +192,16 @@ public sealed record Paper2Progress(string Stage, double Fraction, string Messag
 
 /// <summary>
 /// Reproduces Zou and Huang (P2; docs/theory.md section 7): ensembles of binary networks of high test accuracy (LR-net trainings
-/// from random starts, binary draws kept above an accuracy threshold), effective Ising models by pseudolikelihood for the shallow
-/// network, the deep network's three layers and the whole deep network, entropy landscapes by BP and by annealed MC
+/// from random starts, each training's best draw kept if it reaches an accuracy threshold) for the deep network under- and
+/// over-parameterized and the shallow network, effective Ising models by pseudolikelihood for the shallow network, each deep
+/// ensemble's three layers and whole network, entropy landscapes by BP and by annealed MC
 /// (<see cref="McLandscape"/>), TAP free-energy distributions and Monte-Carlo dynamics.
 /// The work is done by stages, each a function of its inputs and the options: <see cref="Paper2Stages"/> (ensemble, fit,
 /// landscape, TAP, dynamics), <see cref="Paper2Verdicts"/> (verdicts) and <see cref="Paper2Files"/> (files). <see cref="Compute"/>
 /// runs the computing stages and writes nothing (unless given a cache directory for the ensembles and fitted models);
-/// <see cref="Run"/> is <see cref="Compute"/> with the output directory as the cache, then the files stage. Ensembles and fitted
-/// models found in the cache are reused (resumable).
+/// <see cref="Run"/> is <see cref="Compute"/> with the output directory as the cache, then the files stage. Ensembles, their
+/// collections' chunks (<see cref="Paper2Collection"/>) and fitted models found in the cache are reused (resumable);
+/// <see cref="Collect"/> runs only the collections, or one shard of them.
 /// </summary>
 public static class Paper2Pipeline
 {
@@ -166,20 +211,30 @@ public static class Paper2Pipeline
     /// <summary>Verdict rule constants, defined once in <see cref="LandscapeVerdict"/>.</summary>
     public const double LoopSigmas = LandscapeVerdict.LoopSigmas, MinLoopGap = LandscapeVerdict.MinLoopGap, JumpThreshold = LandscapeVerdict.JumpThreshold;
 
-    /// <summary>The analysed parts for the deep 20-15-15-10 and shallow 20-10 architectures (generalised to any widths).</summary>
-    public static IReadOnlyList<Paper2Part> Parts(IReadOnlyList<int> deep, IReadOnlyList<int> shallow, bool fullDeep)
+    /// <summary>The analysed parts for the deep 20-15-15-10 and shallow 20-10 architectures (generalised to any widths): the shallow
+    /// network, the deep network's layers (deep-input, deep-middle, deep-output) and with <paramref name="fullDeep"/> all its weights
+    /// (deep-full); with <paramref name="overParam"/> the same deep parts again for the over-parameterized ensemble (deep-over-input, ...,
+    /// deep-over-full), after those of the under-parameterized one.</summary>
+    public static IReadOnlyList<Paper2Part> Parts(IReadOnlyList<int> deep, IReadOnlyList<int> shallow, bool fullDeep, bool overParam = false)
     {
+        ArgumentNullException.ThrowIfNull(deep);
+        ArgumentNullException.ThrowIfNull(shallow);
         var parts = new List<Paper2Part> { new("shallow", "shallow", 0, shallow[0] * shallow[1], $"shallow {string.Join("-", shallow)}, all {shallow[0] * shallow[1]} weights") };
-        string[] names = ["deep-input", "deep-middle", "deep-output"];
-        int o = 0;
-        for (int k = 0; k < deep.Count - 1; k++)
+        void Deep(string arch, string what)
         {
-            int c = deep[k] * deep[k + 1];
-            string name = k == 0 ? names[0] : k == deep.Count - 2 ? names[2] : deep.Count == 4 ? names[1] : $"deep-hidden{k}";
-            parts.Add(new(name, "deep", o, c, $"deep layer {k + 1} ({deep[k]}x{deep[k + 1]} = {c} weights)"));
-            o += c;
+            string[] names = ["input", "middle", "output"];
+            int o = 0;
+            for (int k = 0; k < deep.Count - 1; k++)
+            {
+                int c = deep[k] * deep[k + 1];
+                string name = k == 0 ? names[0] : k == deep.Count - 2 ? names[2] : deep.Count == 4 ? names[1] : $"hidden{k}";
+                parts.Add(new($"{arch}-{name}", arch, o, c, $"{what} layer {k + 1} ({deep[k]}x{deep[k + 1]} = {c} weights)"));
+                o += c;
+            }
+            if (fullDeep) parts.Add(new($"{arch}-full", arch, 0, o, $"{what}, all {o} weights"));
         }
-        if (fullDeep) parts.Add(new("deep-full", "deep", 0, o, $"deep, all {o} weights"));
+        Deep("deep", "deep");
+        if (overParam) Deep("deep-over", "deep over-parameterized");
         return parts;
     }
 
@@ -208,8 +263,9 @@ public static class Paper2Pipeline
 
     /// <summary>
     /// The compute-only entry: runs the stages in order on <paramref name="data"/> and returns every number of the reproduction,
-    /// writing no CSV, plot or report. (b) Ensembles: <see cref="Paper2Stages.Ensemble"/> for the deep and the shallow network
-    /// (<see cref="Paper2Options.DeepWidths"/>, <see cref="Paper2Options.ShallowWidths"/>); the reference of each is its kept member of
+    /// writing no CSV, plot or report. (b) Ensembles: <see cref="Paper2Stages.Ensemble"/> for every setting of <see cref="Paper2Setting.Of"/>
+    /// (the deep network on the whole training set, the shallow network, the deep network on <see cref="Paper2Options.OverParamTrainImages"/>
+    /// images); the reference of each is its kept member of
     /// median accuracy (<see cref="Paper2Stages.Reference"/>). Then for every part of <see cref="Parts"/>: (c) <see cref="Paper2Stages.Fit"/>,
     /// (d) <see cref="Paper2Stages.Landscape"/>, (f) <see cref="Paper2Stages.Tap"/>, (g) <see cref="Paper2Stages.Dynamics"/>, put together by
     /// <see cref="Paper2Stages.PartResult"/>. The verdicts follow from the result (<see cref="Paper2Verdicts.Run"/>), the files from
@@ -219,7 +275,7 @@ public static class Paper2Pipeline
     /// <param name="options">Sizes and settings.</param>
     /// <param name="progress">Receives the stage, the fraction of the whole computation done and a message.</param>
     /// <param name="cancellationToken">Checked between the trainings of the ensembles and between stages.</param>
-    /// <param name="cacheDir">Where the ensembles (<c>ensemble-ARCH.bin</c>) and the fitted models (<c>models/PART.npz</c>) are reused
+    /// <param name="cacheDir">Where the ensembles (<c>ensemble-SETTING.bin</c>), their chunks (<c>ensembles/SETTING/</c>) and the fitted models (<c>models/PART.npz</c>) are reused
     /// from when present and stored otherwise, so that a rerun resumes; null: nothing is read or written. The directory records the
     /// settings it was made with (<see cref="Paper2Cache"/>) and refuses a run with other ones.</param>
     /// <param name="pcaExplained">Fraction of the pixel variance the PCA keeps (reported; NaN when the data are not PCA-projected).</param>
@@ -231,8 +287,9 @@ public static class Paper2Pipeline
         var total = Stopwatch.StartNew();
         if (cacheDir is not null) Paper2Cache.Claim(cacheDir, options);
         var stageSeconds = new Dictionary<string, double>();
-        var parts = Parts(options.DeepWidths, options.ShallowWidths, options.FitFullDeep);
-        // rough shares of the run time for the progress fraction: 0.15 per ensemble, 0.7 for the parts
+        var settings = Paper2Setting.Of(options);
+        var parts = Parts(options.DeepWidths, options.ShallowWidths, options.FitFullDeep, options.OverParamTrainImages is not null);
+        // rough shares of the run time for the progress fraction: 0.3 for the ensembles, 0.7 for the parts
         double done = 0;
         void Report(string stage, double share, string message) { progress?.Report(new Paper2Progress(stage, Math.Min(1, done + share), message)); }
         IProgress<Paper2Progress>? Within(double share)
@@ -244,13 +301,14 @@ public static class Paper2Pipeline
 
         // (b) ensembles
         var ensembles = new List<Paper2EnsembleStageResult>();
-        foreach (var (arch, widths, threshold) in new[] { ("deep", options.DeepWidths, options.AccuracyThresholdDeep), ("shallow", options.ShallowWidths, options.AccuracyThresholdShallow) })
+        foreach (var setting in settings)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var ensemble = Paper2Stages.Ensemble(new Paper2EnsembleInput(data, arch, widths, threshold), options, cacheDir, Within(0.15), cancellationToken);
+            double share = 0.3 / settings.Count;
+            var ensemble = Paper2Stages.Ensemble(new Paper2EnsembleInput(data, setting), options, cacheDir, Within(share), cancellationToken);
             ensembles.Add(ensemble);
-            done += 0.15;
-            stageSeconds[$"ensemble {arch}"] = ensemble.Seconds;
+            done += share;
+            stageSeconds[$"ensemble {setting.Name}"] = ensemble.Seconds;
         }
         var byArchitecture = ensembles.ToDictionary(e => e.Info.Architecture);
         var references = ensembles.ToDictionary(e => e.Info.Architecture, Paper2Stages.Reference);
@@ -329,6 +387,36 @@ public static class Paper2Pipeline
         var files = Paper2Files.Write(result, outDir);
         progress?.Report(new Paper2Progress("report", 1, $"report written to {files.ReportPath}"));
         return result with { Elapsed = total.Elapsed };
+    }
+
+    /// <summary>
+    /// Runs only the collections, or shard <paramref name="shardIndex"/> of <paramref name="shardCount"/> of them: for every setting of
+    /// <see cref="Paper2Setting.Of"/> whose finished ensemble (<c>ensemble-SETTING.bin</c>) is not in <paramref name="cacheDir"/> yet, the
+    /// chunks c with c mod n = i that are not stored there (<see cref="Paper2Collection.Collect"/>). Shards run as separate processes
+    /// (e.g. the tasks of a Slurm array) on one shared directory; a later <see cref="Run"/> on it finds every chunk, puts the ensembles
+    /// together and analyses them, collecting any chunk still missing itself. The directory is claimed for <paramref name="options"/>
+    /// (<see cref="Paper2Cache"/>) first.
+    /// </summary>
+    /// <returns>Per setting: chunks collected now, found stored, and missing (those of other shards); nothing for a finished ensemble.</returns>
+    public static IReadOnlyList<Paper2CollectionSummary> Collect(TrainingData data, Paper2Options options, string cacheDir, int shardIndex = 0, int shardCount = 1,
+        IProgress<Paper2Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cacheDir);
+        Paper2Cache.Claim(cacheDir, options);
+        var list = new List<Paper2CollectionSummary>();
+        foreach (var setting in Paper2Setting.Of(options))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (File.Exists(Path.Combine(cacheDir, $"ensemble-{setting.Name}.bin")))
+            {
+                progress?.Report(new Paper2Progress("ensemble", 1, $"ensemble {setting.Name}: finished earlier, nothing to collect"));
+                continue;
+            }
+            list.Add(Paper2Collection.Collect(data, setting, options, cacheDir, shardIndex, shardCount, out _, progress, cancellationToken));
+        }
+        return list;
     }
 
     /// <summary>The warm start of a part's pseudolikelihood fit from already fitted parts that tile it (the deep network from its

@@ -87,7 +87,8 @@ public static class Paper2Settings
     }
 
     /// <summary>
-    /// Checks every schedule field: counts at least 1 (<c>mc_landscape_burn_in</c> at least 0, <c>mc_landscape_measure</c>
+    /// Checks every schedule field: counts at least 1 (<c>train_subset</c> and <c>over_param_train_images</c> when given, null
+    /// switching them off; <c>mc_landscape_burn_in</c> at least 0, <c>mc_landscape_measure</c>
     /// at least 20 for its 20 batches), <c>keep_per_training</c> at most <c>samples_per_training</c>, <c>mc_record_every</c>
     /// at most <c>mc_sweeps</c>, rates and penalties finite (learning rate and BP tolerance positive, penalties
     /// non-negative), accuracy thresholds in [0, 1], BP damping in [0, 1), and a landscape grid of at least two finite,
@@ -118,11 +119,14 @@ public static class Paper2Settings
             throw new ArgumentException($"keep_per_training ({o.KeepPerTraining}) must not exceed samples_per_training ({o.SamplesPerTraining})");
         AtLeast(o.Epochs, 1, "epochs");
         if (o.TrainSubset is int subset) AtLeast(subset, 1, "train_subset");
+        if (o.OverParamTrainImages is int images) AtLeast(images, 1, "over_param_train_images");
+        AtLeast(o.OverParamEpochs, 1, "over_param_epochs");
         Finite(o.LearningRate, true, "learning_rate");
         Finite(o.L2, false, "l2");
         AtLeast(o.BatchSize, 1, "batch_size");
         Unit(o.AccuracyThresholdDeep, "accuracy_threshold_deep");
         Unit(o.AccuracyThresholdShallow, "accuracy_threshold_shallow");
+        Unit(o.AccuracyThresholdOverParam, "accuracy_threshold_over_param");
         AtLeast(o.MinKept, 1, "min_kept");
         AtLeast(o.MaxFitSamples, 2, "max_fit_samples");
         Finite(o.PlL2, false, "pl_l2");
@@ -176,9 +180,8 @@ public static class Paper2Cache
     {
         if (Check(cacheDir, options)) return;
         Directory.CreateDirectory(cacheDir);
-        string path = Path.Combine(cacheDir, FileName), tmp = path + ".tmp";
-        File.WriteAllText(tmp, Record(options).ToJsonString(Json) + "\n");
-        File.Move(tmp, path, overwrite: true);
+        // atomically with a temporary file of its own: the tasks of an array may claim the same directory at once (same record)
+        AtomicFile.WriteAllText(Path.Combine(cacheDir, FileName), Record(options).ToJsonString(Json) + "\n");
     }
 
     /// <summary>Checks <paramref name="options"/> against the record of <paramref name="cacheDir"/> without writing anything.</summary>

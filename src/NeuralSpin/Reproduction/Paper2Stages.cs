@@ -9,11 +9,10 @@ using NeuralSpin.Training;
 namespace NeuralSpin.Reproduction;
 
 /// <summary>Input of <see cref="Paper2Stages.Ensemble"/>.</summary>
-/// <param name="Data">Training and test data with the network's input width (PCA-20 MNIST in the reproduction).</param>
-/// <param name="Architecture">"deep" or "shallow" (names the seed stream and the cached file).</param>
-/// <param name="Widths">Layer widths of the network.</param>
-/// <param name="Threshold">Keep drawn networks with test accuracy at least this (lowered when too few reach it).</param>
-public sealed record Paper2EnsembleInput(TrainingData Data, string Architecture, IReadOnlyList<int> Widths, double Threshold);
+/// <param name="Data">Training and test data with the network's input width (PCA-20 MNIST in the reproduction); the setting takes its
+/// training images from it (<see cref="Paper2Collection.DataOf"/>).</param>
+/// <param name="Setting">The ensemble: network, training images, epochs, threshold, seed stream.</param>
+public sealed record Paper2EnsembleInput(TrainingData Data, Paper2Setting Setting);
 
 /// <summary>Result of <see cref="Paper2Stages.Ensemble"/>.</summary>
 /// <param name="Info">What the collection gave (sizes, threshold used, accuracies, note), as the report shows it.</param>
@@ -55,13 +54,15 @@ public sealed record Paper2FitStageResult(IsingModel Model, int Samples, bool Co
 public static class Paper2Stages
 {
     /// <summary>
-    /// The ensemble stage (P2 sec. II and App. A; docs/theory.md section 7, "The binary networks behind the ensembles"):
-    /// <see cref="Paper2Options.Trainings"/> LR-net trainings from random starts, <see cref="Paper2Options.SamplesPerTraining"/> binary
-    /// networks drawn from each trained set of fields, of which each training's best <see cref="Paper2Options.KeepPerTraining"/> at or
-    /// above the threshold are kept; when fewer than <see cref="Paper2Options.MinKept"/> draws reach it, the threshold is lowered to
-    /// the accuracy of the MinKept-th best candidate (stated in the note). With <paramref name="cacheDir"/>, the ensemble is read from
-    /// <c>ensemble-ARCH.bin</c> there when present, else written there (<see cref="Paper2Pipeline.WriteEnsemble"/>).
-    /// <paramref name="progress"/> receives fractions of this stage.
+    /// The ensemble stage (P2 sec. II and App. A; docs/theory.md section 7, "The binary networks behind the ensembles" and
+    /// "Collection rule"): <see cref="Paper2Options.Trainings"/> LR-net trainings from random starts (the lane kernel,
+    /// <see cref="LrNetLaneTrainer"/>), collected in chunks (<see cref="Paper2Collection"/>: stored in the cache directory as they
+    /// finish and read on a rerun), <see cref="Paper2Options.SamplesPerTraining"/> binary networks drawn from each trained set of
+    /// fields, of which the training's best <see cref="Paper2Options.KeepPerTraining"/> (by default its single best) are kept if they
+    /// reach the setting's threshold; a training whose best draw misses it contributes nothing. When fewer than
+    /// <see cref="Paper2Options.MinKept"/> candidates reach it, the threshold is lowered to the accuracy of the MinKept-th best candidate
+    /// (stated in the note). With <paramref name="cacheDir"/>, the finished ensemble is read from <c>ensemble-SETTING.bin</c> there when
+    /// present, else written there (<see cref="Paper2Pipeline.WriteEnsemble"/>). <paramref name="progress"/> receives fractions of this stage.
     /// </summary>
     public static Paper2EnsembleStageResult Ensemble(Paper2EnsembleInput input, Paper2Options options, string? cacheDir = null,
         IProgress<Paper2Progress>? progress = null, CancellationToken cancellationToken = default)
@@ -69,65 +70,76 @@ public static class Paper2Stages
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
         var sw = Stopwatch.StartNew();
-        string arch = input.Architecture;
-        var widths = input.Widths.ToArray();
-        double threshold = input.Threshold;
+        var setting = input.Setting;
+        string arch = setting.Name;
+        var widths = setting.Widths.ToArray();
+        double threshold = setting.Threshold;
         int n = LrNet.WeightCountOf(widths);
+        int images = setting.TrainImages ?? options.TrainSubset ?? input.Data.TrainCount;
         string? path = cacheDir is null ? null : Path.Combine(cacheDir, $"ensemble-{arch}.bin");
         if (path is not null && File.Exists(path))
         {
             var (cw, cacc, cnote) = Paper2Pipeline.ReadEnsemble(path, n);
             var reused = new Paper2Ensemble(arch, widths, options.Trainings, -1, cacc.Length, double.NaN, cacc.Average(), double.NaN, 0, cnote, true)
-            { KeptAccuracyMin = cacc.Min(), KeptAccuracyMedian = Median(cacc), KeptAccuracyMax = cacc.Max() };
+            {
+                KeptAccuracyMin = cacc.Min(), KeptAccuracyMedian = Median(cacc), KeptAccuracyMax = cacc.Max(),
+                TrainImages = images, Epochs = setting.Epochs, NominalThreshold = threshold,
+            };
             progress?.Report(new Paper2Progress("ensemble", 1, $"ensemble {arch}: reused {cacc.Length} configurations from {path}"));
             return new Paper2EnsembleStageResult(reused, cw, cacc, widths, sw.Elapsed.TotalSeconds);
         }
-        // P2 sec. II: per training, draw binary networks from the trained fields and keep the best ones that
-        // reach the threshold. The collector keeps each training's best KeepPerTraining draws (threshold -inf:
-        // the candidates); the threshold is applied here so that a shortfall can be reported and handled.
-        var list = new EnsembleList(n);
-        var eo = new EnsembleOptions
-        {
-            Training = new LrNetTrainingOptions
-            {
-                Widths = widths, Epochs = options.Epochs, LearningRate = options.LearningRate, L2 = options.L2, BatchSize = options.BatchSize,
-                TrainSubset = options.TrainSubset,
-            },
-            Trainings = options.Trainings, TrainingsPerGroup = options.TrainingsPerGroup, SamplesPerTraining = options.SamplesPerTraining,
-            KeepPerTraining = options.KeepPerTraining, AccuracyThreshold = double.NegativeInfinity,
-            Seed = Seeds.Stream(options.Seed, arch == "deep" ? 21UL : 22UL),
-            // the pipeline's recorded results were made with the per-training kernel; the lane kernel (the ensemble
-            // command's default) becomes the pipeline's once its throughput is measured on a quiet machine
-            Kernel = EnsembleKernel.PerTraining,
-        };
-        double drawnSum = 0;
-        var bests = new List<double>();
-        var summary = EnsembleCollector.Collect(input.Data, eo, list, new SyncProgress<EnsembleProgress>(p =>
-        {
-            drawnSum += p.MeanSampledAccuracy * options.SamplesPerTraining;
-            bests.Add(p.BestSampledAccuracy);
-            int passing = bests.Count(b => b >= threshold);
-            progress?.Report(new Paper2Progress("ensemble", (double)p.Done / p.Total,
-                FormattableString.Invariant($"ensemble {arch}: training {p.Done}/{p.Total} ({p.Elapsed.TotalSeconds:F0} s), mean field {p.TestAccuracyMean:F4}, draws mean {p.MeanSampledAccuracy:F4} best {p.BestSampledAccuracy:F4}; {passing} trainings reached {threshold:F2}")));
-        }), cancellationToken);
-        var candidates = list.Samples;
+        // P2 sec. II: per training, draw binary networks from the trained fields and keep the best one if it reaches the
+        // threshold. The chunks hold each training's best KeepPerTraining draws (the candidates); the threshold is applied
+        // here, so that a shortfall can be reported and handled.
+        var summary = Paper2Collection.Collect(input.Data, setting, options, cacheDir, 0, 1, out var chunks, progress, cancellationToken);
+        if (chunks.Count != summary.Chunks) throw new InvalidOperationException($"{summary.Chunks - chunks.Count} chunks of the {arch} ensemble are missing after its collection");
+        int total = chunks.Sum(c => c.Candidates.Count);
+        var candAcc = new double[total];
+        var candTraining = new int[total];
+        int row = 0;
+        foreach (var c in chunks)
+            for (int k = 0; k < c.Candidates.Count; k++, row++) { candAcc[row] = c.Candidates.Accuracy(k); candTraining[row] = c.Candidates.TrainingIndex(k); }
+        long drawn = chunks.Sum(c => c.Drawn);
+        double drawnSum = chunks.Sum(c => c.DrawnAccuracySum), meanNetSum = chunks.Sum(c => c.MeanNetworkAccuracySum);
+        int reached = chunks.Sum(c => Paper2Collection.Reached(c.Candidates, threshold));
+        double bestDraw = total > 0 ? candAcc.Max() : double.NaN;
         double used = threshold;
-        int pass = candidates.Count(s => s.Accuracy >= threshold);
-        string note = FormattableString.Invariant($"threshold {threshold:F3} on the test accuracy; the best {options.KeepPerTraining} of {options.SamplesPerTraining} draws per training at or above it; {bests.Count(b => b >= threshold)} of {bests.Count} trainings contribute");
-        int minKept = Math.Min(options.MinKept, candidates.Count);
+        int pass = candAcc.Count(a => a >= threshold);
+        int k1 = options.KeepPerTraining;
+        string rule = k1 == 1
+            ? FormattableString.Invariant($"each training's best of {options.SamplesPerTraining} draws, kept if at or above it: {reached} of {options.Trainings} trainings reached it, the other {options.Trainings - reached} contribute nothing")
+            : FormattableString.Invariant($"the best {k1} of {options.SamplesPerTraining} draws per training at or above it; {reached} of {options.Trainings} trainings reached it");
+        string note = FormattableString.Invariant($"threshold {threshold:F3} on the test accuracy; {rule}");
+        int minKept = Math.Min(options.MinKept, total);
         if (pass < minKept)
         {
-            used = candidates.Select(s => s.Accuracy).OrderDescending().ElementAt(minKept - 1);
-            note = FormattableString.Invariant($"only {pass} draws reached the threshold {threshold:F3} (best draw {(bests.Count > 0 ? bests.Max() : double.NaN):F4}); the threshold was lowered to {used:F4}, the accuracy of the {minKept}-th best of the {candidates.Count} per-training candidates");
+            used = candAcc.OrderDescending().ElementAt(minKept - 1);
+            note = FormattableString.Invariant($"only {pass} candidates (the best {(k1 == 1 ? "draw" : $"{k1} draws")} of each of {options.Trainings} trainings) reached the threshold {threshold:F3} (best draw {bestDraw:F4}); the threshold was lowered to {used:F4}, the accuracy of the {minKept}-th best of the {total} per-training candidates");
         }
-        var kept = candidates.Where(s => s.Accuracy >= used).ToList();
-        var w = new sbyte[(long)kept.Count * n];
-        for (int i = 0; i < kept.Count; i++) Array.Copy(kept[i].Weights, 0, w, (long)i * n, n);
-        var acc = kept.Select(s => s.Accuracy).ToArray();
+        var keptRows = Enumerable.Range(0, total).Where(r => candAcc[r] >= used).ToArray();
+        var w = new sbyte[(long)keptRows.Length * n];
+        var acc = new double[keptRows.Length];
+        int next = 0, offset = 0;
+        foreach (var c in chunks)
+        {
+            int end = offset + c.Candidates.Count;
+            for (; next < keptRows.Length && keptRows[next] < end; next++)
+            {
+                c.Candidates.Get(keptRows[next] - offset, w.AsSpan((int)((long)next * n), n));
+                acc[next] = candAcc[keptRows[next]];
+            }
+            offset = end;
+        }
         if (path is not null) Paper2Pipeline.WriteEnsemble(path, n, w, acc, note);
-        var info = new Paper2Ensemble(arch, widths, options.Trainings, summary.Drawn, kept.Count, used, acc.Average(), summary.Drawn > 0 ? drawnSum / summary.Drawn : double.NaN,
+        var info = new Paper2Ensemble(arch, widths, options.Trainings, drawn, acc.Length, used, acc.Average(), drawn > 0 ? drawnSum / drawn : double.NaN,
             sw.Elapsed.TotalSeconds, note, false)
-        { KeptAccuracyMin = acc.Min(), KeptAccuracyMedian = Median(acc), KeptAccuracyMax = acc.Max(), Contributing = kept.Select(s => s.TrainingIndex).Distinct().Count() };
+        {
+            KeptAccuracyMin = acc.Min(), KeptAccuracyMedian = Median(acc), KeptAccuracyMax = acc.Max(),
+            Contributing = keptRows.Select(r => candTraining[r]).Distinct().Count(),
+            TrainImages = images, Epochs = setting.Epochs, NominalThreshold = threshold, Reached = reached,
+            MeanNetworkAccuracy = options.Trainings > 0 ? meanNetSum / options.Trainings : double.NaN,
+            ChunksReused = summary.Reused, Chunks = summary.Chunks,
+        };
         return new Paper2EnsembleStageResult(info, w, acc, widths, sw.Elapsed.TotalSeconds);
     }
 

@@ -148,10 +148,31 @@ public static class Paper2Verdicts
             full is null ? "not fitted in this mode" : $"{string.Join("; ", new[] { full, input, middle, output }.Where(p => p is not null).Select(p => $"{S0(p!)}, landscape {(FirstOrder(p!) ? "first order" : "smooth")}, MC final overlap {F(p!.Mc[^1].Overlap, "F3")}"))}", "full ~ output layer",
             full is null || !haveThree || !Finite(full, input!, middle!, output!) ? null : FullLikeOutput(full, input!, middle!, output!),
             "holds if the full model's s(0) is closer to the output layer's than to the input's and the middle's, and its landscape verdict (first order or smooth) is the output layer's"));
-        claims.Add(new("C12", "Over-parametrisation, iso-energy curves, permutation symmetry and the frozen-interior training (secs. IV.2, IV.5, IV.6)",
-            "not run", "", null, "not judged: outside the quick reproduction"));
+        // 12. under- and over-parameterized in one class
+        var over = r.Parts.Where(p => p.Part.Architecture == "deep-over").ToList();
+        string Short(Paper2PartResult p) => $"{p.Part.Name} {Landscape(p).Name}";
+        claims.Add(new("C12", "Under- and over-parameterized weight spaces belong to the same class: well connected (abstract, sec. IV.2)",
+            deepForLandscape.Count == 0 || over.Count == 0 ? "the under- or over-parameterized deep ensemble was not analysed"
+                : $"under: {string.Join(", ", deepForLandscape.Select(Short))}; over: {string.Join(", ", over.Select(Short))}",
+            "both connected", deepForLandscape.Count == 0 || over.Count == 0 ? null : BothConnected(Connected(deepForLandscape), Connected(over)),
+            "by the landscape rule of C1 on the parts (layers and whole network) of each deep ensemble: holds if no part of either is first order and none unresolved, "
+            + "not reproduced if a part of either is first order; the iso-energy curves, permutation symmetry and the frozen-interior training (secs. IV.5, IV.6) are not run"));
         return claims;
     }
+
+    /// <summary>Whether the parts of one ensemble form a connected weight space by the landscape rule: false if any part is first
+    /// order, else null if any is unresolved (or there is none), else true.</summary>
+    public static bool? Connected(IReadOnlyList<Paper2PartResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0) return null;
+        var verdicts = parts.Select(Landscape).ToList();
+        return verdicts.Any(v => v.FirstOrder) ? false : verdicts.Any(v => v.Unresolved) ? null : true;
+    }
+
+    /// <summary>C12's rule on the two ensembles' <see cref="Connected"/> verdicts: both connected holds, either one broken does not,
+    /// anything else (one unresolved, the other connected or unresolved) is not judged.</summary>
+    public static bool? BothConnected(bool? under, bool? over) => under == false || over == false ? false : under == true && over == true ? true : null;
 
     static bool Finite(params Paper2PartResult[] parts) => parts.All(p => double.IsFinite(p.EntropyAtZero));
 

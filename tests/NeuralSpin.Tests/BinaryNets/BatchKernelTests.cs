@@ -10,7 +10,7 @@ namespace NeuralSpin.Tests.BinaryNets;
 /// <summary>
 /// LrNetBatchTrainer, the batched ensemble kernel (docs/theory.md section 7, "Many trainings at once"): a network
 /// trained in a batch equals its training alone, and both equal a slow one-network reference written here from the
-/// documented scheme (shared permutation rotated by a per-network offset, noise in blocks of NoiseChunkSteps steps).
+/// documented scheme (shared permutation rotated by a per-network offset, the counter-based noise stream of each step).
 /// </summary>
 [TestFixture, NonParallelizable]
 public class BatchKernelTests
@@ -27,7 +27,7 @@ public class BatchKernelTests
     }
 
     // Two epochs of Adam at lr 0.05 (18 steps of 50 on a 900-sample subset, the last batch of each epoch 0 samples
-    // short: 900 = 18 x 50 exactly, so 2 x 18 = 36 steps and 9 noise blocks of 4). Float32 rounding of the batched
+    // short: 900 = 18 x 50 exactly, so 2 x 18 = 36 steps, each with its own noise counters). Float32 rounding of the batched
     // vs single products differs by ~1e-7 per step and Adam's normalised steps keep it ~1e-5 after 36 steps; another
     // noise draw, offset or sample moves the fields by ~1e-2, so 1e-3 absolute separates the two cases.
     static LrNetTrainingOptions Options(int[] widths) =>
@@ -76,8 +76,9 @@ public class BatchKernelTests
     }
 
     /// <summary>
-    /// One network, one step at a time, with LrNet's single-network moments (matmul, not bmm) and torch's Adam on
-    /// three separate parameters: the scheme of docs/theory.md section 7 written out independently.
+    /// One network, one step at a time, with LrNet's single-network moments (matmul, not bmm), torch's Adam on
+    /// three separate parameters and the noise of <see cref="NoiseReference"/> (scalar Philox, Box-Muller in double): the
+    /// scheme of docs/theory.md section 7 written out independently.
     /// </summary>
     static float[][] Reference(TrainingData data, LrNetTrainingOptions o, long seed, long orderSeed)
     {
@@ -87,30 +88,21 @@ public class BatchKernelTests
         var subset = DataOrder.Permutation(Seeds.Stream(seed, 4), 0, data.TrainCount).Take(o.TrainSubset!.Value).Order().ToArray();
         int n = subset.Length;
         using var net = new LrNet(o.Widths, Seeds.Stream(seed, 1), 0, o.InitStd);
-        using var noiseGen = new Generator(unchecked((ulong)Seeds.Stream(seed, 2)), CPU);
         var offsets = new SplitMixRandom(Seeds.Stream(seed, 3));
         using var adam = optim.Adam(net.parameters(), o.LearningRate);
-        int stepsPerEpoch = (n + b - 1) / b;
-        long total = (long)stepsPerEpoch * o.Epochs, step = 0;
-        Tensor block = torch.empty(0);
+        long step = 0;
         for (int e = 0; e < o.Epochs; e++)
         {
             var pi = DataOrder.Permutation(orderSeed, e, n);
             int off = (int)offsets.NextBelow((ulong)n);
             for (int b0 = 0; b0 < n; b0 += b, step++)
             {
-                if (step % LrNetBatchTrainer.NoiseChunkSteps == 0)
-                {
-                    block.Dispose();
-                    long c = Math.Min(LrNetBatchTrainer.NoiseChunkSteps, total - step);
-                    block = torch.empty([c, b, units], ScalarType.Float32).normal_(0.0, 1.0, noiseGen);
-                }
                 using var scope = NewDisposeScope();
                 int m = Math.Min(b, n - b0);
                 var rows = Enumerable.Range(0, m).Select(i => subset[pi[(off + b0 + i) % n]]).ToArray();
                 var x = torch.tensor(rows.SelectMany(r => data.TrainX.Skip(r * d).Take(d)).ToArray(), [m, d]);
                 var y = torch.tensor(rows.Select(r => (long)data.TrainY[r]).ToArray());
-                var eps = block[step % LrNetBatchTrainer.NoiseChunkSteps].narrow(0, 0, m);
+                var eps = torch.tensor(NoiseReference.Step(seed, step, b * units), [b, units]).narrow(0, 0, m);
                 adam.zero_grad();
                 Tensor a = x;
                 long u0 = 0;
@@ -127,7 +119,6 @@ public class BatchKernelTests
                 adam.step();
             }
         }
-        block.Dispose();
         return net.GetThetas();
     }
 }

@@ -85,42 +85,71 @@ public class ReproduceCommandTests : CliFixture
         AssertBadInput(Cli("reproduce", "paper2", "--quick", "--settings", PathOf("absent.json"), "--out", outDir), ["absent.json"]);
         AssertBadInput(Cli("reproduce", "paper2", "--published", PathOf("repo"), "--settings", bad, "--out", outDir), ["--settings"]);
         Assert.That(Directory.Exists(outDir), Is.False, "nothing created");
+        // the steps of a sharded collection: --shard only with --collect-only, a valid I/N, --prepare on its own
+        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--shard", "0/2", "--out", outDir), ["--shard", "--collect-only"]);
+        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--collect-only", "--shard", "2/2", "--out", outDir), ["--shard '2/2'"]);
+        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--collect-only", "--prepare", "--out", outDir), ["--prepare", "--collect-only"]);
+        AssertBadInput(Cli("reproduce", "paper2", "--published", PathOf("repo"), "--collect-only", "--out", outDir), ["--published"]);
+        Assert.That(Directory.Exists(outDir), Is.False, "nothing created");
         // an output folder made with other settings is refused before the data are loaded
         NeuralSpin.Reproduction.Paper2Cache.Claim(outDir, NeuralSpin.Reproduction.Paper2Options.Quick with { Trainings = 5 });
-        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--out", outDir), ["other settings", "trainings 5 there, 64 now"]);
+        AssertBadInput(Cli("reproduce", "paper2", "--quick", "--out", outDir), ["other settings", "trainings 5 there, 10000 now"]);
     }
 
     /// <summary>
-    /// <c>reproduce paper2 --quick</c> end to end from the command line on a tiny schedule given by a settings file (two
-    /// trainings per architecture on 2,000 images, a four-point landscape, short TAP and MC), on the real MNIST: the PCA,
-    /// both ensembles, the fits of every part, the landscapes, TAP, dynamics, the claims table and the files. The
-    /// numbers mean nothing at this size; the test checks that every stage runs and reports. About a minute.
+    /// <c>reproduce paper2 --quick</c> end to end from the command line on a tiny schedule given by a settings file (eight
+    /// trainings per ensemble on 2,000 images, the over-parameterized one on the first 500 images for two epochs, a four-point
+    /// landscape, short TAP and MC), on the real MNIST, in the steps of a Slurm array: --prepare (the PCA and the settings
+    /// record), two --collect-only shards, then the run that puts the ensembles together from their chunks and analyses them,
+    /// writing the claims table and the files. The numbers mean nothing at this size; the test checks that every step runs and
+    /// reports, one configuration per training, and the over-parameterized ensemble in the report and summary.json. About two
+    /// minutes.
     /// </summary>
     [Test, Category("RealMnist")]
-    public void Paper2_Quick_TinySettings_RunsEndToEnd()
+    public void Paper2_Quick_TinySettings_ShardedCollection_RunsEndToEnd()
     {
         string settings = PathOf("tiny.json");
         File.WriteAllText(settings, """
             {
-              "trainings": 2, "trainings_per_group": 2, "samples_per_training": 20, "keep_per_training": 10, "min_kept": 10,
-              "epochs": 1, "train_subset": 2000, "accuracy_threshold_deep": 0.0, "accuracy_threshold_shallow": 0.0,
+              "trainings": 8, "trainings_per_group": 4, "samples_per_training": 10, "min_kept": 4,
+              "epochs": 1, "train_subset": 2000, "over_param_epochs": 2,
               "max_fit_samples": 40, "pl_max_iterations": 20, "pl_warm_max_iterations": 20,
               "landscape_xs": [-0.5, 0, 0.5, 1], "bp_max_iterations": 40, "bp_stuck_iterations": 10, "bp_total_message_updates": 2000000,
               "mc_landscape_burn_in": 5, "mc_landscape_measure": 20, "tap_starts": 3, "tap_max_iterations": 50, "mc_sweeps": 4, "mc_record_every": 2
             }
             """);
         string outDir = PathOf("p2tiny");
-        var r = Cli("reproduce", "paper2", "--quick", "--settings", settings, "--threads", "1", "--out", outDir);
+        string[] common = ["reproduce", "paper2", "--quick", "--settings", settings, "--threads", "1", "--out", outDir];
+        var prep = Cli([.. common, "--prepare"]);
+        Assert.That(prep.ExitCode, Is.EqualTo(0), prep.Stderr);
+        Assert.That(File.Exists(Path.Combine(outDir, "pca-20.json")) && File.Exists(Path.Combine(outDir, NeuralSpin.Reproduction.Paper2Cache.FileName)));
+        foreach (string shard in new[] { "1/2", "0/2" })
+        {
+            var s = Cli([.. common, "--collect-only", "--shard", shard]);
+            Assert.That(s.ExitCode, Is.EqualTo(0), s.Stderr);
+            Assert.That(s.Stdout, Does.Contain("ensemble deep-over: trainings"), shard);
+            Assert.That(s.Stdout, Does.Contain("1 chunks collected now"), $"{shard}: one of the two chunks of each ensemble");
+        }
+        Assert.That(File.Exists(Path.Combine(outDir, "report.md")), Is.False, "the collection steps analyse nothing");
+        var r = Cli(common);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("ensemble deep: 2 of 2 chunks (8 trainings) read from"));
         string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.That(report, Does.Contain("# Paper 2 reproduction (quick, settings tiny.json)"));
+        Assert.That(report, Does.Contain("| deep-over | 20-15-15-10 | 500 | 2 |"));
         foreach (string id in new[] { "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12" })
             Assert.That(r.Stdout, Does.Contain(id), $"claim {id} in the printed table");
-        Assert.That(File.Exists(Path.Combine(outDir, NeuralSpin.Reproduction.Paper2Cache.FileName)));
-        Assert.That(File.Exists(Path.Combine(outDir, "ensemble-deep.bin")) && File.Exists(Path.Combine(outDir, "ensemble-shallow.bin")));
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!;
+        foreach (var (name, e) in summary["ensembles"]!.AsObject())
+        {
+            Assert.That((long)e!["kept"]!, Is.LessThanOrEqualTo(8), name);
+            Assert.That((long)e["kept"]!, Is.EqualTo((long)e["trainings_contributing"]!), $"{name}: one configuration per training");
+        }
+        Assert.That(summary["parts"]!.AsObject().Select(kv => kv.Key), Does.Contain("deep-over-full"));
+        Assert.That(File.Exists(Path.Combine(outDir, "ensemble-deep.bin")) && File.Exists(Path.Combine(outDir, "ensemble-shallow.bin")) && File.Exists(Path.Combine(outDir, "ensemble-deep-over.bin")));
         Assert.That(Directory.EnumerateFiles(outDir, "*.png", SearchOption.AllDirectories).Count(), Is.GreaterThanOrEqualTo(3));
         // the same settings again reuse the ensembles and fits of the folder
-        var again = Cli("reproduce", "paper2", "--quick", "--settings", settings, "--threads", "1", "--out", outDir);
+        var again = Cli(common);
         Assert.That(again.ExitCode, Is.EqualTo(0), again.Stderr);
         Assert.That(again.Stdout, Does.Contain("reused"));
     }

@@ -212,3 +212,33 @@ public class ExactEnumerationTests
         Assert.That(largest, Is.LessThanOrEqualTo(m.EnergyScale + 1e-15));
     }
 }
+
+/// <summary>Closed forms of small models for members the enumeration tests above do not reach.</summary>
+[TestFixture]
+public class SmallModelClosedFormTests
+{
+    [TestCase(0.8, 1.0)]
+    [TestCase(2.0, -0.6)]
+    public void HeatCapacity_OfTwoCoupledSpins_IsBetaJSechSquared(double beta, double j)
+    {
+        // E = -J s1 s2: Z = 4 cosh(beta J), <E> = -J tanh(beta J), Var E = J^2 sech^2(beta J), C = beta^2 Var E
+        var model = new IsingModel(2, [0, j, j, 0], [0, 0], beta);
+        var r = ExactEnumeration.Compute(model);
+        double sech = 1 / Math.Cosh(beta * j);
+        Assert.That(r.HeatCapacity, Is.EqualTo(beta * beta * j * j * sech * sech).Within(1e-12));
+    }
+
+    [Test]
+    public void Neighbours_AreTheSpinsWithNonZeroCouplings()
+    {
+        // a path 0 - 1 - 2 and an isolated spin 3
+        var j = new double[16];
+        j[0 * 4 + 1] = j[1 * 4 + 0] = 0.5;
+        j[1 * 4 + 2] = j[2 * 4 + 1] = -0.25;
+        var model = new IsingModel(4, j, new double[4]);
+        Assert.That(model.Neighbours(0), Is.EqualTo(new[] { 1 }));
+        Assert.That(model.Neighbours(1), Is.EqualTo(new[] { 0, 2 }));
+        Assert.That(model.Neighbours(2), Is.EqualTo(new[] { 1 }));
+        Assert.That(model.Neighbours(3), Is.Empty);
+    }
+}

@@ -39,6 +39,29 @@ public class Paper2SettingsTests : TempDirFixture
         Assert.DoesNotThrow(() => Paper2Settings.Validate(Paper2Options.Full));
     }
 
+    [Test]
+    public void TheBuiltInSchedules_FollowThePapersCollectionRule_AtTheirSizes()
+    {
+        // P2's rule: one configuration per training, the best of K = 50 draws (the authors' script); quick at least 10^4 and full at
+        // least 10^5 trainings per ensemble; the three ensembles: deep on the whole set, shallow, and deep over-parameterized on fewer
+        // training images (500) than it has weights (675)
+        foreach (var o in new[] { Paper2Options.Quick, Paper2Options.Full })
+        {
+            Assert.That((o.KeepPerTraining, o.SamplesPerTraining), Is.EqualTo((1, 50)), o.Mode);
+            Assert.That(Paper2Setting.Of(o).Select(s => s.Name), Is.EqualTo(new[] { "deep", "shallow", "deep-over" }), o.Mode);
+            var over = Paper2Setting.Of(o)[2];
+            Assert.That(over.TrainImages, Is.EqualTo(500), o.Mode);
+            Assert.That(over.TrainImages, Is.LessThan(NeuralSpin.BinaryNets.LrNet.WeightCountOf(o.DeepWidths)), "over-parameterized: more weights than images");
+            Assert.That(Paper2Setting.Of(o)[0].TrainImages, Is.Null, "under-parameterized: the whole training set");
+            Assert.That(o.TrainSubset, Is.Null, o.Mode);
+        }
+        Assert.That(Paper2Options.Quick.Trainings, Is.GreaterThanOrEqualTo(10_000));
+        Assert.That(Paper2Options.Full.Trainings, Is.GreaterThanOrEqualTo(100_000));
+        Assert.That(Paper2Setting.Of(Paper2Options.Quick with { OverParamTrainImages = null }).Select(s => s.Name), Is.EqualTo(new[] { "deep", "shallow" }), "null switches it off");
+        var settings = Paper2Settings.Apply(Paper2Options.Quick, """{"over_param_train_images": null}""", "s.json");
+        Assert.That(settings.OverParamTrainImages, Is.Null);
+    }
+
     [TestCase("""{"trainingz": 3}""", "unknown key 'trainingz'")]
     [TestCase("""{"seed": 3}""", "'seed' is not a setting")]
     [TestCase("""{"deep_widths": [20, 10]}""", "'deep_widths' is not a setting")]
@@ -47,7 +70,11 @@ public class Paper2SettingsTests : TempDirFixture
     [TestCase("""[1, 2]""", "not a JSON object")]
     [TestCase("""{"trainings": 3""", "not valid JSON")]
     [TestCase("""{"trainings": 0}""", "trainings must be at least 1")]
-    [TestCase("""{"keep_per_training": 2000}""", "keep_per_training (2000) must not exceed samples_per_training (1000)")]
+    [TestCase("""{"keep_per_training": 51}""", "keep_per_training (51) must not exceed samples_per_training (50)")]
+    [TestCase("""{"over_param_train_images": 0}""", "over_param_train_images must be at least 1")]
+    [TestCase("""{"over_param_epochs": 0}""", "over_param_epochs must be at least 1")]
+    [TestCase("""{"accuracy_threshold_over_param": -0.1}""", "accuracy_threshold_over_param must lie in [0, 1]")]
+    [TestCase("""{"trainings_per_group": 0}""", "trainings_per_group must be at least 1")]
     [TestCase("""{"accuracy_threshold_deep": 1.5}""", "accuracy_threshold_deep must lie in [0, 1]")]
     [TestCase("""{"learning_rate": 0}""", "learning_rate must be finite and positive")]
     [TestCase("""{"l2": -1e-4}""", "l2 must be finite and non-negative")]

@@ -26,7 +26,7 @@ public class Paper2Tests
         Mode = "toy", Trainings = 3, TrainingsPerGroup = 2, SamplesPerTraining = 40, KeepPerTraining = 30, MinKept = 20, Epochs = 2, LearningRate = 0.05,
         AccuracyThresholdDeep = 0.99, AccuracyThresholdShallow = 0.0, MaxFitSamples = 100, PlMaxIterations = 50,
         LandscapeXs = Paper2Options.Grid(-0.5, 1.0, 0.25), TapStarts = 4, McSweeps = 6, McRecordEvery = 2, Seed = 7, Threads = 1,
-        BpDamping = 0.6, BpTolerance = 1e-9,
+        BpDamping = 0.6, BpTolerance = 1e-9, OverParamTrainImages = null,
     };
 
     [Test]
@@ -387,5 +387,182 @@ public class Paper2Tests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>The toy schedule with paper 2's collection rule (one configuration per training, the best of K draws) and the
+    /// over-parameterized deep ensemble on the first 60 of the 300 training points.</summary>
+    static Paper2Options ToyOver => Toy with
+    {
+        Trainings = 12, TrainingsPerGroup = 5, SamplesPerTraining = 10, KeepPerTraining = 1, MinKept = 4,
+        OverParamTrainImages = 60, OverParamEpochs = 5, AccuracyThresholdOverParam = 0.0,
+    };
+
+    [Test]
+    public void Pipeline_OneConfigurationPerTraining_WithTheOverParameterizedEnsemble_EndToEnd()
+    {
+        var data = Synthetic.Blobs(6, 3, 300, 100, separation: 1.5, 99);
+        var r = Paper2Pipeline.Run(data, ToyOver, _dir, 0.5, [6, 3, 3, 3], [6, 3]);
+        Assert.That(r.Ensembles.Select(e => e.Architecture), Is.EqualTo(new[] { "deep", "shallow", "deep-over" }));
+        Assert.That(r.Parts.Select(p => p.Part.Name), Is.EqualTo(new[] { "shallow", "deep-input", "deep-middle", "deep-output", "deep-full",
+            "deep-over-input", "deep-over-middle", "deep-over-output", "deep-over-full" }));
+        Assert.That(r.Parts.Where(p => p.Part.Architecture == "deep-over").Select(p => p.Part.Count), Is.EqualTo(new[] { 18, 9, 9, 36 }));
+        // one configuration per training: every kept configuration comes from its own training, so kept = contributing trainings;
+        // the shallow and over-parameterized thresholds 0 keep every training's best draw, the deep threshold 0.99 is lowered to
+        // the MinKept-th best of the 12 candidates (ties may keep a few more)
+        foreach (var e in r.Ensembles)
+        {
+            Assert.That(e.Kept, Is.EqualTo(e.Contributing), e.Architecture);
+            Assert.That(e.Kept, Is.LessThanOrEqualTo(12), e.Architecture);
+            Assert.That(e.Drawn, Is.EqualTo(12 * 10), e.Architecture);
+            Assert.That(e.Chunks, Is.EqualTo(3), $"{e.Architecture}: 12 trainings in chunks of 5");
+        }
+        var deep = r.Ensembles[0];
+        Assert.That(deep.Note, Does.Contain("lowered"));
+        Assert.That(deep.Kept, Is.GreaterThanOrEqualTo(4));
+        var shallow = r.Ensembles[1];
+        Assert.That((shallow.Kept, shallow.Reached), Is.EqualTo((12, 12)));
+        Assert.That(shallow.Note, Does.Contain("the other 0 contribute nothing"));
+        var over = r.Ensembles[2];
+        Assert.That((over.Kept, over.TrainImages, over.Epochs), Is.EqualTo((12, 60, 5)));
+        Assert.That(deep.TrainImages, Is.EqualTo(300));
+        // the over-parameterized ensemble is its own: other seeds and data than the deep one
+        var (wDeep, _, _) = Paper2Pipeline.ReadEnsemble(Path.Combine(_dir, "ensemble-deep.bin"), 36);
+        var (wOver, _, _) = Paper2Pipeline.ReadEnsemble(Path.Combine(_dir, "ensemble-deep-over.bin"), 36);
+        Assert.That(wOver.AsSpan(0, 36).SequenceEqual(wDeep.AsSpan(0, 36)), Is.False);
+
+        // C12 is the shared rule on the two deep ensembles' parts
+        var c12 = Paper2Verdicts.Claims(r).Single(c => c.Id == "C12");
+        var under = r.Parts.Where(p => p.Part.Architecture == "deep").ToList();
+        var overParts = r.Parts.Where(p => p.Part.Architecture == "deep-over").ToList();
+        Assert.That(c12.Holds, Is.EqualTo(Paper2Verdicts.BothConnected(Paper2Verdicts.Connected(under), Paper2Verdicts.Connected(overParts))));
+        Assert.That(c12.Obtained, Does.Contain("over: deep-over-input"));
+
+        // the report and summary.json show the over-parameterized ensemble and its parts
+        string report = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        Assert.That(report, Does.Contain("| deep-over | 6-3-3-3 | 60 | 5 |"));
+        Assert.That(report, Does.Contain("| deep-over-full | 36 |"));
+        Assert.That(report, Does.Contain($"| C12 | {c12.Claim} | {c12.Obtained} |"));
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")))!;
+        Assert.That(summary["ensembles"]!.AsObject().Select(kv => kv.Key), Is.EqualTo(new[] { "deep", "shallow", "deep-over" }));
+        Assert.That((int)summary["ensembles"]!["deep-over"]!["train_images"]!, Is.EqualTo(60));
+        Assert.That((int)summary["ensembles"]!["deep-over"]!["keep_per_training"]!, Is.EqualTo(1));
+        Assert.That((long)summary["ensembles"]!["shallow"]!["kept"]!, Is.EqualTo(12));
+        Assert.That((string)summary["parts"]!["deep-over-middle"]!["ensemble"]!, Is.EqualTo("deep-over"));
+        Assert.That((bool?)summary["claims"]!["C12"]!["holds"], Is.EqualTo(c12.Holds));
+        Assert.That(summary["provenance"], Is.Not.Null);
+        foreach (var f in new[] { "ensemble-deep-over.bin", "models/deep-over-full.npz", "csv/landscape-deep-over-middle.csv", "ensembles/deep-over/trainings-10-11.nspack" })
+            Assert.That(File.Exists(Path.Combine(_dir, f)), f);
+    }
+
+    /// <summary>Options of the collection tests: 7 trainings of the toy deep network in chunks of 2 (the last one holds one
+    /// training), the best 2 of 6 draws per training as candidates.</summary>
+    static Paper2Options Chunked => Toy with { Trainings = 7, TrainingsPerGroup = 2, SamplesPerTraining = 6, KeepPerTraining = 2, MinKept = 3, DeepWidths = [6, 3, 3, 3] };
+
+    static byte[][] ChunkBytes(string dir) =>
+        Directory.GetFiles(Path.Combine(dir, "ensembles", "deep"), "*.nspack").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+
+    [Test]
+    public void Collection_InterruptedAndResumed_OrSplitIntoShards_EqualsAnUninterruptedOne()
+    {
+        // the chunks of a collection depend only on the seed and the settings (the lane kernel's trainings do not depend on their
+        // group), so a collection stopped after its first chunk, left with a chunk whose candidates file was lost (a stop between its
+        // two writes) and resumed, and one made by three separate shards in any order, give the uninterrupted ensemble bit for bit
+        var data = Synthetic.Blobs(6, 3, 300, 100, separation: 1.5, 99);
+        var o = Chunked;
+        var setting = Paper2Setting.Of(o)[0];
+        string a = Path.Combine(_dir, "a"), b = Path.Combine(_dir, "b"), c = Path.Combine(_dir, "c");
+        var whole = Paper2Stages.Ensemble(new Paper2EnsembleInput(data, setting), o, a);
+        Assert.That(whole.Info.Chunks, Is.EqualTo(4));
+        Assert.That(whole.Info.ChunksReused, Is.EqualTo(0));
+        Assert.That(Directory.GetFiles(Path.Combine(a, "ensembles", "deep"), "*.nspack").Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Is.EqualTo(new[] { "trainings-0-1.nspack", "trainings-2-3.nspack", "trainings-4-5.nspack", "trainings-6-6.nspack" }));
+
+        // interrupted: cancelled once the first chunk is stored
+        using (var cts = new CancellationTokenSource())
+        {
+            var stop = new NeuralSpin.Reporting.SyncProgress<Paper2Progress>(_ => cts.Cancel());
+            Assert.Throws<OperationCanceledException>(() => Paper2Pipeline.Collect(data, o, b, progress: stop, cancellationToken: cts.Token));
+        }
+        Assert.That(Directory.GetFiles(Path.Combine(b, "ensembles", "deep"), "*.nspack"), Has.Length.EqualTo(1));
+        // a second partial run stopped between the statistics and the candidates of its chunk: only the statistics are there
+        Paper2Collection.Collect(data, setting, o, b, 1, 4, out _);
+        File.Delete(Path.Combine(b, "ensembles", "deep", "trainings-2-3.nspack"));
+        var resumed = Paper2Stages.Ensemble(new Paper2EnsembleInput(data, setting), o, b);
+        Assert.That(resumed.Info.ChunksReused, Is.EqualTo(1), "the first chunk was read, the one without candidates recollected");
+
+        // three shards, run in the order 2, 0, 1, then put together
+        foreach (int i in new[] { 2, 0, 1 })
+        {
+            var sum = Paper2Collection.Collect(data, setting, o, c, i, 3, out var got);
+            Assert.That(sum.Collected, Is.EqualTo(i == 0 ? 2 : 1), $"shard {i}/3 collects the chunks c with c mod 3 = {i}");
+        }
+        var sharded = Paper2Stages.Ensemble(new Paper2EnsembleInput(data, setting), o, c);
+        Assert.That(sharded.Info.ChunksReused, Is.EqualTo(4));
+
+        foreach (var other in new[] { b, c })
+        {
+            Assert.That(ChunkBytes(other), Is.EqualTo(ChunkBytes(a)), other);
+            Assert.That(File.ReadAllBytes(Path.Combine(other, "ensemble-deep.bin")), Is.EqualTo(File.ReadAllBytes(Path.Combine(a, "ensemble-deep.bin"))), other);
+            Assert.That(File.ReadAllText(Path.Combine(other, "ensemble-deep.bin.note.txt")), Is.EqualTo(File.ReadAllText(Path.Combine(a, "ensemble-deep.bin.note.txt"))), other);
+        }
+        Assert.That(resumed.Weights, Is.EqualTo(whole.Weights));
+        Assert.That(resumed.Accuracies, Is.EqualTo(whole.Accuracies));
+        Assert.That((resumed.Info.Drawn, resumed.Info.Reached, resumed.Info.MeanDrawnAccuracy), Is.EqualTo((whole.Info.Drawn, whole.Info.Reached, whole.Info.MeanDrawnAccuracy)));
+        // the candidates: the best 2 of the 6 draws of each of the 7 trainings, in the order of the trainings
+        var candidates = Directory.GetFiles(Path.Combine(a, "ensembles", "deep"), "*.nspack").Order(StringComparer.Ordinal)
+            .SelectMany(f => NeuralSpin.BinaryNets.PackedEnsembleFile.Read(f).Select(x => x.TrainingIndex)).ToList();
+        Assert.That(candidates, Is.EqualTo(Enumerable.Range(0, 7).SelectMany(t => new[] { t, t })));
+    }
+
+    [Test]
+    public void Collection_RefusesAStoredChunkThatHoldsOtherTrainings()
+    {
+        var data = Synthetic.Blobs(6, 3, 300, 100, separation: 1.5, 99);
+        var o = Chunked;
+        var setting = Paper2Setting.Of(o)[0];
+        Paper2Collection.Collect(data, setting, o, _dir, 0, 2, out _);   // chunks 0 and 2
+        string folder = Paper2Collection.Folder(_dir, "deep");
+        File.Copy(Path.Combine(folder, "trainings-0-1.nspack"), Path.Combine(folder, "trainings-4-5.nspack"), overwrite: true);
+        var e = Assert.Throws<InvalidDataException>(() => Paper2Collection.Collect(data, setting, o, _dir, 0, 1, out _))!;
+        Assert.That(e.Message, Does.Contain("trainings-4-5.nspack").And.Contain("delete it"));
+    }
+
+    [Test]
+    public void Claim12_UnderAndOverParameterized_InOneClass_OnlyWhenBothEnsemblesAreConnected()
+    {
+        var xs = Paper2Options.Grid(-1, 2, 0.1);
+        double Smooth(double x) => 0.5 / (1 + Math.Exp(2 * x));
+        double StepUp(double x) => x < 0.8 ? 0.45 : 0.05;
+        double StepDown(double x) => x < 0.3 ? 0.45 : 0.05;
+        double Steep(double x) => x < 0.5 ? 0.45 : 0.05;
+        Paper2PartResult Smoothly(string name, string arch) => Part(name, arch, Sweep(xs, Smooth, Smooth), 0.5, [-0.5], 0.2);
+        Paper2PartResult Broken(string name, string arch) => Part(name, arch, Sweep(xs, StepUp, StepDown), 0.5, [-0.5], 0.2);   // BP hysteresis: first order
+        Paper2PartResult Unsettled(string name, string arch) =>
+            Part(name, arch, Sweep(xs, Steep, Steep), 0.5, [-0.5], 0.2) with { RefinedJump = 0, RefinedConvergedFraction = 0.05 };   // BP failed across a jump
+        Assert.That(Paper2Verdicts.Landscape(Broken("x", "deep")).FirstOrder, Is.True);
+        Assert.That(Paper2Verdicts.Landscape(Unsettled("x", "deep")).Unresolved, Is.True);
+        Paper2Result With(Func<string, string, Paper2PartResult> under, Func<string, string, Paper2PartResult> over)
+        {
+            var r = Constructed(shallowJumps: true);
+            var parts = r.Parts.Where(p => p.Part.Architecture != "deep").ToList();
+            foreach (var n in new[] { "input", "middle", "output" }) parts.Add(n == "middle" ? under($"deep-{n}", "deep") : Smoothly($"deep-{n}", "deep"));
+            foreach (var n in new[] { "input", "middle", "output" }) parts.Add(n == "middle" ? over($"deep-over-{n}", "deep-over") : Smoothly($"deep-over-{n}", "deep-over"));
+            return r with { Parts = parts };
+        }
+        Assert.That(Claim(With(Smoothly, Smoothly), "C12").Holds, Is.True, "both ensembles connected");
+        Assert.That(Claim(With(Smoothly, Broken), "C12").Holds, Is.False, "the over-parameterized middle layer is first order");
+        Assert.That(Claim(With(Broken, Smoothly), "C12").Holds, Is.False, "the under-parameterized middle layer is first order");
+        Assert.That(Claim(With(Unsettled, Broken), "C12").Holds, Is.False, "one ensemble broken decides, whatever the other");
+        Assert.That(Claim(With(Smoothly, Unsettled), "C12").Holds, Is.Null, "a connected and an unresolved ensemble");
+        Assert.That(Claim(With(Unsettled, Unsettled), "C12").Holds, Is.Null);
+        var noOver = Constructed(shallowJumps: true);
+        Assert.That(Claim(noOver, "C12").Holds, Is.Null, "no over-parameterized ensemble analysed");
+        Assert.That(Claim(noOver, "C12").Obtained, Does.Contain("not analysed"));
+        // the rule on the two ensembles' verdicts, all nine cases
+        bool?[] v = [true, false, null];
+        foreach (var u in v)
+            foreach (var w in v)
+                Assert.That(Paper2Verdicts.BothConnected(u, w), Is.EqualTo(u == false || w == false ? false : u == true && w == true ? (bool?)true : null), $"{u} {w}");
+        Assert.That(Paper2Verdicts.Connected([]), Is.Null);
     }
 }

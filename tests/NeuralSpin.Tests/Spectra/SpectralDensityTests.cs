@@ -41,6 +41,8 @@ public class SpectralDensityTests
             Assert.That(h.Edges, Has.Length.EqualTo(bins + 1));
             NumericAssert.AreEqualAbsolute(a, h.Edges[0], 0, "first edge");
             NumericAssert.AreEqualAbsolute(b, h.Edges[^1], 1e-15, "last edge");
+            // interior edges a + k (b - a) / bins, equally spaced (rounding of one product and one quotient: 1e-15 of the range)
+            for (int k = 1; k < bins; k++) NumericAssert.AreEqualAbsolute(a + k * w, h.Edges[k], 1e-15 * (b - a + Math.Abs(a)), $"edge {k}");
             NumericAssert.AreEqualAbsolute(1, h.Density.Sum() * w, 1e-12, "integral of the density");
             for (int k = 0; k < bins; k++) NumericAssert.AreEqualRelative((double)expected[k] / (kept * w), h.Density[k], 1e-14, $"density of bin {k}");
         }

@@ -91,7 +91,8 @@ public static class PublishedClaims
             "the full model is the authors' pseudolikelihood fit (their Boltzmann-learned J_FULL is not in the public snapshot); holds if its s(0) is nearest the output layer's and, where its landscape was computed, its verdict is the output layer's; without a landscape its s(0) is the Bethe entropy at x = 0"));
         claims.Add(new("C12", "Under- and over-parameterized weight spaces belong to the same class: well connected (abstract, sec. IV.2)",
             up.Count == 0 || op.Count == 0 ? "missing models" : $"under: {string.Join(", ", up.Select(Short))}; over: {string.Join(", ", op.Select(Short))}",
-            "both connected", up.Count == 0 || op.Count == 0 ? null : Connected(up) is bool a && Connected(op) is bool b ? a && b : null, "holds if no layer of either ensemble is first order (and none unresolved)"));
+            "both connected", up.Count == 0 || op.Count == 0 ? null : Paper2Verdicts.BothConnected(Connected(up), Connected(op)),
+            "holds if no layer of either ensemble is first order (and none unresolved)"));
         claims.Add(new("C13", "Fashion-MNIST deep layers: the same connected weight space as MNIST, with the interior layer of highest entropy",
             fa.Count == 0 ? "missing models" : string.Join("; ", fa.Select(m => $"{Short(m)}, {S0(m)}")), "connected, interior highest",
             fa.Count < 3 || !Finite(fa.ToArray()) || Connected(fa) is not bool c ? null : c && fa[1].EntropyAtZero > fa[0].EntropyAtZero && fa[1].EntropyAtZero > fa[2].EntropyAtZero,
