@@ -2,7 +2,8 @@
 # Mutation testing of the numerical core with Stryker.NET (stryker-config.json), one folder (or group) per run so
 # that each can be run, interrupted and rerun by itself. Usage:
 #   scripts/stryker.sh RUN...     RUN: a folder (Replica SpinModel Spectra Tap Ising Classic) or several joined
-#                                 by + (SpinModel+Spectra), mutated in one Stryker run
+#                                 by + (SpinModel+Spectra), mutated in one Stryker run; Ising also in three
+#                                 parts (IsingInverse IsingSampling IsingExact) whose reports add up to Ising's
 # Each folder is mutated against the tests that exercise it (the filters below, always without the Slow and
 # RealMnist categories); a group takes the union. Stryker mutates and compiles the whole library whatever the
 # mutate globs (they filter the mutants afterwards), so a group saves the build and compile time of its extra
@@ -28,10 +29,18 @@ for run in "$@"; do
       Tap)       globs+=('**/Tap/**/*.cs');       t='FullyQualifiedName~NeuralSpin.Tests.Tap' ;;
       Ising)     globs+=('**/Ising/**/*.cs' '!**/Ising/IsingModelFile.cs' '!**/Ising/IsingFileExceptions.cs')
                  t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
+      # Ising in three parts of about a third of its mutants each, so that a run fits in a session beside other work
+      IsingInverse)  globs+=('**/Ising/Inverse/*.cs'); t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
+      IsingSampling) for f in BeliefPropagation MonteCarlo McDynamics McLandscape TapFixedPoints EntropyLandscape \
+                       LandscapeGrid; do globs+=("**/Ising/$f.cs"); done
+                     t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
+      IsingExact)    for f in ExactEnumeration Configurations PackedConfigurations HeatCapacityEntropy IsingModel \
+                       IsingThermoJson LandscapeVerdict; do globs+=("**/Ising/$f.cs"); done
+                     t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
       Classic)   for f in AgsTheory CurieWeiss CurieWeissFiniteSize SkReplicaSymmetric SkLinearizedTap SkTapSolutions \
                    SkTapStates SkFiniteSize; do globs+=("**/Classic/$f.cs"); done
                  t='FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
-      *) echo "unknown folder $folder (Replica SpinModel Spectra Tap Ising Classic)"; exit 2 ;;
+      *) echo "unknown folder $folder (Replica SpinModel Spectra Tap Ising IsingInverse IsingSampling IsingExact Classic)"; exit 2 ;;
     esac
     tests="${tests:+$tests|}$t"
   done
@@ -48,6 +57,7 @@ for run in "$@"; do
   if [ -f "$report" ] && command -v jq >/dev/null; then
     # per folder: killed, survived, timeout, no coverage, score = (killed + timeout) / (those four)
     for folder in "${folders[@]}"; do
+      case "$folder" in Ising?*) folder=Ising ;; esac
       jq -r --arg f "/src/NeuralSpin/$folder/" '[.files | to_entries[] | select(.key | contains($f)) | .value.mutants[] | .status]
         | {k: map(select(. == "Killed")) | length, s: map(select(. == "Survived")) | length,
            t: map(select(. == "Timeout")) | length, n: map(select(. == "NoCoverage")) | length}
