@@ -42,7 +42,7 @@ public class ReproduceCommandTests : CliFixture
     }
 
     /// <summary>
-    /// The whole command end to end on a tiny schedule (issue: the CLI reproduction untested): <c>--quick</c> on a
+    /// The whole command end to end on a tiny schedule (the CLI reproduction, run as a user runs it): <c>--quick</c> on a
     /// 784-16-10 network, each program cut to one epoch, on the real MNIST (fetched like every RealMnist test). Every
     /// program trains, is analysed and lands in summary.json, whose numbers are re-read from the programs'
     /// trajectory.csv files (the analysis writes those, the summary is built from the analysis results in memory);

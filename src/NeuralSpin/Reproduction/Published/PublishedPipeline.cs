@@ -11,7 +11,7 @@ namespace NeuralSpin.Reproduction.Published;
 /// <summary>Settings of <see cref="PublishedPipeline"/>; the defaults are those of <c>reproduce paper2 --published</c>.</summary>
 public sealed record PublishedOptions
 {
-    /// <summary>Coupling-field grid of the landscapes (the first look: -1 to 3 in steps of 0.1).</summary>
+    /// <summary>Coupling-field grid of the landscapes (a first look: -1 to 3 in steps of 0.1).</summary>
     public IReadOnlyList<double> LandscapeXs { get; init; } = Paper2Options.Grid(-1.0, 3.0, 0.1);
 
     /// <summary>Reference sets (first row of each) of models with at most <see cref="AllReferencesUpTo"/> spins.</summary>
