@@ -4,6 +4,13 @@
 #   scripts/stryker.sh RUN...     RUN: a folder (Replica SpinModel Spectra Tap Ising Classic) or several joined
 #                                 by + (SpinModel+Spectra), mutated in one Stryker run; Ising also in three
 #                                 parts (IsingInverse IsingSampling IsingExact) whose reports add up to Ising's
+#   scripts/stryker.sh --since [BASE]
+#                                 the files of the core changed since BASE (default: the commit in
+#                                 .ci/mutation-base, where the recorded per-folder scores were measured), mutated
+#                                 with Stryker's --since against the tests of their folders; nothing to do when no
+#                                 core file changed, and a notice instead of a run when the changed files hold more
+#                                 than $STRYKER_SINCE_BUDGET estimated mutants (default 120, about 4 min with a
+#                                 free core): a rewrite of a folder is measured by its folder run. .ci/run calls this.
 # Each folder is mutated against the tests that exercise it (the filters below, always without the Slow and
 # RealMnist categories); a group takes the union. Stryker mutates and compiles the whole library whatever the
 # mutate globs (they filter the mutants afterwards), so a group saves the build and compile time of its extra
@@ -12,43 +19,60 @@
 # Stryker swaps the library in the test project's bin/: run this in a clone of its own, never beside other test
 # runs in the same tree.
 set -uo pipefail
+set -f   # the mutate globs are passed to Stryker as they are, never expanded here
 cd "$(dirname "$0")/.."
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 OMP_WAIT_POLICY=PASSIVE
-dotnet tool restore >/dev/null
-status=0
-for run in "$@"; do
-  globs=(); tests=""
-  IFS='+' read -r -a folders <<<"$run"
-  for folder in "${folders[@]}"; do
-    case "$folder" in
-      Replica)   globs+=('**/Replica/**/*.cs');   t='FullyQualifiedName~NeuralSpin.Tests.Replica' ;;
-      SpinModel) globs+=('**/SpinModel/**/*.cs'); t='FullyQualifiedName~NeuralSpin.Tests.SpinModel' ;;
-      Spectra)   globs+=('**/Spectra/**/*.cs')
-                 t='FullyQualifiedName~NeuralSpin.Tests.Spectra|FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests' ;;
-      Tap)       globs+=('**/Tap/**/*.cs');       t='FullyQualifiedName~NeuralSpin.Tests.Tap' ;;
-      Ising)     globs+=('**/Ising/**/*.cs' '!**/Ising/IsingModelFile.cs' '!**/Ising/IsingFileExceptions.cs')
-                 t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
-      # Ising in three parts of about a third of its mutants each, so that a run fits in a session beside other work
-      IsingInverse)  globs+=('**/Ising/Inverse/*.cs'); t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
-      IsingSampling) for f in BeliefPropagation MonteCarlo McDynamics McLandscape TapFixedPoints EntropyLandscape \
-                       LandscapeGrid; do globs+=("**/Ising/$f.cs"); done
-                     t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
-      IsingExact)    for f in ExactEnumeration Configurations PackedConfigurations HeatCapacityEntropy IsingModel \
-                       IsingThermoJson LandscapeVerdict; do globs+=("**/Ising/$f.cs"); done
-                     t='FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
-      Classic)   for f in AgsTheory CurieWeiss CurieWeissFiniteSize SkReplicaSymmetric SkLinearizedTap SkTapSolutions \
-                   SkTapStates SkFiniteSize; do globs+=("**/Classic/$f.cs"); done
-                 t='FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
-      *) echo "unknown folder $folder (Replica SpinModel Spectra Tap Ising IsingInverse IsingSampling IsingExact Classic)"; exit 2 ;;
-    esac
-    tests="${tests:+$tests|}$t"
-  done
-  mutate=(); for g in "${globs[@]}"; do mutate+=(-m "$g"); done
-  out="$root/StrykerOutput/$run"; log="$root/StrykerOutput/$run.log"
+classic_theory="AgsTheory CurieWeiss CurieWeissFiniteSize SkReplicaSymmetric SkLinearizedTap SkTapSolutions SkTapStates SkFiniteSize"
+
+# folder_of PATH: the core folder a library file belongs to (empty if it is not mutated)
+folder_of() {
+  case "$1" in
+    src/NeuralSpin/Ising/IsingModelFile.cs|src/NeuralSpin/Ising/IsingFileExceptions.cs) ;;
+    src/NeuralSpin/Replica/*.cs) echo Replica ;;
+    src/NeuralSpin/SpinModel/*.cs) echo SpinModel ;;
+    src/NeuralSpin/Spectra/*.cs) echo Spectra ;;
+    src/NeuralSpin/Tap/*.cs) echo Tap ;;
+    src/NeuralSpin/Ising/*.cs) echo Ising ;;
+    src/NeuralSpin/Classic/*.cs)
+      for f in $classic_theory; do [ "$1" = "src/NeuralSpin/Classic/$f.cs" ] && echo Classic; done ;;
+  esac
+}
+
+# tests_of FOLDER: the tests that exercise a folder
+tests_of() {
+  case "$1" in
+    Replica)   echo 'FullyQualifiedName~NeuralSpin.Tests.Replica' ;;
+    SpinModel) echo 'FullyQualifiedName~NeuralSpin.Tests.SpinModel' ;;
+    Spectra)   echo 'FullyQualifiedName~NeuralSpin.Tests.Spectra|FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests' ;;
+    Tap)       echo 'FullyQualifiedName~NeuralSpin.Tests.Tap' ;;
+    Ising*)    echo 'FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
+    Classic)   echo 'FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
+  esac
+}
+
+# globs_of RUN-FOLDER: the mutate globs of a folder or of a part of Ising
+globs_of() {
+  case "$1" in
+    Replica|SpinModel|Spectra|Tap) echo "**/$1/**/*.cs" ;;
+    Ising)         echo '**/Ising/**/*.cs !**/Ising/IsingModelFile.cs !**/Ising/IsingFileExceptions.cs' ;;
+    # Ising in three parts of about a third of its mutants each, so that a run fits in a session beside other work
+    IsingInverse)  echo '**/Ising/Inverse/*.cs' ;;
+    IsingSampling) for f in BeliefPropagation MonteCarlo McDynamics McLandscape TapFixedPoints EntropyLandscape LandscapeGrid; do
+                     echo "**/Ising/$f.cs"; done ;;
+    IsingExact)    for f in ExactEnumeration Configurations PackedConfigurations HeatCapacityEntropy IsingModel IsingThermoJson \
+                     LandscapeVerdict; do echo "**/Ising/$f.cs"; done ;;
+    Classic)       for f in $classic_theory; do echo "**/Classic/$f.cs"; done ;;
+  esac
+}
+
+# run_stryker NAME "FOLDERS" "TEST-FILTER" ARGS...: one Stryker run, its per-folder scores and its survivors
+run_stryker() {
+  local run=$1 folders=$2 tests=$3; shift 3
+  local out="$root/StrykerOutput/$run" log="$root/StrykerOutput/$run.log" start rc report folder
   mkdir -p "$out"
   start=$(date +%s)
-  (cd tests/NeuralSpin.Tests && dotnet stryker -f ../../stryker-config.json "${mutate[@]}" \
+  (cd tests/NeuralSpin.Tests && dotnet stryker -f ../../stryker-config.json "$@" \
      --test-case-filter "($tests)&Name!=Regenerate&TestCategory!=Slow&TestCategory!=RealMnist" \
      -O "$out" >"$log" 2>&1)
   rc=$?
@@ -56,7 +80,7 @@ for run in "$@"; do
   report="$out/reports/mutation-report.json"
   if [ -f "$report" ] && command -v jq >/dev/null; then
     # per folder: killed, survived, timeout, no coverage, score = (killed + timeout) / (those four)
-    for folder in "${folders[@]}"; do
+    for folder in $folders; do
       case "$folder" in Ising?*) folder=Ising ;; esac
       jq -r --arg f "/src/NeuralSpin/$folder/" '[.files | to_entries[] | select(.key | contains($f)) | .value.mutants[] | .status]
         | {k: map(select(. == "Killed")) | length, s: map(select(. == "Survived")) | length,
@@ -67,8 +91,57 @@ for run in "$@"; do
     jq -r '.files | to_entries[] | .key as $file | .value.mutants[] | select(.status == "Survived" or .status == "NoCoverage")
       | "  \(.status) \($file | sub(".*/src/NeuralSpin/"; "")):\(.location.start.line) \(.mutatorName): \(.replacement | gsub("\\s+"; " "))"' "$report"
   else
-    grep -E "final mutation score" "$log" || echo "  no score (see $log)"
+    grep -E "final mutation score|mutation score" "$log" || echo "  no score (see $log)"
   fi
-  [ "$rc" -ne 0 ] && status=1
+  return "$rc"
+}
+
+dotnet tool restore >/dev/null
+
+if [ "${1:-}" = "--since" ]; then
+  base=${2:-$(tr -d '[:space:]' < .ci/mutation-base)}
+  budget=${STRYKER_SINCE_BUDGET:-120}
+  if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
+    echo "mutation (--since): the base commit $base is not in this clone's history; nothing mutated"; exit 0
+  fi
+  changed=(); folders=""; lines=0
+  while IFS= read -r f; do
+    [ -f "$f" ] || continue
+    folder=$(folder_of "$f"); [ -n "$folder" ] || continue
+    changed+=("$f"); lines=$(( lines + $(wc -l < "$f") ))
+    case " $folders " in *" $folder "*) ;; *) folders="${folders:+$folders }$folder" ;; esac
+  done < <(git diff --name-only "$base" HEAD -- src/NeuralSpin)
+  if [ "${#changed[@]}" -eq 0 ]; then
+    echo "mutation (--since $base): no file of the numerical core changed; nothing to mutate"; exit 0
+  fi
+  # mutants per line of the core measured in the folder runs: 0.56-0.79 (REPRODUCE.md, "Measuring the suite")
+  estimate=$(( lines * 4 / 5 ))
+  echo "mutation (--since $base): ${#changed[@]} changed file(s) of the core in $folders, $lines lines, at most about $estimate mutants"
+  if [ "$estimate" -gt "$budget" ]; then
+    echo "  more than the budget of $budget mutants for one CI run: measure them by the folder runs in a clone of their own,"
+    echo "  scripts/stryker.sh $folders, record the scores in REPRODUCE.md and move .ci/mutation-base to that commit"
+    printf '    %s\n' "${changed[@]}"
+    exit 0
+  fi
+  tests=""; for folder in $folders; do tests="${tests:+$tests|}$(tests_of "$folder")"; done
+  mutate=(); for f in "${changed[@]}"; do mutate+=(-m "**/${f#src/NeuralSpin/}"); done
+  run_stryker since "$folders" "$tests" --since:"$base" "${mutate[@]}"
+  exit $?
+fi
+
+status=0
+for run in "$@"; do
+  globs=(); tests=""; folders=""
+  IFS='+' read -r -a parts <<<"$run"
+  for folder in "${parts[@]}"; do
+    g=$(globs_of "$folder")
+    if [ -z "$g" ]; then
+      echo "unknown folder $folder (Replica SpinModel Spectra Tap Ising IsingInverse IsingSampling IsingExact Classic)"; exit 2
+    fi
+    for x in $g; do globs+=("$x"); done
+    tests="${tests:+$tests|}$(tests_of "$folder")"; folders="$folders $folder"
+  done
+  mutate=(); for g in "${globs[@]}"; do mutate+=(-m "$g"); done
+  run_stryker "$run" "$folders" "$tests" "${mutate[@]}" || status=1
 done
 exit "$status"
