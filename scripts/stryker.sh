@@ -104,6 +104,7 @@ if [ "${1:-}" = "--since" ]; then
   if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
     echo "mutation (--since): the base commit $base is not in this clone's history; nothing mutated"; exit 0
   fi
+  base=$(git rev-parse --verify "$base^{commit}")   # Stryker finds branches, tags and full commit ids, not HEAD~1
   changed=(); folders=""; lines=0
   while IFS= read -r f; do
     [ -f "$f" ] || continue
