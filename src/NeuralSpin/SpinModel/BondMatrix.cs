@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace NeuralSpin.SpinModel;
 
 /// <summary>
@@ -246,23 +248,36 @@ public sealed class BondMatrix : ISymmetricCoupling
             return;
         }
         // rows of each block split over threads: the dot products land in disjoint rows of y, the row updates of the next
-        // layer in one buffer per thread, added in thread order (the result does not depend on scheduling)
-        var xs = x.ToArray();
-        var ys = new double[Size];
-        for (int k = 0; k < BlockCount; k++)
+        // layer in one buffer per thread, added in thread order (the result does not depend on scheduling). The copies of
+        // x and y the threads share are pooled: a product per Lanczos step would otherwise leave two large-object arrays
+        // of N behind, which the runtime collects late, with the heap grown around the blocks.
+        int n = Size;
+        var xs = ArrayPool<double>.Shared.Rent(n);
+        var ys = ArrayPool<double>.Shared.Rent(n);
+        try
         {
-            int r = _widths[k], c = _widths[k + 1], kk = k;
-            var partial = new double[parts][];
-            Parallel.For(0, parts, p =>
+            x.CopyTo(xs);
+            Array.Clear(ys, 0, n);
+            for (int k = 0; k < BlockCount; k++)
             {
-                partial[p] = new double[c];
-                int lo = (int)((long)r * p / parts), hi = (int)((long)r * (p + 1) / parts);
-                OnePassRows(kk, lo, hi, xs, ys, partial[p]);
-            });
-            var yOut = ys.AsSpan(_offsets[k + 1], c);
-            for (int p = 0; p < parts; p++) Blas.Axpy(1, partial[p], yOut);
+                int r = _widths[k], c = _widths[k + 1], kk = k;
+                var partial = new double[parts][];
+                Parallel.For(0, parts, p =>
+                {
+                    partial[p] = new double[c];
+                    int lo = (int)((long)r * p / parts), hi = (int)((long)r * (p + 1) / parts);
+                    OnePassRows(kk, lo, hi, xs.AsSpan(0, n), ys.AsSpan(0, n), partial[p]);
+                });
+                var yOut = ys.AsSpan(_offsets[k + 1], c);
+                for (int p = 0; p < parts; p++) Blas.Axpy(1, partial[p], yOut);
+            }
+            ys.AsSpan(0, n).CopyTo(y);
         }
-        ys.CopyTo(y);
+        finally
+        {
+            ArrayPool<double>.Shared.Return(xs);
+            ArrayPool<double>.Shared.Return(ys);
+        }
     }
 
     /// <summary>
