@@ -385,6 +385,15 @@ public sealed class BondMatrix : ISymmetricCoupling
     }
 
     /// <summary>The transpose of a row-major rows x cols matrix (row-major cols x rows).</summary>
+    internal static double[] TransposeDouble(double[] b, int rows, int cols) => Transpose(b, rows, cols);
+
+    /// <summary>Bond matrix of float32 blocks J^(k) made by the caller and held by nothing else (kept, not copied).</summary>
+    internal static BondMatrix FromSingleBlocksKept(IReadOnlyList<int> widths, IReadOnlyList<float[]> blocks) => new(widths, blocks, copy: false);
+
+    /// <summary>Bond matrix of float64 blocks J^(k) made by the caller and held by nothing else (kept, not copied).</summary>
+    internal static BondMatrix FromBlocksKept(IReadOnlyList<int> widths, IReadOnlyList<double[]> blocks) => new(widths, blocks, copy: false);
+
+    /// <summary>The transpose of a row-major rows x cols matrix (row-major cols x rows).</summary>
     internal static float[] TransposeSingle(ReadOnlySpan<float> b, int rows, int cols)
     {
         var t = new float[b.Length];
