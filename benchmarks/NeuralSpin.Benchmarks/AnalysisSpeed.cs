@@ -26,7 +26,8 @@ namespace NeuralSpin.Benchmarks;
 /// [--spacing-check h1,h2,...] [--depth D] (hidden layers of the scaling networks, default 3)
 /// [--storage f32|f64|both] (the scaling networks drawn straight into float32 blocks, as a network initialised in float32
 /// is, the default; or in float64; or both, the float32 one being the float64 draw rounded, with every reported number
-/// compared)
+/// compared) [--products h] (processor time of the one-pass product J x on 784-h-h-h-10 with float64 and with float32
+/// blocks, alternated in one process so that the load falls on both alike)
 /// </summary>
 public static class AnalysisSpeed
 {
@@ -60,6 +61,7 @@ public static class AnalysisSpeed
                 case "--search-too": SearchToo = true; break;
                 case "--progress": Progress = true; break;
                 case "--storage": storage = args[++i]; break;
+                case "--products": Products(int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--depth": depth = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--spacing-check": spacingCheck = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--path": path = args[++i] == "dense" ? AnalysisPath.Dense : AnalysisPath.MatrixFree; break;
@@ -295,6 +297,33 @@ public static class AnalysisSpeed
                 $"s0/styp {r.FirstLevelSpacingRatio:R} (estimated {r.SpacingEstimated}, s_typ {r.TypicalSpacing:R})");
             return r;
         }
+    }
+
+    /// <summary>Processor milliseconds per one-pass product J x with float64 and float32 blocks of the same draw, in five
+    /// alternating rounds of 20 products each (the median round of each).</summary>
+    static void Products(int h)
+    {
+        var widths = new[] { 784, h, h, h, 10 };
+        var f64 = BondMatrix.Sample(widths, new[] { 2.0 }, new SplitMixSource(1));
+        var f32 = BondMatrix.Sample(widths, new[] { 2.0 }, new SplitMixSource(1), singlePrecision: true);
+        var x = new double[f64.Size];
+        var rng = new SplitMixSource(2);
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextDouble() - 0.5;
+        var y = new double[x.Length];
+        f64.MultiplyOnePass(x, y);
+        f32.MultiplyOnePass(x, y); // warm-up
+        var t64 = new List<double>();
+        var t32 = new List<double>();
+        for (int round = 0; round < 5; round++)
+            foreach (var (j, list) in new[] { (f64, t64), (f32, t32) })
+            {
+                double wall = Time(() => { for (int r = 0; r < 20; r++) j.MultiplyOnePass(x, y); });
+                list.Add(Cpu / 20 * 1e3);
+            }
+        t64.Sort();
+        t32.Sort();
+        Console.WriteLine($"one-pass product on 784-{h}-{h}-{h}-10 ({f64.WeightCount} weights), load average {Load()}: float64 blocks {F(t64[2])} ms, " +
+            $"float32 blocks {F(t32[2])} ms processor per product (median of 5 rounds of 20; ranges {F(t64[0])}-{F(t64[4])}, {F(t32[0])}-{F(t32[4])})");
     }
 
     static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
