@@ -190,6 +190,25 @@ public class SinglePrecisionStorageTests
         Assert.That(r.BetaCCorrected!.Value, Is.EqualTo(betaC03).Within(1e-9 * betaC03));
     }
 
+    /// <summary>
+    /// AnalysisCost counts the blocks at 4 bytes per weight in float32 storage: past the certified width (no float64 copies
+    /// for the chi recurrence) the matrix-free estimate is 4 W bytes below that of float64 storage, W the weight count
+    /// (784-6250 x 16-10: 2.36 GB of blocks, as measured for REPRODUCE.md); the dense path's estimate changes by as much.
+    /// </summary>
+    [Test]
+    public void AnalysisCost_CountsFourBytesPerWeightInFloat32Storage()
+    {
+        int[] widths = [784, .. Enumerable.Repeat(6250, 16), 10];
+        var f64 = AnalysisCost.Of(widths);
+        var f32 = AnalysisCost.Of(widths, bytesPerWeight: 4);
+        long w = 784L * 6250 + 15L * 6250 * 6250 + 6250L * 10;
+        Assert.That(f32.Weights, Is.EqualTo(w));
+        Assert.That(f64.MatrixFreeBytes - f32.MatrixFreeBytes, Is.EqualTo(4 * w).Within(1));
+        Assert.That(f64.DenseBytes - f32.DenseBytes, Is.EqualTo(4 * w).Within(1));
+        Assert.That(f32.MatrixFreeBytes, Is.InRange(2.5e9, 2.7e9));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AnalysisCost.Of(widths, bytesPerWeight: 2));
+    }
+
     static BondMatrix ToSingle(BondMatrix j) =>
         BondMatrix.FromSingleBlocks(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(k => j.BlockCopy(k).Select(v => (float)v).ToArray()).ToList());
 }
