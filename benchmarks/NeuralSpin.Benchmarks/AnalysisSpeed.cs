@@ -24,6 +24,10 @@ namespace NeuralSpin.Benchmarks;
 /// Run: dotnet run -c Release --project benchmarks/NeuralSpin.Benchmarks -- analysis-speed [WEIGHTS] [--level C0]
 /// [--grid-points G] [--crossing-only] [--search-too] [--scaling h1,h2,...] [--path dense|matrix-free] [--progress]
 /// [--spacing-check h1,h2,...] [--depth D] (hidden layers of the scaling networks, default 3)
+/// [--storage f32|f64|both] (the scaling networks drawn straight into float32 blocks, as a network initialised in float32
+/// is, the default; or in float64; or both, the float32 one being the float64 draw rounded, with every reported number
+/// compared) [--products h] (processor time of the one-pass product J x on 784-h-h-h-10 with float64 and with float32
+/// blocks, alternated in one process so that the load falls on both alike)
 /// </summary>
 public static class AnalysisSpeed
 {
@@ -45,6 +49,7 @@ public static class AnalysisSpeed
         bool crossingOnly = false;
         int[]? spacingCheck = null;
         int depth = 3;
+        string storage = "f32";
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -55,6 +60,8 @@ public static class AnalysisSpeed
                 case "--crossing-only": crossingOnly = true; break;
                 case "--search-too": SearchToo = true; break;
                 case "--progress": Progress = true; break;
+                case "--storage": storage = args[++i]; break;
+                case "--products": Products(int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--depth": depth = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--spacing-check": spacingCheck = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--path": path = args[++i] == "dense" ? AnalysisPath.Dense : AnalysisPath.MatrixFree; break;
@@ -63,7 +70,8 @@ public static class AnalysisSpeed
         }
         TorchLinalg.Configure(1);
         if (weights != null) Network(WeightFile.Load(weights).ToBondMatrix(), weights, level, grid, crossingOnly);
-        if (scaling != null) Scaling(scaling, level, path, depth);
+        if (storage is not ("f32" or "f64" or "both")) throw new ArgumentException($"--storage {storage}: give f32, f64 or both");
+        if (scaling != null) Scaling(scaling, level, path, depth, storage);
         if (spacingCheck != null) SpacingCheck(spacingCheck);
         return 0;
     }
@@ -221,15 +229,58 @@ public static class AnalysisSpeed
         }
     }
 
-    static void Scaling(int[] hidden, double level, AnalysisPath path, int depth)
+    static void Scaling(int[] hidden, double level, AnalysisPath path, int depth, string storage)
     {
         var rows = new List<(int N, double T)>();
-        Console.WriteLine($"scaling, path {path}, networks 784-(h x {depth})-10 (Kaiming C = 2, seed 1), level {F(level)}, load average {Load()}");
+        Console.WriteLine($"scaling, path {path}, networks 784-(h x {depth})-10 (Kaiming C = 2, seed 1, blocks in {storage}), level {F(level)}, load average {Load()}");
         foreach (int h in hidden)
         {
             var widths = new[] { 784 }.Concat(Enumerable.Repeat(h, depth)).Append(10).ToArray();
-            var j = BondMatrix.Sample(widths, new[] { 2.0 }, new SplitMixSource(1));
-            var cost = AnalysisCost.Of(j.Widths.ToArray());
+            AnalysisResult? r64 = null;
+            foreach (bool single in storage == "both" ? new[] { false, true } : new[] { storage == "f32" })
+            {
+                BondMatrix j = null!;
+                double tDraw = Time(() => j = BondMatrix.Sample(widths, new[] { 2.0 }, new SplitMixSource(1), singlePrecision: single));
+                Console.WriteLine($"  drew {string.Join("-", widths)} into {(single ? "float32" : "float64")} blocks ({AnalysisCost.FormatBytes(j.BlockBytes)}): {F(tDraw)} s");
+                var r = ScalingRun(j, level, path, rows);
+                if (!single) r64 = r;
+                else if (r64 != null) Compare(r64, r);
+                j = null!;
+                GC.Collect();
+            }
+        }
+        if (rows.Count >= 2)
+        {
+            double mx = rows.Average(p => Math.Log(p.N)), my = rows.Average(p => Math.Log(p.T));
+            double sxy = rows.Sum(p => (Math.Log(p.N) - mx) * (Math.Log(p.T) - my)), sxx = rows.Sum(p => Math.Pow(Math.Log(p.N) - mx, 2));
+            Console.WriteLine($"  fitted exponent: time ~ N^{F(sxy / sxx)}");
+        }
+    }
+
+    /// <summary>Every reported number of the float64 draw against the float32 one (the same draw rounded): the difference
+    /// and the relative difference.</summary>
+    static void Compare(AnalysisResult a, AnalysisResult b)
+    {
+        static string D(double? x, double? y) => x is double u && y is double v
+            ? string.Create(CultureInfo.InvariantCulture, $"{u:R} vs {v:R}: difference {v - u:G3}, relative {(v - u) / Math.Abs(u):G3}")
+            : $"{x} vs {y}";
+        Console.WriteLine("    float64 vs float32 blocks:");
+        Console.WriteLine($"      curve minimum    {D(a.CurveMinLambda, b.CurveMinLambda)}");
+        Console.WriteLine($"      its beta         {D(a.CurveMinBeta, b.CurveMinBeta)}");
+        Console.WriteLine($"      certified lower  {D(a.CurveCertifiedLowerBound, b.CurveCertifiedLowerBound)}");
+        Console.WriteLine($"      beta_c           {D(a.BetaC, b.BetaC)}");
+        Console.WriteLine($"      beta_c(c_0)      {D(a.BetaCCorrected, b.BetaCCorrected)}");
+        Console.WriteLine($"      lambda_max(J)    {D(a.LambdaMaxJ, b.LambdaMaxJ)} (residuals {a.LambdaMaxJResidual:G3}, {b.LambdaMaxJResidual:G3})");
+        Console.WriteLine($"      lambda_min(R)    {D(a.LambdaMinR, b.LambdaMinR)}");
+        Console.WriteLine($"      T_c replica      {D(a.TcReplica, b.TcReplica)}");
+        Console.WriteLine($"      s_0/s_typ        {D(a.FirstLevelSpacingRatio, b.FirstLevelSpacingRatio)}");
+        Console.WriteLine($"      s_typ            {D(a.TypicalSpacing, b.TypicalSpacing)}");
+    }
+
+    static AnalysisResult ScalingRun(BondMatrix j, double level, AnalysisPath path, List<(int N, double T)> rows)
+    {
+        {
+            var cost = AnalysisCost.Of(j.Widths.ToArray(), bytesPerWeight: j.SinglePrecision ? 4 : 8);
             AnalysisResult? r = null;
             double t = Time(() => r = NetworkAnalysis.Run(j, new AnalysisOptions
             {
@@ -244,13 +295,35 @@ public static class AnalysisSpeed
                 $"estimate {F(cost.EstimatedSeconds(path))} s, {AnalysisCost.FormatBytes(cost.Bytes(path))}; peak working set so far {AnalysisCost.FormatBytes(self.PeakWorkingSet64)})");
             Console.WriteLine($"    min {r.CurveMinLambda:R} at {r.CurveMinBeta:R}, beta_c {r.BetaC:R}, beta_c(c_0) {r.BetaCCorrected:R}, lambda_max(J) {r.LambdaMaxJ:R}, " +
                 $"s0/styp {r.FirstLevelSpacingRatio:R} (estimated {r.SpacingEstimated}, s_typ {r.TypicalSpacing:R})");
+            return r;
         }
-        if (rows.Count >= 2)
-        {
-            double mx = rows.Average(p => Math.Log(p.N)), my = rows.Average(p => Math.Log(p.T));
-            double sxy = rows.Sum(p => (Math.Log(p.N) - mx) * (Math.Log(p.T) - my)), sxx = rows.Sum(p => Math.Pow(Math.Log(p.N) - mx, 2));
-            Console.WriteLine($"  fitted exponent: time ~ N^{F(sxy / sxx)}");
-        }
+    }
+
+    /// <summary>Processor milliseconds per one-pass product J x with float64 and float32 blocks of the same draw, in five
+    /// alternating rounds of 20 products each (the median round of each).</summary>
+    static void Products(int h)
+    {
+        var widths = new[] { 784, h, h, h, 10 };
+        var f64 = BondMatrix.Sample(widths, new[] { 2.0 }, new SplitMixSource(1));
+        var f32 = BondMatrix.Sample(widths, new[] { 2.0 }, new SplitMixSource(1), singlePrecision: true);
+        var x = new double[f64.Size];
+        var rng = new SplitMixSource(2);
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextDouble() - 0.5;
+        var y = new double[x.Length];
+        f64.MultiplyOnePass(x, y);
+        f32.MultiplyOnePass(x, y); // warm-up
+        var t64 = new List<double>();
+        var t32 = new List<double>();
+        for (int round = 0; round < 5; round++)
+            foreach (var (j, list) in new[] { (f64, t64), (f32, t32) })
+            {
+                double wall = Time(() => { for (int r = 0; r < 20; r++) j.MultiplyOnePass(x, y); });
+                list.Add(Cpu / 20 * 1e3);
+            }
+        t64.Sort();
+        t32.Sort();
+        Console.WriteLine($"one-pass product on 784-{h}-{h}-{h}-10 ({f64.WeightCount} weights), load average {Load()}: float64 blocks {F(t64[2])} ms, " +
+            $"float32 blocks {F(t32[2])} ms processor per product (median of 5 rounds of 20; ranges {F(t64[0])}-{F(t64[4])}, {F(t32[0])}-{F(t32[4])})");
     }
 
     static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";

@@ -70,4 +70,33 @@ public class BondMatrixProperties
         bool same = back.Widths.SequenceEqual(c.Widths) && Enumerable.Range(1, j.BlockCount).All(k => back.BlockCopy(k).SequenceEqual(c.Blocks[k - 1]));
         return (shapes && transposed && same).Label($"shapes {shapes}, W = J^T {transposed}, round trip {same}");
     }
+
+    /// <summary>
+    /// Blocks stored in float32 (docs/theory.md section 4, "Storage of the blocks"): the case's entries rounded to float32
+    /// and stored in float32 give bit for bit the products, d_i, C_k and dense matrix of the same values stored in float64
+    /// (each weight is widened exactly and the float64 kernel's operations run in its order).
+    /// </summary>
+    [SeededProperty(Arbitrary = new[] { typeof(SpinArbitraries) })]
+    public Property Float32Storage_EqualsFloat64StorageOfTheSameValues(LayeredCase c)
+    {
+        var singles = c.Blocks.Select(b => b.Select(v => (float)(v / 3)).ToArray()).ToList();
+        var f = BondMatrix.FromSingleBlocks(c.Widths, singles);
+        var d = new BondMatrix(c.Widths, singles.Select(b => b.Select(v => (double)v).ToArray()).ToList());
+        int n = d.Size;
+        var x = Enumerable.Range(0, n).Select(i => ((i * 7 + c.Knob) % 11 - 5) / 3.0).ToArray();
+        static bool Same(double[] a, double[] b) => a.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(b.Select(BitConverter.DoubleToInt64Bits));
+        var y1 = new double[n];
+        var y2 = new double[n];
+        d.Multiply(x, y1);
+        f.Multiply(x, y2);
+        bool product = Same(y1, y2);
+        d.MultiplySquared(x, y1);
+        f.MultiplySquared(x, y2);
+        bool squared = Same(y1, y2);
+        bool rows = Same(d.RowSquareSums(), f.RowSquareSums());
+        bool variances = Same(d.CouplingVariances(), f.CouplingVariances());
+        bool dense = Same(d.ToDenseRowMajor(), f.ToDenseRowMajor());
+        return (f.SinglePrecision && product && squared && rows && variances && dense)
+            .Label($"J x {product}, (J o J) x {squared}, d {rows}, C {variances}, dense {dense}");
+    }
 }

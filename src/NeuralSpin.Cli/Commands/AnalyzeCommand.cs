@@ -133,16 +133,17 @@ public static class AnalyzeCommand
         var layerNames = s.Layers is null ? null : ArgParsing.Layers(s.Layers);
         TorchLinalg.Configure(ArgParsing.ThreadCount(s.Threads));
 
-        var loaded = WeightFile.Load(s.Weights, layerNames);
+        // layer by layer into the blocks (float32 when the weights are float32 values): no float64 copy of the network
+        var loaded = WeightFile.LoadNetwork(s.Weights, layerNames);
         NoticeIgnored(io, loaded);
-        var bonds = loaded.ToBondMatrix();
+        var bonds = loaded.Bonds;
         CheckBetaMax(s.BetaMax, s.Weights, bonds);
         BondMatrix? refBonds = null;
         if (s.Reference != null)
         {
-            var refLoaded = WeightFile.Load(s.Reference, layerNames);
+            var refLoaded = WeightFile.LoadNetwork(s.Reference, layerNames);
             NoticeIgnored(io, refLoaded);
-            refBonds = refLoaded.ToBondMatrix();
+            refBonds = refLoaded.Bonds;
             CheckBetaMax(s.BetaMax, s.Reference, refBonds);
             if (!refBonds.Widths.SequenceEqual(bonds.Widths))
                 io.Notice($"the reference '{s.Reference}' has widths {Dash(refBonds.Widths)}, the network {Dash(bonds.Widths)}; its curve minimum is used as c_0 all the same.");
@@ -186,7 +187,7 @@ public static class AnalyzeCommand
     /// </summary>
     static AnalysisPath ChoosePath(CliIO io, Settings s, BondMatrix bonds, BondMatrix? refBonds)
     {
-        var cost = AnalysisCost.Of(bonds.Widths.ToArray());
+        var cost = AnalysisCost.Of(bonds.Widths.ToArray(), bytesPerWeight: bonds.SinglePrecision ? 4 : 8);
         long limit = s.MemoryLimit != null ? ArgParsing.MemorySize(s.MemoryLimit) : MachineMemory.DefaultAnalysisLimit();
         string limitText = s.MemoryLimit != null
             ? $"the limit --memory-limit {s.MemoryLimit} ({AnalysisCost.FormatBytes(limit)})"
@@ -201,7 +202,7 @@ public static class AnalyzeCommand
         if (refBonds != null)
         {
             // the reference's curve minimum is computed on the same path's curve machinery (dense spectrum of J on the dense path)
-            var refCost = AnalysisCost.Of(refBonds.Widths.ToArray());
+            var refCost = AnalysisCost.Of(refBonds.Widths.ToArray(), bytesPerWeight: refBonds.SinglePrecision ? 4 : 8);
             if (refCost.Bytes(path) > limit)
                 throw new UsageException(
                     $"the reference '{s.Reference}' has N = {refCost.Spins.ToString(CultureInfo.InvariantCulture)} spins and its curve needs about {AnalysisCost.FormatBytes(refCost.Bytes(path))}, more than {limitText}. Give a larger --memory-limit, or --level C0 instead of --reference.");
@@ -255,7 +256,7 @@ public static class AnalyzeCommand
         return NeuralSpin.Reporting.CsvText.Write(["beta", "lambda_min"], Enumerable.Range(0, points).Select(i => new object?[] { sample.Beta[i], sample.LambdaMin[i] }));
     }
 
-    static void NoticeIgnored(CliIO io, LoadedWeights loaded)
+    static void NoticeIgnored(CliIO io, LoadedNetwork loaded)
     {
         if (loaded.Ignored.Count == 0) return;
         var names = loaded.Ignored.Take(6).Select(t => $"{t.Name} {t.ShapeText}").ToList();

@@ -22,12 +22,13 @@ public enum AnalysisPath
 
 /// <summary>
 /// An estimate, made before any work, of the memory and time of <see cref="NetworkAnalysis.Run"/> on a layered
-/// network of widths N_0..N_L, for both paths. Memory counts the arrays the analysis allocates (float64):
+/// network of widths N_0..N_L, for both paths. Memory counts the arrays the analysis allocates:
 /// <list type="bullet">
 /// <item>always: the blocks J^(k) once (the products read them in one pass, with no transposed copy), W = sum_k N_{k-1} N_k
-/// numbers, the Lanczos basis (at most 301 vectors of N) and a few vectors;</item>
+/// weights of 4 bytes (float32 storage, <see cref="SpinModel.BondMatrix.SinglePrecision"/>) or 8, the Lanczos basis (at
+/// most 301 float64 vectors of N) and a few vectors;</item>
 /// <item>where the curve is certified (always on the dense path, up to a width on the matrix-free one): the chi
-/// recurrence's copies of the blocks (W) and its widest step k (docs/theory.md section 5): Phi_k and its Cholesky
+/// recurrence's float64 copies of the blocks (8 W bytes) and its widest step k (docs/theory.md section 5): Phi_k and its Cholesky
 /// factor (2 N_k^2), J^(k)^T Phi_{k-1}^{-1} J^(k) (N_k^2) and the solves Phi^{-1} J on both sides
 /// (N_{k-1} N_k + N_k N_{k+1});</item>
 /// <item>dense path only: 3 N^2 for the eigenvalue problem of I - M (the managed matrix, the libtorch copy and the copy
@@ -121,11 +122,14 @@ public sealed record AnalysisCost
     public const int TypicalProducts = 1500;
 
     /// <summary>The estimate for widths N_0..N_L (at least two layers), the matrix-free path certified up to
-    /// <paramref name="certifyUpToWidth"/> (<see cref="AnalysisOptions.CertifyUpToWidth"/>).</summary>
-    public static AnalysisCost Of(IReadOnlyList<int> widths, int certifyUpToWidth = 4096)
+    /// <paramref name="certifyUpToWidth"/> (<see cref="AnalysisOptions.CertifyUpToWidth"/>), the blocks stored with
+    /// <paramref name="bytesPerWeight"/> bytes per weight (4 in float32 storage, <see cref="SpinModel.BondMatrix.BlockBytes"/>;
+    /// 8 in float64).</summary>
+    public static AnalysisCost Of(IReadOnlyList<int> widths, int certifyUpToWidth = 4096, int bytesPerWeight = 8)
     {
         ArgumentNullException.ThrowIfNull(widths);
         if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers", nameof(widths));
+        if (bytesPerWeight is not (4 or 8)) throw new ArgumentOutOfRangeException(nameof(bytesPerWeight), bytesPerWeight, "the blocks take 4 (float32) or 8 (float64) bytes per weight");
         double n = 0, w = 0, chiBytes = 0, chiFlops = 0, even = 0, odd = 0;
         for (int k = 0; k < widths.Count; k++)
         {
@@ -140,8 +144,8 @@ public sealed record AnalysisCost
         }
         bool certifyMatrixFree = widths.Skip(1).Max() <= certifyUpToWidth;
         // the blocks once (products in one pass, no transposed copy), the Lanczos basis and a few vectors
-        double baseBytes = 8 * w + 8 * LanczosVectors * n + 16 * 8 * n;
-        // the chi recurrence copies the blocks into libtorch and holds its widest step
+        double baseBytes = bytesPerWeight * w + 8 * LanczosVectors * n + 16 * 8 * n;
+        // the chi recurrence copies the blocks into libtorch (float64) and holds its widest step
         double certifiedBytes = 8 * w + chiBytes;
         double productFlops = TypicalProducts * 4 * w;
         double denseOne = 4.0 / 3 * n * n * n;

@@ -97,6 +97,29 @@ public static class FloatFormats
         }
     }
 
+    /// <summary>Whether every value of a safetensors dtype is a float32 value (F32, F16, BF16), so that it can be held in
+    /// float32 exactly.</summary>
+    public static bool IsSingleExact(string dtype) => dtype is "F32" or "F16" or "BF16";
+
+    /// <summary>Decodes little-endian elements of F32, F16 or BF16 into float32 (exact: each is a float32 value).</summary>
+    internal static void DecodeLittleEndian(string dtype, ReadOnlySpan<byte> src, Span<float> dst)
+    {
+        switch (dtype)
+        {
+            case "F32":
+                for (int i = 0; i < dst.Length; i++) dst[i] = BinaryPrimitives.ReadSingleLittleEndian(src[(4 * i)..]);
+                break;
+            case "F16":
+                for (int i = 0; i < dst.Length; i++) dst[i] = (float)HalfBitsToDouble(BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]));
+                break;
+            case "BF16":
+                for (int i = 0; i < dst.Length; i++) dst[i] = BitConverter.UInt32BitsToSingle((uint)BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]) << 16);
+                break;
+            default:
+                throw new ArgumentException($"dtype {dtype} is not held exactly in float32", nameof(dtype));
+        }
+    }
+
     /// <summary>Encodes values as little-endian elements of a safetensors dtype.</summary>
     internal static void EncodeLittleEndian(string dtype, ReadOnlySpan<double> src, Span<byte> dst)
     {

@@ -5,16 +5,23 @@ namespace NeuralSpin.IO;
 /// <see cref="Load"/> reads and converts the values (to float64, row-major) only when asked, so that a
 /// caller working layer by layer holds one layer's values at a time (docs/theory.md section 10).
 /// </summary>
-public sealed class ModelTensor
+public sealed class ModelTensor : ITensorInfo
 {
     readonly Func<double[]> _read;
+    readonly Func<float[]>? _readSingle;
 
     /// <summary>Describes a tensor whose values <paramref name="read"/> produces on demand.</summary>
     /// <param name="name">Name in the file.</param>
     /// <param name="dType">Element type, spelled as in safetensors (<c>F64</c>, <c>F32</c>, <c>F16</c>, <c>BF16</c>; integer types <c>I64</c>, <c>I32</c>, ...).</param>
     /// <param name="shape">Dimensions, outermost first, in PyTorch's orientation (a linear weight is (out, in)).</param>
     /// <param name="read">Reads the prod(shape) values in row-major order.</param>
-    public ModelTensor(string name, string dType, long[] shape, Func<double[]> read)
+    public ModelTensor(string name, string dType, long[] shape, Func<double[]> read) : this(name, dType, shape, read, null)
+    {
+    }
+
+    /// <summary>As the public constructor, with a reader of the values as float32 for a tensor stored in float32 or
+    /// narrower (F32, F16, BF16: every value a float32 value), which skips the float64 copy.</summary>
+    internal ModelTensor(string name, string dType, long[] shape, Func<double[]> read, Func<float[]>? readSingle)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(dType);
@@ -24,6 +31,7 @@ public sealed class ModelTensor
         DType = dType;
         Shape = shape;
         _read = read;
+        _readSingle = readSingle;
     }
 
     /// <summary>A tensor whose values are already in memory.</summary>
@@ -58,7 +66,24 @@ public sealed class ModelTensor
     /// <exception cref="WeightFileException">The values cannot be read (the message names the file).</exception>
     public NamedTensor Load() => new(Name, DType, Shape, _read());
 
+    /// <summary>
+    /// The values as float32, read straight from the file with no float64 copy, where the reader can (safetensors F32, F16
+    /// and BF16, whose values are all float32 values); null otherwise (then <see cref="Load"/> gives them in float64).
+    /// </summary>
+    /// <exception cref="WeightFileException">The values cannot be read (the message names the file).</exception>
+    public float[]? LoadSingle() => _readSingle?.Invoke();
+
     /// <summary>True for the floating element types of safetensors and NumPy (<c>F64</c>, <c>F32</c>, <c>F16</c>, <c>BF16</c>, <c>&lt;f8</c>, ...).</summary>
     public static bool IsFloatingType(string dType) =>
         dType is "F64" or "F32" or "F16" or "BF16" || (dType.Length >= 2 && dType[^2] == 'f');
+}
+
+/// <summary>What the layer choice of <see cref="WeightFile"/> reads of a tensor: its name, element type and shape.</summary>
+internal interface ITensorInfo
+{
+    string Name { get; }
+    string DType { get; }
+    long[] Shape { get; }
+    int Rank { get; }
+    string ShapeText { get; }
 }

@@ -4,7 +4,7 @@ namespace NeuralSpin.IO;
 /// One array read from (or to be written to) a weights file: its name, the element type as the file
 /// spells it, its shape, and its values converted to float64 in row-major (C) order.
 /// </summary>
-public sealed record NamedTensor
+public sealed record NamedTensor : ITensorInfo
 {
     /// <summary>Creates a tensor and checks that <paramref name="data"/> holds prod(shape) values.</summary>
     /// <param name="name">Name in the file (safetensors key, npz member without <c>.npy</c>, or the .npy file name).</param>

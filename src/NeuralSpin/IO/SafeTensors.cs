@@ -93,7 +93,8 @@ public static class SafeTensors
         catch (DirectoryNotFoundException e) { throw Missing(shownPath, e); }
         catch (IOException e) { throw new WeightFileException(shownPath, $"could not be read ({e.Message})", "Check that the file is readable.", e); }
         catch (UnauthorizedAccessException e) { throw new WeightFileException(shownPath, $"could not be opened ({e.Message})", "Check the file's permissions.", e); }
-        var tensors = entries.Select(e => new ModelTensor(e.Name, e.DType, e.Shape, () => ReadEntry(path, shownPath, bufferStart, e))).ToList();
+        var tensors = entries.Select(e => new ModelTensor(e.Name, e.DType, e.Shape, () => ReadEntry(path, shownPath, bufferStart, e),
+            FloatFormats.IsSingleExact(e.DType) ? () => ReadEntrySingle(path, shownPath, bufferStart, e) : null)).ToList();
         return (tensors, metadata);
     }
 
@@ -105,6 +106,31 @@ public static class SafeTensors
             if (stream.Length < bufferStart + e.End)
                 throw new WeightFileException(shownPath, $"tensor '{e.Name}' ends past the end of the file, which changed after its header was read", "Do not modify the file while it is read.");
             var data = new double[e.Count];
+            const int chunk = 1 << 16;
+            int itemSize = FloatFormats.SafeTensorsItemSize(e.DType);
+            var buf = new byte[chunk * itemSize];
+            stream.Position = bufferStart + e.Begin;
+            for (long i = 0; i < e.Count; i += chunk)
+            {
+                int m = (int)Math.Min(chunk, e.Count - i);
+                stream.ReadExactly(buf, 0, m * itemSize);
+                FloatFormats.DecodeLittleEndian(e.DType, buf.AsSpan(0, m * itemSize), data.AsSpan((int)i, m));
+            }
+            return data;
+        }
+        catch (IOException ex) { throw new WeightFileException(shownPath, $"could not be read ({ex.Message})", "Check that the file is readable.", ex); }
+        catch (UnauthorizedAccessException ex) { throw new WeightFileException(shownPath, $"could not be opened ({ex.Message})", "Check the file's permissions.", ex); }
+    }
+
+    /// <summary>The values of an F32, F16 or BF16 entry as float32, decoded chunk by chunk (no float64 copy).</summary>
+    static float[] ReadEntrySingle(string path, string shownPath, long bufferStart, Entry e)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            if (stream.Length < bufferStart + e.End)
+                throw new WeightFileException(shownPath, $"tensor '{e.Name}' ends past the end of the file, which changed after its header was read", "Do not modify the file while it is read.");
+            var data = new float[e.Count];
             const int chunk = 1 << 16;
             int itemSize = FloatFormats.SafeTensorsItemSize(e.DType);
             var buf = new byte[chunk * itemSize];

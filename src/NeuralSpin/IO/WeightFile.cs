@@ -1,3 +1,4 @@
+using System.Numerics;
 using NeuralSpin.SpinModel;
 
 namespace NeuralSpin.IO;
@@ -51,6 +52,65 @@ public static class WeightFile
     }
 
     /// <summary>
+    /// Reads a weights file straight into the bond matrix, one layer at a time, by the rules of <see cref="Load"/>: memory
+    /// holds the blocks built so far and one layer being read, never a float64 copy of the whole network. The blocks are
+    /// stored in float32 when every weight is a float32 value (files of F32, F16 or BF16 weights, which safetensors files
+    /// give as float32 with no float64 copy at all; other formats' float32 weights are recognised from their values) and
+    /// in float64 otherwise (<see cref="BondMatrix.SinglePrecision"/>); either way the analysis gives the same numbers as
+    /// on <see cref="LoadedWeights.ToBondMatrix"/>.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="layers">Optional explicit layer names in forward order (the CLI's <c>--layers a,b,c</c>).</param>
+    /// <exception cref="WeightFileException">Whatever is wrong with the file, with a message naming it.</exception>
+    public static LoadedNetwork LoadNetwork(string path, IReadOnlyList<string>? layers = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var model = ModelFile.Open(path);
+        var tensors = model.Tensors;
+        if (tensors.Count == 0)
+            throw new WeightFileException(path, "the file holds no tensors", WeightFileException.ReExport);
+        var (chosen, ignoredInfo) = layers is null ? ChooseByRank(path, tensors) : ChooseByName(path, tensors, layers);
+        foreach (var t in chosen) CheckShape(path, t);
+        CheckChain(path, chosen, explicitOrder: layers is not null);
+        var ignored = ignoredInfo.Select(t => t.Load()).ToList();
+        var widths = new List<int> { (int)chosen[0].Shape[1] };
+        var singles = new List<float[]>();
+        List<double[]>? doubles = null;
+        var squares = new List<double>();
+        foreach (var t in chosen)
+        {
+            int rows = (int)t.Shape[0], cols = (int)t.Shape[1];
+            widths.Add(rows);
+            var f = doubles is null ? t.LoadSingle() : null;
+            if (f != null)
+            {
+                squares.Add(CheckValues<float>(path, t.Name, cols, f));
+                singles.Add(BondMatrix.TransposeSingle(f, rows, cols));
+                continue;
+            }
+            var d = t.Load().Data;
+            squares.Add(CheckValues<double>(path, t.Name, cols, d));
+            if (doubles is null && AllSingle(d))
+            {
+                singles.Add(BondMatrix.TransposeSingle(d.Select(v => (float)v).ToArray(), rows, cols));
+                continue;
+            }
+            // a weight that is not a float32 value: float64 storage for all blocks
+            doubles ??= singles.Select(b => b.Select(v => (double)v).ToArray()).ToList();
+            singles.Clear();
+            doubles.Add(BondMatrix.TransposeDouble(d, rows, cols));
+        }
+        var bonds = doubles is null ? BondMatrix.FromSingleBlocksKept(widths, singles) : BondMatrix.FromBlocksKept(widths, doubles);
+        return new LoadedNetwork(path, bonds, chosen.Select(t => t.Name).ToList(), squares, ignored, model.Metadata);
+    }
+
+    static bool AllSingle(double[] d)
+    {
+        foreach (var v in d) if ((double)(float)v != v) return false;
+        return true;
+    }
+
+    /// <summary>
     /// Saves the weights W^(k) = J^(k)^T of a bond matrix, named <c>layers.{k}.weight</c> for
     /// k = 0..L-1 in forward order, atomically. A path ending in <c>.npz</c> gives an npz archive
     /// (float64 only); any other path a safetensors file.
@@ -87,9 +147,9 @@ public static class WeightFile
         return (model.Tensors.Select(t => t.Load()).ToList(), model.Metadata);
     }
 
-    static bool IsWeight(NamedTensor t) => ModelTensor.IsFloatingType(t.DType);
+    static bool IsWeight<T>(T t) where T : ITensorInfo => ModelTensor.IsFloatingType(t.DType);
 
-    static (List<NamedTensor>, List<NamedTensor>) ChooseByRank(string path, IReadOnlyList<NamedTensor> tensors)
+    static (List<T>, List<T>) ChooseByRank<T>(string path, IReadOnlyList<T> tensors) where T : ITensorInfo
     {
         var bad = tensors.Where(t => IsWeight(t) && t.Rank >= 3).ToList();
         if (bad.Count > 0)
@@ -105,11 +165,11 @@ public static class WeightFile
         return (matrices, tensors.Where(t => !used.Contains(t)).ToList());
     }
 
-    static (List<NamedTensor>, List<NamedTensor>) ChooseByName(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<string> names)
+    static (List<T>, List<T>) ChooseByName<T>(string path, IReadOnlyList<T> tensors, IReadOnlyList<string> names) where T : ITensorInfo
     {
         if (names.Count == 0)
             throw new WeightFileException(path, "the list of layers to use is empty", "Give at least one tensor name or glob to --layers.");
-        var chosen = new List<NamedTensor>();
+        var chosen = new List<T>();
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (entry, selected) in LayerPatterns.Expand(names, tensors, tensors.Where(t => IsWeight(t) && t.Rank == 2), t => t.Name))
         {
@@ -133,27 +193,44 @@ public static class WeightFile
 
     static void CheckLayer(string path, NamedTensor t)
     {
+        CheckShape(path, t);
+        CheckValues<double>(path, t.Name, t.Shape[1], t.Data);
+    }
+
+    static void CheckShape<T>(string path, T t) where T : ITensorInfo
+    {
         long rows = t.Shape[0], cols = t.Shape[1];
         if (rows == 0 || cols == 0)
             throw new WeightFileException(path, $"layer '{t.Name}' has shape {t.ShapeText}, with no units on one side",
                 "Remove empty layers from the file or from --layers.");
         if (rows > int.MaxValue || cols > int.MaxValue)
             throw new WeightFileException(path, $"layer '{t.Name}' of shape {t.ShapeText} is too wide", "Use layers of fewer than 2^31 units.");
-        var d = t.Data;
+    }
+
+    /// <summary>Refuses a NaN or infinite weight and a sum of squares past <see cref="MaxSquareSum"/>; returns the sum of
+    /// squares (in float64).</summary>
+    static double CheckValues<T>(string path, string name, long cols, ReadOnlySpan<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         for (int i = 0; i < d.Length; i++)
         {
-            if (double.IsFinite(d[i])) continue;
-            string what = double.IsNaN(d[i]) ? "NaN" : d[i] > 0 ? "+infinity" : "-infinity";
+            if (T.IsFinite(d[i])) continue;
+            string what = T.IsNaN(d[i]) ? "NaN" : d[i] > T.Zero ? "+infinity" : "-infinity";
             throw new WeightFileException(path,
-                $"layer '{t.Name}' has a {what} weight at flat index {i} (row {i / cols}, column {i % cols})",
+                $"layer '{name}' has a {what} weight at flat index {i} (row {i / cols}, column {i % cols})",
                 "The network diverged or the export is broken; analyse a checkpoint with finite weights.");
         }
         double squares = 0, largest = 0;
-        for (int i = 0; i < d.Length; i++) { squares += d[i] * d[i]; largest = Math.Max(largest, Math.Abs(d[i])); }
+        for (int i = 0; i < d.Length; i++)
+        {
+            double v = double.CreateTruncating(d[i]);
+            squares += v * v;
+            largest = Math.Max(largest, Math.Abs(v));
+        }
         if (!(squares <= MaxSquareSum))
             throw new WeightFileException(path,
-                $"layer '{t.Name}' holds finite weights so large (largest |w| = {largest.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}) that their squares sum to {squares.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}, beyond the {MaxSquareSum:G0} the spin-model analysis can represent in float64 (C_k, d_i and beta^2 d_i would overflow)",
+                $"layer '{name}' holds finite weights so large (largest |w| = {largest.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}) that their squares sum to {squares.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}, beyond the {MaxSquareSum:G0} the spin-model analysis can represent in float64 (C_k, d_i and beta^2 d_i would overflow)",
                 "Rescale the weights (the model of c W at beta is that of W at c beta), or check the export: weights of a trained network are of order 1/sqrt(N).");
+        return squares;
     }
 
     /// <summary>
@@ -162,11 +239,11 @@ public static class WeightFile
     /// </summary>
     public const double MaxSquareSum = 1e300;
 
-    static void CheckChain(string path, List<NamedTensor> layers, bool explicitOrder)
+    static void CheckChain<T>(string path, List<T> layers, bool explicitOrder) where T : ITensorInfo
     {
         for (int k = 1; k < layers.Count; k++)
         {
-            NamedTensor prev = layers[k - 1], cur = layers[k];
+            T prev = layers[k - 1], cur = layers[k];
             if (cur.Shape[1] == prev.Shape[0]) continue;
             string order = explicitOrder ? "in the order given by --layers" : "in numeric name order";
             throw new WeightFileException(path,
@@ -175,14 +252,14 @@ public static class WeightFile
         }
     }
 
-    static string Describe(IEnumerable<NamedTensor> tensors)
+    static string Describe<T>(IEnumerable<T> tensors) where T : ITensorInfo
     {
         var parts = tensors.Take(8).Select(t => $"'{t.Name}' {t.ShapeText}").ToList();
         int more = tensors.Count() - parts.Count;
         return string.Join(", ", parts) + (more > 0 ? $" and {more} more" : "");
     }
 
-    static string Available(IEnumerable<NamedTensor> tensors)
+    static string Available<T>(IEnumerable<T> tensors) where T : ITensorInfo
     {
         var names = tensors.Where(t => t.Rank == 2 && IsWeight(t)).Select(t => t.Name).Order(LayerNameComparer.Instance).ToList();
         return names.Count == 0 ? "none" : string.Join(", ", names.Select(n => $"'{n}'"));

@@ -115,7 +115,7 @@ public static class LayerAnalysis
             {
                 var h = b.Load();
                 CheckFinite(model.Path, h);
-                field = Field(w, h);
+                field = Field(w.Shape[0], SquareSum(w), h);
                 if (field.Large)
                     notes.Add(string.Create(CultureInfo.InvariantCulture,
                         $"warning: layer '{w.Name}' has bias fields '{h.Name}' of rms {field.Rms:G3}, {field.Ratio:G3} times the couplings' typical local field {field.CouplingField:G3}; the linearized TAP analysis around m = 0 assumes h = 0, so read its transition with care"));
@@ -231,28 +231,49 @@ public static class LayerAnalysis
     public static IReadOnlyList<(string Layer, BiasField Field)> BiasFields(LoadedWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        return BiasFields(weights.Layers.Select(l => (l.Name, l.Shape[0], (Func<double>)(() => SquareSum(l)))).ToList(), weights.Ignored);
+    }
+
+    /// <summary>The bias fields of the layers of a network read by <see cref="WeightFile.LoadNetwork"/> (as for
+    /// <see cref="BiasFields(LoadedWeights)"/>, from the layers' sums of squares kept when they were read).</summary>
+    public static IReadOnlyList<(string Layer, BiasField Field)> BiasFields(LoadedNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return BiasFields(network.LayerNames.Select((name, k) => (name, (long)network.Bonds.Widths[k + 1], (Func<double>)(() => network.LayerSquareSums[k]))).ToList(),
+            network.Ignored);
+    }
+
+    static IReadOnlyList<(string Layer, BiasField Field)> BiasFields(IReadOnlyList<(string Name, long Rows, Func<double> SquareSum)> layers, IReadOnlyList<NamedTensor> ignored)
+    {
         var result = new List<(string, BiasField)>();
-        foreach (var l in weights.Layers)
+        foreach (var l in layers)
         {
-            var candidates = weights.Ignored.Where(t => ModelTensor.IsFloatingType(t.DType) && t.Rank == 1 && t.Shape[0] == l.Shape[0] && Owner(t.Name) == Owner(l.Name)).ToList();
+            var candidates = ignored.Where(t => ModelTensor.IsFloatingType(t.DType) && t.Rank == 1 && t.Shape[0] == l.Rows && Owner(t.Name) == Owner(l.Name)).ToList();
             if (candidates.Count == 0) continue;
             var b = candidates.FirstOrDefault(t => t.Name.Contains("bias", StringComparison.OrdinalIgnoreCase)) ?? candidates[0];
-            if (b.Data.All(double.IsFinite)) result.Add((l.Name, Field(l, b)));
+            if (b.Data.All(double.IsFinite)) result.Add((l.Name, Field(l.Rows, l.SquareSum(), b)));
         }
         return result;
     }
 
-    static BiasField Field(NamedTensor w, NamedTensor h)
+    /// <summary>sum_ij W_ij^2, row by row.</summary>
+    static double SquareSum(NamedTensor w)
     {
         long rows = w.Shape[0];
-        long per = w.Data.LongLength / rows;
+        var data = w.Data;
+        long per = data.LongLength / rows;
         double rowSq = 0;
         for (long i = 0; i < rows; i++)
         {
             double s = 0;
-            for (long j = 0; j < per; j++) { double v = w.Data[i * per + j]; s += v * v; }
+            for (long j = 0; j < per; j++) { double v = data[i * per + j]; s += v * v; }
             rowSq += s;
         }
+        return rowSq;
+    }
+
+    static BiasField Field(long rows, double rowSq, NamedTensor h)
+    {
         double coupling = Math.Sqrt(rowSq / rows);
         double rms = Math.Sqrt(h.Data.Sum(v => v * v) / Math.Max(1, h.Data.Length));
         double max = h.Data.Length == 0 ? 0 : h.Data.Max(Math.Abs);

@@ -82,6 +82,115 @@ public static class Blas
         return s;
     }
 
+    // Kernels on float32 rows (blocks stored in float32, BondMatrix): each float is widened to float64 (exactly) and
+    // everything after that is the float64 kernel above, vector for vector in the same order, so a row of float32 values
+    // gives bit for bit the result of the same values stored in float64 (docs/theory.md section 4, "Storage").
+    // Vector.Widen puts the first half of a float vector in `low`: float vector m gives float64 vectors 2m and 2m + 1.
+
+    /// <summary>
+    /// sum_i a_i b_i with a row of float32 weights, accumulated in float64: bit for bit
+    /// <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/> of the same values in float64.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
+    public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<double> b)
+    {
+        if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
+        int n = a.Length, w = Vector<double>.Count;
+        var vf = MemoryMarshal.Cast<float, Vector<float>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
+        var acc = Vector<double>.Zero;
+        var acc2 = Vector<double>.Zero;
+        for (int m = 0; m < vf.Length; m++)
+        {
+            Vector.Widen(vf[m], out var lo, out var hi);
+            acc += lo * vb[2 * m];
+            acc2 += hi * vb[2 * m + 1];
+        }
+        int k = 2 * vf.Length;
+        if (k < vb.Length) acc += WidenAt(a, k) * vb[k]; // an odd last float64 vector: the float64 kernel's unpaired one
+        double s = Vector.Sum(acc + acc2);
+        for (int i = vb.Length * w; i < n; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    /// <summary>sum_i a_i^2 b_i (float32 a, float64 b), or sum_i a_i b_i; bit for bit the float64 kernel of the same values.</summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
+    public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<double> b, bool square) => square ? DotSquared(a, b) : Dot(a, b);
+
+    static double DotSquared(ReadOnlySpan<float> a, ReadOnlySpan<double> b)
+    {
+        if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
+        int n = a.Length, w = Vector<double>.Count;
+        var vf = MemoryMarshal.Cast<float, Vector<float>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
+        var acc = Vector<double>.Zero;
+        for (int m = 0; m < vf.Length; m++)
+        {
+            Vector.Widen(vf[m], out var lo, out var hi);
+            acc += lo * lo * vb[2 * m];
+            acc += hi * hi * vb[2 * m + 1];
+        }
+        int k = 2 * vf.Length;
+        if (k < vb.Length)
+        {
+            var v = WidenAt(a, k);
+            acc += v * v * vb[k];
+        }
+        double s = Vector.Sum(acc);
+        for (int i = vb.Length * w; i < n; i++) s += (double)a[i] * a[i] * b[i];
+        return s;
+    }
+
+    /// <summary>
+    /// Returns sum_i a_i b_i and adds alpha a to y in the same pass, with a row of float32 weights (products and sums in
+    /// float64): bit for bit <see cref="DotAxpy(ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/> of the
+    /// same values in float64, reading half the bytes.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> or <paramref name="y"/> is shorter than <paramref name="a"/>.</exception>
+    public static double DotAxpy(ReadOnlySpan<float> a, ReadOnlySpan<double> b, double alpha, Span<double> y)
+    {
+        if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
+        if (y.Length < a.Length) throw new ArgumentException($"y has {y.Length} entries, fewer than the {a.Length} of a", nameof(y));
+        int n = a.Length;
+        var vf = MemoryMarshal.Cast<float, Vector<float>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
+        var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..n]);
+        var acc = Vector<double>.Zero;
+        var valpha = new Vector<double>(alpha);
+        for (int m = 0; m < vf.Length; m++)
+        {
+            Vector.Widen(vf[m], out var lo, out var hi);
+            int k = 2 * m;
+            acc += lo * vb[k];
+            vy[k] += valpha * lo;
+            acc += hi * vb[k + 1];
+            vy[k + 1] += valpha * hi;
+        }
+        int last = 2 * vf.Length;
+        if (last < vb.Length)
+        {
+            var v = WidenAt(a, last);
+            acc += v * vb[last];
+            vy[last] += valpha * v;
+        }
+        double s = Vector.Sum(acc);
+        for (int i = vb.Length * Vector<double>.Count; i < n; i++)
+        {
+            s += a[i] * b[i];
+            y[i] += alpha * a[i];
+        }
+        return s;
+    }
+
+    /// <summary>The float64 vector of a[k w .. (k + 1) w), w = Vector&lt;double&gt;.Count (widened exactly).</summary>
+    static Vector<double> WidenAt(ReadOnlySpan<float> a, int k)
+    {
+        int w = Vector<double>.Count;
+        Span<double> t = stackalloc double[w];
+        for (int i = 0; i < w; i++) t[i] = a[k * w + i];
+        return new Vector<double>(t);
+    }
+
     static void CheckDot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));

@@ -63,7 +63,20 @@ public static class Lanczos
         if (!(startNoise >= 0) || !double.IsFinite(startNoise))
             throw new ArgumentOutOfRangeException(nameof(startNoise), startNoise, "the start noise must be finite and non-negative");
         int mMax = Math.Min(maxDimension, n);
-        var q = new double[mMax + 1][];
+        var q = RentBasis(n, mMax + 1);
+        try
+        {
+            return Run(apply, n, start, rng, tolerance, maxRestarts, startNoise, mMax, q);
+        }
+        finally
+        {
+            ReturnBasis(q, n);
+        }
+    }
+
+    static LanczosResult Run(Action<double[], double[]> apply, int n, double[]? start, Random rng, double tolerance, int maxRestarts,
+        double startNoise, int mMax, double[][] q)
+    {
         var w = new double[n];
         var alpha = new double[mMax];
         var beta = new double[mMax + 1];
@@ -84,7 +97,7 @@ public static class Lanczos
         for (int restart = 0; restart <= maxRestarts; restart++)
         {
             double nrm = Blas.Norm(v0);
-            q[0] = new double[n];
+            q[0] ??= new double[n];
             for (int i = 0; i < n; i++) q[0][i] = v0[i] / nrm;
             int m = 0;
             bool done = false;
@@ -137,5 +150,41 @@ public static class Lanczos
         Blas.Axpy(-theta, ritz, w);
         resid = Blas.Norm(w);
         return new LanczosResult(theta, ritz, resid, products, resid <= tolerance * 1.5);
+    }
+
+    // The Krylov vectors of the last run, kept for the next run of the same length (the curve's runs follow one another):
+    // a run at 10^5 spins fills up to 301 vectors (0.24 GB), and fresh ones for each run would leave that much garbage per
+    // run, which the runtime collects late, growing the heap around the blocks. Held weakly, so a full collection may take
+    // them; every vector is written before it is read, so reuse changes no result.
+    static readonly WeakReference<double[][]?> Spare = new(null);
+    static readonly object SpareLock = new();
+
+    static double[][] RentBasis(int n, int count)
+    {
+        lock (SpareLock)
+        {
+            if (Spare.TryGetTarget(out var s) && s != null && s.Length >= count && LengthOf(s) is var len && (len == 0 || len == n))
+            {
+                Spare.SetTarget(null);
+                return s;
+            }
+        }
+        return new double[count][];
+    }
+
+    static void ReturnBasis(double[][] q, int n)
+    {
+        lock (SpareLock)
+        {
+            if (!Spare.TryGetTarget(out var s) || s == null || s.Length <= q.Length || LengthOf(s) != n) Spare.SetTarget(q);
+        }
+    }
+
+    /// <summary>The length of the vectors of a basis (0 when none is allocated yet).</summary>
+    static int LengthOf(double[][]? basis)
+    {
+        if (basis == null) return -1;
+        foreach (var v in basis) if (v != null) return v.Length;
+        return 0;
     }
 }

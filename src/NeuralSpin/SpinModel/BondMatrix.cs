@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace NeuralSpin.SpinModel;
 
 /// <summary>
@@ -6,10 +8,15 @@ namespace NeuralSpin.SpinModel;
 /// J^(k) = W^(k)^T of shape N_{k-1} x N_k for k = 1..L, where W^(k) is the PyTorch (out, in) weight.
 /// The dense matrix J is symmetric, zero-diagonal and block tridiagonal with J^(k) above the diagonal
 /// and J^(k)^T below it; H(sigma) = -1/2 sigma^T J sigma. Biases are not part of H.
+/// The blocks are stored in float64, or in float32 when every weight is a float32 value (weights trained or saved in
+/// float32, or drawn with <c>singlePrecision</c>): that storage is exact and halves the memory and the bytes a product
+/// reads; the products widen each weight to float64 and accumulate in float64, bit for bit as on the same values stored
+/// in float64, so every result is the same (docs/theory.md section 4, "Storage of the blocks").
 /// </summary>
 public sealed class BondMatrix : ISymmetricCoupling
 {
-    readonly double[][] _blocks; // J^(k), k = 1..L, stored at index k-1, row-major N_{k-1} x N_k
+    readonly double[][]? _blocks; // J^(k), k = 1..L, stored at index k-1, row-major N_{k-1} x N_k (float64 storage)
+    readonly float[][]? _singles; // the same in float32 storage; exactly one of the two is set
     readonly int[] _offsets;
 
     /// <summary>Builds the bond matrix from blocks J^(k) (row-major, N_{k-1} x N_k).</summary>
@@ -38,16 +45,77 @@ public sealed class BondMatrix : ISymmetricCoupling
         for (int k = 0; k < blocks.Count; k++)
         {
             if (blocks[k] is null) throw new ArgumentNullException(nameof(blocks), $"block J^({k + 1}) is null");
-            long expect = (long)Widths[k] * Widths[k + 1];
-            if (blocks[k].LongLength != expect)
-                throw new ArgumentException($"block J^({k + 1}) should have {Widths[k]}x{Widths[k + 1]} entries, got {blocks[k].Length}");
+            CheckBlockSize(k, blocks[k].LongLength);
             foreach (var v in blocks[k])
                 if (!double.IsFinite(v)) throw new ArgumentException($"block J^({k + 1}) has a NaN or infinite entry");
             _blocks[k] = copy ? (double[])blocks[k].Clone() : blocks[k];
         }
-        _offsets = new int[_widths.Length + 1];
-        for (int k = 0; k < _widths.Length; k++) _offsets[k + 1] = _offsets[k] + Widths[k];
-        Size = _offsets[^1];
+        (_offsets, Size) = Offsets(_widths);
+    }
+
+    /// <summary>
+    /// Builds the bond matrix from float32 blocks J^(k) (row-major, N_{k-1} x N_k), stored in float32 (half the memory of
+    /// float64; exact, since the values are float32). The results equal those of the same values given in float64.
+    /// </summary>
+    /// <param name="widths">N_0..N_L (at least two layers, all positive).</param>
+    /// <param name="blocks">L blocks; block k-1 holds J^(k) with N_{k-1} * N_k finite entries.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="widths"/>, <paramref name="blocks"/> or one of the blocks is null.</exception>
+    /// <exception cref="ArgumentException">As for the float64 blocks.</exception>
+    public static BondMatrix FromSingleBlocks(IReadOnlyList<int> widths, IReadOnlyList<float[]> blocks) => new(widths, blocks, copy: true);
+
+    /// <summary>The float32 constructor; with <paramref name="copy"/> false the blocks are kept, not copied.</summary>
+    internal BondMatrix(IReadOnlyList<int> widths, IReadOnlyList<float[]> blocks, bool copy)
+    {
+        ArgumentNullException.ThrowIfNull(widths);
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers (one weight matrix)");
+        if (blocks.Count != widths.Count - 1) throw new ArgumentException($"{widths.Count} layers need {widths.Count - 1} blocks, got {blocks.Count}");
+        foreach (var w in widths) if (w < 1) throw new ArgumentException("layer widths must be positive");
+        _widths = widths.ToArray();
+        _singles = new float[blocks.Count][];
+        for (int k = 0; k < blocks.Count; k++)
+        {
+            if (blocks[k] is null) throw new ArgumentNullException(nameof(blocks), $"block J^({k + 1}) is null");
+            CheckBlockSize(k, blocks[k].LongLength);
+            foreach (var v in blocks[k])
+                if (!float.IsFinite(v)) throw new ArgumentException($"block J^({k + 1}) has a NaN or infinite entry");
+            _singles[k] = copy ? (float[])blocks[k].Clone() : blocks[k];
+        }
+        (_offsets, Size) = Offsets(_widths);
+    }
+
+    void CheckBlockSize(int k, long length)
+    {
+        long expect = (long)_widths[k] * _widths[k + 1];
+        if (length != expect)
+            throw new ArgumentException($"block J^({k + 1}) should have {_widths[k]}x{_widths[k + 1]} entries, got {length}");
+    }
+
+    static (int[] Offsets, int Size) Offsets(int[] widths)
+    {
+        var o = new int[widths.Length + 1];
+        for (int k = 0; k < widths.Length; k++) o[k + 1] = checked(o[k] + widths[k]);
+        return (o, o[^1]);
+    }
+
+    /// <summary>
+    /// Whether the blocks are stored in float32 (every weight a float32 value; half the memory, same results; see the
+    /// class summary).
+    /// </summary>
+    public bool SinglePrecision => _singles != null;
+
+    /// <summary>Bytes of the stored blocks: 4 or 8 per weight.</summary>
+    public long BlockBytes => (SinglePrecision ? 4L : 8L) * WeightCount;
+
+    /// <summary>Number of weights W = sum_k N_{k-1} N_k.</summary>
+    public long WeightCount
+    {
+        get
+        {
+            long w = 0;
+            for (int k = 0; k + 1 < _widths.Length; k++) w += (long)_widths[k] * _widths[k + 1];
+            return w;
+        }
     }
 
     /// <summary>
@@ -76,13 +144,38 @@ public sealed class BondMatrix : ISymmetricCoupling
         return new BondMatrix(widths, blocks, copy: false);
     }
 
+    /// <summary>
+    /// From float32 PyTorch <c>nn.Linear</c> weights W^(k) (row-major, N_k x N_{k-1}), in forward order: J^(k) = W^(k)^T,
+    /// stored in float32 (<see cref="SinglePrecision"/>). The chain out_k == in_{k+1} must hold.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="weights"/> or the data of one weight is null.</exception>
+    /// <exception cref="ArgumentException">As for the float64 weights.</exception>
+    public static BondMatrix FromSingleLinearWeights(IReadOnlyList<(int Rows, int Cols, float[] Data)> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.Count == 0) throw new ArgumentException("no weight matrices");
+        var widths = new List<int> { weights[0].Cols };
+        var blocks = new List<float[]>();
+        for (int k = 0; k < weights.Count; k++)
+        {
+            var (rows, cols, w) = weights[k];
+            if (w is null) throw new ArgumentNullException(nameof(weights), $"weight {k} has no data");
+            if (cols != widths[^1])
+                throw new ArgumentException($"layer chain broken: weight {k} has {cols} inputs but the previous layer has {widths[^1]} outputs");
+            if (w.LongLength != (long)rows * cols) throw new ArgumentException($"weight {k} should have {rows}x{cols} entries, got {w.Length}");
+            blocks.Add(Transpose(w, rows, cols));
+            widths.Add(rows);
+        }
+        return new BondMatrix(widths, blocks, copy: false);
+    }
+
     /// <summary>Layer widths N_0..N_L.</summary>
     public IReadOnlyList<int> Widths => _widths;
 
     readonly int[] _widths;
 
     /// <summary>Number of weight layers L (blocks).</summary>
-    public int BlockCount => _blocks.Length;
+    public int BlockCount => _widths.Length - 1;
 
     /// <inheritdoc />
     public int Size { get; }
@@ -95,16 +188,37 @@ public sealed class BondMatrix : ISymmetricCoupling
         return _offsets[k];
     }
 
-    /// <summary>Block J^(k), k = 1..L, row-major N_{k-1} x N_k (a read-only view of the stored data).</summary>
+    /// <summary>Block J^(k), k = 1..L, row-major N_{k-1} x N_k in float64: a read-only view of the stored data in float64
+    /// storage, a float64 copy (exact) in float32 storage.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 1..L.</exception>
-    public ReadOnlySpan<double> Block(int k) => _blocks[CheckBlock(k) - 1];
+    public ReadOnlySpan<double> Block(int k) => _blocks is { } b ? b[CheckBlock(k) - 1] : BlockCopy(k);
 
-    /// <summary>A copy of block J^(k) as a fresh array.</summary>
+    /// <summary>A copy of block J^(k) as a fresh float64 array (exact in either storage).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 1..L.</exception>
-    public double[] BlockCopy(int k) => (double[])_blocks[CheckBlock(k) - 1].Clone();
+    public double[] BlockCopy(int k)
+    {
+        CheckBlock(k);
+        if (_blocks is { } b) return (double[])b[k - 1].Clone();
+        var f = _singles![k - 1];
+        var d = new double[f.LongLength];
+        for (long i = 0; i < d.LongLength; i++) d[i] = f[i];
+        return d;
+    }
 
     int CheckBlock(int k) =>
-        k >= 1 && k <= _blocks.Length ? k : throw new ArgumentOutOfRangeException(nameof(k), k, $"the block index must lie in 1..{_blocks.Length} (blocks are numbered from 1)");
+        k >= 1 && k <= BlockCount ? k : throw new ArgumentOutOfRangeException(nameof(k), k, $"the block index must lie in 1..{BlockCount} (blocks are numbered from 1)");
+
+    /// <summary>Entries of block index k (J^(k+1)).</summary>
+    long BlockLength(int k) => (long)_widths[k] * _widths[k + 1];
+
+    /// <summary>Row i of block index k (J^(k+1), c = N_{k+1} entries) dotted with x (squared entries when
+    /// <paramref name="square"/>), in float64 from either storage.</summary>
+    double RowDot(int k, int i, int c, ReadOnlySpan<double> x, bool square) =>
+        _blocks is { } b ? Blas.Dot(b[k].AsSpan(i * c, c), x, square) : Blas.Dot(_singles![k].AsSpan(i * c, c), x, square);
+
+    /// <summary>Row i of block index k (J^(k+1), c entries): returns row . x and adds alpha row to y.</summary>
+    double RowDotAxpy(int k, int i, int c, ReadOnlySpan<double> x, double alpha, Span<double> y) =>
+        _blocks is { } b ? Blas.DotAxpy(b[k].AsSpan(i * c, c), x, alpha, y) : Blas.DotAxpy(_singles![k].AsSpan(i * c, c), x, alpha, y);
 
     /// <summary>y = J x using the blocks only (cost 2 sum_k N_{k-1} N_k).</summary>
     /// <exception cref="ArgumentException"><paramref name="x"/> or <paramref name="y"/> does not have length N, or
@@ -127,32 +241,43 @@ public sealed class BondMatrix : ISymmetricCoupling
         if (x.Length != Size || y.Length != Size) throw new ArgumentException($"expected vectors of length {Size}");
         if (x.Overlaps(y)) throw new ArgumentException("the output must not overlap the input", nameof(y));
         y.Clear();
-        long weights = 0;
-        foreach (var blk in _blocks) weights += blk.LongLength;
-        int parts = weights >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        int parts = WeightCount >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
         if (parts == 1)
         {
-            for (int k = 0; k < _blocks.Length; k++) OnePassRows(k, 0, _widths[k], x, y, y.Slice(_offsets[k + 1], _widths[k + 1]));
+            for (int k = 0; k < BlockCount; k++) OnePassRows(k, 0, _widths[k], x, y, y.Slice(_offsets[k + 1], _widths[k + 1]));
             return;
         }
         // rows of each block split over threads: the dot products land in disjoint rows of y, the row updates of the next
-        // layer in one buffer per thread, added in thread order (the result does not depend on scheduling)
-        var xs = x.ToArray();
-        var ys = new double[Size];
-        for (int k = 0; k < _blocks.Length; k++)
+        // layer in one buffer per thread, added in thread order (the result does not depend on scheduling). The copies of
+        // x and y the threads share are pooled: a product per Lanczos step would otherwise leave two large-object arrays
+        // of N behind, which the runtime collects late, with the heap grown around the blocks.
+        int n = Size;
+        var xs = ArrayPool<double>.Shared.Rent(n);
+        var ys = ArrayPool<double>.Shared.Rent(n);
+        try
         {
-            int r = _widths[k], c = _widths[k + 1], kk = k;
-            var partial = new double[parts][];
-            Parallel.For(0, parts, p =>
+            x.CopyTo(xs);
+            Array.Clear(ys, 0, n);
+            for (int k = 0; k < BlockCount; k++)
             {
-                partial[p] = new double[c];
-                int lo = (int)((long)r * p / parts), hi = (int)((long)r * (p + 1) / parts);
-                OnePassRows(kk, lo, hi, xs, ys, partial[p]);
-            });
-            var yOut = ys.AsSpan(_offsets[k + 1], c);
-            for (int p = 0; p < parts; p++) Blas.Axpy(1, partial[p], yOut);
+                int r = _widths[k], c = _widths[k + 1], kk = k;
+                var partial = new double[parts][];
+                Parallel.For(0, parts, p =>
+                {
+                    partial[p] = new double[c];
+                    int lo = (int)((long)r * p / parts), hi = (int)((long)r * (p + 1) / parts);
+                    OnePassRows(kk, lo, hi, xs.AsSpan(0, n), ys.AsSpan(0, n), partial[p]);
+                });
+                var yOut = ys.AsSpan(_offsets[k + 1], c);
+                for (int p = 0; p < parts; p++) Blas.Axpy(1, partial[p], yOut);
+            }
+            ys.AsSpan(0, n).CopyTo(y);
         }
-        ys.CopyTo(y);
+        finally
+        {
+            ArrayPool<double>.Shared.Return(xs);
+            ArrayPool<double>.Shared.Return(ys);
+        }
     }
 
     /// <summary>
@@ -167,10 +292,8 @@ public sealed class BondMatrix : ISymmetricCoupling
         if (xs.Length != ys.Length) throw new ArgumentException("as many outputs as inputs", nameof(ys));
         int m = xs.Length;
         foreach (var y in ys) Array.Clear(y);
-        long weights = 0;
-        foreach (var blk in _blocks) weights += blk.LongLength;
-        int parts = weights >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
-        for (int k = 0; k < _blocks.Length; k++)
+        int parts = WeightCount >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        for (int k = 0; k < BlockCount; k++)
         {
             int r = _widths[k], c = _widths[k + 1], o0 = _offsets[k], o1 = _offsets[k + 1], kk = k;
             var partial = new double[parts][][];
@@ -179,13 +302,9 @@ public sealed class BondMatrix : ISymmetricCoupling
                 var mine = partial[p] = new double[m][];
                 for (int v = 0; v < m; v++) mine[v] = new double[c];
                 int lo = (int)((long)r * p / parts), hi = (int)((long)r * (p + 1) / parts);
-                var block = _blocks[kk];
                 for (int i = lo; i < hi; i++)
-                {
-                    var row = block.AsSpan(i * c, c);
                     for (int v = 0; v < m; v++)
-                        ys[v][o0 + i] += Blas.DotAxpy(row, xs[v].AsSpan(o1, c), xs[v][o0 + i], mine[v]);
-                }
+                        ys[v][o0 + i] += RowDotAxpy(kk, i, c, xs[v].AsSpan(o1, c), xs[v][o0 + i], mine[v]);
             });
             for (int p = 0; p < parts; p++)
                 for (int v = 0; v < m; v++) Blas.Axpy(1, partial[p][v], ys[v].AsSpan(o1, c));
@@ -199,13 +318,13 @@ public sealed class BondMatrix : ISymmetricCoupling
     void OnePassRows(int k, int lo, int hi, ReadOnlySpan<double> x, Span<double> y, Span<double> yNext)
     {
         int c = _widths[k + 1], o0 = _offsets[k], o1 = _offsets[k + 1];
-        var block = _blocks[k];
         var xOut = x.Slice(o1, c);
         for (int i = lo; i < hi; i++)
-            y[o0 + i] += Blas.DotAxpy(block.AsSpan(i * c, c), xOut, x[o0 + i], yNext);
+            y[o0 + i] += RowDotAxpy(k, i, c, xOut, x[o0 + i], yNext);
     }
 
-    double[][]? _transposed; // J^(k)^T row-major N_k x N_{k-1}, built on first product
+    double[][]? _transposed; // J^(k)^T row-major N_k x N_{k-1}, built on first product (float64 storage)
+    float[][]? _transposedSingle; // the same in float32 storage
 
     void Apply(ReadOnlySpan<double> x, Span<double> y, bool square)
     {
@@ -213,25 +332,24 @@ public sealed class BondMatrix : ISymmetricCoupling
         if (y.Length != Size) throw new ArgumentException($"expected {Size} entries in y, got {y.Length}", nameof(y));
         // y is cleared before x is read: an output on top of the input would give J 0 = 0
         if (x.Overlaps(y)) throw new ArgumentException("the output must not overlap the input", nameof(y));
-        var tr = _transposed ??= _blocks.Select((b, i) => Transpose(b, Widths[i], Widths[i + 1])).ToArray();
+        if (_blocks != null) _transposed ??= _blocks.Select((b, i) => Transpose(b, Widths[i], Widths[i + 1])).ToArray();
+        else _transposedSingle ??= _singles!.Select((b, i) => Transpose(b, Widths[i], Widths[i + 1])).ToArray();
         y[..Size].Clear();
         // Each output row is one contiguous dot product (J^(k) rows for layer k-1, J^(k)^T rows for layer k),
         // split over threads for large networks; the result does not depend on the thread count.
         var xs = x.ToArray();
         var ys = new double[Size];
-        long work = 0;
-        foreach (var b in _blocks) work += b.LongLength;
-        int parts = work > 200_000 ? Math.Min(Environment.ProcessorCount, 8) : 1;
-        if (parts == 1) ApplyRows(xs, ys, square, tr, 0, Size);
+        int parts = WeightCount > 200_000 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        if (parts == 1) ApplyRows(xs, ys, square, 0, Size);
         else
         {
             int chunk = (Size + parts - 1) / parts;
-            Parallel.For(0, parts, p => ApplyRows(xs, ys, square, tr, p * chunk, Math.Min(Size, (p + 1) * chunk)));
+            Parallel.For(0, parts, p => ApplyRows(xs, ys, square, p * chunk, Math.Min(Size, (p + 1) * chunk)));
         }
         ys.CopyTo(y);
     }
 
-    void ApplyRows(double[] x, double[] y, bool square, double[][] tr, int from, int to)
+    void ApplyRows(double[] x, double[] y, bool square, int from, int to)
     {
         for (int k = 0; k < _widths.Length; k++)
         {
@@ -244,24 +362,44 @@ public sealed class BondMatrix : ISymmetricCoupling
                 if (k + 1 < _widths.Length) // outgoing block J^(k+1): row i, columns in layer k+1
                 {
                     int c = _widths[k + 1];
-                    s += Blas.Dot(_blocks[k].AsSpan(i * c, c), x.AsSpan(_offsets[k + 1], c), square);
+                    s += RowDot(k, i, c, x.AsSpan(_offsets[k + 1], c), square);
                 }
                 if (k > 0) // incoming block J^(k): column i = row i of the transpose, entries in layer k-1
                 {
                     int r = _widths[k - 1];
-                    s += Blas.Dot(tr[k - 1].AsSpan(i * r, r), x.AsSpan(_offsets[k - 1], r), square);
+                    var xIn = x.AsSpan(_offsets[k - 1], r);
+                    s += _transposed is { } tr ? Blas.Dot(tr[k - 1].AsSpan(i * r, r), xIn, square) : Blas.Dot(_transposedSingle![k - 1].AsSpan(i * r, r), xIn, square);
                 }
                 y[g] = s;
             }
         }
     }
 
-    static double[] Transpose(double[] b, int rows, int cols)
+    static T[] Transpose<T>(T[] b, int rows, int cols)
     {
-        var t = new double[b.LongLength];
+        var t = new T[b.LongLength];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 t[(long)j * rows + i] = b[(long)i * cols + j];
+        return t;
+    }
+
+    /// <summary>The transpose of a row-major rows x cols matrix (row-major cols x rows).</summary>
+    internal static double[] TransposeDouble(double[] b, int rows, int cols) => Transpose(b, rows, cols);
+
+    /// <summary>Bond matrix of float32 blocks J^(k) made by the caller and held by nothing else (kept, not copied).</summary>
+    internal static BondMatrix FromSingleBlocksKept(IReadOnlyList<int> widths, IReadOnlyList<float[]> blocks) => new(widths, blocks, copy: false);
+
+    /// <summary>Bond matrix of float64 blocks J^(k) made by the caller and held by nothing else (kept, not copied).</summary>
+    internal static BondMatrix FromBlocksKept(IReadOnlyList<int> widths, IReadOnlyList<double[]> blocks) => new(widths, blocks, copy: false);
+
+    /// <summary>The transpose of a row-major rows x cols matrix (row-major cols x rows).</summary>
+    internal static float[] TransposeSingle(ReadOnlySpan<float> b, int rows, int cols)
+    {
+        var t = new float[b.Length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                t[(long)j * rows + i] = b[i * cols + j];
         return t;
     }
 
@@ -277,14 +415,24 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <summary>Calls <paramref name="visit"/>(i, l, J_il) for every entry of every block, with global indices i &lt; l.</summary>
     void ForEachBond(Action<int, int, double> visit)
     {
-        for (int k = 1; k <= _blocks.Length; k++)
+        for (int k = 1; k <= BlockCount; k++)
         {
             int r = Widths[k - 1], c = Widths[k];
             int o0 = _offsets[k - 1], o1 = _offsets[k];
-            var b = _blocks[k - 1];
-            for (int i = 0; i < r; i++)
-                for (int j = 0; j < c; j++)
-                    visit(o0 + i, o1 + j, b[(long)i * c + j]);
+            if (_blocks is { } blocks)
+            {
+                var b = blocks[k - 1];
+                for (int i = 0; i < r; i++)
+                    for (int j = 0; j < c; j++)
+                        visit(o0 + i, o1 + j, b[(long)i * c + j]);
+            }
+            else
+            {
+                var f = _singles![k - 1];
+                for (int i = 0; i < r; i++)
+                    for (int j = 0; j < c; j++)
+                        visit(o0 + i, o1 + j, f[(long)i * c + j]);
+            }
         }
     }
 
@@ -294,12 +442,13 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// </summary>
     public double[] CouplingVariances()
     {
-        var c = new double[_blocks.Length];
-        for (int k = 0; k < _blocks.Length; k++)
+        var c = new double[BlockCount];
+        for (int k = 0; k < BlockCount; k++)
         {
             double s = 0;
-            foreach (var v in _blocks[k]) s += v * v;
-            c[k] = Widths[k] * s / _blocks[k].Length;
+            if (_blocks is { } b) foreach (var v in b[k]) s += v * v;
+            else foreach (double v in _singles![k]) s += v * v;
+            c[k] = Widths[k] * s / BlockLength(k);
         }
         return c;
     }
@@ -361,10 +510,12 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <param name="widths">N_0..N_L.</param>
     /// <param name="c">One C for all blocks, or one per block.</param>
     /// <param name="rng">Seeded generator.</param>
+    /// <param name="singlePrecision">Round each draw to float32 and store the blocks in float32 (<see cref="SinglePrecision"/>),
+    /// as a network initialised in float32 is: the same draws as in float64, rounded, with no float64 copy of the network.</param>
     /// <exception cref="ArgumentNullException"><paramref name="widths"/>, <paramref name="c"/> or <paramref name="rng"/> is null.</exception>
     /// <exception cref="ArgumentException">Fewer than two layers, a width below 1, a count of C other than 1 or L, or a
     /// C_k that is negative, NaN or infinite.</exception>
-    public static BondMatrix Sample(IReadOnlyList<int> widths, IReadOnlyList<double> c, Random rng)
+    public static BondMatrix Sample(IReadOnlyList<int> widths, IReadOnlyList<double> c, Random rng, bool singlePrecision = false)
     {
         ArgumentNullException.ThrowIfNull(widths);
         ArgumentNullException.ThrowIfNull(c);
@@ -374,16 +525,27 @@ public sealed class BondMatrix : ISymmetricCoupling
         int l = widths.Count - 1;
         if (c.Count != 1 && c.Count != l) throw new ArgumentException($"give one C or one per block ({l}), got {c.Count}");
         var blocks = new List<double[]>();
+        var singles = new List<float[]>();
         for (int k = 1; k <= l; k++)
         {
             double ck = c.Count == 1 ? c[0] : c[k - 1];
             if (!(ck >= 0) || !double.IsFinite(ck)) throw new ArgumentException("C_k must be finite and non-negative");
             double sd = Math.Sqrt(ck / widths[k - 1]);
-            var b = new double[(long)widths[k - 1] * widths[k]];
-            for (long i = 0; i < b.LongLength; i++) b[i] = sd * Gaussian.Sample(rng);
-            blocks.Add(b);
+            long count = (long)widths[k - 1] * widths[k];
+            if (singlePrecision)
+            {
+                var f = new float[count];
+                for (long i = 0; i < count; i++) f[i] = (float)(sd * Gaussian.Sample(rng));
+                singles.Add(f);
+            }
+            else
+            {
+                var b = new double[count];
+                for (long i = 0; i < count; i++) b[i] = sd * Gaussian.Sample(rng);
+                blocks.Add(b);
+            }
         }
-        return new BondMatrix(widths, blocks, copy: false);
+        return singlePrecision ? new BondMatrix(widths, singles, copy: false) : new BondMatrix(widths, blocks, copy: false);
     }
 
     /// <summary>
@@ -395,6 +557,6 @@ public sealed class BondMatrix : ISymmetricCoupling
     {
         CheckBlock(k);
         int r = Widths[k - 1], c = Widths[k];
-        return (c, r, Transpose(_blocks[k - 1], r, c));
+        return (c, r, _blocks is { } b ? Transpose(b[k - 1], r, c) : Transpose(BlockCopy(k), r, c));
     }
 }
