@@ -168,6 +168,23 @@ public static class AnalysisSpeed
             Time(() => { for (int r = 0; r < 5; r++) chi.IsPositiveDefinite(0.45, 0.05); });
             Console.WriteLine($"kernel: one inertia count (mean of 5): {F(Cpu / 5 * 1e3)} ms processor = {F(Cpu / 5 / CpuUnit)} units");
         }
+        {
+            // the pieces of one count on the widths of this network's first blocks: the product J^(1)^T J^(1), a Cholesky
+            // factorisation and a triangular solve of the second block's width
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var b1 = TorchLinalg.FromRowMajor(j.BlockCopy(1), j.Widths[0], j.Widths[1]);
+            var b2 = TorchLinalg.FromRowMajor(j.BlockCopy(2), j.Widths[1], j.Widths[2]);
+            var g = b1.t().matmul(b1);
+            var spd = g + TorchSharp.torch.eye(j.Widths[1], dtype: TorchSharp.torch.ScalarType.Float64) * 10;
+            var l = TorchSharp.torch.linalg.cholesky(spd);
+            Time(() => { for (int r = 0; r < 5; r++) b1.t().matmul(b1).Dispose(); });
+            double tG = Cpu / 5;
+            Time(() => { for (int r = 0; r < 5; r++) TorchSharp.torch.linalg.cholesky(spd).Dispose(); });
+            double tC = Cpu / 5;
+            Time(() => { for (int r = 0; r < 5; r++) TorchSharp.torch.linalg.solve_triangular(l, b2, upper: false).Dispose(); });
+            double tS = Cpu / 5;
+            Console.WriteLine($"kernel: pieces of an inertia count: J^(1)^T J^(1) {F(tG * 1e3)} ms, Cholesky of {j.Widths[1]} {F(tC * 1e3)} ms, triangular solve {F(tS * 1e3)} ms");
+        }
         Time(() => { using var c = new ChiRecurrence(j); });
         Console.WriteLine($"kernel: chi recurrence set-up: {F(Cpu * 1e3)} ms processor");
         double[] svd = [];
