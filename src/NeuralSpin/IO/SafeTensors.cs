@@ -98,14 +98,24 @@ public static class SafeTensors
         return (tensors, metadata);
     }
 
-    static double[] ReadEntry(string path, string shownPath, long bufferStart, Entry e)
+    static double[] ReadEntry(string path, string shownPath, long bufferStart, Entry e) =>
+        ReadEntryAs<double>(path, shownPath, bufferStart, e, FloatFormats.DecodeLittleEndian);
+
+    /// <summary>The values of an F32, F16 or BF16 entry as float32, decoded chunk by chunk (no float64 copy).</summary>
+    static float[] ReadEntrySingle(string path, string shownPath, long bufferStart, Entry e) =>
+        ReadEntryAs<float>(path, shownPath, bufferStart, e, FloatFormats.DecodeLittleEndian);
+
+    delegate void Decoder<T>(string dtype, ReadOnlySpan<byte> src, Span<T> dst);
+
+    /// <summary>An entry's values read chunk by chunk from the file and decoded into an array of T.</summary>
+    static T[] ReadEntryAs<T>(string path, string shownPath, long bufferStart, Entry e, Decoder<T> decode)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             if (stream.Length < bufferStart + e.End)
                 throw new WeightFileException(shownPath, $"tensor '{e.Name}' ends past the end of the file, which changed after its header was read", "Do not modify the file while it is read.");
-            var data = new double[e.Count];
+            var data = new T[e.Count];
             const int chunk = 1 << 16;
             int itemSize = FloatFormats.SafeTensorsItemSize(e.DType);
             var buf = new byte[chunk * itemSize];
@@ -114,7 +124,7 @@ public static class SafeTensors
             {
                 int m = (int)Math.Min(chunk, e.Count - i);
                 stream.ReadExactly(buf, 0, m * itemSize);
-                FloatFormats.DecodeLittleEndian(e.DType, buf.AsSpan(0, m * itemSize), data.AsSpan((int)i, m));
+                decode(e.DType, buf.AsSpan(0, m * itemSize), data.AsSpan((int)i, m));
             }
             return data;
         }
@@ -122,30 +132,6 @@ public static class SafeTensors
         catch (UnauthorizedAccessException ex) { throw new WeightFileException(shownPath, $"could not be opened ({ex.Message})", "Check the file's permissions.", ex); }
     }
 
-    /// <summary>The values of an F32, F16 or BF16 entry as float32, decoded chunk by chunk (no float64 copy).</summary>
-    static float[] ReadEntrySingle(string path, string shownPath, long bufferStart, Entry e)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (stream.Length < bufferStart + e.End)
-                throw new WeightFileException(shownPath, $"tensor '{e.Name}' ends past the end of the file, which changed after its header was read", "Do not modify the file while it is read.");
-            var data = new float[e.Count];
-            const int chunk = 1 << 16;
-            int itemSize = FloatFormats.SafeTensorsItemSize(e.DType);
-            var buf = new byte[chunk * itemSize];
-            stream.Position = bufferStart + e.Begin;
-            for (long i = 0; i < e.Count; i += chunk)
-            {
-                int m = (int)Math.Min(chunk, e.Count - i);
-                stream.ReadExactly(buf, 0, m * itemSize);
-                FloatFormats.DecodeLittleEndian(e.DType, buf.AsSpan(0, m * itemSize), data.AsSpan((int)i, m));
-            }
-            return data;
-        }
-        catch (IOException ex) { throw new WeightFileException(shownPath, $"could not be read ({ex.Message})", "Check that the file is readable.", ex); }
-        catch (UnauthorizedAccessException ex) { throw new WeightFileException(shownPath, $"could not be opened ({ex.Message})", "Check the file's permissions.", ex); }
-    }
 
     internal static WeightFileException Missing(string path, Exception? e = null) =>
         new(path, "the file does not exist", "Check the path.", e);

@@ -128,10 +128,17 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// constructor.</exception>
     public static BondMatrix FromLinearWeights(IReadOnlyList<(int Rows, int Cols, double[] Data)> weights)
     {
+        var (widths, blocks) = ChainOfBlocks(weights);
+        return new BondMatrix(widths, blocks, copy: false);
+    }
+
+    /// <summary>The widths N_0..N_L and the blocks J^(k) = W^(k)^T of PyTorch weights in forward order, the chain checked.</summary>
+    static (List<int> Widths, List<T[]> Blocks) ChainOfBlocks<T>(IReadOnlyList<(int Rows, int Cols, T[] Data)> weights)
+    {
         ArgumentNullException.ThrowIfNull(weights);
         if (weights.Count == 0) throw new ArgumentException("no weight matrices");
         var widths = new List<int> { weights[0].Cols };
-        var blocks = new List<double[]>();
+        var blocks = new List<T[]>();
         for (int k = 0; k < weights.Count; k++)
         {
             var (rows, cols, w) = weights[k];
@@ -142,7 +149,7 @@ public sealed class BondMatrix : ISymmetricCoupling
             blocks.Add(Transpose(w, rows, cols));
             widths.Add(rows);
         }
-        return new BondMatrix(widths, blocks, copy: false);
+        return (widths, blocks);
     }
 
     /// <summary>
@@ -153,20 +160,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <exception cref="ArgumentException">As for the float64 weights.</exception>
     public static BondMatrix FromSingleLinearWeights(IReadOnlyList<(int Rows, int Cols, float[] Data)> weights)
     {
-        ArgumentNullException.ThrowIfNull(weights);
-        if (weights.Count == 0) throw new ArgumentException("no weight matrices");
-        var widths = new List<int> { weights[0].Cols };
-        var blocks = new List<float[]>();
-        for (int k = 0; k < weights.Count; k++)
-        {
-            var (rows, cols, w) = weights[k];
-            if (w is null) throw new ArgumentNullException(nameof(weights), $"weight {k} has no data");
-            if (cols != widths[^1])
-                throw new ArgumentException($"layer chain broken: weight {k} has {cols} inputs but the previous layer has {widths[^1]} outputs");
-            if (w.LongLength != (long)rows * cols) throw new ArgumentException($"weight {k} should have {rows}x{cols} entries, got {w.Length}");
-            blocks.Add(Transpose(w, rows, cols));
-            widths.Add(rows);
-        }
+        var (widths, blocks) = ChainOfBlocks(weights);
         return new BondMatrix(widths, blocks, copy: false);
     }
 
