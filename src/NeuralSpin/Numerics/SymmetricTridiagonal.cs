@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 namespace NeuralSpin.Numerics;
 
 /// <summary>
@@ -31,7 +30,6 @@ public static class SymmetricTridiagonal
         return Count(a, b, x);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int Count(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double x)
     {
         int count = 0;
@@ -50,7 +48,6 @@ public static class SymmetricTridiagonal
     /// <exception cref="ArgumentException">The matrix is empty, <paramref name="b"/> is not as long as <paramref name="a"/>,
     /// or an entry read is NaN or infinite.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 0..m-1.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Eigenvalue(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int k)
     {
         CheckNonEmpty(a, b);
@@ -78,7 +75,6 @@ public static class SymmetricTridiagonal
     /// or an entry read is NaN or infinite.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> is NaN or infinite, or
     /// <paramref name="iterations"/> is below 1.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Eigenvector(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double lambda, int iterations = 3)
     {
         CheckNonEmpty(a, b);

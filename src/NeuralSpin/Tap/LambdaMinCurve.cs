@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 
@@ -220,7 +219,6 @@ public sealed class LambdaMinCurve : IDisposable
     }
 
     /// <summary>y = (I - M(beta)) x using the structured product of J.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(double beta, ReadOnlySpan<double> x, Span<double> y)
     {
         Products++;
