@@ -28,6 +28,9 @@ namespace NeuralSpin.Benchmarks;
 /// is, the default; or in float64; or both, the float32 one being the float64 draw rounded, with every reported number
 /// compared) [--products h] (processor time of the one-pass product J x on 784-h-h-h-10 with float64 and with float32
 /// blocks, alternated in one process so that the load falls on both alike)
+/// [--repeat R] (timings of the
+/// analysis, the minimum and the crossing, default 3, with their median) [--kernels] (products, an inertia count and the
+/// two routes to the spectrum of J, one by one)
 /// </summary>
 public static class AnalysisSpeed
 {
@@ -36,6 +39,18 @@ public static class AnalysisSpeed
 
     /// <summary>Print the analysis's progress lines (--progress).</summary>
     static bool Progress;
+
+    /// <summary>Time the analysis's kernels one by one (--kernels): products, an inertia count, the spectrum of J.</summary>
+    static bool Kernels;
+
+    /// <summary>How often the analysis, the curve minimum and the first crossing are each timed (--repeat, default 3).</summary>
+    static int Repeat = 3;
+
+    static double Median(List<double> v)
+    {
+        var a = v.OrderBy(x => x).ToArray();
+        return a.Length % 2 == 1 ? a[a.Length / 2] : 0.5 * (a[a.Length / 2 - 1] + a[a.Length / 2]);
+    }
 
     static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
@@ -58,6 +73,8 @@ public static class AnalysisSpeed
                 case "--grid-points": grid = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--scaling": scaling = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--crossing-only": crossingOnly = true; break;
+                case "--kernels": Kernels = true; break;
+                case "--repeat": Repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--search-too": SearchToo = true; break;
                 case "--progress": Progress = true; break;
                 case "--storage": storage = args[++i]; break;
@@ -119,27 +136,110 @@ public static class AnalysisSpeed
         CpuUnit = cpus[1];
         Console.WriteLine($"one dense eigenvalue problem (N = {n}, median of 3): {F(tEig)} s wall (runs {F(walls[0])}-{F(walls[2])} s), {F(CpuUnit)} s processor");
 
-        double tAll = crossingOnly ? double.NaN : WholeAnalysis(j, level, tEig);
+        if (Kernels) KernelTimes(j);
+        // each timed Repeat times (the first analysis in a process that has not run one yet: cold code paths), with the
+        // median on the processor basis, which the load of other processes moves least
+        double tAll = double.NaN;
+        if (!crossingOnly)
+        {
+            var cpuAll = new List<double>();
+            for (int r = 0; r < Repeat; r++) { tAll = WholeAnalysis(j, level, tEig); cpuAll.Add(Cpu / CpuUnit); }
+            Console.WriteLine($"analysis, processor basis over {Repeat} runs: {string.Join(", ", cpuAll.Select(F))} dense eigenvalue problems (first run cold), median {F(Median(cpuAll))}");
+        }
         double normJ = Math.Max(Math.Abs(specJ[0]), Math.Abs(specJ[^1])) * (1 + 1e-12);
-        Minimum(j, tEig, normJ);
-        double tCross = Crossing(j, level, tEig, normJ);
+        var cpuMin = new List<double>();
+        for (int r = 0; r < Repeat; r++) { Minimum(j, tEig, normJ); cpuMin.Add(Cpu / CpuUnit); }
+        double tCross = double.NaN;
+        var cpuCross = new List<double>();
+        for (int r = 0; r < Repeat; r++) { tCross = Crossing(j, level, tEig, normJ); cpuCross.Add(Cpu / CpuUnit); }
+        Console.WriteLine($"curve minimum alone, processor basis over {Repeat} runs: {string.Join(", ", cpuMin.Select(F))}, median {F(Median(cpuMin))}");
+        Console.WriteLine($"first crossing alone, processor basis over {Repeat} runs: {string.Join(", ", cpuCross.Select(F))}, median {F(Median(cpuCross))}");
         if (grid > 0) Grid(j, dense, level, grid, tAll, tCross);
+    }
+
+    static void KernelTimes(BondMatrix j)
+    {
+        int n = j.Size;
+        var x = new double[n];
+        var y = new double[n];
+        var rng = new SplitMixSource(3);
+        for (int i = 0; i < n; i++) x[i] = rng.NextDouble() - 0.5;
+        for (int w = 0; w < 50; w++) j.MultiplyOnePass(x, y);
+        Time(() => { for (int r = 0; r < 200; r++) j.MultiplyOnePass(x, y); });
+        Console.WriteLine($"kernel: one product J x (mean of 200): {F(Cpu / 200 * 1e3)} ms processor = {F(Cpu / 200 / CpuUnit)} units");
+        var xs = Enumerable.Range(0, 4).Select(_ => (double[])x.Clone()).ToArray();
+        var ys = Enumerable.Range(0, 4).Select(_ => new double[n]).ToArray();
+        Time(() => { for (int r = 0; r < 50; r++) j.MultiplyOnePass(xs, ys); });
+        Console.WriteLine($"kernel: four products in one pass (mean of 50): {F(Cpu / 50 * 1e3)} ms processor");
+        using (var chi = new ChiRecurrence(j))
+        {
+            chi.IsPositiveDefinite(0.45, 0.05);
+            Time(() => { for (int r = 0; r < 5; r++) chi.IsPositiveDefinite(0.45, 0.05); });
+            Console.WriteLine($"kernel: one inertia count (mean of 5): {F(Cpu / 5 * 1e3)} ms processor = {F(Cpu / 5 / CpuUnit)} units");
+        }
+        {
+            // the pieces of one count on the widths of this network's first blocks: the product J^(1)^T J^(1), a Cholesky
+            // factorisation and a triangular solve of the second block's width
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var b1 = TorchLinalg.FromRowMajor(j.BlockCopy(1), j.Widths[0], j.Widths[1]);
+            var b2 = TorchLinalg.FromRowMajor(j.BlockCopy(2), j.Widths[1], j.Widths[2]);
+            var g = b1.t().matmul(b1);
+            var spd = g + TorchSharp.torch.eye(j.Widths[1], dtype: TorchSharp.torch.ScalarType.Float64) * 10;
+            var l = TorchSharp.torch.linalg.cholesky(spd);
+            Time(() => { for (int r = 0; r < 5; r++) b1.t().matmul(b1).Dispose(); });
+            double tG = Cpu / 5;
+            Time(() => { for (int r = 0; r < 5; r++) TorchSharp.torch.linalg.cholesky(spd).Dispose(); });
+            double tC = Cpu / 5;
+            Time(() => { for (int r = 0; r < 5; r++) TorchSharp.torch.linalg.solve_triangular(l, b2, upper: false).Dispose(); });
+            double tS = Cpu / 5;
+            Console.WriteLine($"kernel: pieces of an inertia count: J^(1)^T J^(1) {F(tG * 1e3)} ms, Cholesky of {j.Widths[1]} {F(tC * 1e3)} ms, triangular solve {F(tS * 1e3)} ms");
+        }
+        Time(() => { using var c = new ChiRecurrence(j); });
+        Console.WriteLine($"kernel: chi recurrence set-up: {F(Cpu * 1e3)} ms processor");
+        double[] svd = [];
+        Time(() => svd = j.SpectrumFromBipartiteBlock());
+        Console.WriteLine($"kernel: spectrum of J from the bipartite block's singular values: {F(Cpu)} s processor = {F(Cpu / CpuUnit)} units");
+        (double[] Spectrum, double ErrorBound) gram = default;
+        Time(() => gram = j.SpectrumFromGram());
+        double diff = svd.Zip(gram.Spectrum).Max(p => Math.Abs(p.First - p.Second)), top = svd[^1];
+        double smallest = svd.Where(e => e > 0).DefaultIfEmpty(0).Min();
+        Console.WriteLine($"kernel: spectrum of J from the Gram matrix: {F(Cpu)} s processor = {F(Cpu / CpuUnit)} units; largest difference " +
+            $"{diff / top:G3} ||J||, stated bound {gram.ErrorBound / top:G3} ||J||; smallest positive singular value {smallest / top:G3} ||J||");
+        {
+            var qs = Enumerable.Range(0, 120).Select(r => Enumerable.Range(0, n).Select(i => Math.Sin(i * (r + 1.0))).ToArray()).ToArray();
+            var wv = (double[])x.Clone();
+            for (int rep = 0; rep < 20; rep++) for (int i = 0; i < 60; i++) { double c = Blas.Dot(qs[i], wv); Blas.Axpy(-1e-9 * c, qs[i], wv); }
+            Time(() => { for (int rep = 0; rep < 200; rep++) for (int i = 0; i < 60; i++) { double c = Blas.Dot(qs[i], wv); Blas.Axpy(-1e-9 * c, qs[i], wv); } });
+            Console.WriteLine($"kernel: one Gram-Schmidt pass against 60 vectors: {F(Cpu / 200 * 1e3)} ms");
+            Time(() => { for (int rep = 0; rep < 200; rep++) for (int i = 0; i < 120; i++) { double c = Blas.Dot(qs[i], wv); Blas.Axpy(-1e-9 * c, qs[i], wv); } });
+            Console.WriteLine($"kernel: one Gram-Schmidt pass against 120 vectors: {F(Cpu / 200 * 1e3)} ms");
+        }
+        LanczosResult? lr = null;
+        Time(() => lr = Lanczos.SmallestEigenpair((u, v) => { for (int i = 0; i < n; i++) v[i] = u[i] * (1.0 + i) / n; }, n, null, new SplitMixSource(5), 0, 120, 0));
+        Console.WriteLine($"kernel: Lanczos overhead without products (diagonal operator): {F(Cpu / lr!.MatrixVectorProducts * 1e3)} ms a step over {lr.MatrixVectorProducts} steps");
+        long products = 0;
+        Time(() => { using var c = new LambdaMinCurve(j, 5.0); c.Evaluate(0.45); products = c.Products; });
+        Console.WriteLine($"kernel: one cold Lanczos point: {F(Cpu)} s processor = {F(Cpu / CpuUnit)} units, {products} products ({F(Cpu / products * 1e3)} ms a step)");
     }
 
     static double WholeAnalysis(BondMatrix j, double level, double tEig)
     {
-        var stages = new List<(string Stage, double At)>();
+        var stages = new List<(string Stage, double At, double Cpu)>();
+        var proc = Process.GetCurrentProcess();
+        double CpuNow() { proc.Refresh(); return proc.TotalProcessorTime.TotalSeconds; }
         var sw = Stopwatch.StartNew();
+        double cpu0 = CpuNow();
         AnalysisResult r = null!;
         double tAll = Time(() => r = NetworkAnalysis.Run(j, new AnalysisOptions
         {
             Level = level,
-            Progress = s => { if (!s.Contains('(')) stages.Add((s, sw.Elapsed.TotalSeconds)); },
+            Progress = s => { if (!s.Contains('(')) stages.Add((s, sw.Elapsed.TotalSeconds, CpuNow() - cpu0)); },
         }));
-        stages.Add(("end", tAll));
+        stages.Insert(0, ("preparation", 0, 0));
+        stages.Add(("end", tAll, Cpu));
         Console.WriteLine($"analysis: {F(tAll)} s = {F(tAll / tEig)} dense eigenvalue problems{CpuNote()}; {r.CurveEvaluations} eigenvalue computations, {r.CurveProducts} products, {r.InertiaCounts} inertia counts");
         for (int i = 0; i + 1 < stages.Count; i++)
-            Console.WriteLine($"  {stages[i].Stage}: {F(stages[i + 1].At - stages[i].At)} s");
+            Console.WriteLine($"  {stages[i].Stage}: {F(stages[i + 1].At - stages[i].At)} s wall, processor {F(stages[i + 1].Cpu - stages[i].Cpu)} s = {F((stages[i + 1].Cpu - stages[i].Cpu) / CpuUnit)} units");
         Console.WriteLine($"  results: beta_c(c_0) {r.BetaCCorrected:R}, curve min {r.CurveMinLambda:R} at {r.CurveMinBeta:R}, s0/styp {r.FirstLevelSpacingRatio:R}");
         return tAll;
     }
@@ -154,6 +254,8 @@ public static class AnalysisSpeed
             min = TransitionSearch.GlobalMinimum(curve, 10);
             evals = curve.Evaluations;
             inertia = curve.InertiaCounts;
+            if (Environment.GetEnvironmentVariable("NEURALSPIN_SPEED_POINTS") == "1")
+                foreach (var p in curve.Points) Console.WriteLine($"    point beta {p.Beta:R} value {p.Value:R} lower {p.LowerBound:R} certified {p.Certified}");
         });
         Console.WriteLine($"curve minimum alone: {F(t)} s = {F(t / tEig)} dense eigenvalue problems{CpuNote()} ({evals} eigenvalue computations, " +
             $"{inertia} inertia counts): {min!.Value:R} at {min.Beta:R}, certified lower bound {min.CertifiedLowerBound:R}");

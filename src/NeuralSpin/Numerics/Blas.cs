@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -30,6 +31,7 @@ public static class Blas
 
     /// <summary>sum_i a_i b_i (SIMD) over the length of <paramref name="a"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         CheckDot(a, b);
@@ -57,6 +59,7 @@ public static class Blas
     /// one vector and the update of another by the same row, as in a product with a block and its transpose.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="b"/> or <paramref name="y"/> is shorter than <paramref name="a"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double DotAxpy(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double alpha, Span<double> y)
     {
         CheckDot(a, b);
@@ -212,6 +215,7 @@ public static class Blas
 
     /// <summary>y += alpha x over the length of <paramref name="x"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
         if (y.Length < x.Length) throw new ArgumentException($"y has {y.Length} entries, fewer than the {x.Length} of x", nameof(y));
@@ -225,6 +229,7 @@ public static class Blas
 
     public static double Norm(ReadOnlySpan<double> x) => Math.Sqrt(Dot(x, x));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(double alpha, Span<double> x)
     {
         for (int i = 0; i < x.Length; i++) x[i] *= alpha;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NeuralSpin.Numerics;
 
 /// <summary>Result of <see cref="Lanczos.SmallestEigenpair"/>.</summary>
@@ -40,6 +41,7 @@ public static class Lanczos
     /// NaN (the noise also infinite).</exception>
     /// <exception cref="ArgumentException"><paramref name="start"/> is not of length n, or is zero, or has a NaN or infinite
     /// entry.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LanczosResult SmallestEigenpair(Action<double[], double[]> apply, int n, double[]? start, Random rng,
         double tolerance, int maxDimension = 200, int maxRestarts = 20, double startNoise = DefaultStartNoise)
     {
@@ -108,8 +110,11 @@ public static class Lanczos
                 products++;
                 double aj = Blas.Dot(q[j], w);
                 alpha[j] = aj;
-                // full reorthogonalisation: classical Gram-Schmidt, repeated when the norm drops by more
-                // than 1/sqrt(2) (the Daniel-Gragg-Kaufman-Stewart criterion)
+                // the three-term recurrence first, so that the full reorthogonalisation only removes rounding and one
+                // pass of it usually suffices; then Gram-Schmidt against every Lanczos vector, repeated when the norm
+                // drops by more than 1/sqrt(2) (the Daniel-Gragg-Kaufman-Stewart criterion)
+                Blas.Axpy(-aj, q[j], w);
+                if (j > 0) Blas.Axpy(-beta[j], q[j - 1], w);
                 double before = Blas.Norm(w), bj = before;
                 for (int pass = 0; pass < 3; pass++)
                 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NeuralSpin.Numerics;
 
 /// <summary>
@@ -30,6 +31,7 @@ public static class SymmetricTridiagonal
         return Count(a, b, x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int Count(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double x)
     {
         int count = 0;
@@ -48,6 +50,7 @@ public static class SymmetricTridiagonal
     /// <exception cref="ArgumentException">The matrix is empty, <paramref name="b"/> is not as long as <paramref name="a"/>,
     /// or an entry read is NaN or infinite.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 0..m-1.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Eigenvalue(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int k)
     {
         CheckNonEmpty(a, b);
@@ -75,6 +78,7 @@ public static class SymmetricTridiagonal
     /// or an entry read is NaN or infinite.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> is NaN or infinite, or
     /// <paramref name="iterations"/> is below 1.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Eigenvector(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double lambda, int iterations = 3)
     {
         CheckNonEmpty(a, b);

@@ -133,6 +133,44 @@ public static class TorchLinalg
                     throw new ArgumentException($"the matrix is not symmetric at ({i},{j})", nameof(rowMajor));
     }
 
+    /// <summary>
+    /// Ascending eigenvalues of the Gram matrix G = B^T B of the bipartite block B of a layered coupling, restricted to the
+    /// layers of one parity (docs/theory.md section 4, equation 4.8): with J^(k) the N_{k-1} x N_k block between layers
+    /// k - 1 and k, G has the diagonal blocks J^(p)^T J^(p) + J^(p+1) J^(p+1)^T and the blocks J^(p+1) J^(p+2) between
+    /// layers p and p + 2 of that parity (terms with a missing block omitted). The products are formed block by block,
+    /// so no zero block of B is multiplied.
+    /// </summary>
+    /// <param name="blocks">J^(1)..J^(L), row-major.</param>
+    /// <param name="widths">N_0..N_L.</param>
+    /// <param name="parity">0: the even layers, 1: the odd ones.</param>
+    internal static double[] LayerGramEigenvalues(IReadOnlyList<double[]> blocks, IReadOnlyList<int> widths, int parity)
+    {
+        Ensure();
+        int layers = widths.Count;
+        var offset = new int[layers];
+        int m = 0;
+        for (int p = parity; p < layers; p += 2) { offset[p] = m; m += widths[p]; }
+        if (m == 0) return Array.Empty<double>();
+        using var scope = NewDisposeScope();
+        var j = new Tensor[blocks.Count + 1]; // j[k] = J^(k)
+        for (int k = 1; k <= blocks.Count; k++) j[k] = FromRowMajor(blocks[k - 1], widths[k - 1], widths[k]);
+        var g = torch.zeros(m, m, ScalarType.Float64);
+        int last = layers - 1;
+        for (int p = parity; p < layers; p += 2)
+        {
+            var gpp = g.narrow(0, offset[p], widths[p]).narrow(1, offset[p], widths[p]);
+            if (p >= 1) gpp.add_(j[p].t().matmul(j[p]));
+            if (p + 1 <= last) gpp.add_(j[p + 1].matmul(j[p + 1].t()));
+            if (p + 2 <= last)
+            {
+                var x = j[p + 1].matmul(j[p + 2]);
+                g.narrow(0, offset[p], widths[p]).narrow(1, offset[p + 2], widths[p + 2]).copy_(x);
+                g.narrow(0, offset[p + 2], widths[p + 2]).narrow(1, offset[p], widths[p]).copy_(x.t());
+            }
+        }
+        return torch.linalg.eigvalsh(g).data<double>().ToArray();
+    }
+
     internal static Tensor FromRowMajor(double[] data, int rows, int cols) =>
         torch.tensor(data, new long[] { rows, cols }, ScalarType.Float64);
 

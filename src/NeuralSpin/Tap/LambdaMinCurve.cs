@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 
@@ -219,6 +220,7 @@ public sealed class LambdaMinCurve : IDisposable
     }
 
     /// <summary>y = (I - M(beta)) x using the structured product of J.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(double beta, ReadOnlySpan<double> x, Span<double> y)
     {
         Products++;
