@@ -277,7 +277,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     }
 
     /// <summary>
-    /// Y_r = J X_r for several vectors in one pass over the blocks (<see cref="MultiplyOnePass"/> per row, for every vector
+    /// Y_r = J X_r for several vectors in one pass over the blocks (<see cref="MultiplyOnePass(ReadOnlySpan{double}, Span{double})"/> per row, for every vector
     /// while the row is in cache): the weights are read once for all the vectors, which is what a product at this size
     /// costs (memory traffic, not arithmetic). For the random probes of the kernel polynomial method.
     /// </summary>
@@ -498,7 +498,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// The ascending eigenvalues of J from the eigenvalues of the Gram matrix of its bipartite block (docs/theory.md section 4,
     /// equation 4.8): J = [[0, B], [B^T, 0]] in even/odd layer order, the eigenvalues of J are +-sigma_i(B) and
     /// |N_even - N_odd| zeros, and sigma_i^2 are the eigenvalues mu_i of the smaller of B^T B and B B^T, formed block by
-    /// block (<see cref="TorchLinalg.LayerGramEigenvalues"/>). About a third of the cost of the singular values
+    /// block (<c>TorchLinalg.LayerGramEigenvalues</c>). About a third of the cost of the singular values
     /// (<see cref="SpectrumFromBipartiteBlock"/>) on the 784-512-512-512-10 network, but squaring loses accuracy at the small
     /// singular values: with |mu_i - sigma_i^2| &lt;= delta (<see cref="GramErrorFactor"/>), sigma_i = sqrt(max(mu_i, 0))
     /// errs by at most min(sqrt(delta), delta / sigma_i). Returns the spectrum and that bound, maximised over i, as an
@@ -507,7 +507,10 @@ public sealed class BondMatrix : ISymmetricCoupling
     public (double[] Spectrum, double ErrorBound) SpectrumFromGram()
     {
         var (_, parity) = GramOrder();
-        var mu = Numerics.TorchLinalg.LayerGramEigenvalues(_blocks, _widths, parity);
+        // float32 storage: the blocks widened to float64 for the Gram products (exact; a transient copy, taken only on the
+        // route where the Gram matrix is small)
+        IReadOnlyList<double[]> blocks = _blocks ?? Enumerable.Range(1, BlockCount).Select(BlockCopy).ToArray();
+        var mu = Numerics.TorchLinalg.LayerGramEigenvalues(blocks, _widths, parity);
         int m = mu.Length;
         var w = new double[Size];
         if (m == 0) return (w, 0);

@@ -103,6 +103,16 @@ public class SinglePrecisionStorageTests
             SameBits(dbl.LinearWeight(k).Data, single.LinearWeight(k).Data, $"W^({k})");
         }
         if (n < 200) SameBits(dbl.ToDenseRowMajor(), single.ToDenseRowMajor(), "dense J");
+        // the spectrum of J by both routes of docs/theory.md section 4 (the bipartite singular values and eq. 4.8's Gram
+        // matrix): the float32 blocks are widened exactly, so the spectra are those of the same float64 values
+        if (n < 3000)
+        {
+            var (gram1, bound1) = dbl.SpectrumFromGram();
+            var (gram2, bound2) = single.SpectrumFromGram();
+            SameBits(gram1, gram2, "spectrum of J from the Gram matrix");
+            Assert.That(bound2, Is.EqualTo(bound1), "its error bound");
+            SameBits(dbl.SpectrumFromBipartiteBlock(), single.SpectrumFromBipartiteBlock(), "spectrum of J from the singular values");
+        }
     }
 
     /// <summary>
