@@ -43,7 +43,8 @@ public sealed record FuzzReport(string Format, int Cases, int Accepted, int Refu
 /// throws the format's <see cref="InputFileException"/> subclass naming the file (one paragraph); never another
 /// exception type, never past <see cref="CaseTimeout"/>, never allocating more than <see cref="AllocationBound"/>
 /// (managed bytes allocated by the reading thread), and never growing the process's resident peak
-/// (<see cref="ResidentMemory"/>, where Linux lets it be measured) by more than that bound.
+/// (<see cref="ResidentMemory"/>, where Linux lets it be measured) by more than that bound in two measurements of the case
+/// (the peak is the process's, which other threads can raise; a second measurement after a full collection separates them).
 /// Every case is reproducible from (format, seed, index); violating inputs are saved under
 /// <c>fuzz-failures/</c> in the test's work directory.
 /// </summary>
@@ -79,23 +80,37 @@ public static class FuzzHarness
 
                 Exception? error = null;
                 long allocated = 0, resident = -1;
-                var task = Task.Run(() =>
+                void Measured()
                 {
                     long rssBefore = ResidentMemory.Available ? ResidentMemory.ResetPeak() : 0;
                     long before = GC.GetAllocatedBytesForCurrentThread();
+                    error = null;
                     try { format.Read(target); }
                     catch (Exception e) { error = e; }
                     allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                     if (ResidentMemory.Available) resident = Math.Max(0, ResidentMemory.Peak() - rssBefore);
-                });
+                }
+                var task = Task.Run(Measured);
                 string? problem = null;
-                if (!task.Wait(CaseTimeout))
+                long bound = AllocationBound(bytes.Length);
+                if (task.Wait(CaseTimeout) && resident > bound)
+                {
+                    // the resident peak is the whole process's: another thread of the test process (the collector growing
+                    // its heap, a finalizer, another fixture's native pool) can raise it during a case. An input that
+                    // makes the reader grow it grows it again; so the case is measured once more after a full
+                    // collection and the smaller growth counts (the managed allocation is the reading thread's alone).
+                    long first = resident;
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    task = Task.Run(Measured);
+                    if (task.Wait(CaseTimeout)) resident = Math.Min(first, resident);
+                }
+                if (!task.IsCompleted)
                     problem = $"no answer within {CaseTimeout.TotalSeconds} s";
                 else
                 {
                     maxAlloc = Math.Max(maxAlloc, allocated);
                     maxResident = Math.Max(maxResident, resident);
-                    long bound = AllocationBound(bytes.Length);
                     if (resident > bound)
                         problem = $"the resident peak grew by {resident:N0} bytes for a {bytes.Length}-byte input (bound {bound:N0})";
                     else if (allocated > bound)
