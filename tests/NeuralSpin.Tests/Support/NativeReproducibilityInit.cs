@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 
-namespace NeuralSpin.Tests;
+namespace NeuralSpin.Tests.Support;
 
 /// <summary>
 /// Loads the library's module first, so that its module initializer puts MKL's reproducibility mode into the environment
-/// (src/NeuralSpin/Numerics/NativeReproducibility.cs) before any test can reach libtorch directly.
+/// (src/NeuralSpin/Numerics/NativeReproducibility.cs) before any test can reach libtorch directly. Compiled into both test
+/// assemblies (the property tests link this file).
 /// </summary>
 static class NativeReproducibilityInit
 {
