@@ -81,4 +81,31 @@ public class BipartiteSpectrumTests
         for (int i = 0; i < reference.Length; i++)
             Assert.That(w[i], Is.EqualTo(reference[i]).Within(1e-12 * norm), $"eigenvalue {i}");
     }
+
+    /// <summary>
+    /// The Gram route's order and stated bound themselves, not only that the spectrum lies inside the bound: the order is
+    /// min(N_even, N_odd) (the odd layers on a tie), and the bound is max_i min(sqrt(delta), delta / sigma_i) with delta =
+    /// m eps sigma_max^2, written out here from the reference's singular values (the positive eigenvalues of the assembled
+    /// J, MathNet). The reference's sigma_i differ from the route's by at most the bound itself, far below sigma_i here, so
+    /// the two bounds agree to 1e-6 relative; a bound inflated or deflated by any factor, or taken over the larger Gram
+    /// matrix (whose extra zero eigenvalues give sqrt(delta)), fails.
+    /// </summary>
+    [TestCase(new[] { 40, 30, 20 })]
+    [TestCase(new[] { 20, 45, 30 })]
+    [TestCase(new[] { 30, 30 })]
+    [TestCase(new[] { 24, 28, 20, 30, 22, 26, 24 })]
+    public void Gram_OrderAndBound_AreTheStatedOnes(int[] widths)
+    {
+        var j = VertexCrossingTests.Spiked(widths, [2.0], 4343, 0);
+        int even = widths.Where((_, k) => k % 2 == 0).Sum(), odd = widths.Where((_, k) => k % 2 == 1).Sum();
+        int m = Math.Min(even, odd);
+        Assert.That(j.BipartiteGramOrder, Is.EqualTo(m));
+        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList()).SpectrumJ();
+        var sigma = reference.Reverse().Take(m).ToArray(); // the m largest eigenvalues of J are the singular values (full rank here)
+        Assert.That(sigma[^1], Is.GreaterThan(1e-3 * sigma[0]), "the blocks have full rank, so no singular value is near zero");
+        double delta = BondMatrix.GramErrorFactor * m * Math.Pow(2, -52) * sigma[0] * sigma[0];
+        double expected = sigma.Max(x => Math.Min(Math.Sqrt(delta), delta / x));
+        var (_, bound) = j.SpectrumFromGram();
+        Assert.That(bound, Is.EqualTo(expected).Within(1e-6 * expected));
+    }
 }
