@@ -36,21 +36,8 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// </summary>
     BondMatrix(IReadOnlyList<int> widths, IReadOnlyList<double[]> blocks, bool copy)
     {
-        ArgumentNullException.ThrowIfNull(widths);
-        ArgumentNullException.ThrowIfNull(blocks);
-        if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers (one weight matrix)");
-        if (blocks.Count != widths.Count - 1) throw new ArgumentException($"{widths.Count} layers need {widths.Count - 1} blocks, got {blocks.Count}");
-        foreach (var w in widths) if (w < 1) throw new ArgumentException("layer widths must be positive");
-        _widths = widths.ToArray();
-        _blocks = new double[blocks.Count][];
-        for (int k = 0; k < blocks.Count; k++)
-        {
-            if (blocks[k] is null) throw new ArgumentNullException(nameof(blocks), $"block J^({k + 1}) is null");
-            CheckBlockSize(k, blocks[k].LongLength);
-            foreach (var v in blocks[k])
-                if (!double.IsFinite(v)) throw new ArgumentException($"block J^({k + 1}) has a NaN or infinite entry");
-            _blocks[k] = copy ? (double[])blocks[k].Clone() : blocks[k];
-        }
+        _widths = CheckedWidths(widths, blocks);
+        _blocks = CheckedBlocks(_widths, blocks, copy);
         (_offsets, Size) = Offsets(_widths);
     }
 
@@ -67,29 +54,37 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <summary>The float32 constructor; with <paramref name="copy"/> false the blocks are kept, not copied.</summary>
     internal BondMatrix(IReadOnlyList<int> widths, IReadOnlyList<float[]> blocks, bool copy)
     {
+        _widths = CheckedWidths(widths, blocks);
+        _singles = CheckedBlocks(_widths, blocks, copy);
+        (_offsets, Size) = Offsets(_widths);
+    }
+
+    /// <summary>The widths, checked against the blocks: at least two layers, one block per pair, every width positive.</summary>
+    static int[] CheckedWidths<T>(IReadOnlyList<int> widths, IReadOnlyList<T[]> blocks)
+    {
         ArgumentNullException.ThrowIfNull(widths);
         ArgumentNullException.ThrowIfNull(blocks);
         if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers (one weight matrix)");
         if (blocks.Count != widths.Count - 1) throw new ArgumentException($"{widths.Count} layers need {widths.Count - 1} blocks, got {blocks.Count}");
         foreach (var w in widths) if (w < 1) throw new ArgumentException("layer widths must be positive");
-        _widths = widths.ToArray();
-        _singles = new float[blocks.Count][];
+        return widths.ToArray();
+    }
+
+    /// <summary>The blocks, each checked (not null, N_{k-1} x N_k entries, all finite) and copied unless <paramref name="copy"/> is false.</summary>
+    static T[][] CheckedBlocks<T>(int[] widths, IReadOnlyList<T[]> blocks, bool copy) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        var kept = new T[blocks.Count][];
         for (int k = 0; k < blocks.Count; k++)
         {
             if (blocks[k] is null) throw new ArgumentNullException(nameof(blocks), $"block J^({k + 1}) is null");
-            CheckBlockSize(k, blocks[k].LongLength);
+            long expect = (long)widths[k] * widths[k + 1];
+            if (blocks[k].LongLength != expect)
+                throw new ArgumentException($"block J^({k + 1}) should have {widths[k]}x{widths[k + 1]} entries, got {blocks[k].LongLength}");
             foreach (var v in blocks[k])
-                if (!float.IsFinite(v)) throw new ArgumentException($"block J^({k + 1}) has a NaN or infinite entry");
-            _singles[k] = copy ? (float[])blocks[k].Clone() : blocks[k];
+                if (!T.IsFinite(v)) throw new ArgumentException($"block J^({k + 1}) has a NaN or infinite entry");
+            kept[k] = copy ? (T[])blocks[k].Clone() : blocks[k];
         }
-        (_offsets, Size) = Offsets(_widths);
-    }
-
-    void CheckBlockSize(int k, long length)
-    {
-        long expect = (long)_widths[k] * _widths[k + 1];
-        if (length != expect)
-            throw new ArgumentException($"block J^({k + 1}) should have {_widths[k]}x{_widths[k + 1]} entries, got {length}");
+        return kept;
     }
 
     static (int[] Offsets, int Size) Offsets(int[] widths)

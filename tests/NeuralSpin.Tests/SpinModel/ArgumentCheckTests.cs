@@ -32,6 +32,20 @@ public class ArgumentCheckTests
         yield return Arg("BondMatrix: block entries must be finite - infinity", null, "block J^(2) has a NaN or infinite entry",
             () => new BondMatrix(new[] { 1, 1, 1 }, new[] { new[] { 1.0 }, new[] { double.NegativeInfinity } }));
 
+        // BondMatrix.FromSingleBlocks(widths, blocks): the same checks on float32 blocks
+        yield return Arg("FromSingleBlocks: a layered network needs at least two layers", null, "at least two layers",
+            () => BondMatrix.FromSingleBlocks(new[] { 3 }, Array.Empty<float[]>()));
+        yield return Arg("FromSingleBlocks: one block per pair of adjacent layers", null, "3 layers need 2 blocks, got 1",
+            () => BondMatrix.FromSingleBlocks(new[] { 2, 3, 4 }, new[] { new float[6] }));
+        yield return Arg("FromSingleBlocks: layer widths must be positive", null, "layer widths must be positive",
+            () => BondMatrix.FromSingleBlocks(new[] { 2, 0 }, new[] { Array.Empty<float>() }));
+        yield return Arg("FromSingleBlocks: block J^k must hold N_k-1 x N_k entries", null, "block J^(1) should have 2x3 entries, got 7",
+            () => BondMatrix.FromSingleBlocks(new[] { 2, 3 }, new[] { new float[7] }));
+        yield return Arg("FromSingleBlocks: block entries must be finite - NaN", null, "block J^(1) has a NaN or infinite entry",
+            () => BondMatrix.FromSingleBlocks(new[] { 1, 2 }, new[] { new[] { 1f, float.NaN } }));
+        yield return Arg("FromSingleBlocks: block entries must be finite - infinity", null, "block J^(2) has a NaN or infinite entry",
+            () => BondMatrix.FromSingleBlocks(new[] { 1, 1, 1 }, new[] { new[] { 1f }, new[] { float.PositiveInfinity } }));
+
         // BondMatrix.FromLinearWeights
         yield return Arg("FromLinearWeights: at least one weight matrix", null, "no weight matrices",
             () => BondMatrix.FromLinearWeights(Array.Empty<(int, int, double[])>()));
@@ -83,6 +97,12 @@ public class ArgumentCheckTests
             () => new BondMatrix(new[] { 2, 3 }, null!));
         yield return Null("BondMatrix: no block may be null", "blocks", "block J^(2) is null",
             () => new BondMatrix(new[] { 2, 3, 1 }, new[] { new double[6], null! }));
+        yield return Null("FromSingleBlocks: the widths must not be null", "widths", "Value cannot be null",
+            () => BondMatrix.FromSingleBlocks(null!, new[] { new float[6] }));
+        yield return Null("FromSingleBlocks: the blocks must not be null", "blocks", "Value cannot be null",
+            () => BondMatrix.FromSingleBlocks(new[] { 2, 3 }, null!));
+        yield return Null("FromSingleBlocks: no block may be null", "blocks", "block J^(2) is null",
+            () => BondMatrix.FromSingleBlocks(new[] { 2, 3, 1 }, new[] { new float[6], null! }));
         yield return Null("FromLinearWeights: the weights must not be null", "weights", "Value cannot be null",
             () => BondMatrix.FromLinearWeights(null!));
         yield return Null("FromLinearWeights: every weight must have data", "weights", "weight 0 has no data",

@@ -221,4 +221,41 @@ public class SinglePrecisionStorageTests
 
     static BondMatrix ToSingle(BondMatrix j) =>
         BondMatrix.FromSingleBlocks(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(k => j.BlockCopy(k).Select(v => (float)v).ToArray()).ToList());
+
+    /// <summary>
+    /// The public constructors copy the caller's blocks (float64 and float32 alike): changing the arrays afterwards leaves
+    /// J as it was built; the internal "kept" factories, for blocks nothing else holds, keep them.
+    /// </summary>
+    [Test]
+    public void PublicConstructors_CopyTheBlocks_KeptFactoriesDoNot()
+    {
+        var d = new[] { 1.0, 2.0, 3.0, 4.0, 5.0, 6.0 };
+        var f = new[] { 1f, 2f, 3f, 4f, 5f, 6f };
+        var jd = new BondMatrix(new[] { 2, 3 }, new[] { d });
+        var jf = BondMatrix.FromSingleBlocks(new[] { 2, 3 }, new[] { f });
+        var kd = BondMatrix.FromBlocksKept(new[] { 2, 3 }, new[] { d });
+        var kf = BondMatrix.FromSingleBlocksKept(new[] { 2, 3 }, new[] { f });
+        d[1] = 20; f[1] = 20;
+        Assert.That(jd.BlockCopy(1)[1], Is.EqualTo(2.0), "float64 blocks copied");
+        Assert.That(jf.BlockCopy(1)[1], Is.EqualTo(2.0), "float32 blocks copied");
+        Assert.That(kd.BlockCopy(1)[1], Is.EqualTo(20.0), "float64 blocks kept");
+        Assert.That(kf.BlockCopy(1)[1], Is.EqualTo(20.0), "float32 blocks kept");
+    }
+
+    /// <summary>The float32 and float64 transposes of a row-major 3 x 4 matrix against the transpose written out, entry by entry.</summary>
+    [Test]
+    public void Transposes_AreTheWrittenOutTranspose()
+    {
+        const int rows = 3, cols = 4;
+        var b = Enumerable.Range(0, rows * cols).Select(i => (float)(i * i - 5)).ToArray();
+        var t = BondMatrix.TransposeSingle(b, rows, cols);
+        var td = BondMatrix.TransposeDouble(b.Select(v => (double)v).ToArray(), rows, cols);
+        Assert.That(t, Has.Length.EqualTo(rows * cols));
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+            {
+                Assert.That(t[j * rows + i], Is.EqualTo(b[i * cols + j]), $"float32 ({j},{i})");
+                Assert.That(td[j * rows + i], Is.EqualTo(b[i * cols + j]), $"float64 ({j},{i})");
+            }
+    }
 }
