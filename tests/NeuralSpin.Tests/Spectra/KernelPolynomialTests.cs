@@ -15,23 +15,24 @@ public class KernelPolynomialTests
 {
     /// <summary>
     /// For a diagonal operator the +-1 probes give the trace exactly (r^T D r = sum_i D_ii since r_i^2 = 1), so the
-    /// moments equal the closed form mu_n = (1/N) sum_i T_n(x_i) = (1/N) sum_i cos(n arccos x_i), x_i = (e_i - c)/h, to
-    /// rounding (1e-12).
+    /// moments equal the closed form mu_n = (1/N) sum_i T_n(x_i) = (1/N) sum_i cos(n arccos x_i), x_i = (e_i - c)/h with
+    /// c = (hi + lo)/2 and h = (hi - lo)/2, to rounding (1e-12): on [0, 3] and on an interval that does not start at 0
+    /// ([-1.5, 2.5]), so that the centre and the half-width are both tested; one-vector and block forms (all probes
+    /// advanced together, as the spacing estimate runs it).
     /// </summary>
-    [Test]
-    public void Moments_OfADiagonalOperator_AreTheChebyshevAverages()
+    [TestCase(0.0, 3.0, 50, 16, 2)]
+    [TestCase(-1.5, 2.5, 40, 12, 1)]
+    public void Moments_OfADiagonalOperator_AreTheChebyshevAverages(double lo, double hi, int n, int moments, int probes)
     {
-        const int n = 50;
-        var e = Enumerable.Range(0, n).Select(i => 0.1 + 2.8 * i * i / ((n - 1.0) * (n - 1.0))).ToArray();
-        double lo = 0, hi = 3, c = 1.5, h = 1.5;
-        var mu = KernelPolynomial.Moments((x, y) => { for (int i = 0; i < n; i++) y[i] = e[i] * x[i]; }, n, lo, hi, 16, 2, new Random(5));
-        // the block form (all probes advanced together, as the spacing estimate runs it) gives the same closed form
+        var e = Enumerable.Range(0, n).Select(i => lo + 0.1 + (hi - lo - 0.2) * i * i / ((n - 1.0) * (n - 1.0))).ToArray();
+        double c = 0.5 * (hi + lo), h = 0.5 * (hi - lo);
+        var mu = KernelPolynomial.Moments((x, y) => { for (int i = 0; i < n; i++) y[i] = e[i] * x[i]; }, n, lo, hi, moments, probes, new Random(5));
         var block = KernelPolynomial.MomentsBlock((xs, ys) =>
         {
             for (int r = 0; r < xs.Length; r++)
                 for (int i = 0; i < n; i++) ys[r][i] = e[i] * xs[r][i];
-        }, n, lo, hi, 16, 3, new Random(6));
-        for (int m = 0; m < 16; m++)
+        }, n, lo, hi, moments, probes + 1, new Random(6));
+        for (int m = 0; m < moments; m++)
         {
             double expected = e.Average(v => Math.Cos(m * Math.Acos((v - c) / h)));
             Assert.That(mu[m], Is.EqualTo(expected).Within(1e-12), $"moment {m}");
@@ -61,30 +62,6 @@ public class KernelPolynomialTests
         var est = SpacingEstimate.At(curve, beta, 12345);
         Assert.That(est.E1 - est.E0, Is.EqualTo(exact[1] - exact[0]).Within(1e-3 * (exact[1] - exact[0])));
         Assert.That(est.TypicalSpacing, Is.EqualTo(median).Within(0.05 * median));
-    }
-
-    /// <summary>
-    /// The same closed form on an interval that does not start at 0 ([-1.5, 2.5]: centre 0.5, half-width 2), so that the
-    /// centre (hi + lo)/2 and the half-width (hi - lo)/2 are both tested; one-vector and block forms, to rounding (1e-12).
-    /// </summary>
-    [Test]
-    public void Moments_OnAShiftedInterval_AreTheChebyshevAverages()
-    {
-        const int n = 40;
-        var e = Enumerable.Range(0, n).Select(i => -1.4 + 3.8 * i / (n - 1.0)).ToArray();
-        double lo = -1.5, hi = 2.5, c = 0.5, h = 2;
-        var mu = KernelPolynomial.Moments((x, y) => { for (int i = 0; i < n; i++) y[i] = e[i] * x[i]; }, n, lo, hi, 12, 1, new Random(7));
-        var block = KernelPolynomial.MomentsBlock((xs, ys) =>
-        {
-            for (int r = 0; r < xs.Length; r++)
-                for (int i = 0; i < n; i++) ys[r][i] = e[i] * xs[r][i];
-        }, n, lo, hi, 12, 2, new Random(8));
-        for (int m = 0; m < 12; m++)
-        {
-            double expected = e.Average(v => Math.Cos(m * Math.Acos((v - c) / h)));
-            Assert.That(mu[m], Is.EqualTo(expected).Within(1e-12), $"moment {m}");
-            Assert.That(block[m], Is.EqualTo(expected).Within(1e-12), $"moment {m}, block form");
-        }
     }
 
     /// <summary>Bad arguments of both moment forms are refused with the argument named: hi &lt;= lo, an odd or too small
