@@ -3,6 +3,7 @@ using NeuralSpin.IO;
 using NeuralSpin.Numerics;
 using NeuralSpin.Spectra;
 using NeuralSpin.Tap;
+using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Spectra;
 
@@ -127,5 +128,61 @@ public class KernelPolynomialTests
         var mu = Enumerable.Range(0, moments).Select(k => k % 2 == 0 ? 1.0 / (1.0 - (double)k * k) : 0.0).ToArray();
         double expected = Math.Sqrt(4 * Math.Log(2) / Math.PI) * (hi - lo) / n;
         Assert.That(KernelPolynomial.MedianSpacing(mu, lo, hi, n), Is.EqualTo(expected).Within(0.02 * expected));
+    }
+
+    /// <summary>
+    /// On a non-diagonal operator the moments are Hutchinson estimates: with Rademacher probes r, r^T T_m(X) r / N is an
+    /// unbiased estimate of mu_m = tr T_m(X) / N (X = (A - c)/h), with variance 2 sum_{i != j} T_m(X)_ij^2 / N^2 per probe.
+    /// A 6 x 6 symmetric matrix with positive couplings, 20,000 probes: every moment within 5 standard errors of the
+    /// exact one, in the one-vector and the block form (from MathNet's eigenvalues; T_m(X) formed by the recurrence in the
+    /// test); a false failure has probability below 1e-5 over the 16 comparisons (normal approximation). Probes of one sign, or of a fixed pattern, are biased by
+    /// sum_{i != j} T_m(X)_ij / N, many standard errors here.
+    /// </summary>
+    [Test]
+    public void Moments_OfACoupledOperator_AreUnbiasedHutchinsonEstimates()
+    {
+        const int n = 6, moments = 8, probes = 20_000;
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) a[i * n + j] = i == j ? 0.3 * i : 0.25 / (1 + Math.Abs(i - j));
+        double lo = -2, hi = 3, c = 0.5, h = 2.5;
+        var mu = KernelPolynomial.Moments((x, y) =>
+        {
+            for (int i = 0; i < n; i++) { double s = 0; for (int j = 0; j < n; j++) s += a[i * n + j] * x[j]; y[i] = s; }
+        }, n, lo, hi, moments, probes, new Random(11));
+        var block = KernelPolynomial.MomentsBlock((xs, ys) =>
+        {
+            for (int r = 0; r < xs.Length; r++)
+                for (int i = 0; i < n; i++) { double s = 0; for (int j = 0; j < n; j++) s += a[i * n + j] * xs[r][j]; ys[r][i] = s; }
+        }, n, lo, hi, moments, probes, new Random(12));
+        var eig = DenseReference.Eigenvalues(a, n);
+        // T_m(X) by T_0 = I, T_1 = X, T_{m+1} = 2 X T_m - T_{m-1}
+        var x = new double[n, n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) x[i, j] = (a[i * n + j] - (i == j ? c : 0)) / h;
+        var tPrev = new double[n, n];
+        var t = (double[,])x.Clone();
+        for (int i = 0; i < n; i++) tPrev[i, i] = 1;
+        for (int m = 0; m < moments; m++)
+        {
+            var tm = m == 0 ? tPrev : t;
+            double exact = eig.Average(v => Math.Cos(m * Math.Acos((v - c) / h)));
+            double off2 = 0;
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) if (i != j) off2 += tm[i, j] * tm[i, j];
+            double se = Math.Sqrt(2 * off2 / ((double)n * n) / probes);
+            Assert.That(mu[m], Is.EqualTo(exact).Within(5 * se + 1e-12), $"moment {m} (standard error {se:G3})");
+            Assert.That(block[m], Is.EqualTo(exact).Within(5 * se + 1e-12), $"moment {m}, block form (standard error {se:G3})");
+            if (m >= 1)
+            {
+                var next = new double[n, n];
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += x[i, k] * t[k, j];
+                        next[i, j] = 2 * s - tPrev[i, j];
+                    }
+                (tPrev, t) = (t, next);
+            }
+        }
     }
 }
