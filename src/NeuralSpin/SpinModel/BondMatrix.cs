@@ -195,6 +195,20 @@ public sealed class BondMatrix : ISymmetricCoupling
         return d;
     }
 
+    /// <summary>Writes block J^(k) (row-major N_{k-1} x N_k, float64, exact in either storage) into the start of
+    /// <paramref name="destination"/>, without allocating.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> lies outside 1..L.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the block.</exception>
+    public void CopyBlockTo(int k, Span<double> destination)
+    {
+        CheckBlock(k);
+        long count = (long)_widths[k - 1] * _widths[k];
+        if (destination.Length < count) throw new ArgumentException($"block {k} has {count} entries, the destination {destination.Length}", nameof(destination));
+        if (_blocks is { } b) { b[k - 1].AsSpan().CopyTo(destination); return; }
+        var f = _singles![k - 1];
+        for (int i = 0; i < f.Length; i++) destination[i] = f[i];
+    }
+
     int CheckBlock(int k) =>
         k >= 1 && k <= BlockCount ? k : throw new ArgumentOutOfRangeException(nameof(k), k, $"the block index must lie in 1..{BlockCount} (blocks are numbered from 1)");
 

@@ -34,8 +34,10 @@ public sealed record Inertia(int Negative, int Zero, int Positive, double LogAbs
 public sealed class ChiRecurrence : IDisposable
 {
     readonly BondMatrix _bonds;
-    readonly Tensor[] _blocks; // J^(k), N_{k-1} x N_k
-    readonly Tensor[] _dLayer; // d restricted to layer k
+    readonly double[][] _d; // d restricted to layer k
+    readonly object _tensorGate = new();
+    Tensor[]? _blocks; // J^(k), N_{k-1} x N_k, for Evaluate (made at its first call)
+    Tensor[]? _dLayer;
     bool _disposed;
 
     /// <summary>Prepares the layer blocks of <paramref name="bonds"/> for repeated evaluation.</summary>
@@ -45,14 +47,30 @@ public sealed class ChiRecurrence : IDisposable
         ArgumentNullException.ThrowIfNull(bonds);
         TorchLinalg.EnsureConfigured();
         _bonds = bonds;
-        int l = bonds.BlockCount;
-        _blocks = new Tensor[l];
-        for (int k = 1; k <= l; k++)
-            _blocks[k - 1] = TorchLinalg.FromRowMajor(bonds.BlockCopy(k), bonds.Widths[k - 1], bonds.Widths[k]).DetachFromDisposeScope();
         var d = bonds.RowSquareSums();
-        _dLayer = new Tensor[l + 1];
-        for (int k = 0; k <= l; k++)
-            _dLayer[k] = torch.tensor(d.AsSpan(bonds.LayerOffset(k), bonds.Widths[k]).ToArray(), ScalarType.Float64).DetachFromDisposeScope();
+        _d = new double[bonds.BlockCount + 1][];
+        for (int k = 0; k <= bonds.BlockCount; k++) _d[k] = d.AsSpan(bonds.LayerOffset(k), bonds.Widths[k]).ToArray();
+    }
+
+    /// <summary>The blocks and the layers' d as float64 tensors for <see cref="Evaluate"/>, made once at its first call (the
+    /// positive-definiteness test reads the blocks from the bond matrix and does not need them).</summary>
+    (Tensor[] Blocks, Tensor[] D) Tensors()
+    {
+        lock (_tensorGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_blocks == null || _dLayer == null)
+            {
+                int l = _bonds.BlockCount;
+                var blocks = new Tensor[l];
+                for (int k = 1; k <= l; k++)
+                    blocks[k - 1] = TorchLinalg.FromRowMajor(_bonds.BlockCopy(k), _bonds.Widths[k - 1], _bonds.Widths[k]).DetachFromDisposeScope();
+                var dLayer = new Tensor[l + 1];
+                for (int k = 0; k <= l; k++) dLayer[k] = torch.tensor(_d[k], ScalarType.Float64).DetachFromDisposeScope();
+                (_blocks, _dLayer) = (blocks, dLayer);
+            }
+            return (_blocks, _dLayer);
+        }
     }
 
     /// <summary>The coupling the recurrence runs on.</summary>
@@ -72,6 +90,7 @@ public sealed class ChiRecurrence : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBetaAndShift(beta, shift);
         CheckZeroTolerance(zeroTolerance);
+        var (blocks, dLayer) = Tensors();
         using var scope = NewDisposeScope();
         double b2 = beta * beta;
         // explicit scalars held to the end of the method: TorchSharp's implicitly converted Scalars can be finalized
@@ -82,25 +101,25 @@ public sealed class ChiRecurrence : IDisposable
         int neg = 0, zero = 0, pos = 0, sign = 1;
         double logdet = 0;
         // Phi_0 is diagonal
-        var phi0 = _dLayer[0].mul(b2Scalar).Plus(diagonalScalar);
+        var phi0 = dLayer[0].mul(b2Scalar).Plus(diagonalScalar);
         var p0 = phi0.data<double>().ToArray();
         double scale0 = p0.Select(Math.Abs).DefaultIfEmpty(0).Max();
         foreach (var v in p0) Count(v, scale0, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet);
         Tensor prevInvTimesBlock; // Phi_{k-1}^{-1} J^(k)
-        if (_blocks.Length == 0) return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
-        prevInvTimesBlock = _blocks[0] / phi0.unsqueeze(1);
-        for (int k = 1; k <= _blocks.Length; k++)
+        if (blocks.Length == 0) return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
+        prevInvTimesBlock = blocks[0] / phi0.unsqueeze(1);
+        for (int k = 1; k <= blocks.Length; k++)
         {
-            var jk = _blocks[k - 1];
+            var jk = blocks[k - 1];
             int nk = _bonds.Widths[k];
-            var phi = torch.diag(_dLayer[k].mul(b2Scalar).Plus(diagonalScalar)) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
+            var phi = torch.diag(dLayer[k].mul(b2Scalar).Plus(diagonalScalar)) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
             phi = (phi + phi.t()).mul(halfScalar);
-            if (k == _blocks.Length)
+            if (k == blocks.Length)
             {
                 AccumulateSpectrum(phi, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet, out _, null);
                 break;
             }
-            var next = _blocks[k];
+            var next = blocks[k];
             var (l, info) = torch.linalg.cholesky_ex(phi);
             if (info.item<int>() == 0)
             {
@@ -128,6 +147,13 @@ public sealed class ChiRecurrence : IDisposable
     /// diagonal blocks (1 - shift) I + w beta^2 diag(d^(k)). With w = 0 and beta = 1 / Lambda it tells whether
     /// Lambda I - J is positive definite, that is lambda_max(J) &lt; Lambda (docs/theory.md section 4).
     /// </summary>
+    /// <remarks>
+    /// Each step writes J^(k)^T Phi_{k-1}^-1 J^(k) as X^T X with X = L^-1 J^(k) and Phi_{k-1} = L L^T (for k = 1,
+    /// L = Phi_0^(1/2), diagonal), so a layer costs one product (dgemm, with the diagonal block added in the same call),
+    /// one Cholesky factorisation (dpotrf, which reads the lower triangle only, so the product needs no symmetrisation)
+    /// and one triangular solve (dtrsm), called directly in libtorch's LAPACK on two reused buffers
+    /// (<see cref="TorchLapack"/>); it stops at the first Phi_k that is not positive definite.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/>, <paramref name="shift"/> or
     /// <paramref name="diagonalWeight"/> is NaN or infinite.</exception>
     public bool IsPositiveDefinite(double beta, double shift, double diagonalWeight)
@@ -135,28 +161,58 @@ public sealed class ChiRecurrence : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBetaAndShift(beta, shift);
         if (!double.IsFinite(diagonalWeight)) throw new ArgumentOutOfRangeException(nameof(diagonalWeight), diagonalWeight, "the weight must be finite");
-        using var scope = NewDisposeScope();
-        double b2 = beta * beta;
-        // explicit scalars held to the end of the method: TorchSharp's implicitly converted Scalars can be finalized
-        // while libtorch reads them (Training/MomentumSgd's remarks)
-        using var b2Scalar = b2.ToScalar();
-        using var dScalar = (diagonalWeight * b2).ToScalar();
-        using var diagonalScalar = (1 - shift).ToScalar();
-        using var halfScalar = 0.5.ToScalar();
-        var phi0 = _dLayer[0].mul(dScalar).Plus(diagonalScalar);
-        if (phi0.min().item<double>() <= 0) return false;
-        // J^(k)^T Phi_{k-1}^-1 J^(k) = X^T X with X = L^-1 J^(k), Phi_{k-1} = L L^T (for k = 1, L = Phi_0^(1/2), diagonal):
-        // one triangular solve and one product per layer instead of the two solves of cholesky_solve and a product
-        var x = _blocks[0] / phi0.sqrt().unsqueeze(1);
-        for (int k = 1; k <= _blocks.Length; k++)
+        double b2 = beta * beta, dw = diagonalWeight * b2, diagonal = 1 - shift;
+        var widths = _bonds.Widths;
+        int layers = _bonds.BlockCount;
+        var d0 = _d[0];
+        for (int i = 0; i < d0.Length; i++)
+            if (!(d0[i] * dw + diagonal > 0)) return false;
+        if (layers == 0) return true;
+        // the buffers: X (and the next block being solved into) as row-major N_{k-1} x N_k, i.e. column-major X^T
+        // (N_k x N_{k-1}, leading dimension N_k), and Phi_k column-major N_k x N_k
+        int xLength = 0, phiLength = 0;
+        for (int k = 1; k <= layers; k++)
         {
-            var phi = torch.diag(_dLayer[k].mul(dScalar).Plus(diagonalScalar)) - x.t().matmul(x).mul(b2Scalar);
-            phi = (phi + phi.t()).mul(halfScalar);
-            var (l, info) = torch.linalg.cholesky_ex(phi);
-            if (info.item<int>() != 0) return false;
-            if (k < _blocks.Length) x = torch.linalg.solve_triangular(l, _blocks[k], upper: false);
+            xLength = Math.Max(xLength, checked(widths[k - 1] * widths[k]));
+            phiLength = Math.Max(phiLength, checked(widths[k] * widths[k]));
         }
-        return true;
+        var pool = System.Buffers.ArrayPool<double>.Shared;
+        double[] x = pool.Rent(xLength), next = pool.Rent(xLength), phi = pool.Rent(phiLength);
+        try
+        {
+            int n1 = widths[1];
+            _bonds.CopyBlockTo(1, x);
+            for (int i = 0; i < d0.Length; i++)
+            {
+                double s = 1 / Math.Sqrt(d0[i] * dw + diagonal);
+                var row = x.AsSpan(i * n1, n1);
+                for (int j = 0; j < row.Length; j++) row[j] *= s;
+            }
+            for (int k = 1; k <= layers; k++)
+            {
+                int nk = widths[k], np = widths[k - 1];
+                var p = phi.AsSpan(0, nk * nk);
+                p.Clear();
+                var dk = _d[k];
+                for (int i = 0; i < nk; i++) p[i * nk + i] = dk[i] * dw + diagonal;
+                // Phi_k = diag - beta^2 X^T X: column-major X^T times its transpose
+                TorchLapack.GemmNT(nk, np, -b2, x, nk, 1, p, nk);
+                if (!TorchLapack.CholeskyLower(nk, p, nk)) return false;
+                if (k == layers) break;
+                int nn = widths[k + 1];
+                _bonds.CopyBlockTo(k + 1, next);
+                // X_{k+1} = L^-1 J^(k+1); column-major X_{k+1}^T = J^(k+1)^T L^-T
+                TorchLapack.SolveRightLowerTransposed(nn, nk, p, nk, next, nn);
+                (x, next) = (next, x);
+            }
+            return true;
+        }
+        finally
+        {
+            pool.Return(x);
+            pool.Return(next);
+            pool.Return(phi);
+        }
     }
 
     /// <summary>A NaN beta or shift makes every pivot comparison false, and the count would call the matrix positive.</summary>
@@ -202,9 +258,12 @@ public sealed class ChiRecurrence : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
-        _disposed = true;
-        foreach (var t in _blocks) t.Dispose();
-        foreach (var t in _dLayer) t.Dispose();
+        lock (_tensorGate)
+        {
+            _disposed = true;
+            foreach (var t in _blocks ?? []) t.Dispose();
+            foreach (var t in _dLayer ?? []) t.Dispose();
+        }
     }
 }
 

@@ -44,4 +44,44 @@ public class ChiRecurrenceTests
         var dense = DenseInertia.Of(a, n);
         Assert.That(dense.Negative, Is.EqualTo(inertia.Negative), "DenseInertia negative count");
     }
+
+    /// <summary>Widths whose layers grow and shrink (the buffers' leading dimensions change from layer to layer), one
+    /// block, and layers of width 1.</summary>
+    static readonly int[][] DecisionWidths = [[60, 50, 40, 30], [10, 40, 25, 60, 5], [1, 7, 1], [30, 3], [5, 1, 9, 2]];
+
+    /// <summary>
+    /// The positive-definiteness test (1 - c) I - beta J + w beta^2 diag(d) &gt; 0 (docs/theory.md sections 4-5) decides
+    /// the certificates of the curve: it must say yes just below the smallest eigenvalue and no just above it, for every
+    /// diagonal weight w the library uses (1: I - M; 0: lambda_max(J) &lt; 1 / beta) and one between, in both storages of
+    /// the blocks. The reference is MathNet's managed eigensolver on the dense matrix written out with naive loops. The
+    /// margin 1e-9 (relative to the matrix's largest eigenvalue) is far above the backward error of a Cholesky
+    /// factorisation and of the eigensolver at N &lt;= 140 (about N eps = 3e-14 relative) and far below any spacing that
+    /// would let a wrong block, a wrong leading dimension or a dropped term pass.
+    /// </summary>
+    [Test]
+    public void PositiveDefinite_SaysYesJustBelowTheSmallestEigenvalueAndNoJustAbove(
+        [Range(0, 4)] int widthsCase, [Values(false, true)] bool singlePrecision, [Values(1.0, 0.0, 0.5)] double weight)
+    {
+        var widths = DecisionWidths[widthsCase];
+        var j = BondMatrix.Sample(widths, [2.0], new Random(NetworkSeed + widthsCase), singlePrecision);
+        int n = j.Size;
+        var dense = j.ToDenseRowMajor();
+        using var chi = new ChiRecurrence(j);
+        foreach (double beta in new[] { 0.3, 0.8, 1.6 })
+        {
+            var a = new double[n * n];
+            for (int i = 0; i < n; i++)
+            {
+                double d = 0;
+                for (int k = 0; k < n; k++) d += dense[i * n + k] * dense[i * n + k];
+                for (int k = 0; k < n; k++) a[i * n + k] = -beta * dense[i * n + k];
+                a[i * n + i] += 1 + weight * beta * beta * d;
+            }
+            var w = DenseReference.Eigenvalues(a, n);
+            double scale = Math.Max(Math.Abs(w[0]), Math.Abs(w[^1])), margin = 1e-9 * scale;
+            Assert.That(chi.IsPositiveDefinite(beta, w[0] - margin, weight), Is.True, $"beta {beta}: shift just below lambda_min {w[0]}");
+            Assert.That(chi.IsPositiveDefinite(beta, w[0] + margin, weight), Is.False, $"beta {beta}: shift just above lambda_min {w[0]}");
+            Assert.That(chi.IsPositiveDefinite(beta, w[0] - margin, weight), Is.True, $"beta {beta}: the same answer again (reused buffers)");
+        }
+    }
 }
