@@ -32,6 +32,19 @@ public sealed record SpacingEstimate(double E0, double E1, double TypicalSpacing
     /// </summary>
     const double EigenTolerance = 1e-7;
 
+    /// <summary>
+    /// The interval [lo, hi] of the kernel-polynomial density, which must hold the whole spectrum: the lowest Ritz value
+    /// <paramref name="e0"/> and the highest <paramref name="eMax"/> lie within their residuals <paramref name="r0"/> and
+    /// <paramref name="rMax"/> of eigenvalues (the lowest eigenvalue may sit up to r0 below e0; the highest Ritz value of a
+    /// short run lies below the top eigenvalue, and the residual only bounds its distance to some eigenvalue), so each end
+    /// is moved out by its residual and by 1 % of eMax - e0: lo = e0 - r0 - 0.01 (eMax - e0), hi = eMax + rMax + 0.01 (eMax - e0).
+    /// </summary>
+    internal static (double Lo, double Hi) DensityInterval(double e0, double r0, double eMax, double rMax)
+    {
+        double range = eMax - e0;
+        return (e0 - r0 - 0.01 * range, eMax + rMax + 0.01 * range);
+    }
+
     /// <summary>The estimate for I - M(<paramref name="beta"/>) of <paramref name="curve"/>.</summary>
     public static SpacingEstimate At(LambdaMinCurve curve, double beta, int seed, int moments = DefaultMoments, int probes = DefaultProbes)
     {
@@ -60,10 +73,7 @@ public sealed record SpacingEstimate(double E0, double E1, double TypicalSpacing
             for (int i = 0; i < n; i++) y[i] = -y[i];
         }, n, null, rng, 1e-3 * norm, maxDimension: 40, maxRestarts: 2);
         double e0 = low.Value, e1 = Math.Max(e0, second.Value), eMax = -top.Value;
-        double range = eMax - e0;
-        // the interval must hold the whole spectrum: Ritz values are within their residuals of eigenvalues, and a 1 %
-        // margin each side covers the rest
-        double lo = e0 - low.Residual - 0.01 * range, hi = eMax + top.Residual + 0.01 * range;
+        var (lo, hi) = DensityInterval(e0, low.Residual, eMax, top.Residual);
         var mu = KernelPolynomial.MomentsBlock((xs, ys) => curve.ApplyMany(beta, xs, ys), n, lo, hi, moments, probes, rng);
         double typical = KernelPolynomial.MedianSpacing(mu, lo, hi, n);
         return new SpacingEstimate(e0, e1, typical, moments, probes);
