@@ -164,6 +164,8 @@ public static class AnalysisSpeed
         var y = new double[n];
         var rng = new SplitMixSource(3);
         for (int i = 0; i < n; i++) x[i] = rng.NextDouble() - 0.5;
+        Time(() => j.MultiplyOnePass(x, y));
+        Console.WriteLine($"kernel: the process's first product J x: {F(Cpu * 1e3)} ms processor");
         for (int w = 0; w < 50; w++) j.MultiplyOnePass(x, y);
         Time(() => { for (int r = 0; r < 200; r++) j.MultiplyOnePass(x, y); });
         Console.WriteLine($"kernel: one product J x (mean of 200): {F(Cpu / 200 * 1e3)} ms processor = {F(Cpu / 200 / CpuUnit)} units");
@@ -173,7 +175,8 @@ public static class AnalysisSpeed
         Console.WriteLine($"kernel: four products in one pass (mean of 50): {F(Cpu / 50 * 1e3)} ms processor");
         using (var chi = new ChiRecurrence(j))
         {
-            chi.IsPositiveDefinite(0.45, 0.05);
+            Time(() => chi.IsPositiveDefinite(0.45, 0.05));
+            Console.WriteLine($"kernel: the process's first inertia count: {F(Cpu * 1e3)} ms processor");
             Time(() => { for (int r = 0; r < 5; r++) chi.IsPositiveDefinite(0.45, 0.05); });
             Console.WriteLine($"kernel: one inertia count (mean of 5): {F(Cpu / 5 * 1e3)} ms processor = {F(Cpu / 5 / CpuUnit)} units");
         }
@@ -201,6 +204,9 @@ public static class AnalysisSpeed
         Console.WriteLine($"kernel: spectrum of J from the bipartite block's singular values: {F(Cpu)} s processor = {F(Cpu / CpuUnit)} units");
         (double[] Spectrum, double ErrorBound) gram = default;
         Time(() => gram = j.SpectrumFromGram());
+        double gramFirst = Cpu;
+        Time(() => gram = j.SpectrumFromGram());
+        Console.WriteLine($"kernel: spectrum of J from the Gram matrix, first call {F(gramFirst)} s, second {F(Cpu)} s processor");
         double diff = svd.Zip(gram.Spectrum).Max(p => Math.Abs(p.First - p.Second)), top = svd[^1];
         double smallest = svd.Where(e => e > 0).DefaultIfEmpty(0).Min();
         Console.WriteLine($"kernel: spectrum of J from the Gram matrix: {F(Cpu)} s processor = {F(Cpu / CpuUnit)} units; largest difference " +
@@ -218,6 +224,8 @@ public static class AnalysisSpeed
         Time(() => lr = Lanczos.SmallestEigenpair((u, v) => { for (int i = 0; i < n; i++) v[i] = u[i] * (1.0 + i) / n; }, n, null, new SplitMixSource(5), 0, 120, 0));
         Console.WriteLine($"kernel: Lanczos overhead without products (diagonal operator): {F(Cpu / lr!.MatrixVectorProducts * 1e3)} ms a step over {lr.MatrixVectorProducts} steps");
         long products = 0;
+        Time(() => { using var c = new LambdaMinCurve(j, 5.0); c.Evaluate(0.45); products = c.Products; });
+        Console.WriteLine($"kernel: the first cold Lanczos point: {F(Cpu)} s processor");
         Time(() => { using var c = new LambdaMinCurve(j, 5.0); c.Evaluate(0.45); products = c.Products; });
         Console.WriteLine($"kernel: one cold Lanczos point: {F(Cpu)} s processor = {F(Cpu / CpuUnit)} units, {products} products ({F(Cpu / products * 1e3)} ms a step)");
     }

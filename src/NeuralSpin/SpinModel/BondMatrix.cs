@@ -414,8 +414,36 @@ public sealed class BondMatrix : ISymmetricCoupling
     {
         var d = new double[Size];
         // J_il^2 counts for the outgoing bonds of spin i (layer k-1) and the incoming bonds of spin l (layer k)
-        ForEachBond((i, l, v) => { d[i] += v * v; d[l] += v * v; });
+        for (int k = 1; k <= BlockCount; k++)
+        {
+            int r = _widths[k - 1], c = _widths[k], o0 = _offsets[k - 1], o1 = _offsets[k];
+            var buffer = _blocks == null ? new double[c] : null;
+            var incoming = d.AsSpan(o1, c);
+            for (int i = 0; i < r; i++)
+            {
+                var row = Row(k, i, buffer);
+                double s = 0;
+                for (int j = 0; j < row.Length; j++)
+                {
+                    double v2 = row[j] * row[j];
+                    s += v2;
+                    incoming[j] += v2;
+                }
+                d[o0 + i] += s;
+            }
+        }
         return d;
+    }
+
+    /// <summary>Row i of block J^(k) in float64: a view of the stored row, or the float32 row converted into
+    /// <paramref name="buffer"/> (of the block's width).</summary>
+    ReadOnlySpan<double> Row(int k, int i, double[]? buffer)
+    {
+        int c = _widths[k];
+        if (_blocks is { } b) return b[k - 1].AsSpan((int)((long)i * c), c);
+        var f = _singles![k - 1].AsSpan((int)((long)i * c), c);
+        for (int j = 0; j < c; j++) buffer![j] = f[j];
+        return buffer;
     }
 
     /// <summary>Calls <paramref name="visit"/>(i, l, J_il) for every entry of every block, with global indices i &lt; l.</summary>
@@ -557,7 +585,19 @@ public sealed class BondMatrix : ISymmetricCoupling
     {
         int n = Size;
         var a = new double[(long)n * n];
-        ForEachBond((i, l, v) => { a[(long)i * n + l] = v; a[(long)l * n + i] = v; });
+        for (int k = 1; k <= BlockCount; k++)
+        {
+            int r = _widths[k - 1], c = _widths[k], o0 = _offsets[k - 1], o1 = _offsets[k];
+            var buffer = _blocks == null ? new double[c] : null;
+            // the block above the diagonal row by row, then its transpose below it in tiles that stay in cache
+            for (int i = 0; i < r; i++) Row(k, i, buffer).CopyTo(a.AsSpan((int)((long)(o0 + i) * n + o1), c));
+            const int tile = 32;
+            for (int i0 = 0; i0 < r; i0 += tile)
+                for (int j0 = 0; j0 < c; j0 += tile)
+                    for (int j = j0; j < Math.Min(c, j0 + tile); j++)
+                        for (int i = i0; i < Math.Min(r, i0 + tile); i++)
+                            a[(long)(o1 + j) * n + o0 + i] = a[(long)(o0 + i) * n + o1 + j];
+        }
         return a;
     }
 
