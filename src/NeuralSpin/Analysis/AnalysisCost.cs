@@ -27,17 +27,18 @@ public enum AnalysisPath
 /// <item>always: the blocks J^(k) once (the products read them in one pass, with no transposed copy), W = sum_k N_{k-1} N_k
 /// weights of 4 bytes (float32 storage, <see cref="SpinModel.BondMatrix.SinglePrecision"/>) or 8, the Lanczos basis (at
 /// most 301 float64 vectors of N) and a few vectors;</item>
-/// <item>where the curve is certified (always on the dense path, up to a width on the matrix-free one): the chi
-/// recurrence's float64 copies of the blocks (8 W bytes) and its widest step k (docs/theory.md section 5): Phi_k and its Cholesky
-/// factor (2 N_k^2), J^(k)^T Phi_{k-1}^{-1} J^(k) (N_k^2) and the solves Phi^{-1} J on both sides
-/// (N_{k-1} N_k + N_k N_{k+1});</item>
+/// <item>where the curve is certified (always on the dense path, up to a width on the matrix-free one): the buffers of the
+/// chi recurrence's test of positive definiteness (docs/theory.md section 5), held while a count runs: two float64
+/// buffers of the largest block (X = L^-1 J^(k) and the next block solved into) and one of the widest Phi_k, factorised in
+/// place;</item>
 /// <item>dense path only: 3 N^2 for the eigenvalue problem of I - M (the managed matrix, the libtorch copy and the copy
 /// LAPACK overwrites; measured 3.5 GB at N = 12002 against 3.46 GB estimated) and the bipartite block of J
 /// (N_even N_odd).</item>
 /// </list>
 /// Time counts floating-point operations: 4/3 N^3 for the eigenvalue problem of I - M and 4 m n^2 - 4/3 n^3 for the
 /// singular values of the bipartite block (m x n, m &gt;= n), about <see cref="TypicalCertifiedInertiaCounts"/> inertia
-/// counts of sum_k (2 N_{k-1} N_k^2 + N_k^3 / 3 + 2 N_k^2 N_{k+1}) each where certified, and
+/// counts of sum_k (2 N_{k-1} N_k^2 + N_k^3 / 3 + N_k^2 N_{k+1}) each where certified (the product X^T X, the Cholesky
+/// factorisation and one triangular solve), and
 /// <see cref="TypicalProducts"/> products with J (4 W each); seconds follow from two rates measured on this machine
 /// (<see cref="MeasuredFlopRate"/> for the eigensolver, <see cref="MeasuredInertiaRate"/> for the recurrence and the
 /// products). The time is an order-of-magnitude guide (within a factor of about 3 on the networks measured for
@@ -130,7 +131,7 @@ public sealed record AnalysisCost
         ArgumentNullException.ThrowIfNull(widths);
         if (widths.Count < 2) throw new ArgumentException("a layered network needs at least two layers", nameof(widths));
         if (bytesPerWeight is not (4 or 8)) throw new ArgumentOutOfRangeException(nameof(bytesPerWeight), bytesPerWeight, "the blocks take 4 (float32) or 8 (float64) bytes per weight");
-        double n = 0, w = 0, chiBytes = 0, chiFlops = 0, even = 0, odd = 0;
+        double n = 0, w = 0, chiX = 0, chiPhi = 0, chiFlops = 0, even = 0, odd = 0;
         for (int k = 0; k < widths.Count; k++)
         {
             double nk = widths[k];
@@ -139,14 +140,16 @@ public sealed record AnalysisCost
             double prev = k > 0 ? widths[k - 1] : 0, next = k + 1 < widths.Count ? widths[k + 1] : 0;
             if (k > 0) w += prev * nk;
             if (k == 0) continue; // Phi_0 is diagonal
-            chiBytes = Math.Max(chiBytes, 8 * (3 * nk * nk + prev * nk + nk * next));
-            chiFlops += 2 * prev * nk * nk + nk * nk * nk / 3 + 2 * nk * nk * next;
+            chiX = Math.Max(chiX, prev * nk);
+            chiPhi = Math.Max(chiPhi, nk * nk);
+            chiFlops += 2 * prev * nk * nk + nk * nk * nk / 3 + nk * nk * next;
         }
         bool certifyMatrixFree = widths.Skip(1).Max() <= certifyUpToWidth;
         // the blocks once (products in one pass, no transposed copy), the Lanczos basis and a few vectors
         double baseBytes = bytesPerWeight * w + 8 * LanczosVectors * n + 16 * 8 * n;
-        // the chi recurrence copies the blocks into libtorch (float64) and holds its widest step
-        double certifiedBytes = 8 * w + chiBytes;
+        // the chi recurrence's test of positive definiteness (the one the analysis uses) holds, while it runs, two buffers of
+        // the largest block and one of the widest Phi_k, in float64
+        double certifiedBytes = 8 * (2 * chiX + chiPhi);
         double productFlops = TypicalProducts * 4 * w;
         double denseOne = 4.0 / 3 * n * n * n;
         double small = Math.Min(even, odd), large = Math.Max(even, odd);
@@ -213,7 +216,7 @@ public sealed record AnalysisCost
         chi.IsPositiveDefinite(0.05);
         double s = Math.Max(sw.Elapsed.TotalSeconds, MinimumTimedSeconds);
         double n = 400;
-        double flops = (2 * n * n * n + n * n * n / 3 + 2 * n * n * n) + (2 * n * n * n + n * n * n / 3);
+        double flops = (2 * n * n * n + n * n * n / 3 + n * n * n) + (2 * n * n * n + n * n * n / 3);
         _inertiaRate = flops / s;
         return _inertiaRate;
     }

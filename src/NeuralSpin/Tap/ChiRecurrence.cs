@@ -151,7 +151,7 @@ public sealed class ChiRecurrence : IDisposable
     /// Each step writes J^(k)^T Phi_{k-1}^-1 J^(k) as X^T X with X = L^-1 J^(k) and Phi_{k-1} = L L^T (for k = 1,
     /// L = Phi_0^(1/2), diagonal), so a layer costs one product (dgemm, with the diagonal block added in the same call),
     /// one Cholesky factorisation (dpotrf, which reads the lower triangle only, so the product needs no symmetrisation)
-    /// and one triangular solve (dtrsm), called directly in libtorch's LAPACK on two reused buffers
+    /// and one triangular solve (dtrsm), called directly in libtorch's LAPACK on two buffers reused from layer to layer
     /// (<see cref="TorchLapack"/>); it stops at the first Phi_k that is not positive definite.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/>, <paramref name="shift"/> or
@@ -176,22 +176,27 @@ public sealed class ChiRecurrence : IDisposable
             xLength = Math.Max(xLength, checked(widths[k - 1] * widths[k]));
             phiLength = Math.Max(phiLength, checked(widths[k] * widths[k]));
         }
-        var pool = System.Buffers.ArrayPool<double>.Shared;
-        double[] x = pool.Rent(xLength), next = pool.Rent(xLength), phi = pool.Rent(phiLength);
+        // native buffers, freed as soon as the count is done (as libtorch's tensors were): a curve holds its recurrence for
+        // its lifetime, and buffers kept that long would add up to three N_k^2 arrays to the peak of its Lanczos runs
+        NativeBuffer? xBuffer = null, nextBuffer = null, phiBuffer = null;
         try
         {
+            xBuffer = new NativeBuffer(xLength);
+            nextBuffer = new NativeBuffer(xLength);
+            phiBuffer = new NativeBuffer(phiLength);
+            Span<double> x = xBuffer.Span, next = nextBuffer.Span, phi = phiBuffer.Span;
             int n1 = widths[1];
             _bonds.CopyBlockTo(1, x);
             for (int i = 0; i < d0.Length; i++)
             {
                 double s = 1 / Math.Sqrt(d0[i] * dw + diagonal);
-                var row = x.AsSpan(i * n1, n1);
+                var row = x.Slice(i * n1, n1);
                 for (int j = 0; j < row.Length; j++) row[j] *= s;
             }
             for (int k = 1; k <= layers; k++)
             {
                 int nk = widths[k], np = widths[k - 1];
-                var p = phi.AsSpan(0, nk * nk);
+                var p = phi[..(nk * nk)];
                 p.Clear();
                 var dk = _d[k];
                 for (int i = 0; i < nk; i++) p[i * nk + i] = dk[i] * dw + diagonal;
@@ -203,15 +208,31 @@ public sealed class ChiRecurrence : IDisposable
                 _bonds.CopyBlockTo(k + 1, next);
                 // X_{k+1} = L^-1 J^(k+1); column-major X_{k+1}^T = J^(k+1)^T L^-T
                 TorchLapack.SolveRightLowerTransposed(nn, nk, p, nk, next, nn);
-                (x, next) = (next, x);
+                var swap = x;
+                x = next;
+                next = swap;
             }
             return true;
         }
         finally
         {
-            pool.Return(x);
-            pool.Return(next);
-            pool.Return(phi);
+            xBuffer?.Dispose();
+            nextBuffer?.Dispose();
+            phiBuffer?.Dispose();
+        }
+    }
+
+    /// <summary>An uninitialised float64 array in native memory (every entry is written before it is read).</summary>
+    sealed unsafe class NativeBuffer(int length) : IDisposable
+    {
+        double* _p = (double*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)Math.Max(1, length), sizeof(double));
+
+        public Span<double> Span => new(_p, length);
+
+        public void Dispose()
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(_p);
+            _p = null;
         }
     }
 
