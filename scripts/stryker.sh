@@ -45,7 +45,9 @@ tests_of() {
     Replica)   echo 'FullyQualifiedName~NeuralSpin.Tests.Replica' ;;
     SpinModel) echo 'FullyQualifiedName~NeuralSpin.Tests.SpinModel' ;;
     Spectra)   echo 'FullyQualifiedName~NeuralSpin.Tests.Spectra|FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests' ;;
-    Tap)       echo 'FullyQualifiedName~NeuralSpin.Tests.Tap' ;;
+    # TapNewton, TapSolver and TapFreeEnergy are also exercised by the SK TAP-state tests of Classic and by Ising's TAP
+    # fixed points, which know their solutions in closed form
+    Tap)       echo 'FullyQualifiedName~NeuralSpin.Tests.Tap|FullyQualifiedName~NeuralSpin.Tests.Classic.SkTap|FullyQualifiedName~NeuralSpin.Tests.Ising.TapFixedPointsTests' ;;
     Ising*)    echo 'FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
     Classic)   echo 'FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
   esac
