@@ -290,6 +290,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// while the row is in cache): the weights are read once for all the vectors, which is what a product at this size
     /// costs (memory traffic, not arithmetic). For the random probes of the kernel polynomial method.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void MultiplyOnePass(double[][] xs, double[][] ys)
     {
         ArgumentNullException.ThrowIfNull(xs);
@@ -307,13 +308,23 @@ public sealed class BondMatrix : ISymmetricCoupling
                 var mine = partial[p] = new double[m][];
                 for (int v = 0; v < m; v++) mine[v] = new double[c];
                 int lo = (int)((long)r * p / parts), hi = (int)((long)r * (p + 1) / parts);
-                for (int i = lo; i < hi; i++)
-                    for (int v = 0; v < m; v++)
-                        ys[v][o0 + i] += RowDotAxpy(kk, i, c, xs[v].AsSpan(o1, c), xs[v][o0 + i], mine[v]);
+                OnePassRowsMany(kk, lo, hi, xs, ys, mine);
             });
             for (int p = 0; p < parts; p++)
                 for (int v = 0; v < m; v++) Blas.Axpy(1, partial[p][v], ys[v].AsSpan(o1, c));
         }
+    }
+
+    /// <summary>Rows lo..hi of J^(k+1) for every vector r: ys[r][row] += row . xs[r]_next, and yNext[r] += xs[r][row] row
+    /// (compiled optimised from its first call, like the one-vector form: the kernel polynomial method's first products
+    /// would otherwise run unoptimised code).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void OnePassRowsMany(int k, int lo, int hi, double[][] xs, double[][] ys, double[][] yNext)
+    {
+        int c = _widths[k + 1], o0 = _offsets[k], o1 = _offsets[k + 1];
+        for (int i = lo; i < hi; i++)
+            for (int v = 0; v < xs.Length; v++)
+                ys[v][o0 + i] += RowDotAxpy(k, i, c, xs[v].AsSpan(o1, c), xs[v][o0 + i], yNext[v]);
     }
 
     /// <summary>Blocks of at least this many weights (1e6, 8 MB) take the product on several threads.</summary>
