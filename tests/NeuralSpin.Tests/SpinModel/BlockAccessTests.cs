@@ -36,4 +36,17 @@ public class BlockAccessTests
         Assert.Throws<ArgumentOutOfRangeException>(() => j.CopyBlockTo(0, new double[100]));
         Assert.Throws<ArgumentOutOfRangeException>(() => j.CopyBlockTo(4, new double[100]));
     }
+
+    /// <summary>The one-pass product refuses an input or an output of the wrong length, each on its own (the other one
+    /// right), and an output on top of its input.</summary>
+    [Test]
+    public void OnePassProduct_RefusesAWrongLengthOnEitherSide()
+    {
+        var j = BondMatrix.Sample([3, 4, 2], [1.0], new Random(5));
+        int n = j.Size;
+        Assert.Throws<ArgumentException>(() => j.MultiplyOnePass(new double[n - 1], new double[n]), "short input");
+        Assert.Throws<ArgumentException>(() => j.MultiplyOnePass(new double[n], new double[n + 1]), "long output");
+        var v = new double[n];
+        Assert.Throws<ArgumentException>(() => j.MultiplyOnePass(v, v), "output on the input");
+    }
 }
