@@ -188,10 +188,8 @@ public sealed class BondMatrix : ISymmetricCoupling
     public double[] BlockCopy(int k)
     {
         CheckBlock(k);
-        if (_blocks is { } b) return (double[])b[k - 1].Clone();
-        var f = _singles![k - 1];
-        var d = new double[f.LongLength];
-        for (long i = 0; i < d.LongLength; i++) d[i] = f[i];
+        var d = new double[(long)_widths[k - 1] * _widths[k]];
+        CopyBlockTo(k, d);
         return d;
     }
 

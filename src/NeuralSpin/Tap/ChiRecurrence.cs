@@ -42,12 +42,17 @@ public sealed class ChiRecurrence : IDisposable
 
     /// <summary>Prepares the layer blocks of <paramref name="bonds"/> for repeated evaluation.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="bonds"/> is null.</exception>
-    public ChiRecurrence(BondMatrix bonds)
+    public ChiRecurrence(BondMatrix bonds) : this(bonds, null) { }
+
+    /// <summary>As the public constructor, with d = <see cref="BondMatrix.RowSquareSums"/> given when the caller has it
+    /// already (the curve does), so that it is not computed twice.</summary>
+    internal ChiRecurrence(BondMatrix bonds, double[]? rowSquareSums)
     {
         ArgumentNullException.ThrowIfNull(bonds);
         TorchLinalg.EnsureConfigured();
         _bonds = bonds;
-        var d = bonds.RowSquareSums();
+        var d = rowSquareSums ?? bonds.RowSquareSums();
+        if (d.Length != bonds.Size) throw new ArgumentException($"expected {bonds.Size} row square sums, got {d.Length}", nameof(rowSquareSums));
         _d = new double[bonds.BlockCount + 1][];
         for (int k = 0; k <= bonds.BlockCount; k++) _d[k] = d.AsSpan(bonds.LayerOffset(k), bonds.Widths[k]).ToArray();
     }

@@ -355,7 +355,7 @@ public sealed class LambdaMinCurve : IDisposable
         InertiaCounts++;
         if (_dense == null && _j is BondMatrix bonds)
         {
-            _chi ??= new ChiRecurrence(bonds);
+            _chi ??= new ChiRecurrence(bonds, _d);
             return _chi.IsPositiveDefinite(1 / bound, 0, 0);
         }
         int n = _j.Size;
@@ -401,7 +401,7 @@ public sealed class LambdaMinCurve : IDisposable
     {
         if (_dense == null && _j is BondMatrix bonds)
         {
-            _chi ??= new ChiRecurrence(bonds);
+            _chi ??= new ChiRecurrence(bonds, _d);
             return _chi.IsPositiveDefinite(beta, shift);
         }
         var a = MatrixAt(beta);
