@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NeuralSpin;
 
@@ -85,34 +86,36 @@ public static class Blas
         return s;
     }
 
-    // Kernels on float32 rows (blocks stored in float32, BondMatrix): each float is widened to float64 (exactly) and
-    // everything after that is the float64 kernel above, vector for vector in the same order, so a row of float32 values
-    // gives bit for bit the result of the same values stored in float64 (docs/theory.md section 4, "Storage").
-    // Vector.Widen puts the first half of a float vector in `low`: float vector m gives float64 vectors 2m and 2m + 1.
+    // Kernels on float32 rows (blocks stored in float32, BondMatrix): each float64 vector k of the float64 kernel above is
+    // made from floats k w .. (k + 1) w - 1 widened exactly (WidenedAt), and everything after that is the float64 kernel,
+    // vector for vector in the same order, so a row of float32 values gives bit for bit the result of the same values
+    // stored in float64 (docs/theory.md section 4, "Storage"). The widening is one conversion instruction per vector; an
+    // earlier form (Vector.Widen of whole float vectors, with a separate path for an odd last vector) ran 2.3-6.6 times
+    // slower than the float64 kernels (REPRODUCE.md, speed section), these as fast as them.
 
     /// <summary>
     /// sum_i a_i b_i with a row of float32 weights, accumulated in float64: bit for bit
     /// <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/> of the same values in float64.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<double> b)
     {
         if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
-        int n = a.Length, w = Vector<double>.Count;
-        var vf = MemoryMarshal.Cast<float, Vector<float>>(a);
+        int n = a.Length;
         var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
+        ref float a0 = ref MemoryMarshal.GetReference(a);
         var acc = Vector<double>.Zero;
         var acc2 = Vector<double>.Zero;
-        for (int m = 0; m < vf.Length; m++)
+        int k = 0;
+        for (; k + 1 < vb.Length; k += 2)
         {
-            Vector.Widen(vf[m], out var lo, out var hi);
-            acc += lo * vb[2 * m];
-            acc2 += hi * vb[2 * m + 1];
+            acc += WidenedAt(ref a0, k) * vb[k];
+            acc2 += WidenedAt(ref a0, k + 1) * vb[k + 1];
         }
-        int k = 2 * vf.Length;
-        if (k < vb.Length) acc += WidenAt(a, k) * vb[k]; // an odd last float64 vector: the float64 kernel's unpaired one
+        for (; k < vb.Length; k++) acc += WidenedAt(ref a0, k) * vb[k];
         double s = Vector.Sum(acc + acc2);
-        for (int i = vb.Length * w; i < n; i++) s += a[i] * b[i];
+        for (int i = vb.Length * Vector<double>.Count; i < n; i++) s += a[i] * b[i];
         return s;
     }
 
@@ -120,27 +123,21 @@ public static class Blas
     /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
     public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<double> b, bool square) => square ? DotSquared(a, b) : Dot(a, b);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static double DotSquared(ReadOnlySpan<float> a, ReadOnlySpan<double> b)
     {
         if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
-        int n = a.Length, w = Vector<double>.Count;
-        var vf = MemoryMarshal.Cast<float, Vector<float>>(a);
+        int n = a.Length;
         var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
+        ref float a0 = ref MemoryMarshal.GetReference(a);
         var acc = Vector<double>.Zero;
-        for (int m = 0; m < vf.Length; m++)
+        for (int k = 0; k < vb.Length; k++)
         {
-            Vector.Widen(vf[m], out var lo, out var hi);
-            acc += lo * lo * vb[2 * m];
-            acc += hi * hi * vb[2 * m + 1];
-        }
-        int k = 2 * vf.Length;
-        if (k < vb.Length)
-        {
-            var v = WidenAt(a, k);
+            var v = WidenedAt(ref a0, k);
             acc += v * v * vb[k];
         }
         double s = Vector.Sum(acc);
-        for (int i = vb.Length * w; i < n; i++) s += (double)a[i] * a[i] * b[i];
+        for (int i = vb.Length * Vector<double>.Count; i < n; i++) s += (double)a[i] * a[i] * b[i];
         return s;
     }
 
@@ -150,31 +147,22 @@ public static class Blas
     /// same values in float64, reading half the bytes.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="b"/> or <paramref name="y"/> is shorter than <paramref name="a"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double DotAxpy(ReadOnlySpan<float> a, ReadOnlySpan<double> b, double alpha, Span<double> y)
     {
         if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
         if (y.Length < a.Length) throw new ArgumentException($"y has {y.Length} entries, fewer than the {a.Length} of a", nameof(y));
         int n = a.Length;
-        var vf = MemoryMarshal.Cast<float, Vector<float>>(a);
         var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
         var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..n]);
+        ref float a0 = ref MemoryMarshal.GetReference(a);
         var acc = Vector<double>.Zero;
         var valpha = new Vector<double>(alpha);
-        for (int m = 0; m < vf.Length; m++)
+        for (int k = 0; k < vb.Length; k++)
         {
-            Vector.Widen(vf[m], out var lo, out var hi);
-            int k = 2 * m;
-            acc += lo * vb[k];
-            vy[k] += valpha * lo;
-            acc += hi * vb[k + 1];
-            vy[k + 1] += valpha * hi;
-        }
-        int last = 2 * vf.Length;
-        if (last < vb.Length)
-        {
-            var v = WidenAt(a, last);
-            acc += v * vb[last];
-            vy[last] += valpha * v;
+            var ak = WidenedAt(ref a0, k);
+            acc += ak * vb[k];
+            vy[k] += valpha * ak;
         }
         double s = Vector.Sum(acc);
         for (int i = vb.Length * Vector<double>.Count; i < n; i++)
@@ -185,12 +173,16 @@ public static class Blas
         return s;
     }
 
-    /// <summary>The float64 vector of a[k w .. (k + 1) w), w = Vector&lt;double&gt;.Count (widened exactly).</summary>
-    static Vector<double> WidenAt(ReadOnlySpan<float> a, int k)
+    /// <summary>The float64 vector of the floats a[k w .. (k + 1) w), w = Vector&lt;double&gt;.Count, widened exactly; the
+    /// caller guarantees that they exist (k &lt; the float64 vector count of a span at least as long as a).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector<double> WidenedAt(ref float a0, int k)
     {
-        int w = Vector<double>.Count;
-        Span<double> t = stackalloc double[w];
-        for (int i = 0; i < w; i++) t[i] = a[k * w + i];
+        if (Vector<double>.Count == 4) return Vector256.WidenLower(Vector128.LoadUnsafe(ref a0, (nuint)(4 * k)).ToVector256Unsafe()).AsVector();
+        if (Vector<double>.Count == 8) return Vector512.WidenLower(Vector256.LoadUnsafe(ref a0, (nuint)(8 * k)).ToVector512Unsafe()).AsVector();
+        if (Vector<double>.Count == 2) return Vector128.WidenLower(Vector64.LoadUnsafe(ref a0, (nuint)(2 * k)).ToVector128Unsafe()).AsVector();
+        Span<double> t = stackalloc double[Vector<double>.Count];
+        for (int i = 0; i < t.Length; i++) t[i] = Unsafe.Add(ref a0, k * t.Length + i);
         return new Vector<double>(t);
     }
 
@@ -199,6 +191,7 @@ public static class Blas
         if (b.Length < a.Length) throw new ArgumentException($"b has {b.Length} entries, fewer than the {a.Length} of a", nameof(b));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static double DotSquared(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         CheckDot(a, b);
