@@ -28,6 +28,7 @@ namespace NeuralSpin.Benchmarks;
 /// is, the default; or in float64; or both, the float32 one being the float64 draw rounded, with every reported number
 /// compared) [--products h] (processor time of the one-pass product J x on 784-h-h-h-10 with float64 and with float32
 /// blocks, alternated in one process so that the load falls on both alike)
+/// [--cli CLI_DLL] (the `analyze` command itself in fresh processes, against fresh processes' eigenvalue problems)
 /// [--repeat R] (timings of the
 /// analysis, the minimum and the crossing, default 3, with their median) [--kernels] (products, an inertia count and the
 /// two routes to the spectrum of J, one by one)
@@ -65,6 +66,8 @@ public static class AnalysisSpeed
         int[]? spacingCheck = null;
         int depth = 3;
         string storage = "f32";
+        string? cli = null;
+        bool coldEig = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -77,6 +80,8 @@ public static class AnalysisSpeed
                 case "--repeat": Repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--search-too": SearchToo = true; break;
                 case "--progress": Progress = true; break;
+                case "--cli": cli = args[++i]; break;
+                case "--cold-eig": coldEig = true; break;
                 case "--storage": storage = args[++i]; break;
                 case "--products": Products(int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--depth": depth = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -85,8 +90,11 @@ public static class AnalysisSpeed
                 default: weights = args[i]; break;
             }
         }
+        if (cli != null) return CommandLine(cli, weights ?? throw new ArgumentException("--cli needs WEIGHTS"), level);
         TorchLinalg.Configure(1);
-        if (weights != null) Network(WeightFile.Load(weights).ToBondMatrix(), weights, level, grid, crossingOnly);
+        if (coldEig) return ColdEigenvalueProblems(weights ?? throw new ArgumentException("--cold-eig needs WEIGHTS"));
+        // loaded as `analyze` loads it: float32 weights into float32 blocks
+        if (weights != null) Network(WeightFile.LoadNetwork(weights, null).Bonds, weights, level, grid, crossingOnly);
         if (storage is not ("f32" or "f64" or "both")) throw new ArgumentException($"--storage {storage}: give f32, f64 or both");
         if (scaling != null) Scaling(scaling, level, path, depth, storage);
         if (spacingCheck != null) SpacingCheck(spacingCheck);
@@ -155,6 +163,68 @@ public static class AnalysisSpeed
         Console.WriteLine($"curve minimum alone, processor basis over {Repeat} runs: {string.Join(", ", cpuMin.Select(F))}, median {F(Median(cpuMin))}");
         Console.WriteLine($"first crossing alone, processor basis over {Repeat} runs: {string.Join(", ", cpuCross.Select(F))}, median {F(Median(cpuCross))}");
         if (grid > 0) Grid(j, dense, level, grid, tAll, tCross);
+    }
+
+    /// <summary>
+    /// --cli CLI_DLL: the command a user runs, against the unit measured in the same run. Repeat times, alternately:
+    /// `dotnet CLI_DLL analyze WEIGHTS --level C0 --json F` in a fresh process (its analysis time from the JSON, its wall
+    /// time from outside), and a fresh process of this benchmark (--cold-eig) that loads the weights the same way and
+    /// times the dense eigenvalue problem of their size: the process's first (cold, like the one inside a fresh
+    /// analysis) and three more (warm). Ratios pair each analysis with the eigenvalue problems measured next to it.
+    /// </summary>
+    static int CommandLine(string cliDll, string weights, double level)
+    {
+        Console.WriteLine($"command line: {cliDll} analyze {weights} --level {F(level)}, {Repeat} rounds, load average {Load()}");
+        string json = Path.Combine(Path.GetTempPath(), $"neuralspin-bench-{Environment.ProcessId}.json");
+        var analysis = new List<double>();
+        var total = new List<double>();
+        var cold = new List<double>();
+        var warm = new List<double>();
+        for (int r = 0; r < Repeat; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            string outText = RunChild("dotnet", [cliDll, "analyze", weights, "--level", level.ToString("R", CultureInfo.InvariantCulture), "--json", json]);
+            total.Add(sw.Elapsed.TotalSeconds);
+            using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)))
+                analysis.Add(doc.RootElement.GetProperty("elapsed_seconds").GetDouble());
+            File.Delete(json);
+            string eigText = RunChild(Environment.ProcessPath!, ["analysis-speed", weights, "--cold-eig"]);
+            var line = eigText.Split('\n').Single(l => l.StartsWith("cold-eig ", StringComparison.Ordinal)).Split(' ');
+            double c = double.Parse(line[1], CultureInfo.InvariantCulture);
+            double w = line.Skip(2).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).OrderBy(v => v).ElementAt(1);
+            cold.Add(c);
+            warm.Add(w);
+            Console.WriteLine($"round {r + 1}: analyze printed {F(analysis[^1])} s analysis (process {F(total[^1])} s); a fresh process's eigenvalue problem " +
+                $"{F(c)} s first, {F(w)} s warm (median of three): {F(analysis[^1] / c)} cold units, {F(analysis[^1] / w)} warm units");
+        }
+        Console.WriteLine($"median over {Repeat} rounds: analysis {F(Median(analysis))} s, eigenvalue problem {F(Median(cold))} s cold and {F(Median(warm))} s warm; " +
+            $"ratio {F(Median(analysis.Zip(cold, (a, c) => a / c).ToList()))} cold units (range {F(analysis.Zip(cold, (a, c) => a / c).Min())}-{F(analysis.Zip(cold, (a, c) => a / c).Max())}), " +
+            $"{F(Median(analysis.Zip(warm, (a, w) => a / w).ToList()))} warm units (range {F(analysis.Zip(warm, (a, w) => a / w).Min())}-{F(analysis.Zip(warm, (a, w) => a / w).Max())}); load average {Load()}");
+        return 0;
+    }
+
+    /// <summary>--cold-eig: the dense eigenvalue problem of the network's size in this fresh process, first and three more
+    /// times (printed as "cold-eig FIRST W1 W2 W3", seconds).</summary>
+    static int ColdEigenvalueProblems(string weights)
+    {
+        var j = WeightFile.LoadNetwork(weights, null).Bonds;
+        var dense = j.ToDenseRowMajor();
+        var t = new double[4];
+        for (int i = 0; i < 4; i++) t[i] = Time(() => TorchLinalg.SymmetricEigenvalues(dense, j.Size));
+        Console.WriteLine("cold-eig " + string.Join(" ", t.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        return 0;
+    }
+
+    static string RunChild(string file, string[] arguments)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string text = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(" ", arguments)} exited with {p.ExitCode}: {err.Result}");
+        return text;
     }
 
     static void KernelTimes(BondMatrix j)
