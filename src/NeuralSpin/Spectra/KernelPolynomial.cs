@@ -41,7 +41,7 @@ public static class KernelPolynomial
         }
         for (int r = 0; r < probes; r++)
         {
-            for (int i = 0; i < n; i++) tPrev[i] = rng.Next(2) == 0 ? -1 : 1;
+            for (int i = 0; i < n; i++) tPrev[i] = RademacherSign(rng);
             Scaled(tPrev, t);
             double mu0 = n, mu1 = Blas.Dot(tPrev, t);
             mu[0] += mu0;
@@ -52,7 +52,7 @@ public static class KernelPolynomial
                 mu[2 * k] += 2 * Blas.Dot(t, t) - mu0;
                 Scaled(t, tNext);
                 for (int i = 0; i < n; i++) tNext[i] = 2 * tNext[i] - tPrev[i];
-                if (2 * k + 1 < moments) mu[2 * k + 1] += 2 * Blas.Dot(tNext, t) - mu1;
+                mu[2 * k + 1] += 2 * Blas.Dot(tNext, t) - mu1; // 2k + 1 < M: M is even and 2k < M
                 (tPrev, t, tNext) = (t, tNext, tPrev);
             }
         }
@@ -86,7 +86,7 @@ public static class KernelPolynomial
         }
         var mu = new double[moments];
         for (int r = 0; r < probes; r++)
-            for (int i = 0; i < n; i++) tPrev[r][i] = rng.Next(2) == 0 ? -1 : 1;
+            for (int i = 0; i < n; i++) tPrev[r][i] = RademacherSign(rng);
         Scaled(tPrev, t);
         var mu1 = new double[probes];
         for (int r = 0; r < probes; r++)
@@ -102,13 +102,17 @@ public static class KernelPolynomial
             for (int r = 0; r < probes; r++)
             {
                 for (int i = 0; i < n; i++) tNext[r][i] = 2 * tNext[r][i] - tPrev[r][i];
-                if (2 * k + 1 < moments) mu[2 * k + 1] += 2 * Blas.Dot(tNext[r], t[r]) - mu1[r];
+                mu[2 * k + 1] += 2 * Blas.Dot(tNext[r], t[r]) - mu1[r]; // 2k + 1 < M: M is even and 2k < M
             }
             (tPrev, t, tNext) = (t, tNext, tPrev);
         }
         for (int m = 0; m < moments; m++) mu[m] /= (double)probes * n;
         return mu;
     }
+
+    /// <summary>-1 or +1 with probability 1/2 each (a Rademacher probe entry).</summary>
+    // Stryker disable once Equality : either sign convention draws -1 and +1 with probability 1/2 each
+    static double RademacherSign(Random rng) => rng.Next(2) == 0 ? -1 : 1;
 
     /// <summary>The Jackson kernel g_0..g_{M-1}.</summary>
     public static double[] Jackson(int moments)

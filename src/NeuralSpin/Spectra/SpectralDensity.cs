@@ -31,6 +31,7 @@ public static class SpectralDensity
         if (a > b) throw new ArgumentException($"the range [{a}, {b}] is empty: its lower end lies above its upper end", lo is null ? nameof(hi) : nameof(lo));
         if (b <= a) { a -= 0.5; b += 0.5; }
         var edges = new double[bins + 1];
+        // Stryker disable once Equality : an edge written at i = bins is overwritten by the next line
         for (int i = 0; i < bins; i++) edges[i] = a + (b - a) * i / bins;
         edges[bins] = b; // a + (b - a) can round below b: the last edge is the closed end itself
         var counts = new int[bins];

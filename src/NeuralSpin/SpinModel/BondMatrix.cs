@@ -87,7 +87,8 @@ public sealed class BondMatrix : ISymmetricCoupling
         return kept;
     }
 
-    static (int[] Offsets, int Size) Offsets(int[] widths)
+    /// <summary>The first spin of every layer and N (checked: a sum of widths past int.MaxValue throws OverflowException).</summary>
+    internal static (int[] Offsets, int Size) Offsets(int[] widths)
     {
         var o = new int[widths.Length + 1];
         for (int k = 0; k < widths.Length; k++) o[k + 1] = checked(o[k] + widths[k]);
@@ -124,6 +125,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     public static BondMatrix FromLinearWeights(IReadOnlyList<(int Rows, int Cols, double[] Data)> weights)
     {
         var (widths, blocks) = ChainOfBlocks(weights);
+        // Stryker disable once Boolean : the blocks are fresh transposes; copying them again keeps the same values
         return new BondMatrix(widths, blocks, copy: false);
     }
 
@@ -156,6 +158,7 @@ public sealed class BondMatrix : ISymmetricCoupling
     public static BondMatrix FromSingleLinearWeights(IReadOnlyList<(int Rows, int Cols, float[] Data)> weights)
     {
         var (widths, blocks) = ChainOfBlocks(weights);
+        // Stryker disable once Boolean : the blocks are fresh transposes; copying them again keeps the same values
         return new BondMatrix(widths, blocks, copy: false);
     }
 
@@ -238,16 +241,26 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <see cref="Multiply"/>, and no transposed copy is built). The sums run in another order than <see cref="Multiply"/>'s,
     /// so the results agree to rounding, not bitwise. For the Krylov iterations of the curve (docs/theory.md section 4).
     /// </summary>
+    internal void MultiplyOnePass(ReadOnlySpan<double> x, Span<double> y) => MultiplyOnePass(x, y, OnePassParts());
+
+    /// <summary>The threads of a one-pass product: several from <see cref="OnePassParallelWeights"/> weights on.</summary>
+    // Stryker disable once all : the number of parts changes only the speed; the rows of each part are computed by the same
+    // kernel and the products in parts are tested against the dense product for every part count (BondMatrixThreadingTests)
+    int OnePassParts() => WeightCount >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
+
+    /// <summary><see cref="MultiplyOnePass(ReadOnlySpan{double}, Span{double})"/> with the rows of each block split into
+    /// <paramref name="parts"/> parts on as many threads (1: on the calling thread).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void MultiplyOnePass(ReadOnlySpan<double> x, Span<double> y)
+    internal void MultiplyOnePass(ReadOnlySpan<double> x, Span<double> y, int parts)
     {
         if (x.Length != Size || y.Length != Size) throw new ArgumentException($"expected vectors of length {Size}");
         if (x.Overlaps(y)) throw new ArgumentException("the output must not overlap the input", nameof(y));
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
         y.Clear();
-        int parts = WeightCount >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
         if (parts == 1)
         {
             for (int k = 0; k < BlockCount; k++) OnePassRows(k, 0, _widths[k], x, y, y.Slice(_offsets[k + 1], _widths[k + 1]));
+            // Stryker disable once Statement : without the return the threaded form runs with one part and writes the same y
             return;
         }
         // rows of each block split over threads: the dot products land in disjoint rows of y, the row updates of the next
@@ -278,8 +291,10 @@ public sealed class BondMatrix : ISymmetricCoupling
         }
         finally
         {
+            // Stryker disable all : an array not returned to the pool is collected instead; only the reuse is lost
             ArrayPool<double>.Shared.Return(xs);
             ArrayPool<double>.Shared.Return(ys);
+            // Stryker restore all
         }
     }
 
@@ -288,15 +303,18 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// while the row is in cache): the weights are read once for all the vectors, which is what a product at this size
     /// costs (memory traffic, not arithmetic). For the random probes of the kernel polynomial method.
     /// </summary>
+    internal void MultiplyOnePass(double[][] xs, double[][] ys) => MultiplyOnePass(xs, ys, OnePassParts());
+
+    /// <summary>The several-vector product with the rows of each block split into <paramref name="parts"/> parts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void MultiplyOnePass(double[][] xs, double[][] ys)
+    internal void MultiplyOnePass(double[][] xs, double[][] ys, int parts)
     {
         ArgumentNullException.ThrowIfNull(xs);
         ArgumentNullException.ThrowIfNull(ys);
         if (xs.Length != ys.Length) throw new ArgumentException("as many outputs as inputs", nameof(ys));
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
         int m = xs.Length;
         foreach (var y in ys) Array.Clear(y);
-        int parts = WeightCount >= OnePassParallelWeights ? Math.Min(Environment.ProcessorCount, 8) : 1;
         for (int k = 0; k < BlockCount; k++)
         {
             int r = _widths[k], c = _widths[k + 1], o0 = _offsets[k], o1 = _offsets[k + 1], kk = k;
@@ -341,20 +359,30 @@ public sealed class BondMatrix : ISymmetricCoupling
     double[][]? _transposed; // J^(k)^T row-major N_k x N_{k-1}, built on first product (float64 storage)
     float[][]? _transposedSingle; // the same in float32 storage
 
-    void Apply(ReadOnlySpan<double> x, Span<double> y, bool square)
+    void Apply(ReadOnlySpan<double> x, Span<double> y, bool square) => Apply(x, y, square, ApplyParts());
+
+    /// <summary>The threads of <see cref="Multiply"/>: several from 200,000 weights on.</summary>
+    // Stryker disable once all : the number of parts changes only the speed (every part count is tested, BondMatrixThreadingTests)
+    int ApplyParts() => WeightCount > 200_000 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+
+    /// <summary>y = J x (or (J o J) x) with the output rows split into <paramref name="parts"/> parts on as many threads.</summary>
+    internal void Apply(ReadOnlySpan<double> x, Span<double> y, bool square, int parts)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
         if (x.Length != Size) throw new ArgumentException($"expected {Size} entries in x, got {x.Length}", nameof(x));
         if (y.Length != Size) throw new ArgumentException($"expected {Size} entries in y, got {y.Length}", nameof(y));
         // y is cleared before x is read: an output on top of the input would give J 0 = 0
         if (x.Overlaps(y)) throw new ArgumentException("the output must not overlap the input", nameof(y));
+        // Stryker disable Assignment : rebuilt on every product instead of cached, the transposes hold the same values
         if (_blocks != null) _transposed ??= _blocks.Select((b, i) => Transpose(b, Widths[i], Widths[i + 1])).ToArray();
         else _transposedSingle ??= _singles!.Select((b, i) => Transpose(b, Widths[i], Widths[i + 1])).ToArray();
+        // Stryker restore Assignment
         y[..Size].Clear();
         // Each output row is one contiguous dot product (J^(k) rows for layer k-1, J^(k)^T rows for layer k),
         // split over threads for large networks; the result does not depend on the thread count.
         var xs = x.ToArray();
         var ys = new double[Size];
-        int parts = WeightCount > 200_000 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        // Stryker disable once Equality : with one part the chunked form covers the same rows
         if (parts == 1) ApplyRows(xs, ys, square, 0, Size);
         else
         {
@@ -426,7 +454,7 @@ public sealed class BondMatrix : ISymmetricCoupling
         for (int k = 1; k <= BlockCount; k++)
         {
             int r = _widths[k - 1], c = _widths[k], o0 = _offsets[k - 1], o1 = _offsets[k];
-            var buffer = _blocks == null ? new double[c] : null;
+            var buffer = new double[c]; // for the float64 rows of float32 blocks (Row); unused in float64 storage
             var incoming = d.AsSpan(o1, c);
             for (int i = 0; i < r; i++)
             {
@@ -507,16 +535,17 @@ public sealed class BondMatrix : ISymmetricCoupling
     {
         var evenIndex = new int[Size];
         var oddIndex = new int[Size];
+        var even = new bool[Size];
         int ne = 0, no = 0;
         for (int k = 0; k < _widths.Length; k++)
             for (int i = 0; i < _widths[k]; i++)
-                if (k % 2 == 0) evenIndex[_offsets[k] + i] = ne++;
+                if (even[_offsets[k] + i] = k % 2 == 0) evenIndex[_offsets[k] + i] = ne++;
                 else oddIndex[_offsets[k] + i] = no++;
         var b = new double[(long)ne * no];
         ForEachBond((i, l, v) =>
         {
             // i in layer k-1, l in layer k: one of them is even
-            bool iEven = LayerOf(i) % 2 == 0;
+            bool iEven = even[i];
             int e = iEven ? evenIndex[i] : evenIndex[l], o = iEven ? oddIndex[l] : oddIndex[i];
             b[(long)e * no + o] = v;
         });
@@ -583,12 +612,6 @@ public sealed class BondMatrix : ISymmetricCoupling
         return odd <= even ? (odd, 1) : (even, 0);
     }
 
-    int LayerOf(int spin)
-    {
-        int k = Array.BinarySearch(_offsets, spin);
-        return k >= 0 ? k : ~k - 1;
-    }
-
     /// <inheritdoc />
     public double[] ToDenseRowMajor()
     {
@@ -597,7 +620,7 @@ public sealed class BondMatrix : ISymmetricCoupling
         for (int k = 1; k <= BlockCount; k++)
         {
             int r = _widths[k - 1], c = _widths[k], o0 = _offsets[k - 1], o1 = _offsets[k];
-            var buffer = _blocks == null ? new double[c] : null;
+            var buffer = new double[c]; // for the float64 rows of float32 blocks (Row); unused in float64 storage
             // the block above the diagonal row by row, then its transpose below it in tiles that stay in cache
             for (int i = 0; i < r; i++) Row(k, i, buffer).CopyTo(a.AsSpan((int)((long)(o0 + i) * n + o1), c));
             const int tile = 32;
@@ -652,6 +675,7 @@ public sealed class BondMatrix : ISymmetricCoupling
                 blocks.Add(b);
             }
         }
+        // Stryker disable once Boolean : the blocks were drawn here; copying them again keeps the same values
         return singlePrecision ? new BondMatrix(widths, singles, copy: false) : new BondMatrix(widths, blocks, copy: false);
     }
 

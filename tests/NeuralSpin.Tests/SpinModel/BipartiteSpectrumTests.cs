@@ -38,13 +38,16 @@ public class BipartiteSpectrumTests
     /// MathNet's dense eigensolver on the assembled J: every eigenvalue within the route's own error bound
     /// min(sqrt(delta), delta / sigma_i), delta = m eps sigma_max^2 (<see cref="BondMatrix.GramErrorFactor"/>), plus 1e-12 ||J||
     /// for the reference's own rounding (backward stable, about 1e-14 ||J|| here). The cases take both parities for the Gram
-    /// matrix (N_even &lt; N_odd and the reverse), depth 6 with blocks between layers p and p + 2, and a spike.
+    /// matrix (N_odd &lt; N_even in the first five, N_even &lt; N_odd in the last three), depth 6 with blocks between layers p and p + 2, and a spike.
     /// </summary>
     [TestCase(new[] { 40, 30, 20 }, 0.0)]
     [TestCase(new[] { 20, 45, 30 }, 0.0)]
     [TestCase(new[] { 24, 28, 20, 30, 22, 26, 24 }, 0.0)]
     [TestCase(new[] { 60, 45, 30, 10 }, 3.0)]
     [TestCase(new[] { 7, 1 }, 0.0)]
+    [TestCase(new[] { 10, 45, 10 }, 0.0)]
+    [TestCase(new[] { 5, 20, 5, 20 }, 2.0)]
+    [TestCase(new[] { 1, 7 }, 0.0)]
     public void Gram_EqualsDenseEigenvalues_WithinItsBound(int[] widths, double spike)
     {
         var j = VertexCrossingTests.Spiked(widths, [2.0], 4242, spike);
@@ -94,6 +97,8 @@ public class BipartiteSpectrumTests
     [TestCase(new[] { 20, 45, 30 })]
     [TestCase(new[] { 30, 30 })]
     [TestCase(new[] { 24, 28, 20, 30, 22, 26, 24 })]
+    [TestCase(new[] { 10, 45, 10 })]
+    [TestCase(new[] { 5, 20, 5, 20 })]
     public void Gram_OrderAndBound_AreTheStatedOnes(int[] widths)
     {
         var j = VertexCrossingTests.Spiked(widths, [2.0], 4343, 0);

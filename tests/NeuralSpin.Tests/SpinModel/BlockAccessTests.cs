@@ -50,3 +50,54 @@ public class BlockAccessTests
         Assert.Throws<ArgumentException>(() => j.MultiplyOnePass(v, v), "output on the input");
     }
 }
+
+/// <summary>Edges of the bond-matrix bookkeeping and factories that the products never reach (mutation-testing gaps).</summary>
+[TestFixture]
+public class BondMatrixEdgeTests
+{
+    /// <summary>Layer offsets are the running sums of the widths (0, 3, 7, 9 and N = 9 for 3-4-2); a sum past
+    /// int.MaxValue throws OverflowException instead of wrapping to a negative spin index. (A network that large cannot be
+    /// built in a test, so the offsets are checked by themselves.)</summary>
+    [Test]
+    public void Offsets_AreRunningSums_AndOverflowIsRefused()
+    {
+        var (offsets, size) = BondMatrix.Offsets([3, 4, 2]);
+        Assert.That(offsets, Is.EqualTo(new[] { 0, 3, 7, 9 }));
+        Assert.That(size, Is.EqualTo(9));
+        Assert.Throws<OverflowException>(() => BondMatrix.Offsets([int.MaxValue, 1]));
+        Assert.Throws<OverflowException>(() => BondMatrix.Offsets([int.MaxValue / 2 + 1, int.MaxValue / 2 + 1]));
+    }
+
+    /// <summary>All couplings zero: the Gram route gives N zeros and an error bound of exactly 0 (sigma = 0 with delta = 0
+    /// contributes min(sqrt 0, 0 / 0) and must not turn the bound into NaN).</summary>
+    [Test]
+    public void Gram_OfZeroCouplings_IsZeroWithBoundZero([Values(false, true)] bool singlePrecision)
+    {
+        var j = BondMatrix.Sample([3, 2, 4], [0.0], new Random(1), singlePrecision);
+        var (spectrum, bound) = j.SpectrumFromGram();
+        Assert.That(spectrum, Has.Length.EqualTo(9).And.All.EqualTo(0.0));
+        Assert.That(bound, Is.EqualTo(0.0));
+    }
+
+    /// <summary>Sample checks the generator first: a null generator is reported as such even when a C_k is also bad (no
+    /// draw is made before the checks); one layer with two C given is refused for having one layer.</summary>
+    [Test]
+    public void Sample_ChecksTheGeneratorFirst_AndTheLayerCount()
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => BondMatrix.Sample([2, 2], [-1.0], null!));
+        Assert.That(e!.ParamName, Is.EqualTo("rng"));
+        var one = Assert.Throws<ArgumentException>(() => BondMatrix.Sample([5], [1.0, 2.0], new Random(1)));
+        Assert.That(one!.Message, Does.Contain("at least two layers"));
+    }
+
+    /// <summary>The SK sampler reports the spin count it refuses (the constructor's own check does not), and a null
+    /// generator even for one spin, where no coupling is drawn.</summary>
+    [Test]
+    public void SherringtonKirkpatrick_ReportsTheRefusedSize_AndANullGeneratorForOneSpin()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => DenseCoupling.SherringtonKirkpatrick(-3, 1, new Random(1)));
+        Assert.That(e!.ActualValue, Is.EqualTo(-3));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => DenseCoupling.SherringtonKirkpatrick(0, 1, new Random(1)))!.ActualValue, Is.EqualTo(0));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => DenseCoupling.SherringtonKirkpatrick(1, 1, null!))!.ParamName, Is.EqualTo("rng"));
+    }
+}
