@@ -157,8 +157,9 @@ public sealed record AnalysisCost
         {
             Spins = (int)n,
             Weights = (long)w,
-            // plus three N x N matrices of the eigenvalue problem of I - M and the bipartite block of the spectrum of J
-            DenseBytes = (long)(baseBytes + certifiedBytes + 3 * 8 * n * n + 8 * even * odd),
+            // plus three N x N matrices of the eigenvalue problem of I - M and the bipartite block of the spectrum of J,
+            // and float32 blocks widened to float64 for the dense path's curve (NetworkAnalysis)
+            DenseBytes = (long)(baseBytes + certifiedBytes + 3 * 8 * n * n + 8 * even * odd + (bytesPerWeight == 4 ? 8 * w : 0)),
             MatrixFreeBytes = (long)(baseBytes + (certifyMatrixFree ? certifiedBytes : 0)),
             // the eigenvalue problem of I - M and the singular values of the bipartite block (4 m n^2 - 4 n^3 / 3)
             DenseEigenFlops = denseOne + 4 * large * small * small - 4.0 / 3 * small * small * small,

@@ -180,6 +180,10 @@ public static class NetworkAnalysis
     /// </summary>
     static LambdaMinCurve BuildCurve(ISymmetricCoupling j, CurveOptions? options, out double[] spectrum)
     {
+        // the dense path holds N x N matrices: float32 blocks widened to float64 once (exact, at most a few per cent more
+        // memory) make the curve's products, the inertia counts' block copies and the dense matrices faster, with the same
+        // results bit for bit (the float32-row kernels equal the float64 ones; docs/theory.md section 4, "Storage")
+        if (j is BondMatrix b) j = b.WithDoubleBlocks();
         spectrum = SpectrumOfJ(j);
         return Curve(j, spectrum, options);
     }
@@ -363,7 +367,9 @@ public static class NetworkAnalysis
         if (dense)
         {
             options.Progress?.Invoke("spectrum of I - M");
-            specTap = TorchLinalg.SymmetricEigenvalues(curve.MatrixAt(spacingBeta), j.Size);
+            // in place on the freshly built matrix (symmetric by construction): the LAPACK call of eigvalsh without its
+            // two copies of the N x N matrix
+            specTap = TorchLapack.SymmetricEigenvaluesInPlace(j.Size, curve.MatrixAt(spacingBeta), j.Size);
             ratio = LevelSpacing.FirstSpacingRatio(specTap);
             typical = specTap.Length >= 2 ? LevelSpacing.Median(LevelSpacing.Spacings(specTap)) : null;
         }

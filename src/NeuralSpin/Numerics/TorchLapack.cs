@@ -22,6 +22,7 @@ internal static unsafe class TorchLapack
     static delegate* unmanaged<byte*, byte*, int*, int*, int*, double*, double*, int*, double*, int*, double*, double*, int*, void> _dgemm;
     static delegate* unmanaged<byte*, int*, double*, int*, int*, void> _dpotrf;
     static delegate* unmanaged<byte*, byte*, byte*, byte*, int*, int*, double*, double*, int*, double*, int*, void> _dtrsm;
+    static delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, void> _dsyevd;
 
     /// <summary>Finds the three routines in the libtorch TorchSharp has loaded (loading it first through TorchSharp).</summary>
     static void Ensure()
@@ -37,6 +38,7 @@ internal static unsafe class TorchLapack
                 throw new InvalidOperationException($"{Soname} is not loaded in this process although TorchSharp is initialised; the direct LAPACK calls need libtorch's CPU library");
             _dgemm = (delegate* unmanaged<byte*, byte*, int*, int*, int*, double*, double*, int*, double*, int*, double*, double*, int*, void>)NativeLibrary.GetExport(lib, "dgemm_");
             _dpotrf = (delegate* unmanaged<byte*, int*, double*, int*, int*, void>)NativeLibrary.GetExport(lib, "dpotrf_");
+            _dsyevd = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, void>)NativeLibrary.GetExport(lib, "dsyevd_");
             _dtrsm = (delegate* unmanaged<byte*, byte*, byte*, byte*, int*, int*, double*, double*, int*, double*, int*, void>)NativeLibrary.GetExport(lib, "dtrsm_");
         }
     }
@@ -93,6 +95,40 @@ internal static unsafe class TorchLapack
         byte r = (byte)'R', lo = (byte)'L', t = (byte)'T', nd = (byte)'N';
         double one = 1;
         fixed (double* pl = l, pb = b) _dtrsm(&r, &lo, &t, &nd, &m, &n, &one, pl, &ldl, pb, &ldb);
+    }
+
+    /// <summary>
+    /// The ascending eigenvalues of the symmetric column-major n x n matrix A from its lower triangle, computed in place
+    /// (dsyevd 'N', 'L', the routine and arguments of torch.linalg.eigvalsh; A is destroyed). For a row-major symmetric
+    /// matrix the same array is its own column-major form, so a caller that owns the array saves eigvalsh's two copies
+    /// of it (into a tensor, then into LAPACK's column-major working copy).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">LAPACK reports an argument error or no convergence.</exception>
+    public static double[] SymmetricEigenvaluesInPlace(int n, Span<double> a, int lda)
+    {
+        CheckDims(n, n, lda, n, "A");
+        CheckMatrix(a, lda, n, "A");
+        var w = new double[n];
+        if (n == 0) return w;
+        Ensure();
+        byte job = (byte)'N', lo = (byte)'L';
+        int info, lwork = -1, liwork = -1, iworkQuery;
+        double workQuery;
+        fixed (double* pa = a, pw = w)
+        {
+            _dsyevd(&job, &lo, &n, pa, &lda, pw, &workQuery, &lwork, &iworkQuery, &liwork, &info);
+            if (info != 0) throw new InvalidOperationException($"dsyevd's workspace query failed (info {info})");
+            lwork = (int)workQuery;
+            liwork = iworkQuery;
+            var work = new double[Math.Max(1, lwork)];
+            var iwork = new int[Math.Max(1, liwork)];
+            fixed (double* pwork = work)
+            fixed (int* piwork = iwork)
+                _dsyevd(&job, &lo, &n, pa, &lda, pw, pwork, &lwork, piwork, &liwork, &info);
+        }
+        if (info < 0) throw new InvalidOperationException($"dsyevd rejected argument {-info}");
+        if (info > 0) throw new InvalidOperationException($"dsyevd did not converge ({info} off-diagonal elements of the tridiagonal form did not reach zero)");
+        return w;
     }
 
     static void CheckDims(int rows, int cols, int ld, int minLd, string name)
