@@ -181,6 +181,7 @@ public static class AnalysisSpeed
         var cold = new List<double>();
         var warm = new List<double>();
         var inPlaceUnit = new List<double>();
+        var onTensorUnit = new List<double>();
         for (int r = 0; r < Repeat; r++)
         {
             var sw = Stopwatch.StartNew();
@@ -193,23 +194,26 @@ public static class AnalysisSpeed
             var line = eigText.Split('\n').Single(l => l.StartsWith("cold-eig ", StringComparison.Ordinal)).Split(' ');
             double c = double.Parse(line[1], CultureInfo.InvariantCulture);
             double w = line.Skip(2).Take(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).OrderBy(v => v).ElementAt(1);
-            double ip = line.Skip(5).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).OrderBy(v => v).ElementAt(1);
+            double ip = line.Skip(5).Take(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).OrderBy(v => v).ElementAt(1);
+            double ot = line.Skip(8).Take(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).OrderBy(v => v).ElementAt(1);
+            onTensorUnit.Add(ot);
             cold.Add(c);
             warm.Add(w);
             inPlaceUnit.Add(ip);
             Console.WriteLine($"round {r + 1}: analyze printed {F(analysis[^1])} s analysis (process {F(total[^1])} s); a fresh process's eigenvalue problem " +
-                $"{F(c)} s first, {F(w)} s warm, {F(ip)} s in place (medians of three): {F(analysis[^1] / c)} cold units, {F(analysis[^1] / w)} warm units, {F(analysis[^1] / ip)} in-place units");
+                $"{F(c)} s first, {F(w)} s warm, {F(ot)} s eigvalsh of a tensor, {F(ip)} s in place (medians of three): {F(analysis[^1] / c)} cold units, {F(analysis[^1] / w)} warm units, {F(analysis[^1] / ot)} tensor units, {F(analysis[^1] / ip)} in-place units");
         }
         Console.WriteLine($"median over {Repeat} rounds: analysis {F(Median(analysis))} s, eigenvalue problem {F(Median(cold))} s cold and {F(Median(warm))} s warm; " +
             $"ratio {F(Median(analysis.Zip(cold, (a, c) => a / c).ToList()))} cold units (range {F(analysis.Zip(cold, (a, c) => a / c).Min())}-{F(analysis.Zip(cold, (a, c) => a / c).Max())}), " +
             $"{F(Median(analysis.Zip(warm, (a, w) => a / w).ToList()))} warm units (range {F(analysis.Zip(warm, (a, w) => a / w).Min())}-{F(analysis.Zip(warm, (a, w) => a / w).Max())}), " +
+            $"{F(Median(analysis.Zip(onTensorUnit, (a, u) => a / u).ToList()))} tensor units (range {F(analysis.Zip(onTensorUnit, (a, u) => a / u).Min())}-{F(analysis.Zip(onTensorUnit, (a, u) => a / u).Max())}, unit median {F(Median(onTensorUnit))} s), " +
             $"{F(Median(analysis.Zip(inPlaceUnit, (a, u) => a / u).ToList()))} in-place units (range {F(analysis.Zip(inPlaceUnit, (a, u) => a / u).Min())}-{F(analysis.Zip(inPlaceUnit, (a, u) => a / u).Max())}, unit median {F(Median(inPlaceUnit))} s); load average {Load()}");
         return 0;
     }
 
     /// <summary>--cold-eig: the dense eigenvalue problem of the network's size in this fresh process by eigvalsh, first and
-    /// three more times, then three times by the same LAPACK call in place (printed as "cold-eig FIRST W1 W2 W3 I1 I2 I3",
-    /// seconds).</summary>
+    /// three more times, then three times by the same LAPACK call in place, then three times by torch.linalg.eigvalsh of a
+    /// tensor made beforehand (printed as "cold-eig FIRST W1 W2 W3 I1 I2 I3 T1 T2 T3", seconds).</summary>
     static int ColdEigenvalueProblems(string weights)
     {
         var j = WeightFile.LoadNetwork(weights, null).Bonds;
@@ -224,7 +228,14 @@ public static class AnalysisSpeed
             var copy = (double[])dense.Clone();
             inPlace[i] = Time(() => NeuralSpin.Numerics.TorchLapack.SymmetricEigenvaluesInPlace(j.Size, copy, j.Size));
         }
-        Console.WriteLine("cold-eig " + string.Join(" ", t.Concat(inPlace).Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        // torch.linalg.eigvalsh of a tensor that already holds the matrix (what a libtorch user times: one copy inside)
+        var onTensor = new double[3];
+        using (var scope = TorchSharp.torch.NewDisposeScope())
+        {
+            var tensor = TorchSharp.torch.tensor(dense, new long[] { j.Size, j.Size }, TorchSharp.torch.ScalarType.Float64);
+            for (int i = 0; i < 3; i++) onTensor[i] = Time(() => TorchSharp.torch.linalg.eigvalsh(tensor).Dispose());
+        }
+        Console.WriteLine("cold-eig " + string.Join(" ", t.Concat(inPlace).Concat(onTensor).Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
         return 0;
     }
 
