@@ -367,9 +367,13 @@ public static class NetworkAnalysis
         if (dense)
         {
             options.Progress?.Invoke("spectrum of I - M");
-            // in place on the freshly built matrix (symmetric by construction): the LAPACK call of eigvalsh without its
-            // two copies of the N x N matrix
-            specTap = TorchLapack.SymmetricEigenvaluesInPlace(j.Size, curve.MatrixAt(spacingBeta), j.Size);
+            // in place on the matrix built into a buffer on huge pages (symmetric by construction): the LAPACK call of
+            // eigvalsh without its two copies of the N x N matrix and without most of the first touch's page faults
+            using (var matrix = new LargePageBuffer((long)j.Size * j.Size))
+            {
+                curve.WriteMatrixAt(spacingBeta, matrix.Span);
+                specTap = TorchLapack.SymmetricEigenvaluesInPlace(j.Size, matrix.Span, j.Size);
+            }
             ratio = LevelSpacing.FirstSpacingRatio(specTap);
             typical = specTap.Length >= 2 ? LevelSpacing.Median(LevelSpacing.Spacings(specTap)) : null;
         }

@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace NeuralSpin.Numerics;
 
 /// <summary>
-/// Three BLAS/LAPACK routines called directly in the LAPACK library libtorch carries (MKL, linked into
-/// <c>libtorch_cpu.so</c>, which exports its Fortran entry points dgemm_, dpotrf_ and dtrsm_ with 32-bit integers), on
-/// pinned managed arrays in column-major order. A loop of small dense steps (the chi recurrence's product, Cholesky
+/// Four BLAS/LAPACK routines called directly in the LAPACK library libtorch carries (MKL, linked into
+/// <c>libtorch_cpu.so</c>, which exports its Fortran entry points dgemm_, dpotrf_, dtrsm_ and dsyevd_ with 32-bit
+/// integers), on pinned managed arrays or native buffers in column-major order. A loop of small dense steps (the chi recurrence's product, Cholesky
 /// factorisation and triangular solve per layer) spends as much time in libtorch's tensor bookkeeping as in the
 /// arithmetic: the allocation of every intermediate, the zeroing of the upper triangle after each Cholesky factorisation,
 /// the symmetrisation of each product. Called directly, the same routines run on reused buffers with none of it
@@ -24,7 +24,7 @@ internal static unsafe class TorchLapack
     static delegate* unmanaged<byte*, byte*, byte*, byte*, int*, int*, double*, double*, int*, double*, int*, void> _dtrsm;
     static delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, void> _dsyevd;
 
-    /// <summary>Finds the three routines in the libtorch TorchSharp has loaded (loading it first through TorchSharp).</summary>
+    /// <summary>Finds the routines in the libtorch TorchSharp has loaded (loading it first through TorchSharp).</summary>
     static void Ensure()
     {
         if (_dtrsm != null) return;
@@ -142,5 +142,35 @@ internal static unsafe class TorchLapack
     static void CheckMatrix(ReadOnlySpan<double> m, int ld, int cols, string name)
     {
         if ((long)ld * cols > m.Length) throw new ArgumentException($"{name}: {m.Length} entries, needs {(long)ld * cols}", name);
+    }
+
+    /// <summary>The exact need of a rows x cols column-major matrix with leading dimension ld: ld (cols - 1) + rows entries
+    /// (a block inside a larger matrix, whose last column ends before the larger one's).</summary>
+    static void CheckSubMatrix(ReadOnlySpan<double> m, int rows, int ld, int cols, string name)
+    {
+        long need = cols == 0 || rows == 0 ? 0 : (long)ld * (cols - 1) + rows;
+        if (need > m.Length) throw new ArgumentException($"{name}: {m.Length} entries, needs {need}", name);
+    }
+
+    /// <summary>
+    /// C = alpha op(A) op(B) + beta C (dgemm) for column-major matrices: op(A) m x k, op(B) k x n, C m x n with leading
+    /// dimension ldc; op is the transpose where <paramref name="transposeA"/> or <paramref name="transposeB"/> says so.
+    /// C may be a block of a larger matrix (its span starting at the block's first entry).
+    /// </summary>
+    public static void Gemm(bool transposeA, bool transposeB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
+        ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
+    {
+        int aRows = transposeA ? k : m, aCols = transposeA ? m : k, bRows = transposeB ? n : k, bCols = transposeB ? k : n;
+        CheckDims(aRows, aCols, lda, aRows, "A");
+        CheckDims(bRows, bCols, ldb, bRows, "B");
+        CheckDims(m, n, ldc, m, "C");
+        CheckSubMatrix(a, aRows, lda, aCols, "A");
+        CheckSubMatrix(b, bRows, ldb, bCols, "B");
+        CheckSubMatrix(c, m, ldc, n, "C");
+        if (m == 0 || n == 0) return;
+        Ensure();
+        byte ta = (byte)(transposeA ? 'T' : 'N'), tb = (byte)(transposeB ? 'T' : 'N');
+        fixed (double* pa = a, pb = b, pc = c)
+            _dgemm(&ta, &tb, &m, &n, &k, &alpha, pa, &lda, pb, &ldb, &beta, pc, &ldc);
     }
 }

@@ -145,30 +145,33 @@ public static class TorchLinalg
     /// <param name="parity">0: the even layers, 1: the odd ones.</param>
     internal static double[] LayerGramEigenvalues(IReadOnlyList<double[]> blocks, IReadOnlyList<int> widths, int parity)
     {
-        Ensure();
         int layers = widths.Count;
         var offset = new int[layers];
         int m = 0;
         for (int p = parity; p < layers; p += 2) { offset[p] = m; m += widths[p]; }
         if (m == 0) return Array.Empty<double>();
-        using var scope = NewDisposeScope();
-        var j = new Tensor[blocks.Count + 1]; // j[k] = J^(k)
-        for (int k = 1; k <= blocks.Count; k++) j[k] = FromRowMajor(blocks[k - 1], widths[k - 1], widths[k]);
-        var g = torch.zeros(m, m, ScalarType.Float64);
+        // G column-major (symmetric, so also row-major) in a buffer on huge pages, its lower triangle filled by dgemm on
+        // the row-major blocks read as column-major transposes (J^(k) row-major is J^(k)^T column-major, leading
+        // dimension N_k), then its eigenvalues in place: no tensor copies of the blocks, of G, or of G for LAPACK
+        using var buffer = new LargePageBuffer((long)m * m);
+        var g = buffer.Span;
+        g.Clear();
         int last = layers - 1;
         for (int p = parity; p < layers; p += 2)
         {
-            var gpp = g.narrow(0, offset[p], widths[p]).narrow(1, offset[p], widths[p]);
-            if (p >= 1) gpp.add_(j[p].t().matmul(j[p]));
-            if (p + 1 <= last) gpp.add_(j[p + 1].matmul(j[p + 1].t()));
+            int np = widths[p], o = offset[p];
+            var gpp = g[(o + o * m)..];
+            // J^(p)^T J^(p) = X X^T with X = J^(p)^T (N_p x N_{p-1})
+            if (p >= 1) TorchLapack.Gemm(false, true, np, np, widths[p - 1], 1, blocks[p - 1], np, blocks[p - 1], np, 1, gpp, m);
+            // J^(p+1) J^(p+1)^T = Y^T Y with Y = J^(p+1)^T (N_{p+1} x N_p)
+            if (p + 1 <= last) TorchLapack.Gemm(true, false, np, np, widths[p + 1], 1, blocks[p], widths[p + 1], blocks[p], widths[p + 1], 1, gpp, m);
+            // the block below the diagonal, rows of layer p + 2 and columns of layer p: (J^(p+1) J^(p+2))^T = Z Y with
+            // Z = J^(p+2)^T (N_{p+2} x N_{p+1})
             if (p + 2 <= last)
-            {
-                var x = j[p + 1].matmul(j[p + 2]);
-                g.narrow(0, offset[p], widths[p]).narrow(1, offset[p + 2], widths[p + 2]).copy_(x);
-                g.narrow(0, offset[p + 2], widths[p + 2]).narrow(1, offset[p], widths[p]).copy_(x.t());
-            }
+                TorchLapack.Gemm(false, false, widths[p + 2], np, widths[p + 1], 1, blocks[p + 1], widths[p + 2], blocks[p], widths[p + 1], 0,
+                    g[(offset[p + 2] + o * m)..], m);
         }
-        return torch.linalg.eigvalsh(g).data<double>().ToArray();
+        return TorchLapack.SymmetricEigenvaluesInPlace(m, g, m);
     }
 
     internal static Tensor FromRowMajor(double[] data, int rows, int cols) =>

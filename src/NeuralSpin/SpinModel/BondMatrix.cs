@@ -619,22 +619,37 @@ public sealed class BondMatrix : ISymmetricCoupling
     /// <inheritdoc />
     public double[] ToDenseRowMajor()
     {
+        var a = new double[(long)Size * Size];
+        WriteDense(a); // a fresh array is zero already
+        return a;
+    }
+
+    /// <summary>The dense row-major N x N matrix written into <paramref name="destination"/> (cleared first).</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have N x N entries.</exception>
+    internal void ToDenseRowMajor(Span<double> destination)
+    {
+        if (destination.Length != (long)Size * Size) throw new ArgumentException($"expected {(long)Size * Size} entries, got {destination.Length}", nameof(destination));
+        destination.Clear();
+        WriteDense(destination);
+    }
+
+    /// <summary>Writes the blocks and their transposes into a zeroed N x N row-major span.</summary>
+    void WriteDense(Span<double> a)
+    {
         int n = Size;
-        var a = new double[(long)n * n];
         for (int k = 1; k <= BlockCount; k++)
         {
             int r = _widths[k - 1], c = _widths[k], o0 = _offsets[k - 1], o1 = _offsets[k];
             var buffer = new double[c]; // for the float64 rows of float32 blocks (Row); unused in float64 storage
             // the block above the diagonal row by row, then its transpose below it in tiles that stay in cache
-            for (int i = 0; i < r; i++) Row(k, i, buffer).CopyTo(a.AsSpan((int)((long)(o0 + i) * n + o1), c));
+            for (int i = 0; i < r; i++) Row(k, i, buffer).CopyTo(a.Slice((int)((long)(o0 + i) * n + o1), c));
             const int tile = 32;
             for (int i0 = 0; i0 < r; i0 += tile)
                 for (int j0 = 0; j0 < c; j0 += tile)
                     for (int j = j0; j < Math.Min(c, j0 + tile); j++)
                         for (int i = i0; i < Math.Min(r, i0 + tile); i++)
-                            a[(long)(o1 + j) * n + o0 + i] = a[(long)(o0 + i) * n + o1 + j];
+                            a[(int)((long)(o1 + j) * n + o0 + i)] = a[(int)((long)(o0 + i) * n + o1 + j)];
         }
-        return a;
     }
 
     /// <summary>

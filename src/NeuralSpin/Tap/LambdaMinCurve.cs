@@ -219,6 +219,19 @@ public sealed class LambdaMinCurve : IDisposable
         return LinearizedTap.DenseInPlace(_dense != null ? (double[])_dense.Clone() : _j.ToDenseRowMajor(), _d, beta);
     }
 
+    /// <summary><see cref="MatrixAt"/> written into <paramref name="destination"/> (N x N entries, any content before):
+    /// the same values, into memory the caller provides (a buffer on huge pages, for the eigenvalues in place).</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have N x N entries.</exception>
+    internal void WriteMatrixAt(double beta, Span<double> destination)
+    {
+        int n = _j.Size;
+        if (destination.Length != (long)n * n) throw new ArgumentException($"expected {(long)n * n} entries, got {destination.Length}", nameof(destination));
+        if (_dense != null) _dense.CopyTo(destination);
+        else if (_j is BondMatrix b) b.ToDenseRowMajor(destination);
+        else _j.ToDenseRowMajor().CopyTo(destination);
+        LinearizedTap.DenseInPlace(destination, _d, beta);
+    }
+
     /// <summary>y = (I - M(beta)) x using the structured product of J.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(double beta, ReadOnlySpan<double> x, Span<double> y)

@@ -74,6 +74,15 @@ public sealed class LinearizedTap
         return j;
     }
 
+    /// <summary><see cref="DenseInPlace(double[], ReadOnlySpan{double}, double)"/> on a span of n x n entries.</summary>
+    internal static void DenseInPlace(Span<double> j, ReadOnlySpan<double> d, double beta)
+    {
+        int n = d.Length;
+        double b2 = beta * beta;
+        for (int k = 0; k < j.Length; k++) j[k] = -beta * j[k];
+        for (int i = 0; i < n; i++) j[i * n + i] += 1.0 + b2 * d[i];
+    }
+
     /// <summary>I - beta J + beta^2 diag(d) from a dense row-major J (n x n, n the length of d), which is left unchanged.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="j"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="j"/> does not have n x n entries.</exception>

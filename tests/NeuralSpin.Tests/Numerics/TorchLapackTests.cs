@@ -135,4 +135,57 @@ public class TorchLapackTests
         Assert.That(w, Is.EqualTo(independent).Within(1e-13 * Math.Max(1, n)), "MathNet");
         Assert.That(w, Is.Ordered.Ascending);
     }
+    /// <summary>
+    /// C = alpha op(A) op(B) + beta C for the four transpose combinations, against the naive triple loop; C a block inside
+    /// a larger column-major matrix (leading dimension 9, starting at row 2, column 1), whose entries outside the block
+    /// stay as they were. Sums of at most 6 products of entries below 1: 1e-13 absolute.
+    /// </summary>
+    [Test]
+    public void Gemm_AllTransposes_IntoABlockOfALargerMatrix([Values(false, true)] bool transposeA, [Values(false, true)] bool transposeB)
+    {
+        const int m = 4, n = 3, k = 6, ldc = 9, row0 = 2, col0 = 1;
+        int lda = (transposeA ? k : m) + 1, ldb = (transposeB ? n : k) + 2;
+        var a = Random(lda * (transposeA ? m : k), 20);
+        var b = Random(ldb * (transposeB ? k : n), 21);
+        var c = Random(ldc * 5, 22);
+        var c0 = (double[])c.Clone();
+        double A(int i, int l) => transposeA ? a[l + i * lda] : a[i + l * lda];
+        double B(int l, int j) => transposeB ? b[j + l * ldb] : b[l + j * ldb];
+        TorchLapack.Gemm(transposeA, transposeB, m, n, k, 0.8, a, lda, b, ldb, -1.5, c.AsSpan(row0 + col0 * ldc), ldc);
+        for (int col = 0; col < 5; col++)
+            for (int row = 0; row < ldc; row++)
+            {
+                double expected = c0[row + col * ldc];
+                int i = row - row0, j = col - col0;
+                if (i >= 0 && i < m && j >= 0 && j < n)
+                {
+                    double s = 0;
+                    for (int l = 0; l < k; l++) s += A(i, l) * B(l, j);
+                    expected = 0.8 * s - 1.5 * expected;
+                }
+                Assert.That(c[row + col * ldc], Is.EqualTo(expected).Within(1e-13), $"C[{row},{col}]");
+            }
+        Assert.Throws<ArgumentException>(() => TorchLapack.Gemm(transposeA, transposeB, m, n, k, 1, a, lda, b, ldb, 0, new double[ldc * (n - 1) + m - 1], ldc),
+            "a C span one entry short of the block");
+    }
+
+    /// <summary>A large-page buffer holds its length, can be written and read over all of it (above and below the 2 MB
+    /// huge-page size), and refuses use after disposal and negative lengths.</summary>
+    [TestCase(0)]
+    [TestCase(5)]
+    [TestCase(300_000)]
+    public void LargePageBuffer_HoldsItsEntries(int length)
+    {
+        var buffer = new LargePageBuffer(length);
+        var span = buffer.Span;
+        Assert.That(span.Length, Is.EqualTo(length));
+        for (int i = 0; i < length; i++) span[i] = i * 0.5;
+        double sum = 0;
+        foreach (var v in buffer.Span) sum += v;
+        Assert.That(sum, Is.EqualTo(0.25 * length * (length - 1.0)));
+        buffer.Dispose();
+        buffer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => _ = buffer.Span.Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LargePageBuffer(-1));
+    }
 }

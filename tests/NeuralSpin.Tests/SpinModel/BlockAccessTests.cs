@@ -101,3 +101,41 @@ public class BondMatrixEdgeTests
         Assert.That(Assert.Throws<ArgumentNullException>(() => DenseCoupling.SherringtonKirkpatrick(1, 1, null!))!.ParamName, Is.EqualTo("rng"));
     }
 }
+
+/// <summary>The dense matrices written into caller memory equal the ones returned as arrays, bit for bit, whatever the
+/// memory held before; the chi recurrence's kept buffers give every count the answer of a fresh recurrence.</summary>
+[TestFixture]
+public class DenseIntoBufferTests
+{
+    [Test]
+    public void DenseJAndMatrixAt_IntoABuffer_EqualTheArrays([Values(false, true)] bool singlePrecision)
+    {
+        var j = BondMatrix.Sample([4, 3, 5, 2], [1.3], new Random(8), singlePrecision);
+        int n = j.Size;
+        var buffer = Enumerable.Repeat(double.NaN, n * n).ToArray();
+        j.ToDenseRowMajor(buffer);
+        Assert.That(buffer, Is.EqualTo(j.ToDenseRowMajor()));
+        Assert.Throws<ArgumentException>(() => j.ToDenseRowMajor(new double[n * n - 1]));
+        using var curve = new NeuralSpin.Tap.LambdaMinCurve(j);
+        Array.Fill(buffer, 7.0);
+        curve.WriteMatrixAt(0.8, buffer);
+        Assert.That(buffer, Is.EqualTo(curve.MatrixAt(0.8)));
+        Assert.Throws<ArgumentException>(() => curve.WriteMatrixAt(0.8, new double[n * n + 1]));
+    }
+
+    /// <summary>Counts at a grid of (beta, shift) on one recurrence, sequentially and from four threads at once, equal those
+    /// of a fresh recurrence per count (each count either reuses the kept buffers or takes its own).</summary>
+    [Test]
+    public void ChiRecurrence_KeptBuffers_GiveTheFreshAnswers()
+    {
+        var j = BondMatrix.Sample([30, 20, 25, 5], [2.0], new Random(9));
+        var grid = (from b in new[] { 0.2, 0.45, 0.7, 1.1 } from s in new[] { -0.5, 0.0, 0.05, 0.3 } select (b, s)).ToArray();
+        var fresh = grid.Select(g => { using var c = new NeuralSpin.Tap.ChiRecurrence(j); return c.IsPositiveDefinite(g.b, g.s); }).ToArray();
+        Assert.That(fresh, Does.Contain(true).And.Contain(false), "the grid has both answers");
+        using var chi = new NeuralSpin.Tap.ChiRecurrence(j);
+        Assert.That(grid.Select(g => chi.IsPositiveDefinite(g.b, g.s)).ToArray(), Is.EqualTo(fresh), "sequential");
+        var parallel = new bool[grid.Length];
+        Parallel.For(0, grid.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = chi.IsPositiveDefinite(grid[i].b, grid[i].s));
+        Assert.That(parallel, Is.EqualTo(fresh), "four threads");
+    }
+}
