@@ -203,11 +203,15 @@ public static class AnalysisSpeed
             Console.WriteLine($"round {r + 1}: analyze printed {F(analysis[^1])} s analysis (process {F(total[^1])} s); a fresh process's eigenvalue problem " +
                 $"{F(c)} s first, {F(w)} s warm, {F(ot)} s eigvalsh of a tensor, {F(ip)} s in place (medians of three): {F(analysis[^1] / c)} cold units, {F(analysis[^1] / w)} warm units, {F(analysis[^1] / ot)} tensor units, {F(analysis[^1] / ip)} in-place units");
         }
+        // "M units (range A-B)" of the analyses over the units of the same rounds
+        string Ratio(List<double> unit)
+        {
+            var r = analysis.Zip(unit, (a, u) => a / u).ToList();
+            return $"{F(Median(r))} (range {F(r.Min())}-{F(r.Max())})";
+        }
         Console.WriteLine($"median over {Repeat} rounds: analysis {F(Median(analysis))} s, eigenvalue problem {F(Median(cold))} s cold and {F(Median(warm))} s warm; " +
-            $"ratio {F(Median(analysis.Zip(cold, (a, c) => a / c).ToList()))} cold units (range {F(analysis.Zip(cold, (a, c) => a / c).Min())}-{F(analysis.Zip(cold, (a, c) => a / c).Max())}), " +
-            $"{F(Median(analysis.Zip(warm, (a, w) => a / w).ToList()))} warm units (range {F(analysis.Zip(warm, (a, w) => a / w).Min())}-{F(analysis.Zip(warm, (a, w) => a / w).Max())}), " +
-            $"{F(Median(analysis.Zip(onTensorUnit, (a, u) => a / u).ToList()))} tensor units (range {F(analysis.Zip(onTensorUnit, (a, u) => a / u).Min())}-{F(analysis.Zip(onTensorUnit, (a, u) => a / u).Max())}, unit median {F(Median(onTensorUnit))} s), " +
-            $"{F(Median(analysis.Zip(inPlaceUnit, (a, u) => a / u).ToList()))} in-place units (range {F(analysis.Zip(inPlaceUnit, (a, u) => a / u).Min())}-{F(analysis.Zip(inPlaceUnit, (a, u) => a / u).Max())}, unit median {F(Median(inPlaceUnit))} s); load average {Load()}");
+            $"ratio {Ratio(cold)} cold units, {Ratio(warm)} warm units, {Ratio(onTensorUnit)} tensor units (unit median {F(Median(onTensorUnit))} s), " +
+            $"{Ratio(inPlaceUnit)} in-place units (unit median {F(Median(inPlaceUnit))} s); load average {Load()}");
         return 0;
     }
 

@@ -588,7 +588,7 @@ public sealed class BondMatrix : ISymmetricCoupling
         var (_, parity) = GramOrder();
         // float32 storage: the blocks widened to float64 for the Gram products (exact; a transient copy, taken only on the
         // route where the Gram matrix is small)
-        IReadOnlyList<double[]> blocks = _blocks ?? Enumerable.Range(1, BlockCount).Select(BlockCopy).ToArray();
+        IReadOnlyList<double[]> blocks = WithDoubleBlocks()._blocks!;
         var mu = Numerics.TorchLinalg.LayerGramEigenvalues(blocks, _widths, parity);
         int m = mu.Length;
         var w = new double[Size];

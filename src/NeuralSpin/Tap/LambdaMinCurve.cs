@@ -216,7 +216,9 @@ public sealed class LambdaMinCurve : IDisposable
     /// <summary>The dense matrix I - M(beta), row-major.</summary>
     public double[] MatrixAt(double beta)
     {
-        return LinearizedTap.DenseInPlace(_dense != null ? (double[])_dense.Clone() : _j.ToDenseRowMajor(), _d, beta);
+        var a = new double[(long)_j.Size * _j.Size];
+        WriteMatrixAt(beta, a);
+        return a;
     }
 
     /// <summary><see cref="MatrixAt"/> written into <paramref name="destination"/> (N x N entries, any content before):

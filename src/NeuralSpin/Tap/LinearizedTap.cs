@@ -67,10 +67,7 @@ public sealed class LinearizedTap
     /// <summary>Overwrites the dense row-major J (n x n) with I - beta J + beta^2 diag(d).</summary>
     internal static double[] DenseInPlace(double[] j, ReadOnlySpan<double> d, double beta)
     {
-        int n = d.Length;
-        double b2 = beta * beta;
-        for (long k = 0; k < j.LongLength; k++) j[k] = -beta * j[k];
-        for (int i = 0; i < n; i++) j[(long)i * n + i] += 1.0 + b2 * d[i];
+        DenseInPlace(j.AsSpan(), d, beta);
         return j;
     }
 
