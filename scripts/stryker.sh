@@ -16,6 +16,8 @@
 # mutate globs (they filter the mutants afterwards), so a group saves the build and compile time of its extra
 # folders; per-test coverage keeps each mutant to the tests that reach it. Reports go to StrykerOutput/<run>/
 # (html, json), the log to StrykerOutput/<run>.log; printed: the table's rows for the folders and the elapsed time.
+# STRYKER_CONCURRENCY=N runs N test sessions side by side (the config's 1 otherwise): 2 on this 2-core machine when
+# nothing else runs.
 # Stryker swaps the library in the test project's bin/: run this in a clone of its own, never beside other test
 # runs in the same tree.
 set -uo pipefail
@@ -74,7 +76,7 @@ run_stryker() {
   local out="$root/StrykerOutput/$run" log="$root/StrykerOutput/$run.log" start rc report folder
   mkdir -p "$out"
   start=$(date +%s)
-  (cd tests/NeuralSpin.Tests && dotnet stryker -f ../../stryker-config.json "$@" \
+  (cd tests/NeuralSpin.Tests && dotnet stryker -f ../../stryker-config.json ${STRYKER_CONCURRENCY:+--concurrency "$STRYKER_CONCURRENCY"} "$@" \
      --test-case-filter "($tests)&Name!=Regenerate&TestCategory!=Slow&TestCategory!=RealMnist" \
      -O "$out" >"$log" 2>&1)
   rc=$?
