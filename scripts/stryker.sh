@@ -48,9 +48,10 @@ tests_of() {
     Replica)   echo 'FullyQualifiedName~NeuralSpin.Tests.Replica' ;;
     SpinModel) echo 'FullyQualifiedName~NeuralSpin.Tests.SpinModel' ;;
     Spectra)   echo 'FullyQualifiedName~NeuralSpin.Tests.Spectra|FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests' ;;
-    # TapNewton, TapSolver and TapFreeEnergy are also exercised by the SK TAP-state tests of Classic and by Ising's TAP
+    # the curve, the transition search and the polygon minimum are exercised mostly by the Analysis and Golden tests (the
+    # first Tap run without them: 56 %); TapNewton, TapSolver and TapFreeEnergy are also exercised by the SK TAP-state tests of Classic and by Ising's TAP
     # fixed points, which know their solutions in closed form
-    Tap*)      echo 'FullyQualifiedName~NeuralSpin.Tests.Tap|FullyQualifiedName~NeuralSpin.Tests.Classic.SkTap|FullyQualifiedName~NeuralSpin.Tests.Ising.TapFixedPointsTests' ;;
+    Tap*)      echo 'FullyQualifiedName~NeuralSpin.Tests.Tap|FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests|FullyQualifiedName~NeuralSpin.Tests.Classic.SkTap|FullyQualifiedName~NeuralSpin.Tests.Ising.TapFixedPointsTests' ;;
     Ising*)    echo 'FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
     Classic)   echo 'FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
   esac
