@@ -42,16 +42,19 @@ folder_of() {
   esac
 }
 
+# the analyses of whole networks (golden files with independent expectations), which run the spectra and the TAP curve
+analysis_tests='FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests'
+
 # tests_of FOLDER: the tests that exercise a folder
 tests_of() {
   case "$1" in
     Replica)   echo 'FullyQualifiedName~NeuralSpin.Tests.Replica' ;;
     SpinModel) echo 'FullyQualifiedName~NeuralSpin.Tests.SpinModel' ;;
-    Spectra)   echo 'FullyQualifiedName~NeuralSpin.Tests.Spectra|FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests' ;;
-    # the curve, the transition search and the polygon minimum are exercised mostly by the Analysis and Golden tests (the
-    # first Tap run without them: 56 %); TapNewton, TapSolver and TapFreeEnergy are also exercised by the SK TAP-state tests of Classic and by Ising's TAP
-    # fixed points, which know their solutions in closed form
-    Tap*)      echo 'FullyQualifiedName~NeuralSpin.Tests.Tap|FullyQualifiedName~NeuralSpin.Tests.Analysis|FullyQualifiedName~NeuralSpin.Tests.Golden.GoldenTests|FullyQualifiedName~NeuralSpin.Tests.Classic.SkTap|FullyQualifiedName~NeuralSpin.Tests.Ising.TapFixedPointsTests' ;;
+    Spectra)   echo "FullyQualifiedName~NeuralSpin.Tests.Spectra|$analysis_tests" ;;
+    # the curve, the transition search and the polygon minimum are exercised mostly by the analyses (the first Tap run
+    # without them: 56 %); TapNewton, TapSolver and TapFreeEnergy also by the SK TAP-state tests of Classic and by
+    # Ising's TAP fixed points, which know their solutions in closed form
+    Tap*)      echo "FullyQualifiedName~NeuralSpin.Tests.Tap|$analysis_tests|FullyQualifiedName~NeuralSpin.Tests.Classic.SkTap|FullyQualifiedName~NeuralSpin.Tests.Ising.TapFixedPointsTests" ;;
     Ising*)    echo 'FullyQualifiedName~NeuralSpin.Tests.Ising' ;;
     Classic)   echo 'FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
   esac
