@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace NeuralSpin.Tap;
 
 /// <summary>
-/// Inertia and determinant of a symmetric matrix: how many eigenvalues are negative, zero (to
-/// rounding) and positive, and log|det| with the sign of det.
+/// Inertia and determinant of a symmetric matrix: how many eigenvalues are negative, zero (to rounding) and positive, and
+/// log|det| with the sign of det. A matrix with a zero eigenvalue has det = 0: sign 0 and log|det| = -infinity.
 /// </summary>
 public sealed record Inertia(int Negative, int Zero, int Positive, double LogAbsDeterminant, int DeterminantSign)
 {
@@ -19,6 +19,50 @@ public sealed record Inertia(int Negative, int Zero, int Positive, double LogAbs
 
     /// <summary>All eigenvalues positive.</summary>
     public bool PositiveDefinite => Negative == 0 && Zero == 0;
+}
+
+/// <summary>
+/// The running count of an inertia over diagonal blocks of a block-diagonal (or, by Haynsworth's additivity, block
+/// eliminated) matrix: each block's eigenvalues are sorted into negative, zero and positive, a zero being an eigenvalue of
+/// at most tolerance times the block's largest |eigenvalue| (at least <see cref="Precision.Tiny"/>, so that a zero block
+/// counts as zero).
+/// </summary>
+struct InertiaTally(double zeroTolerance)
+{
+    int _negative, _zero, _positive;
+    bool _oddNegatives;
+    double _logAbsDeterminant;
+
+    /// <summary>Counts one block's eigenvalues; true when one of them is zero.</summary>
+    public bool Add(ReadOnlySpan<double> eigenvalues)
+    {
+        double scale = 0;
+        foreach (var v in eigenvalues) scale = Math.Max(scale, Math.Abs(v));
+        double bound = zeroTolerance * Math.Max(scale, Precision.Tiny);
+        int zerosBefore = _zero;
+        foreach (var v in eigenvalues)
+        {
+            if (Math.Abs(v) <= bound) _zero++;
+            else
+            {
+                if (v < 0) { _negative++; _oddNegatives = !_oddNegatives; }
+                else _positive++;
+                _logAbsDeterminant += Math.Log(Math.Abs(v));
+            }
+        }
+        return _zero > zerosBefore;
+    }
+
+    /// <summary>Adds n positive eigenvalues whose log product is known (a Cholesky factorisation succeeded).</summary>
+    public void AddPositive(int n, double logDeterminant)
+    {
+        _positive += n;
+        _logAbsDeterminant += logDeterminant;
+    }
+
+    public readonly Inertia ToInertia() => _zero > 0
+        ? new Inertia(_negative, _zero, _positive, double.NegativeInfinity, 0)
+        : new Inertia(_negative, 0, _positive, _logAbsDeterminant, _oddNegatives ? -1 : 1);
 }
 
 /// <summary>
@@ -36,8 +80,7 @@ public sealed class ChiRecurrence : IDisposable
     readonly BondMatrix _bonds;
     readonly double[][] _d; // d restricted to layer k
     readonly object _tensorGate = new();
-    Tensor[]? _blocks; // J^(k), N_{k-1} x N_k, for Evaluate (made at its first call)
-    Tensor[]? _dLayer;
+    (Tensor[] Blocks, Tensor[] D)? _tensors; // J^(k) (N_{k-1} x N_k) and d^(k), for Evaluate (made at its first call)
     bool _disposed;
 
     /// <summary>Prepares the layer blocks of <paramref name="bonds"/> for repeated evaluation.</summary>
@@ -49,8 +92,10 @@ public sealed class ChiRecurrence : IDisposable
     internal ChiRecurrence(BondMatrix bonds, double[]? rowSquareSums)
     {
         ArgumentNullException.ThrowIfNull(bonds);
+        // Stryker disable once Statement : the configuration (one libtorch thread) changes the speed, not the values
         TorchLinalg.EnsureConfigured();
         _bonds = bonds;
+        // Stryker disable once NullCoalescing : recomputing d gives the same values
         var d = rowSquareSums ?? bonds.RowSquareSums();
         if (d.Length != bonds.Size) throw new ArgumentException($"expected {bonds.Size} row square sums, got {d.Length}", nameof(rowSquareSums));
         _d = new double[bonds.BlockCount + 1][];
@@ -64,17 +109,15 @@ public sealed class ChiRecurrence : IDisposable
         lock (_tensorGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_blocks == null || _dLayer == null)
-            {
-                int l = _bonds.BlockCount;
-                var blocks = new Tensor[l];
-                for (int k = 1; k <= l; k++)
-                    blocks[k - 1] = TorchLinalg.FromRowMajor(_bonds.BlockCopy(k), _bonds.Widths[k - 1], _bonds.Widths[k]).DetachFromDisposeScope();
-                var dLayer = new Tensor[l + 1];
-                for (int k = 0; k <= l; k++) dLayer[k] = torch.tensor(_d[k], ScalarType.Float64).DetachFromDisposeScope();
-                (_blocks, _dLayer) = (blocks, dLayer);
-            }
-            return (_blocks, _dLayer);
+            if (_tensors is { } made) return made;
+            int l = _bonds.BlockCount;
+            var blocks = new Tensor[l];
+            for (int k = 1; k <= l; k++)
+                blocks[k - 1] = TorchLinalg.FromRowMajor(_bonds.BlockCopy(k), _bonds.Widths[k - 1], _bonds.Widths[k]).DetachFromDisposeScope();
+            var dLayer = new Tensor[l + 1];
+            for (int k = 0; k <= l; k++) dLayer[k] = torch.tensor(_d[k], ScalarType.Float64).DetachFromDisposeScope();
+            _tensors = (blocks, dLayer);
+            return (blocks, dLayer);
         }
     }
 
@@ -84,6 +127,14 @@ public sealed class ChiRecurrence : IDisposable
     /// <summary>
     /// Inertia and determinant of I - M(beta) - shift I from the Phi_k.
     /// </summary>
+    /// <remarks>
+    /// A zero is an eigenvalue of at most <paramref name="zeroTolerance"/> times the largest |eigenvalue| of the Phi_k
+    /// it belongs to. A Phi_k before the last with a zero eigenvalue cannot be eliminated: it has no inverse, and a
+    /// pseudo-inverse would miscount (the matrix can be nonsingular while a pivot is singular). Then the leading layers,
+    /// whose Phi_0..Phi_{k-1} are nonsingular, are counted by the recurrence and the rest by the dense spectrum of their
+    /// Schur complement: the block-tridiagonal matrix of layers k..L whose first diagonal block is Phi_k (Haynsworth,
+    /// In(A) = In(A_11) + In(A / A_11)); zeros there are relative to its largest |eigenvalue|.
+    /// </remarks>
     /// <param name="beta">Inverse temperature, finite (as for <see cref="LinearizedTap"/>).</param>
     /// <param name="shift">The level c subtracted from the diagonal (0 for I - M itself).</param>
     /// <param name="zeroTolerance">Relative size below which an eigenvalue of a Phi_k counts as zero.</param>
@@ -92,54 +143,74 @@ public sealed class ChiRecurrence : IDisposable
     /// or <paramref name="zeroTolerance"/> negative, NaN or infinite.</exception>
     public Inertia Evaluate(double beta, double shift = 0, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBetaAndShift(beta, shift);
         CheckZeroTolerance(zeroTolerance);
         var (blocks, dLayer) = Tensors();
         using var scope = NewDisposeScope();
-        double b2 = beta * beta;
         // explicit scalars held to the end of the method: TorchSharp's implicitly converted Scalars can be finalized
         // while libtorch reads them (Training/MomentumSgd's remarks)
-        using var b2Scalar = b2.ToScalar();
+        using var b2Scalar = (beta * beta).ToScalar();
         using var diagonalScalar = (1 - shift).ToScalar();
         using var halfScalar = 0.5.ToScalar();
-        int neg = 0, zero = 0, pos = 0, sign = 1;
-        double logdet = 0;
-        // Phi_0 is diagonal
+        var tally = new InertiaTally(zeroTolerance);
+        int layers = blocks.Length; // at least 1: a bond matrix has two layers or more
+        // Phi_0 is diagonal: its eigenvalues are its entries, its inverse their reciprocals
         var phi0 = dLayer[0].mul(b2Scalar).Plus(diagonalScalar);
-        var p0 = phi0.data<double>().ToArray();
-        double scale0 = p0.Select(Math.Abs).DefaultIfEmpty(0).Max();
-        foreach (var v in p0) Count(v, scale0, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet);
-        Tensor prevInvTimesBlock; // Phi_{k-1}^{-1} J^(k)
-        if (blocks.Length == 0) return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
-        prevInvTimesBlock = blocks[0] / phi0.unsqueeze(1);
-        for (int k = 1; k <= blocks.Length; k++)
+        var trial = tally;
+        if (trial.Add(phi0.data<double>().ToArray()))
+            return Trailing(tally, 0, torch.diag(phi0), beta, shift, dLayer, blocks);
+        tally = trial;
+        var prevInvTimesBlock = blocks[0] / phi0.unsqueeze(1); // Phi_{k-1}^{-1} J^(k)
+        for (int k = 1; ; k++)
         {
             var jk = blocks[k - 1];
-            int nk = _bonds.Widths[k];
             var phi = torch.diag(dLayer[k].mul(b2Scalar).Plus(diagonalScalar)) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
             phi = (phi + phi.t()).mul(halfScalar);
-            if (k == blocks.Length)
+            if (k == layers)
             {
-                AccumulateSpectrum(phi, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet, out _, null);
-                break;
+                tally.Add(torch.linalg.eigvalsh(phi).data<double>().ToArray());
+                return tally.ToInertia();
             }
             var next = blocks[k];
             var (l, info) = torch.linalg.cholesky_ex(phi);
             if (info.item<int>() == 0)
             {
-                var diag = l.diagonal();
-                logdet += 2 * diag.log().sum().item<double>();
-                pos += nk;
+                tally.AddPositive(_bonds.Widths[k], 2 * l.diagonal().log().sum().item<double>());
                 prevInvTimesBlock = torch.cholesky_solve(next, l);
+                continue;
             }
-            else
-            {
-                AccumulateSpectrum(phi, zeroTolerance, ref neg, ref zero, ref pos, ref sign, ref logdet, out var solve, next);
-                prevInvTimesBlock = solve!;
-            }
+            var (w, v) = torch.linalg.eigh(phi);
+            trial = tally;
+            if (trial.Add(w.data<double>().ToArray())) return Trailing(tally, k, phi, beta, shift, dLayer, blocks);
+            tally = trial;
+            prevInvTimesBlock = v.matmul(w.reciprocal().unsqueeze(1) * v.t().matmul(next));
         }
-        return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
+    }
+
+    /// <summary>Completes <paramref name="tally"/> with the dense spectrum of the Schur complement left after layers
+    /// 0..k-1: layers k..L, block-tridiagonal, its first diagonal block <paramref name="phiK"/>, the others
+    /// (1 - shift) I + beta^2 diag(d^(j)), the off-diagonal blocks -beta J^(j).</summary>
+    Inertia Trailing(InertiaTally tally, int k, Tensor phiK, double beta, double shift, Tensor[] dLayer, Tensor[] blocks)
+    {
+        var widths = _bonds.Widths;
+        int m = 0;
+        for (int j = k; j < widths.Count; j++) m += widths[j];
+        var s = torch.zeros(m, m, ScalarType.Float64);
+        s.narrow(0, 0, widths[k]).narrow(1, 0, widths[k]).copy_(phiK);
+        using var b2Scalar = (beta * beta).ToScalar();
+        using var diagonalScalar = (1 - shift).ToScalar();
+        using var minusBeta = (-beta).ToScalar();
+        for (int j = k + 1, row = 0; j < widths.Count; j++)
+        {
+            int col = row + widths[j - 1];
+            s.narrow(0, col, widths[j]).narrow(1, col, widths[j]).copy_(torch.diag(dLayer[j].mul(b2Scalar).Plus(diagonalScalar)));
+            var off = blocks[j - 1].mul(minusBeta);
+            s.narrow(0, row, widths[j - 1]).narrow(1, col, widths[j]).copy_(off);
+            s.narrow(0, col, widths[j]).narrow(1, row, widths[j - 1]).copy_(off.t());
+            row = col;
+        }
+        tally.Add(torch.linalg.eigvalsh(s).data<double>().ToArray());
+        return tally.ToInertia();
     }
 
     /// <summary>True when I - M(beta) - shift I is positive definite (stops at the first indefinite Phi_k).</summary>
@@ -172,26 +243,24 @@ public sealed class ChiRecurrence : IDisposable
         var d0 = _d[0];
         for (int i = 0; i < d0.Length; i++)
             if (!(d0[i] * dw + diagonal > 0)) return false;
-        if (layers == 0) return true;
         // the buffers: X (and the next block being solved into) as row-major N_{k-1} x N_k, i.e. column-major X^T
         // (N_k x N_{k-1}, leading dimension N_k), and Phi_k column-major N_k x N_k
         int xLength = 0, phiLength = 0;
         for (int k = 1; k <= layers; k++)
         {
+            // Stryker disable Checked : an overflow needs a block of 2^31 entries (16 GB), beyond what a count is run on
             xLength = Math.Max(xLength, checked(widths[k - 1] * widths[k]));
             phiLength = Math.Max(phiLength, checked(widths[k] * widths[k]));
+            // Stryker restore Checked
         }
         // native buffers on huge pages. Up to KeptBufferBytes they are kept for the next count (taken and put back, so
         // that concurrent counts each get their own): fresh buffers cost a page fault per 4 KB page on every count, about
         // a fifth of a count at 2,330 spins. Larger ones are freed as soon as the count is done: a curve holds its
         // recurrence for its lifetime, and buffers kept that long would add up to three N_k^2 arrays to the peak of its
         // Lanczos runs.
-        var buffers = Interlocked.Exchange(ref _kept, null);
-        if (buffers is null || buffers.X.Span.Length < xLength || buffers.Phi.Span.Length < phiLength)
-        {
-            buffers?.Dispose();
-            buffers = new CountBuffers(xLength, phiLength);
-        }
+        // Stryker disable once all : buffers made afresh hold the same numbers once written (every count writes X, the next
+        // block and Phi_k before reading them); a kept buffer always has this recurrence's sizes
+        var buffers = Interlocked.Exchange(ref _kept, null) ?? new CountBuffers(xLength, phiLength);
         try
         {
             Span<double> x = buffers.X.Span[..xLength], next = buffers.Next.Span[..xLength], phi = buffers.Phi.Span[..phiLength];
@@ -226,6 +295,7 @@ public sealed class ChiRecurrence : IDisposable
         }
         finally
         {
+            // Stryker disable once all : which buffers are kept and which freed changes memory and time, never a count
             if (8L * (2L * xLength + phiLength) > KeptBufferBytes || _disposed || Interlocked.CompareExchange(ref _kept, buffers, null) != null)
                 buffers.Dispose();
         }
@@ -241,12 +311,14 @@ public sealed class ChiRecurrence : IDisposable
     {
         public readonly LargePageBuffer X = new(xLength), Next = new(xLength), Phi = new(phiLength);
 
+        // Stryker disable all : freeing native memory; no count reads a buffer after it is freed
         public void Dispose()
         {
             X.Dispose();
             Next.Dispose();
             Phi.Dispose();
         }
+        // Stryker restore all
     }
 
     /// <summary>A NaN beta or shift makes every pivot comparison false, and the count would call the matrix positive.</summary>
@@ -262,32 +334,6 @@ public sealed class ChiRecurrence : IDisposable
             throw new ArgumentOutOfRangeException(nameof(zeroTolerance), zeroTolerance, "the zero tolerance must be finite and non-negative");
     }
 
-    static void Count(double v, double scale, double tol, ref int neg, ref int zero, ref int pos, ref int sign, ref double logdet)
-    {
-        if (Math.Abs(v) <= tol * Math.Max(scale, Precision.Tiny)) { zero++; return; }
-        if (v < 0) { neg++; sign = -sign; } else pos++;
-        logdet += Math.Log(Math.Abs(v));
-    }
-
-    static void AccumulateSpectrum(Tensor phi, double tol, ref int neg, ref int zero, ref int pos, ref int sign, ref double logdet,
-        out Tensor? solve, Tensor? rhs)
-    {
-        var (w, v) = torch.linalg.eigh(phi);
-        var wa = w.data<double>().ToArray();
-        double scale = wa.Select(Math.Abs).DefaultIfEmpty(0).Max();
-        foreach (var x in wa) Count(x, scale, tol, ref neg, ref zero, ref pos, ref sign, ref logdet);
-        solve = null;
-        if (rhs is not null)
-        {
-            // pseudo-inverse on the eigenbasis; a zero eigenvalue makes the matrix singular (det 0)
-            var inv = w.clone();
-            using var bound = (tol * Math.Max(scale, Precision.Tiny)).ToScalar();
-            var mask = w.abs().le(bound);
-            inv = torch.where(mask, torch.zeros_like(w), 1.0 / torch.where(mask, torch.ones_like(w), w));
-            solve = v.matmul(inv.unsqueeze(1) * v.t().matmul(rhs));
-        }
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
@@ -295,9 +341,12 @@ public sealed class ChiRecurrence : IDisposable
         lock (_tensorGate)
         {
             _disposed = true;
+            // Stryker disable all : freeing native memory and tensors; the results of the calls before are unchanged and
+            // every call after throws (the flag above, tested)
             Interlocked.Exchange(ref _kept, null)?.Dispose();
-            foreach (var t in _blocks ?? []) t.Dispose();
-            foreach (var t in _dLayer ?? []) t.Dispose();
+            if (_tensors is var (blocks, d))
+                foreach (var t in blocks.Concat(d)) t.Dispose();
+            // Stryker restore all
         }
     }
 }
@@ -314,16 +363,8 @@ public static class DenseInertia
     public static Inertia Of(double[] rowMajor, int n, double zeroTolerance = Inertia.DefaultZeroTolerance)
     {
         ChiRecurrence.CheckZeroTolerance(zeroTolerance);
-        var w = TorchLinalg.SymmetricEigenvalues(rowMajor, n);
-        double scale = w.Length == 0 ? 0 : Math.Max(Math.Abs(w[0]), Math.Abs(w[^1]));
-        int neg = 0, zero = 0, pos = 0, sign = 1;
-        double logdet = 0;
-        foreach (var v in w)
-        {
-            if (Math.Abs(v) <= zeroTolerance * Math.Max(scale, Precision.Tiny)) { zero++; continue; }
-            if (v < 0) { neg++; sign = -sign; } else pos++;
-            logdet += Math.Log(Math.Abs(v));
-        }
-        return new Inertia(neg, zero, pos, logdet, zero > 0 ? 0 : sign);
+        var tally = new InertiaTally(zeroTolerance);
+        tally.Add(TorchLinalg.SymmetricEigenvalues(rowMajor, n));
+        return tally.ToInertia();
     }
 }

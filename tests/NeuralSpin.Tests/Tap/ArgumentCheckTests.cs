@@ -249,6 +249,10 @@ public class ArgumentCheckTests
             () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.IsPositiveDefinite(double.PositiveInfinity); });
         yield return Range("ChiRecurrence.IsPositiveDefinite: the shift must be finite", "shift", "the shift must be finite",
             () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.IsPositiveDefinite(0.5, double.NaN); });
+        yield return Range("ChiRecurrence.IsPositiveDefinite: the diagonal weight must be finite", "diagonalWeight", "the weight must be finite",
+            () => { using var chi = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1)); chi.IsPositiveDefinite(0.5, 0, double.NaN); });
+        yield return Arg("ChiRecurrence: one row square sum per spin", "rowSquareSums", "expected 9 row square sums, got 5",
+            () => _ = new ChiRecurrence(TapTestSupport.SmallBondMatrix(1), new double[5]));
         yield return Range("DenseInertia.Of: the zero tolerance must be finite and non-negative", "zeroTolerance",
             "the zero tolerance must be finite and non-negative", () => DenseInertia.Of(new[] { 1.0 }, 1, double.NaN));
         yield return Arg("DenseInertia.Of: the matrix must be symmetric", "rowMajor", "the matrix is not symmetric at (0,1)",
