@@ -225,16 +225,63 @@ public class TapNewtonTests
         Assert.That(ex.ParamName, Is.EqualTo("beta"));
     }
 
+    /// <summary>
+    /// Two uncoupled spins: the branch is the straight line u = beta h0 xi, so every predictor lies on it, the corrector
+    /// has nothing to do and each accepted step lowers h0 by exactly ds / kappa, kappa = (1 + beta^2 |xi|^2 / N)^(1/2) (the
+    /// metric |u|^2 / N + h0^2). The documented step control then fixes the whole run: ds starts at
+    /// 0.05 (1 + h0^2)^(1/2), grows by 1.3 per step up to 0.5, and a step that would cross h0 = 0 by more than 1e-3 in h0 is
+    /// retried with a quarter of ds; the crossing step is interpolated linearly to h0 = 0, which on a straight branch is
+    /// the solution u = 0 itself, so the polish needs no Newton step. Expected: the step count from that schedule.
+    /// </summary>
     [Test]
-    public void ContinueInField_OneStep_IsAPointOfTheBranch()
+    public void ContinueInField_StraightBranch_FollowsTheDocumentedStepControl()
     {
-        // maxSteps = 1 is allowed and stops after one accepted arclength step: the branch from h0 = 6 (field 3 per spin,
-        // far above the upper fold) moves down in h0 (its tangent points to decreasing h0) without reaching 0.
+        double[] xi = [1, 0.5];
+        const double beta = 1, start = 2;
+        var c = TapNewton.ContinueInField(Free2(), beta, xi, start);
+        double kappa = Math.Sqrt(1 + beta * beta * (1 + 0.25) / 2), h = start, ds = 0.05 * Math.Sqrt(1 + start * start);
+        int steps = 0;
+        while (true)
+        {
+            double next = h - ds / kappa;
+            if (next <= 0 && h - next > 1e-3) { ds *= 0.25; continue; }
+            steps++;
+            if (next <= 0) break;
+            h = next;
+            ds = Math.Min(1.3 * ds, 0.5);
+        }
+        Assert.That(c.Steps, Is.EqualTo(steps), "accepted steps");
+        Assert.That(c.Folds, Is.EqualTo(0), "a straight branch has no fold");
+        Assert.That(c.LowestField, Is.EqualTo(0));
+        Assert.That(c.AtZeroField, Is.Not.Null);
+        Assert.That(c.AtZeroField!.Magnetizations, Is.EqualTo(new[] { 0.0, 0.0 }).Within(1e-12), "m = tanh 0 at h0 = 0");
+        Assert.That(c.AtZeroField.Iterations, Is.EqualTo(0), "the interpolated start is already the solution");
+    }
+
+    /// <summary>
+    /// maxSteps = 1 is allowed and stops after one accepted arclength step: the branch from h0 = 6 (field 3 per spin, far
+    /// above the upper fold) moves down in h0 without reaching 0, to the point the pseudo-arclength step defines. On the
+    /// symmetric branch (xi = (1/2, 1/2), field h = h0 / 2 per spin) the tangent at the start u_0 solves
+    /// G'(u_0) du = beta dh0 / 2: t = -(z, z, 1) / sqrt(1 + z^2) with z = beta / (2 G'(u_0)) in the metric |u|^2 / N + h0^2,
+    /// pointing to decreasing h0; the predictor is P = (u_0, 6) + ds t with ds = 0.05 sqrt(1 + 6^2); the corrector lands
+    /// where G(u; h0 / 2) = 0 on the line through P orthogonal to t, h0 = h0_P - z (u - u_P). Expected: that point by
+    /// bisection. The corrector stops at residuals of 1e-11 with |G'| of order 1 on this part of the branch, so the field
+    /// agrees to 1e-9; a tangent taken at the wrong point, in the wrong direction or not normalised moves it by 1e-3 or more.
+    /// </summary>
+    [Test]
+    public void ContinueInField_OneStep_IsThePseudoArclengthStepOnTheBranch()
+    {
         var xi = new[] { 0.5, 0.5 };
         var c = TapNewton.ContinueInField(Pair(J), Beta, xi, 6, maxSteps: 1);
         Assert.That(c.Steps, Is.EqualTo(1));
         Assert.That(c.AtZeroField, Is.Null);
-        Assert.That(c.LowestField, Is.LessThan(6).And.GreaterThan(0));
+        double u0 = Bisect(u => G(u, Beta, J, 3), 0, 10);
+        double z = Beta / (2 * DG(u0, Beta, J)), norm = Math.Sqrt(1 + z * z), ds = 0.05 * Math.Sqrt(37);
+        double uP = u0 - ds * z / norm, hP = 6 - ds / norm;
+        double u1 = Bisect(u => G(u, Beta, J, 0.5 * (hP - z * (u - uP))), uP - 0.5, uP + 0.5);
+        double h1 = hP - z * (u1 - uP);
+        Assert.That(h1, Is.LessThan(6).And.GreaterThan(0), "premise: one step down the branch");
+        Assert.That(c.LowestField, Is.EqualTo(h1).Within(1e-9), "h0 after the first pseudo-arclength step");
     }
 
     [Test]
