@@ -45,6 +45,7 @@ struct InertiaTally(double zeroTolerance)
             if (Math.Abs(v) <= bound) _zero++;
             else
             {
+                // Stryker disable once Equality : v = 0 has been counted as zero above (the bound is at least 0)
                 if (v < 0) { _negative++; _oddNegatives = !_oddNegatives; }
                 else _positive++;
                 _logAbsDeterminant += Math.Log(Math.Abs(v));
@@ -241,8 +242,12 @@ public sealed class ChiRecurrence : IDisposable
         var widths = _bonds.Widths;
         int layers = _bonds.BlockCount;
         var d0 = _d[0];
+        // Stryker disable all : an early answer only: a non-positive entry of Phi_0 that passed would make X's row
+        // 1/sqrt(entry) NaN or infinite, and the next Cholesky factorisation would meet a NaN or -infinite pivot and fail
+        // (dpotrf rejects both), answering false as well (seen by hand with InertiaTests' zero entry of Phi_0)
         for (int i = 0; i < d0.Length; i++)
             if (!(d0[i] * dw + diagonal > 0)) return false;
+        // Stryker restore all
         // the buffers: X (and the next block being solved into) as row-major N_{k-1} x N_k, i.e. column-major X^T
         // (N_k x N_{k-1}, leading dimension N_k), and Phi_k column-major N_k x N_k
         int xLength = 0, phiLength = 0;
@@ -337,6 +342,8 @@ public sealed class ChiRecurrence : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // Stryker disable once Statement : a second disposal finds nothing left to free (the kept buffers are taken out once,
+        // and disposing a tensor twice is allowed)
         if (_disposed) return;
         lock (_tensorGate)
         {
