@@ -153,19 +153,21 @@ public sealed class ChiRecurrence : IDisposable
         using var b2Scalar = (beta * beta).ToScalar();
         using var diagonalScalar = (1 - shift).ToScalar();
         using var halfScalar = 0.5.ToScalar();
+        // the diagonal block (1 - shift) I + beta^2 diag(d^(j)) of layer j
+        Tensor DiagonalBlock(int j) => torch.diag(dLayer[j].mul(b2Scalar).Plus(diagonalScalar));
         var tally = new InertiaTally(zeroTolerance);
         int layers = blocks.Length; // at least 1: a bond matrix has two layers or more
         // Phi_0 is diagonal: its eigenvalues are its entries, its inverse their reciprocals
         var phi0 = dLayer[0].mul(b2Scalar).Plus(diagonalScalar);
         var trial = tally;
         if (trial.Add(phi0.data<double>().ToArray()))
-            return Trailing(tally, 0, torch.diag(phi0), beta, shift, dLayer, blocks);
+            return Trailing(tally, 0, torch.diag(phi0), beta, DiagonalBlock, blocks);
         tally = trial;
         var prevInvTimesBlock = blocks[0] / phi0.unsqueeze(1); // Phi_{k-1}^{-1} J^(k)
         for (int k = 1; ; k++)
         {
             var jk = blocks[k - 1];
-            var phi = torch.diag(dLayer[k].mul(b2Scalar).Plus(diagonalScalar)) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
+            var phi = DiagonalBlock(k) - jk.t().matmul(prevInvTimesBlock).mul(b2Scalar);
             phi = (phi + phi.t()).mul(halfScalar);
             if (k == layers)
             {
@@ -182,7 +184,7 @@ public sealed class ChiRecurrence : IDisposable
             }
             var (w, v) = torch.linalg.eigh(phi);
             trial = tally;
-            if (trial.Add(w.data<double>().ToArray())) return Trailing(tally, k, phi, beta, shift, dLayer, blocks);
+            if (trial.Add(w.data<double>().ToArray())) return Trailing(tally, k, phi, beta, DiagonalBlock, blocks);
             tally = trial;
             prevInvTimesBlock = v.matmul(w.reciprocal().unsqueeze(1) * v.t().matmul(next));
         }
@@ -190,21 +192,19 @@ public sealed class ChiRecurrence : IDisposable
 
     /// <summary>Completes <paramref name="tally"/> with the dense spectrum of the Schur complement left after layers
     /// 0..k-1: layers k..L, block-tridiagonal, its first diagonal block <paramref name="phiK"/>, the others
-    /// (1 - shift) I + beta^2 diag(d^(j)), the off-diagonal blocks -beta J^(j).</summary>
-    Inertia Trailing(InertiaTally tally, int k, Tensor phiK, double beta, double shift, Tensor[] dLayer, Tensor[] blocks)
+    /// (1 - shift) I + beta^2 diag(d^(j)) (<paramref name="diagonalBlock"/>), the off-diagonal blocks -beta J^(j).</summary>
+    Inertia Trailing(InertiaTally tally, int k, Tensor phiK, double beta, Func<int, Tensor> diagonalBlock, Tensor[] blocks)
     {
         var widths = _bonds.Widths;
         int m = 0;
         for (int j = k; j < widths.Count; j++) m += widths[j];
         var s = torch.zeros(m, m, ScalarType.Float64);
         s.narrow(0, 0, widths[k]).narrow(1, 0, widths[k]).copy_(phiK);
-        using var b2Scalar = (beta * beta).ToScalar();
-        using var diagonalScalar = (1 - shift).ToScalar();
         using var minusBeta = (-beta).ToScalar();
         for (int j = k + 1, row = 0; j < widths.Count; j++)
         {
             int col = row + widths[j - 1];
-            s.narrow(0, col, widths[j]).narrow(1, col, widths[j]).copy_(torch.diag(dLayer[j].mul(b2Scalar).Plus(diagonalScalar)));
+            s.narrow(0, col, widths[j]).narrow(1, col, widths[j]).copy_(diagonalBlock(j));
             var off = blocks[j - 1].mul(minusBeta);
             s.narrow(0, row, widths[j - 1]).narrow(1, col, widths[j]).copy_(off);
             s.narrow(0, col, widths[j]).narrow(1, row, widths[j - 1]).copy_(off.t());
