@@ -347,32 +347,45 @@ public static class TransitionSearch
         {
             double xm = 0.5 * (a + b);
             double tol1 = relTol * Math.Abs(x) + Precision.Tiny, tol2 = 2 * tol1;
+            // Stryker disable once Equality : at equality one more step inside the closed bracket, same result to tolerance
             if (Math.Abs(x - xm) <= tol2 - 0.5 * (b - a)) break;
             bool golden = true;
+            // Stryker disable once Equality : |e| = tol1 exactly is a tie; either choice keeps the bracket
             if (Math.Abs(e) > tol1)
             {
                 double r = (x - w) * (fx - fv);
                 double q = (x - v) * (fx - fw);
                 double p = (x - v) * q - (x - w) * r;
                 q = 2 * (q - r);
+                // Stryker disable once Equality : at q = 0 either branch leaves q = 0, and the test below rejects the step (|p| >= 0)
                 if (q > 0) p = -p; else q = -q;
                 double etemp = e;
                 e = d;
+                // Stryker disable once all : the tests that the step stays inside (a, b) are backed by the edge test two lines
+                // down (a step that lands within tol2 of an end or beyond it is replaced by tol1 towards the middle), and the
+                // step is at most half the one before last; weakening one of them changes which safe step is taken, never
+                // the bracket or the lowest point
                 if (!(Math.Abs(p) >= Math.Abs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x)))
                 {
                     d = p / q;
                     double u0 = x + d;
+                    // Stryker disable once Equality : ties (a step exactly tol2 from an end, x exactly at the middle)
                     if (u0 - a < tol2 || b - u0 < tol2) d = xm - x >= 0 ? tol1 : -tol1;
                     golden = false;
                 }
             }
             if (golden)
             {
+                // Stryker disable once Equality : x exactly at the middle: either half is a golden-section step of the same length
                 e = x >= xm ? a - x : b - x;
                 d = cgold * e;
             }
+            // Stryker disable once Equality : |d| = tol1 gives u = x + d either way; d = 0 (a parabola's vertex at x) may probe
+            // either side of x, both inside the bracket
             double u = Math.Abs(d) >= tol1 ? x + d : x + (d >= 0 ? tol1 : -tol1);
             double fu = f(u);
+            // Stryker disable Equality : a tie fu = fx (or u = x, which |d| >= tol1 rules out) may go either way: both keep a
+            // bracket [a, b] around the lowest point found
             if (fu <= fx)
             {
                 if (u >= x) a = x; else b = x;
@@ -381,8 +394,13 @@ public static class TransitionSearch
             else
             {
                 if (u < x) a = u; else b = u;
+                // Stryker restore Equality
+                // Stryker disable all : which earlier points (w, v) the next parabola is fitted through: it changes the
+                // path and the number of evaluations (by a few per cent over smooth, monotone and kinked test functions),
+                // never the bracket [a, b] or the lowest point x, which the stopping test and the result rest on
                 if (fu <= fw || w == x) { v = w; fv = fw; w = u; fw = fu; }
                 else if (fu <= fv || v == x || v == w) { v = u; fv = fu; }
+                // Stryker restore all
             }
         }
         return x;

@@ -56,4 +56,46 @@ public class BrentMinimizeTests
         TransitionSearch.BrentMinimize(t => { evaluations++; return Math.Abs(t - 0.3); }, -1, 2, 1.7, 1e-8, maxIter: 5);
         Assert.That(evaluations, Is.EqualTo(6), "the start and five iterations");
     }
+
+    /// <summary>
+    /// On an exact parabola (x - c)^2 the fitted parabola is the function itself: after the start and two golden-section
+    /// steps (three distinct points) the parabolic step lands on c to rounding, and two steps of tol1 to either side close
+    /// the bracket around it. So at most 8 evaluations (one spare), and x = c to 3e-8 relative; a wrong parabola (its
+    /// terms, the sign convention of p and q, the step p / q) is rejected or lands off c and costs golden sections.
+    /// </summary>
+    [TestCase(0.7, 0.0, 2.0, 1.5)]
+    [TestCase(0.3, 0.0, 1.0, 0.9)]
+    [TestCase(0.3, 0.0, 1.0, 0.1)]
+    [TestCase(0.9, 0.0, 1.0, 0.1)]
+    [TestCase(-2.5, -3.0, 4.0, 3.5)]
+    [TestCase(5.0, 4.0, 9.0, 8.5)]
+    [TestCase(1e-3, -1.0, 1.0, 0.5)]
+    public void ExactParabola_IsSolvedByOneParabolicStep(double c, double a, double b, double start)
+    {
+        int evaluations = 0;
+        double x = TransitionSearch.BrentMinimize(t => { evaluations++; Assert.That(t, Is.InRange(a, b)); return (t - c) * (t - c); }, a, b, start, 1e-8);
+        Assert.That(x, Is.EqualTo(c).Within(3e-8 * Math.Abs(c)));
+        Assert.That(evaluations, Is.LessThanOrEqualTo(8));
+    }
+
+    /// <summary>
+    /// A function that decreases towards an end of the bracket has its minimum there: x reaches the end to the stopping
+    /// tolerance (2 relTol |x| plus rounding), and within 70 evaluations: golden sections alone bring a bracket of width
+    /// 3.5 or less to 2e-8 in at most 40, and at the end the safeguard steps of tol1 point into the bracket, toward its
+    /// middle. A step of tol1 that kept one direction would march on in steps of tol1 (one per evaluation) and spend
+    /// the budget of 100.
+    /// </summary>
+    [TestCase(1.0, 0.5, 2.0, 1.9, 0.5)]          // f = x: the minimum at the left end
+    [TestCase(1.78, -0.476, 2.079, 0.076, -0.476)]   // f = e^{k x} with k > 0: the left end, below 0
+    [TestCase(1.80, -0.608, 1.434, 1.042, -0.608)]
+    [TestCase(-1.0, 0.5, 2.0, 0.6, 2.0)]         // f = -x: the right end
+    [TestCase(-0.7, -1.0, 2.5, 0.3, 2.5)]        // f = e^{-0.7 x}
+    public void MonotoneFunction_EndsAtTheLowerEnd(double k, double a, double b, double start, double end)
+    {
+        int evaluations = 0;
+        Func<double, double> f = k == 1.0 ? t => t : k == -1.0 ? t => -t : t => Math.Exp(k * t);
+        double x = TransitionSearch.BrentMinimize(t => { evaluations++; Assert.That(t, Is.InRange(a, b)); return f(t); }, a, b, start, 1e-8);
+        Assert.That(x, Is.EqualTo(end).Within(4e-8 * Math.Abs(end)));
+        Assert.That(evaluations, Is.LessThanOrEqualTo(70));
+    }
 }
