@@ -173,7 +173,9 @@ public static class TransitionSearch
             double h = pb.Beta - pa.Beta;
             if (pb.Value <= level && h <= RootBracketWidth * pb.Beta)
             {
-                double root = pa.Value <= level ? pa.Beta : BrentRoot(curve, pa, pb, level, relTol);
+                double root = pa.Value <= level
+                    ? pa.Beta
+                    : BrentRoot(beta => curve.Evaluate(beta, certify: false, level: level).Value - level, pa.Beta, pa.Value - level, pb.Beta, pb.Value - level, relTol);
                 double before = root * (1 - relTol);
                 if (before <= pa.Beta) return root;
                 var pr = Eval(curve, before, level);
@@ -195,18 +197,28 @@ public static class TransitionSearch
         return null;
     }
 
-    /// <summary>Brent's root finder for lambda_min(beta) = level on a bracket [a, b] (f(a) &gt; level &gt;= f(b)).</summary>
-    static double BrentRoot(LambdaMinCurve curve, CurvePoint pa, CurvePoint pb, double level, double relTol)
+    /// <summary>
+    /// Brent's root finder (bisection with secant and inverse quadratic interpolation steps) for g(x) = 0 on a bracket
+    /// [a, b] with g(a) = <paramref name="ga"/> &gt; 0 &gt;= g(b) = <paramref name="gb"/>: the end of the final bracket at which
+    /// g &lt;= 0, the bracket at most <paramref name="relTol"/> |x| wide (100 steps at most). For lambda_min(beta) - level it
+    /// returns a beta at or just past the crossing.
+    /// </summary>
+    internal static double BrentRoot(Func<double, double> g, double a, double ga, double b, double gb, double relTol)
     {
-        double a = pa.Beta, b = pb.Beta, fa = pa.Value - level, fb = pb.Value - level;
+        double fa = ga, fb = gb;
         double c = a, fc = fa, d = b - a, e = d;
         for (int iter = 0; iter < 100; iter++)
         {
+            // Stryker disable once Equality,Arithmetic : fb fc and fb / fc have one sign; at fb fc = 0 either fb = 0 (the loop
+            // stops below with b) or fc = 0 (c is a root, kept or replaced by a, which brackets it too)
             if (fb * fc > 0) { c = a; fc = fa; d = b - a; e = d; }
+            // Stryker disable once Equality : a tie |fc| = |fb| may keep either end as the best
             if (Math.Abs(fc) < Math.Abs(fb)) { a = b; b = c; c = a; fa = fb; fb = fc; fc = fa; }
             double tol = 0.5 * relTol * Math.Abs(b);
             double m = 0.5 * (c - b);
+            // Stryker disable once Equality : a half-width of exactly tol may stop or take one more step inside the bracket
             if (Math.Abs(m) <= tol || fb == 0) break;
+            // Stryker disable once Equality : ties |e| = tol, |fa| = |fb| choose between two safe steps (interpolation or bisection)
             if (Math.Abs(e) >= tol && Math.Abs(fa) > Math.Abs(fb))
             {
                 double s = fb / fa, p, q;
@@ -217,6 +229,8 @@ public static class TransitionSearch
                     p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
                     q = (qq - 1) * (r - 1) * (s - 1);
                 }
+                // Stryker disable once Equality : at p = 0 (an interpolated step of 0) either sign of q leads to a safe step: tol
+                // towards c, or a bisection
                 if (p > 0) q = -q; else p = -p;
                 if (2 * p < Math.Min(3 * m * q - Math.Abs(tol * q), Math.Abs(e * q))) { e = d; d = p / q; }
                 else { d = m; e = m; }
@@ -224,7 +238,7 @@ public static class TransitionSearch
             else { d = m; e = m; }
             a = b; fa = fb;
             b += Math.Abs(d) > tol ? d : (m > 0 ? tol : -tol);
-            fb = curve.Evaluate(b, certify: false, level: level).Value - level;
+            fb = g(b);
         }
         // return the end of the final bracket that is at or below the level
         return fb <= 0 ? b : c;
