@@ -117,8 +117,10 @@ public static class TransitionSearch
         if (crossing.HasValue) return crossing;
         // No point at or below the level. The curve may still touch it tangentially (for example when
         // the level is this curve's own minimum, as for a network analysed against itself): find where
-        // it first comes within the slack of the level and return the local minimiser there.
-        var near = Scan(curve, level + CertificationSlack, betaMax, relativeTolerance, gridIntervals, before);
+        // it first comes within the slack of the level and return the local minimiser there. The scan looks for the
+        // level + 2 slack, whose search clears only what lies provably above level + slack: a minimum within the slack
+        // above the level cannot be cleared (a scan for level + slack would clear a minimum above the level itself).
+        var near = Scan(curve, level + 2 * CertificationSlack, betaMax, relativeTolerance, gridIntervals, before);
         if (!near.HasValue) return null;
         double lo = near.Value, step = Math.Max(TouchStepRelative * lo, TouchStepFloor);
         double prev = curve.Evaluate(lo).Value, hi = lo;
@@ -132,7 +134,9 @@ public static class TransitionSearch
             step *= 2;
         }
         double touch = BrentMinimize(b => curve.Evaluate(b).Value, lo, hi, 0.5 * (lo + hi), PolishTolerance);
-        return curve.Evaluate(touch).Value <= level + CertificationSlack ? touch : near.Value;
+        if (curve.Evaluate(touch).Value <= level + CertificationSlack) return touch;
+        // the minimiser was not resolved within the slack: the first point found near the level, if it is within the slack
+        return curve.Evaluate(near.Value).Value <= level + CertificationSlack ? near.Value : null;
     }
 
     static double? Scan(LambdaMinCurve curve, double level, double betaMax, double relativeTolerance, int gridIntervals, int before)
