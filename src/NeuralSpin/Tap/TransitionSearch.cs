@@ -263,6 +263,7 @@ public static class TransitionSearch
     /// <param name="certify">Prove every lower bound used by an inertia count (else Lanczos residual bounds are trusted).</param>
     public static CurveMinimum GlobalMinimum(LambdaMinCurve curve, double betaMax, double tolerance = 1e-5, int gridIntervals = 16, bool certify = true)
     {
+        ArgumentNullException.ThrowIfNull(curve);
         ValidateBetaMax(betaMax);
         if (!curve.NormProven) throw new InvalidOperationException("the curve's norm is an estimate (AssumeNormForEstimates): no certified search");
         // beyond MonotoneFrom the curve cannot fall: its minimum over (0, beta_max] lies in (0, MonotoneFrom]

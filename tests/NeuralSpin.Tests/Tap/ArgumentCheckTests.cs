@@ -214,6 +214,16 @@ public class ArgumentCheckTests
             "beta_max must be positive and finite, got 0", () => { using var c = new LambdaMinCurve(J2()); TransitionSearch.FirstCrossing(c, 0, 0); });
         yield return Range("TransitionSearch.GlobalMinimum: beta_max must be positive and finite", "betaMax",
             "beta_max must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); TransitionSearch.GlobalMinimum(c, double.PositiveInfinity); });
+        yield return Null("TransitionSearch.FirstCrossingDetailed: the curve must not be null", "curve", () => TransitionSearch.FirstCrossingDetailed(null!, 0, 2));
+        yield return Null("TransitionSearch.GlobalMinimum: the curve must not be null", "curve", () => TransitionSearch.GlobalMinimum(null!, 2));
+        yield return Null("TransitionSearch.MinimumEstimate: the curve must not be null", "curve", () => TransitionSearch.MinimumEstimate(null!, 2));
+        yield return Range("TransitionSearch.MinimumEstimate: beta_max must be positive and finite", "betaMax",
+            "beta_max must be positive and finite, got -1", () => { using var c = new LambdaMinCurve(J2()); TransitionSearch.MinimumEstimate(c, -1); });
+        yield return Null("TransitionSearch.CrossingEstimate: the curve must not be null", "curve", () => TransitionSearch.CrossingEstimate(null!, 0, 2));
+        yield return Range("TransitionSearch.CrossingEstimate: the level must lie below one", "level",
+            "the level must lie below lambda_min(0) = 1, got 1", () => { using var c = new LambdaMinCurve(J2()); TransitionSearch.CrossingEstimate(c, 1, 2); });
+        yield return Range("TransitionSearch.CrossingEstimate: beta_max must be positive and finite", "betaMax",
+            "beta_max must be positive and finite, got NaN", () => { using var c = new LambdaMinCurve(J2()); TransitionSearch.CrossingEstimate(c, 0, double.NaN); });
     }
 
     /// <summary>Checks of beta and fields in the low-level TAP maps, non-finite Newton inputs, the chi recurrence's beta,
