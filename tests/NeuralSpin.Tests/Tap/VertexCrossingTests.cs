@@ -45,6 +45,41 @@ public class VertexCrossingTests
         Assert.That(VertexCrossing.LargerRoot(1, 1, 1), Is.Null);
     }
 
+    /// <summary>Edges of equation 4.1's larger root: a double root (a^2 = 4 (1 - c) d: 1 - 2 T + T^2 = (T - 1)^2) is
+    /// real, T = 1; roots -1 and -2 (a = -3, d = 2) are not positive; a root that overflows float64
+    /// ((1 - c) = 1.1e-16, a = 1e300) or underflows to 0 ((1 - c) = 1e300, a = 5e-324) gives none, as its 1/T would
+    /// be 0 or infinite.</summary>
+    [Test]
+    public void LargerRoot_EdgesAreTheClosedForm()
+    {
+        Assert.That(VertexCrossing.LargerRoot(1, 2, 1), Is.EqualTo(1));
+        Assert.That(VertexCrossing.LargerRoot(1, -3, 2), Is.Null);
+        Assert.That(VertexCrossing.LargerRoot(1.1e-16, 1e300, 0), Is.Null);
+        Assert.That(VertexCrossing.LargerRoot(1e300, double.Epsilon, 0), Is.Null);
+    }
+
+    /// <summary>
+    /// Levels just above the minimum of two untrained networks (c = 0.129 against the minimum 0.1289 of the 40-40-40, and
+    /// c = 0.18 against 0.1798 of the 30-30-30), so 1 - c and 1 + c differ widely: the crossing lies past the vertex limit
+    /// 2 (1 - c) / lambda_max(J) (checked on the reference), so 2 (1 - c) T* &lt; Lambda for every T* near T_c and the
+    /// vertex condition (4.3) fails. The estimate (4.4) converges there, and the certificate declines before any inertia
+    /// count.
+    /// </summary>
+    [TestCase(40, 2.0, 11, 0.129), TestCase(30, 1.0, 5, 0.18)]
+    public void VertexConditionFailsAtALevel_DeclinesWithoutACount(int width, double c, int seed, double level)
+    {
+        var j = BondMatrix.Sample([width, width, width], [c], new Random(seed));
+        var reference = Reference(j);
+        double lambdaMax = reference.SpectrumJ()[^1];
+        var min = reference.CurveMinimum(3);
+        double crossing = reference.FirstCrossing(level, 10, alsoTry: min.Beta)!.Value;
+        Assert.That(crossing, Is.GreaterThan(1.005 * 2 * (1 - level) / lambdaMax), "precondition: past the vertex limit");
+        using var curve = new LambdaMinCurve(j, lambdaMax * (1 + 1e-12));
+        Assert.That(VertexCrossing.Estimate(curve, level, 10, 1e-10), Is.Not.Null);
+        Assert.That(VertexCrossing.TryFind(curve, level, 10, 1e-10), Is.Null);
+        Assert.That(curve.InertiaCounts, Is.EqualTo(0));
+    }
+
     /// <summary>
     /// beta_c (level 0) and beta_c(0.3) of a spiked 40-30-20 network on both curve paths (dense eigensolver; Lanczos with
     /// chi-recurrence inertia): the vertex certificate settles them, its bracket [CertifiedBelow, Beta] is at most 1e-10
