@@ -146,6 +146,26 @@ public class TransitionSearchTests
     }
 
     /// <summary>
+    /// beta_max bounds the searches: a crossing past it is not reported (null), and below the minimiser the minimum over
+    /// (0, beta_max] is the end point, where the curve is still falling: lambda_min(beta_max) from the reference.
+    /// </summary>
+    [Test]
+    public void BetaMax_BoundsTheSearches([Values(0, 1)] int which, [Values(10000, 0)] int denseThreshold)
+    {
+        var (reference, minBeta, minValue, _) = Reference(which);
+        double level = minValue + 0.3 * (1 - minValue);
+        double root = reference.FirstCrossing(level, BetaMax)!.Value;
+        using var curve = Curve(which, denseThreshold);
+        Assert.That(TransitionSearch.FirstCrossingDetailed(curve, level, 0.9 * root, vertexCertificate: false).Beta, Is.Null);
+        double end = 0.5 * minBeta;
+        var m = TransitionSearch.GlobalMinimum(curve, end, certify: false);
+        Assert.That(m.Beta, Is.EqualTo(end).Within(1e-9 * end));
+        Assert.That(m.Value, Is.EqualTo(reference.LambdaMin(end)).Within(1e-12));
+        var e = TransitionSearch.MinimumEstimate(curve, end);
+        Assert.That(e.Beta, Is.EqualTo(end).Within(1e-9 * end));
+    }
+
+    /// <summary>
     /// The search's budget counts from the start of the search, not from the curve's first evaluation: a curve that has
     /// already spent more than the budget elsewhere still finishes a search that needs less than the budget.
     /// </summary>
