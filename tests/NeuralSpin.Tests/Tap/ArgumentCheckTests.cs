@@ -28,6 +28,16 @@ public class ArgumentCheckTests
         public double[] ToDenseRowMajor() => new double[4];
     }
 
+    /// <summary>J_01 = 0.3 with products that check nothing (a user's implementation): the callers' own checks must hold.</summary>
+    sealed class UncheckedCoupling : ISymmetricCoupling
+    {
+        public int Size => 2;
+        public void Multiply(ReadOnlySpan<double> x, Span<double> y) { double x0 = x[0], x1 = x[1]; y[0] = 0.3 * x1; y[1] = 0.3 * x0; }
+        public void MultiplySquared(ReadOnlySpan<double> x, Span<double> y) { double x0 = x[0], x1 = x[1]; y[0] = 0.09 * x1; y[1] = 0.09 * x0; }
+        public double[] RowSquareSums() => [0.09, 0.09];
+        public double[] ToDenseRowMajor() => [0, 0.3, 0.3, 0];
+    }
+
     static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
         ArgumentCheck.Of<ArgumentException>(rule, param, message, call);
 
@@ -167,6 +177,8 @@ public class ArgumentCheckTests
             () => new LinearizedTap(J2(), 1).Apply(Zero2, new double[3]));
         yield return Arg("LinearizedTap.Apply: the output must not overlap the input", "y", "the output must not overlap the input",
             () => { var x = new double[2]; new LinearizedTap(J2(), 1).Apply(x, x); });
+        yield return Arg("LinearizedTap.Apply: the output must not overlap the input - a coupling without checks", "y",
+            "the output must not overlap the input", () => { var x = new double[2]; new LinearizedTap(new UncheckedCoupling(), 1).Apply(x, x); });
 
         // TapFreeEnergy
         yield return Null("TapFreeEnergy.Evaluate: the coupling must not be null", "j", () => TapFreeEnergy.Evaluate(null!, 1, Zero2));
