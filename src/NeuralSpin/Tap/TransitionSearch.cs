@@ -124,6 +124,8 @@ public static class TransitionSearch
         if (!near.HasValue) return null;
         double lo = near.Value, step = Math.Max(TouchStepRelative * lo, TouchStepFloor);
         double prev = curve.Evaluate(lo).Value, hi = lo;
+        // Stryker disable once Logical : once hi reaches beta_max, further steps re-read the cached end point (no evaluation,
+        // the same value), so running on to the 60 steps changes nothing
         for (int i = 0; i < 60 && hi < betaMax; i++)
         {
             double next = Math.Min(betaMax, hi + step);
