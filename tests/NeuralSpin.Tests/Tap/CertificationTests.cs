@@ -3,6 +3,7 @@ using NeuralSpin.Analysis;
 using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
+using NeuralSpin.Tests.Golden;
 using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Tap;
@@ -159,6 +160,28 @@ public class CertificationTests
         NumericAssert.AreEqualAbsolute(valueStar, lanczos.CurveMinLambda, 1e-7, "curve minimum value");
         NumericAssert.AreEqualRelative(betaStar, lanczos.CurveMinBeta, 1e-3, "curve minimum location");
         NumericAssert.AtMost(valueStar, lanczos.CurveCertifiedLowerBound, 1e-9, "certified lower bound of the curve");
+    }
+
+    /// <summary>
+    /// The first crossing by the search alone (the vertex certificate off) on the Lanczos path whose first runs miss the
+    /// bottom, for levels 20 % and 50 % of the way from the curve minimum up to 1, against <see cref="IndependentReference"/>
+    /// (MathNet's dense eigensolver, inertia by LDL^T, bisection): the search's grid and bisection points are certified, so
+    /// a point whose Lanczos run missed B's bottom is restarted before its value or lower bound is used. The answer is at
+    /// or just past the reference crossing, within relTol = 1e-8 (1e-9 of slack for the Lanczos values at the fine
+    /// tolerance near the level).
+    /// </summary>
+    [TestCase(0.2), TestCase(0.5)]
+    public void SearchCrossing_OnTheMissingLanczosPath_IsTheDenseCrossing(double above)
+    {
+        var j = TwoComponentNetwork();
+        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var (_, minValue) = reference.CurveMinimum(4);
+        double level = minValue + above * (1 - minValue);
+        double root = reference.FirstCrossing(level, 4)!.Value;
+        using var curve = new LambdaMinCurve(j, null, MissingOptions(j));
+        var r = TransitionSearch.FirstCrossingDetailed(curve, level, 4, 1e-8, vertexCertificate: false);
+        Assert.That(r.Beta, Is.Not.Null);
+        Assert.That(r.Beta!.Value, Is.InRange(root * (1 - 1e-9), root * (1 + 1e-8) * (1 + 1e-9)), $"reference {root:R}");
     }
 
     /// <summary>Global minimum of f on (0, betaMax]: a 201-point grid, then golden section around the best point.</summary>

@@ -146,7 +146,8 @@ public class TransitionSearchTests
     }
 
     /// <summary>
-    /// beta_max bounds the searches: a crossing past it is not reported (null), and below the minimiser the minimum over
+    /// beta_max bounds the searches: a crossing past it is not reported (null), one just before it is (the grid's last
+    /// interval), and below the minimiser the minimum over
     /// (0, beta_max] is the end point, where the curve is still falling: lambda_min(beta_max) from the reference.
     /// </summary>
     [Test]
@@ -157,6 +158,10 @@ public class TransitionSearchTests
         double root = reference.FirstCrossing(level, BetaMax)!.Value;
         using var curve = Curve(which, denseThreshold);
         Assert.That(TransitionSearch.FirstCrossingDetailed(curve, level, 0.9 * root, vertexCertificate: false).Beta, Is.Null);
+        // a crossing in the last interval of the grid, just before beta_max
+        foreach (int grid in new[] { 2, 16 })
+            Assert.That(TransitionSearch.FirstCrossingDetailed(curve, level, 1.01 * root, 1e-10, grid, vertexCertificate: false).Beta,
+                Is.EqualTo(root).Within(2e-10 * root), $"grid {grid}");
         double end = 0.5 * minBeta;
         var m = TransitionSearch.GlobalMinimum(curve, end, certify: false);
         Assert.That(m.Beta, Is.EqualTo(end).Within(1e-9 * end));
