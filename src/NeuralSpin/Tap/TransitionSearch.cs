@@ -78,7 +78,8 @@ public static class TransitionSearch
     /// <summary>
     /// The first beta in (0, beta_max] with lambda_min(beta) &lt;= level, or null when the curve stays above
     /// the level. Guarantee: no beta below the returned one has lambda_min(beta) &lt; level - <see cref="CertificationSlack"/>;
-    /// a transversal crossing is bracketed to relative width <paramref name="relativeTolerance"/>. A curve that
+    /// a transversal crossing is bracketed to relative width <paramref name="relativeTolerance"/> (the answer lies at or
+    /// past the crossing of the level and at most that width past the crossing of level - slack). A curve that
     /// only touches the level (its minimum lies within the slack above it) gives the touching minimiser,
     /// located to about sqrt(slack / curvature) (about 1e-4 relative), the limit for a tangency.
     /// </summary>
@@ -165,19 +166,22 @@ public static class TransitionSearch
     /// level - slack. Depth-first bisection, left half first, discarding halves the interval bound clears;
     /// once a point at or below the level brackets a crossing in a short interval, the root is found by
     /// Brent's method and the stretch before it is cleared by the same bound (or yields an earlier bracket).
+    /// Brent's steps are uncertified evaluations; when the certified point just before its root is at or below the level
+    /// too (an earlier crossing, or uncertified values that missed the bottom of the spectrum), that bracket and its parts
+    /// are bisected on certified points instead, which halves them at every step.
     /// </summary>
     static double? Find(LambdaMinCurve curve, CurvePoint a, CurvePoint b, double level, double relTol, int spentBefore)
     {
         double target = level - CertificationSlack;
-        var stack = new Stack<(CurvePoint A, CurvePoint B)>();
-        stack.Push((a, b));
+        var stack = new Stack<(CurvePoint A, CurvePoint B, bool Bisect)>();
+        stack.Push((a, b, false));
         while (stack.Count > 0)
         {
-            var (pa, pb) = stack.Pop();
+            var (pa, pb, bisect) = stack.Pop();
             if (curve.IntervalLowerBound(pa, pb) > target) continue;
             Spend(curve, spentBefore, "first crossing");
             double h = pb.Beta - pa.Beta;
-            if (pb.Value <= level && h <= RootBracketWidth * pb.Beta)
+            if (!bisect && pb.Value <= level && h <= RootBracketWidth * pb.Beta)
             {
                 double root = pa.Value <= level
                     ? pa.Beta
@@ -185,20 +189,21 @@ public static class TransitionSearch
                 double before = root * (1 - relTol);
                 if (before <= pa.Beta) return root;
                 var pr = Eval(curve, before, level);
-                if (pr.Value <= level) { stack.Push((pa, pr)); continue; }
+                if (pr.Value <= level) { stack.Push((pa, pr, true)); continue; }
                 // clear [a, root - tol]; an uncleared piece there holds an earlier crossing
                 var earlier = Find(curve, pa, pr, level, relTol, spentBefore);
                 return earlier ?? root;
             }
             if (h <= relTol * pb.Beta)
             {
-                // not provably above the level, not below it: a tangential touch within rounding
+                // not provably above the level, not below it: a tangential touch within rounding; or the end of a
+                // bisected bracket, whose right end is at or below the level
                 if (Math.Min(pa.Value, pb.Value) - level <= CertificationSlack) return pa.Value <= pb.Value ? pa.Beta : pb.Beta;
                 continue;
             }
             var m = Eval(curve, pa.Beta + 0.5 * h, level);
-            stack.Push((m, pb));
-            stack.Push((pa, m));
+            stack.Push((m, pb, bisect));
+            stack.Push((pa, m, bisect));
         }
         return null;
     }
@@ -292,7 +297,7 @@ public static class TransitionSearch
             queue.Enqueue((iv.A, m), curve.IntervalLowerBound(iv.A, m));
             queue.Enqueue((m, iv.B), curve.IntervalLowerBound(m, iv.B));
         }
-        while (queue.TryDequeue(out _, out double rest)) globalLower = Math.Min(globalLower, rest);
+        // (the queue pops its least bound first, so the intervals left in it have bounds at or above the last one taken)
         // polish: Brent's minimiser inside the neighbouring evaluated points
         var all = curve.Points;
         int idx = -1;

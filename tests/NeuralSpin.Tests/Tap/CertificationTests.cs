@@ -164,24 +164,35 @@ public class CertificationTests
 
     /// <summary>
     /// The first crossing by the search alone (the vertex certificate off) on the Lanczos path whose first runs miss the
-    /// bottom, for levels 20 % and 50 % of the way from the curve minimum up to 1, against <see cref="IndependentReference"/>
-    /// (MathNet's dense eigensolver, inertia by LDL^T, bisection): the search's grid and bisection points are certified, so
-    /// a point whose Lanczos run missed B's bottom is restarted before its value or lower bound is used. The answer is at
-    /// or just past the reference crossing, within relTol = 1e-8 (1e-9 of slack for the Lanczos values at the fine
-    /// tolerance near the level).
+    /// bottom, against <see cref="IndependentReference"/> (MathNet's dense eigensolver, inertia by LDL^T, bisection), for
+    /// levels 20 % and 50 % of the way from the curve minimum up to 1 (crossings in A's regime) and one halfway between
+    /// the curve minimum and A's own minimum (a crossing only B reaches, where every uncertified Lanczos value is A's and
+    /// too high). The search's grid and bisection points are certified (a missed bottom is found and the point restarted),
+    /// and once Brent's uncertified steps have led it past an earlier crossing it bisects on certified points. The
+    /// guarantee of <see cref="TransitionSearch.FirstCrossing"/>: lambda_min at the answer is at most the level, and no
+    /// beta below it has lambda_min below level - slack (slack 1e-9), so the answer lies between the crossing of the
+    /// level and that of level - slack widened by relTol = 1e-8 (with 1e-9 relative for the reference's rounding).
     /// </summary>
-    [TestCase(0.2), TestCase(0.5)]
+    [TestCase(0.2), TestCase(0.5), TestCase(-1.0)]
     public void SearchCrossing_OnTheMissingLanczosPath_IsTheDenseCrossing(double above)
     {
         var j = TwoComponentNetwork();
         var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
         var (_, minValue) = reference.CurveMinimum(4);
         double level = minValue + above * (1 - minValue);
+        if (above < 0)
+        {
+            // halfway between the curve minimum (B's) and A's own minimum
+            var a = BondMatrix.Sample(new[] { 10, 10, 10 }, new[] { 8.0 }, new Random(SeedA));
+            var referenceA = new IndependentReference(a.Widths.ToArray(), Enumerable.Range(1, a.BlockCount).Select(a.BlockCopy).ToList());
+            level = 0.5 * (referenceA.CurveMinimum(4).Value + minValue);
+        }
         double root = reference.FirstCrossing(level, 4)!.Value;
+        double rootBelow = reference.FirstCrossing(level - TransitionSearch.CertificationSlack, 4)!.Value;
         using var curve = new LambdaMinCurve(j, null, MissingOptions(j));
         var r = TransitionSearch.FirstCrossingDetailed(curve, level, 4, 1e-8, vertexCertificate: false);
         Assert.That(r.Beta, Is.Not.Null);
-        Assert.That(r.Beta!.Value, Is.InRange(root * (1 - 1e-9), root * (1 + 1e-8) * (1 + 1e-9)), $"reference {root:R}");
+        Assert.That(r.Beta!.Value, Is.InRange(root * (1 - 1e-9), rootBelow * (1 + 1e-8) * (1 + 1e-9)), $"reference {root:R}");
     }
 
     /// <summary>Global minimum of f on (0, betaMax]: a 201-point grid, then golden section around the best point.</summary>

@@ -116,6 +116,25 @@ public class TransitionSearchTests
     }
 
     /// <summary>
+    /// A curve with two dips (<see cref="CertificationTests.TwoComponentNetwork"/>: A's at small beta, B's lower one at
+    /// larger beta): the branch and bound finds B's, and the polish stays within the neighbours of the best point (a
+    /// polish over a wider bracket may slide into A's dip, be rejected as worse and leave the minimiser at the branch and
+    /// bound's resolution, about 1e-3 relative). Tolerances as in the single-dip case.
+    /// </summary>
+    [Test]
+    public void GlobalMinimum_TwoDips_IsTheLowerOne([Values(4, 16)] int grid, [Values(10000, 0)] int denseThreshold)
+    {
+        var j = CertificationTests.TwoComponentNetwork();
+        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var (minBeta, minValue) = reference.CurveMinimum(4);
+        using var curve = new LambdaMinCurve(j, null, new CurveOptions { DenseThreshold = denseThreshold });
+        var m = TransitionSearch.GlobalMinimum(curve, 4, 1e-5, grid, certify: false);
+        Assert.That(m.Value, Is.EqualTo(minValue).Within(1e-12));
+        Assert.That(m.Beta, Is.EqualTo(minBeta).Within(1e-6 * minBeta));
+        Assert.That(m.CertifiedLowerBound, Is.InRange(minValue - 1e-5 - 1e-12, minValue + 1e-12));
+    }
+
+    /// <summary>
     /// The estimates without certificate: the minimum by secant steps on the Hellmann-Feynman slope (about 1e-5 relative in
     /// beta; its value is an eigenvalue at that beta, so at least the minimum, and above it by curvature x (1e-5 beta)^2),
     /// the crossing by the Rayleigh-functional iteration (about 1e-6 relative), null past beta_max.
