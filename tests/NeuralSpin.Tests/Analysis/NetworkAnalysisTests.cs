@@ -139,7 +139,7 @@ public class NetworkAnalysisTests
     public void MatrixFreeEstimates_PastTheCertifiedWidth_AgreeWithTheDenseReference()
     {
         var j = NeuralSpin.Tests.Tap.VertexCrossingTests.Spiked([40, 30, 20], [1.0], 9601, 3);
-        var reference = new NeuralSpin.Tests.Golden.IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var reference = NeuralSpin.Tests.Golden.IndependentReference.Of(j);
         var r = NetworkAnalysis.Run(j, new AnalysisOptions
         {
             Level = 0.3, Path = AnalysisPath.MatrixFree, CertifyUpToWidth = 1, Curve = new CurveOptions { DenseThreshold = 0 }, // Lanczos, as at scale

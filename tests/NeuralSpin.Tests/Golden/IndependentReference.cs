@@ -59,6 +59,10 @@ public sealed class IndependentReference
         for (int i = 0; i < N; i++) for (int j = 0; j < N; j++) D[i] += J[i * N + j] * J[i * N + j];
     }
 
+    /// <summary>The reference for a layered bond matrix: its widths and copies of its blocks J^(k) (nothing else of it is used).</summary>
+    public static IndependentReference Of(NeuralSpin.SpinModel.BondMatrix j) =>
+        new(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+
     /// <summary>Reads F64 or F32 tensors layers.{k}.weight (W^(k), N_k x N_{k-1}) of a safetensors file with a reader written here (F32 widened exactly).</summary>
     public static IndependentReference FromSafeTensors(string path)
     {

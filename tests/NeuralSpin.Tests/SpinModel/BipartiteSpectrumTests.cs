@@ -25,7 +25,7 @@ public class BipartiteSpectrumTests
     public void EqualsDenseEigenvalues(int[] widths, double spike)
     {
         var j = VertexCrossingTests.Spiked(widths, [2.0], 4242, spike);
-        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList()).SpectrumJ();
+        var reference = IndependentReference.Of(j).SpectrumJ();
         var fromSvd = j.SpectrumFromBipartiteBlock();
         double norm = Math.Max(-reference[0], reference[^1]);
         Assert.That(fromSvd, Has.Length.EqualTo(reference.Length));
@@ -51,7 +51,7 @@ public class BipartiteSpectrumTests
     public void Gram_EqualsDenseEigenvalues_WithinItsBound(int[] widths, double spike)
     {
         var j = VertexCrossingTests.Spiked(widths, [2.0], 4242, spike);
-        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList()).SpectrumJ();
+        var reference = IndependentReference.Of(j).SpectrumJ();
         var (gram, bound) = j.SpectrumFromGram();
         double norm = Math.Max(-reference[0], reference[^1]);
         Assert.That(gram, Has.Length.EqualTo(reference.Length));
@@ -105,7 +105,7 @@ public class BipartiteSpectrumTests
         int even = widths.Where((_, k) => k % 2 == 0).Sum(), odd = widths.Where((_, k) => k % 2 == 1).Sum();
         int m = Math.Min(even, odd);
         Assert.That(j.BipartiteGramOrder, Is.EqualTo(m));
-        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList()).SpectrumJ();
+        var reference = IndependentReference.Of(j).SpectrumJ();
         var sigma = reference.Reverse().Take(m).ToArray(); // the m largest eigenvalues of J are the singular values (full rank here)
         Assert.That(sigma[^1], Is.GreaterThan(1e-3 * sigma[0]), "the blocks have full rank, so no singular value is near zero");
         double delta = BondMatrix.GramErrorFactor * m * Math.Pow(2, -52) * sigma[0] * sigma[0];

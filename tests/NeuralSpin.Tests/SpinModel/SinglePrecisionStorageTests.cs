@@ -189,7 +189,7 @@ public class SinglePrecisionStorageTests
     public void MatrixFree_OnFloat32Weights_AgreesWithTheDenseReference()
     {
         var j = ToSingle(NeuralSpin.Tests.Tap.VertexCrossingTests.Spiked([40, 30, 20], [1.0], 9601, 3));
-        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var reference = IndependentReference.Of(j);
         var r = NetworkAnalysis.Run(j, new AnalysisOptions { Level = 0.3, Path = AnalysisPath.MatrixFree, Curve = new CurveOptions { DenseThreshold = 0 } });
         Assert.That(r.Certified, Is.True);
         Assert.That(r.LambdaMaxJ, Is.EqualTo(reference.SpectrumJ()[^1]).Within(r.LambdaMaxJResidual + 1e-12));

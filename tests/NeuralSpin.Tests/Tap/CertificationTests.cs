@@ -177,14 +177,14 @@ public class CertificationTests
     public void SearchCrossing_OnTheMissingLanczosPath_IsTheDenseCrossing(double above)
     {
         var j = TwoComponentNetwork();
-        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var reference = IndependentReference.Of(j);
         var (_, minValue) = reference.CurveMinimum(4);
         double level = minValue + above * (1 - minValue);
         if (above < 0)
         {
             // halfway between the curve minimum (B's) and A's own minimum
             var a = BondMatrix.Sample(new[] { 10, 10, 10 }, new[] { 8.0 }, new Random(SeedA));
-            var referenceA = new IndependentReference(a.Widths.ToArray(), Enumerable.Range(1, a.BlockCount).Select(a.BlockCopy).ToList());
+            var referenceA = IndependentReference.Of(a);
             level = 0.5 * (referenceA.CurveMinimum(4).Value + minValue);
         }
         double root = reference.FirstCrossing(level, 4)!.Value;

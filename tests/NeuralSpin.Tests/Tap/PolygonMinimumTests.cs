@@ -137,8 +137,7 @@ public class PolygonMinimumTests
         Assert.That(with, Is.EqualTo(without));
     }
 
-    static IndependentReference Reference(BondMatrix j) =>
-        new(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+    static IndependentReference Reference(BondMatrix j) => IndependentReference.Of(j);
 
     static IEnumerable<TestCaseData> Networks()
     {

@@ -28,7 +28,7 @@ public class TransitionSearchTests
     {
         if (References.TryGetValue(which, out var r)) return r;
         var j = Network(which);
-        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var reference = IndependentReference.Of(j);
         var (minBeta, minValue) = reference.CurveMinimum(BetaMax);
         // ||J|| from the reference's spectrum (a layered J's spectrum is symmetric), a hair above for rounding
         double normJ = reference.SpectrumJ()[^1] * (1 + 1e-12);
@@ -125,7 +125,7 @@ public class TransitionSearchTests
     public void GlobalMinimum_TwoDips_IsTheLowerOne([Values(4, 16)] int grid, [Values(10000, 0)] int denseThreshold)
     {
         var j = CertificationTests.TwoComponentNetwork();
-        var reference = new IndependentReference(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+        var reference = IndependentReference.Of(j);
         var (minBeta, minValue) = reference.CurveMinimum(4);
         using var curve = new LambdaMinCurve(j, null, new CurveOptions { DenseThreshold = denseThreshold });
         var m = TransitionSearch.GlobalMinimum(curve, 4, 1e-5, grid, certify: false);

@@ -32,8 +32,7 @@ public class VertexCrossingTests
         return new BondMatrix(widths, blocks);
     }
 
-    static IndependentReference Reference(BondMatrix j) =>
-        new(j.Widths.ToArray(), Enumerable.Range(1, j.BlockCount).Select(j.BlockCopy).ToList());
+    static IndependentReference Reference(BondMatrix j) => IndependentReference.Of(j);
 
     /// <summary>Equation 4.1's larger root in closed form: (1 - c) T^2 - a T + d with c = 0, a = 3, d = 2 has roots 1 and 2;
     /// with c = 0.5, a = 3, d = 4 the roots are 2 and 4; complex roots (a^2 &lt; 4 (1 - c) d) give none.</summary>
