@@ -85,8 +85,11 @@ public sealed class LambdaMinCurve : IDisposable
     /// <param name="j">The coupling.</param>
     /// <param name="spectralNormJ">An upper bound on ||J||_2 if known (tightens tolerances); else the Frobenius norm is used.</param>
     /// <param name="options">Options.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="spectralNormJ"/> is negative, NaN or infinite.</exception>
     public LambdaMinCurve(ISymmetricCoupling j, double? spectralNormJ = null, CurveOptions? options = null)
     {
+        if (spectralNormJ is double s && !(s >= 0 && double.IsFinite(s)))
+            throw new ArgumentOutOfRangeException(nameof(spectralNormJ), s, "the norm bound of J must be finite and non-negative");
         _j = j;
         _options = options ?? new CurveOptions();
         _d = j.RowSquareSums();
@@ -144,11 +147,17 @@ public sealed class LambdaMinCurve : IDisposable
     {
         ArgumentNullException.ThrowIfNull(j);
         var d = j.RowSquareSums();
-        return MaxBetaFor(d.Length == 0 ? 0 : d.Max(), Math.Sqrt(d.Sum()));
+        double dMax = d.Length == 0 ? 0 : d.Max();
+        // Stryker disable once Linq : the Frobenius term never binds: 1e300 / sqrt(sum d) >= 1e300 / sqrt(N max d) exceeds
+        // sqrt(1e300 / max d) for every N below 1e300
+        double frobenius = Math.Sqrt(d.Sum());
+        return MaxBetaFor(dMax, frobenius);
     }
 
+    // max d is a largest sum of squares, +0 for J = 0, where the square root of 1e300 / +0 is +infinity; the norm bound
+    // keeps its test, since a caller's bound of -0 would make 1e300 / normJ -infinity
     static double MaxBetaFor(double dMax, double normJ) =>
-        Math.Min(dMax > 0 ? Math.Sqrt(1e300 / dMax) : double.PositiveInfinity, normJ > 0 ? 1e300 / normJ : double.PositiveInfinity);
+        Math.Min(Math.Sqrt(1e300 / dMax), normJ > 0 ? 1e300 / normJ : double.PositiveInfinity);
 
     /// <summary>An upper bound on ||I - M(beta)||_2.</summary>
     public double OperatorNormBound(double beta) => 1 + beta * _normJ + beta * beta * DMax;
@@ -229,8 +238,7 @@ public sealed class LambdaMinCurve : IDisposable
         int n = _j.Size;
         if (destination.Length != (long)n * n) throw new ArgumentException($"expected {(long)n * n} entries, got {destination.Length}", nameof(destination));
         if (_dense != null) _dense.CopyTo(destination);
-        else if (_j is BondMatrix b) b.ToDenseRowMajor(destination);
-        else _j.ToDenseRowMajor().CopyTo(destination);
+        else ((BondMatrix)_j).ToDenseRowMajor(destination); // the constructor keeps the dense matrix of every other coupling
         LinearizedTap.DenseInPlace(destination, _d, beta);
     }
 
@@ -374,7 +382,7 @@ public sealed class LambdaMinCurve : IDisposable
             return _chi.IsPositiveDefinite(1 / bound, 0, 0);
         }
         int n = _j.Size;
-        var a = _dense != null ? (double[])_dense.Clone() : _j.ToDenseRowMajor();
+        var a = (double[])_dense!.Clone(); // kept by the constructor for every coupling the branch above did not take
         for (long k = 0; k < a.LongLength; k++) a[k] = -a[k] / bound;
         for (int i = 0; i < n; i++) a[(long)i * n + i] += 1;
         return DenseInertia.Of(a, n).PositiveDefinite;

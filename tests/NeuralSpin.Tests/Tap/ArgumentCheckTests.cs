@@ -216,6 +216,28 @@ public class ArgumentCheckTests
             "beta must be finite and non-negative", () => { using var c = new LambdaMinCurve(J2()); c.Evaluate(double.NaN); });
         yield return Range("LambdaMinCurve.Evaluate: beta must not exceed MaxBeta", "beta", "where I - M(beta) overflows float64 (MaxBeta)",
             () => { using var c = new LambdaMinCurve(J2()); c.Evaluate(1e200); });
+        yield return Range("LambdaMinCurve: the norm bound of J must be non-negative", "spectralNormJ",
+            "the norm bound of J must be finite and non-negative", () => { using var c = new LambdaMinCurve(J2(), -1e-3); });
+        yield return Range("LambdaMinCurve: the norm bound of J must not be NaN", "spectralNormJ",
+            "the norm bound of J must be finite and non-negative", () => { using var c = new LambdaMinCurve(J2(), double.NaN); });
+        yield return Range("LambdaMinCurve: the norm bound of J must be finite", "spectralNormJ",
+            "the norm bound of J must be finite and non-negative", () => { using var c = new LambdaMinCurve(J2(), double.PositiveInfinity); });
+        yield return Range("LambdaMinCurve.LambdaMaxBelow: the bound must be positive - zero", "bound",
+            "the bound must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.LambdaMaxBelow(0); });
+        yield return Range("LambdaMinCurve.LambdaMaxBelow: the bound must be positive - negative", "bound",
+            "the bound must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.LambdaMaxBelow(-1); });
+        yield return Range("LambdaMinCurve.LambdaMaxBelow: the bound must be finite - NaN", "bound",
+            "the bound must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.LambdaMaxBelow(double.NaN); });
+        yield return Range("LambdaMinCurve.LambdaMaxBelow: the bound must be finite - infinity", "bound",
+            "the bound must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.LambdaMaxBelow(double.PositiveInfinity); });
+        yield return Range("LambdaMinCurve.AssumeNormForEstimates: the norm must be positive - zero", "norm",
+            "the norm must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.AssumeNormForEstimates(0); });
+        yield return Range("LambdaMinCurve.AssumeNormForEstimates: the norm must be positive - negative", "norm",
+            "the norm must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.AssumeNormForEstimates(-2); });
+        yield return Range("LambdaMinCurve.AssumeNormForEstimates: the norm must be finite - NaN", "norm",
+            "the norm must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.AssumeNormForEstimates(double.NaN); });
+        yield return Range("LambdaMinCurve.AssumeNormForEstimates: the norm must be finite - infinity", "norm",
+            "the norm must be positive and finite", () => { using var c = new LambdaMinCurve(J2()); c.AssumeNormForEstimates(double.PositiveInfinity); });
 
         // TransitionSearch
         yield return Range("TransitionSearch.FirstCrossing: the level must lie below one", "level",
