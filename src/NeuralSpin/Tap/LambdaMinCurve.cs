@@ -275,6 +275,8 @@ public sealed class LambdaMinCurve : IDisposable
     bool NeedsRefinement(CurvePoint p, double level)
     {
         double uncertainty = p.Value - p.LowerBound;
+        // Stryker disable once Equality : a width of exactly 4 fine tolerances, or a level exactly 50 widths away, is a point
+        // of measure zero
         return uncertainty > 4 * _options.FineTolerance * OperatorNormBound(p.Beta) && Math.Abs(p.Value - level) < 50 * uncertainty;
     }
 
@@ -341,6 +343,8 @@ public sealed class LambdaMinCurve : IDisposable
         // kept as an uncertified point: a later Evaluate at this beta certifies it with one inertia count, and its vector
         // warm-starts Lanczos at neighbouring beta
         double rho = Math.Max(r.Residual, ResidualFloor * OperatorNormBound(beta));
+        // Stryker disable once Equality : an old width equal to 2 rho to the last bit (theta - 2 rho rounded exactly back) is a
+        // point of measure zero, and either of two equally wide estimates is as good
         if (!_cache.TryGetValue(beta, out var old) || (!old.Point.Certified && old.Point.Value - old.Point.LowerBound > 2 * rho))
             _cache[beta] = (new CurvePoint(beta, r.Value, r.Value - 2 * rho, Certified: false), r.Vector);
         Evaluated?.Invoke(Evaluations, InertiaCounts);
@@ -378,6 +382,8 @@ public sealed class LambdaMinCurve : IDisposable
         InertiaCounts++;
         if (_dense == null && _j is BondMatrix bonds)
         {
+            // Stryker disable once Assignment : a recurrence built afresh on the same blocks gives the same count; only the
+            // build is repeated
             _chi ??= new ChiRecurrence(bonds, _d);
             return _chi.IsPositiveDefinite(1 / bound, 0, 0);
         }
