@@ -88,6 +88,7 @@ public sealed class LambdaMinCurve : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="spectralNormJ"/> is negative, NaN or infinite.</exception>
     public LambdaMinCurve(ISymmetricCoupling j, double? spectralNormJ = null, CurveOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(j);
         if (spectralNormJ is double s && !(s >= 0 && double.IsFinite(s)))
             throw new ArgumentOutOfRangeException(nameof(spectralNormJ), s, "the norm bound of J must be finite and non-negative");
         _j = j;

@@ -210,6 +210,7 @@ public class ArgumentCheckTests
     {
         // LambdaMinCurve (J_01 = 0.3: MaxBeta = sqrt(1e300 / 0.09), about 3.3e150)
         yield return Null("LambdaMinCurve.MaxBetaOf: the coupling must not be null", "j", () => LambdaMinCurve.MaxBetaOf(null!));
+        yield return Null("LambdaMinCurve: the coupling must not be null", "j", () => { using var c = new LambdaMinCurve(null!); });
         yield return Range("LambdaMinCurve.Evaluate: beta must be finite and non-negative - negative", "beta",
             "beta must be finite and non-negative", () => { using var c = new LambdaMinCurve(J2()); c.Evaluate(-1e-3); });
         yield return Range("LambdaMinCurve.Evaluate: beta must be finite and non-negative - NaN", "beta",
