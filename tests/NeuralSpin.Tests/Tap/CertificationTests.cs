@@ -165,7 +165,7 @@ public class CertificationTests
     /// <summary>
     /// The first crossing by the search alone (the vertex certificate off) on the Lanczos path whose first runs miss the
     /// bottom, against <see cref="IndependentReference"/> (MathNet's dense eigensolver, inertia by LDL^T, bisection), for
-    /// levels 20 % and 50 % of the way from the curve minimum up to 1 (crossings in A's regime) and one halfway between
+    /// levels 5 %, 20 % and 50 % of the way from the curve minimum up to 1 (crossings in A's regime) and one halfway between
     /// the curve minimum and A's own minimum (a crossing only B reaches, where every uncertified Lanczos value is A's and
     /// too high). The search's grid and bisection points are certified (a missed bottom is found and the point restarted),
     /// and once Brent's uncertified steps have led it past an earlier crossing it bisects on certified points. The
@@ -173,7 +173,7 @@ public class CertificationTests
     /// beta below it has lambda_min below level - slack (slack 1e-9), so the answer lies between the crossing of the
     /// level and that of level - slack widened by relTol = 1e-8 (with 1e-9 relative for the reference's rounding).
     /// </summary>
-    [TestCase(0.2), TestCase(0.5), TestCase(-1.0)]
+    [TestCase(0.05), TestCase(0.2), TestCase(0.5), TestCase(-1.0)]
     public void SearchCrossing_OnTheMissingLanczosPath_IsTheDenseCrossing(double above)
     {
         var j = TwoComponentNetwork();
