@@ -169,17 +169,17 @@ public static class TransitionSearch
     /// once a point at or below the level brackets a crossing in a short interval, the root is found by
     /// Brent's method and the stretch before it is cleared by the same bound (or yields an earlier bracket).
     /// Brent's steps are uncertified evaluations; when the certified point just before its root is at or below the level
-    /// too (an earlier crossing, or uncertified values that missed the bottom of the spectrum), that bracket and its parts
-    /// are bisected on certified points instead, which halves them at every step.
+    /// too (an earlier crossing, or uncertified values that missed the bottom of the spectrum), Brent's method is run again
+    /// on that shorter bracket and its parts with certified evaluations, so that a missed bottom cannot lead it astray twice.
     /// </summary>
     static double? Find(LambdaMinCurve curve, CurvePoint a, CurvePoint b, double level, double relTol, int spentBefore)
     {
         double target = level - CertificationSlack;
-        var stack = new Stack<(CurvePoint A, CurvePoint B, bool Bisect)>();
+        var stack = new Stack<(CurvePoint A, CurvePoint B, bool Certified)>();
         stack.Push((a, b, false));
         while (stack.Count > 0)
         {
-            var (pa, pb, bisect) = stack.Pop();
+            var (pa, pb, certified) = stack.Pop();
             // Stryker disable once Equality : a bound exactly at the target is a tie of measure zero
             if (curve.IntervalLowerBound(pa, pb) > target) continue;
             Spend(curve, spentBefore, "first crossing");
@@ -187,11 +187,11 @@ public static class TransitionSearch
             // Stryker disable once Equality,Arithmetic : a value exactly at the level is a tie; the bracket width only decides
             // when Brent's method takes over (any width would do: its root is checked and the stretch before it cleared or
             // bisected), so it changes the work, not the answer
-            if (!bisect && pb.Value <= level && h <= RootBracketWidth * pb.Beta)
+            if (pb.Value <= level && h <= RootBracketWidth * pb.Beta)
             {
                 double root = pa.Value <= level
                     ? pa.Beta
-                    : BrentRoot(beta => curve.Evaluate(beta, certify: false, level: level).Value - level, pa.Beta, pa.Value - level, pb.Beta, pb.Value - level, relTol);
+                    : BrentRoot(beta => curve.Evaluate(beta, certify: certified, level: level).Value - level, pa.Beta, pa.Value - level, pb.Beta, pb.Value - level, relTol);
                 double before = root * (1 - relTol);
                 if (before <= pa.Beta) return root;
                 var pr = Eval(curve, before, level);
@@ -203,14 +203,13 @@ public static class TransitionSearch
             }
             if (h <= relTol * pb.Beta)
             {
-                // not provably above the level, not below it: a tangential touch within rounding; or the end of a
-                // bisected bracket, whose right end is at or below the level
+                // not provably above the level, not below it: a tangential touch within rounding
                 if (Math.Min(pa.Value, pb.Value) - level <= CertificationSlack) return pa.Value <= pb.Value ? pa.Beta : pb.Beta;
                 continue;
             }
             var m = Eval(curve, pa.Beta + 0.5 * h, level);
-            stack.Push((m, pb, bisect));
-            stack.Push((pa, m, bisect));
+            stack.Push((m, pb, certified));
+            stack.Push((pa, m, certified));
         }
         return null;
     }
