@@ -168,7 +168,7 @@ public class CertificationTests
     /// levels 5 %, 20 % and 50 % of the way from the curve minimum up to 1 (crossings in A's regime) and one halfway between
     /// the curve minimum and A's own minimum (a crossing only B reaches, where every uncertified Lanczos value is A's and
     /// too high). The search's grid and bisection points are certified (a missed bottom is found and the point restarted),
-    /// and once Brent's uncertified steps have led it past an earlier crossing it bisects on certified points. The
+    /// and once Brent's uncertified steps have led it past an earlier crossing it runs Brent again on certified values. The
     /// guarantee of <see cref="TransitionSearch.FirstCrossing"/>: lambda_min at the answer is at most the level, and no
     /// beta below it has lambda_min below level - slack (slack 1e-9), so the answer lies between the crossing of the
     /// level and that of level - slack widened by relTol = 1e-8 (with 1e-9 relative for the reference's rounding).
