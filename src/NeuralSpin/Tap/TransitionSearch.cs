@@ -216,13 +216,12 @@ public static class TransitionSearch
 
     /// <summary>
     /// Brent's root finder (bisection with secant and inverse quadratic interpolation steps) for g(x) = 0 on a bracket
-    /// [a, b] with g(a) = <paramref name="ga"/> &gt; 0 &gt;= g(b) = <paramref name="gb"/>: the end of the final bracket at which
+    /// [a, b] with g(a) = <paramref name="fa"/> &gt; 0 &gt;= g(b) = <paramref name="fb"/>: the end of the final bracket at which
     /// g &lt;= 0, the bracket at most <paramref name="relTol"/> |x| wide (100 steps at most). For lambda_min(beta) - level it
     /// returns a beta at or just past the crossing.
     /// </summary>
-    internal static double BrentRoot(Func<double, double> g, double a, double ga, double b, double gb, double relTol)
+    internal static double BrentRoot(Func<double, double> g, double a, double fa, double b, double fb, double relTol)
     {
-        double fa = ga, fb = gb;
         double c = a, fc = fa, d = b - a, e = d;
         for (int iter = 0; iter < 100; iter++)
         {
