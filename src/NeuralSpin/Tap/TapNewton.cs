@@ -68,6 +68,9 @@ public static class TapNewton
     /// <summary>The field continuation gives up when its arclength step has been halved below this.</summary>
     public const double MinArclengthStep = 1e-7;
 
+    /// <summary>The default bound of the field continuation's corrector on max_i |F_i| and on the arclength defect.</summary>
+    public const double DefaultCorrectorTolerance = 1e-11;
+
     /// <summary>
     /// A corrected point that lands beyond h0 = 0 by more than this below the previous field is refused and the step
     /// shortened, so that h0 = 0 is approached in short steps and the interpolation to it is accurate.
@@ -201,13 +204,17 @@ public static class TapNewton
     /// branch is followed through turning points (folds, where the solution at fixed h0 annihilates with a saddle). When h0
     /// changes sign the solution at h0 = 0 is polished by <see cref="Solve"/>. The branch is abandoned when it returns above
     /// twice the start field, when the step falls below <see cref="MinArclengthStep"/> or after <paramref name="maxSteps"/> steps.
+    /// A corrector step that takes some |u_i| beyond <see cref="MaxField"/> (the domain of <see cref="Solve"/>) fails like one
+    /// that does not converge in twelve steps: the arclength step is halved, so a branch that saturates ends at the edge.
     /// </summary>
     /// <param name="j">Dense symmetric zero-diagonal coupling.</param>
     /// <param name="beta">Inverse temperature, finite and &gt; 0.</param>
     /// <param name="direction">The field direction xi, length N.</param>
     /// <param name="startField">h0 at the start, &gt; 0 (large enough for a unique solution).</param>
     /// <param name="maxSteps">Largest number of arclength steps.</param>
-    public static TapFieldContinuationResult ContinueInField(DenseCoupling j, double beta, double[] direction, double startField, int maxSteps = 400)
+    /// <param name="tolerance">The corrector's bound on max_i |F_i| and on the arclength defect, positive and finite.</param>
+    public static TapFieldContinuationResult ContinueInField(DenseCoupling j, double beta, double[] direction, double startField, int maxSteps = 400,
+        double tolerance = DefaultCorrectorTolerance)
     {
         ArgumentNullException.ThrowIfNull(j);
         ArgumentNullException.ThrowIfNull(direction);
@@ -217,7 +224,7 @@ public static class TapNewton
         if (!(startField > 0) || !double.IsFinite(startField)) throw new ArgumentOutOfRangeException(nameof(startField), startField, "the start field must be positive and finite");
         if (!(beta > 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be finite and > 0");
         if (maxSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "at least one step");
-        const double tol = 1e-11;
+        if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "the tolerance must be positive and finite");
         double[] Field(double h0) => direction.Select(x => h0 * x).ToArray();
         // Stryker disable once Arithmetic : the guess only seeds Newton at the start field, where the solution is unique (the
         // documented precondition); any guess Newton brings there gives the same start of the branch
@@ -269,8 +276,8 @@ public static class TapNewton
                 Bordered(uC, lC, tU, tL);
                 double arc = tL * (lC - lP);
                 for (int i = 0; i < n; i++) arc += tU[i] * (uC[i] - uP[i]) / n;
-                // Stryker disable once Equality : a residual or arclength defect exactly at tol is a point of measure zero
-                if (MaxAbs(f) <= tol && Math.Abs(arc) <= tol)
+                // Stryker disable once Equality : a residual or arclength defect exactly at the tolerance is a point of measure zero
+                if (MaxAbs(f) <= tolerance && Math.Abs(arc) <= tolerance)
                 {
                     ok = true;
                     // Stryker disable once Statement : further corrector steps at a converged point move it by rounding only
@@ -298,6 +305,9 @@ public static class TapNewton
             if (crossed && lambda - lC > ZeroFieldOvershoot) { ds *= 0.25; continue; }
             var nU = t.Take(n).ToArray();
             double nL = t[n];
+            // Stryker disable once Statement : the bordered tangent has unit projection on the old unit tangent, so its length
+            // is 1 / cos of the turn; left unnormalised it lengthens or shortens the next predictor step, which the corrector
+            // and the step control absorb, never the branch followed, its folds (signs of t_lambda) or the polished end point
             Normalize(nU, ref nL);
             if (Math.Sign(nL) != Math.Sign(tL) && nL != 0)
             {

@@ -162,6 +162,12 @@ public class ArgumentCheckTests
             () => TapNewton.ContinueInField(J2(), double.NaN, Zero2, 1));
         yield return Range("TapNewton.ContinueInField: at least one step", "maxSteps", "at least one step",
             () => TapNewton.ContinueInField(J2(), 1, Zero2, 1, maxSteps: 0));
+        yield return Range("TapNewton.ContinueInField: the tolerance must be positive - zero", "tolerance",
+            "the tolerance must be positive and finite", () => TapNewton.ContinueInField(J2(), 1, Zero2, 1, tolerance: 0));
+        yield return Range("TapNewton.ContinueInField: the tolerance must be positive - NaN", "tolerance",
+            "the tolerance must be positive and finite", () => TapNewton.ContinueInField(J2(), 1, Zero2, 1, tolerance: double.NaN));
+        yield return Range("TapNewton.ContinueInField: the tolerance must be finite", "tolerance",
+            "the tolerance must be positive and finite", () => TapNewton.ContinueInField(J2(), 1, Zero2, 1, tolerance: double.PositiveInfinity));
     }
 
     static IEnumerable<ArgumentCheck> OperatorChecks()

@@ -284,6 +284,64 @@ public class TapNewtonTests
         Assert.That(c.LowestField, Is.EqualTo(h1).Within(1e-9), "h0 after the first pseudo-arclength step");
     }
 
+    /// <summary>
+    /// A corrector tolerance far below rounding (1e-300: max |F_i| and the arclength defect of a double-precision iterate
+    /// stay near 1e-16) is never met, so every corrector runs its twelve steps and fails, the arclength step is halved from
+    /// 0.05 (1 + 6^2)^(1/2) until it falls below <see cref="TapNewton.MinArclengthStep"/> (22 halvings), and the branch is
+    /// given up where it started: no accepted step, no fold, no zero-field solution, the lowest field the start field. A
+    /// corrector without its bound of twelve steps would never return.
+    /// </summary>
+    [Test]
+    public void ContinueInField_UnreachableTolerance_GivesUpAtTheStartAfterBoundedCorrectors()
+    {
+        var c = TapNewton.ContinueInField(Pair(J), Beta, new[] { 0.5, 0.5 }, 6, tolerance: 1e-300);
+        Assert.That(c.Steps, Is.EqualTo(0));
+        Assert.That(c.Folds, Is.EqualTo(0));
+        Assert.That(c.AtZeroField, Is.Null);
+        Assert.That(c.FirstFold, Is.Null);
+        Assert.That(c.LowestField, Is.EqualTo(6));
+        // the default tolerance on the same branch reaches h0 = 0 (the S-curve test below)
+        Assert.That(TapNewton.ContinueInField(Pair(J), Beta, new[] { 0.5, 0.5 }, 6).AtZeroField, Is.Not.Null);
+    }
+
+    /// <summary>
+    /// Strong couplings (|J_ij| up to 15 at beta = 1) drive branches into saturation, where a corrector step can take some
+    /// |u_i| = |atanh m_i| beyond <see cref="TapNewton.MaxField"/> = 18 and m_i to 1 in double precision. Such a step fails
+    /// (documented), so every point the continuation reports stays in the domain of <see cref="TapNewton.Solve"/>:
+    /// |m_i| &lt; 1 and |atanh m_i| &lt;= 18 up to the rounding of m next to 1 (tanh 18 = 1 - 4.6e-16 rounds to
+    /// 1 - 4.4e-16, whose atanh is 18.02; the next doubles up, 1 - 3.3e-16 and above, give 18.16 or more, so 18.1 separates
+    /// them). Five of these 400 seeded instances saturate (counted with an instrumented build when the test was written);
+    /// followed past the edge, two of them report a point at |m_i| = 1 or beyond |atanh m_i| = 18.1.
+    /// </summary>
+    [Test]
+    public void ContinueInField_SaturatingBranches_ReportOnlyPointsInsideTheDomain()
+    {
+        var rng = new Random(1);
+        int reported = 0;
+        for (int trial = 0; trial < 400; trial++)
+        {
+            int n = 2 + rng.Next(3);
+            var jj = new double[n * n];
+            double scale = 15 * rng.NextDouble();
+            for (int a = 0; a < n; a++)
+                for (int b = a + 1; b < n; b++) jj[a * n + b] = jj[b * n + a] = (2 * rng.NextDouble() - 1) * scale;
+            var xi = Enumerable.Range(0, n).Select(_ => Math.Round(2 * rng.NextDouble() - 1, 2)).ToArray();
+            double start = 1 + 15 * rng.NextDouble();
+            var c = TapNewton.ContinueInField(new DenseCoupling(n, jj), 1, xi, start);
+            foreach (var m in new[] { c.FirstFold?.Magnetizations, c.AtZeroField?.Magnetizations })
+            {
+                if (m == null) continue;
+                reported++;
+                foreach (var mi in m)
+                {
+                    Assert.That(Math.Abs(mi), Is.LessThan(1), $"instance {trial}: |m| < 1");
+                    Assert.That(Math.Abs(Math.Atanh(mi)), Is.LessThanOrEqualTo(TapNewton.MaxField + 0.1), $"instance {trial}: |u| <= MaxField");
+                }
+            }
+        }
+        Assert.That(reported, Is.GreaterThan(100), "premise: many reported points");
+    }
+
     [Test]
     public void ContinueInField_SCurveOfTwoSpins_PassesTwoFoldsAndReachesZeroField()
     {

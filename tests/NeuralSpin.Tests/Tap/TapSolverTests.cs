@@ -243,9 +243,15 @@ public class TapSolverTests
             double expected = SingleSpinRootByBisection(b, c);
             Assert.That(m, Is.EqualTo(expected).Within(4e-15 * (1 + Math.Abs(b) + c)), $"b {b}, c {c}, start {start}");
             Assert.That(iterations, Is.LessThanOrEqualTo(16), $"b {b}, c {c}, start {start}: Newton steps");
+            // a start that is not the root (f != 0 at the start clamped into the bracket [b - c, b + c]) takes at least
+            // one step, and the count reports it
+            double x0 = Math.Clamp(Math.Atanh(start), b - c, b + c);
+            if (x0 + c * Math.Tanh(x0) - b != 0)
+                Assert.That(iterations, Is.GreaterThanOrEqualTo(1), $"b {b}, c {c}, start {start}: a step was taken");
             worst = Math.Max(worst, iterations);
         }
         TestContext.Out.WriteLine($"most steps: {worst}");
+        Assert.That(worst, Is.GreaterThanOrEqualTo(5), "the hard cases (c of a few, starts at the far edge) take several steps");
         Assert.That(TapSolver.SolveSingle(0.4, 0, 0.9, out _), Is.EqualTo(Math.Tanh(0.4)).Within(1e-16), "c = 0: m = tanh b");
     }
 
