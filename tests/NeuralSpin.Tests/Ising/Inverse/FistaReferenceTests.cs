@@ -156,6 +156,21 @@ public class FistaReferenceTests
             if (expected[k] == 0) Assert.That(r.X[k], Is.EqualTo(0.0), $"exact zero at {k}");
     }
 
+    /// <summary>
+    /// An objective that is not smooth breaks the quadratic upper bound for every L: f(x) = x for x &gt;= 0 and x + 1 below
+    /// (gradient 1) at y = 0 has z = -1/L (representable for every L, unlike a step away from a nonzero y, which rounds to
+    /// y once L passes 2^53) and f(z) = 1 - 1/L above f(y) + g (z - y) + L/2 (z - y)^2 = -1/(2L) (the slack 1e-12 |f(y)|
+    /// is 0) however large L. The estimate doubles past 1e30 (about 100 doublings from 1) and the minimiser says so
+    /// instead of looping.
+    /// </summary>
+    [Test]
+    public void NonSmoothObjective_TheLipschitzEstimateDivergesWithAMessage()
+    {
+        static double F(ReadOnlySpan<double> x, Span<double> g) { g[0] = 1; return x[0] < 0 ? x[0] + 1 : x[0]; }
+        var ex = Assert.Throws<InvalidOperationException>(() => ProximalGradient.Minimize(F, [0.0], [0.0]));
+        Assert.That(ex!.Message, Does.Contain("Lipschitz estimate diverged"));
+    }
+
     [Test]
     public void MismatchedWeights_AreRefused()
     {
