@@ -48,7 +48,8 @@ public static class BoltzmannLearning
         var h = model.FieldsCopy();
         var history = new List<double>();
         int steps = 0;
-        double rms;
+        // assigned in the first pass of the loop below; initialised so that mutation testing's switch on `true` compiles
+        double rms = double.NaN;
         double eta = options.Eta;
         while (true)
         {

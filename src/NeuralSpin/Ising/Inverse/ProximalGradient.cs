@@ -21,6 +21,7 @@ public static class ProximalGradient
     public sealed record Result(double[] X, double Value, int Iterations, bool Converged, double[] History);
 
     /// <summary>sign(x) max(|x| - t, 0): the proximal map of t |x|.</summary>
+    // Stryker disable once Equality : at x = t (x = -t) the shifted value x - t (x + t) is 0, the same as the band's 0
     public static double SoftThreshold(double x, double t) => x > t ? x - t : x < -t ? x + t : 0.0;
 
     /// <summary>Minimises f(x) + sum_k l1Weights[k] |x_k| from <paramref name="x0"/>.</summary>
@@ -44,8 +45,9 @@ public static class ProximalGradient
         {
             it++;
             double fy = f(yv, gy);
-            double fz;
-            double d2, gdot, dmax;
+            // initialised here although the loop below always assigns them: mutation testing replaces `true` with a
+            // switch, after which the compiler no longer sees the assignment and the method's mutants would not compile
+            double fz = 0, d2 = 0, gdot = 0, dmax = 0;
             while (true)
             {
                 d2 = 0; gdot = 0; dmax = 0;

@@ -122,9 +122,10 @@ public static class PseudoLikelihood
             foreach (var v in init) if (!double.IsFinite(v)) throw new ArgumentException("the warm start must be finite", nameof(options));
             Array.Copy(init, x0, x0.LongLength);
         }
-        double[] x;
-        int it;
-        bool ok;
+        // both branches below assign these; initialised so that mutants removing a branch's body still compile
+        double[] x = x0;
+        int it = 0;
+        bool ok = false;
         if (options.L1 > 0)
         {
             var w = new double[(long)n * n];

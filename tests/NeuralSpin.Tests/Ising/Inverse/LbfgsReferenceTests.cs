@@ -50,8 +50,13 @@ public class LbfgsReferenceTests
     }
 
     /// <summary>The reference iterates x_1..x_count (dense H_k, as in the class summary).</summary>
-    static List<double[]> ReferenceIterates(Lbfgs.Objective f, double[] x0, int memory, int count)
+    static List<double[]> ReferenceIterates(Lbfgs.Objective f, double[] x0, int memory, int count) =>
+        ReferenceWithCounts(f, x0, memory, count).Iterates;
+
+    /// <summary>The reference iterates with the numbers of halved steps and of skipped pairs.</summary>
+    static (List<double[]> Iterates, int Backtracks, int Skipped) ReferenceWithCounts(Lbfgs.Objective f, double[] x0, int memory, int count)
     {
+        int backtracks = 0, skipped = 0;
         int n = x0.Length;
         var V = Vector<double>.Build;
         var M = Matrix<double>.Build;
@@ -89,6 +94,7 @@ public class LbfgsReferenceTests
                 fn = f(xn.ToArray(), gn);
                 if (fn <= fx + 1e-4 * t * slope) break;
                 t /= 2;
+                backtracks++;
             }
             var gNew = V.DenseOfArray(gn);
             var sv = xn - x;
@@ -98,10 +104,11 @@ public class LbfgsReferenceTests
                 pairs.Add((sv, yv));
                 if (pairs.Count > memory) pairs.RemoveAt(0);
             }
+            else skipped++;
             x = xn; g = gNew; fx = fn;
             iterates.Add(x.ToArray());
         }
-        return iterates;
+        return (iterates, backtracks, skipped);
     }
 
     static void AssertIteratesMatch(Lbfgs.Objective f, double[] x0, int memory, int count)
@@ -130,6 +137,47 @@ public class LbfgsReferenceTests
     [TestCase(1)]
     public void LogCosh_IteratesAreTheReferenceLbfgsIterates(int memory)
         => AssertIteratesMatch(LogCosh, [-1, 4, 2], memory, 10);
+
+    /// <summary>Rosenbrock's function (1 - x)^2 + 100 (y - x^2)^2: non-convex, so the line search backtracks and some
+    /// step pairs have s.y &lt;= 0 and are skipped (both counted in the reference as premises).</summary>
+    static double Rosenbrock(ReadOnlySpan<double> x, Span<double> g)
+    {
+        double a = 1 - x[0], b = x[1] - x[0] * x[0];
+        g[0] = -2 * a - 400 * x[0] * b;
+        g[1] = 200 * b;
+        return a * a + 100 * b * b;
+    }
+
+    [TestCase(10)]
+    [TestCase(3)]
+    public void Rosenbrock_IteratesAreTheReferenceLbfgsIterates(int memory)
+    {
+        var (_, backtracks, skipped) = ReferenceWithCounts(Rosenbrock, [-1.2, 1], memory, 12);
+        Assert.That(backtracks, Is.GreaterThan(0), "premise: some step is shortened by the Armijo test");
+        Assert.That(skipped, Is.GreaterThan(0), "premise: a pair fails the curvature test and is not stored");
+        AssertIteratesMatch(Rosenbrock, [-1.2, 1], memory, 12);
+    }
+
+    /// <summary>
+    /// A line search that never finds a finite value (f = +infinity everywhere but at the start) is given up after its
+    /// 60 halvings: the minimiser stops at the start after one iteration, not converged, f and the history unchanged,
+    /// rather than moving to a point where f is infinite.
+    /// </summary>
+    [Test]
+    public void LineSearchFindsNoFiniteValue_StopsAtTheLastAcceptedPoint()
+    {
+        static double F(ReadOnlySpan<double> x, Span<double> g)
+        {
+            g[0] = 2 * x[0] - 2; g[1] = 2 * x[1];
+            return x[0] == 3 && x[1] == 4 ? 20 : double.PositiveInfinity;
+        }
+        var r = Lbfgs.Minimize(F, [3, 4], maxIterations: 50);
+        Assert.That(r.Converged, Is.False);
+        Assert.That(r.Iterations, Is.EqualTo(1));
+        Assert.That(r.X, Is.EqualTo(new[] { 3.0, 4 }));
+        Assert.That(r.Value, Is.EqualTo(20.0));
+        Assert.That(r.History, Is.EqualTo(new[] { 20.0 }));
+    }
 
     [Test]
     public void Quadratic_ConvergesToTheSolutionOfAxEqualsB()
