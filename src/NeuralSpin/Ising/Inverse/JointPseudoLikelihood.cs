@@ -30,14 +30,22 @@ public sealed class JointPlObjective : IDisposable
     bool _disposed;
 
     /// <summary>Copies and validates the configurations (row-major M x <paramref name="nSpins"/>, values +-1).</summary>
-    public JointPlObjective(sbyte[] configs, int nSpins, double l2)
+    public JointPlObjective(sbyte[] configs, int nSpins, double l2) : this(configs, nSpins, l2, ChunkElements) { }
+
+    /// <summary>As the public constructor, with temporaries of <paramref name="chunkElements"/> entries (tests use a few
+    /// rows per chunk to exercise the chunked sums).</summary>
+    internal JointPlObjective(sbyte[] configs, int nSpins, double l2, long chunkElements)
     {
         Samples = SampleMoments.ValidateConfigs(configs, nSpins);
         if (!(l2 >= 0)) throw new ArgumentException("penalties must be non-negative");
         Size = nSpins;
         L2 = l2;
+        // Stryker disable once Statement : a configuration call (thread count, reproducibility mode) that earlier calls
+        // of the library have made too; it changes speed, not values
         TorchLinalg.EnsureConfigured();
-        int rowsPerChunk = (int)Math.Max(1, Math.Min(Samples, ChunkElements / nSpins));
+        // Stryker disable once Linq : larger chunks (up to all samples in one) change memory, not the sums (the chunked
+        // test compares several chunk sizes)
+        int rowsPerChunk = (int)Math.Max(1, Math.Min(Samples, chunkElements / nSpins));
         var list = new List<Tensor>();
         for (int start = 0; start < Samples; start += rowsPerChunk)
         {
@@ -108,6 +116,8 @@ public sealed class JointPlObjective : IDisposable
     /// <summary>Releases the native copies of the configurations.</summary>
     public void Dispose()
     {
+        // Stryker disable once Statement : a second Dispose of a TorchSharp tensor is a no-op, so disposing twice is
+        // harmless either way; the flag only saves the loop
         if (_disposed) return;
         _disposed = true;
         foreach (var c in _chunks) c.Dispose();

@@ -38,6 +38,42 @@ public class JointPseudoLikelihoodTests
     }
 
     /// <summary>
+    /// The joint objective sums over chunks of samples; chunks of 1, 3 and 4 rows (10 samples: the last chunk shorter) give
+    /// the per-spin objectives and gradients of the unchunked reference (<see cref="PseudoLikelihood.SpinObjective"/>),
+    /// within the rounding of sums of 10 terms of O(1) (1e-13).
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(4)]
+    public void ChunkedSums_EqualThePerSpinObjectives(int rowsPerChunk)
+    {
+        const int n = 5, m = 10;
+        var data = ExactIsing.Sample(ExactIsing.RandomModel(n, 0.5, 0.3, new Random(41)), m, new Random(42));
+        var rng = new Random(43);
+        var theta = Enumerable.Range(0, n * n).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+        var design = new PseudoLikelihood.Design(data, n);
+        using var joint = new JointPlObjective(data, n, 0.01, rowsPerChunk * n);
+        var g = new double[n * n];
+        var perSpin = new double[n];
+        joint.Evaluate(theta, g, perSpin);
+        for (int r = 0; r < n; r++)
+        {
+            var gr = new double[n];
+            double fr = new PseudoLikelihood.SpinObjective(design, r, 0.01).Evaluate(theta.AsSpan(r * n, n), gr);
+            NumericAssert.AreEqualAbsolute(fr, perSpin[r], 1e-13, $"ell_{r}");
+            for (int j = 0; j < n; j++) NumericAssert.AreEqualAbsolute(gr[j], g[r * n + j], 1e-13, $"d ell_{r} / d theta_{j}");
+        }
+    }
+
+    [Test]
+    public void NegativePenalty_IsRefused()
+    {
+        var data = new sbyte[] { 1, -1, -1, 1 };
+        Assert.That(() => new JointPlObjective(data, 2, -1e-9), Throws.ArgumentException.With.Message.Contains("penalties must be non-negative"));
+        Assert.That(() => new JointPlObjective(data, 2, double.NaN), Throws.ArgumentException.With.Message.Contains("penalties must be non-negative"));
+    }
+
+    /// <summary>
     /// A planted 30-spin model (every spin coupled to 4 random others, J = +-0.3, h ~ U(-0.2, 0.2)) sampled by heat-bath
     /// sweeps, one configuration per sweep after 200 sweeps of burn-in (seed <paramref name="seed"/>). Both solvers see the
     /// same data, so its correlations do not matter for their agreement.
