@@ -161,7 +161,8 @@ public class LbfgsReferenceTests
     /// <summary>
     /// A line search that never finds a finite value (f = +infinity everywhere but at the start) is given up after its
     /// 60 halvings: the minimiser stops at the start after one iteration, not converged, f and the history unchanged,
-    /// rather than moving to a point where f is infinite.
+    /// rather than moving to a point where f is infinite. The start is the origin, so every trial point x + t d with
+    /// t = 2^-k / 2 differs from it (away from the origin the last trials would round back onto the start).
     /// </summary>
     [Test]
     public void LineSearchFindsNoFiniteValue_StopsAtTheLastAcceptedPoint()
@@ -169,14 +170,30 @@ public class LbfgsReferenceTests
         static double F(ReadOnlySpan<double> x, Span<double> g)
         {
             g[0] = 2 * x[0] - 2; g[1] = 2 * x[1];
-            return x[0] == 3 && x[1] == 4 ? 20 : double.PositiveInfinity;
+            return x[0] == 0 && x[1] == 0 ? 20 : double.PositiveInfinity;
         }
-        var r = Lbfgs.Minimize(F, [3, 4], maxIterations: 50);
+        var r = Lbfgs.Minimize(F, [0, 0], maxIterations: 50);
         Assert.That(r.Converged, Is.False);
         Assert.That(r.Iterations, Is.EqualTo(1));
-        Assert.That(r.X, Is.EqualTo(new[] { 3.0, 4 }));
+        Assert.That(r.X, Is.EqualTo(new[] { 0.0, 0 }));
         Assert.That(r.Value, Is.EqualTo(20.0));
         Assert.That(r.History, Is.EqualTo(new[] { 20.0 }));
+    }
+
+    /// <summary>
+    /// The Armijo test asks for a decrease: for f = x^2 from x = 1/4 the first step (t = min(1, 1 / |g|) = 1, d = -g = -1/2)
+    /// lands on the mirror point -1/4 with the same value, which it must refuse (f(x + t d) &lt;= f(x) + 1e-4 t g d fails by
+    /// 2.5e-5); the halved step reaches the minimum 0 exactly, where the gradient vanishes.
+    /// </summary>
+    [Test]
+    public void StepWithoutDecrease_IsHalved()
+    {
+        static double F(ReadOnlySpan<double> x, Span<double> g) { g[0] = 2 * x[0]; return x[0] * x[0]; }
+        var r = Lbfgs.Minimize(F, [0.25]);
+        Assert.That(r.X, Is.EqualTo(new[] { 0.0 }));
+        Assert.That(r.Iterations, Is.EqualTo(1));
+        Assert.That(r.Converged, Is.True);
+        Assert.That(r.History, Is.EqualTo(new[] { 0.0625, 0 }));
     }
 
     [Test]
