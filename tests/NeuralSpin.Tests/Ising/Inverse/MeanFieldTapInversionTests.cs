@@ -93,4 +93,157 @@ public class MeanFieldTapInversionTests
         // h_1 = atanh(1 - 1e-6) - J m_0 is large and finite (clip documented in MeanFieldInversion)
         Assert.That(mf.Field(1), Is.GreaterThan(5));
     }
+
+    /// <summary>m and connected C of three spins (C symmetric positive definite, diagonal 1 - m^2), all m != 0 so the Onsager term counts.</summary>
+    static readonly double[] M3 = [0.3, -0.4, 0.5];
+    static readonly double[] C3 = [0.91, 0.1, -0.05, 0.1, 0.84, 0.08, -0.05, 0.08, 0.75];
+
+    /// <summary>C^-1 of a 3 x 3 matrix by the adjugate (cofactors over the determinant), independent of the Cholesky solve.</summary>
+    static double[] Inverse3(double[] c)
+    {
+        double Cof(int r, int k)
+        {
+            int r0 = (r + 1) % 3, r1 = (r + 2) % 3, k0 = (k + 1) % 3, k1 = (k + 2) % 3;
+            return c[r0 * 3 + k0] * c[r1 * 3 + k1] - c[r0 * 3 + k1] * c[r1 * 3 + k0];
+        }
+        double det = c[0] * Cof(0, 0) + c[1] * Cof(0, 1) + c[2] * Cof(0, 2);
+        var inv = new double[9];
+        for (int r = 0; r < 3; r++)
+            for (int k = 0; k < 3; k++) inv[k * 3 + r] = Cof(r, k) / det;
+        return inv;
+    }
+
+    /// <summary>
+    /// Naive mean field written out for three spins: J_ij = -(C^-1)_ij (i != j), h_i = atanh m_i - sum_j J_ij m_j
+    /// (Kappen and Rodriguez 1998). C^-1 by the adjugate here, by Cholesky in the library: C has condition number ~1.5,
+    /// so the two agree to ~1e-15; 1e-13 leaves margin.
+    /// </summary>
+    [Test]
+    public void MeanField_ThreeSpins_EqualsTheWrittenOutInversion()
+    {
+        var inv = Inverse3(C3);
+        var mf = MeanFieldInversion.Invert(M3, C3, 3);
+        for (int i = 0; i < 3; i++)
+        {
+            double lin = 0;
+            for (int j = 0; j < 3; j++)
+                if (j != i)
+                {
+                    NumericAssert.AreEqualAbsolute(-inv[i * 3 + j], mf.Coupling(i, j), 1e-13, $"J_{i}{j}");
+                    lin += -inv[i * 3 + j] * M3[j];
+                }
+            NumericAssert.AreEqualAbsolute(Math.Atanh(M3[i]) - lin, mf.Field(i), 1e-13, $"h_{i}");
+        }
+    }
+
+    /// <summary>
+    /// TAP written out for three spins: J_ij = -2 (C^-1)_ij / (1 + sqrt(1 - 8 (C^-1)_ij m_i m_j)) and
+    /// h_i = atanh m_i - sum_j J_ij m_j + m_i sum_j J_ij^2 (1 - m_j^2) (Kappen and Rodriguez 1998; Tanaka 1998). The Onsager
+    /// term m_i sum_j J_ij^2 (1 - m_j^2) is ~1e-3 here, far above the tolerance 1e-13 (C^-1 by adjugate vs Cholesky, ~1e-15).
+    /// </summary>
+    [Test]
+    public void Tap_ThreeSpins_EqualsTheWrittenOutInversion()
+    {
+        var inv = Inverse3(C3);
+        var tap = TapInversion.Invert(M3, C3, 3);
+        Assert.That(tap.Clipped, Is.Zero);
+        var j = new double[9];
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++)
+                if (a != b) j[a * 3 + b] = -2 * inv[a * 3 + b] / (1 + Math.Sqrt(1 - 8 * inv[a * 3 + b] * M3[a] * M3[b]));
+        for (int a = 0; a < 3; a++)
+        {
+            double lin = 0, onsager = 0;
+            for (int b = 0; b < 3; b++)
+            {
+                if (b != a) NumericAssert.AreEqualAbsolute(j[a * 3 + b], tap.Model.Coupling(a, b), 1e-13, $"J_{a}{b}");
+                lin += j[a * 3 + b] * M3[b];
+                onsager += j[a * 3 + b] * j[a * 3 + b] * (1 - M3[b] * M3[b]);
+            }
+            Assert.That(Math.Abs(M3[a] * onsager), Is.GreaterThan(1e-4), "the Onsager term is visible");
+            NumericAssert.AreEqualAbsolute(Math.Atanh(M3[a]) - lin + M3[a] * onsager, tap.Model.Field(a), 1e-13, $"h_{a}");
+        }
+    }
+
+    /// <summary>
+    /// The TAP square-root argument 1 - 8 (C^-1)_12 m_1 m_2 at and beyond zero. C = [[1, 1/2], [1/2, 5/4]] has the Cholesky
+    /// factor [[1, 0], [1/2, 1]] and C^-1 = [[5/4, -1/2], [-1/2, 1]], all dyadic, so the solve is exact. With m = (1/2, -1/2)
+    /// the argument is exactly 0: a real root, not clipped, J = -2 (-1/2) / (1 + 0) = 1. With m = (0.6, -0.6) it is
+    /// 1 - 1.44 &lt; 0: clipped (counted once), the root taken at sqrt 0, so again J = 1 (exactly: -2 (-1/2) / 1).
+    /// </summary>
+    [Test]
+    public void Tap_SquareRootArgument_ZeroIsARoot_NegativeIsClippedAndCounted()
+    {
+        double[] c = [1, 0.5, 0.5, 1.25];
+        var atZero = TapInversion.Invert([0.5, -0.5], c, 2);
+        Assert.That(atZero.Clipped, Is.Zero, "argument exactly 0");
+        Assert.That(atZero.Model.Coupling(0, 1), Is.EqualTo(1.0));
+        var below = TapInversion.Invert([0.6, -0.6], c, 2);
+        Assert.That(below.Clipped, Is.EqualTo(1), "argument -0.44");
+        Assert.That(below.Model.Coupling(0, 1), Is.EqualTo(1.0));
+        Assert.That(below.Model.Coupling(1, 0), Is.EqualTo(1.0));
+    }
+
+    /// <summary>
+    /// The ridge adds ridge I to C before inverting. C = [[1, 1/2], [1/2, 1]] at m = 0: J_12 = -(C^-1)_12 =
+    /// (1/2) / det. Without a ridge det = 3/4; with ridge 1/4 the matrix is [[5/4, 1/2], [1/2, 5/4]], det = 21/16.
+    /// Fields are 0 at m = 0. Tolerance: a 2 x 2 Cholesky solve, 1e-15.
+    /// </summary>
+    [Test]
+    public void MeanField_Ridge_IsAddedToTheDiagonalBeforeInverting()
+    {
+        double[] c = [1, 0.5, 0.5, 1];
+        NumericAssert.AreEqualAbsolute(0.5 / 0.75, MeanFieldInversion.Invert([0, 0], c, 2).Coupling(0, 1), 1e-15, "ridge 0");
+        NumericAssert.AreEqualAbsolute(0.5 / (21.0 / 16), MeanFieldInversion.Invert([0, 0], c, 2, 0.25).Coupling(0, 1), 1e-15, "ridge 1/4");
+        NumericAssert.AreEqualAbsolute(0.5 / (21.0 / 16), TapInversion.Invert([0, 0], c, 2, 0.25).Model.Coupling(0, 1), 1e-15, "TAP, ridge 1/4");
+    }
+
+    /// <summary>
+    /// A frozen spin, m = -1 or m = +1, is clipped to -+(1 - 1e-6) before atanh (<see cref="MeanFieldInversion.MagnetizationClip"/>),
+    /// so one spin gets h = atanh(-+(1 - 1e-6)) (finite, ~ -+7.25), not -+infinity; the same clip in TAP. One atanh: 1e-12 relative.
+    /// </summary>
+    [TestCase(-1.0)]
+    [TestCase(1.0)]
+    public void FrozenMagnetization_IsClippedBeforeAtanh(double m)
+    {
+        double expected = Math.Atanh(m * (1 - MeanFieldInversion.MagnetizationClip));
+        NumericAssert.AreEqualRelative(expected, MeanFieldInversion.Invert([m], [0.5], 1).Field(0), 1e-12, "mean field");
+        NumericAssert.AreEqualRelative(expected, TapInversion.Invert([m], [0.5], 1).Model.Field(0), 1e-12, "TAP");
+    }
+
+    /// <summary>
+    /// (C + ridge I)^-1 is returned exactly symmetric (its doc): the Cholesky solve alone leaves the two triangles different
+    /// in the last bits for a generic 8 x 8 matrix (checked here, so that the test is not vacuous), the result is their mean,
+    /// within 1e-12 of the raw solve (condition number ~10).
+    /// </summary>
+    [Test]
+    public void InverseConnected_IsExactlySymmetric()
+    {
+        const int n = 8;
+        var rng = new Random(3);
+        var b = new double[n * n];
+        for (int k = 0; k < b.Length; k++) b[k] = rng.NextDouble() - 0.5;
+        var c = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = i == j ? 0.5 : 0;
+                for (int k = 0; k < n; k++) s += b[i * n + k] * b[j * n + k] / n;
+                c[i * n + j] = s;
+            }
+        var raw = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowMajor(n, n, c).Cholesky()
+            .Solve(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(n)).ToRowMajorArray();
+        int asymmetric = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+                if (raw[i * n + j] != raw[j * n + i]) asymmetric++;
+        Assert.That(asymmetric, Is.GreaterThan(0), "the raw solve is not symmetric");
+        var inv = MeanFieldInversion.InverseConnected(c, n, 0);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                Assert.That(inv[i * n + j], Is.EqualTo(inv[j * n + i]), $"({i},{j})");
+                NumericAssert.AreEqualAbsolute(raw[i * n + j], inv[i * n + j], 1e-12, $"({i},{j})");
+            }
+    }
 }

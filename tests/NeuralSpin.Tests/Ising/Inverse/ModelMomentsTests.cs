@@ -62,4 +62,44 @@ public class ModelMomentsTests
     [Test]
     public void Fit_RefusesAnEmptySample() =>
         Assert.Throws<ArgumentException>(() => InverseIsing.Fit([], 4));
+
+    /// <summary>
+    /// Exact enumeration always reports Converged (the estimate's flag is false only when BP ran out of sweeps), with the
+    /// brute-force moments (enumeration against enumeration, 1e-14).
+    /// </summary>
+    [Test]
+    public void Estimate_Exact_IsConverged_AndEqualsBruteForce()
+    {
+        var model = Chain(6, new Random(2));
+        var est = ModelMoments.Estimate(model);
+        var (m, c) = ExactIsing.Moments(model);
+        Assert.That(est.Method, Is.EqualTo(MomentMethod.Exact));
+        Assert.That(est.Converged, Is.True);
+        NumericAssert.AllEqual(m, est.Magnetizations, 1e-14, 0, "m");
+        NumericAssert.AllEqual(c, est.Correlations, 1e-14, 0, "C");
+    }
+
+    /// <summary>
+    /// The BP pair correlation of a linked pair (i, j), i &lt; j, is written into both C[i, j] and C[j, i]: on a chain (a tree,
+    /// BP exact) the lower triangle equals brute force as the upper does, pairs (i, i + 1) with i &gt; 0 included, and
+    /// <see cref="ModelMoments.BpPair"/> returns the same moments as <see cref="ModelMoments.Bp"/>. Tolerance as in
+    /// <see cref="BpMoments_OnATree_EqualBruteForce_ForCoupledPairs"/>: 1e-8.
+    /// </summary>
+    [Test]
+    public void BpMoments_WriteEachPairCorrelationIntoBothTriangles()
+    {
+        const int n = 7;
+        var model = Chain(n, new Random(9));
+        var (m, c) = ExactIsing.Moments(model);
+        var bp = ModelMoments.Bp(model);
+        var (pm, pc) = ModelMoments.BpPair(model);
+        for (int i = 0; i + 1 < n; i++)
+        {
+            Assert.That(bp.Correlations[(i + 1) * n + i], Is.EqualTo(c[(i + 1) * n + i]).Within(1e-8), $"C_{i + 1},{i}");
+            Assert.That(bp.Correlations[(i + 1) * n + i], Is.EqualTo(bp.Correlations[i * n + i + 1]), $"symmetric at {i}");
+            Assert.That(pc[(i + 1) * n + i], Is.EqualTo(c[(i + 1) * n + i]).Within(1e-8), $"BpPair C_{i + 1},{i}");
+        }
+        NumericAssert.AllEqual(m, pm, 1e-8, 0, "BpPair m");
+        NumericAssert.AllEqual(bp.Correlations, pc, 0, 0, "BpPair C = Bp C");
+    }
 }

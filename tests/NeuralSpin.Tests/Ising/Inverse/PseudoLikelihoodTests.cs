@@ -206,4 +206,24 @@ public class PseudoLikelihoodTests
         Assert.That(again.Iterations.Max(), Is.LessThanOrEqualTo(1), "started at the per-spin optima");
         Assert.Throws<ArgumentException>(() => PseudoLikelihood.Fit(data, 6, opts with { Initial = new double[35] }));
     }
+
+    /// <summary>
+    /// Converged holds only when every spin met the tolerance. Eight configurations with m_0 = 0, m_1 = 1/2 and
+    /// &lt;s_0 s_1&gt; = 0: spin 0's gradient at theta = 0, (-m_0 field, -&lt;s_0 s_1&gt; coupling), is zero, so it has converged
+    /// before any iteration; spin 1's field gradient is -m_1 = -1/2 and after one L-BFGS step (to h_1 = 1/2) it is
+    /// tanh(1/2) - 1/2 = -0.038, far above the tolerance 1e-6, so with MaxIterations = 1 the fit has not converged; with the
+    /// default budget both spins converge.
+    /// </summary>
+    [Test]
+    public void Converged_IsFalse_WhenASingleSpinFails()
+    {
+        sbyte[] x = [1, 1, 1, 1, 1, 1, 1, -1, -1, 1, -1, 1, -1, 1, -1, -1];
+        var once = new PlOptions(MaxIterations: 1);
+        var design = new PseudoLikelihood.Design(x, 2);
+        var spin0 = PseudoLikelihood.FitSpin(design, 0, once);
+        Assert.That((spin0.Converged, spin0.Iterations), Is.EqualTo((true, 0)), "spin 0 starts at its optimum");
+        Assert.That(PseudoLikelihood.FitSpin(design, 1, once).Converged, Is.False, "spin 1 after one step");
+        Assert.That(PseudoLikelihood.Fit(x, 2, once).Converged, Is.False, "one spin failed");
+        Assert.That(PseudoLikelihood.Fit(x, 2).Converged, Is.True, "both spins converge with the default budget");
+    }
 }
