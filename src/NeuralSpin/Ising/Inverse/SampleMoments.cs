@@ -47,9 +47,11 @@ public sealed class SampleMoments
         for (int mu = 0; mu < samples; mu++)
         {
             long row = (long)mu * n;
+            // Stryker disable once Bitwise : mu >= 0, where the arithmetic and the logical shift agree
             int w = mu >> 6;
             ulong bit = 1UL << (mu & 63);
             for (int i = 0; i < n; i++)
+                // Stryker disable once Equality,Assignment : the values were checked to be +-1 (never 0); each bit is set at most once in a word that starts at 0, so xor sets it as or does
                 if (configs[row + i] < 0) { bits[(long)i * words + w] |= bit; down[i]++; }
         }
         var m = new double[n];

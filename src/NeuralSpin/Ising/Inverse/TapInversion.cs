@@ -31,6 +31,7 @@ public static class TapInversion
         var mc = MeanFieldInversion.Clip(m);
         var j = new double[(long)n * n];
         int clipped = 0;
+        // Stryker disable once Equality : at a = n the inner loop makes no pass
         for (int a = 0; a < n; a++)
             for (int b = a + 1; b < n; b++)
             {
