@@ -74,6 +74,9 @@ public static class PseudoLikelihood
         var sw = Stopwatch.StartNew();
         if (options.Initial is { } initial && initial.LongLength != (long)nSpins * nSpins)
             throw new ArgumentException($"the warm start must be {nSpins} x {nSpins}, got {initial.LongLength} entries", nameof(options));
+        // checked here rather than in the per-spin fits, where Parallel.For would wrap the exception in an AggregateException
+        if (options.Initial is { } start)
+            foreach (var v in start) if (!double.IsFinite(v)) throw new ArgumentException("the warm start must be finite", nameof(options));
         int n = nSpins;
         var rows = new double[(long)n * n];
         var fields = new double[n];
@@ -120,11 +123,7 @@ public static class PseudoLikelihood
     {
         using var obj = new JointPlObjective(configs, n, options.L2);
         var x0 = new double[(long)n * n];
-        if (options.Initial is { } init)
-        {
-            foreach (var v in init) if (!double.IsFinite(v)) throw new ArgumentException("the warm start must be finite", nameof(options));
-            Array.Copy(init, x0, x0.LongLength);
-        }
+        if (options.Initial is { } init) Array.Copy(init, x0, x0.LongLength);
         // both branches below assign these; initialised so that mutants removing a branch's body still compile
         double[] x = x0;
         int it = 0;

@@ -95,6 +95,9 @@ public class InverseArgumentCheckTests
             () => PseudoLikelihood.Fit(Four, 2, new PlOptions(L1: -0.1)));
         yield return Arg("PseudoLikelihood.Fit: L2 must be non-negative - NaN", null, "penalties must be non-negative",
             () => PseudoLikelihood.Fit(Four, 2, new PlOptions(L2: double.NaN)));
+        foreach (var solver in new[] { PlSolver.PerSpin, PlSolver.Joint })
+            yield return Arg($"PseudoLikelihood.Fit: the warm start must be finite - {solver}", "options", "the warm start must be finite",
+                () => PseudoLikelihood.Fit(Four, 2, new PlOptions(Initial: [0, 0, double.NaN, 0], Solver: solver)));
         yield return Arg("PseudoLikelihood.FitSpin: the warm start must be finite", "options", "the warm start must be finite",
             () => PseudoLikelihood.FitSpin(new PseudoLikelihood.Design(Four, 2), 1, new PlOptions(Initial: [0, 0, double.NaN, 0])));
         yield return Range("PseudoLikelihood.SpinObjective: r must not be negative", "r", "out of the range",
