@@ -53,7 +53,8 @@ public static class MeanFieldInversion
         var c = Matrix<double>.Build.DenseOfRowMajor(n, n, connected);
         // Stryker disable once Equality : at ridge = 0 the added matrix is 0 I, which leaves every entry of C unchanged
         if (ridge > 0) c = c + ridge * Matrix<double>.Build.DenseIdentity(n);
-        Matrix<double> inv;
+        // assigned in the try; initialised so that mutants removing the try's statement still compile
+        Matrix<double> inv = c;
         try { inv = c.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(n)); }
         catch (ArgumentException e)
         {
