@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using NeuralSpin.Numerics;
 using NeuralSpin.Tests.Support;
+using static NeuralSpin.Tests.Support.ArgumentCheck;
 
 namespace NeuralSpin.Tests.Numerics;
 
@@ -10,15 +11,6 @@ namespace NeuralSpin.Tests.Numerics;
 /// </summary>
 public class ArgumentCheckTests
 {
-    static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentException>(rule, param, message, call);
-
-    static ArgumentCheck Range(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentOutOfRangeException>(rule, param, message, call);
-
-    static ArgumentCheck Null(string rule, string param, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentNullException>(rule, param, "Value cannot be null", call);
-
     static IEnumerable<ArgumentCheck> Checks()
     {
         // Gauss quadrature

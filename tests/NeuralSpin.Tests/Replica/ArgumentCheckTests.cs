@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using NeuralSpin.Replica;
 using NeuralSpin.Tests.Support;
+using static NeuralSpin.Tests.Support.ArgumentCheck;
 
 namespace NeuralSpin.Tests.Replica;
 
@@ -11,12 +12,6 @@ namespace NeuralSpin.Tests.Replica;
 /// </summary>
 public class ArgumentCheckTests
 {
-    static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentException>(rule, param, message, call);
-
-    static ArgumentCheck Range(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentOutOfRangeException>(rule, param, message, call);
-
     static IEnumerable<ArgumentCheck> Checks()
     {
         yield return Range("CriticalTemperatureEqualLayers: at least two layers", "layerCount", "at least two layers",
@@ -36,9 +31,6 @@ public class ArgumentCheckTests
         yield return Arg("Eigenvalues: C_k must be finite and non-negative - infinity", null, "C_k must be finite and non-negative",
             () => ReplicaHessian.Eigenvalues(new[] { 3, 3 }, new[] { double.PositiveInfinity }, 0.5));
     }
-
-    static ArgumentCheck Null(string rule, string param, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentNullException>(rule, param, "Value cannot be null", call);
 
     /// <summary>Checks of null lists, beta, C and the equal-layer sizes.</summary>
     static IEnumerable<ArgumentCheck> MoreChecks()

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using NeuralSpin.Spectra;
 using NeuralSpin.Tests.Support;
+using static NeuralSpin.Tests.Support.ArgumentCheck;
 
 namespace NeuralSpin.Tests.Spectra;
 
@@ -10,12 +11,6 @@ namespace NeuralSpin.Tests.Spectra;
 /// </summary>
 public class ArgumentCheckTests
 {
-    static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentException>(rule, param, message, call);
-
-    static ArgumentCheck Range(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentOutOfRangeException>(rule, param, message, call);
-
     static IEnumerable<ArgumentCheck> Checks()
     {
         yield return Range("SpectralDensity.Of: at least one bin", "bins", "at least one bin",
@@ -25,9 +20,6 @@ public class ArgumentCheckTests
         yield return Arg("LevelSpacing.Median: at least one value", null, "median of an empty list",
             () => LevelSpacing.Median(Array.Empty<double>()));
     }
-
-    static ArgumentCheck Null(string rule, string param, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentNullException>(rule, param, "Value cannot be null", call);
 
     /// <summary>Checks of null lists, non-finite values and empty ranges.</summary>
     static IEnumerable<ArgumentCheck> MoreChecks()

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tests.Support;
+using static NeuralSpin.Tests.Support.ArgumentCheck;
 
 namespace NeuralSpin.Tests.SpinModel;
 
@@ -10,12 +11,6 @@ namespace NeuralSpin.Tests.SpinModel;
 /// </summary>
 public class ArgumentCheckTests
 {
-    static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentException>(rule, param, message, call);
-
-    static ArgumentCheck Range(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentOutOfRangeException>(rule, param, message, call);
-
     static IEnumerable<ArgumentCheck> Checks()
     {
         // BondMatrix(widths, blocks)

@@ -18,6 +18,18 @@ public sealed record ArgumentCheck(string Rule, Type Exception, string? ParamNam
     public static ArgumentCheck Of<T>(string rule, string? paramName, string message, TestDelegate call) where T : Exception =>
         new(rule, typeof(T), paramName, message, call);
 
+    /// <summary>A row expecting exactly <see cref="ArgumentException"/>.</summary>
+    public static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
+        Of<ArgumentException>(rule, param, message, call);
+
+    /// <summary>A row expecting exactly <see cref="ArgumentOutOfRangeException"/>.</summary>
+    public static ArgumentCheck Range(string rule, string? param, string message, TestDelegate call) =>
+        Of<ArgumentOutOfRangeException>(rule, param, message, call);
+
+    /// <summary>A row expecting exactly <see cref="ArgumentNullException"/> with the runtime's message.</summary>
+    public static ArgumentCheck Null(string rule, string param, TestDelegate call) =>
+        Of<ArgumentNullException>(rule, param, "Value cannot be null", call);
+
     /// <summary>The NUnit case of this row, named after its rule.</summary>
     public TestCaseData ToCase() => new TestCaseData(this).SetName(Rule);
 

@@ -2,6 +2,7 @@ using NUnit.Framework;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 using NeuralSpin.Tests.Support;
+using static NeuralSpin.Tests.Support.ArgumentCheck;
 
 namespace NeuralSpin.Tests.Tap;
 
@@ -37,15 +38,6 @@ public class ArgumentCheckTests
         public double[] RowSquareSums() => [0.09, 0.09];
         public double[] ToDenseRowMajor() => [0, 0.3, 0.3, 0];
     }
-
-    static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentException>(rule, param, message, call);
-
-    static ArgumentCheck Range(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentOutOfRangeException>(rule, param, message, call);
-
-    static ArgumentCheck Null(string rule, string param, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentNullException>(rule, param, "Value cannot be null", call);
 
     static IEnumerable<ArgumentCheck> TapSolverChecks()
     {

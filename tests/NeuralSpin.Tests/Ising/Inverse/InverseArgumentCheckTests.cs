@@ -2,6 +2,7 @@ using NeuralSpin.Ising;
 using NeuralSpin.Ising.Inverse;
 using NeuralSpin.Tests.Support;
 using NUnit.Framework;
+using static NeuralSpin.Tests.Support.ArgumentCheck;
 
 namespace NeuralSpin.Tests.Ising.Inverse;
 
@@ -17,15 +18,6 @@ public class InverseArgumentCheckTests
 {
     /// <summary>Two spins, all four configurations once: m = 0, C = I (non-singular for every inversion).</summary>
     static readonly sbyte[] Four = [1, 1, 1, -1, -1, 1, -1, -1];
-
-    static ArgumentCheck Arg(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentException>(rule, param, message, call);
-
-    static ArgumentCheck Range(string rule, string? param, string message, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentOutOfRangeException>(rule, param, message, call);
-
-    static ArgumentCheck Null(string rule, string param, TestDelegate call) =>
-        ArgumentCheck.Of<ArgumentNullException>(rule, param, "Value cannot be null", call);
 
     static void Fit(InverseFitOptions o) => InverseIsing.Fit(Four, 2, o);
 
