@@ -61,6 +61,7 @@ public static class McDynamics
         void Record(int sweep)
         {
             double q = 0;
+            // Stryker disable once Arithmetic : reference spins are +-1, so s_i / r_i = s_i r_i
             for (int i = 0; i < n; i++) q += s[i] * reference[i];
             double obs = options.Observer is { } f ? f((sbyte[])s.Clone()) : double.NaN;
             trace.Add(new McDynamicsPoint(sweep, model.Energy(s) / n, q / n, obs));
@@ -73,9 +74,11 @@ public static class McDynamics
             {
                 int i = rng.Next(n);
                 double pUp = 1 / (1 + Math.Exp(-2 * beta * field[i]));
+                // Stryker disable once Equality : a uniform draw exactly at pUp has probability zero
                 sbyte target = rng.NextDouble() < pUp ? (sbyte)1 : (sbyte)-1;
                 if (target == s[i]) continue;
                 s[i] = target;
+                // Stryker disable once Arithmetic : target = +-1, so 2 / target = 2 target
                 double d = 2 * target;
                 var col = j.AsSpan(i * n, n);
                 for (int q = 0; q < n; q++) field[q] += d * col[q];

@@ -180,6 +180,7 @@ public static class MonteCarlo
                 s[i] = init[i] is 1 or -1 ? init[i] : throw new ArgumentException($"initial spin {i} is {init[i]}, not +-1");
         }
         else
+            // Stryker disable once Equality : != 0 draws the complementary configuration, uniformly random as well
             for (int i = 0; i < n; i++) s[i] = random.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
 
         var j = model.Couplings.ToArray();
@@ -197,12 +198,17 @@ public static class MonteCarlo
                 bool flip;
                 if (options.Update == SpinUpdate.Metropolis)
                 {
+                    // Stryker disable once Arithmetic : s_i = +-1, so 2 / s_i = 2 s_i
                     double de = 2 * s[i] * hi;
+                    // Stryker disable once Equality : at dE = 0 the flip is certain either way (a uniform draw is below e^0 = 1);
+                    // de < 0 only draws one more number there, the same chain in law; a draw exactly at e^{-beta dE} has
+                    // probability zero
                     flip = de <= 0 || random.NextDouble() < Math.Exp(-beta * de);
                 }
                 else
                 {
                     double pUp = 1 / (1 + Math.Exp(-2 * beta * hi));
+                    // Stryker disable once Equality : a uniform draw exactly at pUp has probability zero
                     sbyte target = random.NextDouble() < pUp ? (sbyte)1 : (sbyte)-1;
                     flip = target != s[i];
                 }
@@ -210,6 +216,7 @@ public static class MonteCarlo
                 if (!flip) continue;
                 accepted++;
                 s[i] = (sbyte)-s[i];
+                // Stryker disable once Arithmetic : s_i = +-1, so 2 / s_i = 2 s_i
                 double d = 2 * s[i];
                 var col = j.AsSpan(i * n, n);
                 for (int q = 0; q < n; q++) field[q] += d * col[q];
@@ -230,6 +237,7 @@ public static class MonteCarlo
         var samples = new Configurations(n, spins);
         double[] m = options.Samples > 0 ? samples.Magnetizations() : new double[n];
         double[] c = options.Samples > 0 ? samples.Correlations() : new double[n * n];
+        // Stryker disable once Conditional : with no attempt, accepted / attempted is 0 / 0 = NaN as well
         return new MonteCarloResult(samples, attempted == 0 ? double.NaN : (double)accepted / attempted, energies, moments, m, c);
     }
 
