@@ -127,7 +127,7 @@ public class MonteCarloScheduleTests
         Assert.That(() => MonteCarlo.Run(Free(), Flipping(0, 1, 0)), Throws.Nothing);
         // two batches of one value each: the batch means are the values, sd = |a - b| / sqrt 2, error sd / sqrt 2
         Assert.That(MonteCarlo.BatchMeansStandardError([1.0, 3.0], 2), Is.EqualTo(1.0).Within(1e-15));
-        // batches of two values: means 2 and 6 (a sum, not a difference, in each batch)
+        // batches of two values: means 2 and 6, sd = 4 / sqrt 2, error 2
         Assert.That(MonteCarlo.BatchMeansStandardError([1.0, 3, 5, 7], 2), Is.EqualTo(2.0).Within(1e-15));
     }
 
