@@ -202,7 +202,7 @@ public sealed class ChiRecurrence : IDisposable
         for (int j = k; j < widths.Count; j++) m += widths[j];
         var s = torch.zeros(m, m, ScalarType.Float64);
         s.narrow(0, 0, widths[k]).narrow(1, 0, widths[k]).copy_(phiK);
-        // Stryker disable once UnaryMinusExpression : the sign of every off-diagonal block of a block-tridiagonal matrix is
+        // Stryker disable once Unary : the sign of every off-diagonal block of a block-tridiagonal matrix is
         // a gauge (D S D with D = +-I alternating by layer): the spectrum is the same with +beta J
         using var minusBeta = (-beta).ToScalar();
         for (int j = k + 1, row = 0; j < widths.Count; j++)

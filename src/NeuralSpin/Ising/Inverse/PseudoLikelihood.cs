@@ -101,7 +101,7 @@ public static class PseudoLikelihood
     static void FitPerSpin(sbyte[] configs, int n, PlOptions options, double[] rows, double[] fields, double[] objective, int[] iterations, bool[] converged)
     {
         var design = new Design(configs, n);
-        // Stryker disable once ObjectInitializer : the degree of parallelism changes only the speed; each spin is fitted alone into its own slots
+        // Stryker disable once Initializer : the degree of parallelism changes only the speed; each spin is fitted alone into its own slots
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
         Parallel.For(0, n, po, r =>
         {
