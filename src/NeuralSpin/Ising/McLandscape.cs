@@ -61,8 +61,8 @@ public sealed record McLandscapeSweep(IReadOnlyList<McLandscapePoint> Up, IReadO
     /// <paramref name="minGap"/> (a loop of macroscopic size in d, not a lag of a steep but continuous curve).</summary>
     public bool HasLoop(double sigmas, double minGap) => LoopArea > sigmas * LoopAreaError && MaxGap >= minGap;
 
-    /// <summary>A / its standard error (0 when the error vanishes and A = 0).</summary>
-    public double LoopSignificance => LoopAreaError > 0 ? LoopArea / LoopAreaError : LoopArea == 0 ? 0 : double.PositiveInfinity;
+    /// <summary>A / its standard error: 0 when A = 0, +-infinity (the sign of A) when the error vanishes and A does not.</summary>
+    public double LoopSignificance => LoopArea == 0 ? 0 : LoopArea / LoopAreaError;
 }
 
 /// <summary>
@@ -112,28 +112,53 @@ public static class McLandscape
         var upPoints = Integrate(xs, up, down, model.Beta, options, anchors);
         var downPoints = Integrate(xs, down, up, model.Beta, options, anchors);
 
+        var (area, areaError, maxGap, maxGapError, maxStep) = LoopStatistics(xs, upPoints, downPoints);
+        return new McLandscapeSweep(upPoints, downPoints, area, areaError, maxGap, maxGapError, maxStep, total, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The hysteresis statistics of <see cref="McLandscapeSweep"/>: the signed area A = ∫ (d_up - d_down) dx by the
+    /// trapezoid rule (weight w_k = (x_{k+1} - x_{k-1})/2 inside, half a step at either end, 0 for a single point) with
+    /// its standard error sqrt(sum_k w_k^2 (σ_up,k^2 + σ_down,k^2)); the largest gap d_up - d_down (the first where it is
+    /// largest) with its error; the largest |Δd| between neighbouring grid points of either sweep.</summary>
+    internal static (double Area, double AreaError, double MaxGap, double MaxGapError, double MaxStep) LoopStatistics(
+        IReadOnlyList<double> xs, IReadOnlyList<McLandscapePoint> up, IReadOnlyList<McLandscapePoint> down)
+    {
         double area = 0, areaVar = 0, maxGap = double.NegativeInfinity, maxGapErr = 0, maxStep = 0;
         for (int k = 0; k < xs.Count; k++)
         {
-            double w = xs.Count == 1 ? 0 : 0.5 * ((k > 0 ? xs[k] - xs[k - 1] : 0) + (k + 1 < xs.Count ? xs[k + 1] - xs[k] : 0));
-            double gap = upPoints[k].Distance - downPoints[k].Distance;
-            double var = upPoints[k].DistanceError * upPoints[k].DistanceError + downPoints[k].DistanceError * downPoints[k].DistanceError;
+            double w = 0.5 * ((k > 0 ? xs[k] - xs[k - 1] : 0) + (k + 1 < xs.Count ? xs[k + 1] - xs[k] : 0));
+            double gap = up[k].Distance - down[k].Distance;
+            double var = up[k].DistanceError * up[k].DistanceError + down[k].DistanceError * down[k].DistanceError;
             area += w * gap;
             areaVar += w * w * var;
             if (gap > maxGap) { maxGap = gap; maxGapErr = Math.Sqrt(var); }
             if (k > 0)
-                maxStep = Math.Max(maxStep, Math.Max(Math.Abs(upPoints[k].Distance - upPoints[k - 1].Distance), Math.Abs(downPoints[k].Distance - downPoints[k - 1].Distance)));
+                maxStep = Math.Max(maxStep, Math.Max(Math.Abs(up[k].Distance - up[k - 1].Distance), Math.Abs(down[k].Distance - down[k - 1].Distance)));
         }
-        return new McLandscapeSweep(upPoints, downPoints, area, Math.Sqrt(areaVar), maxGap, maxGapErr, maxStep, total, sw.Elapsed.TotalSeconds);
+        return (area, Math.Sqrt(areaVar), maxGap, maxGapErr, maxStep);
     }
 
-    readonly record struct Raw(double X, double Q, double QError, double E, double EError);
+    /// <summary>One sweep's measurement at one x: mean overlap and energy density with their batch-means errors.</summary>
+    internal readonly record struct Raw(double X, double Q, double QError, double E, double EError);
 
-    /// <summary>Thermodynamic integration within each jump-free segment of one sweep, from a matching BP anchor.</summary>
-    static McLandscapePoint[] Integrate(IReadOnlyList<double> xs, Raw[] raw, Raw[] other, double beta, McLandscapeOptions options, LandscapeSweep? anchors)
+    /// <summary>The two sweeps disagree at one x: |q_a - q_b|/2 (the gap in d) exceeds
+    /// <see cref="McLandscapeOptions.AnchorTolerance"/> plus three standard errors of the gap, 3 sqrt(σ_a^2 + σ_b^2)/2.</summary>
+    internal static bool Disagree(Raw a, Raw b, McLandscapeOptions options) =>
+        Math.Abs(a.Q - b.Q) / 2 > options.AnchorTolerance + 1.5 * Math.Sqrt(a.QError * a.QError + b.QError * b.QError);
+
+    /// <summary>A sweep's segment ends between grid points k and k + 1: |Δd| there exceeds
+    /// <see cref="McLandscapeOptions.JumpThreshold"/> and the sweeps disagree at either end.</summary>
+    internal static bool Breaks(Raw[] raw, Raw[] other, int k, McLandscapeOptions options) =>
+        Math.Abs(raw[k + 1].Q - raw[k].Q) / 2 > options.JumpThreshold
+        && (Disagree(raw[k], other[k], options) || Disagree(raw[k + 1], other[k + 1], options));
+
+    /// <summary>Thermodynamic integration within each segment of one sweep (segments end where <see cref="Breaks"/> holds),
+    /// from a matching BP anchor: among the converged BP points with finite ln Z of the segment's grid points (up and down
+    /// sweep of <paramref name="anchors"/>), the one whose d is closest to the MC d there, within
+    /// <see cref="McLandscapeOptions.AnchorTolerance"/> + 3 σ_q/2 (the first one on a tie); from it the trapezoid rule
+    /// runs both ways, ln Z_k = ln Z_{k-1} + (q_k + q_{k-1})(x_k - x_{k-1})/2. A segment without an anchor gets NaN.</summary>
+    internal static McLandscapePoint[] Integrate(IReadOnlyList<double> xs, Raw[] raw, Raw[] other, double beta, McLandscapeOptions options, LandscapeSweep? anchors)
     {
-        bool Disagree(int k) => Math.Abs(raw[k].Q - other[k].Q) / 2 > options.AnchorTolerance + 1.5 * Math.Sqrt(raw[k].QError * raw[k].QError + other[k].QError * other[k].QError);
-        bool Breaks(int k) => Math.Abs(raw[k + 1].Q - raw[k].Q) / 2 > options.JumpThreshold && (Disagree(k) || Disagree(k + 1));
         int count = xs.Count;
         var lnZ = new double[count];
         var anchorX = new double[count];
@@ -143,7 +168,7 @@ public static class McLandscape
         while (start < count)
         {
             int end = start;
-            while (end + 1 < count && !Breaks(end)) end++;
+            while (end + 1 < count && !Breaks(raw, other, end, options)) end++;
             // segment [start, end]: find the anchor whose BP d agrees best with the MC d
             int best = -1;
             double bestMiss = double.PositiveInfinity, bestLnZ = double.NaN;
@@ -208,10 +233,13 @@ public static class McLandscape
             for (int step = 0; step < n; step++)
             {
                 int i = _rng.Next(n);
+                // Stryker disable once Arithmetic : s*_i = +-1, so x / s*_i = x s*_i
                 double pUp = 1 / (1 + Math.Exp(-2 * (_beta * _field[i] + x * _sStar[i])));
+                // Stryker disable once Equality : a uniform draw exactly at pUp has probability zero
                 sbyte target = _rng.NextDouble() < pUp ? (sbyte)1 : (sbyte)-1;
                 if (target == _s[i]) continue;
                 _s[i] = target;
+                // Stryker disable once Arithmetic : the new s_i = +-1, so 2 / s_i = 2 s_i
                 Blas.Axpy(2 * target, _j.AsSpan(i * n, n), _field);
             }
         }
@@ -227,10 +255,12 @@ public static class McLandscape
             {
                 SweepOnce(x);
                 int overlap = 0;
+                // Stryker disable once Arithmetic : s*_i = +-1, so s_i / s*_i = s_i s*_i
                 for (int i = 0; i < _n; i++) overlap += _s[i] * _sStar[i];
                 double q = (double)overlap / _n;
                 // E = -1/2 sum_i s_i (H_i - h_i) - sum_i h_i s_i from the maintained local fields
                 double e = 0;
+                // Stryker disable once Arithmetic : s_i = +-1, so 0.5 / s_i = 0.5 s_i
                 for (int i = 0; i < _n; i++) e -= 0.5 * _s[i] * (_field[i] + _model.Field(i));
                 e /= _n;
                 qSum += q; eSum += e; qb += q; eb += e;
