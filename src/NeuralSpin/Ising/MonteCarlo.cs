@@ -172,6 +172,9 @@ public static class MonteCarlo
         if (options.Thinning < 1) throw new ArgumentException("Thinning must be at least 1");
         if (options.BurnInSweeps < 0 || options.Samples < 0) throw new ArgumentException("BurnInSweeps and Samples must be non-negative");
         int n = model.Size;
+        // Stryker disable once Equality : the boundary Samples x N = Array.MaxLength needs a 2 GB sample array; tested above it
+        if ((long)options.Samples * n > Array.MaxLength)
+            throw new ArgumentException($"{options.Samples} samples of {n} spins exceed the largest array ({Array.MaxLength} spins); take fewer samples or thin more");
         var s = new sbyte[n];
         if (options.Initial is { } init)
         {
@@ -224,7 +227,7 @@ public static class MonteCarlo
         }
 
         for (int k = 0; k < options.BurnInSweeps; k++) Sweep();
-        var spins = new sbyte[checked(options.Samples * n)];
+        var spins = new sbyte[options.Samples * n];
         var energies = new double[options.Samples];
         var moments = new RunningMoments();
         for (int k = 0; k < options.Samples; k++)

@@ -106,6 +106,12 @@ public class MonteCarloScheduleTests
             () => MonteCarlo.Run(model, ok with { Samples = -1 })).ToCase();
         yield return Arg("MonteCarlo.Run: the start has N spins", null, "the initial configuration needs 64 spins, got 3",
             () => MonteCarlo.Run(model, ok with { Initial = [1, -1, 1] })).ToCase();
+        // Array.MaxLength / 64 = 33,554,431 samples fit; one more is 2^31 spins (an int product would wrap to a negative size),
+        // int.MaxValue samples would wrap to a small positive one
+        yield return Arg("MonteCarlo.Run: the samples fit in one array", null, "33554432 samples of 64 spins exceed the largest array",
+            () => MonteCarlo.Run(model, ok with { Samples = Array.MaxLength / N + 1 })).ToCase();
+        yield return Arg("MonteCarlo.Run: the samples fit in one array (a product beyond int)", null, $"{int.MaxValue} samples of 64 spins exceed the largest array",
+            () => MonteCarlo.Run(model, ok with { Samples = int.MaxValue })).ToCase();
         var zero = Start();
         zero[5] = 0;
         yield return Arg("MonteCarlo.Run: the start's spins are +-1", null, "initial spin 5 is 0, not +-1",
