@@ -325,6 +325,10 @@ public class McLandscapeWrittenOutTests
             () => McLandscape.Sweep(model, s, xs, new McLandscapeOptions { Batches = 20, MeasureSweeps = 19 })).ToCase();
         yield return Arg("McLandscape.Sweep: anchors on the same grid", "anchors", "the anchor sweep must use the same grid",
             () => McLandscape.Sweep(model, s, xs, null, anchors)).ToCase();
+        var full = Anchors(xs, _ => null, _ => null);
+        var shortDown = full with { Down = [full.Down[0]] };
+        yield return Arg("McLandscape.Sweep: anchors on the same grid (down sweep)", "anchors", "the anchor sweep must use the same grid",
+            () => McLandscape.Sweep(model, s, xs, null, shortDown)).ToCase();
     }
 
     [TestCaseSource(nameof(Checks))]

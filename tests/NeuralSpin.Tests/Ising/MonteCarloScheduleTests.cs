@@ -155,4 +155,27 @@ public class MonteCarloScheduleTests
         Assert.That(m.Mean, Is.EqualTo(3.0));
         Assert.That(m.Variance, Is.EqualTo(2.0).Within(1e-15));
     }
+
+    /// <summary>Merging (Chan et al.) is adding the other values: {1, 2, 3} merged with {10, 20} has the moments of the five
+    /// values, mean 36/5 = 7.2 and variance (6.2^2 + 5.2^2 + 4.2^2 + 2.8^2 + 12.8^2) / 4 = 254.8 / 4 = 63.7; merged into an
+    /// empty accumulator it is a copy; an empty one merged with an empty one stays empty.</summary>
+    [Test]
+    public void RunningMoments_Merge_EqualsAddingTheValues()
+    {
+        static RunningMoments Of(params double[] values) { var m = new RunningMoments(); foreach (var v in values) m.Add(v); return m; }
+        var a = Of(1, 2, 3);
+        a.Merge(Of(10, 20));
+        Assert.That(a.Count, Is.EqualTo(5));
+        Assert.That(a.Mean, Is.EqualTo(7.2).Within(1e-14));
+        Assert.That(a.Variance, Is.EqualTo(63.7).Within(1e-13));
+        var copy = new RunningMoments();
+        copy.Merge(Of(10, 20));
+        Assert.That(copy.Count, Is.EqualTo(2));
+        Assert.That(copy.Mean, Is.EqualTo(15.0));
+        Assert.That(copy.Variance, Is.EqualTo(50.0).Within(1e-13), "((10 - 15)^2 + (20 - 15)^2) / 1");
+        var empty = new RunningMoments();
+        empty.Merge(new RunningMoments());
+        Assert.That(empty.Count, Is.EqualTo(0));
+        Assert.That(empty.Mean, Is.NaN);
+    }
 }
