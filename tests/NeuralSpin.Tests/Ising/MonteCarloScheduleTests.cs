@@ -158,7 +158,8 @@ public class MonteCarloScheduleTests
 
     /// <summary>Merging (Chan et al.) is adding the other values: {1, 2, 3} merged with {10, 20} has the moments of the five
     /// values, mean 36/5 = 7.2 and variance (6.2^2 + 5.2^2 + 4.2^2 + 2.8^2 + 12.8^2) / 4 = 254.8 / 4 = 63.7; merged into an
-    /// empty accumulator it is a copy; an empty one merged with an empty one stays empty.</summary>
+    /// empty accumulator it is a copy; an empty one merged with an empty one stays empty and
+    /// keeps working.</summary>
     [Test]
     public void RunningMoments_Merge_EqualsAddingTheValues()
     {
@@ -177,5 +178,8 @@ public class MonteCarloScheduleTests
         empty.Merge(new RunningMoments());
         Assert.That(empty.Count, Is.EqualTo(0));
         Assert.That(empty.Mean, Is.NaN);
+        empty.Add(2);
+        empty.Add(4);
+        Assert.That((empty.Mean, empty.Variance), Is.EqualTo((3.0, 2.0)), "still a working accumulator (no 0 / 0 left in its sums)");
     }
 }
