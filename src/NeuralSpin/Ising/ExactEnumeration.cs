@@ -480,27 +480,41 @@ public static class ExactEnumeration
 
     /// <summary>
     /// Draws <paramref name="count"/> independent configurations exactly from P(s) by inverse CDF over the
-    /// enumerated distribution (N &lt;= 24; memory 2^N doubles).
+    /// enumerated distribution (N &lt;= 24; memory 2^N doubles): for a draw u uniform in [0, c_last), the configuration is the
+    /// first index x with c_x &gt; u, c the cumulative sums of P in index order. Such an x has P(x) = c_x - c_{x-1} &gt; 0, so a
+    /// configuration of probability zero (an underflowed weight) is never drawn, even where u lands exactly on a plateau of c.
     /// </summary>
     public static Configurations Sample(IsingModel model, int count, Random random)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(random);
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 0");
+        int n = model.Size;
+        if ((long)count * n > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{count} samples of {n} spins exceed the largest array ({Array.MaxLength} spins)");
         var p = Probabilities(model);
         var cdf = new double[p.Length];
         double acc = 0;
-        for (int i = 0; i < p.Length; i++) cdf[i] = acc += p[i];
-        int n = model.Size;
-        var spins = new sbyte[checked(count * n)];
+        int lastPositive = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            cdf[i] = acc += p[i];
+            if (p[i] > 0) lastPositive = i;
+        }
+        var spins = new sbyte[count * n];
         for (int k = 0; k < count; k++)
         {
             double u = random.NextDouble() * acc;
-            int idx = Array.BinarySearch(cdf, u);
-            idx = idx >= 0 ? idx + 1 : ~idx; // first index with cdf > u
-            if (idx >= cdf.Length) idx = cdf.Length - 1;
-            while (p[idx] == 0 && idx > 0) idx--; // never return a zero-probability state at the top edge
-            ConfigurationIndex.ToSpins(idx, spins.AsSpan(k * n, n));
+            // the first index with cdf > u, by bisection on [lo, hi]
+            int lo = 0, hi = cdf.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (cdf[mid] > u) hi = mid;
+                else lo = mid + 1;
+            }
+            // u = acc is only reachable through the rounding of NextDouble() * acc: the last configuration drawn is then the last possible one
+            ConfigurationIndex.ToSpins(lo < cdf.Length ? lo : lastPositive, spins.AsSpan(k * n, n));
         }
         return new Configurations(n, spins);
     }
