@@ -14,9 +14,12 @@ public sealed class IsingModel
     public const double SymmetryTolerance = NeuralSpin.Numerics.Precision.SymmetryTolerance;
 
     /// <summary>Creates the model; J is row-major N x N, h has N entries.</summary>
+    /// <exception cref="ArgumentNullException">J or h is null.</exception>
     /// <exception cref="ArgumentException">Shape mismatch, NaN or infinite entries, a non-zero diagonal, or J asymmetric beyond rounding.</exception>
     public IsingModel(int n, double[] couplingsRowMajor, double[] fields, double beta = 1.0)
     {
+        ArgumentNullException.ThrowIfNull(couplingsRowMajor);
+        ArgumentNullException.ThrowIfNull(fields);
         if (n < 1) throw new ArgumentException("an Ising model needs at least one spin");
         if (couplingsRowMajor.LongLength != (long)n * n) throw new ArgumentException($"J must be {n} x {n} ({(long)n * n} entries), got {couplingsRowMajor.Length}");
         if (fields.Length != n) throw new ArgumentException($"h must have {n} entries, got {fields.Length}");
@@ -57,7 +60,13 @@ public sealed class IsingModel
     public double Beta { get; }
 
     /// <summary>J_ij.</summary>
-    public double Coupling(int i, int j) => _j[(long)i * Size + j];
+    /// <exception cref="ArgumentOutOfRangeException">i or j is not a spin index (0 to N - 1).</exception>
+    public double Coupling(int i, int j)
+    {
+        if (i < 0 || i >= Size) throw new ArgumentOutOfRangeException(nameof(i), i, $"a spin index must be in [0, {Size})");
+        if (j < 0 || j >= Size) throw new ArgumentOutOfRangeException(nameof(j), j, $"a spin index must be in [0, {Size})");
+        return _j[(long)i * Size + j];
+    }
 
     /// <summary>h_i.</summary>
     public double Field(int i) => _h[i];
