@@ -123,7 +123,9 @@ public static class HeatCapacityEntropy
         }
         int intervals = count - 1;
         if (intervals % 2 != 0) return null;
-        double step = (x[^1] - x[0]) / intervals;
+        // Stryker disable once Arithmetic : x[0] is 0 here (Integrate refuses other grids, and the coarse grid keeps the first point), so x[^1] - x[0] == x[^1] + x[0]
+        double span = x[^1] - x[0];
+        double step = span / intervals;
         for (int k = 0; k < count; k++)
             if (!Precision.AlmostEqualOnScale(x[k], x[0] + k * step, x[^1])) return null;
         for (int k = 0; k < count; k++)
