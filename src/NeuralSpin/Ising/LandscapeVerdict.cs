@@ -130,6 +130,7 @@ public static class LandscapeVerdict
     public static LandscapeVerdictResult Judge(IsingModel model, ReadOnlySpan<sbyte> reference, LandscapeSweep sweep, EntropyLandscapeOptions? options = null,
         McLandscapeSweep? mc = null, int maxJumps = 3)
     {
+        // Stryker disable once Statement : without it a null sweep reaches RefineJumps' or (with an MC loop) Hysteresis' check, the same ArgumentNullException for sweep
         ArgumentNullException.ThrowIfNull(sweep);
         var refinements = mc is not null && mc.HasLoop(LoopSigmas, MinLoopGap) ? [] : RefineJumps(model, reference, sweep, options, maxJumps);
         return Decide(new LandscapeEvidence(sweep, refinements, mc));
@@ -138,6 +139,7 @@ public static class LandscapeVerdict
     /// <summary>Refines the distinct coarse jumps of <paramref name="sweep"/> (at most <paramref name="maxJumps"/>, largest first).</summary>
     public static IReadOnlyList<LandscapeRefinement> RefineJumps(IsingModel model, ReadOnlySpan<sbyte> reference, LandscapeSweep sweep, EntropyLandscapeOptions? options = null, int maxJumps = 3)
     {
+        // Stryker disable once Statement : without it a null sweep reaches Hysteresis' check on the next line, the same ArgumentNullException for sweep
         ArgumentNullException.ThrowIfNull(sweep);
         var refinements = new List<LandscapeRefinement>();
         var (_, _, degenerate) = Hysteresis(sweep);
