@@ -182,6 +182,7 @@ public static class BeliefPropagation
         for (int i = 0; i < n; i++) order[i] = i;
         var rng = options.Schedule == BpSchedule.RandomSequential ? new SplitMixSource(options.Seed) : null;
         // a parallel sweep pays once a sweep is long (dense models of a few hundred spins); the result is identical
+        // Stryker disable once Equality : either path computes the same messages (same arithmetic per spin)
         bool parallel = g.EdgeCount >= ParallelEdgeThreshold && Environment.ProcessorCount > 1;
 
         int iterations = 0;
