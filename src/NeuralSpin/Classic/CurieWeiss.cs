@@ -247,9 +247,9 @@ public static class CurieWeiss
         return fit with { Exponent = -fit.Exponent };
     }
 
-    static void CheckRange(double lo, double hi, int points)
+    static void CheckRange(double reducedMin, double reducedMax, int points)
     {
-        if (!(lo > 0 && hi > lo && hi < 1 && double.IsFinite(hi))) throw new ArgumentOutOfRangeException(nameof(lo), "need 0 < reducedMin < reducedMax < 1");
+        if (!(reducedMin > 0 && reducedMax > reducedMin && reducedMax < 1)) throw new ArgumentOutOfRangeException(nameof(reducedMin), "need 0 < reducedMin < reducedMax < 1");
         if (points < 2) throw new ArgumentOutOfRangeException(nameof(points), "need at least 2 points");
     }
 
