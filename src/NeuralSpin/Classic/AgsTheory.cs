@@ -224,15 +224,19 @@ public static class AgsTheory
         return (t1 + pref * r1, t2 + pref * r2, lc + pref * r3 / beta);
     }
 
-    /// <summary>The RS free energy per spin f(m, q, r) of the remarks at T &gt; 0.</summary>
+    /// <summary>
+    /// The RS free energy per spin f(m, q, r) of the remarks at T &gt; 0; NaN outside the physical region 1 - beta (1 - q) &gt; 0
+    /// when alpha &gt; 0 (at alpha = 0 the q and r terms vanish and f is the Curie-Weiss m^2/2 - (1/beta) ln 2 cosh(beta m)).
+    /// </summary>
     public static double FreeEnergy(double alpha, double temperature, double m, double q, double r)
     {
         CheckAlpha(alpha);
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "T must be > 0 (use the zero-temperature methods at T = 0)");
         double beta = 1 / temperature;
         double d = 1 - beta * (1 - q);
-        if (!(d > 0)) return double.NaN;
+        if (alpha > 0 && !(d > 0)) return double.NaN;
         var (_, _, lc) = GaussianAverages(m, Math.Sqrt(alpha * r), beta);
+        if (alpha == 0) return m * m / 2 - lc;
         return alpha / 2 + m * m / 2 + alpha / (2 * beta) * (Math.Log(d) - beta * q / d) + alpha * beta / 2 * r * (1 - q) - lc;
     }
 

@@ -210,6 +210,8 @@ public class AgsPhaseDiagramTests
         Assert.That(d.Glass, Has.Count.EqualTo(5 * points + 1));
         NumericAssert.AreEqualAbsolute(0.2, d.Glass[^1].Alpha, 1e-15, "alpha_max");
         foreach (var p in d.Glass) NumericAssert.AreEqualAbsolute(1 + Math.Sqrt(p.Alpha), p.Temperature, 1e-15, $"T_g({p.Alpha})");
+        for (int k = 0; k <= 5 * points; k++)
+            NumericAssert.AreEqualAbsolute(0.2 * k * k / (25.0 * points * points), d.Glass[k].Alpha, 1e-16, $"load {k}: alpha_max (k / 5 points)^2");
         Assert.That(d.Glass.Select(p => p.Alpha), Is.Ordered.Ascending);
         Assert.That(d.RetrievalLimit, Has.Count.EqualTo(points + 1));
         for (int k = 0; k < points; k++)
