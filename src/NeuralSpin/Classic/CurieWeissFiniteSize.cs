@@ -97,6 +97,7 @@ public static class CurieWeissFiniteSize
             e += pk * EnergyOf(n, 2 * k - n, field, coupling);
         }
         double logZ = max + Math.Log(z); // ln of sum_k binom e^{-(E - E_min)/T}
+        // Stryker disable once Equality : at T = 0, (E_min - 0 * ln Z) / N = E_min / N (ln Z is finite: the largest weight is 1)
         double f = temperature > 0 ? (minE - temperature * logZ) / n : minE / n;
         double lnZ = temperature > 0 ? logZ - minE / temperature : logZ;
         return new FiniteSizeResult(n, temperature, field, coupling, lnZ, f, mm, ma, m2, e / n, p);

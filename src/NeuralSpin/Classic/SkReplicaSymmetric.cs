@@ -52,6 +52,7 @@ public static class SkReplicaSymmetric
         rule ??= DefaultRule.Value;
         // g(q) = F(q) - q: g(q) ~ (beta^2 J^2 - 1) q > 0 for small q; g(1) = F(1) - 1 < 0
         double lo = 0, hi = 1;
+        // Stryker disable once Equality : the bracket widths are powers of two, never exactly 1e-14
         while (hi - lo > BisectionWidth)
         {
             double mid = 0.5 * (lo + hi);
@@ -65,6 +66,7 @@ public static class SkReplicaSymmetric
     public static double NearCritical(double temperature, double couplingScale = 1)
     {
         double t = temperature / couplingScale;
+        // Stryker disable once Equality : at t = 1 the formula gives 1 * 0 / 2 = 0 as well
         return t >= 1 ? 0 : t * t * (1 - t * t) / 2;
     }
 }
