@@ -99,6 +99,7 @@ public static class SkFiniteSize
         var results = new SkCurveMinimum[jobs.Length];
         int done = 0;
         // largest first so that the long jobs do not end up alone at the tail
+        // Stryker disable once Linq : the order of computation only; each result is stored at its job's index
         var order = Enumerable.Range(0, jobs.Length).OrderByDescending(i => jobs[i].N).ToArray();
         Parallel.For(0, order.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, t =>
         {

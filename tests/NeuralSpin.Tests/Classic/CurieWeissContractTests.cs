@@ -227,6 +227,37 @@ public class CurieWeissContractTests
         }
     }
 
+    /// <summary>
+    /// At the spinodal field the outer root at -m* (m* = sqrt(1 - T/J)) is a double root: F(m) = m - tanh((J m + h)/T) touches
+    /// 0 there from below. Stepping h by ulps from h_sp = m* - T atanh(m*) (T = 0.05, J = 1, h_sp = 0.8658) finds a field where
+    /// F(-m*) is exactly 0 in double (at T = 0.05 already h_sp itself; at T = 0.5 the rounded tanh happens to skip the double
+    /// -m*); there the solutions are the tangent root -m* and the aligned root: two branches. A double root is fixed only to
+    /// sqrt(rounding / F'') ~ 1e-8 (F vanishes in double over that width), so 1e-7 on it. The mirror field -h has the tangent
+    /// root at +m*.
+    /// </summary>
+    [Test]
+    public void Solve_AtTheSpinodalField_KeepsTheTangentRoot()
+    {
+        const double t = 0.05, j = 1;
+        double ms = Math.Sqrt((j - t) / j);
+        double F(double m, double h) => m - Math.Tanh((j * m + h) / t);
+        double hs = ms - t * Math.Atanh(ms);
+        int steps = 0;
+        for (double down = hs, up = hs; steps < 300; steps++, down = Math.BitDecrement(down), up = Math.BitIncrement(up))
+        {
+            if (F(-ms, up) == 0) { hs = up; break; }
+            if (F(-ms, down) == 0) { hs = down; break; }
+        }
+        Assert.That(steps, Is.LessThan(300), "a field with F(-m*) = 0 exactly");
+        var sol = CurieWeiss.Solve(t, hs, j);
+        Assert.That(sol.Branches, Has.Count.EqualTo(2), $"h = {hs:R}: the tangent root and the aligned one");
+        NumericAssert.AreEqualAbsolute(-ms, sol.Branches[0].M, 1e-7, "the tangent root -m*");
+        NumericAssert.AreEqualAbsolute(Root(t, hs, j, 0.5, 1), sol.Branches[1].M, 1e-15, "the aligned root");
+        var mirror = CurieWeiss.Solve(t, -hs, j);
+        Assert.That(mirror.Branches, Has.Count.EqualTo(2), "mirror field");
+        NumericAssert.AreEqualAbsolute(ms, mirror.Branches[1].M, 1e-7, "the tangent root +m*");
+    }
+
     /// <summary>The root of m = tanh((J m + h)/T) in [lo, hi] by 200 bisection steps (the sign of F changes there).</summary>
     static double Root(double t, double h, double j, double lo, double hi)
     {

@@ -290,8 +290,8 @@ public class SkContractTests
     /// <summary>
     /// The per-size statistics are the instance averages: for J = 2 and level 0.5, each size's means and standard errors (sd /
     /// sqrt(count), computed here) of beta*, T* = 1/beta*, the minimum and the level crossings over the instances that reach the
-    /// level; the counts; each instance is the transition of its own seeded draw. One size gives no extrapolation, one
-    /// instance no errors (boundary values, accepted).
+    /// level; the counts; each instance is the transition of its own seeded draw. One size (given twice: counted once) gives no
+    /// extrapolation, one instance no errors (boundary values, accepted).
     /// </summary>
     [Test]
     public void Run_StatisticsAreTheInstanceAverages()
@@ -328,7 +328,9 @@ public class SkContractTests
             Assert.That(s.ReachedZero, Is.EqualTo(own.Count(i => i.BetaZero.HasValue)));
         }
         Assert.That(r.Extrapolation, Is.Not.Null);
-        var single = SkFiniteSize.Run([2], 1, 1.0, Seed, 2, 0.1);
+        var single = SkFiniteSize.Run([2, 2], 1, 1.0, Seed, 2, 0.1);
+        Assert.That(single.Sizes, Has.Count.EqualTo(1), "a repeated size counts once");
+        Assert.That(single.Instances, Has.Count.EqualTo(1));
         Assert.That(single.Extrapolation, Is.Null);
         Assert.That(single.Sizes[0].TStarError, Is.NaN);
         Assert.That(single.Sizes[0].MeanTStar, Is.EqualTo(single.Instances[0].TStar));
@@ -411,6 +413,11 @@ public class SkContractTests
             NumericAssert.AreEqualAbsolute(plefka, row.PlefkaLowest, 1e-13, "x_P of the lowest");
         }
         Assert.That(rows[1].ReplicaSymmetricQ, Is.EqualTo(0.0));
+        // the default damped iteration converges from no start at T = 0.6 J for this instance: no solutions, NaN summaries
+        var none = SkTapSolutions.Scan(inst, [0.6 * scale], new TapFixedPointOptions { Starts = 4, Seed = 3 })[0];
+        Assert.That((none.Converged, none.NotConverged, none.Distinct, none.NonTrivial, none.QeaLowest, none.QeaMean, none.QeaMax), Is.EqualTo((0, 4, 0, 0, 0.0, 0.0, 0.0)));
+        Assert.That(none.LowestFreeEnergyPerSpin, Is.NaN);
+        Assert.That(none.PlefkaLowest, Is.NaN);
         NumericAssert.AreEqualAbsolute(ReferenceRsQ(0.5), rows[0].ReplicaSymmetricQ, 1e-5, "RS q(T/J = 0.5)");
     }
 
@@ -518,6 +525,40 @@ public class SkContractTests
         var c = new SkTapBranch(0, 0.52, 0.9, [pts[2]], SkTapBranchEnd.Range, SkTapBranchEnd.Vanished, pts[2], high);
         Assert.That(c.WithEnds.Select(p => p.Temperature), Is.EqualTo(new[] { 0.52, 0.53 }));
         Assert.That(double.IsNaN(c.ValidRange.Low) && double.IsNaN(c.ValidRange.High), Is.True);
+    }
+
+    /// <summary>
+    /// The Monte Carlo seed as documented: the quench (reference descent) from the stream, heat-bath Monte Carlo from there on the
+    /// zero-field model with the same stream (EquilibrationSweeps burn-in, AverageSweeps samples), m_i the sample mean of
+    /// tanh(beta sum_k J_ik s_k), clamped to +-(1 - 1e-9). At T = 0.05 J (beta H_i ~ 20) tanh rounds to +-1 for most spins, so
+    /// the clamp is active; 1e-14 covers the order of the field sums.
+    /// </summary>
+    [Test]
+    public void MonteCarloSeed_IsTheImprovedAverageFromTheQuench()
+    {
+        const int n = 20;
+        var inst = SkInstances.Draw(n, 1.0, Seed);
+        var options = new SkTapStateOptions { EquilibrationSweeps = 5, AverageSweeps = 3 };
+        const double t = 0.05, beta = 1 / t;
+        var rng = new SplitMixSource(9);
+        var start = ReferenceQuench(inst, rng).Select(x => (sbyte)x).ToArray();
+        var model = new IsingModel(n, inst.Coupling.ToDenseRowMajor(), new double[n], beta);
+        var run = MonteCarlo.Run(model, new MonteCarloOptions { BurnInSweeps = 5, Samples = 3, Initial = start }, rng);
+        var expected = new double[n];
+        for (int k = 0; k < run.Samples.SampleCount; k++)
+        {
+            var sample = run.Samples.Sample(k).ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                double h = 0;
+                for (int l = 0; l < n; l++) h += inst.Coupling[i, l] * sample[l];
+                expected[i] += Math.Tanh(beta * h) / 3;
+            }
+        }
+        Assert.That(run.Samples.SampleCount, Is.EqualTo(3));
+        expected = expected.Select(x => Math.Clamp(x, -(1 - 1e-9), 1 - 1e-9)).ToArray();
+        Assert.That(expected.Count(x => Math.Abs(x) == 1 - 1e-9), Is.GreaterThan(0), "the clamp is active");
+        NumericAssert.AllEqual(expected, SkTapStates.MonteCarloSeed(inst, t, options, new SplitMixSource(9)), 1e-14, 0, "seed m_i");
     }
 
     /// <summary>
