@@ -118,6 +118,49 @@ public class SkTapStatesTests
         }
     }
 
+    /// <summary>
+    /// Each end follows its rule (options: step 0.01 J, range [0.3, 1.5] J): a Range end is the last grid point T0 + k step
+    /// inside the range (1e-12 slack for the grid's rounding), the next one outside; a Paramagnet or Range end point is the
+    /// branch's last grid point; a Vanished end point lies between the last grid point and the next one (located by 12
+    /// halvings: at a multiple of step/4096 from the last point, 1e-9). Every point's q_EA and x_P are those of its
+    /// magnetizations (1e-12) and every point is non-trivial.
+    /// </summary>
+    [Test]
+    public void Branches_EndsFollowTheirRules()
+    {
+        double step = Options.TemperatureStep;
+        foreach (var b in _result.Branches)
+        {
+            var pts = b.Points;
+            foreach (var (end, point, last, limit, dir) in new[] { (b.LowEnd, b.LowEndPoint, pts[0], Options.LowestTemperature, -1), (b.HighEnd, b.HighEndPoint, pts[^1], Options.HighestTemperature, 1) })
+            {
+                if (end == SkTapBranchEnd.Vanished)
+                {
+                    double gap = dir * (point.Temperature - last.Temperature);
+                    Assert.That(gap, Is.GreaterThanOrEqualTo(0).And.LessThan(step), $"instance {b.Instance}: located end beyond the last point");
+                    double units = gap / (step / 4096);
+                    Assert.That(units, Is.EqualTo(Math.Round(units)).Within(1e-6), "a multiple of step / 4096");
+                }
+                else
+                {
+                    Assert.That(point, Is.SameAs(last), $"instance {b.Instance}: the end point of a {end} end is the last grid point");
+                    if (end == SkTapBranchEnd.Range)
+                    {
+                        Assert.That(dir * (last.Temperature - limit), Is.LessThanOrEqualTo(1e-12), "inside the range");
+                        Assert.That(dir * (last.Temperature + dir * step - limit), Is.GreaterThan(1e-12), "the next grid point is outside");
+                    }
+                }
+            }
+            foreach (var p in b.WithEnds)
+            {
+                Assert.That(SkTapSolutions.EdwardsAnderson(p.Magnetizations), Is.EqualTo(p.Qea).Within(1e-12));
+                Assert.That(SkTapSolutions.Plefka(p.Magnetizations, 1 / p.Temperature), Is.EqualTo(p.Plefka).Within(1e-12));
+                Assert.That(p.Qea, Is.GreaterThan(SkTapSolutions.NonTrivialThreshold));
+            }
+        }
+        Assert.That(_result.Branches.Select(b => b.LowEnd).Concat(_result.Branches.Select(b => b.HighEnd)).Distinct().Count(), Is.GreaterThan(1), "more than one kind of end seen");
+    }
+
     [Test]
     public void DistinctBranches_AreDifferentStates()
     {
