@@ -2,8 +2,8 @@
 # Mutation testing of the numerical core with Stryker.NET (stryker-config.json), one folder (or group) per run so
 # that each can be run, interrupted and rerun by itself. Usage:
 #   scripts/stryker.sh RUN...     RUN: a folder (Replica SpinModel Spectra Tap Ising Classic) or several joined
-#                                 by + (SpinModel+Spectra), mutated in one Stryker run; Ising also in three
-#                                 parts (IsingInverse IsingBp IsingMc IsingEnum IsingThermo, 400-800 mutants each)
+#                                 by + (SpinModel+Spectra), mutated in one Stryker run; Ising also in six
+#                                 parts (IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo, 400-800 mutants each)
 #                                 whose reports add up to Ising's,
 #                                 Tap in two (TapCurve TapSolve)
 #   scripts/stryker.sh --since [BASE]
@@ -69,12 +69,14 @@ globs_of() {
     TapCurve)      for f in LambdaMinCurve TransitionSearch PolygonMinimum VertexCrossing LinearizedTap; do echo "**/Tap/$f.cs"; done ;;
     TapSolve)      for f in TapNewton TapSolver TapFreeEnergy ChiRecurrence; do echo "**/Tap/$f.cs"; done ;;
     Ising)         echo '**/Ising/**/*.cs !**/Ising/IsingModelFile.cs !**/Ising/IsingFileExceptions.cs' ;;
-    # Ising in five parts of 400-800 mutants each, so that a run fits in a session beside other work (a part of 1,307
-    # mutants, the enumeration and thermodynamics files together, needed more than 3 h at concurrency 1 under load)
+    # Ising in six parts of 400-800 mutants each, so that a run fits in a session beside other work (a part of 1,307
+    # mutants, the enumeration and thermodynamics files together, needed more than 3 h at concurrency 1 under load; the
+    # enumeration with the ensemble files, 1,048 mutants, was split as well)
     IsingInverse)  echo '**/Ising/Inverse/*.cs' ;;
     IsingBp)       for f in BeliefPropagation TapFixedPoints EntropyLandscape LandscapeGrid; do echo "**/Ising/$f.cs"; done ;;
     IsingMc)       for f in MonteCarlo McDynamics McLandscape; do echo "**/Ising/$f.cs"; done ;;
-    IsingEnum)     for f in ExactEnumeration Configurations PackedConfigurations; do echo "**/Ising/$f.cs"; done ;;
+    IsingExact)    echo '**/Ising/ExactEnumeration.cs' ;;
+    IsingConfig)   for f in Configurations PackedConfigurations; do echo "**/Ising/$f.cs"; done ;;
     IsingThermo)   for f in HeatCapacityEntropy IsingModel IsingThermoJson LandscapeVerdict; do echo "**/Ising/$f.cs"; done ;;
     Classic)       for f in $classic_theory; do echo "**/Classic/$f.cs"; done ;;
   esac
@@ -151,7 +153,7 @@ for run in "$@"; do
   for folder in "${parts[@]}"; do
     g=$(globs_of "$folder")
     if [ -z "$g" ]; then
-      echo "unknown folder $folder (Replica SpinModel Spectra Tap TapCurve TapSolve Ising IsingInverse IsingBp IsingMc IsingEnum IsingThermo Classic)"; exit 2
+      echo "unknown folder $folder (Replica SpinModel Spectra Tap TapCurve TapSolve Ising IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo Classic)"; exit 2
     fi
     for x in $g; do globs+=("$x"); done
     tests="${tests:+$tests|}$(tests_of "$folder")"; folders="$folders $folder"
