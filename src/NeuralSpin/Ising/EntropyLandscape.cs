@@ -162,6 +162,7 @@ public static class EntropyLandscape
             double lo = 0, hi = Math.Min(lastBeta, options.MaxBeta);
             var rLo = At(lo);
             if (Math.Abs(rLo.EnergyPerSpin - target) <= options.EnergyTolerance) return Done(lo, rLo);
+            // Stryker disable once Equality : e(0) == target was accepted just above (|0| <= tol, tol > 0), so < and <= agree here
             if (rLo.EnergyPerSpin < target) return Failed(rLo); // needs beta < 0
             var rHi = At(hi);
             while (rHi.EnergyPerSpin > target)
@@ -178,6 +179,7 @@ public static class EntropyLandscape
             {
                 double mid = 0.5 * (lo + hi);
                 var rMid = At(mid);
+                // Stryker disable once Equality : at e(mid) == target mid becomes the best with |e - target| = 0 <= tol and the loop ends, so lo and hi are not used again
                 if (rMid.EnergyPerSpin > target) lo = mid; else hi = mid;
                 if (Math.Abs(rMid.EnergyPerSpin - target) < Math.Abs(best.EnergyPerSpin - target)) { best = rMid; bestBeta = mid; }
             }
