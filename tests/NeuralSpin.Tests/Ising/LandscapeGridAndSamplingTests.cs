@@ -1,6 +1,8 @@
 using NeuralSpin.Ising;
 using NeuralSpin.Numerics;
+using NeuralSpin.Tests.Support;
 using NUnit.Framework;
+using static NeuralSpin.Tests.Support.ArgumentCheck;
 
 namespace NeuralSpin.Tests.Ising;
 
@@ -27,6 +29,34 @@ public class LandscapeGridAndSamplingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new LandscapeGrid { Points = 1 }.Xs());
         Assert.Throws<ArgumentOutOfRangeException>(() => new LandscapeGrid { XMin = 2, XMax = 1 }.Xs());
         Assert.Throws<ArgumentOutOfRangeException>(() => new LandscapeGrid { XMax = 2 * LandscapeGrid.MaxTilt }.Xs());
+    }
+
+    static IEnumerable<TestCaseData> GridChecks()
+    {
+        yield return Range("LandscapeGrid.Xs: at least two points", "Points", "at least two points", () => new LandscapeGrid { Points = 1 }.Xs()).ToCase();
+        yield return Range("LandscapeGrid.Xs: XMax > XMin", "XMax", "finite ends with XMax > XMin", () => new LandscapeGrid { XMin = 2, XMax = 1 }.Xs()).ToCase();
+        yield return Range("LandscapeGrid.Xs: XMax != XMin", "XMax", "finite ends with XMax > XMin", () => new LandscapeGrid { XMin = 1, XMax = 1 }.Xs()).ToCase();
+        yield return Range("LandscapeGrid.Xs: XMin finite", "XMax", "finite ends with XMax > XMin",
+            () => new LandscapeGrid { XMin = double.NegativeInfinity, XMax = 1 }.Xs()).ToCase();
+        yield return Range("LandscapeGrid.Xs: XMax finite", "XMax", "finite ends with XMax > XMin",
+            () => new LandscapeGrid { XMin = 0, XMax = double.PositiveInfinity }.Xs()).ToCase();
+        yield return Range("LandscapeGrid.Xs: XMin not NaN", "XMax", "finite ends with XMax > XMin", () => new LandscapeGrid { XMin = double.NaN, XMax = 1 }.Xs()).ToCase();
+        yield return Range("LandscapeGrid.Xs: |XMax| at most MaxTilt", "XMax", "|x| must be at most",
+            () => new LandscapeGrid { XMax = 2 * LandscapeGrid.MaxTilt }.Xs()).ToCase();
+        yield return Range("LandscapeGrid.Xs: |XMin| at most MaxTilt", "XMax", "|x| must be at most",
+            () => new LandscapeGrid { XMin = -LandscapeGrid.MaxTilt - 1, XMax = 0 }.Xs()).ToCase();
+    }
+
+    [TestCaseSource(nameof(GridChecks))]
+    public void LandscapeGrid_BadGrids_AreRefused(ArgumentCheck check) => check.Verify();
+
+    /// <summary>The boundary grids that must pass: two points, ends at exactly ±MaxTilt (then x_1 = +MaxTilt exactly).</summary>
+    [Test]
+    public void LandscapeGrid_BoundaryGrids_Pass()
+    {
+        Assert.That(new LandscapeGrid { XMin = 0, XMax = 1, Points = 2 }.Xs(), Is.EqualTo(new[] { 0.0, 1.0 }));
+        Assert.That(new LandscapeGrid { XMin = -LandscapeGrid.MaxTilt, XMax = LandscapeGrid.MaxTilt, Points = 2 }.Xs(),
+            Is.EqualTo(new[] { -LandscapeGrid.MaxTilt, LandscapeGrid.MaxTilt }));
     }
 
     [Test]
