@@ -17,7 +17,7 @@ public class AgsTheoryTests
     /// <summary>int Dz f(z) by the trapezoid rule on [-12, 12] with step 1e-3. The tails beyond 12 weigh &lt; 1e-32, and
     /// the integrands used (tanh, tanh^2, ln 2cosh of beta(m + s z)) are analytic in the strip |Im z| &lt; pi / (2 beta s),
     /// where the trapezoid rule on the line converges like exp(-pi^2 / (beta s h)): below 1e-40 for beta s &lt;= 60.</summary>
-    static double SlowGaussian(Func<double, double> f)
+    internal static double SlowGaussian(Func<double, double> f)
     {
         const int Points = 24_001;
         const double L = 12;

@@ -91,18 +91,7 @@ public class SkContractTests
     // ---- SkReplicaSymmetric ----
 
     /// <summary>int Dz f(z) by the trapezoid rule on [-10, 10] with 50 001 points (as in <see cref="SkReplicaSymmetricTests"/>).</summary>
-    static double Trapezoid(Func<double, double> f)
-    {
-        const int m = 50_000;
-        const double a = -10, b = 10, h = (b - a) / m;
-        double s = 0;
-        for (int k = 0; k <= m; k++)
-        {
-            double z = a + k * h;
-            s += (k == 0 || k == m ? 0.5 : 1) * f(z) * Math.Exp(-z * z / 2);
-        }
-        return s * h / Math.Sqrt(2 * Math.PI);
-    }
+    static double Trapezoid(Func<double, double> f) => SkReplicaSymmetricTests.Trapezoid(f);
 
     /// <summary>
     /// F(q) = int Dz tanh^2(J sqrt(q) z / T) at J = 1.5, T = 2, q = 0.36 (a = 0.405) against the trapezoid rule (1e-12: both

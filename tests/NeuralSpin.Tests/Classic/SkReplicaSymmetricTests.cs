@@ -12,7 +12,7 @@ public class SkReplicaSymmetricTests
     /// <summary>Reference: integral Dz f(z) by the composite trapezoid rule on [-10, 10] with 50 001 points, h = 4e-4 (the
     /// Gaussian tail beyond 10 is below 1e-22; for these analytic integrands, whose narrowest feature has width
     /// T >= 0.1 = 250 h, the rule's error is far below 1e-9).</summary>
-    static double Trapezoid(Func<double, double> f)
+    internal static double Trapezoid(Func<double, double> f)
     {
         const int m = 50_000;
         const double a = -10, b = 10, h = (b - a) / m;
