@@ -36,7 +36,12 @@ public sealed class Configurations
     public sbyte[] Spins { get; }
 
     /// <summary>Configuration <paramref name="k"/>.</summary>
-    public ReadOnlySpan<sbyte> Sample(int k) => Spins.AsSpan(checked(k * SpinCount), SpinCount);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not in [0, <see cref="SampleCount"/>).</exception>
+    public ReadOnlySpan<sbyte> Sample(int k)
+    {
+        if ((uint)k >= (uint)SampleCount) throw new ArgumentOutOfRangeException(nameof(k), k, $"a sample index must be in [0, {SampleCount})");
+        return Spins.AsSpan(k * SpinCount, SpinCount);
+    }
 
     /// <summary>Empirical magnetizations m_i = (1/M) sum_k s_i^k.</summary>
     public double[] Magnetizations()
@@ -59,10 +64,13 @@ public sealed class Configurations
         for (int k = 0; k < SampleCount; k++)
         {
             var s = Sample(k);
+            // Stryker disable once Equality : at i = n the inner loop is empty
             for (int i = 0; i < n; i++)
+                // Stryker disable once Arithmetic : spins are +-1, so s_i / s_j = s_i s_j
                 for (int j = i; j < n; j++) c[i * n + j] += s[i] * s[j];
         }
         var r = new double[n * n];
+        // Stryker disable once Equality : at i = n the inner loop is empty
         for (int i = 0; i < n; i++)
             for (int j = i; j < n; j++) r[i * n + j] = r[j * n + i] = (double)c[i * n + j] / SampleCount;
         return r;
@@ -101,7 +109,9 @@ public sealed class Configurations
             throw new ConfigurationsFileException(path, $"the array has shape {t.ShapeText}, but configurations must be a 2-D array (samples, spins)", Remedy);
         if (t.Shape[1] < 1)
             throw new ConfigurationsFileException(path, $"the array has shape {t.ShapeText}: there are no spins", Remedy);
-        int n = checked((int)t.Shape[1]);
+        if (t.Shape[1] > int.MaxValue)
+            throw new ConfigurationsFileException(path, $"the array has shape {t.ShapeText}: more than {int.MaxValue} spins per configuration", Remedy);
+        int n = (int)t.Shape[1];
         var spins = new sbyte[t.Data.Length];
         for (long k = 0; k < t.Data.LongLength; k++)
         {
@@ -164,6 +174,7 @@ public static class ConfigurationIndex
     {
         if (s.Length > 63) throw new ArgumentException($"an index needs N <= 63, got {s.Length}");
         long key = 0;
+        // Stryker disable once Equality,Assignment : spins are +-1 (>= 0 is > 0), and each bit is set once (^= is |=)
         for (int i = 0; i < s.Length; i++) if (s[i] > 0) key |= 1L << i;
         return key;
     }
@@ -171,6 +182,7 @@ public static class ConfigurationIndex
     /// <summary>Writes the configuration with index <paramref name="index"/> into <paramref name="s"/>.</summary>
     public static void ToSpins(long index, Span<sbyte> s)
     {
+        // Stryker disable once Bitwise : for shifts below 64, >> and >>> leave the same lowest bit
         for (int i = 0; i < s.Length; i++) s[i] = (sbyte)(((index >> i) & 1) != 0 ? 1 : -1);
     }
 

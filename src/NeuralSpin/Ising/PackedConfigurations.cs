@@ -98,6 +98,7 @@ public sealed class PackedConfigurations
     /// <summary>Appends a configuration with its accuracy and (training, sample) indices (only when the ensemble carries both).</summary>
     public void Add(ReadOnlySpan<sbyte> s, double accuracy, int trainingIndex, int sampleIndex)
     {
+        // Stryker disable once Logical : indices come only with accuracies, and the two index lists exist together
         if (_accuracy is null || _training is null || _sample is null)
             throw new InvalidOperationException("this ensemble carries no indices; use Add(s) or Add(s, accuracy)");
         Pack(s);
@@ -128,13 +129,17 @@ public sealed class PackedConfigurations
         if ((uint)k >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(k));
         if (s.Length != SpinCount) throw new ArgumentException($"a configuration needs {SpinCount} spins, got {s.Length}");
         var words = Words.Slice(k * WordsPerSample, WordsPerSample);
+        // Stryker disable once Bitwise : i and the words' low bits are what is read; >> and >>> agree on them
         for (int i = 0; i < SpinCount; i++) s[i] = (sbyte)(((words[i >> 6] >> (i & 63)) & 1) != 0 ? 1 : -1);
     }
 
     /// <summary>All configurations unpacked, row-major.</summary>
     public Configurations ToConfigurations()
     {
-        var spins = new sbyte[checked(Count * SpinCount)];
+        // Stryker disable once Equality : the boundary Count x N = Array.MaxLength needs a 2 GB array
+        if ((long)Count * SpinCount > Array.MaxLength)
+            throw new InvalidOperationException($"{Count} configurations of {SpinCount} spins exceed the largest array; read them with Get");
+        var spins = new sbyte[Count * SpinCount];
         for (int k = 0; k < Count; k++) Get(k, spins.AsSpan(k * SpinCount, SpinCount));
         return new Configurations(SpinCount, spins);
     }
@@ -159,6 +164,7 @@ public sealed class PackedConfigurations
         AtomicFile.Write(path, s =>
         {
             Span<byte> h = stackalloc byte[HeaderBytes];
+            // Stryker disable once Statement : stackalloc memory is zeroed already (the assembly keeps locals init); kept for the reserved field
             h.Clear();
             Magic.CopyTo(h);
             BinaryPrimitives.WriteUInt32LittleEndian(h[8..], Version);
@@ -207,6 +213,7 @@ public sealed class PackedConfigurations
         ConfigurationsFileException Fail(string problem, string remedy = Regenerate) => new(path, problem, remedy);
         try
         {
+            // Stryker disable once Bitwise : the buffer size only changes the speed (0 reads unbuffered)
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             Span<byte> h = stackalloc byte[HeaderBytes];
             int got = stream.ReadAtLeast(h, HeaderBytes, throwOnEndOfStream: false);
@@ -228,6 +235,7 @@ public sealed class PackedConfigurations
             long expected = HeaderBytes + (long)samples * perSample;
             if (stream.Length != expected)
                 throw Fail($"the file is {stream.Length} bytes, but {samples} configurations of {n} spins{(p.HasAccuracy ? " with accuracies" : "")} need {expected}{(p.HasIndices ? " (with indices)" : "")}; it is truncated or damaged");
+            // Stryker disable once Checked : the product was bounded by Array.MaxLength just above
             int wordCount = checked((int)samples * p.WordsPerSample);
             var bytes = new byte[8 * Math.Min(wordCount, 1 << 16)];
             int topBits = (int)(n % 64);

@@ -244,4 +244,112 @@ public class PackedConfigurationsContractTests : TempDirFixture
         Assert.That(header, Does.Contain($"'shape': ({rows}, {columns})"));
         Assert.That(bytes.Length - 10 - headerLength, Is.EqualTo(rows * columns));
     }
+
+    /// <summary>More configurations than one write chunk (4,096) and one read chunk (65,536 words): 40,001 configurations of
+    /// 70 spins (two words each) with accuracies and indices, read back exactly; a plain file of the same spins too.</summary>
+    [Test]
+    public void LargeFiles_RoundTripAcrossChunks()
+    {
+        const int count = 40_001, n = 70;
+        var rng = new Random(5401);
+        var p = new PackedConfigurations(n, hasAccuracy: true, hasIndices: true);
+        var plain = new PackedConfigurations(n);
+        var all = new sbyte[count][];
+        for (int k = 0; k < count; k++)
+        {
+            all[k] = Enumerable.Range(0, n).Select(_ => (sbyte)(rng.Next(2) == 0 ? -1 : 1)).ToArray();
+            p.Add(all[k], k / (double)count, k % 7, k);
+            plain.Add(all[k]);
+        }
+        p.Write(PathOf("big.bin"));
+        plain.Write(PathOf("big-plain.bin"));
+        Assert.That(new FileInfo(PathOf("big.bin")).Length, Is.EqualTo(32 + count * (16 + 8 + 8)));
+        var back = PackedConfigurations.Read(PathOf("big.bin"));
+        var backPlain = PackedConfigurations.Read(PathOf("big-plain.bin"));
+        Assert.That(back.Words.ToArray(), Is.EqualTo(p.Words.ToArray()));
+        Assert.That(backPlain.Words.ToArray(), Is.EqualTo(p.Words.ToArray()));
+        var s = new sbyte[n];
+        foreach (int k in new[] { 0, 4095, 4096, 32767, 32768, count - 1 })
+        {
+            back.Get(k, s);
+            Assert.That(s, Is.EqualTo(all[k]), $"configuration {k}");
+            Assert.That((back.Accuracy(k), back.TrainingIndex(k), back.SampleIndex(k)), Is.EqualTo((k / (double)count, k % 7, k)), $"configuration {k}");
+        }
+    }
+
+    /// <summary>Header values at the edges of what is accepted: the magic alone is a truncated header; one spin and
+    /// int.MaxValue spins (with no configurations) are valid; a count whose words reach exactly Array.MaxLength passes the
+    /// plausibility check and fails on the file's length, one word more is implausible (also with two words per
+    /// configuration), and 2^63 configurations are implausible (their byte count would overflow); a plain file's length
+    /// message does not mention indices.</summary>
+    [Test]
+    public void HeaderEdges()
+    {
+        ExpectError(WriteBytes("magic-only.bin", "NSPACKCF"u8.ToArray()), "the 32-byte header is truncated (8 bytes)");
+        Assert.That(PackedConfigurations.Read(WriteBytes("one.bin", File(1, 0, 1, 2, [1, 0]))).ToConfigurations().Spins, Is.EqualTo(new sbyte[] { 1, -1 }));
+        var wide = PackedConfigurations.Read(WriteBytes("widest.bin", File(1, 0, int.MaxValue, 0, [])));
+        Assert.That((wide.SpinCount, wide.Count), Is.EqualTo((int.MaxValue, 0)));
+        ExpectError(WriteBytes("max-words.bin", File(1, 0, 5, (ulong)Array.MaxLength, [])), $"but {Array.MaxLength} configurations of 5 spins need");
+        ExpectError(WriteBytes("max-words-1.bin", File(1, 0, 5, (ulong)Array.MaxLength + 1, [])), "implausible");
+        ExpectError(WriteBytes("two-words.bin", File(1, 0, 70, (ulong)Array.MaxLength / 2 + 1, [])), "implausible");
+        ExpectError(WriteBytes("two-words-ok.bin", File(1, 0, 70, (ulong)Array.MaxLength / 2, [])), "configurations of 70 spins need");
+        ExpectError(WriteBytes("2^63.bin", File(1, 0, 5, 1UL << 63, [])), "implausible 9223372036854775808 configurations");
+        var e = Assert.Throws<ConfigurationsFileException>(() => PackedConfigurations.Read(WriteBytes("plain-long.bin", File(1, 0, 5, 1, [3], extra: 8))))!;
+        Assert.That(e.Message, Does.Not.Contain("indices"));
+    }
+
+    /// <summary>Files that cannot be opened: a missing folder, a folder given as the file, a name longer than the file
+    /// system allows; and the path arguments.</summary>
+    [Test]
+    public void UnreadablePaths_AreReported()
+    {
+        ExpectError(PathOf("no-such-folder/x.bin"), "the file does not exist");
+        ExpectError(Dir, "could not be opened");
+        ExpectError(PathOf(new string('x', 300) + ".bin"), "could not be read");
+        Assert.That(Assert.Throws<ArgumentNullException>(() => PackedConfigurations.Read(null!))!.ParamName, Is.EqualTo("path"));
+        var p = new PackedConfigurations(3);
+        Assert.That(Assert.Throws<ArgumentNullException>(() => p.Write(null!))!.ParamName, Is.EqualTo("path"));
+        Assert.That(Assert.Throws<ArgumentException>(() => p.Write(""))!.ParamName, Is.EqualTo("path"));
+    }
+
+    /// <summary>Indexed shards of 70-spin configurations (two words each) merge with both words of each configuration kept
+    /// together.</summary>
+    [Test]
+    public void Merge_TwoWordConfigurations()
+    {
+        string a = WriteBytes("wa.bin", File(1, 3, 70, 2, [1, 2, 3, 4], [0.1, 0.2], [(1, 0), (0, 0)]));
+        string b = WriteBytes("wb.bin", File(1, 3, 70, 1, [5, 6], [0.3], [(0, 1)]));
+        Assert.That(PackedConfigurations.Merge([a, b]).Words.ToArray(), Is.EqualTo(new ulong[] { 3, 4, 5, 6, 1, 2 }));
+    }
+
+    /// <summary>Unpacked ensembles: <see cref="Configurations.Read"/> recognises a packed file by its magic; N = 1 and
+    /// N = 63 (the largest histogram key) work; a .npy without spins, one wider than int.MaxValue spins and a null path
+    /// are refused; a sample index outside [0, M) is refused.</summary>
+    [Test]
+    public void Configurations_ReadAndIndexEdges()
+    {
+        var packed = new PackedConfigurations(3);
+        packed.Add(Spins(3, 1));
+        packed.Write(PathOf("packed.npy"));
+        Assert.That(Configurations.Read(PathOf("packed.npy")).Spins, Is.EqualTo(Spins(3, 1)));
+        string one = PathOf("one.npy");
+        Configurations.WriteInt8Npy(one, [1, -1, -1], 3, 1);
+        var c1 = Configurations.Read(one);
+        Assert.That((c1.SpinCount, c1.SampleCount), Is.EqualTo((1, 3)));
+        var c63 = new Configurations(63, Spins(63, 62).Concat(Spins(63, 62)).ToArray());
+        Assert.That(c63.Histogram(), Is.EqualTo(new Dictionary<long, int> { [1L << 62] = 2 }));
+        string none = PathOf("none.npy");
+        NeuralSpin.IO.Npy.Write(none, new NeuralSpin.IO.NamedTensor("z", "<f8", [3, 0], []));
+        var e = Assert.Throws<ConfigurationsFileException>(() => Configurations.Read(none))!;
+        Assert.That(e.Message, Does.Contain("there are no spins"));
+        string wide = PathOf("wide.npy");
+        NeuralSpin.IO.Npy.Write(wide, new NeuralSpin.IO.NamedTensor("z", "<f8", [0, 3_000_000_000], []));
+        e = Assert.Throws<ConfigurationsFileException>(() => Configurations.Read(wide))!;
+        Assert.That(e.Message, Does.Contain("more than 2147483647 spins per configuration"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => Configurations.Read(null!))!.ParamName, Is.EqualTo("path"));
+        var two = new Configurations(2, [1, -1, -1, 1]);
+        Assert.That(two.Sample(1).ToArray(), Is.EqualTo(new sbyte[] { -1, 1 }));
+        foreach (int k in new[] { -1, 2, int.MaxValue / 2 + 1 })
+            Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => two.Sample(k))!.ParamName, Is.EqualTo("k"), $"k = {k}");
+    }
 }
