@@ -206,19 +206,28 @@ public static class EntropyLandscape
         return a + b;
     }
 
+    /// <summary>The checks shared by the BP and MC landscapes: a reference of N spins of +-1 and a non-empty, finite,
+    /// strictly increasing grid of x; returns the grid as an array.</summary>
+    internal static double[] CheckReferenceAndGrid(IsingModel model, ReadOnlySpan<sbyte> reference, IReadOnlyList<double> xs)
+    {
+        double[] grid = [.. xs];
+        if (reference.Length != model.Size) throw new ArgumentException($"the reference needs {model.Size} spins, got {reference.Length}", nameof(reference));
+        foreach (var v in reference) if (v is not (1 or -1)) throw new ArgumentException("reference spins must be +1 or -1", nameof(reference));
+        if (grid.Length < 1) throw new ArgumentException("the x grid is empty", nameof(xs));
+        for (int k = 0; k < grid.Length; k++)
+        {
+            if (!double.IsFinite(grid[k])) throw new ArgumentException("x values must be finite", nameof(xs));
+            if (k > 0 && !(grid[k] > grid[k - 1])) throw new ArgumentException("the x grid must be strictly increasing", nameof(xs));
+        }
+        return grid;
+    }
+
     static sbyte[] Validate(IsingModel model, ReadOnlySpan<sbyte> reference, IReadOnlyList<double> xs, EntropyLandscapeOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(xs);
         ArgumentNullException.ThrowIfNull(options);
-        if (reference.Length != model.Size) throw new ArgumentException($"the reference needs {model.Size} spins, got {reference.Length}", nameof(reference));
-        foreach (var v in reference) if (v != 1 && v != -1) throw new ArgumentException("reference spins must be +1 or -1", nameof(reference));
-        if (xs.Count < 1) throw new ArgumentException("the x grid is empty", nameof(xs));
-        for (int k = 0; k < xs.Count; k++)
-        {
-            if (!double.IsFinite(xs[k])) throw new ArgumentException("x values must be finite", nameof(xs));
-            if (k > 0 && !(xs[k] > xs[k - 1])) throw new ArgumentException("the x grid must be strictly increasing", nameof(xs));
-        }
+        CheckReferenceAndGrid(model, reference, xs);
         if (!(options.JumpThreshold > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.JumpThreshold, "JumpThreshold must be > 0");
         if (!(options.HysteresisTolerance > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.HysteresisTolerance, "HysteresisTolerance must be > 0");
         return reference.ToArray();

@@ -85,17 +85,8 @@ public static class McLandscape
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(xs);
-        double[] grid = [.. xs];
         options ??= new McLandscapeOptions();
-        int n = model.Size;
-        if (reference.Length != n) throw new ArgumentException($"the reference needs {n} spins, got {reference.Length}", nameof(reference));
-        foreach (var v in reference) if (v is not (1 or -1)) throw new ArgumentException("reference spins must be +1 or -1", nameof(reference));
-        if (grid.Length < 1) throw new ArgumentException("the x grid is empty", nameof(xs));
-        for (int k = 0; k < grid.Length; k++)
-        {
-            if (!double.IsFinite(grid[k])) throw new ArgumentException("x values must be finite", nameof(xs));
-            if (k > 0 && !(grid[k] > grid[k - 1])) throw new ArgumentException("the x grid must be strictly increasing", nameof(xs));
-        }
+        double[] grid = EntropyLandscape.CheckReferenceAndGrid(model, reference, xs);
         if (options.BurnInSweeps < 0) throw new ArgumentOutOfRangeException(nameof(options), options.BurnInSweeps, "BurnInSweeps must be >= 0");
         if (options.Batches < 2 || options.MeasureSweeps < options.Batches)
             throw new ArgumentOutOfRangeException(nameof(options), options.MeasureSweeps, "MeasureSweeps must be at least Batches >= 2");
