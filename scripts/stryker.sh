@@ -5,7 +5,7 @@
 #                                 by + (SpinModel+Spectra), mutated in one Stryker run; Ising also in six
 #                                 parts (IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo, 400-800 mutants each)
 #                                 whose reports add up to Ising's,
-#                                 Tap in two (TapCurve TapSolve), Classic in two (ClassicMf: Curie-Weiss and AGS;
+#                                 Tap in two (TapCurve TapSolve; TapCurve also in two halves, TapSearch TapLambda), Classic in two (ClassicMf: Curie-Weiss and AGS;
 #                                 ClassicSk: the SK files)
 #   scripts/stryker.sh --since [BASE]
 #                                 the files of the core changed since BASE (default: the commit in
@@ -70,6 +70,9 @@ globs_of() {
     Replica|SpinModel|Spectra|Tap) echo "**/$1/**/*.cs" ;;
     # Tap in two parts (a whole Tap run, 1,769 mutants, did not finish in 2.4 h of testing at concurrency 2)
     TapCurve)      for f in LambdaMinCurve TransitionSearch PolygonMinimum VertexCrossing LinearizedTap; do echo "**/Tap/$f.cs"; done ;;
+    # TapCurve (1,006 mutants) in two halves for a run that fits a session: the search, and the curve's minimum
+    TapSearch)     for f in TransitionSearch LinearizedTap; do echo "**/Tap/$f.cs"; done ;;
+    TapLambda)     for f in LambdaMinCurve PolygonMinimum VertexCrossing; do echo "**/Tap/$f.cs"; done ;;
     TapSolve)      for f in TapNewton TapSolver TapFreeEnergy ChiRecurrence; do echo "**/Tap/$f.cs"; done ;;
     Ising)         echo '**/Ising/**/*.cs !**/Ising/IsingModelFile.cs !**/Ising/IsingFileExceptions.cs' ;;
     # Ising in six parts of 400-800 mutants each, so that a run fits in a session beside other work (a part of 1,307
@@ -159,7 +162,7 @@ for run in "$@"; do
   for folder in "${parts[@]}"; do
     g=$(globs_of "$folder")
     if [ -z "$g" ]; then
-      echo "unknown folder $folder (Replica SpinModel Spectra Tap TapCurve TapSolve Ising IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo Classic ClassicMf ClassicSk)"; exit 2
+      echo "unknown folder $folder (Replica SpinModel Spectra Tap TapCurve TapSearch TapLambda TapSolve Ising IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo Classic ClassicMf ClassicSk)"; exit 2
     fi
     for x in $g; do globs+=("$x"); done
     tests="${tests:+$tests|}$(tests_of "$folder")"; folders="$folders $folder"
