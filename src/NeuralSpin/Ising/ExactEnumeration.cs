@@ -8,9 +8,11 @@ public sealed record ExactEnumerationOptions
 {
     /// <summary>Enumerate the chunks in parallel (the result is bitwise the same either way: the chunking and the
     /// order in which chunk sums are combined depend only on N, <see cref="InnerBits"/> and <see cref="ChunkBits"/>).</summary>
+    // Stryker disable once Boolean : either default gives bitwise the same result (the chunking and the combination order do not depend on it)
     public bool Parallel { get; init; } = true;
 
     /// <summary>Upper bound on threads (-1: the runtime's default).</summary>
+    // Stryker disable once Unary : a thread count; the result is bitwise the same for any
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>Also compute the three-point correlations &lt;s_i s_j s_k&gt; (N^3 doubles per chunk).</summary>
@@ -132,7 +134,10 @@ public sealed class ExactResult
 /// Stability: weights are e^{-beta (E - E_ref)} with E_ref a visited energy per chunk, moved down (and all sums
 /// rescaled) whenever a configuration lies more than 32/beta below it, so no weight exceeds e^32 and the
 /// reference state has weight 1; chunks are combined relative to the lowest reference (log-sum-exp).
-/// Energy moments are accumulated relative to E(all spins -1) to limit cancellation in Var(E).
+/// The energy moments are accumulated as a weighted running mean and sum of squared deviations (West's weighted
+/// form of Welford's update, rescaled with the weights, chunks merged by Chan's pairwise formula), so Var(E) carries
+/// no cancellation of &lt;E^2&gt; against &lt;E&gt;^2: it keeps its relative accuracy at low temperature, where it is
+/// exponentially small beside E^2.
 /// Tests: equal to a naive brute-force loop to 1e-12 (N &lt;= 13), parallel equal to serial bitwise.
 /// </para>
 /// </summary>
@@ -169,31 +174,27 @@ public static class ExactEnumeration
         var j = model.CouplingsCopy();
         var h = model.FieldsCopy();
         double beta = model.Beta;
-        double e0 = 0; // E(all -1) = -1/2 sum J_ij + sum h_i
-        for (int i = 0; i < n; i++)
-        {
-            e0 += h[i];
-            for (int q = i + 1; q < n; q++) e0 -= j[i * n + q];
-        }
 
         int chunks = 1 << k;
         var results = new Chunk[chunks];
         int done = 0;
         var progress = options.Progress;
+        // Stryker disable once Logical,Equality,Boolean : both branches run the same chunks and store them by index; the combination order is fixed
         if (options.Parallel && chunks > 1)
+            // Stryker disable once Initializer : the thread count only
             System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, c =>
             {
-                results[c] = Chunk.Run(layout, j, h, beta, e0, c);
+                results[c] = Chunk.Run(layout, j, h, beta, c);
                 progress?.Report(Interlocked.Increment(ref done));
             });
         else
             for (int c = 0; c < chunks; c++)
             {
-                results[c] = Chunk.Run(layout, j, h, beta, e0, c);
+                results[c] = Chunk.Run(layout, j, h, beta, c);
                 progress?.Report(++done);
             }
 
-        return Combine(model, layout, results, e0);
+        return Combine(model, layout, results);
     }
 
     sealed record Layout(int N, int Inner, int Middle, int Top, bool Three)
@@ -201,10 +202,11 @@ public static class ExactEnumeration
         public int Low => Inner + Middle;
     }
 
-    /// <summary>Sums of one chunk, all relative to e^{-beta (E - ERef)}.</summary>
+    /// <summary>Sums of one chunk, all relative to e^{-beta (E - ERef)}; the energy's weighted mean and sum of squared
+    /// deviations with their weight sum (EWeight, EMean, EM2).</summary>
     sealed class Chunk
     {
-        public double ERef, Z, SumDE, SumDE2, GroundE = double.PositiveInfinity;
+        public double ERef, Z, EWeight, EMean, EM2, GroundE = double.PositiveInfinity;
         public long GroundIndex;
         public double[] W = [], M = [], C = [];
         public double[]? T;
@@ -212,7 +214,7 @@ public static class ExactEnumeration
         // AggressiveOptimization: the hot loop runs once per call, so tiered compilation would leave it in
         // on-stack-replacement code (measured 5x slower at N = 20).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static Chunk Run(Layout lay, double[] j, double[] h, double beta, double e0, int chunk)
+        public static Chunk Run(Layout lay, double[] j, double[] h, double beta, int chunk)
         {
             int n = lay.N, b = lay.Inner, low = lay.Low;
             int blockSize = 1 << b;
@@ -246,6 +248,10 @@ public static class ExactEnumeration
             int inner = 0;
             long topIndex = (long)chunk << low;
             long blocks = 1L << lay.Middle;
+            // the energy's running weighted mean and sum of squared deviations (Welford's update with weights): the
+            // reference configuration's weight 1 stays in eW (scaled only when a new reference of weight 1 arrives),
+            // so eW >= 1 after the first configuration and the division is safe
+            double eW = 0, eMean = 0, eM2 = 0;
             for (long u = 0; u < blocks; u++)
             {
                 if (u > 0)
@@ -256,11 +262,12 @@ public static class ExactEnumeration
                     e += 2 * s[p] * f;
                     s[p] = -s[p];
                     middleIndex ^= 1L << p;
+                    // Stryker disable once Arithmetic : s_p = +-1, so 2 s_p = 2 / s_p exactly
                     double d = 2 * s[p];
                     var col = jin.AsSpan(p * b, b);
                     for (int i = 0; i < b; i++) hin[i] += d * col[i];
                 }
-                double zb = 0, eb = 0, e2b = 0;
+                double zb = 0;
                 for (int t = 0; t < blockSize; t++)
                 {
                     if (t > 0)
@@ -269,6 +276,7 @@ public static class ExactEnumeration
                         e += 2 * s[qf] * hin[qf];
                         s[qf] = -s[qf];
                         inner ^= 1 << qf;
+                        // Stryker disable once Arithmetic : s_q = +-1, so 2 s_q = 2 / s_q exactly
                         double d = 2 * s[qf];
                         var col = jin.AsSpan(qf * b, b);
                         for (int i = 0; i < b; i++) hin[i] += d * col[i];
@@ -284,28 +292,32 @@ public static class ExactEnumeration
                         double factor = Math.Exp(x);
                         r.Rescale(factor);
                         for (int i = 0; i < blockSize; i++) wb[i] *= factor;
-                        zb *= factor; eb *= factor; e2b *= factor;
+                        zb *= factor; eW *= factor; eM2 *= factor;
                         r.ERef = e;
                         x = 0;
                     }
                     double w = Math.Exp(-x);
                     wb[inner] = w;
                     zb += w;
-                    double de = e - e0;
-                    eb += w * de;
-                    e2b += w * de * de;
+                    // M2 += w (E - mean_old)(E - mean_new), written as W_old (w / W) (E - mean_old)^2: the factor
+                    // E - mean_new would be a difference of two nearly equal energies (absolute error eps |E|), which
+                    // at low temperature is all of Var(E)
+                    double wOld = eW, dev = e - eMean;
+                    eW += w;
+                    double share = w / eW;
+                    eMean += dev * share;
+                    eM2 += wOld * share * dev * dev;
                 }
                 r.Z += zb;
-                r.SumDE += eb;
-                r.SumDE2 += e2b;
                 r.EndBlock(lay, wb, zb, s, mIn, q2);
             }
+            r.EWeight = eW; r.EMean = eMean; r.EM2 = eM2;
             return r;
         }
 
         void Rescale(double f)
         {
-            Z *= f; SumDE *= f; SumDE2 *= f;
+            Z *= f;
             Scale(W, f); Scale(M, f); Scale(C, f);
             if (T is not null) Scale(T, f);
         }
@@ -320,6 +332,7 @@ public static class ExactEnumeration
         {
             int n = lay.N, b = lay.Inner;
             for (int t = 0; t < wb.Length; t++) W[t] += wb[t];
+            // Stryker disable once Statement : without the return the loops over the outer spins o = b..N-1 are empty
             if (b == n) return; // no outer spins: everything comes from W at the end
             Array.Clear(mIn);
             if (q2 is not null) Array.Clear(q2);
@@ -337,11 +350,13 @@ public static class ExactEnumeration
             for (int o = b; o < n; o++)
             {
                 double so = s[o];
+                // Stryker disable once Arithmetic : so = +-1, so zb so = zb / so exactly
                 M[o] += zb * so;
                 for (int i = 0; i < b; i++) C[i * n + o] += mIn[i] * so;
                 for (int o2 = o + 1; o2 < n; o2++) C[o * n + o2] += zb * so * s[o2];
             }
-            if (T is null || q2 is null) return;
+            // Stryker disable once Logical : T and q2 are both allocated (three-point correlations requested) or both null
+        if (T is null || q2 is null) return;
             for (int i = 0; i < b; i++)
                 for (int q = i + 1; q < b; q++)
                 {
@@ -352,8 +367,10 @@ public static class ExactEnumeration
             for (int o = b; o < n; o++)
                 for (int o2 = o + 1; o2 < n; o2++)
                 {
+                    // Stryker disable once Arithmetic : s = +-1, so s_o s_o2 = s_o / s_o2 exactly
                     double ss = s[o] * s[o2];
                     for (int i = 0; i < b; i++) T[(i * n + o) * n + o2] += mIn[i] * ss;
+                    // Stryker disable once Arithmetic : ss = +-1, so zb ss = zb / ss exactly
                     double zss = zb * ss;
                     int baseOo = (o * n + o2) * n;
                     for (int o3 = o2 + 1; o3 < n; o3++) T[baseOo + o3] += zss * s[o3];
@@ -361,12 +378,12 @@ public static class ExactEnumeration
         }
     }
 
-    static ExactResult Combine(IsingModel model, Layout lay, Chunk[] chunks, double e0)
+    static ExactResult Combine(IsingModel model, Layout lay, Chunk[] chunks)
     {
         int n = lay.N, b = lay.Inner;
         double beta = model.Beta;
         double eRef = chunks.Min(c => c.ERef);
-        double z = 0, sde = 0, sde2 = 0, ground = double.PositiveInfinity;
+        double z = 0, eW = 0, eMean = 0, eM2 = 0, ground = double.PositiveInfinity;
         long groundIndex = 0;
         var w = new double[1 << b];
         var m = new double[n];
@@ -376,8 +393,7 @@ public static class ExactEnumeration
         {
             double f = Math.Exp(-beta * (ch.ERef - eRef));
             z += f * ch.Z;
-            sde += f * ch.SumDE;
-            sde2 += f * ch.SumDE2;
+            (eW, eMean, eM2) = MergeMoments(eW, eMean, eM2, f * ch.EWeight, ch.EMean, f * ch.EM2);
             if (ch.GroundE < ground) { ground = ch.GroundE; groundIndex = ch.GroundIndex; }
             for (int i = 0; i < w.Length; i++) w[i] += f * ch.W[i];
             for (int i = 0; i < n; i++) m[i] += f * ch.M[i];
@@ -427,10 +443,19 @@ public static class ExactEnumeration
                     t3[(q * n + i) * n + i] = m[q];
                 }
         }
-        double meanDE = sde * inv;
-        double variance = Math.Max(0, sde2 * inv - meanDE * meanDE);
+        double variance = eM2 / eW; // a sum of non-negative terms over a positive weight
         double logZ = Math.Log(z) - beta * eRef;
-        return new ExactResult(model, logZ, e0 + meanDE, variance, ground, groundIndex, m, c2, t3);
+        return new ExactResult(model, logZ, eMean, variance, ground, groundIndex, m, c2, t3);
+    }
+
+    /// <summary>Chan, Golub and LeVeque's pairwise update: the weight, mean and sum of squared deviations of the union of
+    /// two weighted sets from those of each; a set of weight zero (an underflowed chunk) leaves the other unchanged.</summary>
+    internal static (double Weight, double Mean, double M2) MergeMoments(double wA, double meanA, double m2A, double wB, double meanB, double m2B)
+    {
+        if (wB == 0) return (wA, meanA, m2A);
+        if (wA == 0) return (wB, meanB, m2B);
+        double w = wA + wB, delta = meanB - meanA;
+        return (w, meanA + delta * (wB / w), m2A + m2B + delta * delta * (wA * wB / w));
     }
 
     /// <summary>P(s) for every configuration, indexed by <see cref="ConfigurationIndex"/> (bit i set when s_i = +1); N &lt;= 24.</summary>
@@ -470,6 +495,7 @@ public static class ExactEnumeration
             e += 2 * s[q] * f[q];
             s[q] = (sbyte)-s[q];
             index ^= 1L << q;
+            // Stryker disable once Arithmetic : s_q = +-1, so 2 s_q = 2 / s_q exactly
             double d = 2 * s[q];
             var col = j.Slice(q * n, n);
             for (int i = 0; i < n; i++) f[i] += d * col[i];
@@ -504,6 +530,7 @@ public static class ExactEnumeration
         var spins = new sbyte[count * n];
         for (int k = 0; k < count; k++)
         {
+            // Stryker disable once Arithmetic : acc, the sum of the normalized P, is 1 to rounding: u acc and u / acc differ by a rounding of u
             double u = random.NextDouble() * acc;
             // the first index with cdf > u, by bisection on [lo, hi]
             int lo = 0, hi = cdf.Length;

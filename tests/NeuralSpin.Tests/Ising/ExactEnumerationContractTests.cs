@@ -66,6 +66,79 @@ public class ExactEnumerationContractTests
         Assert.That(ExactEnumeration.Probabilities(Free(1)), Is.EqualTo(new[] { 0.5, 0.5 }));
     }
 
+    /// <summary>The largest sizes of the energy and probability vectors are accepted: N = 24 (2^24 entries, 128 MB each).
+    /// Independent spins (J = 0) in fields h_i = (-1)^i (1 + i / 8): E(x) = -sum_i h_i s_i, with s_i = +1 where bit i of x is
+    /// set, and P(x) = prod_i e^{beta h_i s_i} / (2 cosh(beta h_i)). Checked at the first, the last and a scattered set of
+    /// indices; the Gray-code energies are sums of 2^24 updates of size |2 h_i| &lt;= 8 (drift &lt;= ~1e-9 absolute).</summary>
+    [Test]
+    public void TheLargestVectors_N24_AreAccepted()
+    {
+        const int n = ExactEnumeration.MaxProbabilitySpins;
+        const double beta = 0.25;
+        var h = Enumerable.Range(0, n).Select(i => (i % 2 == 0 ? 1 : -1) * (1 + i / 8.0)).ToArray();
+        var model = new IsingModel(n, new double[n * n], h, beta);
+        double Energy(long x) => -Enumerable.Range(0, n).Sum(i => h[i] * (((x >> i) & 1) != 0 ? 1 : -1));
+        double Probability(long x) => Enumerable.Range(0, n).Aggregate(1.0, (p, i) =>
+            p * Math.Exp(beta * h[i] * (((x >> i) & 1) != 0 ? 1 : -1)) / (2 * Math.Cosh(beta * h[i])));
+        long[] at = [0, 1, 12345, 1L << 23, 0xABCDEF, (1L << n) - 1];
+        var energies = ExactEnumeration.Energies(model);
+        Assert.That(energies.LongLength, Is.EqualTo(1L << n));
+        foreach (long x in at) NumericAssert.AreEqualAbsolute(Energy(x), energies[x], 1e-9, $"E({x})");
+        energies = null;
+        var p = ExactEnumeration.Probabilities(model);
+        Assert.That(p.LongLength, Is.EqualTo(1L << n));
+        foreach (long x in at) NumericAssert.AreEqualRelative(Probability(x), p[x], 1e-9, $"P({x})");
+    }
+
+    /// <summary>The ground state is the configuration of lowest energy: for independent spins in fields h_i it is s_i =
+    /// sign(h_i), checked for all 2^6 sign patterns in a layout with inner, middle and chunk spins (2 + 3 + 1), serially and
+    /// in parallel; E_0 = -sum |h_i|.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void GroundState_IsTheSignsOfTheFields_ForEveryPattern(bool parallel)
+    {
+        const int n = 6;
+        for (int pattern = 0; pattern < 1 << n; pattern++)
+        {
+            var h = Enumerable.Range(0, n).Select(i => (((pattern >> i) & 1) != 0 ? 1 : -1) * (1 + i / 4.0)).ToArray();
+            var r = ExactEnumeration.Compute(new IsingModel(n, new double[n * n], h, 1),
+                new ExactEnumerationOptions { InnerBits = 2, ChunkBits = 1, Parallel = parallel });
+            Assert.That(r.GroundState, Is.EqualTo(h.Select(v => (sbyte)Math.Sign(v)).ToArray()), $"fields pattern {pattern}");
+            NumericAssert.AreEqualAbsolute(-h.Sum(Math.Abs), r.GroundStateEnergy, 1e-14, $"E_0, pattern {pattern}");
+        }
+    }
+
+    /// <summary>Among tied lowest energies the ground state is the first in enumeration order: with J = 0 and h = 0 every
+    /// configuration has E = 0, and the first one enumerated (chunk 0, all middle and inner spins at their start) is all
+    /// spins -1, whatever the layout (inner only, inner + middle, chunks) and serially or in parallel.</summary>
+    [TestCase(5, 10, null, false)]
+    [TestCase(7, 2, 0, false)]
+    [TestCase(7, 2, 3, false)]
+    [TestCase(7, 2, 3, true)]
+    public void GroundState_AmongTies_IsTheFirstEnumerated(int n, int inner, int? chunk, bool parallel)
+    {
+        var r = ExactEnumeration.Compute(Free(n), new ExactEnumerationOptions { InnerBits = inner, ChunkBits = chunk, Parallel = parallel });
+        Assert.That(r.GroundState, Is.EqualTo(Enumerable.Repeat((sbyte)-1, n).ToArray()));
+        Assert.That(r.GroundStateEnergy, Is.EqualTo(0.0));
+    }
+
+    /// <summary>Chunks whose weight references lie far apart are combined relative to the lowest one: a field of 20 on
+    /// the top (chunk) spin puts the chunks' lowest energies 40 apart, e^{60 * 40} beyond double's range, while ln Z =
+    /// sum_i ln(2 cosh(beta h_i)) stays finite (J = 0), as does &lt;E&gt; = -sum_i h_i tanh(beta h_i). Tolerance 1e-12
+    /// relative (a few roundings per chunk).</summary>
+    [Test]
+    public void ChunksFarApartInEnergy_AreCombinedRelativeToTheLowest()
+    {
+        const int n = 8;
+        const double beta = 60;
+        double[] h = [0.3, -0.2, 0.25, 0.1, -0.15, 0.05, -0.35, 20];
+        var r = ExactEnumeration.Compute(new IsingModel(n, new double[n * n], h, beta),
+            new ExactEnumerationOptions { InnerBits = 3, ChunkBits = 2, Parallel = false });
+        double lnZ = h.Sum(v => Math.Abs(beta * v) + Math.Log(1 + Math.Exp(-2 * Math.Abs(beta * v))));
+        NumericAssert.AreEqualRelative(lnZ, r.LogZ, 1e-12, "ln Z = sum ln(2 cosh(beta h))");
+        NumericAssert.AreEqualRelative(-h.Sum(v => v * Math.Tanh(beta * v)), r.MeanEnergy, 1e-12, "<E> = -sum h tanh(beta h)");
+    }
+
     /// <summary>Chunks: 2^ChunkBits, by default 2^min(6, N - b) with b = min(N, max(1, InnerBits)).</summary>
     [TestCase(16, 10, null, 64, TestName = "ChunkCount: N = 16, the default inner block of 10 leaves 6 chunk bits")]
     [TestCase(14, 10, null, 16, TestName = "ChunkCount: N = 14, 4 bits left above the inner block")]

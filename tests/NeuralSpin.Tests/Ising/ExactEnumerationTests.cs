@@ -142,6 +142,46 @@ public class ExactEnumerationTests
             }
     }
 
+    /// <summary>
+    /// Var(E) keeps its relative accuracy at low temperature, where it is exponentially small beside E^2: for independent
+    /// spins (J = 0) Var(E) = sum_i h_i^2 sech^2(beta h_i) exactly. At beta = 12 with |h_i| in [1, 2] it is about 1e-9 while
+    /// E^2 is about 300, so a difference &lt;E^2&gt; - &lt;E&gt;^2 (or sums of (E - E_0)^2 about a reference E_0 far from
+    /// the ground state, as all spins -1 is for positive fields) would lose every digit (eps E^2 ~ 7e-14 against 1e-9:
+    /// relative error ~1e-4 and worse). Tolerance 1e-10 relative: each excited configuration's deviation from the mean is a
+    /// sum of 2 h_i computed to a few eps, and the closed form has a few roundings per term.
+    /// Ground states: all +1 (positive fields, the case above), all -1 (negative fields), mixed signs; with chunks and rescaling.
+    /// </summary>
+    [TestCase(1.0, 12, 4, 3)]
+    [TestCase(-1.0, 12, 4, 3)]
+    [TestCase(0.0, 12, 10, null)]
+    [TestCase(1.0, 14, 3, 2)]
+    public void EnergyVariance_AtLowTemperature_HasItsRelativeAccuracy(double sign, int n, int inner, int? chunk)
+    {
+        const double beta = 12;
+        var rng = new Random(ModelSeed + n);
+        var h = Enumerable.Range(0, n).Select(i => (sign == 0 ? (i % 2 == 0 ? 1 : -1) : sign) * (1 + rng.NextDouble())).ToArray();
+        var model = new IsingModel(n, new double[n * n], h, beta);
+        var r = ExactEnumeration.Compute(model, new ExactEnumerationOptions { InnerBits = inner, ChunkBits = chunk });
+        double varE = h.Sum(x => { double c = Math.Cosh(beta * x); return x * x / (c * c); });
+        double meanE = -h.Sum(x => x * Math.Tanh(beta * x));
+        NumericAssert.AreEqualRelative(varE, r.EnergyVariance, 1e-10, "Var(E) = sum h^2 sech^2(beta h)");
+        NumericAssert.AreEqualRelative(beta * beta * varE, r.HeatCapacity, 1e-10, "C = beta^2 Var(E)");
+        NumericAssert.AreEqualRelative(meanE, r.MeanEnergy, Tol, "<E> = -sum h tanh(beta h)");
+    }
+
+    /// <summary>The pairwise merge of weighted moments (Chan, Golub and LeVeque): the union of {1, 3} (weights 1, 3) and {5}
+    /// (weight 4) has weight 8, mean (1 + 9 + 20) / 8 = 3.75 and sum of squared deviations
+    /// 1 (2.75)^2 + 3 (0.75)^2 + 4 (1.25)^2 = 15.5; each part as given by its own definition: {1, 3}: weight 4, mean 2.5,
+    /// M2 = 1 (1.5)^2 + 3 (0.5)^2 = 3; {5}: weight 4, mean 5, M2 = 0. All values dyadic, so the comparison is exact.</summary>
+    [Test]
+    public void MergeMoments_IsTheMomentsOfTheUnion()
+    {
+        Assert.That(ExactEnumeration.MergeMoments(4, 2.5, 3, 4, 5, 0), Is.EqualTo((8.0, 3.75, 15.5)));
+        Assert.That(ExactEnumeration.MergeMoments(4, 5, 0, 4, 2.5, 3), Is.EqualTo((8.0, 3.75, 15.5)), "either order");
+        Assert.That(ExactEnumeration.MergeMoments(0, 7, 9, 4, 2.5, 3), Is.EqualTo((4.0, 2.5, 3.0)), "an empty first set");
+        Assert.That(ExactEnumeration.MergeMoments(4, 2.5, 3, 0, 7, 9), Is.EqualTo((4.0, 2.5, 3.0)), "an empty second set");
+    }
+
     [TestCase(12, 1.0, 0.0, 0.8)]
     [TestCase(12, 1.0, 0.1, 1.5)]
     [TestCase(14, -0.5, 0.3, 1.0)]
