@@ -180,6 +180,8 @@ public class ExactEnumerationTests
         Assert.That(ExactEnumeration.MergeMoments(4, 5, 0, 4, 2.5, 3), Is.EqualTo((8.0, 3.75, 15.5)), "either order");
         Assert.That(ExactEnumeration.MergeMoments(0, 7, 9, 4, 2.5, 3), Is.EqualTo((4.0, 2.5, 3.0)), "an empty first set");
         Assert.That(ExactEnumeration.MergeMoments(4, 2.5, 3, 0, 7, 9), Is.EqualTo((4.0, 2.5, 3.0)), "an empty second set");
+        // an empty set leaves the other exactly as it was (0.1 + (1e-17 - 0.1) would round to 0)
+        Assert.That(ExactEnumeration.MergeMoments(0, 0.1, 0, 4, 1e-17, 3), Is.EqualTo((4.0, 1e-17, 3.0)), "an empty first set, exactly");
     }
 
     [TestCase(12, 1.0, 0.0, 0.8)]
