@@ -123,7 +123,9 @@ public sealed class IsingModel
         {
             double row = 0;
             var ji = _j.AsSpan(i * Size, Size);
-            for (int j = i + 1; j < Size; j++) row += ji[j] * s[j];
+            for (int j = i + 1; j < Size; j++)
+                // Stryker disable once Arithmetic : spins are +-1, so J_ij / s_j = J_ij s_j
+                row += ji[j] * s[j];
             e -= s[i] * (row + _h[i]);
         }
         return e;
@@ -134,6 +136,7 @@ public sealed class IsingModel
     {
         double f = _h[i];
         var ji = _j.AsSpan(i * Size, Size);
+        // Stryker disable once Arithmetic : spins are +-1, so J_ij / s_j = J_ij s_j
         for (int j = 0; j < Size; j++) f += ji[j] * s[j];
         return f;
     }
