@@ -154,7 +154,8 @@ public static class LandscapeVerdict
     }
 
     /// <summary>Re-examines the coarse interval [a, b] on grids <see cref="RefineSteps"/> times finer, up to <see cref="RefineLevels"/> levels,
-    /// each across the largest step of the level before (BP up and down on every level; cold start at its left end). With
+    /// each across the largest step of the level before (of equal largest steps the first found, the up sweep's before the down
+    /// sweep's, each in increasing x; BP up and down on every level; cold start at its left end). With
     /// <paramref name="skipZero"/> (the coarse sweeps were degenerate at x = 0) the point x = 0 is left out of steps and hysteresis.</summary>
     public static LandscapeRefinement Refine(IsingModel model, ReadOnlySpan<sbyte> reference, double a, double b, double coarseJump, EntropyLandscapeOptions? options = null,
         bool skipZero = false)
@@ -227,7 +228,9 @@ public static class LandscapeVerdict
             return evidence.Mc is { } m3 && m3.MaxStep <= JumpThreshold
                 ? R(LandscapeKind.SteepContinuous, $"{mcPart}BP jump {I(maxJump)} not refined; the MC curve steps by at most {I(m3.MaxStep)}")
                 : R(LandscapeKind.Unresolved, $"{mcPart}BP jump {I(maxJump)} was not re-examined on a finer grid");
-        var worst = evidence.Refinements.OrderByDescending(r => r.FinestStep / Math.Max(r.CoarseJump, 1e-300)).First();
+        var byShrinkage = evidence.Refinements.OrderByDescending(r => r.FinestStep / Math.Max(r.CoarseJump, 1e-300));
+        // Stryker disable once Linq : Refinements is not empty here (an empty list returned above), so First and FirstOrDefault agree
+        var worst = byShrinkage.First();
         foreach (var r in evidence.Refinements)
             if (r.ConvergedFraction >= MinConvergedFraction && r.FinestStep > JumpThreshold && r.FinestStep > KeptFraction * r.CoarseJump)
                 return R(LandscapeKind.FirstOrder, $"{mcPart}a discontinuity: the jump {I(r.CoarseJump)} in [{I(r.XFrom)}, {I(r.XTo)}] keeps a step of {I(r.FinestStep)} after {r.Levels} refinement levels");

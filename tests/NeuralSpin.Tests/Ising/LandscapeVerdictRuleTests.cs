@@ -38,6 +38,23 @@ public class LandscapeVerdictRuleTests
 
     static double FreeD(double x) => (1 - Math.Tanh(0.25 + x)) / 2;
 
+    const int CwSize = 100;
+
+    /// <summary>A Curie-Weiss ferromagnet J_ij = K/N, N = 100, K = 3/2, h = 0 (BP on it is mean field with K (N - 1)/N up to
+    /// O(1/N)): around the all-up state a loop between the spinodals ±0.21, m ≈ ±0.86 at x = 0 (mean field).</summary>
+    static readonly IsingModel CurieWeiss = CurieWeissModel();
+
+    static IsingModel CurieWeissModel()
+    {
+        var j = new double[CwSize * CwSize];
+        for (int a = 0; a < CwSize; a++) for (int b = 0; b < CwSize; b++) if (a != b) j[a * CwSize + b] = 1.5 / CwSize;
+        return new IsingModel(CwSize, j, new double[CwSize]);
+    }
+
+    static readonly sbyte[] AllUp = Enumerable.Repeat((sbyte)1, CwSize).ToArray();
+
+    static readonly EntropyLandscapeOptions CwOptions = new() { Bp = new BpOptions { Tolerance = 1e-11, MaxIterations = 5000, Damping = 0.3 } };
+
     static IEnumerable<TestCaseData> Checks()
     {
         var sweep = S([0, 0.25], [0.5, 0.5]);
@@ -120,6 +137,15 @@ public class LandscapeVerdictRuleTests
         Assert.That(v.Reason, Does.EndWith("(two BP fixed points without pull from the reference: degenerate, not a loop)"));
         var plain = Decide(S([-0.25, 0, 0.25], [0.5, 0.5, 0.5]));
         Assert.That(plain.Reason, Is.EqualTo("no hysteresis (BP 0), largest step 0 ≤ 0.1"));
+    }
+
+    /// <summary>The point x = 0 is |x| &lt;= 1e-9, the boundary included, for the steps as for the hysteresis: a degenerate
+    /// split at exactly x = 1e-9 (up 0.5, 0.75, 0.5) leaves no step into or out of it (else two steps of 1/4, a jump).</summary>
+    [Test]
+    public void DegenerateSplit_AtExactlyTheZeroTolerance_LeavesNoSteps()
+    {
+        var v = Decide(S([-0.25, LandscapeVerdict.ZeroTolerance, 0.25], [0.5, 0.75, 0.5], [0.5, 0.5, 0.5]));
+        Assert.That((v.Kind, v.DegenerateAtZero, v.MaxHysteresis, v.MaxJump), Is.EqualTo((LandscapeKind.Smooth, true, 0.0, 0.0)), v.Reason);
     }
 
     /// <summary>A BP loop is first-order; the reason quotes the largest gap and at most six of the x where the sweeps split.</summary>
@@ -345,6 +371,23 @@ public class LandscapeVerdictRuleTests
         Assert.That(r.Hysteresis, Is.LessThan(1e-9));
     }
 
+    /// <summary>
+    /// Of equal largest steps the first found is refined (the up sweep's before the down sweep's, each in increasing x). Two
+    /// free spins, s* = (+1, +1), h = (-2450, -6455): m_i = tanh(x + h_i) is exactly ±1 in float64 more than 20 away from
+    /// its crossing, so on [0, 10^4] (steps of 1000) d = (2 - m_1 - m_2) / 4 falls by exactly 1/2 on [2000, 3000] and
+    /// again on [6000, 7000]. The first is refined: steps of 100, again 1/2 on [2400, 2500], then steps of 10, where the
+    /// crossing 2450 is a grid point and the largest step is (tanh 10 - tanh 0) / 4 (to float64 rounding, 1e-15). The
+    /// second would have ended with its crossing 6455 midway between grid points, a step of 2 tanh 5 / 4.
+    /// </summary>
+    [Test]
+    public void Refine_OfEqualLargestSteps_FollowsTheFirst()
+    {
+        var model = new IsingModel(2, new double[4], [-2450, -6455]);
+        var r = LandscapeVerdict.Refine(model, [1, 1], 0, 10_000, 0.5);
+        Assert.That(r.Levels, Is.EqualTo(3));
+        Assert.That(r.FinestStep, Is.EqualTo(Math.Tanh(10) / 4).Within(1e-15));
+    }
+
     /// <summary>A total BP budget of one sweep is halved per level but never below two sweeps per grid point (a budget of
     /// zero would be refused): the refinement runs and, with one fixed point reached in a sweep or two, converges.</summary>
     [Test]
@@ -353,6 +396,30 @@ public class LandscapeVerdictRuleTests
         var r = LandscapeVerdict.Refine(FreeSpin, Up1, -2, 2, 0.625, new EntropyLandscapeOptions { MaxTotalIterations = 1 });
         Assert.That(r.Levels, Is.EqualTo(2));
         Assert.That(r.ConvergedFraction, Is.EqualTo(1.0));
+    }
+
+    /// <summary>
+    /// Each level's sweep gets half the caller's total BP budget (MaxTotalIterations / 2, at least two sweeps per point). A
+    /// two-spin chain with damping 0.9 needs about 200 sweeps per point; T, the sweeps of the 11-point grid of [-2, 2]
+    /// without a cap, is counted here. With a budget of T / 2 the level runs on T / 4, where BP converges at exactly the points
+    /// of a sweep capped at T / 4 (fewer than 80 %, so one level); a cap of T would have let every point converge. The
+    /// hysteresis counts only points where both sweeps converged: the chain is a tree with one BP fixed point, so those
+    /// agree to BP's residual of 1e-10 (the unconverged ones, stopped after 10 damped sweeps, do not).
+    /// </summary>
+    [Test]
+    public void Refine_GivesEachLevelHalfTheCallersBudget()
+    {
+        var pair = new IsingModel(2, [0, 0.5, 0.5, 0], [0, 0]);
+        var options = new EntropyLandscapeOptions { Bp = new BpOptions { Damping = 0.9, Tolerance = 1e-10, MaxIterations = 5000 } };
+        var xs = Enumerable.Range(0, 11).Select(k => -2 + 4.0 * k / 10).ToArray();
+        int Converged(LandscapeSweep s) => s.Up.Count(p => p.Converged) + s.Down.Count(p => p.Converged);
+        long total = EntropyLandscape.Sweep(pair, [1, 1], xs, options).TotalIterations;
+        Assert.That(Converged(EntropyLandscape.Sweep(pair, [1, 1], xs, options with { MaxTotalIterations = total })), Is.EqualTo(22), "a cap of T");
+        var quarter = EntropyLandscape.Sweep(pair, [1, 1], xs, options with { MaxTotalIterations = total / 4 });
+        Assert.That(Converged(quarter), Is.LessThan(0.8 * 22), "a cap of T / 4");
+        var r = LandscapeVerdict.Refine(pair, [1, 1], -2, 2, 0.625, options with { MaxTotalIterations = total / 2 });
+        Assert.That((r.Levels, r.ConvergedFraction), Is.EqualTo((1, Converged(quarter) / 22.0)));
+        Assert.That(r.Hysteresis, Is.LessThan(1e-9));
     }
 
     /// <summary>The caller's options are used: BP limited to one sweep per point on a two-spin chain converges only where its
@@ -376,13 +443,45 @@ public class LandscapeVerdictRuleTests
     [Test]
     public void Refine_StopsAtHysteresis()
     {
-        const int n = 100;
-        var j = new double[n * n];
-        for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) if (a != b) j[a * n + b] = 1.5 / n;
-        var model = new IsingModel(n, j, new double[n]);
-        var options = new EntropyLandscapeOptions { Bp = new BpOptions { Tolerance = 1e-11, MaxIterations = 5000, Damping = 0.3 } };
-        var r = LandscapeVerdict.Refine(model, Enumerable.Repeat((sbyte)1, n).ToArray(), -0.5, 0.5, 0.8, options);
+        var r = LandscapeVerdict.Refine(CurieWeiss, AllUp, -0.5, 0.5, 0.8, CwOptions);
         Assert.That(r.Levels, Is.EqualTo(1));
         Assert.That(r.Hysteresis, Is.GreaterThan(0.5));
+    }
+
+    /// <summary>
+    /// skipZero leaves out only the point x = 0: on [-0.45, 0.55] (no grid point within 1e-9 of 0) the Curie-Weiss loop is
+    /// all there, the sweeps apart by about 0.86 at -0.15 ... 0.15 and each stepping by about 0.86 where it leaves its
+    /// metastable branch beyond a spinodal ±0.2 (mean field 0.21, BP's within O(1/N)): hysteresis and step above 1/2, one level.
+    /// </summary>
+    [Test]
+    public void Refine_SkipZero_KeepsEveryOtherPoint()
+    {
+        var r = LandscapeVerdict.Refine(CurieWeiss, AllUp, -0.45, 0.55, 0.8, CwOptions, skipZero: true);
+        Assert.That(r.Levels, Is.EqualTo(1));
+        Assert.That(r.Hysteresis, Is.GreaterThan(0.5));
+        Assert.That(r.FinestStep, Is.GreaterThan(0.5));
+    }
+
+    /// <summary>
+    /// skipZero leaves out the point x = 0, |x| &lt;= 1e-9 with the boundary included, from the refined steps and hysteresis.
+    /// The Curie-Weiss model on [1e-9, 4] (steps of 0.4), the up sweep seeded with the messages of x = -1/2 (the branch
+    /// opposite to s*): at its first point x = 1e-9 the up sweep stays on that branch, d ≈ (1 + 0.86)/2, while the down
+    /// sweep arrives on the aligned one, d ≈ (1 - 0.86)/2; from x = 0.4 on, beyond the spinodal, there is one fixed point and
+    /// d ≈ (1 - m)/2 with m ≥ 0.95 moves by less than 0.03 per step. Without skipZero that split is hysteresis (above 1/2, one
+    /// level); with it what is left is the aligned branch, one fixed point at every x: no hysteresis (below 1e-6, where BP
+    /// solved to a residual of 1e-11 agrees to ~1e-10), steps of at most 0.1, one level.
+    /// </summary>
+    [Test]
+    public void Refine_SkipZero_LeavesOutXZero_UpToTheZeroTolerance()
+    {
+        var anti = BeliefPropagation.Run(CurieWeiss, CwOptions.Bp with { ExtraFields = Enumerable.Repeat(-0.5, CwSize).ToArray() }).Messages;
+        var seeded = CwOptions with { Bp = CwOptions.Bp with { InitialMessages = anti } };
+        var split = LandscapeVerdict.Refine(CurieWeiss, AllUp, LandscapeVerdict.ZeroTolerance, 4, 0.8, seeded);
+        Assert.That(split.Levels, Is.EqualTo(1));
+        Assert.That(split.Hysteresis, Is.GreaterThan(0.5), "the split at x = 1e-9");
+        var r = LandscapeVerdict.Refine(CurieWeiss, AllUp, LandscapeVerdict.ZeroTolerance, 4, 0.8, seeded, skipZero: true);
+        Assert.That(r.Levels, Is.EqualTo(1));
+        Assert.That(r.Hysteresis, Is.LessThan(1e-6));
+        Assert.That(r.FinestStep, Is.LessThanOrEqualTo(LandscapeVerdict.JumpThreshold));
     }
 }
