@@ -19,8 +19,9 @@ public enum LandscapeKind
 /// <param name="XFrom">Left end of the coarse interval.</param>
 /// <param name="XTo">Right end of the coarse interval.</param>
 /// <param name="CoarseJump">|Δd| of the coarse jump.</param>
-/// <param name="FinestStep">Largest |Δd| between neighbouring converged points of both sweeps on the last refined grid.</param>
-/// <param name="Levels">Refinement levels run (each <see cref="LandscapeVerdict.RefineSteps"/> times finer than the one before).</param>
+/// <param name="FinestStep">Largest |Δd| between neighbouring converged points of both sweeps on the last refined grid (the coarse jump when no level ran).</param>
+/// <param name="Levels">Refinement levels run (each <see cref="LandscapeVerdict.RefineSteps"/> times finer than the one before; fewer than
+/// <see cref="LandscapeVerdict.RefineLevels"/> also where an interval was too narrow to refine in float64).</param>
 /// <param name="ConvergedFraction">Smallest fraction of converged BP points over the refined grids.</param>
 /// <param name="Hysteresis">Largest |d_up - d_down| at points of the refined grids where both sweeps converged.</param>
 public sealed record LandscapeRefinement(double XFrom, double XTo, double CoarseJump, double FinestStep, int Levels, double ConvergedFraction, double Hysteresis);
@@ -156,7 +157,9 @@ public static class LandscapeVerdict
     /// <summary>Re-examines the coarse interval [a, b] on grids <see cref="RefineSteps"/> times finer, up to <see cref="RefineLevels"/> levels,
     /// each across the largest step of the level before (of equal largest steps the first found, the up sweep's before the down
     /// sweep's, each in increasing x; BP up and down on every level; cold start at its left end). With
-    /// <paramref name="skipZero"/> (the coarse sweeps were degenerate at x = 0) the point x = 0 is left out of steps and hysteresis.</summary>
+    /// <paramref name="skipZero"/> (the coarse sweeps were degenerate at x = 0) the point x = 0 is left out of steps and hysteresis.
+    /// An interval too narrow for <see cref="RefineSteps"/> + 1 distinct float64 points is not refined: the step across it
+    /// stands (the coarse jump, with no level run, when that is [a, b] itself).</summary>
     public static LandscapeRefinement Refine(IsingModel model, ReadOnlySpan<sbyte> reference, double a, double b, double coarseJump, EntropyLandscapeOptions? options = null,
         bool skipZero = false)
     {
@@ -169,6 +172,7 @@ public static class LandscapeVerdict
         while (levels < RefineLevels)
         {
             var xs = Enumerable.Range(0, RefineSteps + 1).Select(k => lo + (hi - lo) * k / RefineSteps).ToArray();
+            if (!StrictlyIncreasing(xs)) break;
             var fine = EntropyLandscape.Sweep(model, sStar, xs, options with { MaxTotalIterations = options.MaxTotalIterations is long c ? Math.Max(2L * xs.Length, c / 2) : null });
             levels++;
             int converged = fine.Up.Count(p => p.Converged) + fine.Down.Count(p => p.Converged);
@@ -178,7 +182,7 @@ public static class LandscapeVerdict
                     hyst = Math.Max(hyst, Math.Abs(fine.Up[k].Distance - fine.Down[k].Distance));
             var (s, x0, x1) = LargestStep(fine, skipZero);
             step = s;
-            if (minConverged < MinConvergedFraction || hyst > HysteresisTolerance || step <= JumpThreshold || x1 <= x0) break;
+            if (minConverged < MinConvergedFraction || hyst > HysteresisTolerance || step <= JumpThreshold) break;
             (lo, hi) = (x0, x1);
         }
         return new LandscapeRefinement(a, b, coarseJump, step, levels, minConverged, hyst);
@@ -291,6 +295,17 @@ public static class LandscapeVerdict
         }
     }
 
+    /// <summary>Whether the points of a refined grid are distinct: lo + (hi - lo) k / RefineSteps rounds to repeated values on
+    /// an interval of fewer than about RefineSteps ulps, which no landscape sweep accepts.</summary>
+    static bool StrictlyIncreasing(double[] xs)
+    {
+        for (int k = 1; k < xs.Length; k++)
+            if (!(xs[k] > xs[k - 1])) return false;
+        return true;
+    }
+
+    /// <summary>The largest |Δd| between neighbouring converged points of either sweep (x = 0 left out with <paramref name="skipZero"/>)
+    /// and its interval, low end first; of equal steps the first found. (0, 0, 0) when there is no step.</summary>
     static (double Step, double X0, double X1) LargestStep(LandscapeSweep fine, bool skipZero)
     {
         double best = 0, x0 = 0, x1 = 0;

@@ -388,6 +388,22 @@ public class LandscapeVerdictRuleTests
         Assert.That(r.FinestStep, Is.EqualTo(Math.Tanh(10) / 4).Within(1e-15));
     }
 
+    /// <summary>
+    /// An interval too narrow for 11 distinct float64 points is not refined (a landscape sweep refuses a grid with repeated
+    /// points): [1, 1 + 2^-52] is one ulp wide, so no level runs and the coarse jump stands as the finest step, which the
+    /// rule reads as a discontinuity. [1, 1 + 10 x 2^-52] holds the 11 points 1 + k 2^-52 and is refined (one level: the free
+    /// spin's d moves by less than 1e-15 across it).
+    /// </summary>
+    [Test]
+    public void Refine_AnIntervalTooNarrowForAFinerGrid_KeepsItsStep()
+    {
+        double ulp = Math.Pow(2, -52);
+        var r = LandscapeVerdict.Refine(FreeSpin, Up1, 1, 1 + ulp, 0.5);
+        Assert.That((r.XFrom, r.XTo, r.CoarseJump, r.FinestStep, r.Levels, r.ConvergedFraction, r.Hysteresis), Is.EqualTo((1.0, 1 + ulp, 0.5, 0.5, 0, 1.0, 0.0)));
+        Assert.That(LandscapeVerdict.Decide(new LandscapeEvidence(Jump, [r])).Kind, Is.EqualTo(LandscapeKind.FirstOrder));
+        Assert.That(LandscapeVerdict.Refine(FreeSpin, Up1, 1, 1 + 10 * ulp, 0.5).Levels, Is.EqualTo(1));
+    }
+
     /// <summary>A total BP budget of one sweep is halved per level but never below two sweeps per grid point (a budget of
     /// zero would be refused): the refinement runs and, with one fixed point reached in a sweep or two, converges.</summary>
     [Test]
