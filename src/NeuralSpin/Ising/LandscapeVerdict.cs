@@ -120,8 +120,9 @@ public static class LandscapeVerdict
     public static LandscapeKind Combine(IEnumerable<LandscapeKind> kinds)
     {
         ArgumentNullException.ThrowIfNull(kinds);
-        var list = kinds.ToList();
-        if (list.Count == 0) return LandscapeKind.Unresolved;
+        // an array (Length, not Count) so that a Stryker Count -> Sum mutation does not take the comparison's mutants with it
+        var list = kinds.ToArray();
+        if (list.Length == 0) return LandscapeKind.Unresolved;
         foreach (var k in new[] { LandscapeKind.FirstOrder, LandscapeKind.Unresolved, LandscapeKind.SteepContinuous })
             if (list.Contains(k)) return k;
         return LandscapeKind.Smooth;
@@ -255,9 +256,10 @@ public static class LandscapeVerdict
         var gap = new double[n];
         for (int k = 0; k < n; k++)
             gap[k] = sweep.Up[k].Converged && sweep.Down[k].Converged ? Math.Abs(sweep.Up[k].Distance - sweep.Down[k].Distance) : double.NaN;
-        var over = Enumerable.Range(0, n).Where(k => gap[k] > HysteresisTolerance).ToList();
+        // an array (Length, not Count) so that a Stryker Count -> Sum mutation does not take the comparison's mutants with it
+        var over = Enumerable.Range(0, n).Where(k => gap[k] > HysteresisTolerance).ToArray();
         bool degenerate = false;
-        if (over.Count == 1)
+        if (over.Length == 1)
         {
             int k = over[0];
             bool Agrees(int i) => i >= 0 && i < n && gap[i] <= HysteresisTolerance;
