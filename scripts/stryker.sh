@@ -63,7 +63,7 @@ tests_of() {
     # the halves of Classic take the test classes that reach their files (the theory files are used by the Curie-Weiss,
     # Hopfield, RBM and SK studies and commands): Stryker's coverage pass runs every selected test on the instrumented
     # library, 34 min for the whole Classic folder's tests beside a second run
-    ClassicMf) echo 'FullyQualifiedName~NeuralSpin.Tests.Classic.AgsTheory|FullyQualifiedName~NeuralSpin.Tests.Classic.CurieWeiss|FullyQualifiedName~NeuralSpin.Tests.Classic.HopfieldStudy|FullyQualifiedName~NeuralSpin.Tests.Classic.HopfieldCommand|FullyQualifiedName~NeuralSpin.Tests.Classic.Rbm|FullyQualifiedName~NeuralSpin.Tests.Classic.OptionLimits' ;;
+    ClassicMf) echo 'FullyQualifiedName~NeuralSpin.Tests.Classic.Ags|FullyQualifiedName~NeuralSpin.Tests.Classic.CurieWeiss|FullyQualifiedName~NeuralSpin.Tests.Classic.HopfieldStudy|FullyQualifiedName~NeuralSpin.Tests.Classic.HopfieldCommand|FullyQualifiedName~NeuralSpin.Tests.Classic.Rbm|FullyQualifiedName~NeuralSpin.Tests.Classic.OptionLimits' ;;
     ClassicSk) echo 'FullyQualifiedName~NeuralSpin.Tests.Classic.Sk|FullyQualifiedName~NeuralSpin.Tests.Classic.OptionLimits' ;;
     Classic)   echo 'FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
   esac

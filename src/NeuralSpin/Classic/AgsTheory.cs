@@ -119,13 +119,15 @@ public static class AgsTheory
     // d/dy of erf(y)/y - (2/sqrt pi) e^{-y^2}
     static double LoadSlope(double y) => 2 / SqrtPi * Math.Exp(-y * y) / y - SpecialFunctions.Erf(y) / (y * y) + 4 / SqrtPi * y * Math.Exp(-y * y);
 
-    static readonly Lazy<double> CriticalY = new(() => Bisect(LoadSlope, 0.5, 3.0));
+    // y* = argmax alpha(y), the root of the slope; recomputed on each call (about 55 halvings, microseconds) rather than
+    // cached, so that every caller's value comes from the code as it stands
+    static double CriticalY() => Bisect(LoadSlope, 0.5, 3.0);
 
     /// <summary>alpha_c(T = 0) = max_y alpha(y) = 0.1379: the largest load with a retrieval solution at T = 0.</summary>
-    public static double CriticalLoad => ZeroTemperatureLoad(CriticalY.Value);
+    public static double CriticalLoad => ZeroTemperatureLoad(CriticalY());
 
     /// <summary>m at alpha_c(T = 0) (= erf(y*) = 0.967): the size of the jump of m(alpha) to 0.</summary>
-    public static double CriticalOverlap => SpecialFunctions.Erf(CriticalY.Value);
+    public static double CriticalOverlap => SpecialFunctions.Erf(CriticalY());
 
     /// <summary>
     /// The T = 0 retrieval solution (the larger-m root of sqrt(2 alpha) = erf(y)/y - (2/sqrt pi) e^{-y^2}); null when
@@ -135,8 +137,8 @@ public static class AgsTheory
     {
         CheckAlpha(alpha);
         if (alpha == 0) return new AgsState(0, 0, 1, 1, 1, -0.5, true, 0);
-        double yStar = CriticalY.Value;
-        if (alpha > CriticalLoad) return null;
+        double yStar = CriticalY();
+        if (alpha > ZeroTemperatureLoad(yStar)) return null;
         double hi = 1 / Math.Sqrt(2 * alpha) + 1; // alpha(y) <= 1/(2 y^2) < alpha there
         double y = Bisect(t => ZeroTemperatureLoad(t) - alpha, yStar, hi);
         double m = SpecialFunctions.Erf(y);
@@ -220,7 +222,7 @@ public static class AgsTheory
             r2 += w * g2 * (phiM + phiP);
             // Stryker disable once Statement : the log-cosh sum is only skipped for speed; callers passing false discard it
             if (!withLogCosh) continue;
-            double g3 = t < 30 ? Math.Log(1 + en) / en : 1 - en / 2; // e^t ln(1 + e^{-t})
+            double g3 = CurieWeiss.Log1p(en) / en; // e^t ln(1 + e^{-t}), accurate also where 1 + e^{-t} rounds to 1
             r3 += w * g3 * (phiM + phiP);
         }
         return (t1 + pref * r1, t2 + pref * r2, lc + pref * r3 / beta);
@@ -276,8 +278,7 @@ public static class AgsTheory
 
     static double RFrom(double q, double beta)
     {
-        double d = 1 - beta * (1 - q);
-        if (d < PhysicalFloor) d = PhysicalFloor;
+        double d = Math.Max(1 - beta * (1 - q), PhysicalFloor);
         return q / (d * d);
     }
 
@@ -336,20 +337,32 @@ public static class AgsTheory
     /// <summary>m(alpha, T) of the retrieval branch, 0 where it does not exist.</summary>
     public static double RetrievalOverlap(double alpha, double temperature) => Retrieval(alpha, temperature)?.M ?? 0;
 
-    /// <summary>alpha_M(T): the largest load with a retrieval solution at temperature T (the T_M line read along alpha), 0 for T &gt;= 1.</summary>
+    /// <summary>
+    /// alpha_M(T): the largest load with a retrieval solution at temperature T (the T_M line read along alpha), 0 for T &gt;= 1
+    /// (and where no load in (0, 0.16 / 2^<see cref="LimitHalvings"/>] has one). The answer is the lower end of a bracket
+    /// [lo, hi] halved from [0, 0.16] until hi - lo &lt;= <see cref="LimitResolution"/> hi: a load with a retrieval solution,
+    /// within that relative distance of the first load without one. A relative resolution keeps alpha_M(T) resolved as it
+    /// vanishes like (1 - T)^2 towards T = 1 (6.5e-6 at T = 0.995).
+    /// </summary>
     public static double RetrievalLimitLoad(double temperature)
     {
         if (!(temperature >= 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "T must be >= 0");
         if (temperature == 0) return CriticalLoad;
         if (temperature >= 1) return 0;
         double lo = 0, hi = 0.16;
-        for (int k = 0; k < 20; k++) // resolution 0.16 / 2^20 = 1.5e-7 in alpha
+        for (int k = 0; k < LimitHalvings && hi - lo > LimitResolution * hi; k++)
         {
             double mid = 0.5 * (lo + hi);
             if (Retrieval(mid, temperature) is not null) lo = mid; else hi = mid;
         }
-        return 0.5 * (lo + hi);
+        return lo;
     }
+
+    /// <summary>The relative resolution of <see cref="RetrievalLimitLoad"/>: 1e-6, far inside the <see cref="LimitBackoff"/> of the global-stability search.</summary>
+    public const double LimitResolution = 1e-6;
+
+    /// <summary>The most halvings of <see cref="RetrievalLimitLoad"/>: its bracket is then below 0.16 / 2^64 = 9e-21.</summary>
+    public const int LimitHalvings = 64;
 
     /// <summary>
     /// alpha_c(T) of the T_c line: the load at which the retrieval and spin-glass free energies are equal (retrieval
@@ -357,7 +370,9 @@ public static class AgsTheory
     /// </summary>
     public static double GlobalStabilityLoad(double temperature) => GlobalStabilityLoad(temperature, null);
 
-    static double GlobalStabilityLoad(double temperature, double? retrievalLimit)
+    /// <summary>As <see cref="GlobalStabilityLoad(double)"/> with alpha_M(T) given (the phase diagram has it already); NaN when the free
+    /// energies do not cross between the smallest load and that limit, or when no retrieval solution exists at the limit.</summary>
+    internal static double GlobalStabilityLoad(double temperature, double? retrievalLimit)
     {
         if (!(temperature >= 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "T must be >= 0");
         if (temperature == 0) return GlobalStabilityLoadZeroTemperature();
@@ -406,8 +421,11 @@ public static class AgsTheory
         return alpha;
     }
 
-    // root of f on [a, b] with f(a), f(b) of opposite signs, to rounding
-    static double Bisect(Func<double, double> f, double a, double b)
+    /// <summary>
+    /// A root of f on [a, b] with f(a), f(b) of opposite signs (or f(b) NaN), to adjacent doubles: the end whose sign f(mid)
+    /// shares moves to mid; a NaN value counts as beyond the root (b moves).
+    /// </summary>
+    internal static double Bisect(Func<double, double> f, double a, double b)
     {
         double fa = f(a);
         for (int k = 0; k < 200; k++)

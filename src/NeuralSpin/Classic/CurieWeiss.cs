@@ -117,10 +117,15 @@ public static class CurieWeiss
         return Math.Log(2) - 0.5 * ((1 + a) * Log1p(a) + (1 - a) * Log1p(-a));
     }
 
-    /// <summary>The mean-field free energy per spin f(m) = -J m^2/2 - h m - T s(m) (the Landau function of the Curie-Weiss model).</summary>
-    public static double FreeEnergy(double m, double temperature, double field, double coupling = 1.0) =>
-        // Stryker disable once Equality : at T = 0 the entropy term is 0 * s(m) = 0 (s is finite for every m), so T >= 0 gives the same f
-        -0.5 * coupling * m * m - field * m - (temperature > 0 ? temperature * BinaryEntropy(m) : 0.0);
+    /// <summary>
+    /// The mean-field free energy per spin f(m) = -J m^2/2 - h m - T s(m) (the Landau function of the Curie-Weiss model;
+    /// T &gt;= 0: at T = 0 the entropy term is 0 s(m) = 0, s being finite for every m).
+    /// </summary>
+    public static double FreeEnergy(double m, double temperature, double field, double coupling = 1.0)
+    {
+        if (!(temperature >= 0)) throw new ArgumentOutOfRangeException(nameof(temperature), $"T must be >= 0, got {temperature}");
+        return -0.5 * coupling * m * m - field * m - temperature * BinaryEntropy(m);
+    }
 
     /// <summary>
     /// f''(m) = -J + T/(1 - m^2), +infinity at |m| = 1 (for T &gt; 0 the entropy's slope diverges there; at T = 0 the
@@ -131,9 +136,8 @@ public static class CurieWeiss
         if (Math.Abs(m) >= 1) return double.PositiveInfinity;
         // Stryker disable once Equality : at T = 0 the general form is -J + 0 / q = -J as well (q > 0 inside (-1, 1))
         if (temperature <= 0) return -coupling;
-        double q = (1 - m) * (1 + m);
-        // Stryker disable once Equality : |m| < 1 here, so q = (1 - m)(1 + m) > 0 and q < 0 never differs from q <= 0
-        return q <= 0 ? double.PositiveInfinity : -coupling + temperature / q;
+        // |m| < 1 here, so both factors are at least 2^-53 and q = (1 - m)(1 + m) > 0
+        return -coupling + temperature / ((1 - m) * (1 + m));
     }
 
     /// <summary>
@@ -170,8 +174,9 @@ public static class CurieWeiss
                 // at h = 0, F is odd: the lower root is exactly minus the upper one (set so, bit for bit)
                 if (fLo >= 0) roots.Add(h == 0 && roots.Count == 1 ? -roots[0] : Bisect(F, -1, -ms, increasing: true));
                 // the middle root exists when both outer ones do; at a tangency (F(+-m*) = 0, the spinodal) it has
-                // merged with the outer root at +-m*, which the bisection above returns
-                if (fHi < 0 && fLo > 0) roots.Add(h == 0 ? 0.0 : Bisect(F, -ms, ms, increasing: false));
+                // merged with the outer root at +-m*, which the bisection above returns (at h = 0 the first midpoint of the
+                // symmetric bracket is 0 exactly, a root of the odd F, so the middle root is 0 bit for bit)
+                if (fHi < 0 && fLo > 0) roots.Add(Bisect(F, -ms, ms, increasing: false));
             }
         }
         roots.Sort();

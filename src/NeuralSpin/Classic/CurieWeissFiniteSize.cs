@@ -52,7 +52,7 @@ public static class CurieWeissFiniteSize
     /// <summary>ln binom(N, k) for k = 0..N (cumulative sums of ln i; absolute error about 1e-16 N ln N).</summary>
     public static double[] LogBinomials(int n)
     {
-        if (n < 0 || n > MaxSize) throw new ArgumentOutOfRangeException(nameof(n), $"N must lie in [0, {MaxSize}]");
+        CheckSize(n, 0);
         var lf = new double[n + 1];
         for (int i = 2; i <= n; i++) lf[i] = lf[i - 1] + Math.Log(i);
         var lb = new double[n + 1];
@@ -97,15 +97,20 @@ public static class CurieWeissFiniteSize
             e += pk * EnergyOf(n, 2 * k - n, field, coupling);
         }
         double logZ = max + Math.Log(z); // ln of sum_k binom e^{-(E - E_min)/T}
-        // Stryker disable once Equality : at T = 0, (E_min - 0 * ln Z) / N = E_min / N (ln Z is finite: the largest weight is 1)
-        double f = temperature > 0 ? (minE - temperature * logZ) / n : minE / n;
+        double f = (minE - temperature * logZ) / n; // at T = 0, E_min / N (ln Z is finite: the largest weight is 1)
         double lnZ = temperature > 0 ? logZ - minE / temperature : logZ;
         return new FiniteSizeResult(n, temperature, field, coupling, lnZ, f, mm, ma, m2, e / n, p);
     }
 
+    /// <summary>Refuses N outside [<paramref name="smallest"/>, <see cref="MaxSize"/>].</summary>
+    internal static void CheckSize(int n, int smallest)
+    {
+        if (n < smallest || n > MaxSize) throw new ArgumentOutOfRangeException(nameof(n), $"N must lie in [{smallest}, {MaxSize}], got {n}");
+    }
+
     static int Check(int n, double temperature, double field, double coupling)
     {
-        if (n < 1 || n > MaxSize) throw new ArgumentOutOfRangeException(nameof(n), $"N must lie in [1, {MaxSize}], got {n}");
+        CheckSize(n, 1);
         if (!(temperature >= 0 && double.IsFinite(temperature))) throw new ArgumentOutOfRangeException(nameof(temperature), $"T must be finite and >= 0, got {temperature}");
         if (!double.IsFinite(field)) throw new ArgumentOutOfRangeException(nameof(field), $"h must be finite, got {field}");
         CurieWeiss.CheckCoupling(coupling);

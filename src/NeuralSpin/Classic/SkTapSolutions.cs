@@ -145,7 +145,7 @@ public static class SkTapSolutions
         var j = instance.Coupling;
         var result = new SkTapContinuation[temperatures.Count];
         int done = 0;
-        Parallel.For(0, temperatures.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, ti =>
+        Parallel.For(0, temperatures.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, (int ti) =>
         {
             double t = temperatures[ti], beta = 1 / t;
             int reached = 0;
@@ -155,7 +155,8 @@ public static class SkTapSolutions
             {
                 var c = TapNewton.ContinueInField(j, beta, xi, startField * instance.CouplingScale);
                 if (c.FirstFold is { } fold) folds.Add(fold);
-                if (c.AtZeroField is not { Converged: true } z) continue;
+                var z = c.AtZeroField;
+                if (z is null || !z.Converged) continue;
                 if (TapSolver.Residuals(j, beta, default, z.Magnetizations).Max(Math.Abs) >= ZeroFieldResidual) continue;
                 reached++;
                 if (EdwardsAnderson(z.Magnetizations) <= NonTrivialThreshold) continue;
@@ -196,7 +197,7 @@ public static class SkTapSolutions
         options ??= new TapFixedPointOptions();
         var result = new SkTapTemperature[temperatures.Count];
         int done = 0;
-        Parallel.For(0, temperatures.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
+        Parallel.For(0, temperatures.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, (int i) =>
         {
             double t = temperatures[i];
             var found = TapFixedPoints.Find(instance.ToIsingModel(1 / t), options);

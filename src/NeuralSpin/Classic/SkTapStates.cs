@@ -191,7 +191,7 @@ public static class SkTapStates
         int nt = temperatures.Count;
         var found = new Seeded[instances.Count, nt][];
         int done = 0;
-        Parallel.For(0, instances.Count * nt, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, k =>
+        Parallel.For(0, instances.Count * nt, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, (int k) =>
         {
             int inst = k / nt, ti = k % nt;
             found[inst, ti] = Search(instances[inst], temperatures[ti], options, ti);
@@ -210,7 +210,7 @@ public static class SkTapStates
         }
 
         var branches = new List<SkTapBranch>[instances.Count];
-        Parallel.For(0, instances.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, inst =>
+        Parallel.For(0, instances.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, (int inst) =>
         {
             var list = new List<SkTapBranch>();
             for (int ti = 0; ti < nt; ti++)

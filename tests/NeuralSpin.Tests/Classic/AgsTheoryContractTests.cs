@@ -267,22 +267,6 @@ public class AgsTheoryContractTests
     }
 
     /// <summary>
-    /// alpha_M(T) by 20 halvings of [0, 0.16]: the answer is the midpoint of a cell of width w = 0.16 / 2^20, i.e. an odd
-    /// multiple of w/2 (1e-6 in units of w/2), with the retrieval solution at the cell's lower end and none at its upper end
-    /// (T = 0.4).
-    /// </summary>
-    [Test]
-    public void RetrievalLimitLoad_IsTheMidpointOfTheLastCell()
-    {
-        double w = 0.16 / (1 << 20), a = AgsTheory.RetrievalLimitLoad(0.4);
-        double halves = a / (w / 2);
-        Assert.That(halves, Is.EqualTo(Math.Round(halves)).Within(1e-6));
-        Assert.That(Math.Round(halves) % 2, Is.EqualTo(1), "an odd multiple of w/2");
-        Assert.That(AgsTheory.Retrieval(a - w / 2, 0.4), Is.Not.Null, "retrieval at the lower end");
-        Assert.That(AgsTheory.Retrieval(a + w / 2, 0.4), Is.Null, "none at the upper end");
-    }
-
-    /// <summary>
     /// A start at the edge of the physical region, q0 = 0.5 at T = 0.5 (d = 1 - beta (1 - q0) = 0 exactly): r is floored at
     /// q0 / 1e-24 (finite), so the noise sqrt(alpha r) ~ 1.6e11 swamps m: one step gives m = erf(m / (s sqrt 2)) + O(1/(beta s))
     /// ~ 1e-11 and q = 1 - O(1/(beta s)) ~ 1 - 1e-11, instead of failing on an infinite r.

@@ -56,10 +56,58 @@ public class CurieWeissContractTests
             () => CurieWeissFiniteSize.Compute(3, 1, 0, 1, [0.0, 1.0, 0.0])).ToCase();
         yield return Range("LogBinomials: N >= 0", "n", "N must lie in [0, 50000000]", () => CurieWeissFiniteSize.LogBinomials(-1)).ToCase();
         yield return Range("LogBinomials: N <= MaxSize", "n", "N must lie in [0, 50000000]", () => CurieWeissFiniteSize.LogBinomials(CurieWeissFiniteSize.MaxSize + 1)).ToCase();
+        yield return Range("FreeEnergy: T >= 0", "temperature", "T must be >= 0", () => CurieWeiss.FreeEnergy(0.5, -1e-300, 0)).ToCase();
+        yield return Range("FreeEnergy: T not NaN", "temperature", "T must be >= 0", () => CurieWeiss.FreeEnergy(0.5, double.NaN, 0)).ToCase();
+        const string pairs = "need at least two (x, y) pairs of equal count";
+        yield return Arg("PowerFit: equal counts", null, pairs, () => PowerFit.Fit([1.0, 2, 3], [1.0, 2])).ToCase();
+        yield return Arg("PowerFit: equal counts (y longer)", null, pairs, () => PowerFit.Fit([1.0, 2], [1.0, 2, 3])).ToCase();
+        yield return Arg("PowerFit: two pairs", null, pairs, () => PowerFit.Fit([1.0], [1.0])).ToCase();
+        yield return Arg("PowerFit: x > 0 (zero)", null, "x must be > 0", () => PowerFit.Fit([1.0, 0], [1.0, 2])).ToCase();
+        yield return Arg("PowerFit: x > 0 (negative)", null, "x must be > 0", () => PowerFit.Fit([-1.0, 2], [1.0, 2])).ToCase();
+        yield return Arg("PowerFit: y > 0 (zero)", null, "y must be > 0", () => PowerFit.Fit([1.0, 2], [0.0, 2])).ToCase();
+        yield return Arg("PowerFit: y > 0 (negative)", null, "y must be > 0", () => PowerFit.Fit([1.0, 2], [1.0, -2])).ToCase();
     }
 
     [TestCaseSource(nameof(Checks))]
     public void BadArguments_AreRefused(ArgumentCheck check) => check.Verify();
+
+    /// <summary>
+    /// The size check shared by <see cref="CurieWeissFiniteSize.LogBinomials"/> (N &gt;= 0) and Compute (N &gt;= 1) at its upper
+    /// end: N = MaxSize is accepted, MaxSize + 1 refused (checked directly: arrays of MaxSize + 1 entries would take 0.8 GB).
+    /// </summary>
+    [Test]
+    public void FiniteSize_SizeCheck_AcceptsMaxSizeItself()
+    {
+        Assert.DoesNotThrow(() => CurieWeissFiniteSize.CheckSize(CurieWeissFiniteSize.MaxSize, 0));
+        Assert.DoesNotThrow(() => CurieWeissFiniteSize.CheckSize(CurieWeissFiniteSize.MaxSize, 1));
+        Assert.DoesNotThrow(() => CurieWeissFiniteSize.CheckSize(1, 1));
+        Assert.DoesNotThrow(() => CurieWeissFiniteSize.CheckSize(0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CurieWeissFiniteSize.CheckSize(CurieWeissFiniteSize.MaxSize + 1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CurieWeissFiniteSize.CheckSize(0, 1));
+    }
+
+    /// <summary>
+    /// At h = 0 below T_c, F(m) = m - tanh(J m / T) is odd, so the three roots are -m_0, 0, m_0 with the lower root exactly minus
+    /// the upper one and the middle one exactly 0, bit for bit (the magnetised branches are degenerate and reported as such),
+    /// on a grid of T / J from 0.02 to 0.98 and J from 0.3 to 4.
+    /// </summary>
+    [Test]
+    public void Solve_AtZeroField_RootsAreExactlySymmetric()
+    {
+        int cases = 0;
+        foreach (double j in new[] { 0.3, 1.0, 1.7, 4.0 })
+            for (double r = 0.02; r < 0.99; r += 0.04)
+            {
+                var s = CurieWeiss.Solve(r * j, 0, j);
+                Assert.That(s.Branches, Has.Count.EqualTo(3), $"T/J = {r}, J = {j}");
+                Assert.That(s.Branches[0].M, Is.EqualTo(-s.Branches[2].M), $"lower root = -upper, T/J = {r}, J = {j}");
+                Assert.That(s.Branches[1].M, Is.EqualTo(0.0), $"middle root, T/J = {r}, J = {j}");
+                Assert.That(s.Branches[0].FreeEnergy, Is.EqualTo(s.Branches[2].FreeEnergy), "degenerate free energies");
+                Assert.That(s.Degenerate, Is.True);
+                cases++;
+            }
+        Assert.That(cases, Is.EqualTo(4 * 25));
+    }
 
     /// <summary>The boundary values that must pass: T = 0 and N = 1, two fit points, reducedMax just below 1, ln binom(0, 0) = 0.</summary>
     [Test]
