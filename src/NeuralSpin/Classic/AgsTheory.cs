@@ -222,7 +222,7 @@ public static class AgsTheory
             r2 += w * g2 * (phiM + phiP);
             // Stryker disable once Statement : the log-cosh sum is only skipped for speed; callers passing false discard it
             if (!withLogCosh) continue;
-            double g3 = CurieWeiss.Log1p(en) / en; // e^t ln(1 + e^{-t}), accurate also where 1 + e^{-t} rounds to 1
+            double g3 = Elementary.Log1p(en) / en; // e^t ln(1 + e^{-t}), accurate also where 1 + e^{-t} rounds to 1
             r3 += w * g3 * (phiM + phiP);
         }
         return (t1 + pref * r1, t2 + pref * r2, lc + pref * r3 / beta);

@@ -114,7 +114,7 @@ public static class CurieWeiss
         double a = Math.Abs(m);
         if (a >= 1) return 0;
         // (1+a) log1p(a) + (1-a) log1p(-a), accurate for small a
-        return Math.Log(2) - 0.5 * ((1 + a) * Log1p(a) + (1 - a) * Log1p(-a));
+        return Math.Log(2) - 0.5 * ((1 + a) * Elementary.Log1p(a) + (1 - a) * Elementary.Log1p(-a));
     }
 
     /// <summary>
@@ -281,14 +281,6 @@ public static class CurieWeiss
             if ((v < 0) == increasing) lo = mid; else hi = mid;
         }
         return Math.Abs(f(lo)) <= Math.Abs(f(hi)) ? lo : hi;
-    }
-
-    /// <summary>ln(1 + x), accurate for small |x| (x &gt; -1).</summary>
-    internal static double Log1p(double x)
-    {
-        double u = 1 + x;
-        if (u == 1) return x;
-        return Math.Log(u) * x / (u - 1);
     }
 }
 

@@ -1,4 +1,5 @@
 using NeuralSpin.Ising;
+using NeuralSpin.Numerics;
 
 namespace NeuralSpin.Classic;
 
@@ -158,7 +159,7 @@ public sealed class Rbm
         if (Math.Abs(u) < 1)
         {
             double sh = Math.Sinh(0.5 * u), ch = Math.Sqrt(1 + sh * sh); // sinh u = 2 sinh(u/2) cosh(u/2)
-            logRatio = CurieWeiss.Log1p(2 * sh * (sh + t * ch));
+            logRatio = Elementary.Log1p(2 * sh * (sh + t * ch));
         }
         else logRatio = LogTwoCosh(c + u) - LogTwoCosh(c);
         return logRatio - t * u - 0.5 * g * u * u;
@@ -168,7 +169,7 @@ public sealed class Rbm
     public static double LogTwoCosh(double x)
     {
         double a = Math.Abs(x);
-        return a + CurieWeiss.Log1p(Math.Exp(-2 * a));
+        return a + Elementary.Log1p(Math.Exp(-2 * a));
     }
 
     void CheckVisible(ReadOnlySpan<sbyte> v)

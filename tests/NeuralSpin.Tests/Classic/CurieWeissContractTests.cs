@@ -155,19 +155,6 @@ public class CurieWeissContractTests
     }
 
     /// <summary>
-    /// ln(1 + x): exact for |x| below an ulp of 1 (returns x), ln 1.5 and ln 0.5 at x = +-0.5, and x - x^2/2 + x^3/3 at
-    /// x = 1e-6 (the next term is 2.5e-25, relative 1e-15 covers rounding).
-    /// </summary>
-    [Test]
-    public void Log1p_ByHand()
-    {
-        Assert.That(CurieWeiss.Log1p(1e-20), Is.EqualTo(1e-20));
-        NumericAssert.AreEqualRelative(Math.Log(1.5), CurieWeiss.Log1p(0.5), 1e-15, "ln 1.5");
-        NumericAssert.AreEqualRelative(Math.Log(0.5), CurieWeiss.Log1p(-0.5), 1e-15, "ln 0.5");
-        NumericAssert.AreEqualRelative(1e-6 - 0.5e-12 + 1e-18 / 3, CurieWeiss.Log1p(1e-6), 1e-15, "series at 1e-6");
-    }
-
-    /// <summary>
     /// f(m) = -J m^2/2 - h m - T s(m) at m = 0.4, h = 0.3, J = 2: -0.16 - 0.12 = -0.28 at T = 0 (no entropy term), and
     /// -0.28 - 0.5 s(0.4) at T = 0.5, s from plain logarithms; at m = -0.4 the field term changes sign: -0.16 + 0.12 - 0.5 s(0.4).
     /// Relative 1e-14.
