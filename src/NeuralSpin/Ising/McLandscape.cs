@@ -257,7 +257,9 @@ public static class McLandscape
                 e /= _n;
                 qSum += q; eSum += e;
                 // Stryker disable once Assignment : subtracting negates every batch mean, which leaves their spread unchanged
-                qb += q; eb += e;
+                qb += q;
+                // Stryker disable once Assignment : subtracting negates every batch mean, which leaves their spread unchanged
+                eb += e;
                 if ((t + 1) % batch == 0) { qMeans.Add(qb / batch); eMeans.Add(eb / batch); qb = 0; eb = 0; }
             }
             return new Raw(x, qSum / used, qMeans.StandardError, eSum / used, eMeans.StandardError);
