@@ -6,7 +6,7 @@
 #                                 parts (IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo, 400-800 mutants each)
 #                                 whose reports add up to Ising's,
 #                                 Tap in two (TapCurve TapSolve; TapCurve also in two halves, TapSearch TapLambda), Classic in two (ClassicMf: Curie-Weiss and AGS;
-#                                 ClassicSk: the SK files)
+#                                 ClassicSk: the SK files, also in three parts: ClassicSkFinite, ClassicSkRs, ClassicSkTap)
 #   scripts/stryker.sh --since [BASE]
 #                                 the files of the core changed since BASE (default: the commit in
 #                                 .ci/mutation-base, where the recorded per-folder scores were measured), mutated
@@ -64,7 +64,7 @@ tests_of() {
     # Hopfield, RBM and SK studies and commands): Stryker's coverage pass runs every selected test on the instrumented
     # library, 34 min for the whole Classic folder's tests beside a second run
     ClassicMf) echo 'FullyQualifiedName~NeuralSpin.Tests.Classic.Ags|FullyQualifiedName~NeuralSpin.Tests.Classic.CurieWeiss|FullyQualifiedName~NeuralSpin.Tests.Classic.HopfieldStudy|FullyQualifiedName~NeuralSpin.Tests.Classic.HopfieldCommand|FullyQualifiedName~NeuralSpin.Tests.Classic.Rbm|FullyQualifiedName~NeuralSpin.Tests.Classic.OptionLimits' ;;
-    ClassicSk) echo 'FullyQualifiedName~NeuralSpin.Tests.Classic.Sk|FullyQualifiedName~NeuralSpin.Tests.Classic.OptionLimits' ;;
+    ClassicSk*) echo 'FullyQualifiedName~NeuralSpin.Tests.Classic.Sk|FullyQualifiedName~NeuralSpin.Tests.Classic.OptionLimits' ;;
     Classic)   echo 'FullyQualifiedName~NeuralSpin.Tests.Classic' ;;
   esac
 }
@@ -93,6 +93,11 @@ globs_of() {
     # Classic's theory files in two parts (1,800 lines, about 1,000-1,400 mutants together: more than a session holds)
     ClassicMf)     for f in $classic_mf; do echo "**/Classic/$f.cs"; done ;;
     ClassicSk)     for f in $classic_sk; do echo "**/Classic/$f.cs"; done ;;
+    # ClassicSk (552 mutants) in three parts: its mutants cost 15-35 s each (the finite-size study's tests and many
+    # timeouts), about 4.4 per minute at concurrency 2, so the whole part does not fit in a session
+    ClassicSkFinite) echo '**/Classic/SkFiniteSize.cs' ;;
+    ClassicSkRs)   for f in SkReplicaSymmetric SkLinearizedTap; do echo "**/Classic/$f.cs"; done ;;
+    ClassicSkTap)  for f in SkTapSolutions SkTapStates; do echo "**/Classic/$f.cs"; done ;;
   esac
 }
 
@@ -167,7 +172,7 @@ for run in "$@"; do
   for folder in "${parts[@]}"; do
     g=$(globs_of "$folder")
     if [ -z "$g" ]; then
-      echo "unknown folder $folder (Replica SpinModel Spectra Tap TapCurve TapSearch TapLambda TapSolve Ising IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo Classic ClassicMf ClassicSk)"; exit 2
+      echo "unknown folder $folder (Replica SpinModel Spectra Tap TapCurve TapSearch TapLambda TapSolve Ising IsingInverse IsingBp IsingMc IsingExact IsingConfig IsingThermo Classic ClassicMf ClassicSk ClassicSkFinite ClassicSkRs ClassicSkTap)"; exit 2
     fi
     for x in $g; do globs+=("$x"); done
     tests="${tests:+$tests|}$(tests_of "$folder")"; folders="$folders $folder"
