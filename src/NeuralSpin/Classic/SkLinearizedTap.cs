@@ -82,7 +82,8 @@ public static class SkLinearizedTap
         if (!(level >= 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the level must lie in [0, 1)");
         using var curve = new LambdaMinCurve(instance.Coupling, null, options ?? DefaultCurveOptions);
         var min = TransitionSearch.GlobalMinimum(curve, betaMax, tolerance: MinimumTolerance);
-        // the certified lower bound decides: above the level (beyond the slack) no crossing can exist
+        // the certified lower bound decides: above the level (beyond the slack) no crossing can exist, and the search would
+        // return none either, so the tests save only time; a bound exactly at the level plus the slack is a tie
         double? atLevel = min.CertifiedLowerBound <= level + TransitionSearch.CertificationSlack ? TransitionSearch.FirstCrossing(curve, level, betaMax) : null;
         double? zero = min.CertifiedLowerBound <= TransitionSearch.CertificationSlack ? TransitionSearch.FirstCrossing(curve, 0, betaMax) : null;
         return new SkCurveMinimum(instance.Size, instance.Seed, min.Beta, min.Value, atLevel, zero);

@@ -1,6 +1,8 @@
 using NUnit.Framework;
 using NeuralSpin.Classic;
 using NeuralSpin.Numerics;
+using NeuralSpin.SpinModel;
+using NeuralSpin.Tap;
 using NeuralSpin.Tests.Support;
 
 namespace NeuralSpin.Tests.Classic;
@@ -102,6 +104,61 @@ public class SkLinearizedTapTests
         Assert.That(r.BetaAtLevel, Is.Not.Null.And.LessThan(r.BetaStar));
         NumericAssert.AreEqualAbsolute(0.2, SkLinearizedTap.Curve(inst, new[] { r.BetaAtLevel!.Value })[0].Value, 1e-8, "lambda_min at the crossing");
         Assert.That(r.BetaZero.HasValue, Is.EqualTo(r.MinValue <= 0), "a zero exists exactly when the minimum is not positive");
+    }
+
+    [Test]
+    public void Transition_AtTheLevelZero_AndAtALevelTheCurveOnlyTouches()
+    {
+        // Over (0, 0.5] the curve of an N = 200 instance only falls (about (1 - beta)^2), so its minimum, about 0.3, is at
+        // beta_max: level 0 is admissible and neither it nor zero is reached. A level equal to that minimum is touched at
+        // beta_max: the certified lower bound lies within the slack of the level, so the crossing is searched for and the
+        // touching minimiser returned (1e-6: the end point, located well within the search's relative width).
+        var inst = SkInstances.Draw(200, 1.0, CurveSeed);
+        var atZero = SkLinearizedTap.Transition(inst, 0.5, 0);
+        Assert.That(atZero.MinValue, Is.InRange(0.2, 0.4), "the minimum at beta_max = 0.5");
+        Assert.That(atZero.BetaAtLevel, Is.Null);
+        Assert.That(atZero.BetaZero, Is.Null);
+        var touching = SkLinearizedTap.Transition(inst, 0.5, atZero.MinValue);
+        Assert.That(touching.BetaAtLevel, Is.Not.Null, "a level the curve touches at its minimum is reached");
+        NumericAssert.AreEqualAbsolute(0.5, touching.BetaAtLevel!.Value, 1e-6, "the touching point");
+    }
+
+    [Test]
+    public void Transition_FindsTheZero_OfACouplingWithAClosedFormCurve()
+    {
+        // J = (theta/N)(1 1^T - I): the uniform vector is an eigenvector of J (eigenvalue a = theta (N - 1)/N, the others
+        // -theta/N) and d_i = (N - 1) theta^2/N^2 = a^2/(N - 1) for every i, so I - M(beta) = (1 + beta^2 d) I - beta J and
+        // lambda_min(beta) = 1 - a beta + a^2 beta^2/(N - 1) exactly, whose first zero is
+        // beta_0 = (N - 1)/(2a) (1 - sqrt(1 - 4/(N - 1))). N = 40, theta = 1.5: beta_0 = 0.7049, and over (0, 2] the
+        // curve only falls (its vertex is at (N - 1)/(2a) = 13.3), so beta* = 2 with lambda_min(2) = -1.71. SK curves
+        // of small instances stay positive (the edge of J's spectrum lies below 2), hence this coupling. 1e-9 relative: the
+        // search's tolerance.
+        const int n = 40;
+        const double theta = 1.5;
+        var j = new double[n * n];
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
+                if (a != b) j[a * n + b] = theta / n;
+        var inst = new SkInstance(new DenseCoupling(n, j), new double[n], theta, 0, SkField.Zero);
+        double top = theta * (n - 1) / n;
+        double beta0 = (n - 1) / (2 * top) * (1 - Math.Sqrt(1 - 4.0 / (n - 1)));
+        var r = SkLinearizedTap.Transition(inst, 2, 0.2);
+        NumericAssert.AreEqualAbsolute(2, r.BetaStar, 1e-6, "beta* at the end of the range");
+        NumericAssert.AreEqualRelative(1 - 2 * top + 4 * top * top / (n - 1), r.MinValue, 1e-9, "lambda_min(2)");
+        Assert.That(r.BetaZero, Is.Not.Null, "a negative minimum has a first zero");
+        NumericAssert.AreEqualRelative(beta0, r.BetaZero!.Value, 1e-9, "the first zero");
+        double c = 0.2, betaC = (n - 1) / (2 * top) * (1 - Math.Sqrt(1 - 4 * (1 - c) / (n - 1)));
+        NumericAssert.AreEqualRelative(betaC, r.BetaAtLevel!.Value, 1e-9, "the first crossing of 0.2");
+    }
+
+    [Test]
+    public void Transition_UsesTheOptionsItIsGiven()
+    {
+        // A search budget of 2 evaluations cannot locate a minimum (the initial grid alone needs more): the search stops
+        // with the budget's exception instead of running on under the default budget of 5,000.
+        var inst = SkInstances.Draw(60, 1.0, CurveSeed);
+        Assert.Throws<CurveSearchBudgetException>(() => SkLinearizedTap.Transition(inst, 3, 0.2, new CurveOptions { SearchBudget = 2 }));
+        Assert.That(SkLinearizedTap.Transition(inst, 3, 0.2).BetaAtLevel, Is.Not.Null, "the default budget suffices");
     }
 
     [Test]
