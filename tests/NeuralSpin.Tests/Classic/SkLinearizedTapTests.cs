@@ -162,6 +162,26 @@ public class SkLinearizedTapTests
     }
 
     [Test]
+    public void Curve_UsesTheOptionsItIsGiven()
+    {
+        // The default options take the dense eigensolver up to 2000 spins, whose points are certified (LambdaMinCurve.Evaluate).
+        // A dense threshold of 10 sends N = 60 to Lanczos, whose points are uncertified unless asked (certify = false) and
+        // whose Ritz value is an upper bound on lambda_min: at or above the dense value (up to the dense error,
+        // 1e-12 ||I - M||), and within the coarse Lanczos tolerance 1e-7 ||I - M|| (||I - M|| <= 1 + 2 beta + beta^2 < 10 here)
+        // of it, so 1e-5 is loose.
+        var inst = SkInstances.Draw(60, 1.0, CurveSeed);
+        var dense = SkLinearizedTap.Curve(inst, Betas);
+        var lanczos = SkLinearizedTap.Curve(inst, Betas, new CurveOptions { DenseThreshold = 10 });
+        for (int i = 0; i < Betas.Length; i++)
+        {
+            Assert.That(dense[i].Certified, Is.True, $"dense point at beta {Betas[i]}");
+            Assert.That(lanczos[i].Certified, Is.False, $"Lanczos point at beta {Betas[i]}");
+            Assert.That(lanczos[i].Value, Is.GreaterThanOrEqualTo(dense[i].Value - 1e-10), "a Ritz value bounds lambda_min from above");
+            NumericAssert.AreEqualAbsolute(dense[i].Value, lanczos[i].Value, 1e-5, $"lambda_min at beta {Betas[i]}");
+        }
+    }
+
+    [Test]
     public void Extrapolate_RecoversAnExactLine()
     {
         // y = 1 + 0.6 x at x = N^(-2/3): intercept and slope to rounding (1e-12); chi^2 = 0.
