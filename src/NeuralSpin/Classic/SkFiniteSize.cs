@@ -101,6 +101,7 @@ public static class SkFiniteSize
         // largest first so that the long jobs do not end up alone at the tail
         // Stryker disable once Linq : the order of computation only; each result is stored at its job's index
         var order = Enumerable.Range(0, jobs.Length).OrderByDescending(i => jobs[i].N).ToArray();
+        // Stryker disable once Initializer : the degree of parallelism changes only the speed; each result is stored at its job's index
         Parallel.For(0, order.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, (int t) =>
         {
             int i = order[t];

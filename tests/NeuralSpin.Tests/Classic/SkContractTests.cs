@@ -201,6 +201,20 @@ public class SkContractTests
     }
 
     /// <summary>
+    /// The standard error of values far from zero: 1e8 + [1, 2, 4] has the deviations of [1, 2, 4], so the same error
+    /// sqrt((42/9)/2/3). The sum of squared deviations is taken about the mean (two passes); the algebraically equal
+    /// sum v^2 - n mean^2 cancels 1e16-sized terms and is 64 % off here, while the deviations about the computed mean carry
+    /// only its rounding (1e-8 each, squared: 1e-16 relative), so 1e-12 relative is loose.
+    /// </summary>
+    [Test]
+    public void MeanAndError_FarFromZero_SumsDeviationsAboutTheMean()
+    {
+        var (m, e) = SkFiniteSize.MeanAndError([1e8 + 1, 1e8 + 2, 1e8 + 4]);
+        NumericAssert.AreEqualRelative(1e8 + 7.0 / 3, m, 1e-15, "mean");
+        NumericAssert.AreEqualRelative(Math.Sqrt(42.0 / 9 / 2 / 3), e, 1e-12, "standard error");
+    }
+
+    /// <summary>
     /// Two sizes, N = 1 and 8 (x = N^(-2/3) = 1 and 0.25), T* = 1.3 +- 0.02 and 1.0 +- 0.01: the line through both has slope
     /// 0.3/0.75 = 0.4 and intercept 0.9; by error propagation var(c) = (x2^2 s1^2 + x1^2 s2^2)/(x1 - x2)^2 = 1.25e-4/0.5625 and
     /// var(a) = (s1^2 + s2^2)/(x1 - x2)^2 = 5e-4/0.5625; no degrees of freedom: chi^2/dof NaN, no rescaling.
@@ -247,6 +261,41 @@ public class SkContractTests
             NumericAssert.AreEqualRelative(s * Math.Sqrt(3 / Det) * scale, ex.SlopeError, 1e-9, "slope error");
             Assert.That(ex.Weighted, Is.True);
         }
+    }
+
+    // x = 1, 1/4, 1/16, 1/64 (N = 1, 8, 64, 512); e4 = (0, 1, -5, 4) is orthogonal to (1, 1, 1, 1) and to x, |e4|^2 = 42:
+    // two degrees of freedom, so that chi^2 / dof differs from chi^2 dof (with three sizes, dof = 1, they agree)
+    static readonly int[] Ns4 = [1, 8, 64, 512];
+    static readonly double[] Xs4 = [1, 0.25, 0.0625, 0.015625], E4 = [0, 1, -5, 4];
+    const double Sxx4 = 1 + 0.0625 + 0.00390625 + 0.000244140625, Sx4 = 1.328125, Det4 = 4 * Sxx4 - Sx4 * Sx4;
+
+    /// <summary>
+    /// Four sizes, T* = 1 + 0.6 x + k e4: the fit returns 1 and 0.6 and leaves RSS = 42 k^2 over two degrees of freedom.
+    /// Weighted (equal errors s = 0.001, k = 0.01): chi^2/dof = 21 k^2 / s^2 = 2100, the errors
+    /// s sqrt(sum x^2 / Det) (intercept) and s sqrt(n / Det) (slope) scaled by sqrt(chi^2/dof); unweighted (one error NaN):
+    /// the same errors with s^2 replaced by the residual variance RSS/dof = 21 k^2.
+    /// </summary>
+    [Test]
+    public void Extrapolate_FourSizes_DividesChiSquareByTheDegreesOfFreedom()
+    {
+        const double k = 0.01, s = 0.001;
+        var stats = Enumerable.Range(0, 4).Select(i => Stats(Ns4[i], 1 + 0.6 * Xs4[i] + k * E4[i], s)).ToArray();
+        var w = SkFiniteSize.Extrapolate(stats);
+        double perDof = 21 * k * k / (s * s);
+        Assert.That(w.Weighted, Is.True);
+        NumericAssert.AreEqualAbsolute(1, w.TInfinity, 1e-12, "intercept");
+        NumericAssert.AreEqualAbsolute(0.6, w.Slope, 1e-12, "slope");
+        NumericAssert.AreEqualRelative(perDof, w.ChiSquarePerDof, 1e-9, "chi^2 / dof");
+        NumericAssert.AreEqualRelative(s * Math.Sqrt(Sxx4 / Det4) * Math.Sqrt(perDof), w.TInfinityError, 1e-9, "intercept error");
+        NumericAssert.AreEqualRelative(s * Math.Sqrt(4 / Det4) * Math.Sqrt(perDof), w.SlopeError, 1e-9, "slope error");
+
+        stats[2] = stats[2] with { TStarError = double.NaN };
+        var u = SkFiniteSize.Extrapolate(stats);
+        double sigma = Math.Sqrt(21 * k * k);
+        Assert.That(u.Weighted, Is.False);
+        NumericAssert.AreEqualAbsolute(1, u.TInfinity, 1e-12, "unweighted intercept");
+        NumericAssert.AreEqualRelative(sigma * Math.Sqrt(Sxx4 / Det4), u.TInfinityError, 1e-9, "unweighted intercept error");
+        NumericAssert.AreEqualRelative(sigma * Math.Sqrt(4 / Det4), u.SlopeError, 1e-9, "unweighted slope error");
     }
 
     /// <summary>
