@@ -238,8 +238,11 @@ public class SkContractTests
     static readonly double[] Xs = [1, 0.25, 0.0625], E = [-0.1875, 0.9375, -0.75];
     const double Sxx = 1 + 0.0625 + 0.00390625, Sx = 1.3125, Det = 3 * Sxx - Sx * Sx; // n sum x^2 - (sum x)^2 = 1.4765625
 
-    static SkSizeStatistics[] Three(double k, double error) =>
-        Enumerable.Range(0, 3).Select(i => Stats(Ns[i], 1 + 0.6 * Xs[i] + k * E[i], error)).ToArray();
+    static SkSizeStatistics[] Three(double k, double error) => OnTheLine(Ns, Xs, E, k, error);
+
+    /// <summary>Sizes ns at x = N^(-2/3) = xs with T* = 1 + 0.6 x + k e and equal errors.</summary>
+    static SkSizeStatistics[] OnTheLine(int[] ns, double[] xs, double[] e, double k, double error) =>
+        Enumerable.Range(0, ns.Length).Select(i => Stats(ns[i], 1 + 0.6 * xs[i] + k * e[i], error)).ToArray();
 
     /// <summary>
     /// Three sizes with equal errors s: the ordinary least-squares variances var(c) = s^2 sum x^2 / Det and var(a) = s^2 n / Det
@@ -279,7 +282,7 @@ public class SkContractTests
     public void Extrapolate_FourSizes_DividesChiSquareByTheDegreesOfFreedom()
     {
         const double k = 0.01, s = 0.001;
-        var stats = Enumerable.Range(0, 4).Select(i => Stats(Ns4[i], 1 + 0.6 * Xs4[i] + k * E4[i], s)).ToArray();
+        var stats = OnTheLine(Ns4, Xs4, E4, k, s);
         var w = SkFiniteSize.Extrapolate(stats);
         double perDof = 21 * k * k / (s * s);
         Assert.That(w.Weighted, Is.True);
