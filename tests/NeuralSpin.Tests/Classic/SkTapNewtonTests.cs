@@ -136,14 +136,17 @@ public class SkTapContinuationTests
         Assert.That(eig.Min(Math.Abs), Is.LessThan(0.05), "near-singular Hessian at the fold");
     }
 
-    [Test]
-    public void Quench_EndsInASingleFlipStableState()
+    [TestCase(0.0)]
+    [TestCase(0.8)]
+    public void Quench_EndsInASingleFlipStableState(double fieldStrength)
     {
-        // greedy descent ends where no single flip lowers H: s_i (J s)_i >= 0 for all i
-        var inst = SkInstances.Draw(50, 1.0, Seed);
+        // greedy descent of H = -1/2 s^T J s - h^T s ends where no single flip lowers H: s_i (h_i + (J s)_i) >= 0 for all i
+        // (with a random field of strength 0.8 many spins are held by their field)
+        var inst = SkInstances.Draw(50, 1.0, Seed, fieldStrength > 0 ? new SkField(SkFieldKind.Random, fieldStrength) : null);
+        var h = inst.FieldsCopy();
         var s = SkTapSolutions.Quench(inst, new Random(5));
         var local = new double[50];
         inst.Coupling.Multiply(s, local);
-        for (int i = 0; i < 50; i++) Assert.That(s[i] * local[i], Is.GreaterThanOrEqualTo(0), $"spin {i}");
+        for (int i = 0; i < 50; i++) Assert.That(s[i] * (h[i] + local[i]), Is.GreaterThanOrEqualTo(0), $"spin {i}");
     }
 }

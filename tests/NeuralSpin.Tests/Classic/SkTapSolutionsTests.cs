@@ -1,6 +1,8 @@
+using MathNet.Numerics.LinearAlgebra;
 using NUnit.Framework;
 using NeuralSpin.Classic;
 using NeuralSpin.Ising;
+using NeuralSpin.Numerics;
 using NeuralSpin.SpinModel;
 using NeuralSpin.Tap;
 using NeuralSpin.Tests.Support;
@@ -60,11 +62,126 @@ public class SkTapSolutionsTests
         NumericAssert.AreEqualAbsolute(1 - 4 * 9 * 0.53125, SkTapSolutions.Plefka(m, 2, 3), 1e-13, "x_P carries J^2");
     }
 
-    static DenseCoupling CurieWeiss(int n)
+    static DenseCoupling CurieWeiss(int n, double j0 = 1)
     {
         var a = new double[n * n];
-        for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) if (i != k) a[i * n + k] = 1.0 / n;
+        for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) if (i != k) a[i * n + k] = j0 / n;
         return new DenseCoupling(n, a);
+    }
+
+    /// <summary>A Curie-Weiss ferromagnet J_ij = J0/N (i != j) in the uniform field h, wrapped as an instance (scale 1).</summary>
+    static SkInstance CurieWeissInstance(int n, double j0, double h) =>
+        new(CurieWeiss(n, j0), Enumerable.Repeat(h, n).ToArray(), 1.0, 0, SkField.Zero);
+
+    /// <summary>
+    /// The homogeneous solution m_i = m of the TAP equations (P1 20) of <see cref="CurieWeissInstance"/>, found by bisection in
+    /// [lo, hi] on g(m) = tanh(beta h + beta J0 (N-1)/N m - beta^2 m (N-1) (J0/N)^2 (1 - m^2)) - m: every spin sees the same local
+    /// field when all m_j are equal. Written here from the equation, independently of the solvers.
+    /// </summary>
+    static double HomogeneousRoot(int n, double j0, double h, double beta, double lo, double hi)
+    {
+        double G(double m) => Math.Tanh(beta * h + beta * j0 * (n - 1) / n * m - beta * beta * m * (n - 1) * (j0 / n) * (j0 / n) * (1 - m * m)) - m;
+        double glo = G(lo);
+        Assert.That(glo * G(hi), Is.LessThan(0), "the bracket holds a root");
+        for (int k = 0; k < 200 && hi - lo > 1e-15; k++)
+        {
+            double mid = 0.5 * (lo + hi), g = G(mid);
+            if (g * glo > 0) { lo = mid; glo = g; } else hi = mid;
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    [Test]
+    public void Scan_BelowTheFerromagneticTransition_SummarisesTheSolutionsFound()
+    {
+        // Curie-Weiss J0 = 2, h = 0.05, T = 1, N = 50: the damped iteration from random starts ends at the two stable
+        // homogeneous solutions, m+ along the field and the metastable m- against it (well inside the spinodal |h| < 0.53).
+        // The summary against the bisection roots: two distinct non-trivial solutions, q_EA of the lowest-F one (m+) and the
+        // largest q_EA both m+^2, the mean (m+^2 + m-^2)/2, F/N of m+ below that of m-, and x_P = 1 - beta^2 (1 - m+^2)^2.
+        // 1e-9: the iteration stops at max|dm| <= 1e-10 and the map contracts by beta J0 (1 - m^2) < 0.2 there.
+        const int n = 50;
+        var inst = CurieWeissInstance(n, 2, 0.05);
+        double mPlus = HomogeneousRoot(n, 2, 0.05, 1, 0.5, 0.999), mMinus = HomogeneousRoot(n, 2, 0.05, 1, -0.999, -0.5);
+        var r = SkTapSolutions.Scan(inst, [1.0], new TapFixedPointOptions { Starts = 16, Seed = 5 })[0];
+        Assert.That(r.Converged, Is.EqualTo(16));
+        Assert.That(r.Distinct, Is.EqualTo(2), "m+ and m-");
+        Assert.That(r.NonTrivial, Is.EqualTo(2));
+        NumericAssert.AreEqualAbsolute(mPlus * mPlus, r.QeaLowest, 1e-9, "q_EA of the lowest F: m+");
+        NumericAssert.AreEqualAbsolute(mPlus * mPlus, r.QeaMax, 1e-9, "largest q_EA");
+        NumericAssert.AreEqualAbsolute((mPlus * mPlus + mMinus * mMinus) / 2, r.QeaMean, 1e-9, "mean q_EA");
+        Assert.That(mMinus * mMinus, Is.LessThan(mPlus * mPlus - 1e-3), "the two q_EA differ");
+        var field = Enumerable.Repeat(0.05, n).ToArray();
+        double fPlus = TapFreeEnergy.Evaluate(inst.Coupling, 1, Enumerable.Repeat(mPlus, n).ToArray(), field) / n;
+        double fMinus = TapFreeEnergy.Evaluate(inst.Coupling, 1, Enumerable.Repeat(mMinus, n).ToArray(), field) / n;
+        NumericAssert.AreEqualAbsolute(fPlus, r.LowestFreeEnergyPerSpin, 1e-9, "F/N at m+ (stationary: error second order)");
+        Assert.That(fPlus, Is.LessThan(fMinus), "the field-aligned solution is the lower");
+        double u = 1 - mPlus * mPlus;
+        NumericAssert.AreEqualAbsolute(1 - u * u, r.PlefkaLowest, 1e-9, "x_P at m+");
+    }
+
+    [Test]
+    public void Continuation_FerromagnetReachesItsSpontaneousMagnetization_OneStateUpToSign()
+    {
+        // Curie-Weiss J0 = 2 at T = 1 without a field. The quenched states are all +1 or all -1 (both occur for seed 5), each
+        // branch runs from h0 = 2 down to 0 without a fold and ends at the spontaneous m0 (bisection root at h = 0; Newton
+        // polishes to residual 1e-12, so 1e-9): one state up to m -> -m, q_EA = m0^2, x_P = 1 - (1 - m0^2)^2, a minimum of
+        // F_TAP whose smallest Hessian eigenvalue is the one MathNet's dense solver finds (1e-8 relative to the matrix norm).
+        const int n = 50, branches = 4;
+        var inst = CurieWeissInstance(n, 2, 0);
+        var signs = Enumerable.Range(0, branches).Select(b => SkTapSolutions.Quench(inst, new SplitMixSource(Seeds.Derive(5, n, b)))).Select(s => s.Sum()).ToList();
+        Assert.That(signs.Select(Math.Abs), Is.All.EqualTo(n), "quenched states are fully aligned");
+        Assert.That(signs, Does.Contain((double)n).And.Contain((double)-n), "both signs occur");
+        double m0 = HomogeneousRoot(n, 2, 0, 1, 0.5, 0.999);
+        var r = SkTapSolutions.ContinueFromQuenchedStates(inst, [1.0], branches, 5)[0];
+        Assert.That(r.ReachedZeroField, Is.EqualTo(branches));
+        Assert.That(r.NonTrivial, Is.EqualTo(1), "m and -m are one state");
+        NumericAssert.AreEqualAbsolute(m0 * m0, r.QeaNonTrivial, 1e-9, "q_EA = m0^2");
+        NumericAssert.AreEqualAbsolute(1 - (1 - m0 * m0) * (1 - m0 * m0), r.PlefkaNonTrivial, 1e-9, "x_P");
+        var hess = Matrix<double>.Build.DenseOfRowMajor(n, n, TapNewton.Hessian(inst.Coupling, 1, Enumerable.Repeat(m0, n).ToArray()));
+        double min = hess.Evd(Symmetricity.Symmetric).EigenValues.Min(z => z.Real);
+        Assert.That(min, Is.GreaterThan(0), "a minimum");
+        NumericAssert.AreEqualAbsolute(min, r.HessianMinNonTrivial, 1e-8 * Math.Max(1, hess.L1Norm()), "smallest Hessian eigenvalue");
+        Assert.That(r.Folded, Is.EqualTo(0));
+        Assert.That(r.FoldFieldMean, Is.NaN);
+        Assert.That(r.FoldQeaMean, Is.NaN);
+        Assert.That(r.FoldPlefkaMean, Is.NaN);
+    }
+
+    [Test]
+    public void Continuation_StartFieldIsInUnitsOfTheCouplingScale()
+    {
+        // SK with J = 4 at T = 0.6 J (N = 100, seeds as in SkTapContinuationTests): the branches start at h0 = 2 J = 8, above the
+        // folds, which appear at h* ~ 0.02-0.5 J as for J = 1 (the bands of BelowTc_TheStrongFieldBranchFolds_AtAPointViolatingPlefka;
+        // the fold is located to within an arclength step, so its place differs between scales, not its band).
+        const double scale = 4;
+        var inst = SkInstances.Draw(100, scale, 8301);
+        var r = SkTapSolutions.ContinueFromQuenchedStates(inst, [0.6 * scale], 3, 7)[0];
+        Assert.That(r.ReachedZeroField, Is.EqualTo(3));
+        Assert.That(r.Folded, Is.GreaterThanOrEqualTo(1), "the branches fold below the start");
+        Assert.That(r.FoldFieldMean / scale, Is.InRange(0.02, 0.5), "h* / J");
+        Assert.That(r.FoldQeaMean, Is.InRange(0.15, 0.7));
+        Assert.That(r.FoldPlefkaMean, Is.LessThan(0), "x_P carries J^2 beta^2 = 1/0.36");
+        NumericAssert.AreEqualAbsolute(SkReplicaSymmetric.OrderParameter(0.6), r.ReplicaSymmetricQ, 1e-12, "RS q depends on T/J only");
+    }
+
+    sealed class Recorder : IProgress<int>
+    {
+        public readonly List<int> Reports = [];
+        public void Report(int value) { lock (Reports) Reports.Add(value); }
+    }
+
+    [Test]
+    public void Progress_ReportsEachTemperatureOnce()
+    {
+        // one report per finished temperature, the count so far: a permutation of 1..K when temperatures run in parallel
+        var inst = SkInstances.Draw(20, 1.0, TapSeed);
+        double[] temps = [1.2, 1.5, 2.0];
+        var scan = new Recorder();
+        SkTapSolutions.Scan(inst, temps, new TapFixedPointOptions { Starts = 2, Seed = 1 }, parallelism: 2, progress: scan);
+        Assert.That(scan.Reports.Order(), Is.EqualTo(new[] { 1, 2, 3 }), "Scan");
+        var cont = new Recorder();
+        SkTapSolutions.ContinueFromQuenchedStates(inst, temps, 1, 3, parallelism: 2, progress: cont);
+        Assert.That(cont.Reports.Order(), Is.EqualTo(new[] { 1, 2, 3 }), "ContinueFromQuenchedStates");
     }
 
     [Test]
