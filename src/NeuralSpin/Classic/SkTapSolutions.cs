@@ -61,8 +61,9 @@ public static class SkTapSolutions
     public const double NonTrivialThreshold = 1e-8;
 
     /// <summary>
-    /// A continuation branch counts as having reached a TAP solution at h = 0 when the residual max_i |F_i| there is below
-    /// this: two orders above the Newton polish's 1e-12, far below any residual of a point that is not a solution.
+    /// A continuation branch counts as having reached a TAP solution at h = 0 when the residual max_i |m_i - tanh(...)| of P1 20
+    /// there (<see cref="TapSolver.MapResiduals"/>, exact to rounding also for saturated spins) is below this: two orders above
+    /// the Newton polish's 1e-12, far below any residual of a point that is not a solution.
     /// </summary>
     public const double ZeroFieldResidual = 1e-10;
 
@@ -120,7 +121,7 @@ public static class SkTapSolutions
     /// Seeks TAP solutions at h = 0 by field continuation at each temperature: <paramref name="branches"/> quenched states xi_b
     /// (<see cref="Quench"/>, seeded by <see cref="Seeds.Derive"/>(seed, N, b), the same at every temperature) give the
     /// field directions; <see cref="TapNewton.ContinueInField"/> follows each solution from h0 = <paramref name="startField"/> to h0 = 0
-    /// through turning points. Every h = 0 end point is checked (P1 20 residual &lt; 1e-10), non-trivial ones are grouped up to
+    /// through turning points. Every h = 0 end point is checked (P1 20 residual in the tanh form &lt; 1e-10), non-trivial ones are grouped up to
     /// m -&gt; -m and characterised by q_EA, Plefka's x_P and the smallest Hessian eigenvalue; where the branch followed from the
     /// strong field folds, the fold field h* and q_EA, x_P there are recorded. Temperatures run in parallel; results do not
     /// depend on the degree of parallelism. The instance's own fields are ignored (h = h0 xi only).
@@ -145,6 +146,7 @@ public static class SkTapSolutions
         var j = instance.Coupling;
         var result = new SkTapContinuation[temperatures.Count];
         int done = 0;
+        // Stryker disable once Initializer : the degree of parallelism changes only the speed; each result is stored at its temperature's index
         Parallel.For(0, temperatures.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, (int ti) =>
         {
             double t = temperatures[ti], beta = 1 / t;
@@ -157,7 +159,7 @@ public static class SkTapSolutions
                 if (c.FirstFold is { } fold) folds.Add(fold);
                 var z = c.AtZeroField;
                 if (z is null || !z.Converged) continue;
-                if (TapSolver.Residuals(j, beta, default, z.Magnetizations).Max(Math.Abs) >= ZeroFieldResidual) continue;
+                if (TapSolver.MapResiduals(j, beta, default, z.Magnetizations).Max(Math.Abs) >= ZeroFieldResidual) continue;
                 reached++;
                 if (EdwardsAnderson(z.Magnetizations) <= NonTrivialThreshold) continue;
                 if (!nonTrivial.Any(o => SameUpToSign(o, z.Magnetizations))) nonTrivial.Add(z.Magnetizations);
@@ -197,6 +199,7 @@ public static class SkTapSolutions
         options ??= new TapFixedPointOptions();
         var result = new SkTapTemperature[temperatures.Count];
         int done = 0;
+        // Stryker disable once Initializer : the degree of parallelism changes only the speed; each result is stored at its temperature's index
         Parallel.For(0, temperatures.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, (int i) =>
         {
             double t = temperatures[i];
@@ -223,7 +226,7 @@ public sealed record SkTapContinuation
     /// <summary>Branches followed (one per quenched state).</summary>
     public required int Branches { get; init; }
 
-    /// <summary>Branches that reached h0 = 0 with a TAP solution of residual max|F_i| &lt; <see cref="SkTapSolutions.ZeroFieldResidual"/>.</summary>
+    /// <summary>Branches that reached h0 = 0 with a TAP solution of residual max_i |m_i - tanh(...)| &lt; <see cref="SkTapSolutions.ZeroFieldResidual"/>.</summary>
     public required int ReachedZeroField { get; init; }
 
     /// <summary>Distinct h = 0 solutions with q_EA &gt; <see cref="SkTapSolutions.NonTrivialThreshold"/> among them (m and -m identified: overlap |m.m'| / (|m| |m'|) &gt; <see cref="SkTapSolutions.SameStateCosine"/>).</summary>

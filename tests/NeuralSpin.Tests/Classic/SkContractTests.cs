@@ -58,7 +58,8 @@ public class SkContractTests
         yield return Range("SkTapSolutions.Continue: parallelism >= 1", "parallelism", "parallelism must be at least 1", () => SkTapSolutions.ContinueFromQuenchedStates(inst, [1.0], 1, 1, parallelism: 0)).ToCase();
         yield return Null("SkTapSolutions.Scan: instance not null", "instance", () => SkTapSolutions.Scan(null!, [1.0])).ToCase();
         yield return Null("SkTapSolutions.Scan: temperatures not null", "temperatures", () => SkTapSolutions.Scan(inst, null!)).ToCase();
-        yield return Range("SkTapSolutions.Scan: T > 0", "temperatures", temps, () => SkTapSolutions.Scan(inst, [-1.0])).ToCase();
+        yield return Range("SkTapSolutions.Scan: T > 0", "temperatures", temps, () => SkTapSolutions.Scan(inst, [1.0, 0.0])).ToCase();
+        yield return Range("SkTapSolutions.Scan: T not negative", "temperatures", temps, () => SkTapSolutions.Scan(inst, [-1.0])).ToCase();
         yield return Range("SkTapSolutions.Scan: T finite", "temperatures", temps, () => SkTapSolutions.Scan(inst, [double.PositiveInfinity])).ToCase();
         yield return Range("SkTapSolutions.Scan: parallelism >= 1", "parallelism", "parallelism must be at least 1", () => SkTapSolutions.Scan(inst, [1.0], parallelism: 0)).ToCase();
         SkInstance[] one = [inst];

@@ -101,6 +101,17 @@ public class SkTapContinuationTests
     }
 
     [Test]
+    public void LowTemperature_BranchesThatNeverReachZeroFieldAreLeftOut()
+    {
+        // T = 0.3 J (N = 100, instance 8301, seed 7): most branches followed from h0 = 2 J end before h0 = 0 (abandoned: back above
+        // twice the start field, or the arclength step exhausted), so they have no h = 0 point and are not counted as reached.
+        var inst = SkInstances.Draw(100, 1.0, Seed);
+        var r = SkTapSolutions.ContinueFromQuenchedStates(inst, [0.3], 4, 7)[0];
+        Assert.That(r.ReachedZeroField, Is.InRange(0, 3), "some branch abandoned (1 of 4 reached for this seed)");
+        Assert.That(r.Branches, Is.EqualTo(4));
+    }
+
+    [Test]
     public void BelowTc_TheStrongFieldBranchFolds_AtAPointViolatingPlefka()
     {
         // T = 0.6 J, N = 100, seeded (instance 8301, quenched states seed 7): the solution followed from h0 = 2 J along a

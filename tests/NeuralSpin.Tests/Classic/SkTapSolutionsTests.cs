@@ -164,6 +164,67 @@ public class SkTapSolutionsTests
         NumericAssert.AreEqualAbsolute(SkReplicaSymmetric.OrderParameter(0.6), r.ReplicaSymmetricQ, 1e-12, "RS q depends on T/J only");
     }
 
+    [Test]
+    public void Continuation_ReachesASaturatedFerromagnet_WhereTheAtanhResidualLosesDigits()
+    {
+        // Curie-Weiss J0 = 2.5 at T = 0.25: beta J0 m0 ~ 10, so 1 - m0 ~ 4e-9 and atanh m0 carries a rounding of about
+        // 1e-16 e^{20} / 4 ~ 1e-8, far above the 1e-10 acceptance bound; the tanh form of P1 20 is exact to rounding. Branches
+        // start at h0 = 0.5 (beta (h0 + J0) = 12 stays inside Newton's domain |u| <= 18) and every one reaches the spontaneous
+        // m0 (bisection root; q_EA to 1e-12).
+        const int n = 40, branches = 4;
+        var inst = CurieWeissInstance(n, 2.5, 0);
+        double beta = 1 / 0.25, m0 = HomogeneousRoot(n, 2.5, 0, beta, 0.5, 1 - 1e-15);
+        var m = Enumerable.Repeat(m0, n).ToArray();
+        Assert.That(TapSolver.MapResiduals(inst.Coupling, beta, default, m).Max(Math.Abs), Is.LessThan(1e-14), "tanh form at the root");
+        Assert.That(TapSolver.Residuals(inst.Coupling, beta, default, m).Max(Math.Abs), Is.GreaterThan(1e-10), "the atanh form has lost its digits");
+        var r = SkTapSolutions.ContinueFromQuenchedStates(inst, [0.25], branches, 5, startField: 0.5)[0];
+        Assert.That(r.ReachedZeroField, Is.EqualTo(branches));
+        Assert.That(r.NonTrivial, Is.EqualTo(1));
+        NumericAssert.AreEqualAbsolute(m0 * m0, r.QeaNonTrivial, 1e-12, "q_EA = m0^2");
+    }
+
+    [Test]
+    public void MapResiduals_AreTheTanhFormOfTheAtanhResiduals()
+    {
+        // r_i = atanh m_i - a_i and r'_i = m_i - tanh a_i for the same a_i: r' = m - tanh(atanh m - r), checked to 1e-13 at
+        // |m_i| <= 0.9 (no digits lost there) on an SK instance in a random field.
+        var inst = SkInstances.Draw(30, 1.0, TapSeed, new SkField(SkFieldKind.Random, 0.5));
+        var h = inst.FieldsCopy();
+        var m = Enumerable.Range(0, 30).Select(i => 0.9 * Math.Sin(2.3 * i + 0.4)).ToArray();
+        var r = TapSolver.Residuals(inst.Coupling, 1.7, h, m);
+        var rp = TapSolver.MapResiduals(inst.Coupling, 1.7, h, m);
+        for (int i = 0; i < 30; i++)
+            NumericAssert.AreEqualAbsolute(m[i] - Math.Tanh(Math.Atanh(m[i]) - r[i]), rp[i], 1e-13, $"spin {i}");
+        Assert.That(rp.Max(Math.Abs), Is.GreaterThan(0.01), "not a solution");
+        Assert.Throws<ArgumentException>(() => TapSolver.MapResiduals(inst.Coupling, 1.7, h, m.Take(29).ToArray()));
+    }
+
+    [Test]
+    public void Continuation_TwoStates_TheLowerFreeEnergyIsReported()
+    {
+        // Two Curie-Weiss blocks of 20 spins (J_ij = 3/40 within, 0.2/40 across) at T = 0.6: the quenched states are blocks
+        // aligned or opposed (both occur for seed 3), and each branch ends at that state, so two states up to m -> -m are
+        // reached; the reported q_EA is that of the aligned one, whose TAP free energy is the lower (both computed here by
+        // Newton's method from the two block patterns at h = 0; 1e-10).
+        const int n = 40, branches = 6;
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < n; k++)
+                if (i != k) a[i * n + k] = (i < n / 2 == k < n / 2 ? 3.0 : 0.2) / n;
+        var inst = new SkInstance(new DenseCoupling(n, a), new double[n], 1.0, 0, SkField.Zero);
+        double beta = 1 / 0.6;
+        var states = new[] { 1.0, -1.0 }.Select(sb => TapNewton.Solve(inst.Coupling, beta, Enumerable.Range(0, n).Select(i => i < n / 2 ? 0.9 : 0.9 * sb).ToArray())).ToArray();
+        Assert.That(states.All(x => x.Converged));
+        double fAligned = TapFreeEnergy.Evaluate(inst.Coupling, beta, states[0].Magnetizations), fOpposed = TapFreeEnergy.Evaluate(inst.Coupling, beta, states[1].Magnetizations);
+        Assert.That(fAligned, Is.LessThan(fOpposed - 1e-6));
+        double qAligned = SkTapSolutions.EdwardsAnderson(states[0].Magnetizations), qOpposed = SkTapSolutions.EdwardsAnderson(states[1].Magnetizations);
+        Assert.That(Math.Abs(qAligned - qOpposed), Is.GreaterThan(1e-6), "the two q_EA differ");
+        var r = SkTapSolutions.ContinueFromQuenchedStates(inst, [0.6], branches, 3)[0];
+        Assert.That(r.ReachedZeroField, Is.EqualTo(branches));
+        Assert.That(r.NonTrivial, Is.EqualTo(2), "aligned and opposed");
+        NumericAssert.AreEqualAbsolute(qAligned, r.QeaNonTrivial, 1e-10, "q_EA of the lower F");
+    }
+
     sealed class Recorder : IProgress<int>
     {
         public readonly List<int> Reports = [];
