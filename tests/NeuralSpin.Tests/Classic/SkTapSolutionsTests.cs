@@ -62,21 +62,10 @@ public class SkTapSolutionsTests
         NumericAssert.AreEqualAbsolute(1 - 4 * 9 * 0.53125, SkTapSolutions.Plefka(m, 2, 3), 1e-13, "x_P carries J^2");
     }
 
-    static DenseCoupling CurieWeiss(int n, double j0 = 1)
-    {
-        var a = new double[n * n];
-        for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) if (i != k) a[i * n + k] = j0 / n;
-        return new DenseCoupling(n, a);
-    }
-
-    /// <summary>A Curie-Weiss ferromagnet J_ij = J0/N (i != j) in the uniform field h, wrapped as an instance (scale 1).</summary>
-    static SkInstance CurieWeissInstance(int n, double j0, double h) =>
-        new(CurieWeiss(n, j0), Enumerable.Repeat(h, n).ToArray(), 1.0, 0, SkField.Zero);
-
     /// <summary>
-    /// The homogeneous solution m_i = m of the TAP equations (P1 20) of <see cref="CurieWeissInstance"/>, found by bisection in
-    /// [lo, hi] on g(m) = tanh(beta h + beta J0 (N-1)/N m - beta^2 m (N-1) (J0/N)^2 (1 - m^2)) - m: every spin sees the same local
-    /// field when all m_j are equal. Written here from the equation, independently of the solvers.
+    /// The homogeneous solution m_i = m of the TAP equations (P1 20) of <see cref="MeanFieldInstances.CurieWeissInstance"/>, found
+    /// by bisection in [lo, hi] on g(m) = tanh(beta h + beta J0 (N-1)/N m - beta^2 m (N-1) (J0/N)^2 (1 - m^2)) - m: every spin
+    /// sees the same local field when all m_j are equal. Written here from the equation, independently of the solvers.
     /// </summary>
     static double HomogeneousRoot(int n, double j0, double h, double beta, double lo, double hi)
     {
@@ -100,7 +89,7 @@ public class SkTapSolutionsTests
         // largest q_EA both m+^2, the mean (m+^2 + m-^2)/2, F/N of m+ below that of m-, and x_P = 1 - beta^2 (1 - m+^2)^2.
         // 1e-9: the iteration stops at max|dm| <= 1e-10 and the map contracts by beta J0 (1 - m^2) < 0.2 there.
         const int n = 50;
-        var inst = CurieWeissInstance(n, 2, 0.05);
+        var inst = MeanFieldInstances.CurieWeissInstance(n, 2, 0.05);
         double mPlus = HomogeneousRoot(n, 2, 0.05, 1, 0.5, 0.999), mMinus = HomogeneousRoot(n, 2, 0.05, 1, -0.999, -0.5);
         var r = SkTapSolutions.Scan(inst, [1.0], new TapFixedPointOptions { Starts = 16, Seed = 5 })[0];
         Assert.That(r.Converged, Is.EqualTo(16));
@@ -127,7 +116,7 @@ public class SkTapSolutionsTests
         // polishes to residual 1e-12, so 1e-9): one state up to m -> -m, q_EA = m0^2, x_P = 1 - (1 - m0^2)^2, a minimum of
         // F_TAP whose smallest Hessian eigenvalue is the one MathNet's dense solver finds (1e-8 relative to the matrix norm).
         const int n = 50, branches = 4;
-        var inst = CurieWeissInstance(n, 2, 0);
+        var inst = MeanFieldInstances.CurieWeissInstance(n, 2, 0);
         var signs = Enumerable.Range(0, branches).Select(b => SkTapSolutions.Quench(inst, new SplitMixSource(Seeds.Derive(5, n, b)))).Select(s => s.Sum()).ToList();
         Assert.That(signs.Select(Math.Abs), Is.All.EqualTo(n), "quenched states are fully aligned");
         Assert.That(signs, Does.Contain((double)n).And.Contain((double)-n), "both signs occur");
@@ -172,7 +161,7 @@ public class SkTapSolutionsTests
         // start at h0 = 0.5 (beta (h0 + J0) = 12 stays inside Newton's domain |u| <= 18) and every one reaches the spontaneous
         // m0 (bisection root; q_EA to 1e-12).
         const int n = 40, branches = 4;
-        var inst = CurieWeissInstance(n, 2.5, 0);
+        var inst = MeanFieldInstances.CurieWeissInstance(n, 2.5, 0);
         double beta = 1 / 0.25, m0 = HomogeneousRoot(n, 2.5, 0, beta, 0.5, 1 - 1e-15);
         var m = Enumerable.Repeat(m0, n).ToArray();
         Assert.That(TapSolver.MapResiduals(inst.Coupling, beta, default, m).Max(Math.Abs), Is.LessThan(1e-14), "tanh form at the root");
@@ -207,11 +196,7 @@ public class SkTapSolutionsTests
         // reached; the reported q_EA is that of the aligned one, whose TAP free energy is the lower (both computed here by
         // Newton's method from the two block patterns at h = 0; 1e-10).
         const int n = 40, branches = 6;
-        var a = new double[n * n];
-        for (int i = 0; i < n; i++)
-            for (int k = 0; k < n; k++)
-                if (i != k) a[i * n + k] = (i < n / 2 == k < n / 2 ? 3.0 : 0.2) / n;
-        var inst = new SkInstance(new DenseCoupling(n, a), new double[n], 1.0, 0, SkField.Zero);
+        var inst = MeanFieldInstances.TwoBlocks(n, 3.0, 0.2);
         double beta = 1 / 0.6;
         var states = new[] { 1.0, -1.0 }.Select(sb => TapNewton.Solve(inst.Coupling, beta, Enumerable.Range(0, n).Select(i => i < n / 2 ? 0.9 : 0.9 * sb).ToArray())).ToArray();
         Assert.That(states.All(x => x.Converged));
@@ -259,7 +244,7 @@ public class SkTapSolutionsTests
         NumericAssert.AllEqual(par.Magnetizations, seq.Magnetizations, 1e-8, 0, "m sequential vs parallel");
         Assert.That(seq.MaxResidual, Is.LessThan(1e-8));
         // Curie-Weiss couplings J_ij = 1/N at beta = 2: the ferromagnetic solution m ~ 0.955 from a positive start.
-        var cw = CurieWeiss(100);
+        var cw = MeanFieldInstances.CurieWeiss(100);
         var start = new TapSolverOptions { InitialMagnetizations = Enumerable.Repeat(0.3, 100).ToArray() };
         var a = TapSolver.SolveSequential(cw, 2, start);
         var b = TapSolver.SolveOrThrow(cw, 2, start with { Damping = 0.5 });

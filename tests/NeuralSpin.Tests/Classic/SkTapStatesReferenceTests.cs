@@ -59,24 +59,15 @@ public class SkTapStatesReferenceTests
     }
 
     /// <summary>
-    /// Two Curie-Weiss blocks of 20 spins (J_ij = 3/40 within a block, 0.2/40 across): at T = 0.6 each block is magnetised
-    /// (|m| ~ 0.98) and the weak coupling across leaves two valid states up to m -> -m, blocks aligned (lower F) and opposed,
-    /// with slightly different q_EA, so the choice of the lowest-F state is seen.
+    /// The three SK instances at both temperatures, and two Curie-Weiss blocks of 20 spins (J_ij = 3/40 within a block,
+    /// 0.2/40 across) at T = 0.6: each block is magnetised (|m| ~ 0.98) and the weak coupling across leaves two valid states
+    /// up to m -> -m, blocks aligned (lower F) and opposed, with slightly different q_EA, so the choice of the lowest-F state
+    /// is seen.
     /// </summary>
-    static SkInstance TwoBlocks()
-    {
-        const int n = 40;
-        var a = new double[n * n];
-        for (int i = 0; i < n; i++)
-            for (int k = 0; k < n; k++)
-                if (i != k) a[i * n + k] = (i < n / 2 == k < n / 2 ? 3.0 : 0.2) / n;
-        return new SkInstance(new DenseCoupling(n, a), new double[n], 1.0, 77, SkField.Zero);
-    }
-
     static IEnumerable<TestCaseData> SearchCases()
     {
         yield return new TestCaseData(Instances(1), Temperatures, Options).SetArgDisplayNames("SK N=100, instances 1 2 6");
-        yield return new TestCaseData(new[] { TwoBlocks() }, new[] { 0.6 }, Options with { Starts = 8 }).SetArgDisplayNames("two ferromagnetic blocks");
+        yield return new TestCaseData(new[] { MeanFieldInstances.TwoBlocks(40, 3.0, 0.2, seed: 77) }, new[] { 0.6 }, Options with { Starts = 8 }).SetArgDisplayNames("two ferromagnetic blocks");
     }
 
     [TestCaseSource(nameof(SearchCases))]
