@@ -210,22 +210,16 @@ public class SkTapSolutionsTests
         NumericAssert.AreEqualAbsolute(qAligned, r.QeaNonTrivial, 1e-10, "q_EA of the lower F");
     }
 
-    sealed class Recorder : IProgress<int>
-    {
-        public readonly List<int> Reports = [];
-        public void Report(int value) { lock (Reports) Reports.Add(value); }
-    }
-
     [Test]
     public void Progress_ReportsEachTemperatureOnce()
     {
         // one report per finished temperature, the count so far: a permutation of 1..K when temperatures run in parallel
         var inst = SkInstances.Draw(20, 1.0, TapSeed);
         double[] temps = [1.2, 1.5, 2.0];
-        var scan = new Recorder();
+        var scan = new ProgressRecorder();
         SkTapSolutions.Scan(inst, temps, new TapFixedPointOptions { Starts = 2, Seed = 1 }, parallelism: 2, progress: scan);
         Assert.That(scan.Reports.Order(), Is.EqualTo(new[] { 1, 2, 3 }), "Scan");
-        var cont = new Recorder();
+        var cont = new ProgressRecorder();
         SkTapSolutions.ContinueFromQuenchedStates(inst, temps, 1, 3, parallelism: 2, progress: cont);
         Assert.That(cont.Reports.Order(), Is.EqualTo(new[] { 1, 2, 3 }), "ContinueFromQuenchedStates");
     }

@@ -152,12 +152,6 @@ public class ExactEnumerationContractTests
     [Test]
     public void ChunkCount_WithoutOptions_UsesTheDefaults() => Assert.That(ExactEnumeration.ChunkCount(13), Is.EqualTo(8));
 
-    sealed class Recorder : IProgress<int>
-    {
-        public readonly List<int> Reports = [];
-        public void Report(int value) { lock (Reports) Reports.Add(value); }
-    }
-
     /// <summary>Progress: one report per chunk, the number done so far; in order when serial, a permutation of 1..C in
     /// parallel (Interlocked counts), C = ChunkCount.</summary>
     [TestCase(false)]
@@ -165,7 +159,7 @@ public class ExactEnumerationContractTests
     public void Progress_ReportsEachChunkOnce(bool parallel)
     {
         var model = IsingReference.RandomModel(9, new Random(5302), beta: 0.5);
-        var rec = new Recorder();
+        var rec = new ProgressRecorder();
         var o = new ExactEnumerationOptions { InnerBits = 4, ChunkBits = 3, Parallel = parallel, MaxDegreeOfParallelism = 2, Progress = rec };
         ExactEnumeration.Compute(model, o);
         int chunks = ExactEnumeration.ChunkCount(9, o);
